@@ -1,0 +1,110 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { SharedPathKey } from "../lib/shared-paths";
+import { DeploymentTomlInput } from "../lib/render/deployment-toml";
+import { renderUserData } from "../lib/render/user-data";
+
+export interface ApimNodesArgs {
+    region: string;
+    count: number;
+    instanceType: string;
+    /** Pinned Amazon Linux 2023 AMI. */
+    amiId: string;
+    rootVolumeGiB: number;
+    /** Nodes are spread round-robin over these (private) subnets. */
+    subnetIds: pulumi.Input<string>[];
+    securityGroupId: pulumi.Input<string>;
+    wso2PackS3Uri: string;
+    efsFileSystemId: pulumi.Input<string>;
+    accessPointIds: Record<SharedPathKey, pulumi.Input<string>>;
+    /** Resources the nodes must not boot before (EFS mount targets). */
+    bootDependencies: pulumi.Resource[];
+    /** Secrets Manager secret holding the WSO2 admin password. */
+    adminSecretArn: pulumi.Input<string>;
+    /** ARN prefix of every secret of this stack the nodes may read. */
+    secretArnPrefix: pulumi.Input<string>;
+    deploymentToml: DeploymentTomlInput;
+    /** Target groups every node joins, with the port it serves them on. */
+    targetGroups: { arn: pulumi.Input<string>; port: number }[];
+}
+
+/**
+ * The region's WSO2 API Manager all-in-one nodes: private, IMDSv2 only, encrypted gp3 roots,
+ * managed through SSM Session Manager (no SSH key, no port 22), with an IAM role limited to SSM,
+ * this stack's secrets, the WSO2 pack object and the node log group.
+ */
+export class ApimNodes extends pulumi.ComponentResource {
+    readonly instanceIds: pulumi.Output<string>[];
+    readonly roleName: pulumi.Output<string>;
+
+    constructor(name: string, args: ApimNodesArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("wso2-apim:compute:ApimNodes", name, {}, opts);
+        const child = { parent: this };
+
+        const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 90 }, child);
+        const role = new aws.iam.Role(`${name}-role`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, child);
+        new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
+            role: role.name,
+            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        }, child);
+        const packObjectArn = args.wso2PackS3Uri.replace(/^s3:\/\//, "arn:aws:s3:::");
+        new aws.iam.RolePolicy(`${name}-access`, {
+            role: role.id,
+            policy: pulumi.all([args.secretArnPrefix, logGroup.arn]).apply(([secretPrefix, logArn]) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
+                    { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
+                    { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
+                ],
+            })),
+        }, child);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
+
+        const userData = pulumi
+            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretArn])
+            .apply(([efsFileSystemId, accessPointIds, adminSecretId]) => renderUserData({
+                bootstrap: {
+                    region: args.region,
+                    wso2PackS3Uri: args.wso2PackS3Uri,
+                    efsFileSystemId,
+                    accessPointIds: accessPointIds as Record<SharedPathKey, string>,
+                    adminSecretId,
+                },
+                deploymentToml: args.deploymentToml,
+            }));
+
+        const instances = Array.from({ length: args.count }, (_, i) => {
+            const nodeName = `${name}-${i + 1}`;
+            const instance = new aws.ec2.Instance(nodeName, {
+                ami: args.amiId,
+                instanceType: args.instanceType,
+                subnetId: args.subnetIds[i % args.subnetIds.length],
+                vpcSecurityGroupIds: [args.securityGroupId],
+                iamInstanceProfile: profile.name,
+                associatePublicIpAddress: false,
+                ebsOptimized: true,
+                monitoring: true,
+                metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+                rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
+                userData,
+                tags: { Name: nodeName },
+            }, { ...child, dependsOn: args.bootDependencies });
+            args.targetGroups.forEach((group, g) => new aws.lb.TargetGroupAttachment(`${nodeName}-tg-${g + 1}`, {
+                targetGroupArn: group.arn,
+                targetId: instance.id,
+                port: group.port,
+            }, child));
+            return instance;
+        });
+
+        this.instanceIds = instances.map((instance) => instance.id);
+        this.roleName = role.name;
+        this.registerOutputs({ instanceIds: this.instanceIds });
+    }
+}

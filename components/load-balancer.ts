@@ -1,0 +1,188 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Hostnames } from "../lib/config";
+import { PORTS } from "./security-groups";
+
+/** TLS 1.2 and 1.3 only; the API default policy still accepts TLS 1.0. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+/** WSO2 gateway health endpoint (answers on the gateway port). */
+export const GATEWAY_HEALTH_PATH = "/services/Version";
+/** WSO2 management console login page (answers on 9443). */
+export const MANAGEMENT_HEALTH_PATH = "/carbon/admin/login.jsp";
+
+export interface LoadBalancerArgs {
+    region: string;
+    vpcId: pulumi.Input<string>;
+    publicSubnetIds: pulumi.Input<string>[];
+    securityGroupId: pulumi.Input<string>;
+    hostnames: Hostnames;
+    /** An existing ACM certificate, or the public zone to validate a new one in. */
+    certificate: { arn: string } | { zoneId: pulumi.Input<string> };
+}
+
+/**
+ * The region's internet-facing ALB: HTTPS only (HTTP redirects), host-based routing of the
+ * gateway names to the gateway port and of the Publisher/Portal names to 9443 with sticky
+ * sessions (WSO2 keeps Publisher and Portal sessions in node memory). Access logs go to a
+ * bucket this component owns.
+ */
+export class LoadBalancer extends pulumi.ComponentResource {
+    readonly dnsName: pulumi.Output<string>;
+    readonly zoneId: pulumi.Output<string>;
+    readonly gatewayTargetGroupArn: pulumi.Output<string>;
+    readonly managementTargetGroupArn: pulumi.Output<string>;
+    readonly accessLogBucket: pulumi.Output<string>;
+
+    constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("wso2-apim:lb:LoadBalancer", name, {}, opts);
+        const child = { parent: this };
+
+        const logs = this.accessLogBucketFor(name, args.region);
+        const certificateArn = "arn" in args.certificate
+            ? pulumi.output(args.certificate.arn)
+            : this.validatedCertificate(name, args.hostnames, args.certificate.zoneId);
+
+        const alb = new aws.lb.LoadBalancer(`${name}-alb`, {
+            loadBalancerType: "application",
+            internal: false,
+            subnets: args.publicSubnetIds,
+            securityGroups: [args.securityGroupId],
+            dropInvalidHeaderFields: true,
+            enableDeletionProtection: true,
+            idleTimeout: 60,
+            accessLogs: { bucket: logs.bucket.bucket, prefix: name, enabled: true },
+        }, { ...child, dependsOn: [logs.policy] });
+
+        const targetGroup = (role: string, port: number, healthPath: string, sticky: boolean) =>
+            new aws.lb.TargetGroup(`${name}-${role}`, {
+                vpcId: args.vpcId,
+                targetType: "instance",
+                port,
+                protocol: "HTTPS",
+                deregistrationDelay: 30,
+                healthCheck: {
+                    protocol: "HTTPS",
+                    port: "traffic-port",
+                    path: healthPath,
+                    matcher: "200",
+                    interval: 15,
+                    healthyThreshold: 2,
+                    unhealthyThreshold: 3,
+                    timeout: 5,
+                },
+                stickiness: sticky
+                    ? { type: "lb_cookie", enabled: true, cookieDuration: 28800 }
+                    : { type: "lb_cookie", enabled: false },
+            }, child);
+        const gateway = targetGroup("gateway", PORTS.gatewayHttps, GATEWAY_HEALTH_PATH, false);
+        const management = targetGroup("management", PORTS.management, MANAGEMENT_HEALTH_PATH, true);
+
+        new aws.lb.Listener(`${name}-http`, {
+            loadBalancerArn: alb.arn,
+            port: 80,
+            protocol: "HTTP",
+            defaultActions: [{ type: "redirect", redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" } }],
+        }, child);
+        const https = new aws.lb.Listener(`${name}-https`, {
+            loadBalancerArn: alb.arn,
+            port: 443,
+            protocol: "HTTPS",
+            sslPolicy: TLS_POLICY,
+            certificateArn,
+            defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Unknown host" } }],
+        }, child);
+
+        const hostRule = (role: string, priority: number, hosts: string[], target: aws.lb.TargetGroup) =>
+            new aws.lb.ListenerRule(`${name}-${role}`, {
+                listenerArn: https.arn,
+                priority,
+                conditions: [{ hostHeader: { values: hosts } }],
+                actions: [{ type: "forward", targetGroupArn: target.arn }],
+            }, child);
+        hostRule("gateway-hosts", 10, [args.hostnames.gateway, args.hostnames.regionalGateway], gateway);
+        hostRule("management-hosts", 20, [args.hostnames.portal, args.hostnames.regionalPortal], management);
+
+        this.dnsName = alb.dnsName;
+        this.zoneId = alb.zoneId;
+        this.gatewayTargetGroupArn = gateway.arn;
+        this.managementTargetGroupArn = management.arn;
+        this.accessLogBucket = logs.bucket.bucket;
+        this.registerOutputs({ dnsName: this.dnsName, zoneId: this.zoneId, accessLogBucket: this.accessLogBucket });
+    }
+
+    /** Encrypted, private bucket that the region's ELB service account may write access logs to. */
+    private accessLogBucketFor(name: string, region: string) {
+        const child = { parent: this };
+        const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false }, { ...child, protect: true });
+        new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+        new aws.s3.BucketOwnershipControls(`${name}-access-logs`, {
+            bucket: bucket.id,
+            rule: { objectOwnership: "BucketOwnerEnforced" },
+        }, child);
+        // ALB access logs support SSE-S3 only, not SSE-KMS.
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
+        }, child);
+        new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, {
+            bucket: bucket.id,
+            rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 365 } }],
+        }, child);
+        const elbAccount = aws.elb.getServiceAccountOutput({ region }, child);
+        const policy = new aws.s3.BucketPolicy(`${name}-access-logs`, {
+            bucket: bucket.id,
+            policy: pulumi.all([bucket.arn, elbAccount.arn]).apply(([bucketArn, elbArn]) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "AlbAccessLogs", Effect: "Allow", Principal: { AWS: elbArn }, Action: "s3:PutObject", Resource: `${bucketArn}/${name}/*` },
+                    {
+                        Sid: "TlsOnly",
+                        Effect: "Deny",
+                        Principal: "*",
+                        Action: "s3:*",
+                        Resource: [bucketArn, `${bucketArn}/*`],
+                        Condition: { Bool: { "aws:SecureTransport": "false" } },
+                    },
+                ],
+            })),
+        }, child);
+        return { bucket, policy };
+    }
+
+    /**
+     * An ACM certificate for the four names, validated through the public zone. The validation
+     * CNAMEs are the same for every region of an account, so each stack may overwrite and keeps
+     * them on destroy: the other region's certificate renews from the same records.
+     */
+    private validatedCertificate(name: string, hostnames: Hostnames, zoneId: pulumi.Input<string>): pulumi.Output<string> {
+        const child = { parent: this };
+        const names = [hostnames.gateway, hostnames.portal, hostnames.regionalGateway, hostnames.regionalPortal];
+        const certificate = new aws.acm.Certificate(`${name}-cert`, {
+            domainName: names[0],
+            subjectAlternativeNames: names.slice(1),
+            validationMethod: "DNS",
+        }, child);
+        const records = names.map((_, i) => {
+            const option = certificate.domainValidationOptions[i];
+            return new aws.route53.Record(`${name}-cert-validation-${i + 1}`, {
+                zoneId,
+                name: option.resourceRecordName,
+                type: option.resourceRecordType,
+                records: [option.resourceRecordValue],
+                ttl: 300,
+                allowOverwrite: true,
+            }, { ...child, retainOnDelete: true });
+        });
+        const validation = new aws.acm.CertificateValidation(`${name}-cert`, {
+            certificateArn: certificate.arn,
+            validationRecordFqdns: records.map((r) => r.fqdn),
+        }, child);
+        return validation.certificateArn;
+    }
+}

@@ -1,0 +1,138 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ExistingNetwork, splitCidr } from "../lib/config";
+
+export interface NetworkArgs {
+    /** AWS region, for the S3 endpoint's service name. */
+    region: string;
+    /** VPC CIDR; split into four equal subnets: public and private in each of two AZs. */
+    cidr: string;
+    /** Deploy into this VPC and these subnets instead of creating them. */
+    existing: ExistingNetwork | null;
+}
+
+/**
+ * The region's VPC: public subnets for the ALB and the NAT gateways, private subnets for the
+ * APIM nodes, database and EFS, in two AZs. Private egress goes through a NAT gateway per AZ
+ * (API backends are often on the internet, and one AZ's loss must not cut the other's egress);
+ * S3 traffic (the WSO2 pack, OS packages) stays on a free gateway endpoint.
+ */
+export class Network extends pulumi.ComponentResource {
+    readonly vpcId: pulumi.Output<string>;
+    readonly publicSubnetIds: pulumi.Output<string>[];
+    readonly privateSubnetIds: pulumi.Output<string>[];
+    /** Route tables of the private subnets (peering routes go here); empty for an existing VPC. */
+    readonly privateRouteTableIds: pulumi.Output<string>[];
+
+    constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("wso2-apim:network:Network", name, {}, opts);
+        const child = { parent: this };
+
+        if (args.existing) {
+            this.vpcId = pulumi.output(args.existing.vpcId);
+            this.publicSubnetIds = args.existing.publicSubnetIds.map((id) => pulumi.output(id));
+            this.privateSubnetIds = args.existing.privateSubnetIds.map((id) => pulumi.output(id));
+            this.privateRouteTableIds = [];
+            this.registerOutputs({ vpcId: this.vpcId });
+            return;
+        }
+
+        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, child);
+        const azNames = [0, 1].map((i) => zones.names[i]);
+        const [publicA, publicB, privateA, privateB] = splitCidr(args.cidr, 4);
+
+        const vpc = new aws.ec2.Vpc(`${name}-vpc`, {
+            cidrBlock: args.cidr,
+            enableDnsHostnames: true,
+            enableDnsSupport: true,
+            tags: { Name: `${name}-vpc` },
+        }, child);
+        const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, child);
+
+        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, {
+            vpcId: vpc.id,
+            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
+            tags: { Name: `${name}-public` },
+        }, child);
+
+        const publicSubnets = [publicA, publicB].map((cidr, i) => {
+            const subnet = new aws.ec2.Subnet(`${name}-public-${i + 1}`, {
+                vpcId: vpc.id,
+                cidrBlock: cidr,
+                availabilityZone: azNames[i],
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${name}-public-${i + 1}`, Tier: "public" },
+            }, child);
+            new aws.ec2.RouteTableAssociation(`${name}-public-${i + 1}`, { subnetId: subnet.id, routeTableId: publicRouteTable.id }, child);
+            return subnet;
+        });
+
+        const privateRouteTables: aws.ec2.RouteTable[] = [];
+        const privateSubnets = [privateA, privateB].map((cidr, i) => {
+            const ip = new aws.ec2.Eip(`${name}-nat-${i + 1}`, { domain: "vpc", tags: { Name: `${name}-nat-${i + 1}` } }, child);
+            const nat = new aws.ec2.NatGateway(`${name}-nat-${i + 1}`, {
+                subnetId: publicSubnets[i].id,
+                allocationId: ip.id,
+                tags: { Name: `${name}-nat-${i + 1}` },
+            }, { ...child, dependsOn: [internetGateway] });
+            const routeTable = new aws.ec2.RouteTable(`${name}-private-${i + 1}`, {
+                vpcId: vpc.id,
+                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
+                tags: { Name: `${name}-private-${i + 1}` },
+            }, child);
+            privateRouteTables.push(routeTable);
+            const subnet = new aws.ec2.Subnet(`${name}-private-${i + 1}`, {
+                vpcId: vpc.id,
+                cidrBlock: cidr,
+                availabilityZone: azNames[i],
+                mapPublicIpOnLaunch: false,
+                tags: { Name: `${name}-private-${i + 1}`, Tier: "private" },
+            }, child);
+            new aws.ec2.RouteTableAssociation(`${name}-private-${i + 1}`, { subnetId: subnet.id, routeTableId: routeTable.id }, child);
+            return subnet;
+        });
+
+        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+            vpcId: vpc.id,
+            serviceName: `com.amazonaws.${args.region}.s3`,
+            vpcEndpointType: "Gateway",
+            routeTableIds: privateRouteTables.map((t) => t.id),
+            tags: { Name: `${name}-s3` },
+        }, child);
+
+        const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, child);
+        const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: 90 }, child);
+        new aws.iam.RolePolicy(`${name}-flow-logs`, {
+            role: flowLogRole.id,
+            policy: flowLogGroup.arn.apply((arn) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Effect: "Allow",
+                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                    Resource: [arn, `${arn}:*`],
+                }],
+            })),
+        }, child);
+        new aws.ec2.FlowLog(`${name}-flow-logs`, {
+            vpcId: vpc.id,
+            trafficType: "REJECT",
+            logDestination: flowLogGroup.arn,
+            iamRoleArn: flowLogRole.arn,
+        }, child);
+
+        this.vpcId = vpc.id;
+        this.publicSubnetIds = publicSubnets.map((s) => s.id);
+        this.privateSubnetIds = privateSubnets.map((s) => s.id);
+        this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+        this.registerOutputs({
+            vpcId: this.vpcId,
+            publicSubnetIds: this.publicSubnetIds,
+            privateSubnetIds: this.privateSubnetIds,
+        });
+    }
+}

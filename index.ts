@@ -1,0 +1,19 @@
+/**
+ * wso2-apim-multi-dc: one stack per datacenter (region). Reads and validates config before any
+ * resource is declared, builds the region, exports what operators and other stacks need.
+ */
+import { loadConfig } from "./lib/config";
+import { Region } from "./components/region";
+
+const config = loadConfig();
+const region = new Region(config.self.id.toLowerCase(), { config });
+
+export const datacenter = config.self.id;
+export const awsRegion = config.self.region;
+export const albDnsName = region.albDnsName;
+export const gatewayUrl = region.gatewayUrl;
+export const portalUrl = region.portalUrl;
+export const regionalGatewayUrl = region.regionalGatewayUrl;
+export const regionalPortalUrl = region.regionalPortalUrl;
+export const efsFileSystemId = region.efsFileSystemId;
+export const nodeInstanceIds = region.nodeInstanceIds;

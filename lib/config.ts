@@ -1,0 +1,393 @@
+/**
+ * Configuration: read once, validated completely, before any resource is declared.
+ *
+ * Every key lives under the project namespace (`wso2-apim-multi-dc:<key>`) except `aws:region`.
+ * The datacenter set and the defaults are project-level config in Pulumi.yaml; a stack file only
+ * says which datacenter it is, its region and its region-pinned values (the node AMI).
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { formatGeoLocation, GeoLocation, parseGeoLocation } from "./geo";
+
+export const PROJECT = "wso2-apim-multi-dc";
+
+export interface Datacenter {
+    /** `DC1`..`DCn`; also the value of the `DCID` column default in this DC's database. */
+    id: string;
+    /** 1..n; DC k of n uses sequences k, k+n, k+2n… */
+    index: number;
+    region: string;
+    /** The VPC CIDR; CIDRs of all datacenters are disjoint because the VPCs are peered. */
+    cidr: string;
+    /** Where clients are sent to this DC's gateways (Route 53 geolocation). */
+    gatewayLocations: GeoLocation[];
+}
+
+export interface ExistingNetwork {
+    vpcId: string;
+    publicSubnetIds: string[];
+    privateSubnetIds: string[];
+}
+
+export interface Hostnames {
+    /** Global gateway name (geolocation routed). */
+    gateway: string;
+    /** Global Publisher/Developer Portal name (latency routed to the design-time active DC). */
+    portal: string;
+    /** This region's own names, for operators and health checks. */
+    regionalGateway: string;
+    regionalPortal: string;
+}
+
+export interface DeploymentConfig {
+    project: string;
+    stack: string;
+    /** All datacenters, ordered by index. */
+    datacenters: Datacenter[];
+    /** The datacenter this stack deploys. */
+    self: Datacenter;
+    trustedSource: Datacenter;
+    designTimeActive: Datacenter;
+    nodes: {
+        count: number;
+        instanceType: string;
+        amiId: string;
+        rootVolumeGiB: number;
+    };
+    /** s3://bucket/key of the WSO2 API Manager 3.1.0 pack (zip). */
+    wso2PackS3Uri: string;
+    /** Null when the program creates the VPC. */
+    existingNetwork: ExistingNetwork | null;
+    dns: {
+        zoneName: string;
+        /** Null: looked up by name. */
+        zoneId: string | null;
+    };
+    hostnames: Hostnames;
+    /** Null: an ACM certificate is requested and validated through the hosted zone. */
+    certificateArn: string | null;
+}
+
+/** What Pulumi's Config offers; a plain map in tests. Values arrive as strings, objects as JSON. */
+export interface ConfigSource {
+    get(key: string): string | undefined;
+}
+
+export interface ConfigProblem {
+    /** Full key as the CLI names it, e.g. `wso2-apim-multi-dc:nodeCount`. */
+    key: string;
+    message: string;
+}
+
+/** Thrown when config is invalid: lists every problem, each naming its key and what is allowed. */
+export class ConfigError extends pulumi.RunError {
+    constructor(readonly problems: ConfigProblem[]) {
+        super(
+            `Invalid configuration (nothing was deployed):\n` +
+                problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
+        );
+        this.name = "ConfigError";
+    }
+}
+
+const DC_ID = /^DC[1-9][0-9]*$/;
+const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-[1-9]$/;
+const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[0-9]*[a-z][a-z0-9-]*$/;
+const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
+const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(\S+)$/;
+const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
+const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
+const ACM_ARN = /^arn:aws(-[a-z]+)*:acm:([a-z0-9-]+):[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
+
+/** Parses `a.b.c.d/n`; null when malformed. */
+export function parseCidr(text: string): { base: number; prefix: number } | null {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(text);
+    if (!match) return null;
+    const octets = match.slice(1, 5).map(Number);
+    const prefix = Number(match[5]);
+    if (octets.some((o) => o > 255) || prefix > 32) return null;
+    const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+    const size = 2 ** (32 - prefix);
+    if (address % size !== 0) return null; // host bits set: AWS rejects it
+    return { base: address, prefix };
+}
+
+function cidrsOverlap(a: string, b: string): boolean {
+    const x = parseCidr(a)!;
+    const y = parseCidr(b)!;
+    const xEnd = x.base + 2 ** (32 - x.prefix);
+    const yEnd = y.base + 2 ** (32 - y.prefix);
+    return x.base < yEnd && y.base < xEnd;
+}
+
+/** Validates raw config and returns the typed deployment config, or throws one ConfigError. */
+export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: string): DeploymentConfig {
+    const problems: ConfigProblem[] = [];
+    const fail = (key: string, message: string) => problems.push({ key: fullKey(key), message });
+
+    const str = (key: string): string | undefined => {
+        const value = source.get(key);
+        return value === undefined || value === "" ? undefined : value;
+    };
+    const required = (key: string, what: string): string => {
+        const value = str(key);
+        if (value === undefined) fail(key, `is required: ${what}`);
+        return value ?? "";
+    };
+    const integer = (key: string, fallback: number, min: number, max: number): number => {
+        const text = str(key);
+        if (text === undefined) return fallback;
+        const value = Number(text);
+        if (!Number.isInteger(value) || value < min || value > max) {
+            fail(key, `must be an integer from ${min} to ${max}, got "${text}"`);
+            return fallback;
+        }
+        return value;
+    };
+    const json = (key: string): unknown => {
+        const text = str(key);
+        if (text === undefined) return undefined;
+        try {
+            return JSON.parse(text);
+        } catch {
+            fail(key, `must be a YAML list or object, got "${text}"`);
+            return undefined;
+        }
+    };
+    const matching = (key: string, pattern: RegExp, what: string, value = str(key)): string | undefined => {
+        if (value !== undefined && !pattern.test(value)) fail(key, `must be ${what}, got "${value}"`);
+        return value;
+    };
+
+    const datacenters = parseDatacenters(json("datacenters"), fail);
+    const byId = new Map(datacenters.map((dc) => [dc.id, dc]));
+    const allowedIds = datacenters.map((dc) => dc.id).join(", ") || "none configured";
+    const pickDc = (key: string, fallback?: string): Datacenter => {
+        const id = str(key) ?? fallback;
+        if (id === undefined) {
+            fail(key, `is required: the id of one of the configured datacenters (${allowedIds})`);
+        } else if (!byId.has(id)) {
+            fail(key, `"${id}" is not a configured datacenter (allowed: ${allowedIds})`);
+        }
+        return byId.get(id ?? "") ?? datacenters[0];
+    };
+
+    const self = pickDc("datacenter");
+    const trustedSource = pickDc("trustedSource", "DC1");
+    const designTimeActive = pickDc("designTimeActive", trustedSource?.id);
+
+    const region = aws.get("region");
+    if (self && region !== self.region) {
+        problems.push({
+            key: "aws:region",
+            message: `must be ${self.region}, the region of datacenter ${self.id}, got "${region ?? ""}"`,
+        });
+    }
+
+    const count = integer("nodeCount", 2, 1, 20);
+    const instanceType =
+        matching("nodeInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as m6i.xlarge") ?? "m6i.xlarge";
+    const amiId =
+        matching(
+            "nodeAmiId",
+            AMI_ID,
+            "an AMI id such as ami-0123456789abcdef0",
+            required("nodeAmiId", "the Amazon Linux 2023 AMI id for this region, pinned"),
+        ) ?? "";
+    const rootVolumeGiB = integer("nodeRootVolumeGiB", 50, 20, 1024);
+
+    const wso2PackS3Uri =
+        matching(
+            "wso2PackS3Uri",
+            S3_URI,
+            "an S3 URI such as s3://my-bucket/wso2am-3.1.0.zip",
+            required("wso2PackS3Uri", "the s3:// location of the WSO2 API Manager 3.1.0 pack"),
+        ) ?? "";
+
+    const zoneName = required("hostedZoneName", "the public hosted zone the gateway and portal names live in").replace(/\.$/, "");
+    if (zoneName && !DOMAIN.test(zoneName)) fail("hostedZoneName", `must be a lower-case DNS name such as example.com, got "${zoneName}"`);
+    const zoneId = matching("hostedZoneId", ZONE_ID, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ") ?? null;
+
+    const certificateArn = str("certificateArn") ?? null;
+    if (certificateArn !== null) {
+        const match = ACM_ARN.exec(certificateArn);
+        if (!match) {
+            fail("certificateArn", `must be an ACM certificate ARN (arn:aws:acm:<region>:<account>:certificate/<uuid>), got "${certificateArn}"`);
+        } else if (self && match[2] !== self.region) {
+            fail("certificateArn", `must be a certificate in ${self.region} (an ALB only uses certificates of its own region), got one in ${match[2]}`);
+        }
+    }
+
+    const existingNetwork = parseExistingNetwork(str("vpcId"), json("publicSubnetIds"), json("privateSubnetIds"), fail);
+
+    if (problems.length > 0) throw new ConfigError(problems);
+
+    const regional = regionalHostnames(zoneName, self.region);
+    return {
+        project: PROJECT,
+        stack,
+        datacenters,
+        self,
+        trustedSource,
+        designTimeActive,
+        nodes: { count, instanceType, amiId, rootVolumeGiB },
+        wso2PackS3Uri,
+        existingNetwork,
+        dns: { zoneName, zoneId },
+        hostnames: {
+            gateway: `gateway.${zoneName}`,
+            portal: `apim.${zoneName}`,
+            regionalGateway: regional.gateway,
+            regionalPortal: regional.portal,
+        },
+        certificateArn,
+    };
+}
+
+/**
+ * A region's own names: one label under the zone (`gateway-us-east-1.example.com`), so that one
+ * wildcard certificate of the zone covers the global and every regional name.
+ */
+export function regionalHostnames(zoneName: string, region: string): { gateway: string; portal: string } {
+    return { gateway: `gateway-${region}.${zoneName}`, portal: `apim-${region}.${zoneName}` };
+}
+
+function parseDatacenters(raw: unknown, fail: (key: string, message: string) => void): Datacenter[] {
+    const key = "datacenters";
+    if (!Array.isArray(raw) || raw.length === 0) {
+        fail(key, "must be a non-empty list of datacenters ({ id, index, region, cidr, gatewayLocations })");
+        return [];
+    }
+    const datacenters: Datacenter[] = [];
+    raw.forEach((entry: any, i) => {
+        const at = `${key}[${i}]`;
+        if (typeof entry !== "object" || entry === null) {
+            fail(at, "must be an object with id, index, region, cidr and gatewayLocations");
+            return;
+        }
+        const { id, index, region, cidr, gatewayLocations } = entry;
+        let ok = true;
+        const check = (cond: boolean, field: string, message: string) => {
+            if (!cond) {
+                fail(`${at}.${field}`, message);
+                ok = false;
+            }
+        };
+        check(typeof id === "string" && DC_ID.test(id), "id", `must be DC1, DC2, … got ${JSON.stringify(id)}`);
+        check(
+            Number.isInteger(index) && index >= 1 && index <= raw.length,
+            "index",
+            `must be an integer from 1 to ${raw.length} (the number of datacenters), got ${JSON.stringify(index)}`,
+        );
+        check(typeof region === "string" && AWS_REGION.test(region), "region", `must be an AWS region such as us-east-1, got ${JSON.stringify(region)}`);
+        const parsedCidr = typeof cidr === "string" ? parseCidr(cidr) : null;
+        check(
+            parsedCidr !== null && parsedCidr.prefix >= 16 && parsedCidr.prefix <= 22,
+            "cidr",
+            `must be an IPv4 network from /16 to /22 such as 10.10.0.0/16, got ${JSON.stringify(cidr)}`,
+        );
+        const locations: GeoLocation[] = [];
+        if (!Array.isArray(gatewayLocations)) {
+            check(false, "gatewayLocations", `must be a list of locations ("*", "continent:EU", "country:US", "state:NY")`);
+        } else {
+            gatewayLocations.forEach((text: unknown, j: number) => {
+                const parsed = parseGeoLocation(String(text));
+                if ("error" in parsed) check(false, `gatewayLocations[${j}]`, parsed.error);
+                else locations.push(parsed);
+            });
+        }
+        if (ok) datacenters.push({ id, index, region, cidr, gatewayLocations: locations });
+    });
+    if (datacenters.length !== raw.length) return [];
+
+    const duplicates = (field: "id" | "index" | "region") => {
+        const seen = new Map<unknown, string>();
+        for (const dc of datacenters) {
+            const previous = seen.get(dc[field]);
+            if (previous) fail(key, `${field} ${JSON.stringify(dc[field])} is used by both ${previous} and ${dc.id}; each datacenter needs its own`);
+            seen.set(dc[field], dc.id);
+        }
+    };
+    duplicates("id");
+    duplicates("index");
+    duplicates("region");
+    for (let i = 0; i < datacenters.length; i++) {
+        for (let j = i + 1; j < datacenters.length; j++) {
+            const [a, b] = [datacenters[i], datacenters[j]];
+            if (cidrsOverlap(a.cidr, b.cidr)) {
+                fail(key, `CIDR ${a.cidr} of ${a.id} overlaps ${b.cidr} of ${b.id}; peered VPCs need disjoint CIDRs`);
+            }
+        }
+    }
+    const claimedBy = new Map<string, string>();
+    for (const dc of datacenters) {
+        for (const location of dc.gatewayLocations) {
+            const name = formatGeoLocation(location);
+            const owner = claimedBy.get(name);
+            if (owner) fail(key, `location "${name}" is claimed by both ${owner} and ${dc.id}; each location routes to one datacenter`);
+            claimedBy.set(name, dc.id);
+        }
+    }
+    for (const needed of ["*", "country:US"]) {
+        if (!claimedBy.has(needed)) {
+            fail(
+                key,
+                needed === "*"
+                    ? `no datacenter claims the default location "*"; without it clients outside every listed location get no answer`
+                    : `no datacenter claims "country:US"; US clients that Route 53 maps to no state would fall to the default record`,
+            );
+        }
+    }
+    return datacenters.sort((a, b) => a.index - b.index);
+}
+
+function parseExistingNetwork(
+    vpcId: string | undefined,
+    publicSubnets: unknown,
+    privateSubnets: unknown,
+    fail: (key: string, message: string) => void,
+): ExistingNetwork | null {
+    const given = (v: unknown) => Array.isArray(v) && v.length > 0;
+    if (vpcId === undefined && !given(publicSubnets) && !given(privateSubnets)) return null;
+    if (vpcId === undefined || !VPC_ID.test(vpcId)) {
+        fail("vpcId", `must be a VPC id such as vpc-0123456789abcdef0 when subnets are given, got "${vpcId ?? ""}"`);
+    }
+    const subnets = (key: string, value: unknown): string[] => {
+        const ids = Array.isArray(value) ? value.map(String) : [];
+        if (ids.length < 2 || ids.some((id) => !SUBNET_ID.test(id))) {
+            fail(key, `must list at least two subnet ids (subnet-…) in different AZs when vpcId is set, got ${JSON.stringify(value ?? [])}`);
+        }
+        return ids;
+    };
+    return {
+        vpcId: vpcId ?? "",
+        publicSubnetIds: subnets("publicSubnetIds", publicSubnets),
+        privateSubnetIds: subnets("privateSubnetIds", privateSubnets),
+    };
+}
+
+function fullKey(key: string): string {
+    return `${PROJECT}:${key}`;
+}
+
+/** Reads and validates the running stack's config (the Pulumi CLI or the offline runner set it). */
+export function loadConfig(): DeploymentConfig {
+    return parseConfig(new pulumi.Config(PROJECT), new pulumi.Config("aws"), pulumi.getStack());
+}
+
+/** Splits a network into `parts` equal subnets (parts a power of two), in address order. */
+export function splitCidr(cidr: string, parts: number): string[] {
+    const network = parseCidr(cidr);
+    const bits = Math.log2(parts);
+    if (!network || !Number.isInteger(bits) || network.prefix + bits > 28) {
+        throw new Error(`cannot split ${cidr} into ${parts} subnets`);
+    }
+    const prefix = network.prefix + bits;
+    const size = 2 ** (32 - prefix);
+    return Array.from({ length: parts }, (_, i) => {
+        const address = network.base + i * size;
+        const octets = [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256);
+        return `${octets.join(".")}/${prefix}`;
+    });
+}

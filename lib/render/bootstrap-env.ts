@@ -1,0 +1,35 @@
+/** The parameters of `scripts/bootstrap.sh`, as a shell file it sources. No secrets: only ids. */
+import { APIM_HOME, SHARED_PATHS, SharedPathKey, WSO2_USER } from "../shared-paths";
+import { RUNTIME_ENV_FILE } from "./systemd-unit";
+
+export interface BootstrapParameters {
+    region: string;
+    wso2PackS3Uri: string;
+    efsFileSystemId: string;
+    accessPointIds: Record<SharedPathKey, string>;
+    /** Secrets Manager id of the WSO2 admin password. */
+    adminSecretId: string;
+}
+
+/** Single-quotes a value for bash; the only character needing care inside '' is ' itself. */
+export function shellQuote(value: string): string {
+    return `'${value.replace(/'/g, `'\\''`)}'`;
+}
+
+export function renderBootstrapEnv(params: BootstrapParameters): string {
+    const variables: [string, string | number][] = [
+        ["AWS_REGION", params.region],
+        ["APIM_HOME", APIM_HOME],
+        ["WSO2_PACK_S3_URI", params.wso2PackS3Uri],
+        ["WSO2_USER", WSO2_USER.name],
+        ["WSO2_UID", WSO2_USER.uid],
+        ["WSO2_GID", WSO2_USER.gid],
+        ["EFS_FILE_SYSTEM_ID", params.efsFileSystemId],
+        ["SHARED_MOUNTS", SHARED_PATHS.map(({ key, path }) => `${path}=${params.accessPointIds[key]}`).join(" ")],
+        ["SEED_DIR", "/opt/wso2-seed"],
+        ["SEED_WAIT_SECONDS", 600],
+        ["ADMIN_SECRET_ID", params.adminSecretId],
+        ["RUNTIME_ENV_FILE", RUNTIME_ENV_FILE],
+    ];
+    return variables.map(([name, value]) => `${name}=${shellQuote(String(value))}`).join("\n") + "\n";
+}

@@ -1,0 +1,17 @@
+/**
+ * The WSO2 directories a region's nodes share through EFS (DESIGN §1): 3.1.0 has no artifact
+ * synchroniser, so APIs deployed by the Publisher reach every gateway of the region through these.
+ * Everything else (local H2, Solr index, the Traffic Manager's broker store) stays per node.
+ */
+export const APIM_HOME = "/opt/wso2am-3.1.0";
+
+export const SHARED_PATHS = [
+    { key: "synapse-configs", path: `${APIM_HOME}/repository/deployment/server/synapse-configs` },
+    { key: "executionplans", path: `${APIM_HOME}/repository/deployment/server/executionplans` },
+    { key: "tenants", path: `${APIM_HOME}/repository/tenants` },
+] as const;
+
+export type SharedPathKey = (typeof SHARED_PATHS)[number]["key"];
+
+/** The unprivileged account WSO2 runs as; EFS access points create directories owned by it. */
+export const WSO2_USER = { name: "wso2", uid: 802, gid: 802 } as const;

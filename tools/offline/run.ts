@@ -1,0 +1,116 @@
+/**
+ * Runs the real program (index.ts) under Pulumi's mocks and records what it declares: the
+ * engine's view of every resource (type, name, parent, provider, dependencies, protect, inputs)
+ * and the stack outputs. The offline plan and the tests both stand on this.
+ */
+import * as path from "path";
+import * as pulumi from "@pulumi/pulumi";
+import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
+import * as settings from "@pulumi/pulumi/runtime/settings";
+import * as rpc from "@pulumi/pulumi/runtime/rpc";
+import { StackConfig, SECRET_PLACEHOLDER, toRuntimeConfig } from "../../lib/stack-config";
+import { answerInvoke, newResourceState } from "./cloud";
+
+export interface RecordedResource {
+    urn: string;
+    /** Pulumi type token, e.g. `aws:lb/loadBalancer:LoadBalancer`. */
+    type: string;
+    name: string;
+    parent: string | null;
+    provider: string | null;
+    /** URNs this resource waits for: explicit dependsOn and those through consumed outputs. */
+    dependsOn: string[];
+    protect: boolean;
+    /** Resolved inputs as sent to the provider; secrets are "[secret]". */
+    inputs: Record<string, unknown>;
+    custom: boolean;
+}
+
+export interface ProgramRun {
+    config: StackConfig;
+    resources: RecordedResource[];
+    outputs: Record<string, unknown>;
+}
+
+/** Turns wire-format property values into plain JSON, redacting secrets. */
+export function plainValue(value: unknown): unknown {
+    if (Array.isArray(value)) return value.map(plainValue);
+    if (value === null || typeof value !== "object") return value === rpc.unknownValue ? "(known after apply)" : value;
+    const object = value as Record<string, unknown>;
+    switch (object[rpc.specialSigKey]) {
+        case rpc.specialSecretSig:
+            return SECRET_PLACEHOLDER;
+        case rpc.specialResourceSig:
+            return object.urn;
+        case rpc.specialAssetSig:
+        case rpc.specialArchiveSig:
+            return { asset: object.path ?? object.uri ?? "(inline)" };
+    }
+    return Object.fromEntries(Object.entries(object).map(([k, v]) => [k, plainValue(v)]));
+}
+
+/** A provider reference is `<urn>::<id>`; the plan names providers by URN. */
+function providerUrn(reference: string): string | null {
+    return reference ? reference.slice(0, reference.lastIndexOf("::")) : null;
+}
+
+class RecordingMonitor extends MockMonitor {
+    readonly recorded: RecordedResource[] = [];
+
+    override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+        const record: RecordedResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || null,
+            provider: providerUrn(req.getProvider()),
+            dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
+            protect: req.getProtect() === true,
+            inputs: plainValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            custom: req.getCustom(),
+        };
+        this.recorded.push(record);
+        return super.registerResource(req, (err, response) => {
+            if (response) record.urn = response.getUrn();
+            callback(err, response);
+        });
+    }
+}
+
+/**
+ * Runs `index.ts` of `projectDir` for one stack. Throws what the program throws (a ConfigError
+ * for invalid config). Runs are sequential: the Pulumi runtime is process-global.
+ */
+export async function runProgram(projectDir: string, config: StackConfig): Promise<ProgramRun> {
+    const region = String(config.values["aws:region"] ?? "");
+    const monitor = new RecordingMonitor({
+        call: (args) => answerInvoke(args, region),
+        newResource: (args) => newResourceState(args.type, args.name, args.inputs),
+    });
+    settings.setMockOptions(monitor, config.project, config.stack, false);
+    enableMockFeatures();
+    pulumi.runtime.setAllConfig(toRuntimeConfig(config), config.secretKeys);
+
+    const entry = require.resolve(path.join(projectDir, "index.ts"));
+    delete require.cache[entry];
+    const outputs = await pulumi.runtime.runInPulumiStack(async () => require(entry));
+    await (settings as any).waitForRPCs();
+
+    // Providers register through a different call; the mock records them as resources too.
+    return { config, resources: monitor.recorded, outputs: (plainValue(outputs ?? {}) as Record<string, unknown>) };
+}
+
+/** What `setMocks` switches on besides the monitor (we install our own recording monitor). */
+function enableMockFeatures(): void {
+    const store = (require("@pulumi/pulumi/runtime/state") as any).getStore();
+    Object.assign(store, {
+        supportsSecrets: true,
+        supportsResourceReferences: true,
+        supportsOutputValues: false,
+        supportsDeletedWith: true,
+        supportsAliasSpecs: true,
+        supportsTransforms: true,
+        supportsInvokeTransforms: true,
+        supportsInvokeDependsOn: false,
+    });
+}
