@@ -77,6 +77,14 @@ class RecordingMonitor extends MockMonitor {
     }
 }
 
+// The mock monitor names a child after its parent's last type only; the engine chains every
+// ancestor type below the stack. Plans carry URNs as `pulumi preview` would show them.
+(RecordingMonitor.prototype as any).newUrn = function (parent: string, type: string, name: string): string {
+    const parentType = parent ? parent.split("::")[2] : "";
+    const qualified = parentType && parentType !== "pulumi:pulumi:Stack" ? `${parentType}$${type}` : type;
+    return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
+};
+
 /**
  * Runs `index.ts` of `projectDir` for one stack. Throws what the program throws (a ConfigError
  * for invalid config). Runs are sequential: the Pulumi runtime is process-global.

@@ -1,0 +1,64 @@
+/**
+ * The one mocks harness of the test suite. It runs the real program (index.ts) under Pulumi's
+ * mocks through the same runner as the offline plan: config is loaded from Pulumi.yaml and the
+ * stack file as the CLI loads it, the pretend cloud (tools/offline/cloud.ts) answers provider
+ * functions and fails on any it does not know, and every registered resource is recorded.
+ */
+import * as path from "path";
+import { ConfigSource } from "../lib/config";
+import { loadStackConfig, StackConfig } from "../lib/stack-config";
+import { ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..");
+export const STACKS = ["us-east", "us-west"] as const;
+
+const cache = new Map<string, Promise<ProgramRun>>();
+
+/** Config of a shipped stack, with optional overrides (unqualified keys are the project's). */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfig {
+    const config = loadStackConfig(PROJECT_DIR, stack);
+    for (const [key, value] of Object.entries(overrides)) {
+        const full = key.includes(":") ? key : `${config.project}:${key}`;
+        if (value === undefined) delete config.values[full];
+        else config.values[full] = value;
+    }
+    return config;
+}
+
+/** Runs the program for a stack; runs without overrides are shared between tests. */
+export function run(stack: string, overrides?: Record<string, unknown>): Promise<ProgramRun> {
+    if (overrides) return runProgram(PROJECT_DIR, stackConfig(stack, overrides));
+    if (!cache.has(stack)) cache.set(stack, runProgram(PROJECT_DIR, stackConfig(stack)));
+    return cache.get(stack)!;
+}
+
+export function ofType(program: ProgramRun, type: string): RecordedResource[] {
+    return program.resources.filter((r) => r.type === type);
+}
+
+export function named(program: ProgramRun, name: string): RecordedResource {
+    const found = program.resources.find((r) => r.name === name);
+    if (!found) throw new Error(`no resource named ${name}; have: ${program.resources.map((r) => r.name).join(", ")}`);
+    return found;
+}
+
+/** A ConfigSource over plain values, as Pulumi hands them to the program (strings, JSON). */
+export function sourceOf(values: Record<string, unknown>): ConfigSource {
+    return {
+        get: (key) => {
+            const value = values[key];
+            return value === undefined ? undefined : typeof value === "string" ? value : JSON.stringify(value);
+        },
+    };
+}
+
+/** The project-namespace and aws-namespace config sources of a stack (for parseConfig tests). */
+export function sourcesOf(config: StackConfig): { project: ConfigSource; aws: ConfigSource } {
+    const under = (namespace: string) =>
+        sourceOf(Object.fromEntries(
+            Object.entries(config.values)
+                .filter(([key]) => key.startsWith(`${namespace}:`))
+                .map(([key, value]) => [key.slice(namespace.length + 1), value]),
+        ));
+    return { project: under(config.project), aws: under("aws") };
+}
