@@ -26,6 +26,9 @@ export interface RecordedResource {
     custom: boolean;
 }
 
+/** What a failed run throws: the program's own error, with the types it had declared by then. */
+export type ProgramFailure = Error & { declared: string[] };
+
 export interface ProgramRun {
     config: StackConfig;
     resources: RecordedResource[];
@@ -101,8 +104,13 @@ export async function runProgram(projectDir: string, config: StackConfig): Promi
 
     const entry = require.resolve(path.join(projectDir, "index.ts"));
     delete require.cache[entry];
-    const outputs = await pulumi.runtime.runInPulumiStack(async () => require(entry));
-    await (settings as any).waitForRPCs();
+    let outputs: Record<string, unknown> | undefined;
+    try {
+        outputs = await pulumi.runtime.runInPulumiStack(async () => require(entry));
+        await (settings as any).waitForRPCs();
+    } catch (err) {
+        throw Object.assign(err instanceof Error ? err : new Error(String(err)), { declared: monitor.recorded.map((r) => r.type) });
+    }
 
     // Providers register through a different call; the mock records them as resources too.
     return { config, resources: monitor.recorded, outputs: (plainValue(outputs ?? {}) as Record<string, unknown>) };

@@ -1,0 +1,99 @@
+import * as assert from "node:assert/strict";
+import { ConfigError, parseConfig, splitCidr } from "../lib/config";
+import { sourcesOf, stackConfig } from "./harness";
+
+/** Parses the shipped us-east config with some keys replaced (undefined removes a key). */
+function parseWith(overrides: Record<string, unknown>, stack = "us-east") {
+    const { project, aws } = sourcesOf(stackConfig(stack, overrides));
+    return parseConfig(project, aws, stack);
+}
+
+/** Asserts the config is rejected with a problem on `key` whose message matches `pattern`. */
+function rejects(overrides: Record<string, unknown>, key: string, pattern: RegExp) {
+    assert.throws(() => parseWith(overrides), (err: unknown) => {
+        assert.ok(err instanceof ConfigError, `expected ConfigError, got ${err}`);
+        const problem = err.problems.find((p) => p.key === key && pattern.test(p.message));
+        assert.ok(problem, `no problem on ${key} matching ${pattern}; got:\n${err.message}`);
+        assert.match(err.message, new RegExp(key.replace(/[[\].]/g, "\\$&")));
+        return true;
+    });
+}
+
+const DCS = stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as any[];
+const withDc = (i: number, patch: Record<string, unknown>) => DCS.map((dc, j) => (j === i ? { ...dc, ...patch } : dc));
+const K = (key: string) => `wso2-apim-multi-dc:${key}`;
+
+describe("config validation", () => {
+    it("accepts both shipped stacks and resolves their datacenter", () => {
+        assert.equal(parseWith({}, "us-east").self.id, "DC1");
+        const west = parseWith({}, "us-west");
+        assert.equal(west.self.id, "DC2");
+        assert.equal(west.trustedSource.id, "DC1");
+        assert.equal(west.designTimeActive.id, "DC1");
+        assert.equal(west.hostnames.regionalGateway, "gateway-us-west-2.example.com");
+    });
+
+    it("rejects overlapping CIDRs", () =>
+        rejects({ datacenters: withDc(1, { cidr: "10.10.128.0/17" }) }, K("datacenters"), /overlaps .*disjoint/));
+    it("rejects a malformed CIDR or one too small for four subnets", () => {
+        rejects({ datacenters: withDc(0, { cidr: "10.10.0.1/16" }) }, K("datacenters[0].cidr"), /\/16 to \/22/);
+        rejects({ datacenters: withDc(0, { cidr: "10.10.0.0/26" }) }, K("datacenters[0].cidr"), /\/16 to \/22/);
+    });
+    it("rejects duplicate datacenter ids", () =>
+        rejects({ datacenters: withDc(1, { id: "DC1" }) }, K("datacenters"), /id "DC1" is used by both/));
+    it("rejects duplicate indexes", () =>
+        rejects({ datacenters: withDc(1, { index: 1 }) }, K("datacenters"), /index 1 is used by both/));
+    it("rejects an index outside 1..n", () =>
+        rejects({ datacenters: withDc(1, { index: 3 }) }, K("datacenters[1].index"), /integer from 1 to 2/));
+    it("rejects a malformed datacenter id", () =>
+        rejects({ datacenters: withDc(1, { id: "west" }) }, K("datacenters[1].id"), /DC1, DC2/));
+    it("rejects two datacenters in one region", () =>
+        rejects({ datacenters: withDc(1, { region: "us-east-1" }) }, K("datacenters"), /region "us-east-1" is used by both/));
+    it("rejects a trusted source that is not in the set", () =>
+        rejects({ trustedSource: "DC7" }, K("trustedSource"), /"DC7" is not a configured datacenter \(allowed: DC1, DC2\)/));
+    it("rejects a design-time active DC that is not in the set", () =>
+        rejects({ designTimeActive: "DC3" }, K("designTimeActive"), /not a configured datacenter/));
+    it("rejects a stack that names no datacenter", () =>
+        rejects({ datacenter: undefined }, K("datacenter"), /is required/));
+    it("rejects a stack that names an unknown datacenter", () =>
+        rejects({ datacenter: "DC9" }, K("datacenter"), /not a configured datacenter/));
+    it("rejects an aws:region that is not the datacenter's region", () =>
+        rejects({ "aws:region": "eu-west-1" }, "aws:region", /must be us-east-1, the region of datacenter DC1/));
+    it("rejects an unknown US state code", () =>
+        rejects({ datacenters: withDc(1, { gatewayLocations: ["state:XX"] }) }, K("datacenters[1].gatewayLocations[0]"), /unknown US state code "XX"/));
+    it("rejects an unknown continent code", () =>
+        rejects({ datacenters: withDc(1, { gatewayLocations: ["continent:ZZ"] }) }, K("datacenters[1].gatewayLocations[0]"), /unknown continent code "ZZ"/));
+    it("rejects a location claimed by two regions", () =>
+        rejects({ datacenters: withDc(1, { gatewayLocations: ["state:NY"] }) }, K("datacenters"), /"state:NY" is claimed by both DC1 and DC2/));
+    it("rejects a set without the default location", () =>
+        rejects({ datacenters: withDc(0, { gatewayLocations: ["country:US"] }) }, K("datacenters"), /default location "\*"/));
+    it("rejects nodeCount below 1", () => rejects({ nodeCount: 0 }, K("nodeCount"), /integer from 1 to 20, got "0"/));
+    it("rejects an instance type that is not an EC2 type name", () =>
+        rejects({ nodeInstanceType: "large" }, K("nodeInstanceType"), /EC2 instance type name/));
+    it("rejects a malformed AMI id and a missing one", () => {
+        rejects({ nodeAmiId: "ami-123" }, K("nodeAmiId"), /AMI id/);
+        rejects({ nodeAmiId: undefined }, K("nodeAmiId"), /is required/);
+    });
+    it("rejects a malformed S3 URI", () =>
+        rejects({ wso2PackS3Uri: "https://bucket/wso2am.zip" }, K("wso2PackS3Uri"), /S3 URI such as s3:\/\//));
+    it("rejects a missing hosted zone", () => rejects({ hostedZoneName: "" }, K("hostedZoneName"), /is required/));
+    it("rejects a malformed hosted zone id", () => rejects({ hostedZoneId: "zone-1" }, K("hostedZoneId"), /hosted zone id/));
+    it("rejects a malformed certificate ARN and one from another region", () => {
+        rejects({ certificateArn: "arn:aws:acm:cert" }, K("certificateArn"), /ACM certificate ARN/);
+        rejects(
+            { certificateArn: "arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0" },
+            K("certificateArn"),
+            /certificate in us-east-1/,
+        );
+    });
+    it("rejects an existing VPC without two subnets of each kind", () =>
+        rejects({ vpcId: "vpc-0123456789abcdef0", publicSubnetIds: ["subnet-0123456789abcdef0"] }, K("publicSubnetIds"), /at least two subnet ids/));
+    it("reports every problem at once", () => {
+        assert.throws(() => parseWith({ nodeCount: 0, nodeInstanceType: "big" }), (err: ConfigError) => err.problems.length === 2);
+    });
+});
+
+describe("splitCidr", () => {
+    it("splits a /16 into four /18s in address order", () =>
+        assert.deepEqual(splitCidr("10.20.0.0/16", 4), ["10.20.0.0/18", "10.20.64.0/18", "10.20.128.0/18", "10.20.192.0/18"]));
+});

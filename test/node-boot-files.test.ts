@@ -1,0 +1,129 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as TOML from "smol-toml";
+import * as YAML from "yaml";
+import { renderDeploymentToml } from "../lib/render/deployment-toml";
+import { renderSystemdUnit } from "../lib/render/systemd-unit";
+import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES } from "../lib/render/user-data";
+import { SHARED_PATHS } from "../lib/shared-paths";
+import { ofType, run, STACKS } from "./harness";
+
+/** A tool the tests need from Debian (.ci/run installs it); skipped only outside CI. */
+function requireTool(context: Mocha.Context, tool: string): void {
+    if (spawnSync("which", [tool]).status === 0) return;
+    if (process.env.CI) throw new Error(`${tool} is not installed; .ci/run installs it`);
+    context.skip();
+}
+
+function tempFile(name: string, content: string): string {
+    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "boot-files-")), name);
+    fs.writeFileSync(file, content);
+    return file;
+}
+
+async function nodeUserData(): Promise<{ stack: string; node: string; userData: string }[]> {
+    const all = [];
+    for (const stack of STACKS) {
+        for (const node of ofType(await run(stack), "aws:ec2/instance:Instance")) {
+            all.push({ stack, node: node.name, userData: String(node.inputs.userData) });
+        }
+    }
+    return all;
+}
+
+function writeFiles(userData: string): Map<string, string> {
+    const doc = YAML.parse(userData);
+    return new Map((doc.write_files as { path: string; content: string }[]).map((f) => [f.path, f.content]));
+}
+
+const ENVIRONMENTS = [
+    { datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", managementHost: "apim-us-east-1.example.com" },
+    { datacenter: "DC2", region: "us-west-2", gatewayHost: "gateway-us-west-2.example.com", managementHost: "apim-us-west-2.example.com" },
+];
+
+describe("node boot files", () => {
+    it("bootstrap script passes shellcheck", function () {
+        requireTool(this, "shellcheck");
+        const result = spawnSync("shellcheck", ["--severity=style", "-"], { input: BOOTSTRAP_SCRIPT, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stdout);
+    });
+
+    it("every node's user-data is valid cloud-config", async function () {
+        requireTool(this, "cloud-init");
+        for (const { node, userData } of await nodeUserData()) {
+            const file = tempFile("user-data.yaml", userData);
+            const result = spawnSync("cloud-init", ["schema", "--config-file", file], { encoding: "utf8" });
+            assert.equal(result.status, 0, `${node}: ${result.stdout}${result.stderr}`);
+        }
+    });
+
+    it("every node's user-data fits EC2's 16 KB", async () => {
+        for (const { node, userData } of await nodeUserData()) {
+            assert.ok(Buffer.byteLength(userData) <= USER_DATA_LIMIT_BYTES, `${node}: ${Buffer.byteLength(userData)} bytes`);
+        }
+    });
+
+    it("refuses to render user-data over the limit rather than truncate it", () => {
+        assert.throws(() => renderUserData({
+            bootstrap: {
+                region: "us-east-1",
+                wso2PackS3Uri: `s3://bucket/${"x".repeat(USER_DATA_LIMIT_BYTES)}`,
+                efsFileSystemId: "fs-1",
+                accessPointIds: { "synapse-configs": "fsap-1", executionplans: "fsap-2", tenants: "fsap-3" },
+                adminSecretId: "arn:secret",
+            },
+            deploymentToml: { hostname: "apim.example.com", gatewayEnvironments: ENVIRONMENTS },
+        }), /over EC2's 16384-byte limit/);
+    });
+
+    it("carries the boot script, its parameters, deployment.toml and the unit, and runs the script", async () => {
+        for (const { node, userData } of await nodeUserData()) {
+            const files = writeFiles(userData);
+            assert.deepEqual([...files.keys()], [
+                "/etc/wso2-apim/bootstrap.env",
+                "/etc/wso2-apim/deployment.toml",
+                "/etc/systemd/system/wso2am.service",
+                "/usr/local/sbin/wso2-bootstrap",
+            ], node);
+            assert.equal(files.get("/usr/local/sbin/wso2-bootstrap"), BOOTSTRAP_SCRIPT);
+            assert.deepEqual(YAML.parse(userData).runcmd, [["/bin/bash", "-o", "pipefail", "-c", "/usr/local/sbin/wso2-bootstrap 2>&1 | tee -a /var/log/wso2-bootstrap.log"]]);
+        }
+    });
+
+    it("deployment.toml of every node parses back with the public host and one gateway environment per region", async () => {
+        for (const { stack, node, userData } of await nodeUserData()) {
+            const toml = TOML.parse(writeFiles(userData).get("/etc/wso2-apim/deployment.toml")!) as any;
+            assert.equal(toml.server.hostname, "apim.example.com", node);
+            assert.equal(toml.server.node_ip, "$env{NODE_IP}");
+            assert.equal(toml.super_admin.password, "$env{WSO2_ADMIN_PASSWORD}");
+            assert.equal(toml.transport.https.properties.proxyPort, 443);
+            assert.deepEqual(
+                toml.apim.gateway.environment.map((e: any) => [e.name, e.type, e.service_url, e.https_endpoint]),
+                [
+                    ["DC1 us-east-1", "hybrid", "https://apim-us-east-1.example.com/services/", "https://gateway-us-east-1.example.com"],
+                    ["DC2 us-west-2", "hybrid", "https://apim-us-west-2.example.com/services/", "https://gateway-us-west-2.example.com"],
+                ],
+                `${stack} ${node}`,
+            );
+        }
+    });
+
+    it("deployment.toml is read the same by Python's tomllib", function () {
+        requireTool(this, "python3");
+        const text = renderDeploymentToml({ hostname: "apim.example.com", gatewayEnvironments: ENVIRONMENTS });
+        const result = spawnSync("python3", ["-c", "import sys, tomllib, json; print(json.dumps(tomllib.loads(sys.stdin.read())))"], { input: text, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.deepEqual(JSON.parse(result.stdout), JSON.parse(JSON.stringify(TOML.parse(text))));
+    });
+
+    it("the systemd unit runs WSO2 as its user only once the shared paths are mounted", () => {
+        const unit = renderSystemdUnit();
+        assert.match(unit, /^User=wso2$/m);
+        assert.match(unit, /^EnvironmentFile=\/etc\/wso2-apim\/runtime\.env$/m);
+        assert.match(unit, new RegExp(`^RequiresMountsFor=${SHARED_PATHS.map((p) => p.path).join(" ")}$`, "m"));
+        assert.match(unit, /^ExecStart=\/opt\/wso2am-3\.1\.0\/bin\/wso2server\.sh$/m);
+    });
+});
