@@ -1,0 +1,164 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { main } from "../tools/plan/cli";
+import { estimateCost } from "../tools/plan/cost";
+import { diffPlans, renderDiff } from "../tools/plan/diff";
+import { buildPlan, Plan, PlanResource } from "../tools/plan/plan-json";
+import { PROJECT_DIR, run, STACKS } from "./harness";
+
+const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+
+describe("offline plan", function () {
+    let outDir: string;
+    const planOf = (stack: string): Plan => JSON.parse(fs.readFileSync(path.join(outDir, stack, "plan.json"), "utf8"));
+
+    before(async () => {
+        outDir = tempDir("plan-");
+        const log = console.log;
+        console.log = () => undefined; // the CLI reports progress; keep the test output clean
+        try {
+            assert.equal(await main(["--out", outDir]), 0);
+        } finally {
+            console.log = log;
+        }
+    });
+
+    for (const stack of STACKS) {
+        it(`${stack}: plan.json follows the DESIGN §7 contract`, () => {
+            const plan = planOf(stack);
+            assert.deepEqual(Object.keys(plan), ["project", "stack", "config", "resources", "outputs"]);
+            assert.equal(plan.project, "wso2-apim-multi-dc");
+            assert.equal(plan.stack, stack);
+            assert.equal(plan.config["aws:region"], stack === "us-east" ? "us-east-1" : "us-west-2");
+            assert.equal(plan.config["wso2-apim-multi-dc:nodeCount"], 2);
+            const urns = new Set(plan.resources.map((r) => r.urn));
+            assert.equal(urns.size, plan.resources.length, "URNs are unique");
+            for (const r of plan.resources) {
+                assert.deepEqual(Object.keys(r), ["urn", "type", "name", "parent", "provider", "dependsOn", "protect", "inputs"]);
+                assert.match(r.type, /^[a-z0-9-]+:[A-Za-z0-9/._-]*:[A-Za-z0-9]+$/);
+                assert.ok(r.urn.endsWith(`::${r.name}`));
+                if (r.parent !== null) assert.ok(urns.has(r.parent), `${r.name}: parent ${r.parent} is not in the plan`);
+                if (r.provider !== null) assert.ok(urns.has(r.provider), `${r.name}: provider ${r.provider} is not in the plan`);
+                for (const dep of r.dependsOn) assert.ok(urns.has(dep), `${r.name}: dependency ${dep} is not in the plan`);
+            }
+            const alb = plan.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!;
+            assert.ok(alb.dependsOn.some((urn) => urn.endsWith("-lb-access-logs")), "an explicit dependsOn is recorded");
+            assert.ok(alb.dependsOn.some((urn) => urn.includes("Subnet::")), "a dependency through consumed outputs is recorded");
+            assert.equal(plan.resources.find((r) => r.type === "aws:efs/fileSystem:FileSystem")!.protect, true);
+            assert.equal(plan.outputs.gatewayUrl, "https://gateway.example.com");
+        });
+
+        it(`${stack}: cloud-computed values are placeholders and secrets are redacted`, () => {
+            const plan = planOf(stack);
+            assert.match(String(plan.outputs.albDnsName), /^\(known after apply: dc\d-lb-alb\.dnsName\)$/);
+            const version = plan.resources.find((r) => r.type === "aws:secretsmanager/secretVersion:SecretVersion")!;
+            assert.equal(version.inputs.secretString, "[secret]");
+        });
+
+        it(`${stack}: files/ holds exactly what the program passes to AWS`, async () => {
+            const plan = planOf(stack);
+            const nodes = plan.resources.filter((r) => r.type === "aws:ec2/instance:Instance");
+            assert.ok(nodes.length >= 1);
+            const program = await run(stack);
+            for (const node of nodes) {
+                const declared = program.resources.find((r) => r.urn === node.urn)!.inputs.userData as string;
+                const written = fs.readFileSync(path.join(outDir, stack, "files", node.name, "user-data"), "utf8");
+                assert.equal(written, declared);
+                for (const file of YAML.parse(declared).write_files) {
+                    assert.equal(fs.readFileSync(path.join(outDir, stack, "files", node.name, file.path), "utf8"), file.content);
+                }
+            }
+        });
+
+        it(`${stack}: summary.md has the diagram, counts, routing table and a cost whose total is the sum of its lines`, () => {
+            const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
+            for (const heading of ["## Region", "## Resources by type", "## DNS routing", "## Estimated monthly cost (USD)", "## Advisory findings"]) {
+                assert.ok(summary.includes(`\n${heading}\n`), `missing ${heading}`);
+            }
+            assert.match(summary, /```mermaid\nflowchart LR\n/);
+            assert.match(summary, /Prices as of \d{4}-\d{2}-\d{2}\. Source: AWS public on-demand/);
+            const cost = estimateCost(planOf(stack).resources);
+            const sum = cost.lines.reduce((total, line) => total + (line.monthlyUsd ?? 0), 0);
+            assert.ok(Math.abs(sum - cost.totalUsd) < 0.005, `${sum} vs ${cost.totalUsd}`);
+            assert.ok(summary.includes(`| **total** | | **$${cost.totalUsd.toFixed(2)}** |`));
+            const instanceLine = cost.lines.find((l) => l.type === "aws:ec2/instance:Instance")!;
+            assert.equal(instanceLine.monthlyUsd, Math.round((0.192 * 730 + 50 * 0.08) * 100) / 100);
+        });
+    }
+
+    it("lists a resource with no known price instead of leaving it out", () => {
+        const resources: PlanResource[] = [
+            { urn: "u1", type: "aws:ec2/instance:Instance", name: "odd", parent: null, provider: null, dependsOn: [], protect: false, inputs: { instanceType: "x9.huge" } },
+            { urn: "u2", type: "aws:kinesis/stream:Stream", name: "stream", parent: null, provider: null, dependsOn: [], protect: false, inputs: {} },
+        ];
+        const cost = estimateCost(resources);
+        assert.deepEqual(cost.unpriced.map((l) => [l.resource, l.basis]), [["odd", "no price known"], ["stream", "no price known"]]);
+        assert.equal(cost.totalUsd, 0);
+    });
+
+    it("redacts secret config values in plan.json and never writes them in clear", async () => {
+        const program = await run("us-east");
+        const config = { ...program.config, values: { ...program.config.values, "wso2-apim-multi-dc:token": "hunter2" }, secretKeys: ["wso2-apim-multi-dc:token"] };
+        const plan = buildPlan({ ...program, config });
+        assert.equal(plan.config["wso2-apim-multi-dc:token"], "[secret]");
+        assert.ok(!JSON.stringify(plan).includes("hunter2"));
+    });
+
+    it("plans one stack with --stack, leaving the others alone", async () => {
+        const dir = tempDir("plan-one-");
+        const log = console.log;
+        console.log = () => undefined;
+        try {
+            assert.equal(await main(["--stack", "us-west", "--out", dir]), 0);
+        } finally {
+            console.log = log;
+        }
+        assert.deepEqual(fs.readdirSync(dir), ["us-west"]);
+    });
+
+    it("diffs two hand-made plans: added, removed and changed with the changed keys", () => {
+        const resource = (name: string, inputs: Record<string, unknown>, protect = false): PlanResource => ({
+            urn: `urn:pulumi:s::p::aws:x/y:Z::${name}`, type: "aws:x/y:Z", name, parent: null, provider: null, dependsOn: [], protect, inputs,
+        });
+        const before: Plan = { project: "p", stack: "s", config: {}, outputs: {}, resources: [
+            resource("kept", { a: 1, nested: { b: 1, c: 2 } }),
+            resource("same", { a: 1 }),
+            resource("gone", {}),
+        ] };
+        const after: Plan = { project: "p", stack: "s", config: {}, outputs: {}, resources: [
+            resource("kept", { a: 2, nested: { b: 1, c: 3 }, d: true }, true),
+            resource("same", { a: 1 }),
+            resource("new", {}),
+        ] };
+        const diff = diffPlans("s", before, after);
+        assert.deepEqual(diff.added.map((r) => r.name), ["new"]);
+        assert.deepEqual(diff.removed.map((r) => r.name), ["gone"]);
+        assert.deepEqual(diff.changed.map((c) => [c.resource.name, c.keys]), [["kept", ["a", "d", "nested.c", "(protect)"]]]);
+        const markdown = renderDiff([diff]);
+        assert.match(markdown, /### s: 1 to add, 1 to change, 1 to remove/);
+        assert.match(markdown, /\| ~ \| kept \| `aws:x\/y:Z` \| `a`, `d`, `nested\.c`, `\(protect\)` \|/);
+        assert.match(markdown, /\| \+ \| new \|/);
+        assert.match(markdown, /\| - \| gone \|/);
+    });
+
+    it("exits non-zero naming the key on bad config, leaving no plan for that stack", () => {
+        const configDir = tempDir("plan-config-");
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
+        const stackFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-east.yaml"), "utf8");
+        fs.writeFileSync(path.join(configDir, "Pulumi.us-east.yaml"), `${stackFile}  wso2-apim-multi-dc:nodeCount: 0\n`);
+        const out = tempDir("plan-bad-");
+        fs.mkdirSync(path.join(out, "us-east"));
+        fs.writeFileSync(path.join(out, "us-east", "plan.json"), "{}"); // an earlier plan must not survive
+        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+        });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, /plan failed: stack us-east: Invalid configuration \(nothing was deployed\):\n {2}- wso2-apim-multi-dc:nodeCount: must be an integer from 1 to 20, got "0"/);
+        assert.ok(!fs.existsSync(path.join(out, "us-east")));
+    });
+});

@@ -1,0 +1,122 @@
+/**
+ * `npm run plan [-- --stack <name>]... [--diff <earlier plan dir>] [--out <dir>] [--config-dir <dir>]`
+ *
+ * Runs the real program under mocks for each stack and writes out/<stack>/: plan.json,
+ * files/ and summary.md (DESIGN §7). Each stack is written to a temporary directory and moved
+ * into place only when complete, so a failed plan never leaves a stale plan looking valid.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { listStacks, loadStackConfig, StackConfigError } from "../../lib/stack-config";
+import { ConfigError } from "../../lib/config";
+import { runProgram, ProgramRun } from "../offline/run";
+import { estimateCost } from "./cost";
+import { diffPlans, renderDiff } from "./diff";
+import { extractFiles } from "./files";
+import { buildPlan, Plan } from "./plan-json";
+import { renderSummary } from "./summary";
+import { routingTableMarkdown } from "./routing";
+
+export const PROJECT_DIR = path.resolve(__dirname, "..", "..");
+
+interface Options {
+    /** Where Pulumi.yaml and the stack files are read from (default: this project). */
+    configDir: string;
+    stacks: string[];
+    diffAgainst: string | null;
+    outDir: string;
+}
+
+class UsageError extends Error {}
+
+function parseArgs(argv: string[]): Options {
+    const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out") };
+    for (let i = 0; i < argv.length; i++) {
+        const value = () => {
+            const next = argv[++i];
+            if (next === undefined || next.startsWith("--")) throw new UsageError(`${argv[i - 1]} needs a value`);
+            return next;
+        };
+        switch (argv[i]) {
+            case "--stack": options.stacks.push(value()); break;
+            case "--diff": options.diffAgainst = path.resolve(value()); break;
+            case "--out": options.outDir = path.resolve(value()); break;
+            case "--config-dir": options.configDir = path.resolve(value()); break;
+            default: throw new UsageError(`unknown argument ${argv[i]}`);
+        }
+    }
+    return options;
+}
+
+function writeStack(outDir: string, plan: Plan, summary: string): void {
+    const target = path.join(outDir, plan.stack);
+    const staging = fs.mkdtempSync(path.join(outDir, `.${plan.stack}-`));
+    fs.writeFileSync(path.join(staging, "plan.json"), JSON.stringify(plan, null, 2) + "\n");
+    for (const file of extractFiles(plan.resources)) {
+        const destination = path.join(staging, "files", file.path);
+        fs.mkdirSync(path.dirname(destination), { recursive: true });
+        fs.writeFileSync(destination, file.content);
+    }
+    fs.writeFileSync(path.join(staging, "summary.md"), summary);
+    fs.rmSync(target, { recursive: true, force: true });
+    fs.renameSync(staging, target);
+}
+
+function readPlan(dir: string, stack: string): Plan | null {
+    for (const file of [path.join(dir, stack, "plan.json"), path.join(dir, "plan.json")]) {
+        if (!fs.existsSync(file)) continue;
+        const plan = JSON.parse(fs.readFileSync(file, "utf8")) as Plan;
+        if (plan.stack === stack) return plan;
+    }
+    return null;
+}
+
+export async function main(argv: string[]): Promise<number> {
+    const options = parseArgs(argv);
+    const allStacks = listStacks(options.configDir);
+    for (const stack of options.stacks) {
+        if (!allStacks.includes(stack)) throw new UsageError(`no stack "${stack}" (stacks: ${allStacks.join(", ")})`);
+    }
+    const selected = options.stacks.length ? options.stacks : allStacks;
+
+    // Routing needs every stack's records, so every stack runs; only the selected ones are written.
+    const runs = new Map<string, ProgramRun>();
+    for (const stack of allStacks) {
+        try {
+            runs.set(stack, await runProgram(PROJECT_DIR, loadStackConfig(options.configDir, stack)));
+        } catch (err) {
+            for (const s of selected) fs.rmSync(path.join(options.outDir, s), { recursive: true, force: true });
+            if (err instanceof Error) err.message = `stack ${stack}: ${err.message}`;
+            throw err;
+        }
+    }
+    const plans = new Map([...runs].map(([stack, run]) => [stack, buildPlan(run)]));
+    const routing = routingTableMarkdown([...plans.values()]);
+
+    fs.mkdirSync(options.outDir, { recursive: true });
+    for (const stack of selected) {
+        const plan = plans.get(stack)!;
+        const cost = estimateCost(plan.resources);
+        writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories: [] }));
+        console.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
+    }
+
+    if (options.diffAgainst) {
+        const markdown = renderDiff(selected.map((stack) => diffPlans(stack, readPlan(options.diffAgainst!, stack), plans.get(stack)!)));
+        fs.writeFileSync(path.join(options.outDir, "diff.md"), markdown);
+        console.log(markdown);
+    }
+    return 0;
+}
+
+if (require.main === module) {
+    main(process.argv.slice(2)).then(
+        (code) => process.exit(code),
+        (err: Error) => {
+            const expected = err instanceof ConfigError || err instanceof StackConfigError || err instanceof UsageError;
+            // Expected failures get their message alone; anything else is a bug and keeps its trace.
+            console.error(`plan failed: ${expected ? err.message : err.stack}`);
+            process.exit(1);
+        },
+    );
+}

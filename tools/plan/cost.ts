@@ -1,0 +1,95 @@
+/**
+ * Estimated monthly cost of a plan, by resource, from the price file beside this module (which
+ * states its date and source). Every resource gets a line: priced, free, or "no price known".
+ */
+import prices from "./prices.json";
+import { PlanResource } from "./plan-json";
+
+export interface CostLine {
+    resource: string;
+    type: string;
+    /** USD per month; null when no price is known. */
+    monthlyUsd: number | null;
+    basis: string;
+}
+
+export interface CostEstimate {
+    lines: CostLine[];
+    totalUsd: number;
+    unpriced: CostLine[];
+    date: string;
+    source: string;
+    assumptions: string[];
+}
+
+const H = prices.hoursPerMonth;
+const A = prices.assumptions;
+const round = (usd: number) => Math.round(usd * 100) / 100;
+
+/** Monthly USD and its basis, or null when the type or size has no price in the file. */
+function price(resource: PlanResource): { usd: number; basis: string } | null {
+    const i = resource.inputs as any;
+    switch (resource.type) {
+        case "aws:ec2/instance:Instance": {
+            const hourly = (prices.ec2InstanceHourly as Record<string, number>)[i.instanceType];
+            if (hourly === undefined) return null;
+            const disk = Number(i.rootBlockDevice?.volumeSize ?? 8);
+            return { usd: hourly * H + disk * prices.ebsGp3PerGiBMonth, basis: `${i.instanceType} $${hourly}/h × ${H} h + ${disk} GiB gp3` };
+        }
+        case "aws:ec2/natGateway:NatGateway":
+            return { usd: prices.natGatewayHourly * H, basis: `$${prices.natGatewayHourly}/h, data processing not included` };
+        case "aws:ec2/eip:Eip":
+            return { usd: prices.publicIpv4Hourly * H, basis: `public IPv4 $${prices.publicIpv4Hourly}/h` };
+        case "aws:lb/loadBalancer:LoadBalancer":
+            return {
+                usd: (prices.albHourly + A.albLcus * prices.albLcuHourly) * H,
+                basis: `$${prices.albHourly}/h + ${A.albLcus} LCU × $${prices.albLcuHourly}/h`,
+            };
+        case "aws:efs/fileSystem:FileSystem":
+            return { usd: A.efsStoredGiB * prices.efsStandardPerGiBMonth, basis: `${A.efsStoredGiB} GiB Standard` };
+        case "aws:secretsmanager/secret:Secret":
+            return { usd: prices.secretPerMonth, basis: "per secret" };
+        case "aws:route53/healthCheck:HealthCheck": {
+            const features = [i.type === "HTTPS" || i.type === "HTTPS_STR_MATCH", Number(i.requestInterval) === 10].filter(Boolean).length;
+            return {
+                usd: prices.route53HealthCheckPerMonth + features * prices.route53HealthCheckOptionalFeaturePerMonth,
+                basis: `AWS endpoint check + ${features} optional feature(s) (HTTPS, fast interval)`,
+            };
+        }
+        case "aws:cloudwatch/logGroup:LogGroup":
+            return { usd: A.logsIngestedGiBPerLogGroup * prices.cloudWatchLogsIngestPerGiB, basis: `${A.logsIngestedGiBPerLogGroup} GiB ingested` };
+        case "aws:s3/bucket:Bucket":
+        case "aws:s3/bucketV2:BucketV2":
+            return { usd: A.s3StoredGiBPerBucket * prices.s3StandardPerGiBMonth, basis: `${A.s3StoredGiBPerBucket} GiB Standard` };
+        case "aws:rds/instance:Instance": {
+            const hourly = (prices.rdsOracleSe2LicenseIncludedHourly as Record<string, number>)[i.instanceClass];
+            if (hourly === undefined || i.engine !== "oracle-se2" || i.licenseModel !== "license-included") return null;
+            const azs = i.multiAz ? 2 : 1;
+            const storage = Number(i.allocatedStorage ?? 0);
+            return {
+                usd: hourly * H * azs + storage * prices.rdsStoragePerGiBMonth * azs,
+                basis: `${i.instanceClass} SE2 licence included $${hourly}/h × ${azs} AZ + ${storage} GiB`,
+            };
+        }
+    }
+    return (prices.free as string[]).includes(resource.type) ? { usd: 0, basis: "no charge" } : null;
+}
+
+export function estimateCost(resources: PlanResource[]): CostEstimate {
+    const lines = resources
+        .filter((r) => !r.type.startsWith("wso2-apim:"))
+        .map((r): CostLine => {
+            const priced = price(r);
+            return priced
+                ? { resource: r.name, type: r.type, monthlyUsd: round(priced.usd), basis: priced.basis }
+                : { resource: r.name, type: r.type, monthlyUsd: null, basis: "no price known" };
+        });
+    return {
+        lines,
+        totalUsd: round(lines.reduce((sum, line) => sum + (line.monthlyUsd ?? 0), 0)),
+        unpriced: lines.filter((line) => line.monthlyUsd === null),
+        date: prices.date,
+        source: prices.source,
+        assumptions: Object.entries(A).map(([key, value]) => `${key}: ${value}`),
+    };
+}

@@ -1,0 +1,38 @@
+/**
+ * The artifacts a plan shows under files/: exactly the bytes the program hands to AWS, taken
+ * from the recorded resource inputs, plus the files each node's cloud-config writes, unpacked
+ * so that reviewers read scripts and deployment.toml as files.
+ */
+import * as path from "path";
+import * as YAML from "yaml";
+import { PlanResource } from "./plan-json";
+
+export interface PlanFile {
+    /** Relative path under files/. */
+    path: string;
+    content: string;
+}
+
+/** Keeps a path inside files/: no absolute paths, no `..`. */
+function safeJoin(...parts: string[]): string {
+    const joined = path.posix.normalize(parts.join("/").replace(/^\/+/, "")).replace(/^(\.\.\/)+/, "");
+    return joined;
+}
+
+export function extractFiles(resources: PlanResource[]): PlanFile[] {
+    const files: PlanFile[] = [];
+    for (const resource of resources) {
+        const { type, name, inputs } = resource;
+        if (type === "aws:ec2/instance:Instance" && typeof inputs.userData === "string") {
+            files.push({ path: safeJoin(name, "user-data"), content: inputs.userData });
+            const cloudConfig = YAML.parse(inputs.userData);
+            for (const file of (cloudConfig?.write_files ?? []) as { path: string; content: string }[]) {
+                files.push({ path: safeJoin(name, file.path), content: file.content });
+            }
+        }
+        if (type.startsWith("aws:s3/bucketObject") && typeof inputs.content === "string") {
+            files.push({ path: safeJoin("s3", name, String(inputs.key ?? name)), content: inputs.content });
+        }
+    }
+    return files;
+}

@@ -1,0 +1,109 @@
+/** summary.md: the picture, the counts, the DNS routing table, the cost, and advisory findings. */
+import { CostEstimate } from "./cost";
+import { Plan, PlanResource } from "./plan-json";
+
+export interface SummaryInput {
+    plan: Plan;
+    cost: CostEstimate;
+    /** Markdown of the DNS routing table (location → region, healthy and per outage). */
+    routingTable: string;
+    /** Markdown list of advisory guardrail findings (empty when none). */
+    advisories: string[];
+}
+
+const usd = (value: number) => `$${value.toFixed(2)}`;
+const of = (plan: Plan, type: string) => plan.resources.filter((r) => r.type === type);
+/** Mermaid labels: quotes and brackets would end the label early. */
+const label = (text: string) => text.replace(/["[\]{}()]/g, "'");
+
+export function mermaidDiagram(plan: Plan): string {
+    const config = plan.config as Record<string, any>;
+    const region = String(config["aws:region"] ?? "");
+    const vpc = of(plan, "aws:ec2/vpc:Vpc")[0];
+    const zones = [...new Set(of(plan, "aws:ec2/subnet:Subnet").map((s) => String(s.inputs.availabilityZone)))].sort();
+    const nodes = of(plan, "aws:ec2/instance:Instance");
+    const alb = of(plan, "aws:lb/loadBalancer:LoadBalancer")[0];
+    const efs = of(plan, "aws:efs/fileSystem:FileSystem")[0];
+    const databases = [...of(plan, "aws:rds/instance:Instance")];
+    const hostRules = of(plan, "aws:lb/listenerRule:ListenerRule").map((r) => ({
+        hosts: ((r.inputs.conditions as any[])?.[0]?.hostHeader?.values ?? []) as string[],
+        target: String((r.inputs.actions as any[])?.[0]?.targetGroupArn ?? ""),
+    }));
+    const targetPort = (arn: string) =>
+        of(plan, "aws:lb/targetGroup:TargetGroup").find((tg) => arn.includes(`${tg.name}.`))?.inputs.port ?? "?";
+
+    const lines = ["```mermaid", "flowchart LR", "  clients((Clients))"];
+    lines.push(`  subgraph dns[\"Route 53\"]`);
+    hostRules.forEach((rule, i) => rule.hosts.forEach((host, j) => lines.push(`    h${i}_${j}[\"${label(host)}\"]`)));
+    lines.push("  end", "  clients --> dns");
+    lines.push(`  subgraph vpc[\"VPC ${label(String(vpc?.inputs.cidrBlock ?? "existing"))} · ${region} · ${zones.join(", ")}\"]`);
+    lines.push(`    subgraph public[\"public subnets\"]`);
+    if (alb) lines.push(`      alb[\"ALB ${alb.name}<br/>443 TLS 1.2+ · 80 → 443\"]`);
+    lines.push(`      nat[\"NAT gateway × ${of(plan, "aws:ec2/natGateway:NatGateway").length}\"]`, "    end");
+    lines.push(`    subgraph private[\"private subnets\"]`);
+    nodes.forEach((n, i) => lines.push(`      n${i}[\"${n.name}<br/>${label(String(n.inputs.instanceType))}\"]`));
+    if (efs) lines.push(`      efs[(\"EFS ${efs.name}\")]`);
+    databases.forEach((d, i) => lines.push(`      db${i}[(\"Oracle ${d.name}<br/>${label(String(d.inputs.instanceClass))}\")]`));
+    lines.push("    end", "  end");
+    hostRules.forEach((rule, i) => rule.hosts.forEach((_, j) => lines.push(`  h${i}_${j} --> alb`)));
+    hostRules.forEach((rule) => nodes.forEach((_, n) => lines.push(`  alb -- \":${targetPort(rule.target)}\" --> n${n}`)));
+    nodes.forEach((_, n) => {
+        if (efs) lines.push(`  n${n} -- \"NFS/TLS 2049\" --> efs`);
+        databases.forEach((__, d) => lines.push(`  n${n} -- \"1521\" --> db${d}`));
+        lines.push(`  n${n} --> nat`);
+    });
+    lines.push("```");
+    return lines.join("\n");
+}
+
+function countsByType(resources: PlanResource[]): string {
+    const counts = new Map<string, number>();
+    for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    const rows = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `| \`${type}\` | ${n} |`);
+    return ["| type | count |", "| --- | ---: |", ...rows, `| **total** | **${resources.length}** |`].join("\n");
+}
+
+function costTable(cost: CostEstimate): string {
+    const rows = cost.lines.map((l) => `| ${l.resource} | \`${l.type}\` | ${l.monthlyUsd === null ? "no price known" : usd(l.monthlyUsd)} | ${l.basis} |`);
+    return [
+        `Prices as of ${cost.date}. Source: ${cost.source}`,
+        "",
+        `Assumptions: ${cost.assumptions.join("; ")}.`,
+        "",
+        "| resource | type | USD / month | basis |",
+        "| --- | --- | ---: | --- |",
+        ...rows,
+        `| **total** | | **${usd(cost.totalUsd)}** | ${cost.unpriced.length} resource(s) with no known price not included |`,
+    ].join("\n");
+}
+
+export function renderSummary(input: SummaryInput): string {
+    const { plan, cost } = input;
+    return [
+        `# Offline plan: ${plan.project} / ${plan.stack}`,
+        "",
+        `Datacenter ${String(plan.outputs.datacenter ?? "?")} in ${String(plan.config["aws:region"] ?? "?")}: ${plan.resources.length} resources, estimated ${usd(cost.totalUsd)} per month.`,
+        "Produced by `npm run plan` under Pulumi mocks: values only the cloud knows read `(known after apply: …)`.",
+        "",
+        "## Region",
+        "",
+        mermaidDiagram(plan),
+        "",
+        "## Resources by type",
+        "",
+        countsByType(plan.resources),
+        "",
+        "## DNS routing",
+        "",
+        input.routingTable,
+        "",
+        "## Estimated monthly cost (USD)",
+        "",
+        costTable(cost),
+        "",
+        "## Advisory findings",
+        "",
+        input.advisories.length ? input.advisories.map((a) => `- ${a}`).join("\n") : "None.",
+        "",
+    ].join("\n");
+}
