@@ -1,0 +1,33 @@
+/**
+ * Plan speed against its floor: the time Node needs just to load @pulumi/pulumi and @pulumi/aws,
+ * versus `npm run plan` of every stack (both as fresh processes, median of several runs).
+ * Run: npm run bench:plan [-- <runs>]. Prints figures; never a pass/fail threshold.
+ */
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+const projectDir = path.resolve(__dirname, "..", "..");
+const runs = Number(process.argv[2] ?? 5);
+
+function medianSeconds(label: string, args: string[]): number {
+    const times: number[] = [];
+    for (let i = 0; i < runs; i++) {
+        const start = process.hrtime.bigint();
+        const result = spawnSync(process.execPath, args, { cwd: projectDir, encoding: "utf8" });
+        const seconds = Number(process.hrtime.bigint() - start) / 1e9;
+        if (result.status !== 0) throw new Error(`${label} failed:\n${result.stderr}`);
+        times.push(seconds);
+    }
+    times.sort((a, b) => a - b);
+    const median = times[Math.floor(times.length / 2)];
+    console.log(`${label}: median ${median.toFixed(2)} s of ${runs} (${times.map((t) => t.toFixed(2)).join(", ")})`);
+    return median;
+}
+
+const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bench-"));
+console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"})`);
+const floor = medianSeconds("load @pulumi/pulumi + @pulumi/aws", ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws')"]);
+const plan = medianSeconds("plan of every stack", ["-r", "ts-node/register/transpile-only", "tools/plan/cli.ts", "--out", out]);
+console.log(`ratio: ${(plan / floor).toFixed(2)}× (target: at most 3×)`);
