@@ -1,0 +1,382 @@
+#!/bin/bash
+# Boot hook: the region's Oracle database, before WSO2 starts (bootstrap.sh runs boot.d/*.sh).
+#  1. Oracle Instant Client (SQL*Plus, and ojdbc8.jar for WSO2).
+#  2. Secrets from Secrets Manager; the database accepting connections.
+#  3. Schema applier (node 1): users and grants, RDS GoldenGate prerequisites, WSO2's multi-DC
+#     scripts from the pack (only into an empty schema), the per-DC step, verify.
+#     Other nodes: wait until both schemas are complete and verified.
+#  4. The schema passwords into the runtime environment for deployment.toml's $env{} references.
+#  5. A DC that is not the trusted source waits for the replication-ready flag, so WSO2 never
+#     writes its first-start rows into a database that replication has not joined yet.
+# Parameters: /etc/wso2-apim/database.env (no secrets). Secrets never reach a command line, the
+# environment of a child process or the log: SQL*Plus gets them on stdin from shell builtins, and
+# every line logged passes through redact.
+set -Eeuo pipefail
+export LC_ALL=C
+
+# shellcheck source=/dev/null
+source "${DATABASE_ENV:-/etc/wso2-apim/database.env}"
+
+STEP=parameters
+SECRETS=()
+WORK_DIR=""
+
+redact() {
+    local text=$1 secret
+    for secret in "${SECRETS[@]}"; do
+        text=${text//"$secret"/[redacted]}
+    done
+    printf '%s' "$text"
+}
+# To stderr, so that a failure inside a command substitution is logged, not captured.
+log() { printf '%s database-boot: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(redact "$*")" >&2; }
+fail() {
+    log "FAILED at step '$STEP': $*"
+    exit 1
+}
+trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
+trap '[[ -z $WORK_DIR ]] || rm -rf "$WORK_DIR"' EXIT
+
+# Indented SQL*Plus output under the step that produced it.
+log_output() {
+    local line
+    while IFS= read -r line; do
+        [[ -z ${line// /} ]] || log "  | $line"
+    done <<<"$1"
+}
+
+check_parameters() {
+    local name
+    for name in AWS_REGION APIM_HOME WSO2_USER RUNTIME_ENV_FILE DB_HOST DB_PORT DB_SERVICE DB_PLATFORM \
+        MASTER_SECRET_ID AM_DB_USER AM_DB_SECRET_ID SHARED_DB_USER SHARED_DB_SECRET_ID GOLDENGATE_USER \
+        GOLDENGATE_SECRET_ID SQL_S3_PREFIX ORACLE_CLIENT_ZIPS ORACLE_CLIENT_HOME SCHEMA_APPLIER \
+        TRUSTED_SOURCE REPLICATION_READY_PARAMETER DB_WAIT_SECONDS SCHEMA_WAIT_SECONDS \
+        REPLICATION_WAIT_SECONDS POLL_SECONDS; do
+        [[ -n ${!name:-} ]] || fail "$name is not set in ${DATABASE_ENV:-/etc/wso2-apim/database.env}"
+    done
+    PACK_DIR="$APIM_HOME/dbscripts/multi-dc/oracle"
+    for name in "$PACK_DIR/tables.sql" "$PACK_DIR/sequences.sql" "$PACK_DIR/apimgt/tables.sql" "$PACK_DIR/apimgt/sequences.sql"; do
+        [[ -f $name ]] || fail "$name is missing: the pack must be WSO2 API Manager 3.1.0 with its multi-DC Oracle scripts"
+    done
+}
+
+install_client() {
+    STEP="Oracle Instant Client"
+    if [[ -x $ORACLE_CLIENT_HOME/sqlplus && -f $ORACLE_CLIENT_HOME/ojdbc8.jar ]]; then
+        log "Oracle Instant Client already in $ORACLE_CLIENT_HOME"
+    else
+        log "installing Oracle Instant Client into $ORACLE_CLIENT_HOME"
+        dnf install -y -q libaio libnsl
+        local download="$WORK_DIR/instantclient" zip file
+        mkdir -p "$download/unpacked"
+        for zip in $ORACLE_CLIENT_ZIPS; do
+            file="$download/$(basename "$zip")"
+            log "downloading $zip"
+            case $zip in
+                s3://*) aws s3 cp --only-show-errors --region "$AWS_REGION" "$zip" "$file" ;;
+                https://*) curl -fsSL --retry 5 -o "$file" "$zip" ;;
+                *) fail "unsupported Instant Client location $zip (s3:// or https://)" ;;
+            esac
+            unzip -q -o "$file" -d "$download/unpacked"
+        done
+        local unpacked=("$download"/unpacked/instantclient_*)
+        [[ -d ${unpacked[0]} ]] || fail "the Instant Client zips did not unpack to an instantclient_* directory"
+        mkdir -p "$ORACLE_CLIENT_HOME"
+        cp -a "${unpacked[0]}/." "$ORACLE_CLIENT_HOME/"
+    fi
+    local version
+    version=$(sqlplus_command -V) || fail "sqlplus in $ORACLE_CLIENT_HOME does not run (missing libaio or libnsl?): $version"
+    log "${version//$'\n'/ }"
+    [[ -f $ORACLE_CLIENT_HOME/ojdbc8.jar ]] || fail "$ORACLE_CLIENT_HOME/ojdbc8.jar is missing: the Basic package is needed, not Basic Light"
+    install -m 0644 -o "$WSO2_USER" -g "$(id -gn "$WSO2_USER")" "$ORACLE_CLIENT_HOME/ojdbc8.jar" "$APIM_HOME/repository/components/lib/ojdbc8.jar"
+    log "JDBC driver installed as $APIM_HOME/repository/components/lib/ojdbc8.jar"
+}
+
+sqlplus_command() {
+    LD_LIBRARY_PATH="$ORACLE_CLIENT_HOME" NLS_LANG=AMERICAN_AMERICA.AL32UTF8 "$ORACLE_CLIENT_HOME/sqlplus" "$@" 2>&1
+}
+
+download_sql() {
+    STEP="project SQL"
+    SQL_DIR="$WORK_DIR/sql"
+    mkdir -p "$SQL_DIR"
+    local name
+    for name in parameters.sql 01-users.sql 02-goldengate-prerequisites.sql 03-per-dc.sql 04-verify.sql; do
+        aws s3 cp --only-show-errors --region "$AWS_REGION" "$SQL_S3_PREFIX$name" "$SQL_DIR/$name" ||
+            fail "cannot download $SQL_S3_PREFIX$name"
+    done
+    log "project SQL downloaded from $SQL_S3_PREFIX"
+}
+
+# Prints the secret's value, or its field $2 when the secret is a JSON object.
+read_secret() {
+    local raw
+    raw=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text) ||
+        fail "cannot read secret $1 (does the instance role allow secretsmanager:GetSecretValue on it?)"
+    printf '%s' "$raw" | python3 -c '
+import json, sys
+raw = sys.stdin.read()
+try:
+    value = json.loads(raw)
+except ValueError:
+    value = raw
+if isinstance(value, dict):
+    value = value.get(sys.argv[1])
+elif not isinstance(value, str):
+    value = raw
+if not isinstance(value, str) or not value:
+    sys.exit(1)
+sys.stdout.write(value)' "$2" || fail "secret $1 has no $2"
+}
+
+fetch_secrets() {
+    STEP="secrets"
+    MASTER_USER=$(read_secret "$MASTER_SECRET_ID" username)
+    MASTER_PASSWORD=$(read_secret "$MASTER_SECRET_ID" password)
+    AM_DB_PASSWORD=$(read_secret "$AM_DB_SECRET_ID" password)
+    SHARED_DB_PASSWORD=$(read_secret "$SHARED_DB_SECRET_ID" password)
+    GOLDENGATE_PASSWORD=$(read_secret "$GOLDENGATE_SECRET_ID" password)
+    SECRETS=("$MASTER_PASSWORD" "$AM_DB_PASSWORD" "$SHARED_DB_PASSWORD" "$GOLDENGATE_PASSWORD")
+    [[ $MASTER_USER =~ ^[A-Za-z][A-Za-z0-9_\$#]*$ ]] || fail "the master secret's username is not a plain Oracle user name"
+    [[ $MASTER_PASSWORD != *'"'* && $MASTER_PASSWORD != *$'\n'* ]] ||
+        fail "the master password contains a double quote or a newline, which SQL*Plus cannot take"
+    # These go into CREATE USER literals and into a systemd environment file: keep them plain.
+    local name
+    for name in AM_DB_PASSWORD SHARED_DB_PASSWORD GOLDENGATE_PASSWORD; do
+        [[ ${!name} =~ ^[A-Za-z0-9._+=-]+$ ]] ||
+            fail "${name%_PASSWORD} secret: the password may only hold letters, digits and . _ + = -"
+    done
+    log "secrets read for $MASTER_USER, $AM_DB_USER, $SHARED_DB_USER and $GOLDENGATE_USER"
+}
+
+# Runs SQL*Plus as user $1 with password $2 on the lines $3. Sets SQL_OUTPUT (redacted); fails
+# (status 1) on a non-zero exit, an ORA-/SP2-/PLS- error or a unit created with compilation errors
+# (neither of the last two stops SQL*Plus by itself).
+sql_session() {
+    local status=0
+    SQL_OUTPUT=$({
+        printf 'SET DEFINE OFF\nWHENEVER SQLERROR EXIT FAILURE ROLLBACK\nWHENEVER OSERROR EXIT FAILURE ROLLBACK\n'
+        printf 'CONNECT %s/"%s"@//%s:%s/%s\nSET DEFINE ON\n%s\nEXIT\n' "$1" "$2" "$DB_HOST" "$DB_PORT" "$DB_SERVICE" "$3"
+    } | sqlplus_command -S -L /nolog) || status=$?
+    SQL_OUTPUT=$(redact "$SQL_OUTPUT")
+    if ((status == 0)) && grep -Eq '(^|[^A-Z0-9])(ORA|SP2|PLS)-[0-9]{4,5}|created with compilation errors' <<<"$SQL_OUTPUT"; then
+        status=1
+    fi
+    return "$status"
+}
+
+# Runs one script as user $1 (password $2): the parameters file, then lines $4, then @$3.
+run_script() {
+    local user=$1 password=$2 script=$3 lines=${4:-}
+    log "running $script as $user"
+    if sql_session "$user" "$password" "@$SQL_DIR/parameters.sql"$'\n'"$lines"$'\n'"@$script"; then
+        log_output "$SQL_OUTPUT"
+    else
+        log_output "$SQL_OUTPUT"
+        fail "$script failed as $user (SQL*Plus output above)"
+    fi
+}
+
+wait_for_database() {
+    STEP="wait for database"
+    local waited=0
+    until sql_session "$MASTER_USER" "$MASTER_PASSWORD" "SELECT 'database ready' FROM dual;"; do
+        if grep -Eq 'ORA-(01017|28000|01045)' <<<"$SQL_OUTPUT"; then
+            log_output "$SQL_OUTPUT"
+            fail "$DB_HOST:$DB_PORT/$DB_SERVICE refuses $MASTER_USER: check the master secret $MASTER_SECRET_ID"
+        fi
+        ((waited < DB_WAIT_SECONDS)) ||
+            fail "$DB_HOST:$DB_PORT/$DB_SERVICE did not accept a connection within ${DB_WAIT_SECONDS}s; last answer: $(tail -n 1 <<<"$SQL_OUTPUT")"
+        log "database $DB_HOST:$DB_PORT/$DB_SERVICE not ready ($(tail -n 1 <<<"$SQL_OUTPUT")); retrying in ${POLL_SECONDS}s"
+        sleep "$POLL_SECONDS"
+        waited=$((waited + POLL_SECONDS))
+    done
+    log "database $DB_HOST:$DB_PORT/$DB_SERVICE accepts connections"
+}
+
+# The tables, sequences and triggers the pack scripts $@ create, as sorted "TYPE NAME" lines.
+expected_objects() {
+    sed -e 's/--.*$//' "$@" | tr '[:lower:]' '[:upper:]' |
+        grep -oE 'CREATE[[:space:]]+(OR[[:space:]]+REPLACE[[:space:]]+)?(TABLE|SEQUENCE|TRIGGER)[[:space:]]+"?[A-Z0-9_$#]+' |
+        awk '{ gsub(/"/, "", $NF); print $(NF - 1), $NF }' | sort -u
+}
+
+# Compares the schema of user $1 (password $2) with the objects the pack creates in it ($3, "TYPE
+# NAME" lines). Sets SCHEMA_STATE to empty, complete or partial (MISSING_OBJECTS lists what is not
+# there) and returns non-zero when the schema cannot be read.
+schema_state() {
+    sql_session "$1" "$2" "$(printf '%s\n' 'SET HEADING OFF' 'SET FEEDBACK OFF' 'SET PAGESIZE 0' 'SET LINESIZE 400' 'SET TRIMOUT ON' \
+        "SELECT 'OBJECT ' || object_type || ' ' || object_name FROM user_objects WHERE object_type IN ('TABLE', 'SEQUENCE', 'TRIGGER') AND object_name NOT LIKE 'BIN\$%';")" ||
+        return 1
+    local present
+    present=$(awk '$1 == "OBJECT" { print $2, $3 }' <<<"$SQL_OUTPUT" | sort -u)
+    MISSING_OBJECTS=$(comm -23 <(printf '%s\n' "$3") <(printf '%s\n' "$present"))
+    if [[ -z $present ]]; then
+        SCHEMA_STATE=empty
+    elif [[ -z $MISSING_OBJECTS ]]; then
+        SCHEMA_STATE=complete
+    else
+        SCHEMA_STATE=partial
+    fi
+}
+
+# Applies the pack's tables.sql then sequences.sql from directory $4 to schema $2 (password $3),
+# only when the schema is empty. $1 names the schema (SHARED_DB or AM_DB) in the log.
+initialise_schema() {
+    local label=$1 user=$2 password=$3 dir=$4 expected script
+    STEP="$label schema"
+    expected=$(expected_objects "$dir/tables.sql" "$dir/sequences.sql")
+    [[ -n $expected ]] || fail "found no CREATE TABLE, SEQUENCE or TRIGGER in $dir/tables.sql and $dir/sequences.sql"
+    schema_state "$user" "$password" "$expected" || {
+        log_output "$SQL_OUTPUT"
+        fail "cannot read the objects of $user"
+    }
+    case $SCHEMA_STATE in
+        empty)
+            log "$label ($user) is empty: applying the pack's multi-DC scripts"
+            ;;
+        complete)
+            log "$label ($user) already has every table, sequence and trigger of the pack: no DDL applied"
+            return
+            ;;
+        partial)
+            fail "$label ($user) is partially initialised; missing: $(tr '\n' ' ' <<<"$MISSING_OBJECTS"). The pack scripts are not re-runnable: an operator must either complete the schema by hand or drop its objects, then reboot this node (docs/database.md)"
+            ;;
+    esac
+    for script in "$dir/tables.sql" "$dir/sequences.sql"; do
+        STEP="$label schema: $script"
+        log "applying $script to $user"
+        # SQLBLANKLINES: WSO2's statements contain blank lines; DEFINE OFF: no & substitution in WSO2's text.
+        if sql_session "$user" "$password" "$(printf '%s\n' 'SET DEFINE OFF' 'SET SQLBLANKLINES ON' 'SET ECHO OFF' 'SET FEEDBACK OFF' "@$script")"; then
+            log_output "$SQL_OUTPUT"
+        else
+            log_output "$SQL_OUTPUT"
+            fail "$script failed in $user (SQL*Plus output above); the schema is now partial and needs an operator (docs/database.md)"
+        fi
+    done
+    if ! schema_state "$user" "$password" "$expected" || [[ $SCHEMA_STATE != complete ]]; then
+        fail "$label ($user) is not complete after the pack scripts; missing: $(tr '\n' ' ' <<<"${MISSING_OBJECTS:-?}")"
+    fi
+    log "$label ($user) initialised from the pack"
+}
+
+apply_schemas() {
+    STEP="users and grants"
+    run_script "$MASTER_USER" "$MASTER_PASSWORD" "$SQL_DIR/01-users.sql" "$(printf 'DEFINE %s = "%s"\n' \
+        am_db_password "$AM_DB_PASSWORD" shared_db_password "$SHARED_DB_PASSWORD" goldengate_password "$GOLDENGATE_PASSWORD")"
+
+    STEP="GoldenGate prerequisites"
+    if [[ $DB_PLATFORM == rds ]]; then
+        run_script "$MASTER_USER" "$MASTER_PASSWORD" "$SQL_DIR/02-goldengate-prerequisites.sql"
+    else
+        log "self-managed database: supplemental and force logging and GoldenGate privileges are set by the operator as SYSDBA (docs/database.md)"
+    fi
+
+    initialise_schema SHARED_DB "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$PACK_DIR"
+    initialise_schema AM_DB "$AM_DB_USER" "$AM_DB_PASSWORD" "$PACK_DIR/apimgt"
+
+    STEP="per-DC step"
+    run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
+    run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
+
+    STEP="verify"
+    run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
+    run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
+}
+
+# True when both schemas are complete and pass the read-only verify.
+schemas_ready() {
+    local user password dir
+    for user in "$SHARED_DB_USER" "$AM_DB_USER"; do
+        if [[ $user == "$SHARED_DB_USER" ]]; then
+            password=$SHARED_DB_PASSWORD dir=$PACK_DIR
+        else
+            password=$AM_DB_PASSWORD dir=$PACK_DIR/apimgt
+        fi
+        schema_state "$user" "$password" "$(expected_objects "$dir/tables.sql" "$dir/sequences.sql")" || return 1
+        [[ $SCHEMA_STATE == complete ]] || {
+            SQL_OUTPUT="$user is $SCHEMA_STATE"
+            return 1
+        }
+        sql_session "$user" "$password" "@$SQL_DIR/parameters.sql"$'\n'"DEFINE recompile = NO"$'\n'"@$SQL_DIR/04-verify.sql" || return 1
+    done
+}
+
+wait_for_schemas() {
+    STEP="wait for the schema applier"
+    local waited=0
+    until schemas_ready; do
+        if ((waited >= SCHEMA_WAIT_SECONDS)); then
+            log_output "$SQL_OUTPUT"
+            fail "the schemas were not initialised and verified within ${SCHEMA_WAIT_SECONDS}s: see the boot log of node 1, the schema applier"
+        fi
+        log "schemas not ready yet ($(tail -n 1 <<<"$SQL_OUTPUT")); node 1 applies them; retrying in ${POLL_SECONDS}s"
+        sleep "$POLL_SECONDS"
+        waited=$((waited + POLL_SECONDS))
+    done
+    log "both schemas are initialised and verified"
+}
+
+write_runtime_env() {
+    STEP="runtime environment"
+    local kept
+    kept=$(grep -Ev '^(APIM_DB_PASSWORD|SHARED_DB_PASSWORD)=' "$RUNTIME_ENV_FILE" 2>/dev/null) || true
+    (
+        umask 077
+        printf '%s\nAPIM_DB_PASSWORD=%s\nSHARED_DB_PASSWORD=%s\n' "$kept" "$AM_DB_PASSWORD" "$SHARED_DB_PASSWORD" |
+            sed '/^$/d' >"$RUNTIME_ENV_FILE.new"
+    )
+    chmod 0600 "$RUNTIME_ENV_FILE.new"
+    mv "$RUNTIME_ENV_FILE.new" "$RUNTIME_ENV_FILE"
+    log "APIM_DB_PASSWORD and SHARED_DB_PASSWORD written to $RUNTIME_ENV_FILE (0600)"
+}
+
+wait_for_replication() {
+    STEP="replication-ready flag"
+    if [[ $TRUSTED_SOURCE == true ]]; then
+        log "this DC is the trusted source: WSO2 may start now"
+        return
+    fi
+    local value errors="$WORK_DIR/ssm.err" waited=0
+    while :; do
+        if value=$(aws ssm get-parameter --region "$AWS_REGION" --name "$REPLICATION_READY_PARAMETER" --query Parameter.Value --output text 2>"$errors"); then
+            if [[ $value == true ]]; then
+                log "$REPLICATION_READY_PARAMETER is true: replication is in place, WSO2 may start"
+                return
+            fi
+        elif grep -q ParameterNotFound "$errors"; then
+            value="not set"
+        else
+            fail "cannot read SSM parameter $REPLICATION_READY_PARAMETER: $(cat "$errors")"
+        fi
+        if ((REPLICATION_WAIT_SECONDS > 0 && waited >= REPLICATION_WAIT_SECONDS)); then
+            fail "$REPLICATION_READY_PARAMETER was not true within ${REPLICATION_WAIT_SECONDS}s"
+        fi
+        if ((waited % 300 < POLL_SECONDS)); then
+            log "waiting for replication from the trusted source ($REPLICATION_READY_PARAMETER is $value); once the initial load and GoldenGate run, set it: aws ssm put-parameter --region $AWS_REGION --name $REPLICATION_READY_PARAMETER --value true --overwrite"
+        fi
+        sleep "$POLL_SECONDS"
+        waited=$((waited + POLL_SECONDS))
+    done
+}
+
+main() {
+    log "starting (applier: $SCHEMA_APPLIER, trusted source: $TRUSTED_SOURCE)"
+    check_parameters
+    WORK_DIR=$(mktemp -d)
+    install_client
+    download_sql
+    fetch_secrets
+    wait_for_database
+    if [[ $SCHEMA_APPLIER == true ]]; then
+        apply_schemas
+    else
+        wait_for_schemas
+    fi
+    write_runtime_env
+    wait_for_replication
+    STEP=finished
+    log "done"
+}
+
+main "$@"

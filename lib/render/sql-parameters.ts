@@ -1,0 +1,117 @@
+/**
+ * The per-DC parameters of the project's SQL (`sql/`), as a SQL*Plus file of DEFINE lines that the
+ * boot hook runs before each script, and the stripe arithmetic those scripts apply, mirrored here
+ * so it can be tested without a database. No secrets: passwords reach SQL*Plus at run time only.
+ */
+import * as fs from "fs";
+import * as path from "path";
+
+export interface SqlParameters {
+    /** `DC1`..`DCn`; the DCID default of IDN_OAUTH2_ACCESS_TOKEN in this DC. */
+    dcId: string;
+    /** 1..dcCount: this DC hands out sequence values ≡ dcIndex (mod dcCount). */
+    dcIndex: number;
+    dcCount: number;
+    /** Schema owners and the GoldenGate administrator (Oracle user names; upper-cased here). */
+    amDbUser: string;
+    sharedDbUser: string;
+    goldengateUser: string;
+    /** RDS `archivelog retention hours`: how long a replication outage can last without a new initial load. */
+    archiveLogRetentionHours: number;
+    /** Default tablespace and unlimited quota of the three users. Default USERS (RDS's). */
+    tablespace?: string;
+    /**
+     * Re-striped sequences restart above this value (0: no floor). Needed when a DC is added or a
+     * DC's database is rebuilt: see docs/database.md.
+     */
+    sequenceFloor?: number;
+}
+
+/** The project's scripts in the order the schema applier runs them; uploaded next to the parameters file. */
+export const SQL_SCRIPTS = ["01-users.sql", "02-goldengate-prerequisites.sql", "03-per-dc.sql", "04-verify.sql"] as const;
+/** Name of the rendered parameters file beside the scripts. */
+export const SQL_PARAMETERS_FILE = "parameters.sql";
+export const SQL_DIR = path.resolve(__dirname, "..", "..", "sql");
+
+const DC_ID = /^DC[1-9][0-9]*$/;
+/** Unquoted Oracle identifier of at most 30 characters (portable to pre-12.2 hosts). */
+const ORACLE_NAME = /^[A-Za-z][A-Za-z0-9_$#]{0,29}$/;
+
+function validate(p: SqlParameters): string[] {
+    const problems: string[] = [];
+    const integer = (name: string, value: number, min: number) => {
+        if (!Number.isSafeInteger(value) || value < min) problems.push(`${name} must be an integer >= ${min}, got ${value}`);
+    };
+    if (!DC_ID.test(p.dcId)) problems.push(`dcId must look like DC1, got "${p.dcId}"`);
+    integer("dcCount", p.dcCount, 1);
+    integer("dcIndex", p.dcIndex, 1);
+    if (Number.isInteger(p.dcIndex) && Number.isInteger(p.dcCount) && p.dcIndex > p.dcCount) {
+        problems.push(`dcIndex must be 1..dcCount (${p.dcCount}), got ${p.dcIndex}`);
+    }
+    integer("archiveLogRetentionHours", p.archiveLogRetentionHours, 1);
+    integer("sequenceFloor", p.sequenceFloor ?? 0, 0);
+    const users = { amDbUser: p.amDbUser, sharedDbUser: p.sharedDbUser, goldengateUser: p.goldengateUser, tablespace: p.tablespace ?? "USERS" };
+    for (const [name, value] of Object.entries(users)) {
+        if (!ORACLE_NAME.test(value)) problems.push(`${name} must be an unquoted Oracle name (letter, then letters, digits, _ $ #; at most 30), got "${value}"`);
+    }
+    const owners = [p.amDbUser, p.sharedDbUser, p.goldengateUser].map((u) => u.toUpperCase());
+    if (new Set(owners).size !== owners.length) problems.push(`amDbUser, sharedDbUser and goldengateUser must be three different users, got ${owners.join(", ")}`);
+    return problems;
+}
+
+/** The parameters file (`parameters.sql`) for one DC; throws on invalid input, listing every problem. */
+export function renderSqlParameters(p: SqlParameters): string {
+    const problems = validate(p);
+    if (problems.length > 0) throw new Error(`invalid SQL parameters:\n  - ${problems.join("\n  - ")}`);
+    const defines: [string, string | number][] = [
+        ["dc_id", p.dcId],
+        ["dc_index", p.dcIndex],
+        ["dc_count", p.dcCount],
+        ["sequence_floor", p.sequenceFloor ?? 0],
+        ["am_db_user", p.amDbUser.toUpperCase()],
+        ["shared_db_user", p.sharedDbUser.toUpperCase()],
+        ["goldengate_user", p.goldengateUser.toUpperCase()],
+        ["schema_tablespace", (p.tablespace ?? "USERS").toUpperCase()],
+        ["archivelog_retention_hours", p.archiveLogRetentionHours],
+    ];
+    return [
+        "WHENEVER SQLERROR EXIT FAILURE ROLLBACK",
+        "WHENEVER OSERROR EXIT FAILURE ROLLBACK",
+        `-- Rendered by wso2-apim-multi-dc for ${p.dcId} (stripe ${p.dcIndex} of ${p.dcCount}). No secrets.`,
+        ...defines.map(([name, value]) => `DEFINE ${name} = '${value}'`),
+        "",
+    ].join("\n");
+}
+
+/** Every file the boot hook downloads from the SQL artifacts prefix, with its content. */
+export function sqlArtifacts(p: SqlParameters): { name: string; content: string }[] {
+    return [
+        { name: SQL_PARAMETERS_FILE, content: renderSqlParameters(p) },
+        ...SQL_SCRIPTS.map((name) => ({ name, content: fs.readFileSync(path.join(SQL_DIR, name), "utf8") })),
+    ];
+}
+
+/** x mod n in 0..n-1, also for negative x (Oracle's MOD keeps the sign of x; only = 0 is compared there). */
+function modulo(x: number, n: number): number {
+    return ((x % n) + n) % n;
+}
+
+/**
+ * Smallest value greater than `high` on stripe `index` of `count` (stripe_start in 03-per-dc.sql:
+ * FLOOR(p_high / c_count) * c_count + c_index, plus c_count when that is not above p_high).
+ */
+export function stripeStart(high: number, index: number, count: number): number {
+    const candidate = Math.floor(high / count) * count + index;
+    return candidate <= high ? candidate + count : candidate;
+}
+
+/** The rule of 03-per-dc.sql and 04-verify.sql: INCREMENT_BY = count and MOD(LAST_NUMBER - index, count) = 0. */
+export function isOnStripe(lastNumber: number, incrementBy: number, index: number, count: number): boolean {
+    return incrementBy === count && modulo(lastNumber - index, count) === 0;
+}
+
+/** What 03-per-dc.sql does to one sequence: null when it is left alone, else its RESTART START WITH value. */
+export function restripe(lastNumber: number, incrementBy: number, index: number, count: number, floor = 0): number | null {
+    if (isOnStripe(lastNumber, incrementBy, index, count)) return null;
+    return stripeStart(Math.max(lastNumber, floor), index, count);
+}

@@ -1,0 +1,58 @@
+WHENEVER SQLERROR EXIT FAILURE ROLLBACK
+WHENEVER OSERROR EXIT FAILURE ROLLBACK
+-- Step 1 of 4, run as the RDS master user (or a DBA on a self-managed host), on every boot of the
+-- region's schema applier node.
+--
+-- Creates the AM_DB and SHARED_DB schema owners and the GoldenGate administrator when they are
+-- missing, and otherwise sets their password from the secret again: Secrets Manager is the source
+-- of truth, so a re-generated secret and the database never drift apart. Grants are re-issued
+-- every time (GRANT of a held privilege is a no-op).
+--
+-- Input: the parameters file (DEFINE lines, no secrets), then from the caller at run time only,
+-- never from a file: am_db_password, shared_db_password, goldengate_password.
+-- VERIFY stays OFF so that SQL*Plus never prints a line with a password substituted in.
+SET DEFINE ON
+SET VERIFY OFF
+SET ECHO OFF
+SET FEEDBACK OFF
+SET SERVEROUTPUT ON SIZE UNLIMITED
+
+DECLARE
+  c_tablespace CONSTANT VARCHAR2(130) := DBMS_ASSERT.ENQUOTE_NAME('&schema_tablespace');
+
+  PROCEDURE ensure_user(p_user IN VARCHAR2, p_password IN VARCHAR2) IS
+    v_user  CONSTANT VARCHAR2(130) := DBMS_ASSERT.ENQUOTE_NAME(p_user);
+    v_count PLS_INTEGER;
+  BEGIN
+    SELECT COUNT(*) INTO v_count FROM dba_users WHERE username = UPPER(p_user);
+    IF v_count = 0 THEN
+      EXECUTE IMMEDIATE 'CREATE USER ' || v_user || ' IDENTIFIED BY "' || p_password || '"'
+        || ' DEFAULT TABLESPACE ' || c_tablespace;
+      DBMS_OUTPUT.PUT_LINE('created user ' || UPPER(p_user));
+    ELSE
+      EXECUTE IMMEDIATE 'ALTER USER ' || v_user || ' IDENTIFIED BY "' || p_password || '" ACCOUNT UNLOCK';
+      DBMS_OUTPUT.PUT_LINE('user ' || UPPER(p_user) || ' exists; password set from its secret');
+    END IF;
+    EXECUTE IMMEDIATE 'ALTER USER ' || v_user || ' QUOTA UNLIMITED ON ' || c_tablespace;
+  END ensure_user;
+BEGIN
+  ensure_user('&am_db_user', q'[&am_db_password]');
+  ensure_user('&shared_db_user', q'[&shared_db_password]');
+  ensure_user('&goldengate_user', q'[&goldengate_password]');
+END;
+/
+
+-- What WSO2's own scripts create in each schema: tables, sequences, triggers, procedures, views, types.
+GRANT CREATE SESSION, CREATE TABLE, CREATE SEQUENCE, CREATE TRIGGER, CREATE PROCEDURE, CREATE VIEW, CREATE TYPE
+  TO &am_db_user;
+GRANT CREATE SESSION, CREATE TABLE, CREATE SEQUENCE, CREATE TRIGGER, CREATE PROCEDURE, CREATE VIEW, CREATE TYPE
+  TO &shared_db_user;
+
+-- GoldenGate: Extract reads the dictionary and redo of both schemas, Replicat applies DML to them
+-- and the initial load reads consistently (FLASHBACK). Its own checkpoint and heartbeat tables live
+-- in its own schema. The capture and apply privileges proper come from
+-- 02-goldengate-prerequisites.sql (RDS) or DBMS_GOLDENGATE_AUTH as SYSDBA (self-managed).
+GRANT CREATE SESSION, ALTER SESSION, CREATE TABLE, CREATE VIEW, CREATE PROCEDURE,
+  SELECT ANY DICTIONARY, SELECT ANY TABLE, SELECT ANY TRANSACTION, FLASHBACK ANY TABLE,
+  INSERT ANY TABLE, UPDATE ANY TABLE, DELETE ANY TABLE, LOCK ANY TABLE, ALTER ANY TABLE
+  TO &goldengate_user;

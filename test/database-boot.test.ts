@@ -1,0 +1,321 @@
+/**
+ * The database boot hook, run with bash against fakes: there is no Oracle database, AWS account or
+ * network here, so `sqlplus`, `aws`, `dnf`, `curl`, `unzip` and `sleep` are the small scripts in
+ * test/fixtures/database-boot/bin, first on PATH. They record every call (SQL*Plus also its stdin)
+ * and answer from files each test prepares. The pack is a tiny stand-in with the same layout.
+ */
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { DATABASE_BOOT_SCRIPT, DatabaseBootParameters, renderDatabaseBootEnv } from "../lib/render/database-boot-env";
+import { renderSqlParameters, sqlArtifacts, SqlParameters } from "../lib/render/sql-parameters";
+
+const FIXTURES = path.join(__dirname, "fixtures", "database-boot");
+const HOOK = path.join(__dirname, "..", "lib", "render", "scripts", "database-boot.sh");
+
+const PASSWORDS = {
+    master: `M@ster&Pass'1!`,
+    amDb: "AmDbPass-123",
+    sharedDb: "SharedPass-456",
+    goldengate: "GgPass-789",
+};
+
+const SQL_PARAMETERS: SqlParameters = {
+    dcId: "DC2",
+    dcIndex: 2,
+    dcCount: 2,
+    amDbUser: "wso2am",
+    sharedDbUser: "wso2shared",
+    goldengateUser: "oggadm1",
+    archiveLogRetentionHours: 72,
+};
+
+function bootParameters(overrides: Partial<DatabaseBootParameters> = {}): DatabaseBootParameters {
+    return {
+        region: "us-west-2",
+        host: "db.dc2.wso2-apim.internal",
+        serviceName: "WSO2",
+        platform: "rds",
+        masterSecretId: "db-master",
+        amDb: { user: "wso2am", secretId: "am-db" },
+        sharedDb: { user: "wso2shared", secretId: "shared-db" },
+        goldengate: { user: "oggadm1", secretId: "goldengate" },
+        sqlS3Prefix: "s3://test-artifacts/dc2/sql/",
+        schemaApplier: true,
+        trustedSource: true,
+        replicationReadyParameter: "/wso2-apim/dc2/replication-ready",
+        waits: { databaseSeconds: 60, schemaSeconds: 30, replicationSeconds: 0, pollSeconds: 15 },
+        ...overrides,
+    };
+}
+
+interface Sandbox {
+    root: string;
+    state: string;
+    apimHome: string;
+    runtimeEnv: string;
+}
+
+const temporaryDirs: string[] = [];
+after(() => temporaryDirs.forEach((dir) => fs.rmSync(dir, { recursive: true, force: true })));
+
+function temporaryDir(prefix: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    temporaryDirs.push(dir);
+    return dir;
+}
+
+/** A node's file system in miniature: the pack, an S3 bucket, secrets and an empty Oracle client home. */
+function sandbox(): Sandbox {
+    const root = temporaryDir("database-boot-");
+    const apimHome = path.join(root, "apim");
+    fs.cpSync(path.join(FIXTURES, "pack"), apimHome, { recursive: true });
+    fs.mkdirSync(path.join(apimHome, "repository", "components", "lib"), { recursive: true });
+    const sqlPrefix = path.join(root, "s3", "test-artifacts", "dc2", "sql");
+    fs.mkdirSync(sqlPrefix, { recursive: true });
+    for (const { name, content } of sqlArtifacts(SQL_PARAMETERS)) fs.writeFileSync(path.join(sqlPrefix, name), content);
+    const secrets = path.join(root, "secrets");
+    fs.mkdirSync(secrets);
+    fs.writeFileSync(path.join(secrets, "db-master"), JSON.stringify({ username: "admin", password: PASSWORDS.master, engine: "oracle" }));
+    fs.writeFileSync(path.join(secrets, "am-db"), JSON.stringify({ password: PASSWORDS.amDb }));
+    fs.writeFileSync(path.join(secrets, "shared-db"), PASSWORDS.sharedDb);
+    fs.writeFileSync(path.join(secrets, "goldengate"), PASSWORDS.goldengate);
+    const state = path.join(root, "state");
+    fs.mkdirSync(state);
+    const runtimeEnv = path.join(root, "runtime.env");
+    fs.writeFileSync(runtimeEnv, "NODE_IP=10.20.1.10\nWSO2_ADMIN_PASSWORD=admin-password\n", { mode: 0o600 });
+    return { root, state, apimHome, runtimeEnv };
+}
+
+interface BootRun {
+    status: number | null;
+    log: string;
+    calls: string[];
+}
+
+/** Runs the hook once with the rendered env file, pointed at the sandbox instead of /opt and /etc. */
+function boot(box: Sandbox, overrides: Partial<DatabaseBootParameters> = {}, extraEnv: Record<string, string> = {}): BootRun {
+    const envFile = path.join(box.root, "database.env");
+    const user = os.userInfo().username;
+    fs.writeFileSync(envFile, renderDatabaseBootEnv(bootParameters(overrides)) + [
+        `APIM_HOME='${box.apimHome}'`,
+        `WSO2_USER='${user}'`,
+        `RUNTIME_ENV_FILE='${box.runtimeEnv}'`,
+        `ORACLE_CLIENT_HOME='${path.join(box.root, "oracle", "instantclient")}'`,
+    ].join("\n") + "\n");
+    const callsFile = path.join(box.state, "calls.log");
+    const before = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").split("\n").length - 1 : 0;
+    const result = spawnSync("bash", [HOOK], {
+        encoding: "utf8",
+        env: {
+            PATH: `${path.join(FIXTURES, "bin")}:${process.env.PATH}`,
+            HOME: box.root,
+            TMPDIR: box.root,
+            DATABASE_ENV: envFile,
+            FAKE_STATE: box.state,
+            FAKE_SECRETS_DIR: path.join(box.root, "secrets"),
+            FAKE_S3_DIR: path.join(box.root, "s3"),
+            ...extraEnv,
+        },
+    });
+    const calls = fs.existsSync(callsFile) ? fs.readFileSync(callsFile, "utf8").split("\n").slice(before, -1) : [];
+    return { status: result.status, log: result.stdout + result.stderr, calls };
+}
+
+/** The scripts SQL*Plus ran, as "user: script" with paths shortened; the parameters file left out. */
+function scriptsRun(run: BootRun): string[] {
+    return run.calls
+        .filter((call) => call.startsWith("sqlplus "))
+        .flatMap((call) => {
+            const user = /user=(\S*)/.exec(call)![1];
+            const scripts = call.replace(/^.*scripts=/, "").trim().split(/\s+/).filter((s) => s && !s.endsWith("parameters.sql"));
+            return scripts.map((script) => `${user}: ${script.replace(/^.*\/multi-dc\/oracle\//, "pack:").replace(/^.*\/sql\//, "")}`);
+        });
+}
+
+function assertNoPassword(text: string, where: string): void {
+    for (const [name, password] of Object.entries(PASSWORDS)) {
+        assert.ok(!text.includes(password), `the ${name} password appears in ${where}`);
+    }
+}
+
+const FIRST_BOOT = [
+    "admin: 01-users.sql",
+    "admin: 02-goldengate-prerequisites.sql",
+    "WSO2SHARED: pack:tables.sql",
+    "WSO2SHARED: pack:sequences.sql",
+    "WSO2AM: pack:apimgt/tables.sql",
+    "WSO2AM: pack:apimgt/sequences.sql",
+    "WSO2SHARED: 03-per-dc.sql",
+    "WSO2AM: 03-per-dc.sql",
+    "WSO2SHARED: 04-verify.sql",
+    "WSO2AM: 04-verify.sql",
+];
+
+describe("database boot hook (bash, against fake sqlplus and aws)", () => {
+    it("first boot of the applier: installs the client, applies the pack per schema in order, then per-DC and verify", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "db-down"), "2");
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.deepEqual(scriptsRun(run), FIRST_BOOT);
+
+        assert.ok(run.calls.some((c) => c.startsWith("dnf install")), "libaio and libnsl installed");
+        assert.equal(run.calls.filter((c) => c.startsWith("curl ")).length, 2, "Basic and SQL*Plus zips downloaded");
+        assert.ok(fs.existsSync(path.join(box.apimHome, "repository", "components", "lib", "ojdbc8.jar")));
+        assert.equal((run.log.match(/not ready/g) ?? []).length, 2, "waited for the database twice");
+        assert.ok(!run.calls.some((c) => c.startsWith("aws ssm")), "the trusted source never waits for the flag");
+
+        const env = fs.readFileSync(box.runtimeEnv, "utf8");
+        assert.equal(env, `NODE_IP=10.20.1.10\nWSO2_ADMIN_PASSWORD=admin-password\nAPIM_DB_PASSWORD=${PASSWORDS.amDb}\nSHARED_DB_PASSWORD=${PASSWORDS.sharedDb}\n`);
+        assert.equal(fs.statSync(box.runtimeEnv).mode & 0o777, 0o600);
+    });
+
+    it("second boot: the schemas are populated, so no pack DDL runs; per-DC and verify run again", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.deepEqual(scriptsRun(run), FIRST_BOOT.filter((s) => !s.includes("pack:")));
+        assert.match(run.log, /already has every table, sequence and trigger of the pack: no DDL applied/);
+        assert.ok(!run.calls.some((c) => c.startsWith("curl ") || c.startsWith("dnf ")), "the client is installed once");
+        assert.equal((fs.readFileSync(box.runtimeEnv, "utf8").match(/APIM_DB_PASSWORD=/g) ?? []).length, 1, "password lines replaced, not repeated");
+    });
+
+    it("a SQL error stops the boot, naming the step and the file", () => {
+        const box = sandbox();
+        const run = boot(box, {}, { FAKE_SQLPLUS_FAIL: "apimgt/tables.sql" });
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /ORA-00942: table or view does not exist/);
+        assert.match(run.log, /FAILED at step 'AM_DB schema: .*apimgt\/tables\.sql': .*apimgt\/tables\.sql failed in WSO2AM/);
+        assert.ok(!scriptsRun(run).includes("WSO2AM: pack:apimgt/sequences.sql"), "stops at the first error");
+        assert.ok(!fs.readFileSync(box.runtimeEnv, "utf8").includes("APIM_DB_PASSWORD"));
+    });
+
+    it("a unit created with compilation errors stops the boot although SQL*Plus exits 0", () => {
+        const box = sandbox();
+        const run = boot(box, {}, { FAKE_SQLPLUS_WARN: "oracle/sequences.sql" });
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /Warning: Trigger created with compilation errors/);
+        assert.match(run.log, /FAILED at step 'SHARED_DB schema: .*oracle\/sequences\.sql'/);
+    });
+
+    it("a partially initialised schema stops the boot and asks for an operator", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "schema.WSO2SHARED"), path.join(box.apimHome, "dbscripts/multi-dc/oracle/tables.sql") + "\n");
+        const run = boot(box);
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partially initialised; missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER/);
+        assert.match(run.log, /an operator must/);
+        assert.ok(!scriptsRun(run).some((s) => s.includes("pack:")), "no DDL on a partial schema");
+    });
+
+    it("a DC that is not the trusted source waits for the replication-ready flag", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "ssm-answers"), "NOTFOUND\nfalse\ntrue\n");
+        const run = boot(box, { trustedSource: false });
+        assert.equal(run.status, 0, run.log);
+        const gets = run.calls.filter((c) => c.startsWith("aws ssm get-parameter"));
+        assert.equal(gets.length, 3);
+        assert.ok(gets.every((c) => c.includes("--name /wso2-apim/dc2/replication-ready")));
+        assert.match(run.log, /aws ssm put-parameter --region us-west-2 --name \/wso2-apim\/dc2\/replication-ready --value true --overwrite/);
+        assert.match(run.log, /replication-ready is true/);
+        const sleeps = run.calls.filter((c) => c === "sleep 15");
+        assert.equal(sleeps.length, 2);
+    });
+
+    it("other nodes apply nothing: they wait until both schemas are complete and pass the read-only verify", () => {
+        const box = sandbox();
+        const waiting = boot(box, { schemaApplier: false });
+        assert.notEqual(waiting.status, 0, "an empty schema is never ready");
+        assert.match(waiting.log, /not initialised and verified within 30s: see the boot log of node 1/);
+
+        assert.equal(boot(box).status, 0, "node 1 applies");
+        const run = boot(box, { schemaApplier: false });
+        assert.equal(run.status, 0, run.log);
+        assert.deepEqual(scriptsRun(run), ["WSO2SHARED: 04-verify.sql", "WSO2AM: 04-verify.sql"]);
+        const stdins = fs.readdirSync(box.state).filter((f) => f.endsWith(".stdin")).map((f) => fs.readFileSync(path.join(box.state, f), "utf8"));
+        assert.ok(stdins.filter((s) => s.includes("04-verify.sql")).slice(-2).every((s) => s.includes("DEFINE recompile = NO")));
+    });
+
+    it("passwords reach SQL*Plus on stdin only: never on a command line or in the log", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "ssm-answers"), "true\n");
+        const runs = [boot(box, { trustedSource: false }), boot(box, {}, { FAKE_SQLPLUS_FAIL: "04-verify.sql" })];
+        for (const run of runs) {
+            assertNoPassword(run.calls.join("\n"), "a recorded command line");
+            assertNoPassword(run.log, "the boot log");
+        }
+        const first = fs.readFileSync(path.join(box.state, "sqlplus.1.stdin"), "utf8");
+        assert.ok(first.includes(`CONNECT admin/"${PASSWORDS.master}"@//db.dc2.wso2-apim.internal:1521/WSO2`), "the CONNECT goes through stdin");
+        assert.ok(first.indexOf("SET DEFINE OFF") < first.indexOf("CONNECT"), "no & substitution in the password");
+    });
+
+    it("passes shellcheck", function () {
+        if (spawnSync("which", ["shellcheck"]).status !== 0) {
+            if (process.env.CI) throw new Error("shellcheck is not installed; .ci/run installs it");
+            console.log("      shellcheck not installed: skipped (CI installs it)");
+            this.skip();
+        }
+        const result = spawnSync("shellcheck", ["--severity=style", "-"], { input: DATABASE_BOOT_SCRIPT, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stdout);
+    });
+});
+
+describe("database boot renderers", () => {
+    it("renders the SQL parameters of DC2 of 2 as DEFINE lines, no secrets", () => {
+        assert.equal(renderSqlParameters(SQL_PARAMETERS), [
+            "WHENEVER SQLERROR EXIT FAILURE ROLLBACK",
+            "WHENEVER OSERROR EXIT FAILURE ROLLBACK",
+            "-- Rendered by wso2-apim-multi-dc for DC2 (stripe 2 of 2). No secrets.",
+            "DEFINE dc_id = 'DC2'",
+            "DEFINE dc_index = '2'",
+            "DEFINE dc_count = '2'",
+            "DEFINE sequence_floor = '0'",
+            "DEFINE am_db_user = 'WSO2AM'",
+            "DEFINE shared_db_user = 'WSO2SHARED'",
+            "DEFINE goldengate_user = 'OGGADM1'",
+            "DEFINE schema_tablespace = 'USERS'",
+            "DEFINE archivelog_retention_hours = '72'",
+            "",
+        ].join("\n"));
+    });
+
+    it("rejects SQL parameters it cannot render safely, listing every problem", () => {
+        assert.throws(
+            () => renderSqlParameters({ ...SQL_PARAMETERS, dcId: "dc-2", dcIndex: 3, amDbUser: "wso2 am", goldengateUser: "WSO2SHARED" }),
+            (error: Error) =>
+                /dcId must look like DC1/.test(error.message) &&
+                /dcIndex must be 1\.\.dcCount \(2\), got 3/.test(error.message) &&
+                /amDbUser must be an unquoted Oracle name/.test(error.message) &&
+                /three different users/.test(error.message),
+        );
+    });
+
+    it("quotes every env value so that bash reads it back unchanged", () => {
+        const odd = `arn:aws:secretsmanager:us-west-2:123456789012:secret:rds!db-it's $HOME \`id\` "x"`;
+        const env = renderDatabaseBootEnv(bootParameters({ masterSecretId: odd, trustedSource: false }));
+        const file = path.join(temporaryDir("database-env-"), "database.env");
+        fs.writeFileSync(file, env);
+        const result = spawnSync("bash", ["-c", `set -eu; source "$1"; printf '%s|%s|%s|%s' "$MASTER_SECRET_ID" "$TRUSTED_SOURCE" "$DB_PORT" "$ORACLE_CLIENT_ZIPS"`, "_", file], { encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        const [secretId, trusted, port, zips] = result.stdout.split("|");
+        assert.equal(secretId, odd);
+        assert.equal(trusted, "false");
+        assert.equal(port, "1521");
+        assert.match(zips, /^https:\/\/\S+basic\S+\.zip https:\/\/\S+sqlplus\S+\.zip$/);
+    });
+
+    it("rejects env parameters the hook could not use", () => {
+        assert.throws(
+            () => renderDatabaseBootEnv(bootParameters({ sqlS3Prefix: "s3://bucket/sql", port: 70000, oracleClientZips: ["ftp://x/y.zip"], waits: { pollSeconds: 0 } })),
+            (error: Error) =>
+                /sqlS3Prefix must be an s3:\/\/ prefix ending in \//.test(error.message) &&
+                /port must be 1\.\.65535/.test(error.message) &&
+                /oracleClientZips entries/.test(error.message) &&
+                /waits\.pollSeconds/.test(error.message),
+        );
+    });
+});
