@@ -153,7 +153,7 @@ describe("offline plan", function () {
         const out = tempDir("plan-bad-");
         fs.mkdirSync(path.join(out, "us-east"));
         fs.writeFileSync(path.join(out, "us-east", "plan.json"), "{}"); // an earlier plan must not survive
-        const result = spawnSync(process.execPath, ["-r", "ts-node/register/transpile-only", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
+        const result = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
             cwd: PROJECT_DIR,
             encoding: "utf8",
         });
