@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DeploymentConfig, regionalHostnames } from "../lib/config";
 import { ApimNodes } from "./apim-nodes";
+import { GlobalDns } from "./dns";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
 import { SecurityGroups, PORTS } from "./security-groups";
@@ -25,6 +26,10 @@ export class Region extends pulumi.ComponentResource {
     readonly regionalPortalUrl: string;
     readonly efsFileSystemId: pulumi.Output<string>;
     readonly nodeInstanceIds: pulumi.Output<string>[];
+    readonly regionalGatewayName: string;
+    readonly regionalPortalName: string;
+    readonly gatewayHealthCheckId: pulumi.Output<string>;
+    readonly portalHealthCheckId: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:region:Region", name, {}, opts);
@@ -54,6 +59,12 @@ export class Region extends pulumi.ComponentResource {
             securityGroupId: groups.alb.id,
             hostnames: config.hostnames,
             certificate: config.certificateArn ? { arn: config.certificateArn } : { zoneId },
+        }, child);
+
+        const dns = new GlobalDns(`${name}-dns`, {
+            config,
+            zoneId,
+            loadBalancer: { dnsName: lb.dnsName, zoneId: lb.zoneId },
         }, child);
 
         const nodes = new ApimNodes(`${name}-apim`, {
@@ -90,6 +101,10 @@ export class Region extends pulumi.ComponentResource {
         this.regionalPortalUrl = `https://${config.hostnames.regionalPortal}`;
         this.efsFileSystemId = shared.fileSystemId;
         this.nodeInstanceIds = nodes.instanceIds;
+        this.regionalGatewayName = dns.regionalGatewayName;
+        this.regionalPortalName = dns.regionalPortalName;
+        this.gatewayHealthCheckId = dns.gatewayHealthCheckId;
+        this.portalHealthCheckId = dns.portalHealthCheckId;
         this.registerOutputs({
             albDnsName: this.albDnsName,
             efsFileSystemId: this.efsFileSystemId,
