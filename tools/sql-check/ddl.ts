@@ -102,8 +102,8 @@ export const displayName = (name: string): string => (/^[A-Z][A-Z0-9_$#]*$/.test
 const TABLE_PREFIXES = new Set(['GLOBAL', 'PRIVATE', 'TEMPORARY', 'SHARDED', 'DUPLICATED', 'BLOCKCHAIN', 'IMMUTABLE']);
 const PLSQL_UNIT_KINDS = new Set(['PROCEDURE', 'FUNCTION', 'PACKAGE', 'TYPE']);
 const CREATE_MODIFIERS = new Set(['OR', 'REPLACE', 'EDITIONABLE', 'NONEDITIONABLE', 'EDITIONING']);
-/** Words that end a column's DEFAULT expression. */
-const DEFAULT_ENDS = new Set(['CONSTRAINT', 'NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CHECK', 'ENABLE', 'DISABLE']);
+/** Words that end a column's DEFAULT expression (a second DEFAULT too, so no token is read twice by it). */
+const DEFAULT_ENDS = new Set(['DEFAULT', 'CONSTRAINT', 'NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CHECK', 'ENABLE', 'DISABLE']);
 /** Words that start an ALTER TABLE action, ending the unparenthesised element before them. */
 const ALTER_ACTIONS = new Set(['ADD', 'MODIFY', 'DROP', 'RENAME']);
 /** Table elements that are neither columns nor key or foreign-key constraints. */
@@ -460,8 +460,9 @@ class StatementReader {
       const token = tokens[i];
       if (token.kind !== 'word') continue;
       if (compound && token.value === 'EACH' && isWord(tokens[i + 1], 'ROW')) {
-        const timing = isWord(tokens[i - 1], 'OF') ? i - 2 : i - 1;
-        inRowLevelCode = !isWord(tokens[timing - 1], 'END');
+        // `BEFORE|AFTER EACH ROW IS` opens a row section, `END BEFORE|AFTER EACH ROW` closes it. INSTEAD OF
+        // EACH ROW is the only section a compound trigger on a view may have, so its end needs no tracking.
+        inRowLevelCode = !isWord(tokens[i - 2], 'END');
       } else if (token.value === 'NEXTVAL' && isSymbol(tokens[i - 1], '.') && isIdentifier(tokens[i - 2])) {
         nextvalReferences.push({ sequence: tokens[i - 2].value, line: token.line });
       } else if (inRowLevelCode) {
@@ -483,9 +484,7 @@ class StatementReader {
   private dmlAt(i: number): DmlStatement | undefined {
     const tokens = this.tokens;
     const token = tokens[i];
-    const previous = tokens[i - 1];
-    // `collection.DELETE(n)` is a PL/SQL collection method; `FOR UPDATE` locks rows in a query.
-    if (isSymbol(previous, '.')) return undefined;
+    // Words that only look like DML (`ids.DELETE;`, `FOR UPDATE NOWAIT`) are followed by no table name or a keyword.
     let target: QualifiedName | undefined;
     switch (token.value) {
       case 'INSERT':
@@ -493,7 +492,7 @@ class StatementReader {
         target = isWord(tokens[i + 1], 'INTO') ? readQualifiedName(tokens, i + 2) : undefined;
         break;
       case 'UPDATE':
-        target = isWord(previous, 'FOR') ? undefined : readQualifiedName(tokens, i + 1);
+        target = readQualifiedName(tokens, i + 1);
         break;
       case 'DELETE':
         target = readQualifiedName(tokens, isWord(tokens[i + 1], 'FROM') ? i + 2 : i + 1);

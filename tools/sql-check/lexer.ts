@@ -101,8 +101,10 @@ const SQLPLUS_COMMANDS: ReadonlyArray<readonly [command: string, shortest: numbe
 /** SET followed by one of these is SQL (SET TRANSACTION ...), not the SQL*Plus SET command. */
 const SQL_SET_STATEMENTS = new Set(['TRANSACTION', 'ROLE', 'CONSTRAINT', 'CONSTRAINTS']);
 
-const isSqlPlusCommandWord = (word: string): boolean =>
-  SQLPLUS_COMMANDS.some(([command, shortest]) => word.length >= shortest && command.startsWith(word));
+/** Every accepted spelling, from the shortest abbreviation to the full command. */
+const SQLPLUS_COMMAND_WORDS = new Set(
+  SQLPLUS_COMMANDS.flatMap(([command, shortest]) => Array.from({ length: command.length - shortest + 1 }, (_, extra) => command.slice(0, shortest + extra))),
+);
 
 interface SlashLine {
   readonly kind: 'slash-line';
@@ -120,10 +122,6 @@ class Scanner {
     private readonly file: string,
   ) {
     if (text.charCodeAt(0) === BYTE_ORDER_MARK) this.pos = 1;
-  }
-
-  get line(): number {
-    return this.currentLine;
   }
 
   /** The next token or `/` line; `bufferEmpty` says whether SQL*Plus commands are recognised here. */
@@ -165,8 +163,12 @@ class Scanner {
     const line = this.currentLine;
     if (isLetter(code)) {
       let end = start + 1;
-      while (end < text.length && isIdentifierPart(text.charCodeAt(end))) end++;
-      const word = text.slice(start, end).toUpperCase();
+      let hasLowerCase = code >= LOWER_A;
+      for (let next = text.charCodeAt(end); isIdentifierPart(next); next = text.charCodeAt(++end)) {
+        if (next >= LOWER_A) hasLowerCase = true;
+      }
+      // Most scripts are written in upper case: fold only when there is something to fold.
+      const word = hasLowerCase ? text.slice(start, end).toUpperCase() : text.slice(start, end);
       this.pos = end;
       if (text.charCodeAt(end) === QUOTE) {
         if (word === 'Q' || word === 'NQ') return this.readQQuoteLiteral(line);
@@ -319,7 +321,7 @@ class Scanner {
   private atSqlPlusCommand(): boolean {
     if (this.text.charCodeAt(this.pos) === AT) return true;
     const first = this.wordAt(this.pos);
-    if (first === undefined || !isSqlPlusCommandWord(first.word)) return false;
+    if (first === undefined || !SQLPLUS_COMMAND_WORDS.has(first.word)) return false;
     if (first.word !== 'SET') return true;
     let pos = first.end;
     while (isBlank(this.text.charCodeAt(pos))) pos++;
@@ -349,18 +351,22 @@ const PLSQL_UNITS = new Set(['TRIGGER', 'PROCEDURE', 'FUNCTION', 'PACKAGE', 'TYP
 /** Reserved words that cannot start a PL/SQL statement: after a `;` they begin a new SQL statement. */
 const DDL_VERBS = new Set(['CREATE', 'ALTER', 'DROP', 'GRANT']);
 
-/** true/false once the statement's first words tell whether SQL*Plus reads it as PL/SQL. */
+/**
+ * Whether SQL*Plus reads the statement as PL/SQL, judged from its first words; undefined while
+ * they are only CREATE [OR REPLACE] [EDITIONABLE ...]. Called once per token while undecided, it
+ * looks at the newest token only, so a long run of modifiers costs no re-scan.
+ */
 function isPlsqlUnit(tokens: readonly Token[]): boolean | undefined {
   const first = tokens[0];
   if (first.kind !== 'word') return false;
-  if (first.value === 'BEGIN' || first.value === 'DECLARE') return true;
-  if (first.value !== 'CREATE') return false;
-  for (let i = 1; i < tokens.length; i++) {
-    const token = tokens[i];
-    if (token.kind === 'word' && CREATE_MODIFIERS.has(token.value)) continue;
-    return token.kind === 'word' && PLSQL_UNITS.has(token.value);
+  if (tokens.length === 1) {
+    if (first.value === 'BEGIN' || first.value === 'DECLARE') return true;
+    return first.value === 'CREATE' ? undefined : false;
   }
-  return undefined;
+  const latest = tokens[tokens.length - 1];
+  if (latest.kind !== 'word') return false;
+  if (CREATE_MODIFIERS.has(latest.value)) return undefined;
+  return PLSQL_UNITS.has(latest.value);
 }
 
 const isSymbol = (token: Token | undefined, symbol: string): boolean =>

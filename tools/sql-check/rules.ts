@@ -69,7 +69,8 @@ export class RuleEngine {
   private readonly createdTables: CreatedTable[] = [];
   /** ALTER TABLE additions by table name, from any file. */
   private readonly alterations = new Map<string, Array<Located<TableElements>>>();
-  private readonly uniquelyIndexedTables = new Set<string>();
+  /** Tables given a key after their CREATE TABLE: by ALTER TABLE or CREATE UNIQUE INDEX. */
+  private readonly laterKeyedTables = new Set<string>();
   private readonly createdSequences = new Set<string>();
   private readonly nextvalUses: NextvalUse[] = [];
 
@@ -89,11 +90,12 @@ export class RuleEngine {
         const alterations = this.alterations.get(described.table) ?? [];
         alterations.push({ file, item: described.elements });
         this.alterations.set(described.table, alterations);
+        if (described.elements.keys.length > 0) this.laterKeyedTables.add(described.table);
         this.reportCascades(file, described.table, described.elements);
         break;
       }
       case 'create-unique-index':
-        this.uniquelyIndexedTables.add(described.table);
+        this.laterKeyedTables.add(described.table);
         break;
       case 'create-sequence':
         this.createdSequences.add(described.sequence);
@@ -116,7 +118,8 @@ export class RuleEngine {
   /** Findings that depend on the whole input, added to those found statement by statement. */
   finish(): Finding[] {
     for (const created of this.createdTables) {
-      if (!created.temporary && !this.hasKey(created)) {
+      const hasKey = created.elements.keys.length > 0 || this.laterKeyedTables.has(created.table);
+      if (!created.temporary && !hasKey) {
         this.report(created.file, created.line, 'missing-key', `table ${displayName(created.table)} has no primary key or unique constraint; GoldenGate needs one to match rows and detect conflicts`);
       }
       if (created.table === TOKEN_TABLE) this.checkTokenTable(created);
@@ -165,11 +168,6 @@ export class RuleEngine {
       const stripeValues = [index, index + count, index + 2n * count].join(', ');
       this.report(file, line, 'sequence-stripe', `sequence ${name} has START WITH ${start} INCREMENT BY ${increment}; ${dcName} of ${count} DCs needs INCREMENT BY ${count} and a START WITH in ${stripeValues}, ...`);
     }
-  }
-
-  private hasKey(created: CreatedTable): boolean {
-    if (created.elements.keys.length > 0 || this.uniquelyIndexedTables.has(created.table)) return true;
-    return (this.alterations.get(created.table) ?? []).some((alteration) => alteration.item.keys.length > 0);
   }
 
   /** DCID column, DCID in CON_APP_KEY, and (with a DC id) DCID's default, counting later ALTER TABLEs. */
