@@ -159,12 +159,14 @@ describe('sql-check: reading scripts as SQL*Plus does', () => {
     assert.deepEqual(check(text), []);
   });
 
-  it('reports where an unterminated string literal, comment or quoted identifier opens', () => {
+  it('reports where an unterminated literal, comment or quoted identifier opens, and DDL it cannot read', () => {
     const cases: Array<[string, number, string]> = [
       ["CREATE TABLE A (ID INTEGER PRIMARY KEY)\n/\nINSERT INTO A VALUES ('x\n);\n", 3, 'unterminated string literal'],
       ['CREATE TABLE A (ID INTEGER PRIMARY KEY)\n/\n/* no end\n', 3, 'unterminated comment'],
       ['CREATE TABLE "A (ID INTEGER)\n/\n', 1, 'unterminated quoted identifier'],
       ["INSERT INTO A VALUES (q'[x)');\n", 1, "unterminated q-quote literal (q'[...]')"],
+      ['CREATE TABLE A (ID INTEGER PRIMARY KEY)\n/\nCREATE TABLE B (\n  ID INTEGER\n/\n', 3, 'unbalanced parentheses'],
+      ['CREATE TABLE\n/\n', 1, 'CREATE TABLE without a name'],
     ];
     for (const [text, line, reason] of cases) {
       assert.throws(() => check(text), (error: unknown) => error instanceof ScriptSyntaxError && error.line === line && error.reason === reason && error.message === `script.sql:${line}: ${reason}`);

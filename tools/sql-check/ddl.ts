@@ -6,7 +6,7 @@
  * does: unquoted names folded to upper case, quoted names exactly; a schema prefix is dropped
  * because each script runs as the schema's owner.
  */
-import { ScriptSyntaxError, type Statement, type Token } from './lexer';
+import { CREATE_MODIFIERS, ScriptSyntaxError, type Statement, type Token } from './lexer';
 
 export interface DefaultValue {
   /** Set when the default is a single string literal, as DCID's must be. */
@@ -101,7 +101,6 @@ export const displayName = (name: string): string => (/^[A-Z][A-Z0-9_$#]*$/.test
 
 const TABLE_PREFIXES = new Set(['GLOBAL', 'PRIVATE', 'TEMPORARY', 'SHARDED', 'DUPLICATED', 'BLOCKCHAIN', 'IMMUTABLE']);
 const PLSQL_UNIT_KINDS = new Set(['PROCEDURE', 'FUNCTION', 'PACKAGE', 'TYPE']);
-const CREATE_MODIFIERS = new Set(['OR', 'REPLACE', 'EDITIONABLE', 'NONEDITIONABLE', 'EDITIONING']);
 /** Words that end a column's DEFAULT expression (a second DEFAULT too, so no token is read twice by it). */
 const DEFAULT_ENDS = new Set(['DEFAULT', 'CONSTRAINT', 'NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CHECK', 'ENABLE', 'DISABLE']);
 /** Words that start an ALTER TABLE action, ending the unparenthesised element before them. */

@@ -346,7 +346,8 @@ class Scanner {
   }
 }
 
-const CREATE_MODIFIERS = new Set(['OR', 'REPLACE', 'EDITIONABLE', 'NONEDITIONABLE', 'EDITIONING']);
+/** Words between CREATE and the kind of object: CREATE OR REPLACE EDITIONABLE TRIGGER. */
+export const CREATE_MODIFIERS: ReadonlySet<string> = new Set(['OR', 'REPLACE', 'EDITIONABLE', 'NONEDITIONABLE', 'EDITIONING']);
 const PLSQL_UNITS = new Set(['TRIGGER', 'PROCEDURE', 'FUNCTION', 'PACKAGE', 'TYPE']);
 /** Reserved words that cannot start a PL/SQL statement: after a `;` they begin a new SQL statement. */
 const DDL_VERBS = new Set(['CREATE', 'ALTER', 'DROP', 'GRANT']);
