@@ -62,6 +62,8 @@ describe('sql-check: reading scripts as SQL*Plus does', () => {
       /
     `;
     assert.deepEqual(outline(text), ['1-1 sql semicolon CREATE', '2-3 sql slash CREATE', '4-11 plsql slash CREATE', '12-17 plsql slash DECLARE']);
+    // Scripts edited on Windows: a `/` followed by CR (and blanks) is still a `/` line.
+    assert.deepEqual(outline(text.replaceAll('\n', ' \r\n')), outline(text));
   });
 
   it('never reads code inside string literals, q-quote literals, comments or quoted identifiers', () => {
