@@ -1,11 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { nodeHostname } from "../lib/database-names";
 import { SharedPathKey } from "../lib/shared-paths";
+import { DatabaseBootParameters } from "../lib/render/database-boot-env";
 import { DeploymentTomlInput } from "../lib/render/deployment-toml";
 import { renderUserData } from "../lib/render/user-data";
 
+/** An IAM policy statement. */
+export type PolicyStatement = Record<string, unknown>;
+
 export interface ApimNodesArgs {
     region: string;
+    dcId: string;
     count: number;
     instanceType: string;
     /** Pinned Amazon Linux 2023 AMI. */
@@ -17,13 +23,22 @@ export interface ApimNodesArgs {
     wso2PackS3Uri: string;
     efsFileSystemId: pulumi.Input<string>;
     accessPointIds: Record<SharedPathKey, pulumi.Input<string>>;
-    /** Resources the nodes must not boot before (EFS mount targets). */
+    /** Resources the nodes must not boot before (EFS mount targets, boot artifacts). */
     bootDependencies: pulumi.Resource[];
+    /** s3:// locations of the boot hooks (the database step). */
+    bootHookUris: pulumi.Input<string[]>;
+    /** The database step's parameters; node 1 of the region is the one that changes schemas. */
+    database: pulumi.Input<Omit<DatabaseBootParameters, "schemaApplier">>;
+    /** The VPC's private zone: each node gets a name there (its Traffic Manager endpoint). */
+    privateZoneId: pulumi.Input<string>;
+    /** Least-privilege reads the boot steps need beyond the pack, secrets and logs. */
+    extraPolicyStatements: pulumi.Input<PolicyStatement[]>;
     /** Secrets Manager secret holding the WSO2 admin password. */
     adminSecretArn: pulumi.Input<string>;
     /** ARN prefix of every secret of this stack the nodes may read. */
     secretArnPrefix: pulumi.Input<string>;
-    deploymentToml: DeploymentTomlInput;
+    /** Everything but the Traffic Managers, which are this region's nodes. */
+    deploymentToml: Omit<DeploymentTomlInput, "trafficManagers">;
     /** Target groups every node joins, with the port it serves them on. */
     targetGroups: { arn: pulumi.Input<string>; port: number }[];
 }
@@ -55,28 +70,32 @@ export class ApimNodes extends pulumi.ComponentResource {
         const packObjectArn = args.wso2PackS3Uri.replace(/^s3:\/\//, "arn:aws:s3:::");
         new aws.iam.RolePolicy(`${name}-access`, {
             role: role.id,
-            policy: pulumi.all([args.secretArnPrefix, logGroup.arn]).apply(([secretPrefix, logArn]) => JSON.stringify({
+            policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements]).apply(([secretPrefix, logArn, extra]) => JSON.stringify({
                 Version: "2012-10-17",
                 Statement: [
                     { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
                     { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
                     { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
+                    ...extra,
                 ],
             })),
         }, child);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
 
-        const userData = pulumi
-            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretArn])
-            .apply(([efsFileSystemId, accessPointIds, adminSecretId]) => renderUserData({
+        const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.dcId, i + 1));
+        const userDataFor = (ordinal: number) => pulumi
+            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretArn, args.bootHookUris, pulumi.output(args.database)])
+            .apply(([efsFileSystemId, accessPointIds, adminSecretId, bootHookUris, database]) => renderUserData({
                 bootstrap: {
                     region: args.region,
                     wso2PackS3Uri: args.wso2PackS3Uri,
                     efsFileSystemId,
                     accessPointIds: accessPointIds as Record<SharedPathKey, string>,
                     adminSecretId,
+                    bootHookUris,
                 },
-                deploymentToml: args.deploymentToml,
+                deploymentToml: { ...args.deploymentToml, trafficManagers },
+                database: { ...(database as Omit<DatabaseBootParameters, "schemaApplier">), schemaApplier: ordinal === 1 },
             }));
 
         const instances = Array.from({ length: args.count }, (_, i) => {
@@ -92,9 +111,16 @@ export class ApimNodes extends pulumi.ComponentResource {
                 monitoring: true,
                 metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
-                userData,
+                userData: userDataFor(i + 1),
                 tags: { Name: nodeName },
             }, { ...child, dependsOn: args.bootDependencies });
+            new aws.route53.Record(`${nodeName}-name`, {
+                zoneId: args.privateZoneId,
+                name: trafficManagers[i],
+                type: "A",
+                ttl: 60,
+                records: [instance.privateIp],
+            }, child);
             args.targetGroups.forEach((group, g) => new aws.lb.TargetGroupAttachment(`${nodeName}-tg-${g + 1}`, {
                 targetGroupArn: group.arn,
                 targetId: instance.id,

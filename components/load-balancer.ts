@@ -1,7 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Hostnames } from "../lib/config";
-import { PORTS } from "./security-groups";
+import { PORTS } from "../lib/wso2-ports";
 
 /** TLS 1.2 and 1.3 only; the API default policy still accepts TLS 1.0. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";

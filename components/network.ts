@@ -5,6 +5,8 @@ import { ExistingNetwork, splitCidr } from "../lib/config";
 export interface NetworkArgs {
     /** AWS region, for the S3 endpoint's service name. */
     region: string;
+    /** Private hosted zone of the VPC's own names (database, nodes), e.g. `dc1.wso2-apim.internal`. */
+    privateZoneName: string;
     /** VPC CIDR; split into four equal subnets: public and private in each of two AZs. */
     cidr: string;
     /** Deploy into this VPC and these subnets instead of creating them. */
@@ -23,6 +25,8 @@ export class Network extends pulumi.ComponentResource {
     readonly privateSubnetIds: pulumi.Output<string>[];
     /** Route tables of the private subnets (peering routes go here); empty for an existing VPC. */
     readonly privateRouteTableIds: pulumi.Output<string>[];
+    /** Private zone for names that must not depend on resources that take long to create. */
+    readonly privateZoneId: pulumi.Output<string>;
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:network:Network", name, {}, opts);
@@ -33,7 +37,8 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = args.existing.publicSubnetIds.map((id) => pulumi.output(id));
             this.privateSubnetIds = args.existing.privateSubnetIds.map((id) => pulumi.output(id));
             this.privateRouteTableIds = [];
-            this.registerOutputs({ vpcId: this.vpcId });
+            this.privateZoneId = this.privateZone(name, args.privateZoneName, this.vpcId);
+            this.registerOutputs({ vpcId: this.vpcId, privateZoneId: this.privateZoneId });
             return;
         }
 
@@ -129,10 +134,20 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+        this.privateZoneId = this.privateZone(name, args.privateZoneName, vpc.id);
         this.registerOutputs({
             vpcId: this.vpcId,
             publicSubnetIds: this.publicSubnetIds,
             privateSubnetIds: this.privateSubnetIds,
+            privateZoneId: this.privateZoneId,
         });
+    }
+
+    private privateZone(name: string, zoneName: string, vpcId: pulumi.Input<string>): pulumi.Output<string> {
+        return new aws.route53.Zone(`${name}-private`, {
+            name: zoneName,
+            comment: "Private names of the WSO2 APIM region (database, nodes)",
+            vpcs: [{ vpcId }],
+        }, { parent: this }).zoneId;
     }
 }

@@ -1,11 +1,19 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "../lib/config";
+import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
+import { databaseStepStatements } from "../lib/node-permissions";
+import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT } from "../lib/render/database-boot-env";
+import { sqlArtifacts } from "../lib/render/sql-parameters";
+import { BootArtifacts } from "./boot-artifacts";
+import { OracleDatabase } from "./database";
 import { ApimNodes } from "./apim-nodes";
 import { GlobalDns } from "./dns";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
-import { SecurityGroups, PORTS } from "./security-groups";
+import { PORTS } from "../lib/wso2-ports";
+import { SecurityGroups } from "./security-groups";
 import { SharedArtifacts } from "./shared-artifacts";
 import { StackSecrets } from "./stack-secrets";
 
@@ -42,13 +50,52 @@ export class Region extends pulumi.ComponentResource {
         }, { parent: this });
         const child = { parent: this, providers: { aws: provider } };
 
-        const network = new Network(`${name}-net`, { region: dc.region, cidr: dc.cidr, existing: config.existingNetwork }, child);
+        const network = new Network(`${name}-net`, {
+            region: dc.region,
+            cidr: dc.cidr,
+            existing: config.existingNetwork,
+            privateZoneName: privateZoneName(dc.id),
+        }, child);
         const groups = new SecurityGroups(`${name}-sg`, { vpcId: network.vpcId }, child);
         const shared = new SharedArtifacts(`${name}-efs`, {
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.efs.id,
         }, child);
-        const secrets = new StackSecrets(`${name}-secrets`, { region: dc.region, scope: dc.id.toLowerCase() }, child);
+        const secrets = new StackSecrets(`${name}-secrets`, {
+            region: dc.region,
+            scope: dc.id.toLowerCase(),
+            databaseMasterUser: config.database.kind === "ec2" ? "SYSTEM" : undefined,
+        }, child);
+        const isTrustedSource = dc.id === config.trustedSource.id;
+        const database = new OracleDatabase(`${name}-db`, {
+            dcId: dc.id,
+            isTrustedSource,
+            config: config.database,
+            subnetIds: network.privateSubnetIds,
+            securityGroupId: groups.database.id,
+            privateZoneId: network.privateZoneId,
+            ec2MasterSecretArn: secrets.databaseMasterSecretArn,
+        }, child);
+
+        const accountId = aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId;
+        const hookKey = `boot.d/${path.posix.basename(DATABASE_BOOT_HOOK_PATH)}`;
+        const artifacts = new BootArtifacts(`${name}-artifacts`, {
+            bucketName: pulumi.interpolate`wso2-apim-${dc.id.toLowerCase()}-${accountId}-${dc.region}`,
+            objects: {
+                [hookKey]: DATABASE_BOOT_SCRIPT,
+                ...Object.fromEntries(sqlArtifacts({
+                    dcId: dc.id,
+                    dcIndex: dc.index,
+                    dcCount: config.datacenters.length,
+                    amDbUser: DATABASE_USERS.amDb,
+                    sharedDbUser: DATABASE_USERS.sharedDb,
+                    goldengateUser: DATABASE_USERS.goldengate,
+                    archiveLogRetentionHours: config.database.archiveLogRetentionHours,
+                    sequenceFloor: config.database.sequenceFloor,
+                }).map(({ name: file, content }) => [`sql/${file}`, content])),
+            },
+        }, child);
+        const clientZips = config.database.oracleClientZips.length ? config.database.oracleClientZips : undefined;
 
         const zoneId = config.dns.zoneId
             ?? aws.route53.getZoneOutput({ name: config.dns.zoneName, privateZone: false }, { parent: this, provider }).zoneId;
@@ -78,11 +125,47 @@ export class Region extends pulumi.ComponentResource {
             wso2PackS3Uri: config.wso2PackS3Uri,
             efsFileSystemId: shared.fileSystemId,
             accessPointIds: shared.accessPointIds,
-            bootDependencies: shared.mountTargets,
+            dcId: dc.id,
+            bootDependencies: [...shared.mountTargets, ...artifacts.uploads],
+            bootHookUris: pulumi.interpolate`s3://${artifacts.bucketName}/${hookKey}`.apply((uri) => [uri]),
+            privateZoneId: network.privateZoneId,
+            database: pulumi.all([
+                artifacts.bucketName, database.masterSecretRef, secrets.amDbPasswordSecretArn,
+                secrets.sharedDbPasswordSecretArn, secrets.goldengatePasswordSecretArn,
+            ]).apply(([bucket, masterSecretId, amDbSecret, sharedDbSecret, goldengateSecret]) => ({
+                region: dc.region,
+                host: database.hostname,
+                port: PORTS.oracle,
+                serviceName: config.database.serviceName,
+                platform: config.database.kind,
+                masterSecretId,
+                amDb: { user: DATABASE_USERS.amDb, secretId: amDbSecret },
+                sharedDb: { user: DATABASE_USERS.sharedDb, secretId: sharedDbSecret },
+                goldengate: { user: DATABASE_USERS.goldengate, secretId: goldengateSecret },
+                sqlS3Prefix: `s3://${bucket}/sql/`,
+                oracleClientZips: clientZips,
+                trustedSource: isTrustedSource,
+                replicationReadyParameter: database.replicationReadyParameter,
+            })),
+            extraPolicyStatements: pulumi.all([accountId, artifacts.bucketArn]).apply(([account, bucketArn]) => databaseStepStatements({
+                region: dc.region,
+                accountId: account,
+                artifactsBucketArn: bucketArn,
+                replicationReadyParameter: database.replicationReadyParameter,
+                rdsIdentifier: config.database.kind === "rds" ? databaseIdentifier(dc.id) : null,
+                oracleClientZips: config.database.oracleClientZips,
+            })),
             adminSecretArn: secrets.adminPasswordSecretArn,
             secretArnPrefix: secrets.arnPrefix,
             deploymentToml: {
                 hostname: config.hostnames.portal,
+                database: {
+                    host: database.hostname,
+                    port: PORTS.oracle,
+                    serviceName: config.database.serviceName,
+                    amDbUser: DATABASE_USERS.amDb,
+                    sharedDbUser: DATABASE_USERS.sharedDb,
+                },
                 gatewayEnvironments: config.datacenters.map((other) => {
                     const names = regionalHostnames(config.dns.zoneName, other.region);
                     return { datacenter: other.id, region: other.region, gatewayHost: names.gateway, managementHost: names.portal };

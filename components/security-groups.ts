@@ -1,13 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PORTS } from "../lib/wso2-ports";
 
-/** WSO2 API Manager ports (DESIGN §6). */
-export const PORTS = {
-    gatewayHttps: 8243,
-    management: 9443,
-    efs: 2049,
-    oracle: 1521,
-} as const;
 
 export interface SecurityGroupsArgs {
     vpcId: pulumi.Input<string>;
@@ -16,8 +10,8 @@ export interface SecurityGroupsArgs {
 /**
  * Every security group of the region and every rule between them, in one place so that the
  * traffic allowed is reviewable at a glance (DESIGN §8): only the ALB takes 0.0.0.0/0, on 80 and
- * 443; nodes take 8243/9443 from the ALB only; EFS takes 2049 from the nodes only; the database
- * takes 1521 from the nodes. No port 22 anywhere: nodes are managed through SSM.
+ * 443; nodes take 8243/9443 from the ALB only and the Traffic Manager ports from each other; EFS
+ * takes 2049 from the nodes only; the database takes 1521 from the nodes. No port 22 anywhere: nodes are managed through SSM.
  */
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly alb: aws.ec2.SecurityGroup;
@@ -60,6 +54,10 @@ export class SecurityGroups extends pulumi.ComponentResource {
 
         ingress("nodes-gateway", this.nodes, PORTS.gatewayHttps, { group: this.alb }, "gateway HTTPS from the ALB");
         ingress("nodes-management", this.nodes, PORTS.management, { group: this.alb }, "Publisher/Portal from the ALB");
+        // Every node is a Traffic Manager for the region's gateways (throttling events and decisions).
+        ingress("nodes-tm-binary", this.nodes, PORTS.trafficManagerBinary, { group: this.nodes }, "throttling events from the region's gateways");
+        ingress("nodes-tm-auth", this.nodes, PORTS.trafficManagerBinaryAuth, { group: this.nodes }, "throttling event authentication");
+        ingress("nodes-tm-jms", this.nodes, PORTS.trafficManagerJms, { group: this.nodes }, "throttling decisions (JMS) to the region's gateways");
         // Nodes reach API backends, OS repositories, S3, SSM and Secrets Manager through the NAT.
         egress("nodes-out", this.nodes, "all", { cidr: "0.0.0.0/0" }, "API backends and AWS endpoints");
 

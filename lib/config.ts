@@ -65,6 +65,28 @@ export interface DeploymentConfig {
     hostnames: Hostnames;
     /** Null: an ACM certificate is requested and validated through the hosted zone. */
     certificateArn: string | null;
+    database: DatabaseConfig;
+}
+
+export interface DatabaseConfig {
+    /** `rds`: RDS for Oracle 19c; `ec2`: an Oracle host from the user's AMI. */
+    kind: "rds" | "ec2";
+    /** RDS engine: SE2 licence included, or EE bring-your-own-licence. */
+    engine: "oracle-se2" | "oracle-ee";
+    instanceClass: string;
+    multiAz: boolean;
+    storageGiB: number;
+    /** This DC's backup retention: the trusted source keeps the longest. */
+    backupRetentionDays: number;
+    /** Oracle service name (RDS: the DB name, 1-8 letters and digits). */
+    serviceName: string;
+    /** ec2 kind only. */
+    ec2: { amiId: string; instanceType: string } | null;
+    archiveLogRetentionHours: number;
+    /** Re-striped sequences start above this value (see docs/database.md). */
+    sequenceFloor: number;
+    /** Oracle Instant Client zips (https:// or s3://); empty for the pinned default. */
+    oracleClientZips: string[];
 }
 
 /** What Pulumi's Config offers; a plain map in tests. Values arrive as strings, objects as JSON. */
@@ -219,6 +241,47 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         }
     }
 
+    const boolean = (key: string, fallback: boolean): boolean => {
+        const text = str(key);
+        if (text === undefined) return fallback;
+        if (text !== "true" && text !== "false") fail(key, `must be true or false, got "${text}"`);
+        return text === "true";
+    };
+    const oneOf = <T extends string>(key: string, allowed: readonly T[], fallback: T): T => {
+        const value = str(key) ?? fallback;
+        if (!allowed.includes(value as T)) fail(key, `must be one of ${allowed.join(", ")}, got "${value}"`);
+        return value as T;
+    };
+    const kind = oneOf("databaseKind", ["rds", "ec2"] as const, "rds");
+    const backupRetentionDays = integer("backupRetentionDays", 7, 1, 35);
+    const trustedSourceBackupRetentionDays = integer("trustedSourceBackupRetentionDays", 35, 1, 35);
+    if (trustedSourceBackupRetentionDays <= backupRetentionDays) {
+        fail("trustedSourceBackupRetentionDays", `must be longer than backupRetentionDays (${backupRetentionDays}): the trusted source keeps the longest backups, got ${trustedSourceBackupRetentionDays}`);
+    }
+    const serviceName = matching("databaseServiceName", /^[A-Za-z][A-Za-z0-9]{0,7}$/, "1 to 8 letters and digits starting with a letter (the RDS DB name)") ?? "APIMDB";
+    const oracleClientZips = json("oracleClientZips");
+    if (oracleClientZips !== undefined && (!Array.isArray(oracleClientZips) || oracleClientZips.some((zip) => !/^(s3|https):\/\/\S+\.zip$/.test(String(zip))))) {
+        fail("oracleClientZips", `must be a list of s3:// or https:// .zip locations, got ${JSON.stringify(oracleClientZips)}`);
+    }
+    const database: DatabaseConfig = {
+        kind,
+        engine: oneOf("databaseEngine", ["oracle-se2", "oracle-ee"] as const, "oracle-se2"),
+        instanceClass: matching("databaseInstanceClass", /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.m5.large") ?? "db.m5.large",
+        multiAz: boolean("databaseMultiAz", true),
+        storageGiB: integer("databaseStorageGiB", 100, 20, 65536),
+        backupRetentionDays: self?.id === trustedSource?.id ? trustedSourceBackupRetentionDays : backupRetentionDays,
+        serviceName: serviceName.toUpperCase(),
+        ec2: kind === "ec2"
+            ? {
+                amiId: matching("databaseAmiId", AMI_ID, "the AMI id of your Oracle host image", required("databaseAmiId", "with databaseKind ec2, the AMI of your Oracle host")) ?? "",
+                instanceType: matching("databaseInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as r6i.xlarge") ?? "r6i.xlarge",
+            }
+            : null,
+        archiveLogRetentionHours: integer("archiveLogRetentionHours", 24, 1, 168),
+        sequenceFloor: integer("sequenceFloor", 0, 0, Number.MAX_SAFE_INTEGER),
+        oracleClientZips: Array.isArray(oracleClientZips) ? oracleClientZips.map(String) : [],
+    };
+
     const existingNetwork = parseExistingNetwork(str("vpcId"), json("publicSubnetIds"), json("privateSubnetIds"), fail);
 
     if (problems.length > 0) throw new ConfigError(problems);
@@ -242,6 +305,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
             regionalPortal: regional.portal,
         },
         certificateArn,
+        database,
     };
 }
 

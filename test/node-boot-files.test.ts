@@ -39,6 +39,13 @@ function writeFiles(userData: string): Map<string, string> {
     return new Map((doc.write_files as { path: string; content: string }[]).map((f) => [f.path, f.content]));
 }
 
+const DATABASE = { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" };
+const TOML_INPUT = {
+    hostname: "apim.example.com",
+    database: DATABASE,
+    trafficManagers: ["apim-1.dc1.wso2-apim.internal", "apim-2.dc1.wso2-apim.internal"],
+    gatewayEnvironments: [] as typeof ENVIRONMENTS,
+};
 const ENVIRONMENTS = [
     { datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", managementHost: "apim-us-east-1.example.com" },
     { datacenter: "DC2", region: "us-west-2", gatewayHost: "gateway-us-west-2.example.com", managementHost: "apim-us-west-2.example.com" },
@@ -74,8 +81,23 @@ describe("node boot files", () => {
                 efsFileSystemId: "fs-1",
                 accessPointIds: { "synapse-configs": "fsap-1", executionplans: "fsap-2", tenants: "fsap-3" },
                 adminSecretId: "arn:secret",
+                bootHookUris: [],
             },
-            deploymentToml: { hostname: "apim.example.com", gatewayEnvironments: ENVIRONMENTS },
+            deploymentToml: { ...TOML_INPUT, gatewayEnvironments: ENVIRONMENTS },
+            database: {
+                region: "us-east-1",
+                host: DATABASE.host,
+                serviceName: "APIMDB",
+                platform: "rds",
+                masterSecretId: "rds-db:wso2-apim-dc1",
+                amDb: { user: "WSO2AM", secretId: "arn:am" },
+                sharedDb: { user: "WSO2SHARED", secretId: "arn:shared" },
+                goldengate: { user: "OGGADMIN", secretId: "arn:gg" },
+                sqlS3Prefix: "s3://bucket/sql/",
+                schemaApplier: true,
+                trustedSource: true,
+                replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
+            },
         }), /over EC2's 16384-byte limit/);
     });
 
@@ -84,6 +106,7 @@ describe("node boot files", () => {
             const files = writeFiles(userData);
             assert.deepEqual([...files.keys()], [
                 "/etc/wso2-apim/bootstrap.env",
+                "/etc/wso2-apim/database.env",
                 "/etc/wso2-apim/deployment.toml",
                 "/etc/systemd/system/wso2am.service",
                 "/usr/local/sbin/wso2-bootstrap",
@@ -113,7 +136,7 @@ describe("node boot files", () => {
 
     it("deployment.toml is read the same by Python's tomllib", function () {
         requireTool(this, "python3");
-        const text = renderDeploymentToml({ hostname: "apim.example.com", gatewayEnvironments: ENVIRONMENTS });
+        const text = renderDeploymentToml({ ...TOML_INPUT, gatewayEnvironments: ENVIRONMENTS });
         const result = spawnSync("python3", ["-c", "import sys, tomllib, json; print(json.dumps(tomllib.loads(sys.stdin.read())))"], { input: text, encoding: "utf8" });
         assert.equal(result.status, 0, result.stderr);
         assert.deepEqual(JSON.parse(result.stdout), JSON.parse(JSON.stringify(TOML.parse(text))));

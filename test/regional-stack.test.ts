@@ -110,8 +110,11 @@ for (const stack of STACKS) {
                 `${dc}-sg-alb tcp/80-80 from 0.0.0.0/0`,
                 `${dc}-sg-db tcp/1521-1521 from ${dc}-sg-nodes`,
                 `${dc}-sg-efs tcp/2049-2049 from ${dc}-sg-nodes`,
+                `${dc}-sg-nodes tcp/5672-5672 from ${dc}-sg-nodes`,
                 `${dc}-sg-nodes tcp/8243-8243 from ${dc}-sg-alb`,
                 `${dc}-sg-nodes tcp/9443-9443 from ${dc}-sg-alb`,
+                `${dc}-sg-nodes tcp/9611-9611 from ${dc}-sg-nodes`,
+                `${dc}-sg-nodes tcp/9711-9711 from ${dc}-sg-nodes`,
             ]);
             assert.deepEqual(describeRules(program.resources, T.egress, "to"), [
                 `${dc}-sg-alb tcp/8243-8243 to ${dc}-sg-nodes`,
@@ -145,7 +148,7 @@ for (const stack of STACKS) {
             assert.equal(ofType(program, T.attachment).length, 6);
         });
 
-        it("gives nodes an IAM role limited to SSM, this stack's secrets, the WSO2 pack and their logs", async () => {
+        it("gives nodes an IAM role limited to SSM, this stack's secrets, the WSO2 pack, their logs and the database step's reads", async () => {
             const program = await run(stack);
             const attachments = ofType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`${dc}-apim`));
             assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
@@ -156,8 +159,15 @@ for (const stack of STACKS) {
                     ["s3:GetObject", "arn:aws:s3:::example-wso2-artifacts/wso2am-3.1.0.zip"],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/${dc}/*`],
                     [["logs:CreateLogStream", "logs:PutLogEvents"], `(known after apply: ${dc}-apim-logs.arn):*`],
+                    ["s3:GetObject", [`(known after apply: ${dc}-artifacts-bucket.arn)/*`]],
+                    ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/${dc}/replication-ready`],
+                    ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],
+                    ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-*`],
                 ],
             );
+            assert.deepEqual(policy.Statement[6].Condition, {
+                StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}` },
+            });
         });
 
         it("terminates TLS 1.2+ on 443, redirects 80 and drops invalid headers, with deletion protection and access logs", async () => {

@@ -11,6 +11,7 @@ const RECORD = "aws:route53/record:Record";
 const HEALTH_CHECK = "aws:route53/healthCheck:HealthCheck";
 const LOAD_BALANCER = "aws:lb/loadBalancer:LoadBalancer";
 const AWS_PROVIDER = "pulumi:providers:aws";
+const ZONE = "aws:route53/zone:Zone";
 
 /** The fields of a recorded resource (tools/offline/run.ts) or a plan.json resource this reads. */
 export interface DeclaredResource {
@@ -33,7 +34,7 @@ export interface DeclaredStack {
  */
 export function zoneFromStacks(stacks: DeclaredStack[]): Zone {
     const records = stacks.flatMap(recordsOf);
-    const zoneIds = new Set(stacks.flatMap((s) => s.resources.filter((r) => r.type === RECORD).map((r) => String(r.inputs.zoneId))));
+    const zoneIds = new Set(stacks.flatMap((s) => publicRecordResources(s.resources).map((r) => String(r.inputs.zoneId))));
     if (zoneIds.size > 1) throw new Error(`records span several hosted zones (${[...zoneIds].join(", ")}); the model covers one`);
 
     const regions = regionsOf({ records, healthChecks: [] });
@@ -50,6 +51,12 @@ export function zoneFromStacks(stacks: DeclaredStack[]): Zone {
     return { records, healthChecks };
 }
 
+/** Records of the user's public zone: zones a stack creates itself are private (database, node names). */
+function publicRecordResources(resources: DeclaredResource[]): DeclaredResource[] {
+    const privateZones = new Set(resources.filter((r) => r.type === ZONE).map((zone) => knownAfterApply(zone.name, "zoneId")));
+    return resources.filter((r) => r.type === RECORD && !privateZones.has(String(r.inputs.zoneId)));
+}
+
 function recordsOf({ stack, resources }: DeclaredStack): DnsRecord[] {
     const providerRegion = new Map(resources.filter((r) => r.type.startsWith(AWS_PROVIDER)).map((p) => [p.urn, String(p.inputs.region)]));
     const albRegion = new Map(
@@ -60,7 +67,7 @@ function recordsOf({ stack, resources }: DeclaredStack): DnsRecord[] {
         }),
     );
 
-    return resources.filter((r) => r.type === RECORD).map((resource): DnsRecord => {
+    return publicRecordResources(resources).map((resource): DnsRecord => {
         const inputs = resource.inputs as Record<string, any>;
         const at = `${stack}: record ${resource.name}`;
         const alias = (inputs.aliases ?? [])[0];

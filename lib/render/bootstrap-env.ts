@@ -9,6 +9,8 @@ export interface BootstrapParameters {
     accessPointIds: Record<SharedPathKey, string>;
     /** Secrets Manager id of the WSO2 admin password. */
     adminSecretId: string;
+    /** s3:// locations of boot hooks, run in this order before WSO2 starts. */
+    bootHookUris: string[];
 }
 
 /** Single-quotes a value for bash; the only character needing care inside '' is ' itself. */
@@ -30,6 +32,7 @@ export function renderBootstrapEnv(params: BootstrapParameters): string {
         ["SEED_WAIT_SECONDS", 600],
         ["ADMIN_SECRET_ID", params.adminSecretId],
         ["RUNTIME_ENV_FILE", RUNTIME_ENV_FILE],
+        ["BOOT_HOOK_URIS", params.bootHookUris.join(" ")],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(String(value))}`).join("\n") + "\n";
 }

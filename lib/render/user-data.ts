@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { BootstrapParameters, renderBootstrapEnv } from "./bootstrap-env";
+import { DATABASE_BOOT_ENV_FILE, DatabaseBootParameters, renderDatabaseBootEnv } from "./database-boot-env";
 import { DeploymentTomlInput, renderDeploymentToml } from "./deployment-toml";
 import { renderSystemdUnit, UNIT_NAME } from "./systemd-unit";
 
@@ -22,12 +23,15 @@ export interface NodeFile {
 export interface NodeUserDataInput {
     bootstrap: BootstrapParameters;
     deploymentToml: DeploymentTomlInput;
+    /** Parameters of the database boot hook (which itself arrives from S3: it is too large). */
+    database: DatabaseBootParameters;
 }
 
 /** The files a node receives, in the order cloud-init writes them. */
 export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
     return [
         { path: "/etc/wso2-apim/bootstrap.env", content: renderBootstrapEnv(input.bootstrap), permissions: "0644" },
+        { path: DATABASE_BOOT_ENV_FILE, content: renderDatabaseBootEnv(input.database), permissions: "0644" },
         { path: "/etc/wso2-apim/deployment.toml", content: renderDeploymentToml(input.deploymentToml), permissions: "0644" },
         { path: `/etc/systemd/system/${UNIT_NAME}`, content: renderSystemdUnit(), permissions: "0644" },
         { path: "/usr/local/sbin/wso2-bootstrap", content: BOOTSTRAP_SCRIPT, permissions: "0755" },

@@ -59,6 +59,7 @@ const COMPUTED_OUTPUTS: Record<string, string[]> = {
     "aws:s3/bucket:Bucket": ["bucketDomainName"],
     "aws:ec2/natGateway:NatGateway": ["publicIp"],
     "aws:route53/record:Record": ["fqdn"],
+    "aws:route53/zone:Zone": ["zoneId"],
     "aws:efs/accessPoint:AccessPoint": [],
 };
 

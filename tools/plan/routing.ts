@@ -1,2 +1,41 @@
+/**
+ * The plan's DNS routing table: for the gateway and Publisher/Portal names, which region answers
+ * each location, with every region up and with each region down, from the routing model over the
+ * records every stack declares together.
+ */
+import { routingTable, RoutingRow } from "../../lib/dns/routing-table";
 import { Plan } from "./plan-json";
-export function routingTableMarkdown(plans: Plan[]): string { return `(${plans.length} stacks)`; }
+
+function hostOf(url: unknown): string | null {
+    return typeof url === "string" ? url.replace(/^https:\/\//, "") : null;
+}
+
+function cell(row: RoutingRow | undefined): string {
+    if (!row || row.answers.length === 0) return "**no answer**";
+    const regions = row.answers.join(" or ");
+    return row.healthy ? regions : `**${regions} (unhealthy)**`;
+}
+
+export function routingTableMarkdown(plans: Plan[]): string {
+    const names = [...new Set(plans.flatMap((p) => [hostOf(p.outputs.gatewayUrl), hostOf(p.outputs.portalUrl)]))].filter(
+        (name): name is string => name !== null,
+    );
+    const rows = routingTable(plans.map((p) => ({ stack: p.stack, resources: p.resources })), names);
+    const regions = [...new Set(rows.flatMap((r) => (r.down ? [r.down] : [])))].sort();
+    const sections = names.map((name) => {
+        const ofName = rows.filter((r) => r.name === name);
+        const locations = [...new Set(ofName.map((r) => r.location))];
+        const find = (location: string, down: string | null) => ofName.find((r) => r.location === location && r.down === down);
+        return [
+            `### ${name}`,
+            "",
+            `| location | all regions up | ${regions.map((r) => `${r} down`).join(" | ")} |`,
+            `| --- | --- | ${regions.map(() => "---").join(" | ")} |`,
+            ...locations.map((location) => `| ${location} | ${cell(find(location, null))} | ${regions.map((r) => cell(find(location, r))).join(" | ")} |`),
+        ].join("\n");
+    });
+    const intro =
+        "Answers of Route 53 as modelled (lib/dns/model.ts) over the records of every stack together; " +
+        "\"A or B\" means the answer depends on the client's latency to each region.";
+    return [intro, ...sections].join("\n\n");
+}

@@ -91,6 +91,16 @@ write_runtime_env() {
     printf 'NODE_IP=%s\nWSO2_ADMIN_PASSWORD=%s\n' "$node_ip" "$admin_password" >"$RUNTIME_ENV_FILE"
 }
 
+# Hooks (the database step) are too large for user-data: they come from the stack's bucket.
+fetch_boot_hooks() {
+    local uri
+    mkdir -p "$CONFIG_DIR/boot.d"
+    for uri in $BOOT_HOOK_URIS; do
+        log "fetching boot hook $uri"
+        aws s3 cp --only-show-errors "$uri" "$CONFIG_DIR/boot.d/$(basename "$uri")"
+    done
+}
+
 run_boot_hooks() {
     local hook
     for hook in "$CONFIG_DIR"/boot.d/*.sh; do
@@ -118,6 +128,7 @@ main() {
         mount_shared "${mount%%=*}" "${mount#*=}"
     done
     write_runtime_env
+    fetch_boot_hooks
     run_boot_hooks
     start_wso2
     log "done"

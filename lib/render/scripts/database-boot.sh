@@ -129,8 +129,19 @@ if not isinstance(value, str) or not value:
 sys.stdout.write(value)' "$2" || fail "secret $1 has no $2"
 }
 
+# RDS creates its managed master secret together with the instance, and the nodes are declared
+# before it exists: they name the instance (rds-db:<identifier>) and look the secret up here.
+resolve_master_secret() {
+    if [[ "$MASTER_SECRET_ID" == rds-db:* ]]; then
+        MASTER_SECRET_ID=$(aws rds describe-db-instances --region "$AWS_REGION" --db-instance-identifier "${MASTER_SECRET_ID#rds-db:}" \
+            --query 'DBInstances[0].MasterUserSecret.SecretArn' --output text) ||
+            fail "cannot find the RDS-managed master secret of ${MASTER_SECRET_ID#rds-db:}"
+    fi
+}
+
 fetch_secrets() {
     STEP="secrets"
+    resolve_master_secret
     MASTER_USER=$(read_secret "$MASTER_SECRET_ID" username)
     MASTER_PASSWORD=$(read_secret "$MASTER_SECRET_ID" password)
     AM_DB_PASSWORD=$(read_secret "$AM_DB_SECRET_ID" password)

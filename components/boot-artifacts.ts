@@ -1,0 +1,65 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+export interface BootArtifactsArgs {
+    /** Bucket name; fixed (account and region in it) so that nodes can name objects before they exist. */
+    bucketName: pulumi.Input<string>;
+    /** Objects to upload: key → content. */
+    objects: Record<string, string>;
+}
+
+/**
+ * What nodes fetch at boot that does not fit in user-data (16 KB): the project's SQL with this
+ * DC's parameters and the boot hooks. A private, encrypted, versioned bucket the stack owns.
+ */
+export class BootArtifacts extends pulumi.ComponentResource {
+    readonly bucketName: pulumi.Output<string>;
+    readonly bucketArn: pulumi.Output<string>;
+    /** The uploads: nodes must not boot before them. */
+    readonly uploads: aws.s3.BucketObjectv2[];
+
+    constructor(name: string, args: BootArtifactsArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("wso2-apim:artifacts:BootArtifacts", name, {}, opts);
+        const child = { parent: this };
+
+        const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: true }, child);
+        new aws.s3.BucketPublicAccessBlock(`${name}-bucket`, {
+            bucket: bucket.id,
+            blockPublicAcls: true,
+            blockPublicPolicy: true,
+            ignorePublicAcls: true,
+            restrictPublicBuckets: true,
+        }, child);
+        new aws.s3.BucketOwnershipControls(`${name}-bucket`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
+        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-bucket`, {
+            bucket: bucket.id,
+            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
+        }, child);
+        new aws.s3.BucketVersioning(`${name}-bucket`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
+        new aws.s3.BucketPolicy(`${name}-bucket`, {
+            bucket: bucket.id,
+            policy: bucket.arn.apply((arn) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{
+                    Sid: "TlsOnly",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: [arn, `${arn}/*`],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                }],
+            })),
+        }, child);
+
+        this.uploads = Object.entries(args.objects).map(([key, content]) =>
+            new aws.s3.BucketObjectv2(`${name}-${key.replace(/[^A-Za-z0-9.-]+/g, "-")}`, {
+                bucket: bucket.id,
+                key,
+                content,
+                contentType: "text/plain; charset=utf-8",
+            }, child));
+        this.bucketName = bucket.bucket;
+        this.bucketArn = bucket.arn;
+        this.registerOutputs({ bucketName: this.bucketName });
+    }
+}

@@ -1,0 +1,137 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { DatabaseConfig } from "../lib/config";
+import { databaseHostname, databaseIdentifier, replicationReadyParameter } from "../lib/database-names";
+import { PORTS } from "../lib/wso2-ports";
+
+export interface OracleDatabaseArgs {
+    dcId: string;
+    isTrustedSource: boolean;
+    config: DatabaseConfig;
+    subnetIds: pulumi.Input<string>[];
+    securityGroupId: pulumi.Input<string>;
+    /** The VPC's private zone: the database gets a stable name in it. */
+    privateZoneId: pulumi.Input<string>;
+    /** ec2 kind: the secret holding {"username","password"} of the DBA account on the host. */
+    ec2MasterSecretArn?: pulumi.Input<string>;
+}
+
+/**
+ * The region's Oracle database, ready to be a GoldenGate source and target: RDS for Oracle 19c
+ * (encrypted gp3, Multi-AZ, not public, master password managed by RDS in Secrets Manager,
+ * backups, deletion protection, final snapshot, `enable_goldengate_replication`), or an Oracle
+ * host from the user's AMI with an encrypted data volume. Either way it is reached through a
+ * stable private name, so the APIM nodes never wait for it in the deployment graph, and it
+ * carries the replication-ready flag the nodes of a non-trusted DC wait on before WSO2's first start.
+ */
+export class OracleDatabase extends pulumi.ComponentResource {
+    readonly hostname: string;
+    /** `rds-db:<identifier>` (the boot hook looks the RDS-managed secret up) or the ec2 secret ARN. */
+    readonly masterSecretRef: pulumi.Output<string>;
+    readonly replicationReadyParameter: string;
+    readonly endpoint: pulumi.Output<string>;
+
+    constructor(name: string, args: OracleDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("wso2-apim:database:OracleDatabase", name, {}, opts);
+        const child = { parent: this };
+        this.hostname = databaseHostname(args.dcId);
+        this.replicationReadyParameter = replicationReadyParameter(args.dcId);
+
+        if (args.config.kind === "rds") {
+            const instance = this.rdsInstance(name, args);
+            this.endpoint = instance.address;
+            this.masterSecretRef = pulumi.output(`rds-db:${databaseIdentifier(args.dcId)}`);
+            this.nameRecord(name, args.privateZoneId, "CNAME", instance.address);
+        } else {
+            const host = this.ec2Host(name, args);
+            this.endpoint = host.privateIp;
+            this.masterSecretRef = pulumi.output(args.ec2MasterSecretArn ?? "");
+            this.nameRecord(name, args.privateZoneId, "A", host.privateIp);
+        }
+
+        new aws.ssm.Parameter(`${name}-replication-ready`, {
+            name: this.replicationReadyParameter,
+            type: "String",
+            // The trusted source's nodes never wait; any other DC's wait until an operator says so.
+            value: args.isTrustedSource ? "true" : "false",
+            description: "Set to true once GoldenGate replication into this DC's database is in place (README: bootstrap order)",
+        }, { ...child, ignoreChanges: ["value"] });
+
+        this.registerOutputs({ hostname: this.hostname, endpoint: this.endpoint });
+    }
+
+    private nameRecord(name: string, zoneId: pulumi.Input<string>, type: "A" | "CNAME", target: pulumi.Input<string>) {
+        new aws.route53.Record(`${name}-name`, { zoneId, name: this.hostname, type, ttl: 60, records: [target] }, { parent: this });
+    }
+
+    private rdsInstance(name: string, args: OracleDatabaseArgs): aws.rds.Instance {
+        const child = { parent: this };
+        const { config } = args;
+        const subnetGroup = new aws.rds.SubnetGroup(`${name}-subnets`, { subnetIds: args.subnetIds }, child);
+        const parameterGroup = new aws.rds.ParameterGroup(`${name}-params`, {
+            family: `${config.engine}-19`,
+            description: "WSO2 APIM Oracle: GoldenGate capture and apply",
+            parameters: [{ name: "enable_goldengate_replication", value: "TRUE", applyMethod: "pending-reboot" }],
+        }, child);
+        return new aws.rds.Instance(`${name}-oracle`, {
+            identifier: databaseIdentifier(args.dcId),
+            engine: config.engine,
+            engineVersion: "19",
+            licenseModel: config.engine === "oracle-se2" ? "license-included" : "bring-your-own-license",
+            instanceClass: config.instanceClass,
+            dbName: config.serviceName,
+            characterSetName: "AL32UTF8",
+            port: PORTS.oracle,
+            username: "wso2admin",
+            manageMasterUserPassword: true,
+            allocatedStorage: config.storageGiB,
+            storageType: "gp3",
+            storageEncrypted: true,
+            multiAz: config.multiAz,
+            dbSubnetGroupName: subnetGroup.name,
+            vpcSecurityGroupIds: [args.securityGroupId],
+            parameterGroupName: parameterGroup.name,
+            publiclyAccessible: false,
+            backupRetentionPeriod: config.backupRetentionDays,
+            copyTagsToSnapshot: true,
+            deletionProtection: true,
+            skipFinalSnapshot: false,
+            finalSnapshotIdentifier: `${databaseIdentifier(args.dcId)}-final`,
+            autoMinorVersionUpgrade: true,
+            applyImmediately: false,
+        }, { ...child, protect: true });
+    }
+
+    private ec2Host(name: string, args: OracleDatabaseArgs): aws.ec2.Instance {
+        const child = { parent: this };
+        const ec2 = args.config.ec2!;
+        const role = new aws.iam.Role(`${name}-role`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, child);
+        new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, child);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
+        const host = new aws.ec2.Instance(`${name}-oracle`, {
+            ami: ec2.amiId,
+            instanceType: ec2.instanceType,
+            subnetId: args.subnetIds[0],
+            vpcSecurityGroupIds: [args.securityGroupId],
+            iamInstanceProfile: profile.name,
+            associatePublicIpAddress: false,
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { volumeType: "gp3", volumeSize: 50, encrypted: true },
+            tags: { Name: `${name}-oracle` },
+        }, { ...child, protect: true });
+        const data = new aws.ebs.Volume(`${name}-data`, {
+            availabilityZone: host.availabilityZone,
+            size: args.config.storageGiB,
+            type: "gp3",
+            encrypted: true,
+            tags: { Name: `${name}-data` },
+        }, { ...child, protect: true });
+        new aws.ec2.VolumeAttachment(`${name}-data`, { instanceId: host.id, volumeId: data.id, deviceName: "/dev/sdf" }, child);
+        return host;
+    }
+}
