@@ -53,9 +53,10 @@ export class OracleDatabase extends pulumi.ComponentResource {
             name: this.replicationReadyParameter,
             type: "String",
             // The trusted source's nodes never wait; any other DC's wait until an operator says so.
-            value: args.isTrustedSource ? "true" : "false",
+            // insecureValue: a flag, not a secret, so plans and previews show it.
+            insecureValue: args.isTrustedSource ? "true" : "false",
             description: "Set to true once GoldenGate replication into this DC's database is in place (README: bootstrap order)",
-        }, { ...child, ignoreChanges: ["value"] });
+        }, { ...child, ignoreChanges: ["insecureValue"] });
 
         this.registerOutputs({ hostname: this.hostname, endpoint: this.endpoint });
     }
