@@ -182,3 +182,21 @@ describe("database variants", () => {
         assert.equal(env.DB_PLATFORM, "ec2");
     });
 });
+
+describe("database config validation", () => {
+    const rejects = (overrides: Record<string, unknown>, key: string, pattern: RegExp) =>
+        assert.rejects(run("us-east", overrides), (err: Error) => {
+            assert.match(err.message, new RegExp(`wso2-apim-multi-dc:${key}: .*${pattern.source}`));
+            return true;
+        });
+
+    it("requires the trusted source to keep the longest backups", () =>
+        rejects({ backupRetentionDays: 35, trustedSourceBackupRetentionDays: 35 }, "trustedSourceBackupRetentionDays", /must be longer than backupRetentionDays \(35\)/));
+    it("requires an AMI for the ec2 kind", () => rejects({ databaseKind: "ec2" }, "databaseAmiId", /is required/));
+    it("rejects an unknown database kind and engine", async () => {
+        await rejects({ databaseKind: "aurora" }, "databaseKind", /must be one of rds, ec2/);
+        await rejects({ databaseEngine: "oracle-xe" }, "databaseEngine", /must be one of oracle-se2, oracle-ee/);
+    });
+    it("rejects an RDS instance class that is not one", () => rejects({ databaseInstanceClass: "m5.large" }, "databaseInstanceClass", /RDS instance class/));
+    it("rejects a service name RDS would refuse", () => rejects({ databaseServiceName: "WSO2_APIM_DB" }, "databaseServiceName", /1 to 8 letters and digits/));
+});
