@@ -5,7 +5,8 @@
 # Parameters come from /etc/wso2-apim/bootstrap.env (rendered by the Pulumi program, no secrets).
 set -Eeuo pipefail
 
-CONFIG_DIR=/etc/wso2-apim
+CONFIG_DIR=${CONFIG_DIR:-/etc/wso2-apim}
+FSTAB=${FSTAB:-/etc/fstab}
 # shellcheck source=/dev/null
 source "${BOOTSTRAP_ENV:-$CONFIG_DIR/bootstrap.env}"
 
@@ -50,13 +51,13 @@ install_pack() {
 mount_shared() {
     local dir=$1 access_point=$2 pack_copy
     pack_copy="$SEED_DIR/$(basename "$dir")"
-    if ! grep -q " $dir efs " /etc/fstab; then
+    if ! grep -q " $dir efs " "$FSTAB"; then
         if [[ -d "$dir" && ! -e "$pack_copy" ]]; then
             mkdir -p "$SEED_DIR"
             mv "$dir" "$pack_copy"
         fi
         mkdir -p "$dir"
-        echo "$EFS_FILE_SYSTEM_ID:/ $dir efs _netdev,noresvport,tls,iam,accesspoint=$access_point 0 0" >>/etc/fstab
+        echo "$EFS_FILE_SYSTEM_ID:/ $dir efs _netdev,noresvport,tls,iam,accesspoint=$access_point 0 0" >>"$FSTAB"
     fi
     mountpoint -q "$dir" || mount "$dir"
 
