@@ -53,7 +53,7 @@ export class BootArtifacts extends pulumi.ComponentResource {
 
         this.uploads = Object.entries(args.objects).map(([key, content]) =>
             new aws.s3.BucketObjectv2(`${name}-${key.replace(/[^A-Za-z0-9.-]+/g, "-")}`, {
-                bucket: bucket.id,
+                bucket: bucket.bucket,
                 key,
                 content,
                 contentType: "text/plain; charset=utf-8",

@@ -72,6 +72,12 @@ describe("offline plan", function () {
                     assert.equal(fs.readFileSync(path.join(outDir, stack, "files", node.name, file.path), "utf8"), file.content);
                 }
             }
+            const objects = program.resources.filter((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2");
+            assert.ok(objects.length >= 6, "the SQL and the database hook are uploaded");
+            for (const object of objects) {
+                const written = fs.readFileSync(path.join(outDir, stack, "files", "s3", String(object.inputs.bucket), String(object.inputs.key)), "utf8");
+                assert.equal(written, object.inputs.content);
+            }
         });
 
         it(`${stack}: summary.md has the diagram, counts, routing table and a cost whose total is the sum of its lines`, () => {

@@ -15,8 +15,7 @@ export interface PlanFile {
 
 /** Keeps a path inside files/: no absolute paths, no `..`. */
 function safeJoin(...parts: string[]): string {
-    const joined = path.posix.normalize(parts.join("/").replace(/^\/+/, "")).replace(/^(\.\.\/)+/, "");
-    return joined;
+    return path.posix.normalize(parts.join("/").replace(/^\/+/, "")).replace(/^(\.\.\/)+/, "");
 }
 
 export function extractFiles(resources: PlanResource[]): PlanFile[] {
@@ -31,7 +30,7 @@ export function extractFiles(resources: PlanResource[]): PlanFile[] {
             }
         }
         if (type.startsWith("aws:s3/bucketObject") && typeof inputs.content === "string") {
-            files.push({ path: safeJoin("s3", name, String(inputs.key ?? name)), content: inputs.content });
+            files.push({ path: safeJoin("s3", String(inputs.bucket), String(inputs.key ?? name)), content: inputs.content });
         }
     }
     return files;
