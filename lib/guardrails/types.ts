@@ -1,0 +1,36 @@
+/** Pulumi type tokens (@pulumi/aws v7) of the resources the rules judge. */
+export const TYPES = {
+    instance: "aws:ec2/instance:Instance",
+    ebsVolume: "aws:ebs/volume:Volume",
+    vpc: "aws:ec2/vpc:Vpc",
+    flowLog: "aws:ec2/flowLog:FlowLog",
+    securityGroup: "aws:ec2/securityGroup:SecurityGroup",
+    securityGroupRule: "aws:ec2/securityGroupRule:SecurityGroupRule",
+    ingressRule: "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule",
+    loadBalancer: "aws:lb/loadBalancer:LoadBalancer",
+    listener: "aws:lb/listener:Listener",
+    listenerRule: "aws:lb/listenerRule:ListenerRule",
+    targetGroupAttachment: "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    efsFileSystem: "aws:efs/fileSystem:FileSystem",
+    efsPolicy: "aws:efs/fileSystemPolicy:FileSystemPolicy",
+    mountTarget: "aws:efs/mountTarget:MountTarget",
+    rdsInstance: "aws:rds/instance:Instance",
+    bucket: "aws:s3/bucket:Bucket",
+    bucketV2: "aws:s3/bucketV2:BucketV2",
+    bucketPolicy: "aws:s3/bucketPolicy:BucketPolicy",
+    publicAccessBlock: "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
+    bucketObject: "aws:s3/bucketObject:BucketObject",
+    bucketObjectV2: "aws:s3/bucketObjectv2:BucketObjectv2",
+    instanceProfile: "aws:iam/instanceProfile:InstanceProfile",
+    role: "aws:iam/role:Role",
+    rolePolicy: "aws:iam/rolePolicy:RolePolicy",
+    rolePolicyAttachment: "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
+    iamPolicy: "aws:iam/policy:Policy",
+    record: "aws:route53/record:Record",
+    secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
+    ssmParameter: "aws:ssm/parameter:Parameter",
+    awsProvider: "pulumi:providers:aws",
+} as const;
+
+/** Both bucket resources of @pulumi/aws v7 (BucketV2 is the deprecated alias of Bucket). */
+export const BUCKET_TYPES = [TYPES.bucket, TYPES.bucketV2];
