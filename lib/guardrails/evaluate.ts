@@ -26,15 +26,15 @@ export function evaluate(resources: readonly GuardedResource[], context: Evaluat
 
     return rules.flatMap((rule) => {
         const severity = effectiveSeverity(rule, allStacks !== undefined);
-        const finding = (resource: GuardedResource | undefined, message: string, fix = rule.fix): Finding => ({
+        const finding = (resource: GuardedResource | undefined, message: string): Finding => ({
             ruleId: rule.id,
             severity,
             stack,
             resource: resource ? { name: resource.name, urn: resource.urn, type: resource.type } : null,
             message,
-            fix,
+            fix: rule.fix,
         });
-        if (rule.kind === "stack") return rule.check(view).map((v) => finding(v.resource, v.message, v.fix));
+        if (rule.kind === "stack") return rule.check(view).map((v) => finding(v.resource, v.message));
         return resources
             .filter((resource) => appliesTo(rule, resource.type))
             .flatMap((resource) => {

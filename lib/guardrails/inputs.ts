@@ -6,7 +6,7 @@ export const KNOWN_AFTER_APPLY = "(known after apply";
 const REFERENCE = /^\(known after apply: (.+)\)$/;
 
 /** The `<name>.<property>` a reference placeholder names, or null for any other value. */
-export function referencePath(value: unknown): string | null {
+function referencePath(value: unknown): string | null {
     return typeof value === "string" ? (REFERENCE.exec(value)?.[1] ?? null) : null;
 }
 

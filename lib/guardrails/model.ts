@@ -63,7 +63,7 @@ interface RuleInfo {
     /** One line: why. */
     rationale: string;
     severity: Severity;
-    /** What to change; a rule may give a more specific fix with a violation. */
+    /** What to change. */
     fix: string;
     equivalents: Equivalents;
 }
@@ -99,8 +99,6 @@ export interface Violation {
     /** Omitted when the stack as a whole is at fault. */
     resource?: GuardedResource;
     message: string;
-    /** Overrides the rule's fix when the violation calls for a more precise one. */
-    fix?: string;
 }
 
 /** A stack's resources with the look-ups cross-resource rules share. */

@@ -29,7 +29,6 @@ export const TYPES = {
     record: "aws:route53/record:Record",
     secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
     ssmParameter: "aws:ssm/parameter:Parameter",
-    awsProvider: "pulumi:providers:aws",
 } as const;
 
 /** Both bucket resources of @pulumi/aws v7 (BucketV2 is the deprecated alias of Bucket). */
