@@ -121,6 +121,16 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
                 message: /userDataBase64: password/,
             },
             {
+                title: "a GoldenGate login with its password",
+                resources: (b) => [...b, resource("aws:s3/bucketObjectv2:BucketObjectv2", "ext", { key: "dirprm/ext.prm", content: "EXTRACT ext1\nUSERID ggadmin@APIMDB, PASSWORD Welcome1\n" })],
+                message: /content: a GoldenGate PASSWORD literal \(line 2\)/,
+            },
+            {
+                title: "an Oracle user created with a literal password",
+                resources: (b) => [...b, resource("aws:s3/bucketObjectv2:BucketObjectv2", "users", { key: "sql/users.sql", content: "CREATE USER am_db IDENTIFIED BY wso2carbon;\n" })],
+                message: /an IDENTIFIED BY literal/,
+            },
+            {
                 title: "a password in an S3 object",
                 resources: (b) => [...b, resource("aws:s3/bucketObjectv2:BucketObjectv2", "gg-params", { key: "dirprm/mgr.prm", content: "PASSWORD = 'oracle123'" })],
                 message: /content: PASSWORD is set to a literal/,
@@ -129,6 +139,18 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
         keeps: [
             { title: "values drawn at run time", resources: withUserData('password="$DB_PASSWORD"\nexport DB_PASSWORD=$(read_secret db)\nsecret_key = "$secret{key}"\n') },
             { title: "an empty password", resources: withUserData('password = ""\n') },
+            {
+                title: "passwords supplied at run time to GoldenGate and SQL*Plus",
+                resources: (b) => [...b, resource("aws:s3/bucketObjectv2:BucketObjectv2", "sql", {
+                    key: "sql/users.sql",
+                    content: [
+                        "USERIDALIAS ggadmin DOMAIN wso2",
+                        "CREATE USER am_db IDENTIFIED BY \"&&am_db_password\";",
+                        "EXECUTE IMMEDIATE 'CREATE USER ' || v_user || ' IDENTIFIED BY \"' || p_password || '\"';",
+                        "log \"APIM_DB_PASSWORD and SHARED_DB_PASSWORD written\"",
+                    ].join("\n"),
+                })],
+            },
         ],
     },
     {

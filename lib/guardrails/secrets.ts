@@ -63,6 +63,10 @@ export function renderedTexts(resource: GuardedResource): RenderedText[] {
 const QUOTED_ASSIGNMENT = /([\w.-]*(?:password|passwd|secret_access_key|secret_key))["']?\s*[:=]\s*(["'])([^"'\n]*)\2/gi;
 /** `export DB_PASSWORD=hunter2` in env files and scripts. */
 const BARE_ASSIGNMENT = /^\s*(?:export\s+)?([A-Z0-9_]*(?:PASSWORD|PASSWD|SECRET_ACCESS_KEY|SECRET_KEY))=([^\s"'$][^\s]*)/gm;
+/** GoldenGate parameter files: `USERID ggadmin, PASSWORD secret` (USERIDALIAS is the safe form). */
+const GOLDENGATE_PASSWORD = /\bPASSWORD\s+(?![$&])[^\s,;]+/g;
+/** Oracle DDL: `IDENTIFIED BY secret`, unless a substitution variable or a bind supplies it. */
+const ORACLE_IDENTIFIED_BY = /\bIDENTIFIED\s+BY\s+"?[A-Za-z0-9]/gi;
 const AWS_ACCESS_KEY_ID = /\b(?:AKIA|ASIA)[0-9A-Z]{16}\b/g;
 const PRIVATE_KEY = /-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY-----/g;
 
@@ -85,6 +89,8 @@ export function secretLiterals(text: string): string[] {
     for (const match of text.matchAll(BARE_ASSIGNMENT)) {
         found.push(`${match[1]} is set to a literal (line ${lineOf(text, match.index!)})`);
     }
+    for (const match of text.matchAll(GOLDENGATE_PASSWORD)) found.push(`a GoldenGate PASSWORD literal (line ${lineOf(text, match.index!)})`);
+    for (const match of text.matchAll(ORACLE_IDENTIFIED_BY)) found.push(`an IDENTIFIED BY literal (line ${lineOf(text, match.index!)})`);
     for (const match of text.matchAll(AWS_ACCESS_KEY_ID)) found.push(`an AWS access key id (line ${lineOf(text, match.index!)})`);
     for (const match of text.matchAll(PRIVATE_KEY)) found.push(`a private key (line ${lineOf(text, match.index!)})`);
     return found;
