@@ -74,6 +74,16 @@ export class OracleDatabase extends pulumi.ComponentResource {
             description: "WSO2 APIM Oracle: GoldenGate capture and apply",
             parameters: [{ name: "enable_goldengate_replication", value: "TRUE", applyMethod: "pending-reboot" }],
         }, child);
+        const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
+            assumeRolePolicy: JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
+            }),
+        }, child);
+        new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+            role: monitoringRole.name,
+            policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
+        }, child);
         return new aws.rds.Instance(`${name}-oracle`, {
             identifier: databaseIdentifier(args.dcId),
             engine: config.engine,
@@ -100,6 +110,9 @@ export class OracleDatabase extends pulumi.ComponentResource {
             finalSnapshotIdentifier: `${databaseIdentifier(args.dcId)}-final`,
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
+            enabledCloudwatchLogsExports: ["alert", "listener", "trace"],
+            monitoringInterval: 60,
+            monitoringRoleArn: monitoringRole.arn,
         }, { ...child, protect: true });
     }
 

@@ -151,6 +151,22 @@ describe("offline plan", function () {
         assert.match(markdown, /\| - \| gone \|/);
     });
 
+    it("fails on a stack that breaks a mandatory guardrail, naming the rule, the resource and the fix", () => {
+        const configDir = tempDir("plan-guardrail-");
+        for (const file of ["Pulumi.yaml", "Pulumi.us-west.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(configDir, file));
+        const stackFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-east.yaml"), "utf8");
+        fs.writeFileSync(path.join(configDir, "Pulumi.us-east.yaml"), `${stackFile}  wso2-apim-multi-dc:databaseMultiAz: false\n`);
+        const out = tempDir("plan-guardrail-out-");
+        const result = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+        });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, /plan failed: \d+ mandatory guardrail\(s\) broken/);
+        assert.match(result.stderr, /- us-east: WSO2-REL-005 \(mandatory\) dc1-db-oracle \[aws:rds\/instance:Instance\]: .* — fix: /);
+        assert.deepEqual(fs.readdirSync(out), []);
+    });
+
     it("exits non-zero naming the key on bad config, leaving no plan for that stack", () => {
         const configDir = tempDir("plan-config-");
         fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
