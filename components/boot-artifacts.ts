@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { PrivateBucket } from "./private-bucket";
 
 export interface BootArtifactsArgs {
     /** Bucket name; fixed (account and region in it) so that nodes can name objects before they exist. */
@@ -10,7 +11,8 @@ export interface BootArtifactsArgs {
 
 /**
  * What nodes fetch at boot that does not fit in user-data (16 KB): the project's SQL with this
- * DC's parameters and the boot hooks. A private, encrypted, versioned bucket the stack owns.
+ * DC's parameters and the boot hooks. A private, encrypted, versioned bucket the stack owns; it
+ * holds only what the program renders, so it is emptied and removed with the stack.
  */
 export class BootArtifacts extends pulumi.ComponentResource {
     readonly bucketName: pulumi.Output<string>;
@@ -22,33 +24,11 @@ export class BootArtifacts extends pulumi.ComponentResource {
         super("wso2-apim:artifacts:BootArtifacts", name, {}, opts);
         const child = { parent: this };
 
-        const bucket = new aws.s3.Bucket(`${name}-bucket`, { bucket: args.bucketName, forceDestroy: true }, child);
-        new aws.s3.BucketPublicAccessBlock(`${name}-bucket`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        new aws.s3.BucketOwnershipControls(`${name}-bucket`, { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } }, child);
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-bucket`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms" }, bucketKeyEnabled: true }],
-        }, child);
-        new aws.s3.BucketVersioning(`${name}-bucket`, { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } }, child);
-        new aws.s3.BucketPolicy(`${name}-bucket`, {
-            bucket: bucket.id,
-            policy: bucket.arn.apply((arn) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Sid: "TlsOnly",
-                    Effect: "Deny",
-                    Principal: "*",
-                    Action: "s3:*",
-                    Resource: [arn, `${arn}/*`],
-                    Condition: { Bool: { "aws:SecureTransport": "false" } },
-                }],
-            })),
+        const { bucket } = new PrivateBucket(`${name}-s3`, {
+            bucketName: args.bucketName,
+            encryption: "aws:kms",
+            versioning: true,
+            stateful: false,
         }, child);
 
         this.uploads = Object.entries(args.objects).map(([key, content]) =>

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Hostnames } from "../lib/config";
 import { PORTS } from "../lib/wso2-ports";
+import { PrivateBucket } from "./private-bucket";
 
 /** TLS 1.2 and 1.3 only; the API default policy still accepts TLS 1.0. */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
@@ -111,48 +112,17 @@ export class LoadBalancer extends pulumi.ComponentResource {
     }
 
     /** Encrypted, private bucket that the region's ELB service account may write access logs to. */
-    private accessLogBucketFor(name: string, region: string) {
-        const child = { parent: this };
-        const bucket = new aws.s3.Bucket(`${name}-access-logs`, { forceDestroy: false }, { ...child, protect: true });
-        new aws.s3.BucketPublicAccessBlock(`${name}-access-logs`, {
-            bucket: bucket.id,
-            blockPublicAcls: true,
-            blockPublicPolicy: true,
-            ignorePublicAcls: true,
-            restrictPublicBuckets: true,
-        }, child);
-        new aws.s3.BucketOwnershipControls(`${name}-access-logs`, {
-            bucket: bucket.id,
-            rule: { objectOwnership: "BucketOwnerEnforced" },
-        }, child);
-        // ALB access logs support SSE-S3 only, not SSE-KMS.
-        new aws.s3.BucketServerSideEncryptionConfiguration(`${name}-access-logs`, {
-            bucket: bucket.id,
-            rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
-        }, child);
-        new aws.s3.BucketLifecycleConfiguration(`${name}-access-logs`, {
-            bucket: bucket.id,
-            rules: [{ id: "expire-access-logs", status: "Enabled", filter: {}, expiration: { days: 365 } }],
-        }, child);
-        const elbAccount = aws.elb.getServiceAccountOutput({ region }, child);
-        const policy = new aws.s3.BucketPolicy(`${name}-access-logs`, {
-            bucket: bucket.id,
-            policy: pulumi.all([bucket.arn, elbAccount.arn]).apply(([bucketArn, elbArn]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                    { Sid: "AlbAccessLogs", Effect: "Allow", Principal: { AWS: elbArn }, Action: "s3:PutObject", Resource: `${bucketArn}/${name}/*` },
-                    {
-                        Sid: "TlsOnly",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [bucketArn, `${bucketArn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                ],
-            })),
-        }, child);
-        return { bucket, policy };
+    private accessLogBucketFor(name: string, region: string): PrivateBucket {
+        const elbAccount = aws.elb.getServiceAccountOutput({ region }, { parent: this });
+        return new PrivateBucket(`${name}-access-logs`, {
+            encryption: "AES256",
+            versioning: false,
+            expireAfterDays: 365,
+            stateful: true,
+            grants: (bucketArn) => pulumi.all([bucketArn, elbAccount.arn]).apply(([arn, elbArn]) => [
+                { Sid: "AlbAccessLogs", Effect: "Allow", Principal: { AWS: elbArn }, Action: "s3:PutObject", Resource: `${arn}/${name}/*` },
+            ]),
+        }, { parent: this });
     }
 
     /**

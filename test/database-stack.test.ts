@@ -99,7 +99,7 @@ for (const stack of STACKS) {
             });
             for (const { name, content } of expected) assert.equal(objects.get(`sql/${name}`), content, name);
             assert.match(String(objects.get("sql/parameters.sql")), new RegExp(`DEFINE dc_id *= *'?${dc.toUpperCase()}'?`, "i"));
-            const bucket = ofType(program, "aws:s3/bucket:Bucket").find((b) => b.name === `${dc}-artifacts-bucket`)!;
+            const bucket = ofType(program, "aws:s3/bucket:Bucket").find((b) => b.name === `${dc}-artifacts-s3-bucket`)!;
             assert.equal(bucket.inputs.bucket, `wso2-apim-${dc}-123456789012-${trusted ? "us-east-1" : "us-west-2"}`);
         });
 

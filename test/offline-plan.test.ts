@@ -46,7 +46,7 @@ describe("offline plan", function () {
                 for (const dep of r.dependsOn) assert.ok(urns.has(dep), `${r.name}: dependency ${dep} is not in the plan`);
             }
             const alb = plan.resources.find((r) => r.type === "aws:lb/loadBalancer:LoadBalancer")!;
-            assert.ok(alb.dependsOn.some((urn) => urn.endsWith("-lb-access-logs")), "an explicit dependsOn is recorded");
+            assert.ok(alb.dependsOn.some((urn) => urn.endsWith("-lb-access-logs-policy")), "an explicit dependsOn is recorded");
             assert.ok(alb.dependsOn.some((urn) => urn.includes("Subnet::")), "a dependency through consumed outputs is recorded");
             assert.equal(plan.resources.find((r) => r.type === "aws:efs/fileSystem:FileSystem")!.protect, true);
             assert.equal(plan.outputs.gatewayUrl, "https://gateway.example.com");

@@ -159,7 +159,7 @@ for (const stack of STACKS) {
                     ["s3:GetObject", "arn:aws:s3:::example-wso2-artifacts/wso2am-3.1.0.zip"],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/${dc}/*`],
                     [["logs:CreateLogStream", "logs:PutLogEvents"], `(known after apply: ${dc}-apim-logs.arn):*`],
-                    ["s3:GetObject", [`(known after apply: ${dc}-artifacts-bucket.arn)/*`]],
+                    ["s3:GetObject", [`(known after apply: ${dc}-artifacts-s3-bucket.arn)/*`]],
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/${dc}/replication-ready`],
                     ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-*`],
@@ -176,7 +176,7 @@ for (const stack of STACKS) {
             const i = alb.inputs as any;
             assert.deepEqual([i.internal, i.dropInvalidHeaderFields, i.enableDeletionProtection], [false, true, true]);
             assert.equal(i.accessLogs.enabled, true);
-            assert.equal(i.accessLogs.bucket, `(known after apply: ${dc}-lb-access-logs.bucket)`);
+            assert.equal(i.accessLogs.bucket, `(known after apply: ${dc}-lb-access-logs-bucket.bucket)`);
             const listeners = ofType(program, T.listener);
             const https = listeners.find((l) => l.inputs.port === 443)!.inputs as any;
             assert.equal(https.protocol, "HTTPS");
@@ -188,15 +188,16 @@ for (const stack of STACKS) {
 
         it("keeps the access-log bucket private, encrypted and TLS-only", async () => {
             const program = await run(stack);
-            const block = named(program, `${dc}-lb-access-logs`) && ofType(program, "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock")[0].inputs as any;
+            const logs = (part: string) => named(program, `${dc}-lb-access-logs-${part}`);
+            const block = logs("public-access").inputs as any;
             assert.deepEqual([block.blockPublicAcls, block.blockPublicPolicy, block.ignorePublicAcls, block.restrictPublicBuckets], [true, true, true, true]);
-            const sse = ofType(program, "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration")[0].inputs as any;
+            const sse = logs("encryption").inputs as any;
             assert.equal(sse.rules[0].applyServerSideEncryptionByDefault.sseAlgorithm, "AES256");
-            const policy = JSON.parse(String(ofType(program, "aws:s3/bucketPolicy:BucketPolicy")[0].inputs.policy));
+            const policy = JSON.parse(String(logs("policy").inputs.policy));
             const elbAccount = region === "us-east-1" ? "127311923021" : "797873946194";
             assert.equal(policy.Statement[0].Principal.AWS, `arn:aws:iam::${elbAccount}:root`);
             assert.equal(policy.Statement[1].Condition.Bool["aws:SecureTransport"], "false");
-            assert.equal(ofType(program, T.bucket)[0].protect, true);
+            assert.equal(logs("bucket").protect, true);
         });
 
         it("routes gateway hosts to 8243 and Publisher/Portal hosts to sticky 9443, with WSO2 health checks", async () => {
