@@ -1,13 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeHostname } from "../lib/database-names";
+import { assumeRolePolicy, policyDocument, PolicyStatement } from "../lib/iam";
 import { SharedPathKey } from "../lib/shared-paths";
 import { DatabaseBootParameters } from "../lib/render/database-boot-env";
 import { DeploymentTomlInput } from "../lib/render/deployment-toml";
 import { renderUserData } from "../lib/render/user-data";
 
-/** An IAM policy statement. */
-export type PolicyStatement = Record<string, unknown>;
 
 export interface ApimNodesArgs {
     region: string;
@@ -58,10 +57,7 @@ export class ApimNodes extends pulumi.ComponentResource {
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 90 }, child);
         const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
         }, child);
         new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
             role: role.name,
@@ -70,15 +66,12 @@ export class ApimNodes extends pulumi.ComponentResource {
         const packObjectArn = args.wso2PackS3Uri.replace(/^s3:\/\//, "arn:aws:s3:::");
         new aws.iam.RolePolicy(`${name}-access`, {
             role: role.id,
-            policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements]).apply(([secretPrefix, logArn, extra]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
+            policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements]).apply(([secretPrefix, logArn, extra]) => policyDocument([
                     { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
                     { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
                     { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
-                    ...extra,
-                ],
-            })),
+                ...extra,
+            ])),
         }, child);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
 

@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseConfig } from "../lib/config";
+import { assumeRolePolicy } from "../lib/iam";
 import { databaseHostname, databaseIdentifier, replicationReadyParameter } from "../lib/database-names";
 import { PORTS } from "../lib/wso2-ports";
 
@@ -75,10 +76,7 @@ export class OracleDatabase extends pulumi.ComponentResource {
             parameters: [{ name: "enable_goldengate_replication", value: "TRUE", applyMethod: "pending-reboot" }],
         }, child);
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "monitoring.rds.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com"),
         }, child);
         new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
             role: monitoringRole.name,
@@ -120,10 +118,7 @@ export class OracleDatabase extends pulumi.ComponentResource {
         const child = { parent: this };
         const ec2 = args.config.ec2!;
         const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "ec2.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
+            assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
         }, child);
         new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, child);
         const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);

@@ -1,8 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-
-/** An IAM policy statement. */
-export type PolicyStatement = Record<string, unknown>;
+import { policyDocument, PolicyStatement } from "../lib/iam";
 
 export interface PrivateBucketArgs {
     /** A fixed name (when others must name the bucket before it exists); omit to let AWS generate one. */
@@ -60,20 +58,17 @@ export class PrivateBucket extends pulumi.ComponentResource {
         const grants = args.grants?.(this.bucket.arn) ?? [];
         this.policy = new aws.s3.BucketPolicy(`${name}-policy`, {
             bucket: bucketId,
-            policy: pulumi.all([this.bucket.arn, grants]).apply(([arn, granted]) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [
-                    ...granted,
-                    {
-                        Sid: "TlsOnly",
-                        Effect: "Deny",
-                        Principal: "*",
-                        Action: "s3:*",
-                        Resource: [arn, `${arn}/*`],
-                        Condition: { Bool: { "aws:SecureTransport": "false" } },
-                    },
-                ],
-            })),
+            policy: pulumi.all([this.bucket.arn, grants]).apply(([arn, granted]) => policyDocument([
+                ...granted,
+                {
+                    Sid: "TlsOnly",
+                    Effect: "Deny",
+                    Principal: "*",
+                    Action: "s3:*",
+                    Resource: [arn, `${arn}/*`],
+                    Condition: { Bool: { "aws:SecureTransport": "false" } },
+                },
+            ])),
         }, child);
         this.registerOutputs({ bucketName: this.bucket.bucket });
     }

@@ -1,3 +1,5 @@
+import { PolicyStatement } from "./iam";
+
 /**
  * The IAM statements the database boot step adds to the node role: exactly the objects,
  * parameter, instance and secret it reads, nothing wider.
@@ -14,13 +16,13 @@ export interface DatabaseStepAccess {
     oracleClientZips: string[];
 }
 
-export function databaseStepStatements(access: DatabaseStepAccess): Record<string, unknown>[] {
+export function databaseStepStatements(access: DatabaseStepAccess): PolicyStatement[] {
     const { region, accountId } = access;
     const s3Objects = [
         `${access.artifactsBucketArn}/*`,
         ...access.oracleClientZips.filter((zip) => zip.startsWith("s3://")).map((zip) => zip.replace(/^s3:\/\//, "arn:aws:s3:::")),
     ];
-    const statements: Record<string, unknown>[] = [
+    const statements: PolicyStatement[] = [
         { Sid: "ReadBootArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: s3Objects },
         {
             Sid: "ReadReplicationReadyFlag",
