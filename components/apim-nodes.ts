@@ -67,9 +67,9 @@ export class ApimNodes extends pulumi.ComponentResource {
         new aws.iam.RolePolicy(`${name}-access`, {
             role: role.id,
             policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements]).apply(([secretPrefix, logArn, extra]) => policyDocument([
-                    { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
-                    { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
-                    { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
+                { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
+                { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
+                { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
                 ...extra,
             ])),
         }, child);
