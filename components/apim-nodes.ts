@@ -69,7 +69,7 @@ export class ApimNodes extends pulumi.ComponentResource {
             policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements]).apply(([secretPrefix, logArn, extra]) => policyDocument([
                 { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
                 { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
-                { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents"], Resource: `${logArn}:*` },
+                { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${logArn}:*` },
                 ...extra,
             ])),
         }, child);
@@ -77,8 +77,9 @@ export class ApimNodes extends pulumi.ComponentResource {
 
         const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.dcId, i + 1));
         const userDataFor = (ordinal: number) => pulumi
-            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretArn, args.bootHookUris, pulumi.output(args.database)])
-            .apply(([efsFileSystemId, accessPointIds, adminSecretId, bootHookUris, database]) => renderUserData({
+            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretArn, args.bootHookUris, pulumi.output(args.database), logGroup.name])
+            .apply(([efsFileSystemId, accessPointIds, adminSecretId, bootHookUris, database, logGroupName]) => renderUserData({
+                logGroupName,
                 bootstrap: {
                     region: args.region,
                     wso2PackS3Uri: args.wso2PackS3Uri,

@@ -75,6 +75,7 @@ describe("node boot files", () => {
 
     it("refuses to render user-data over the limit rather than truncate it", () => {
         assert.throws(() => renderUserData({
+            logGroupName: "dc1-apim-logs",
             bootstrap: {
                 region: "us-east-1",
                 wso2PackS3Uri: `s3://bucket/${"x".repeat(USER_DATA_LIMIT_BYTES)}`,
@@ -109,6 +110,7 @@ describe("node boot files", () => {
                 "/etc/wso2-apim/database.env",
                 "/etc/wso2-apim/deployment.toml",
                 "/etc/systemd/system/wso2am.service",
+                "/etc/wso2-apim/cloudwatch-agent.json",
                 "/usr/local/sbin/wso2-bootstrap",
             ], node);
             assert.equal(files.get("/usr/local/sbin/wso2-bootstrap"), BOOTSTRAP_SCRIPT);
@@ -148,5 +150,24 @@ describe("node boot files", () => {
         assert.match(unit, /^EnvironmentFile=\/etc\/wso2-apim\/runtime\.env$/m);
         assert.match(unit, new RegExp(`^RequiresMountsFor=${SHARED_PATHS.map((p) => p.path).join(" ")}$`, "m"));
         assert.match(unit, /^ExecStart=\/opt\/wso2am-3\.1\.0\/bin\/wso2server\.sh$/m);
+    });
+});
+
+describe("log shipping", () => {
+    it("ships the boot log and WSO2's logs to the node log group, one stream per node and file", async () => {
+        const program = await run("us-east");
+        for (const node of ofType(program, "aws:ec2/instance:Instance")) {
+            const config = JSON.parse(writeFiles(String(node.inputs.userData)).get("/etc/wso2-apim/cloudwatch-agent.json")!);
+            const files = config.logs.logs_collected.files.collect_list;
+            assert.deepEqual(files.map((f: any) => f.file_path), [
+                "/var/log/wso2-bootstrap.log",
+                "/opt/wso2am-3.1.0/repository/logs/wso2carbon.log",
+                "/opt/wso2am-3.1.0/repository/logs/http_access_management_console.log",
+            ]);
+            for (const f of files) {
+                assert.equal(f.log_group_name, "(known after apply: dc1-apim-logs.name)");
+                assert.match(f.log_stream_name, /^\{instance_id\}\//);
+            }
+        }
     });
 });

@@ -18,6 +18,7 @@ import { SHARED_PATHS } from "../lib/shared-paths";
 
 const FAKES: Record<string, string> = {
     dnf: "",
+    "amazon-cloudwatch-agent-ctl": "",
     groupadd: "",
     useradd: "",
     chown: "",
@@ -139,7 +140,8 @@ describe("node boot script (bash, against fakes)", () => {
         assert.equal(fs.readFileSync(path.join(node.configDir, "runtime.env"), "utf8"), "NODE_IP=10.10.128.7\nWSO2_ADMIN_PASSWORD=Admin-Pass-1\n");
         assert.equal(fs.statSync(path.join(node.configDir, "runtime.env")).mode & 0o777, 0o600);
         assert.ok(fs.existsSync(path.join(node.apimHome, "repository", "conf", "deployment.toml")));
-        assert.match(node.calls, /^dnf install -y -q java-11-amazon-corretto-headless amazon-efs-utils unzip$/m);
+        assert.match(node.calls, /^dnf install -y -q java-11-amazon-corretto-headless amazon-efs-utils amazon-cloudwatch-agent unzip$/m);
+        assert.match(node.calls, /^amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c file:\/etc\/wso2-apim\/cloudwatch-agent\.json$/m);
         assert.match(node.calls, /^systemctl enable wso2am\.service$/m);
         assert.match(node.calls, /^systemctl restart wso2am\.service$/m);
         assert.ok(!node.stdout.includes("Admin-Pass-1") && !node.stderr.includes("Admin-Pass-1"), "the admin password was logged");

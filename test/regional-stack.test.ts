@@ -158,7 +158,7 @@ for (const stack of STACKS) {
                 [
                     ["s3:GetObject", "arn:aws:s3:::example-wso2-artifacts/wso2am-3.1.0.zip"],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/${dc}/*`],
-                    [["logs:CreateLogStream", "logs:PutLogEvents"], `(known after apply: ${dc}-apim-logs.arn):*`],
+                    [["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], `(known after apply: ${dc}-apim-logs.arn):*`],
                     ["s3:GetObject", [`(known after apply: ${dc}-artifacts-s3-bucket.arn)/*`]],
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/${dc}/replication-ready`],
                     ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],

@@ -1,5 +1,6 @@
 /** The parameters of `scripts/bootstrap.sh`, as a shell file it sources. No secrets: only ids. */
 import { APIM_HOME, SHARED_PATHS, SharedPathKey, WSO2_USER } from "../shared-paths";
+import { CLOUDWATCH_AGENT_CONFIG_FILE } from "./cloudwatch-agent";
 import { RUNTIME_ENV_FILE } from "./systemd-unit";
 
 export interface BootstrapParameters {
@@ -33,6 +34,7 @@ export function renderBootstrapEnv(params: BootstrapParameters): string {
         ["ADMIN_SECRET_ID", params.adminSecretId],
         ["RUNTIME_ENV_FILE", RUNTIME_ENV_FILE],
         ["BOOT_HOOK_URIS", params.bootHookUris.join(" ")],
+        ["CLOUDWATCH_AGENT_CONFIG", CLOUDWATCH_AGENT_CONFIG_FILE],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(String(value))}`).join("\n") + "\n";
 }

@@ -7,6 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { BootstrapParameters, renderBootstrapEnv } from "./bootstrap-env";
+import { CLOUDWATCH_AGENT_CONFIG_FILE, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
 import { DATABASE_BOOT_ENV_FILE, DatabaseBootParameters, renderDatabaseBootEnv } from "./database-boot-env";
 import { DeploymentTomlInput, renderDeploymentToml } from "./deployment-toml";
 import { renderSystemdUnit, UNIT_NAME } from "./systemd-unit";
@@ -22,6 +23,8 @@ export interface NodeFile {
 
 export interface NodeUserDataInput {
     bootstrap: BootstrapParameters;
+    /** The node log group the CloudWatch agent ships to. */
+    logGroupName: string;
     deploymentToml: DeploymentTomlInput;
     /** Parameters of the database boot hook (which itself arrives from S3: it is too large). */
     database: DatabaseBootParameters;
@@ -34,6 +37,7 @@ export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
         { path: DATABASE_BOOT_ENV_FILE, content: renderDatabaseBootEnv(input.database), permissions: "0644" },
         { path: "/etc/wso2-apim/deployment.toml", content: renderDeploymentToml(input.deploymentToml), permissions: "0644" },
         { path: `/etc/systemd/system/${UNIT_NAME}`, content: renderSystemdUnit(), permissions: "0644" },
+        { path: CLOUDWATCH_AGENT_CONFIG_FILE, content: renderCloudWatchAgentConfig(input.logGroupName), permissions: "0644" },
         { path: "/usr/local/sbin/wso2-bootstrap", content: BOOTSTRAP_SCRIPT, permissions: "0755" },
     ];
 }

@@ -21,8 +21,12 @@ imds() {
 }
 
 install_packages() {
-    log "installing Corretto 11, EFS utilities and unzip"
-    dnf install -y -q java-11-amazon-corretto-headless amazon-efs-utils unzip
+    log "installing Corretto 11, EFS utilities, the CloudWatch agent and unzip"
+    dnf install -y -q java-11-amazon-corretto-headless amazon-efs-utils amazon-cloudwatch-agent unzip
+}
+
+start_log_shipping() {
+    amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$CLOUDWATCH_AGENT_CONFIG"
 }
 
 create_user() {
@@ -122,6 +126,7 @@ start_wso2() {
 main() {
     log "starting"
     install_packages
+    start_log_shipping
     create_user
     install_pack
     local mount
