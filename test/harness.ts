@@ -6,8 +6,8 @@
  */
 import * as path from "path";
 import { ConfigSource } from "../lib/config";
-import { loadStackConfig, StackConfig } from "../lib/stack-config";
-import { ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
+import { listStacks, loadStackConfig, StackConfig } from "../lib/stack-config";
+import { deploymentOrder, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const STACKS = ["us-east", "us-west"] as const;
@@ -25,11 +25,39 @@ export function stackConfig(stack: string, overrides: Record<string, unknown> = 
     return config;
 }
 
+/**
+ * Outputs of the shipped stacks run before `stack` (all of them without one), in deployment
+ * order as `npm run plan` runs them: a later datacenter's peering reads the earlier ones'.
+ */
+async function shippedOutputs(stack?: string): Promise<Record<string, Record<string, unknown>>> {
+    const outputs: Record<string, Record<string, unknown>> = {};
+    for (const earlier of STACKS) {
+        if (earlier === stack) break;
+        outputs[earlier] = (await run(earlier)).outputs;
+    }
+    return outputs;
+}
+
 /** Runs the program for a stack; runs without overrides are shared between tests. */
 export function run(stack: string, overrides?: Record<string, unknown>): Promise<ProgramRun> {
-    if (overrides) return runProgram(PROJECT_DIR, stackConfig(stack, overrides));
-    if (!cache.has(stack)) cache.set(stack, runProgram(PROJECT_DIR, stackConfig(stack)));
+    if (overrides) return shippedOutputs().then((outputs) => runProgram(PROJECT_DIR, stackConfig(stack, overrides), outputs));
+    if (!cache.has(stack)) cache.set(stack, shippedOutputs(stack).then((outputs) => runProgram(PROJECT_DIR, stackConfig(stack), outputs)));
     return cache.get(stack)!;
+}
+
+/**
+ * Runs every stack of a project directory (Pulumi.yaml and stack files, e.g. a temporary one
+ * with a third datacenter) in deployment order, each reading the outputs of those before it.
+ */
+export async function runAll(configDir: string): Promise<Map<string, ProgramRun>> {
+    const runs = new Map<string, ProgramRun>();
+    const outputs: Record<string, Record<string, unknown>> = {};
+    for (const stack of deploymentOrder(listStacks(configDir), (s) => loadStackConfig(configDir, s))) {
+        const program = await runProgram(PROJECT_DIR, loadStackConfig(configDir, stack), outputs);
+        runs.set(stack, program);
+        outputs[stack] = program.outputs;
+    }
+    return runs;
 }
 
 export function ofType(program: ProgramRun, type: string): RecordedResource[] {

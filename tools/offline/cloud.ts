@@ -63,6 +63,18 @@ const COMPUTED_OUTPUTS: Record<string, string[]> = {
     "aws:efs/accessPoint:AccessPoint": [],
 };
 
+export const STACK_REFERENCE = "pulumi:pulumi:StackReference";
+
+/**
+ * A stack reference reads the outputs of the stack it names (matched by its last path segment,
+ * `<org>/<project>/<stack>`) when that stack has run; a stack that has not reads as one never
+ * deployed: no outputs, so the program's own "deploy it first" error shows.
+ */
+export function stackReferenceState(name: string, stacks: Record<string, Record<string, unknown>>): { id: string; state: Record<string, unknown> } {
+    const stack = name.split("/").pop() ?? name;
+    return { id: name, state: { name, outputs: stacks[stack] ?? {}, secretOutputNames: [] } };
+}
+
 /** The state the pretend cloud returns for a new resource: its inputs plus placeholders. */
 export function newResourceState(type: string, name: string, inputs: Record<string, any>): { id: string; state: Record<string, unknown> } {
     const state: Record<string, unknown> = { ...inputs };
@@ -88,5 +100,5 @@ export function newResourceState(type: string, name: string, inputs: Record<stri
 }
 
 function typeNamesItself(type: string, property: string): boolean {
-    return property === "bucket" ? type.startsWith("aws:s3/bucket") : /^aws:(iam\/role|iam\/policy|lb\/|ec2\/securityGroup|secretsmanager)/.test(type);
+    return property === "bucket" ? type.startsWith("aws:s3/bucket") : /^aws:(iam\/role|iam\/policy|iam\/instanceProfile|cloudwatch\/logGroup|lb\/|ec2\/securityGroup|secretsmanager)/.test(type);
 }

@@ -9,7 +9,7 @@ import { MockMonitor } from "@pulumi/pulumi/runtime/mocks";
 import * as settings from "@pulumi/pulumi/runtime/settings";
 import * as rpc from "@pulumi/pulumi/runtime/rpc";
 import { StackConfig, SECRET_PLACEHOLDER, toRuntimeConfig } from "../../lib/stack-config";
-import { answerInvoke, newResourceState } from "./cloud";
+import { answerInvoke, newResourceState, stackReferenceState, STACK_REFERENCE } from "./cloud";
 
 export interface RecordedResource {
     urn: string;
@@ -78,6 +78,26 @@ class RecordingMonitor extends MockMonitor {
             callback(err, response);
         });
     }
+
+    // Reads (stack references) are resources the program depends on: the plan shows them too.
+    override async readResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+        const record: RecordedResource = {
+            urn: "",
+            type: req.getType(),
+            name: req.getName(),
+            parent: req.getParent() || null,
+            provider: providerUrn(req.getProvider()),
+            dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
+            protect: false,
+            inputs: plainValue(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
+            custom: true,
+        };
+        this.recorded.push(record);
+        return super.readResource(req, (err, response) => {
+            if (response) record.urn = response.getUrn();
+            callback(err, response);
+        });
+    }
 }
 
 // The mock monitor names a child after its parent's last type only; the engine chains every
@@ -88,15 +108,37 @@ class RecordingMonitor extends MockMonitor {
     return `urn:pulumi:${pulumi.getStack()}::${pulumi.getProject()}::${qualified}::${name}`;
 };
 
+let droppingLeftovers = false;
+
+/**
+ * After a failed run the SDK's promise wrappers reject again with the program's error, and
+ * the run's last registrations reach a monitor that no longer knows them, with nobody to
+ * listen. The run has reported its failure (the language host also reports an error once):
+ * the leftovers are dropped rather than crash the process.
+ */
+function dropLeftoversOfFailedRuns(): void {
+    if (droppingLeftovers) return;
+    process.on("unhandledRejection", () => undefined);
+    droppingLeftovers = true;
+}
+
 /**
  * Runs `index.ts` of `projectDir` for one stack. Throws what the program throws (a ConfigError
  * for invalid config). Runs are sequential: the Pulumi runtime is process-global.
+ * `stackOutputs` holds the outputs of the stacks already run, by stack name: stack references
+ * read them (see stackReferenceState).
  */
-export async function runProgram(projectDir: string, config: StackConfig): Promise<ProgramRun> {
+export async function runProgram(
+    projectDir: string,
+    config: StackConfig,
+    stackOutputs: Record<string, Record<string, unknown>> = {},
+): Promise<ProgramRun> {
     const region = String(config.values["aws:region"] ?? "");
     const monitor = new RecordingMonitor({
         call: (args) => answerInvoke(args, region),
-        newResource: (args) => newResourceState(args.type, args.name, args.inputs),
+        newResource: (args) => args.type === STACK_REFERENCE
+            ? stackReferenceState(String(args.inputs.name), stackOutputs)
+            : newResourceState(args.type, args.name, args.inputs),
     });
     settings.setMockOptions(monitor, config.project, config.stack, false);
     enableMockFeatures();
@@ -109,11 +151,37 @@ export async function runProgram(projectDir: string, config: StackConfig): Promi
         outputs = await pulumi.runtime.runInPulumiStack(async () => require(entry));
         await (settings as any).waitForRPCs();
     } catch (err) {
-        throw Object.assign(err instanceof Error ? err : new Error(String(err)), { declared: monitor.recorded.map((r) => r.type) });
+        const failure = err instanceof Error ? err : new Error(String(err));
+        // An error thrown in an apply (a missing stack output) reaches us through the inputs that
+        // consumed it, each level prefixed by the SDK; the program's own message is what is left.
+        failure.message = failure.message.replace(/^(error serializing property "[^"]*": )+/, "");
+        dropLeftoversOfFailedRuns();
+        throw Object.assign(failure, { declared: monitor.recorded.map((r) => r.type) });
     }
 
     // Providers register through a different call; the mock records them as resources too.
     return { config, resources: monitor.recorded, outputs: (plainValue(outputs ?? {}) as Record<string, unknown>) };
+}
+
+/**
+ * Stacks in datacenter order, as they are deployed (README: bootstrap order): a later datacenter
+ * reads the outputs of the earlier ones. A stack whose config does not load goes last, to fail
+ * with its own message when it runs.
+ */
+export function deploymentOrder(stacks: string[], load: (stack: string) => StackConfig): string[] {
+    const indexOf = (stack: string): number => {
+        try {
+            const config = load(stack);
+            const id = config.values[`${config.project}:datacenter`];
+            const datacenters = config.values[`${config.project}:datacenters`];
+            const dc = Array.isArray(datacenters) ? datacenters.find((d) => d?.id === id) : undefined;
+            return Number.isInteger(dc?.index) ? dc.index : Infinity;
+        } catch {
+            return Infinity;
+        }
+    };
+    const order = new Map(stacks.map((stack) => [stack, indexOf(stack)]));
+    return [...stacks].sort((a, b) => order.get(a)! - order.get(b)!);
 }
 
 /** What `setMocks` switches on besides the monitor (we install our own recording monitor). */

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { listStacks, loadStackConfig, StackConfigError } from "../../lib/stack-config";
 import { ConfigError } from "../../lib/config";
-import { runProgram, ProgramRun } from "../offline/run";
+import { deploymentOrder, runProgram, ProgramRun } from "../offline/run";
 import { estimateCost } from "./cost";
 import { diffPlans, renderDiff } from "./diff";
 import { extractFiles } from "./files";
@@ -81,9 +81,13 @@ export async function main(argv: string[]): Promise<number> {
 
     // Routing needs every stack's records, so every stack runs; only the selected ones are written.
     const runs = new Map<string, ProgramRun>();
-    for (const stack of allStacks) {
+    // In datacenter order: a later datacenter's peering reads the earlier stacks' outputs.
+    const outputs: Record<string, Record<string, unknown>> = {};
+    for (const stack of deploymentOrder(allStacks, (s) => loadStackConfig(options.configDir, s))) {
         try {
-            runs.set(stack, await runProgram(PROJECT_DIR, loadStackConfig(options.configDir, stack)));
+            const run = await runProgram(PROJECT_DIR, loadStackConfig(options.configDir, stack), outputs);
+            runs.set(stack, run);
+            outputs[stack] = run.outputs;
         } catch (err) {
             for (const s of selected) fs.rmSync(path.join(options.outDir, s), { recursive: true, force: true });
             if (err instanceof Error) err.message = `stack ${stack}: ${err.message}`;
