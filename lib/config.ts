@@ -7,6 +7,8 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { formatGeoLocation, GeoLocation, parseGeoLocation } from "./geo";
+import { KeyColumns, parseKeyColumns } from "./goldengate/key-columns";
+import { MAX_DATACENTERS } from "./goldengate/names";
 
 export const PROJECT = "wso2-apim-multi-dc";
 
@@ -20,6 +22,10 @@ export interface Datacenter {
     cidr: string;
     /** Where clients are sent to this DC's gateways (Route 53 geolocation). */
     gatewayLocations: GeoLocation[];
+    /** The Pulumi stack that deploys it (peers read its outputs): `stack`, or the region less its number. */
+    stack: string;
+    /** Fixed private address of its GoldenGate hub: peers send trails there and reach its database from there. */
+    goldengateHubIp: string;
 }
 
 export interface ExistingNetwork {
@@ -66,6 +72,21 @@ export interface DeploymentConfig {
     /** Null: an ACM certificate is requested and validated through the hosted zone. */
     certificateArn: string | null;
     database: DatabaseConfig;
+    replication: ReplicationConfig;
+}
+
+export interface ReplicationConfig {
+    /** `<org>/<project>`: a peer's stack is `<prefix>/<peer's stack>`. */
+    stackReferencePrefix: string;
+    /** This stack's GoldenGate host; null: no host (the files are rendered all the same). */
+    hub: { amiId: string; installerS3Uri: string | null; instanceType: string; volumeGiB: number } | null;
+    /** Tables without a primary or unique key and the columns GoldenGate identifies rows by. */
+    keyColumns: KeyColumns[];
+    /**
+     * When this stack keeps the cross-region copy of the trusted source's automated backups (the
+     * first other datacenter does): what to copy and for how long. Null otherwise.
+     */
+    trustedBackupCopy: { sourceRegion: string; sourceDcId: string; retentionDays: number } | null;
 }
 
 export interface DatabaseConfig {
@@ -121,6 +142,37 @@ const S3_URI = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(\S+)$/;
 const ZONE_ID = /^Z[A-Z0-9]{1,31}$/;
 const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}$/;
 const ACM_ARN = /^arn:aws(-[a-z]+)*:acm:([a-z0-9-]+):[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
+const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
+const STACK_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/;
+const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** A dotted IPv4 address as a number; null when malformed. */
+function parseIpv4(text: string): number | null {
+    const match = IPV4.exec(text);
+    if (!match || match.slice(1).some((o) => Number(o) > 255)) return null;
+    return match.slice(1).reduce((acc, o) => acc * 256 + Number(o), 0);
+}
+
+function formatIpv4(address: number): string {
+    return [24, 16, 8, 0].map((shift) => Math.floor(address / 2 ** shift) % 256).join(".");
+}
+
+/** Whether `address` lies in `cidr`, clear of AWS's reserved first four and last addresses when `subnet`. */
+function inCidr(address: number, cidr: string, subnet = false): boolean {
+    const network = parseCidr(cidr)!;
+    const size = 2 ** (32 - network.prefix);
+    return subnet ? address >= network.base + 4 && address < network.base + size - 1 : address >= network.base && address < network.base + size;
+}
+
+/** The hub's default address: the 10th of the first private subnet (see Network's layout). */
+export function defaultHubIp(cidr: string): string {
+    return formatIpv4(parseCidr(splitCidr(cidr, 4)[2])!.base + 10);
+}
+
+/** The stack a datacenter's region suggests: `us-east-1` → `us-east`. */
+export function conventionalStackName(region: string): string {
+    return region.replace(/-\d+$/, "");
+}
 
 /** Parses `a.b.c.d/n`; null when malformed. */
 export function parseCidr(text: string): { base: number; prefix: number } | null {
@@ -283,6 +335,12 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     };
 
     const existingNetwork = parseExistingNetwork(str("vpcId"), json("publicSubnetIds"), json("privateSubnetIds"), fail);
+    if (self && !existingNetwork && !inCidr(parseIpv4(self.goldengateHubIp)!, splitCidr(self.cidr, 4)[2], true)) {
+        const at = `datacenters[${datacenters.indexOf(self)}].goldengateHubIp`;
+        fail(at, `must be a usable address of ${self.id}'s first private subnet ${splitCidr(self.cidr, 4)[2]} (the hub's subnet), got "${self.goldengateHubIp}"`);
+    }
+
+    const replication = parseReplication({ str, json, matching, integer, fail, trustedSourceBackupRetentionDays, self, trustedSource, datacenters, kind });
 
     if (problems.length > 0) throw new ConfigError(problems);
 
@@ -306,6 +364,65 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         },
         certificateArn,
         database,
+        replication,
+    };
+}
+
+interface ReplicationInputs {
+    str: (key: string) => string | undefined;
+    json: (key: string) => unknown;
+    matching: (key: string, pattern: RegExp, what: string, value?: string) => string | undefined;
+    integer: (key: string, fallback: number, min: number, max: number) => number;
+    fail: (key: string, message: string) => void;
+    trustedSourceBackupRetentionDays: number;
+    self: Datacenter | undefined;
+    trustedSource: Datacenter | undefined;
+    datacenters: Datacenter[];
+    kind: DatabaseConfig["kind"];
+}
+
+function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
+    const { str, json, matching, integer, fail, self, trustedSource, datacenters } = inputs;
+    const stackReferencePrefix =
+        matching("stackReferencePrefix", STACK_PREFIX, "<organization>/<project> such as acme/wso2-apim-multi-dc (peers' stacks are <prefix>/<stack>)")
+        ?? "organization/wso2-apim-multi-dc";
+
+    const amiId = matching("goldengateAmiId", AMI_ID, "the AMI id of your GoldenGate host image in this region");
+    const installerS3Uri = matching("goldengateInstallerS3Uri", S3_URI, "an S3 URI of the GoldenGate for Oracle installer zip") ?? null;
+    const license = str("goldengateLicense") ?? "none";
+    if (license !== "none" && license !== "byol") {
+        fail("goldengateLicense", `must be none or byol, got "${license}"`);
+    } else if (license === "none" && (amiId || installerS3Uri)) {
+        fail("goldengateLicense", `must be byol when goldengateAmiId or goldengateInstallerS3Uri is set: a GoldenGate host runs on your own licence (none: no host, the files are still rendered)`);
+    }
+    const instanceType = matching("goldengateInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as m6i.large") ?? "m6i.large";
+    const volumeGiB = integer("goldengateVolumeGiB", 100, 20, 16384);
+
+    const rawKeys = json("goldengateKeyColumns");
+    const keyColumns: KeyColumns[] = [];
+    if (rawKeys !== undefined && !Array.isArray(rawKeys)) {
+        fail("goldengateKeyColumns", `must be a list of OWNER.TABLE(COLUMN, …) entries, got ${JSON.stringify(rawKeys)}`);
+    } else {
+        (rawKeys as unknown[] | undefined ?? []).forEach((entry, i) => {
+            const parsed = parseKeyColumns(String(entry));
+            if ("error" in parsed) fail(`goldengateKeyColumns[${i}]`, parsed.error);
+            else keyColumns.push(parsed);
+        });
+    }
+
+    const copy = str("trustedSourceBackupCopy") ?? "false";
+    if (copy !== "true" && copy !== "false") fail("trustedSourceBackupCopy", `must be true or false, got "${copy}"`);
+    // The first other datacenter keeps the copy: it is in another region and already runs there.
+    const copyKeeper = datacenters.find((dc) => dc.id !== trustedSource?.id);
+    const trustedBackupCopy = copy === "true" && inputs.kind === "rds" && trustedSource && self && copyKeeper?.id === self.id
+        ? { sourceRegion: trustedSource.region, sourceDcId: trustedSource.id, retentionDays: inputs.trustedSourceBackupRetentionDays }
+        : null;
+
+    return {
+        stackReferencePrefix,
+        hub: license === "byol" && (amiId || installerS3Uri) ? { amiId: amiId ?? "", installerS3Uri, instanceType, volumeGiB } : null,
+        keyColumns,
+        trustedBackupCopy,
     };
 }
 
@@ -330,7 +447,7 @@ function parseDatacenters(raw: unknown, fail: (key: string, message: string) => 
             fail(at, "must be an object with id, index, region, cidr and gatewayLocations");
             return;
         }
-        const { id, index, region, cidr, gatewayLocations } = entry;
+        const { id, index, region, cidr, gatewayLocations, stack, goldengateHubIp } = entry;
         let ok = true;
         const check = (cond: boolean, field: string, message: string) => {
             if (!cond) {
@@ -351,6 +468,13 @@ function parseDatacenters(raw: unknown, fail: (key: string, message: string) => 
             "cidr",
             `must be an IPv4 network from /16 to /22 such as 10.10.0.0/16, got ${JSON.stringify(cidr)}`,
         );
+        check(stack === undefined || (typeof stack === "string" && STACK_NAME.test(stack)), "stack", `must be a Pulumi stack name (letters, digits, _ . -), got ${JSON.stringify(stack)}`);
+        const hubAddress = typeof goldengateHubIp === "string" ? parseIpv4(goldengateHubIp) : null;
+        check(
+            goldengateHubIp === undefined || (hubAddress !== null && parsedCidr !== null && inCidr(hubAddress, cidr)),
+            "goldengateHubIp",
+            `must be an IPv4 address inside the datacenter's cidr ${JSON.stringify(cidr)}, got ${JSON.stringify(goldengateHubIp)}`,
+        );
         const locations: GeoLocation[] = [];
         if (!Array.isArray(gatewayLocations)) {
             check(false, "gatewayLocations", `must be a list of locations ("*", "continent:EU", "country:US", "state:NY")`);
@@ -361,21 +485,34 @@ function parseDatacenters(raw: unknown, fail: (key: string, message: string) => 
                 else locations.push(parsed);
             });
         }
-        if (ok) datacenters.push({ id, index, region, cidr, gatewayLocations: locations });
+        if (ok) {
+            datacenters.push({
+                id, index, region, cidr, gatewayLocations: locations,
+                stack: stack ?? conventionalStackName(region),
+                goldengateHubIp: goldengateHubIp ?? defaultHubIp(cidr),
+            });
+        }
     });
     if (datacenters.length !== raw.length) return [];
 
-    const duplicates = (field: "id" | "index" | "region") => {
+    const duplicates = (field: "id" | "index" | "region" | "stack") => {
         const seen = new Map<unknown, string>();
         for (const dc of datacenters) {
             const previous = seen.get(dc[field]);
-            if (previous) fail(key, `${field} ${JSON.stringify(dc[field])} is used by both ${previous} and ${dc.id}; each datacenter needs its own`);
+            if (previous) {
+                const hint = field === "stack" ? " (set `stack` on one of them: by default it is the region less its number)" : "";
+                fail(key, `${field} ${JSON.stringify(dc[field])} is used by both ${previous} and ${dc.id}; each datacenter needs its own${hint}`);
+            }
             seen.set(dc[field], dc.id);
         }
     };
     duplicates("id");
     duplicates("index");
     duplicates("region");
+    duplicates("stack");
+    if (datacenters.length > MAX_DATACENTERS) {
+        fail(key, `has ${datacenters.length} datacenters; at most ${MAX_DATACENTERS} (GoldenGate trail names carry one letter per datacenter)`);
+    }
     for (let i = 0; i < datacenters.length; i++) {
         for (let j = i + 1; j < datacenters.length; j++) {
             const [a, b] = [datacenters[i], datacenters[j]];

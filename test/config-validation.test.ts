@@ -93,6 +93,45 @@ describe("config validation", () => {
     });
 });
 
+describe("config validation: replication", () => {
+    it("names each datacenter's stack after its region and gives its hub the 10th address of its first private subnet", () => {
+        const config = parseWith({});
+        assert.deepEqual(config.datacenters.map((dc) => [dc.stack, dc.goldengateHubIp]), [["us-east", "10.10.128.10"], ["us-west", "10.20.128.10"]]);
+        assert.equal(config.replication.stackReferencePrefix, "organization/wso2-apim-multi-dc");
+        assert.equal(config.replication.hub, null);
+        const named = parseWith({ datacenters: withDc(1, { stack: "prod-west", goldengateHubIp: "10.20.130.7" }) });
+        assert.deepEqual([named.datacenters[1].stack, named.datacenters[1].goldengateHubIp], ["prod-west", "10.20.130.7"]);
+    });
+    it("rejects two datacenters whose stacks would have the same name", () =>
+        rejects({ datacenters: withDc(1, { region: "us-east-2" }) }, K("datacenters"), /stack "us-east" is used by both DC1 and DC2.*set `stack` on one of them/));
+    it("rejects a stack field that is not a stack name", () =>
+        rejects({ datacenters: withDc(1, { stack: "us west" }) }, K("datacenters[1].stack"), /must be a Pulumi stack name/));
+    it("rejects a hub address outside the datacenter's CIDR", () =>
+        rejects({ datacenters: withDc(1, { goldengateHubIp: "10.10.128.10" }) }, K("datacenters[1].goldengateHubIp"), /inside the datacenter's cidr "10\.20\.0\.0\/16"/));
+    it("rejects a hub address of this stack outside its first private subnet, or reserved by AWS", () => {
+        rejects({ datacenters: withDc(0, { goldengateHubIp: "10.10.0.10" }) }, K("datacenters[0].goldengateHubIp"), /usable address of DC1's first private subnet 10\.10\.128\.0\/18/);
+        rejects({ datacenters: withDc(0, { goldengateHubIp: "10.10.128.2" }) }, K("datacenters[0].goldengateHubIp"), /usable address/);
+    });
+    it("rejects a malformed stack reference prefix", () =>
+        rejects({ stackReferencePrefix: "wso2-apim-multi-dc" }, K("stackReferencePrefix"), /<organization>\/<project>/));
+    it("rejects malformed KEYCOLS entries and tables outside the replicated schemas", () => {
+        rejects({ goldengateKeyColumns: ["WSO2AM.AM_EXAMPLE"] }, K("goldengateKeyColumns[0]"), /must be OWNER\.TABLE\(COLUMN, …\)/);
+        rejects({ goldengateKeyColumns: ["SYS.T(A)"] }, K("goldengateKeyColumns[0]"), /owner SYS is not a replicated schema \(WSO2AM, WSO2SHARED\)/);
+    });
+    it("rejects more datacenters than GoldenGate trail names have letters for", () => {
+        const many = Array.from({ length: 27 }, (_, i) => ({
+            id: `DC${i + 1}`, index: i + 1, region: `zz-test${String.fromCharCode(97 + (i % 26))}-${1 + Math.floor(i / 26)}`,
+            cidr: `10.${i + 1}.0.0/16`, gatewayLocations: i === 0 ? ["*", "country:US"] : [],
+        }));
+        rejects({ datacenters: many, "aws:region": "zz-testa-1" }, K("datacenters"), /at most 26 \(GoldenGate trail names carry one letter per datacenter\)/);
+    });
+    it("builds a hub only with a byol licence and software, from the node image when only an installer is given", () => {
+        const hub = parseWith({ goldengateLicense: "byol", goldengateInstallerS3Uri: "s3://example-ogg/ogg.zip" }).replication.hub;
+        assert.deepEqual(hub, { amiId: "", installerS3Uri: "s3://example-ogg/ogg.zip", instanceType: "m6i.large", volumeGiB: 100 });
+        assert.equal(parseWith({ goldengateLicense: "byol" }).replication.hub, null);
+    });
+});
+
 describe("splitCidr", () => {
     it("splits a /16 into four /18s in address order", () =>
         assert.deepEqual(splitCidr("10.20.0.0/16", 4), ["10.20.0.0/18", "10.20.64.0/18", "10.20.128.0/18", "10.20.192.0/18"]));
