@@ -21,3 +21,9 @@ export const gatewayHealthCheckId = region.gatewayHealthCheckId;
 export const portalHealthCheckId = region.portalHealthCheckId;
 export const efsFileSystemId = region.efsFileSystemId;
 export const nodeInstanceIds = region.nodeInstanceIds;
+// Read by the later datacenters' stacks, which own the VPC peering with this one (components/peering.ts).
+export const vpcId = region.vpcId;
+export const privateRouteTableIds = region.privateRouteTableIds;
+export const accountId = region.accountId;
+export const goldengateHubIp = config.self.goldengateHubIp;
+export const peeringConnectionIds = region.peeringConnectionIds;

@@ -3,6 +3,8 @@ import * as pulumi from "@pulumi/pulumi";
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "../lib/config";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
+import { credentialAlias } from "../lib/goldengate/names";
+import { renderGoldenGateFiles } from "../lib/goldengate/parameter-files";
 import { databaseStepStatements } from "../lib/node-permissions";
 import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT } from "../lib/render/database-boot-env";
 import { sqlArtifacts } from "../lib/render/sql-parameters";
@@ -10,21 +12,28 @@ import { BootArtifacts } from "./boot-artifacts";
 import { OracleDatabase } from "./database";
 import { ApimNodes } from "./apim-nodes";
 import { GlobalDns } from "./dns";
+import { GoldenGateHub } from "./goldengate-hub";
 import { LoadBalancer } from "./load-balancer";
 import { Network } from "./network";
+import { VpcPeering } from "./peering";
 import { PORTS } from "../lib/wso2-ports";
 import { SecurityGroups } from "./security-groups";
 import { SharedArtifacts } from "./shared-artifacts";
 import { StackSecrets } from "./stack-secrets";
+import { TrustedBackupCopy } from "./trusted-backup-copy";
 
 export interface RegionArgs {
     /** The validated deployment config; `self` is the datacenter this region deploys. */
     config: DeploymentConfig;
 }
 
+/** The boot bucket's prefix of the GoldenGate hub's files (their paths under the GoldenGate home). */
+const GOLDENGATE_PREFIX = "goldengate/";
+
 /**
  * One datacenter: its own AWS provider (region and default tags), network, security groups,
- * shared artifacts, secrets, load balancer and APIM nodes.
+ * shared artifacts, secrets, load balancer and APIM nodes; and its part of the replication mesh:
+ * the VPC peerings it owns (with every earlier datacenter), its GoldenGate files and hub.
  */
 export class Region extends pulumi.ComponentResource {
     readonly albDnsName: pulumi.Output<string>;
@@ -38,15 +47,22 @@ export class Region extends pulumi.ComponentResource {
     readonly regionalPortalName: string;
     readonly gatewayHealthCheckId: pulumi.Output<string>;
     readonly portalHealthCheckId: pulumi.Output<string> | undefined;
+    /** What later datacenters read from this stack to peer with it (see VpcPeering). */
+    readonly vpcId: pulumi.Output<string>;
+    readonly privateRouteTableIds: pulumi.Output<string>[];
+    readonly accountId: pulumi.Output<string>;
+    /** The connections this stack owns, by peer datacenter id. */
+    readonly peeringConnectionIds: Record<string, pulumi.Output<string>>;
 
     constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:region:Region", name, {}, opts);
         const { config } = args;
         const dc = config.self;
 
+        const defaultTags = { project: config.project, stack: config.stack, datacenter: dc.id };
         const provider = new aws.Provider(`${name}-aws`, {
             region: dc.region as aws.Region,
-            defaultTags: { tags: { project: config.project, stack: config.stack, datacenter: dc.id } },
+            defaultTags: { tags: defaultTags },
         }, { parent: this });
         const child = { parent: this, providers: { aws: provider } };
 
@@ -56,7 +72,21 @@ export class Region extends pulumi.ComponentResource {
             existing: config.existingNetwork,
             privateZoneName: privateZoneName(dc.id),
         }, child);
-        const groups = new SecurityGroups(`${name}-sg`, { vpcId: network.vpcId }, child);
+        const peers = config.datacenters.filter((other) => other.id !== dc.id);
+        const hubAddress = (of: typeof dc) => ({ dcId: of.id, hubIp: of.goldengateHubIp, vpcCidr: of.cidr });
+        const groups = new SecurityGroups(`${name}-sg`, {
+            vpcId: network.vpcId,
+            goldengate: { self: hubAddress(dc), peers: peers.map(hubAddress) },
+        }, child);
+        // The later datacenter of each pair owns the connection: earlier stacks are deployed first.
+        const peerings = peers.filter((peer) => peer.index < dc.index).map((peer) => [peer.id, new VpcPeering(`${name}-peer-${peer.id.toLowerCase()}`, {
+            self: dc,
+            peer,
+            peerStackName: `${config.replication.stackReferencePrefix}/${peer.stack}`,
+            vpcId: network.vpcId,
+            privateRouteTableIds: network.privateRouteTableIds,
+            defaultTags,
+        }, child)] as const);
         const shared = new SharedArtifacts(`${name}-efs`, {
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.efs.id,
@@ -78,6 +108,21 @@ export class Region extends pulumi.ComponentResource {
         }, child);
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId;
+        if (config.replication.trustedBackupCopy) {
+            const { sourceDcId, sourceRegion, retentionDays } = config.replication.trustedBackupCopy;
+            new TrustedBackupCopy(`${name}-trusted-backups`, {
+                sourceDcId,
+                sourceDbInstanceArn: pulumi.interpolate`arn:aws:rds:${sourceRegion}:${accountId}:db:${databaseIdentifier(sourceDcId)}`,
+                retentionDays,
+            }, child);
+        }
+        const goldengateFiles = renderGoldenGateFiles({
+            self: { id: dc.id, index: dc.index, hubIp: dc.goldengateHubIp },
+            peers: peers.map((peer) => ({ id: peer.id, index: peer.index, hubIp: peer.goldengateHubIp })),
+            // On a conflict the trusted source's row wins, then the lower index's.
+            priority: [config.trustedSource, ...config.datacenters.filter((d) => d.id !== config.trustedSource.id)].map((d) => d.id),
+            keyColumns: config.replication.keyColumns,
+        });
         const hookKey = `boot.d/${path.posix.basename(DATABASE_BOOT_HOOK_PATH)}`;
         const artifacts = new BootArtifacts(`${name}-artifacts`, {
             bucketName: pulumi.interpolate`wso2-apim-${dc.id.toLowerCase()}-${accountId}-${dc.region}`,
@@ -93,8 +138,32 @@ export class Region extends pulumi.ComponentResource {
                     archiveLogRetentionHours: config.database.archiveLogRetentionHours,
                     sequenceFloor: config.database.sequenceFloor,
                 }).map(({ name: file, content }) => [`sql/${file}`, content])),
+                ...Object.fromEntries(goldengateFiles.map((file) => [`${GOLDENGATE_PREFIX}${file.path}`, file.content])),
             },
         }, child);
+        const hub = config.replication.hub;
+        if (hub) {
+            new GoldenGateHub(`${name}-goldengate`, {
+                region: dc.region,
+                amiId: hub.amiId || config.nodes.amiId,
+                instanceType: hub.instanceType,
+                volumeGiB: hub.volumeGiB,
+                installerS3Uri: hub.installerS3Uri,
+                subnetId: network.privateSubnetIds[0],
+                privateIp: dc.goldengateHubIp,
+                securityGroupId: groups.goldengate.id,
+                bucketName: artifacts.bucketName,
+                bucketArn: artifacts.bucketArn,
+                filesPrefix: GOLDENGATE_PREFIX,
+                secretArn: secrets.goldengatePasswordSecretArn,
+                database: {
+                    user: DATABASE_USERS.goldengate,
+                    connect: `${database.hostname}:${PORTS.oracle}/${config.database.serviceName}`,
+                    credentialAlias: credentialAlias(dc.id),
+                },
+                bootDependencies: artifacts.uploads,
+            }, child);
+        }
         const clientZips = config.database.oracleClientZips.length ? config.database.oracleClientZips : undefined;
 
         const zoneId = config.dns.zoneId
@@ -188,6 +257,10 @@ export class Region extends pulumi.ComponentResource {
         this.regionalPortalName = dns.regionalPortalName;
         this.gatewayHealthCheckId = dns.gatewayHealthCheckId;
         this.portalHealthCheckId = dns.portalHealthCheckId;
+        this.vpcId = network.vpcId;
+        this.privateRouteTableIds = network.privateRouteTableIds;
+        this.accountId = accountId;
+        this.peeringConnectionIds = Object.fromEntries(peerings.map(([peerId, peering]) => [peerId, peering.connectionId]));
         this.registerOutputs({
             albDnsName: this.albDnsName,
             efsFileSystemId: this.efsFileSystemId,

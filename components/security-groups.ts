@@ -1,10 +1,21 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { GOLDENGATE } from "../lib/goldengate/names";
 import { PORTS } from "../lib/wso2-ports";
 
+/** A datacenter's GoldenGate hub as the security groups see it. */
+export interface HubAddress {
+    dcId: string;
+    /** The hub's fixed private address. */
+    hubIp: string;
+    /** The datacenter's VPC CIDR (its database's addresses are somewhere in it). */
+    vpcCidr: string;
+}
 
 export interface SecurityGroupsArgs {
     vpcId: pulumi.Input<string>;
+    /** This region's GoldenGate hub and the peers' (reached over the VPC peering). */
+    goldengate: { self: HubAddress; peers: HubAddress[] };
 }
 
 /**
@@ -12,12 +23,19 @@ export interface SecurityGroupsArgs {
  * traffic allowed is reviewable at a glance (DESIGN §8): only the ALB takes 0.0.0.0/0, on 80 and
  * 443; nodes take 8243/9443 from the ALB only and the Traffic Manager ports from each other; EFS
  * takes 2049 from the nodes only; the database takes 1521 from the nodes. No port 22 anywhere: nodes are managed through SSM.
+ *
+ * Across regions only GoldenGate crosses the peering: the database takes 1521 from this region's
+ * hub and from each peer's hub, by the hub's fixed /32 (a peered region's security groups cannot
+ * be referenced), and the hub takes the Manager and Collector ports from the peer hubs only. The
+ * Publisher reaches the other regions' gateways through their public ALB names (TLS), not the
+ * peering.
  */
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly alb: aws.ec2.SecurityGroup;
     readonly nodes: aws.ec2.SecurityGroup;
     readonly efs: aws.ec2.SecurityGroup;
     readonly database: aws.ec2.SecurityGroup;
+    readonly goldengate: aws.ec2.SecurityGroup;
 
     constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:network:SecurityGroups", name, {}, opts);
@@ -29,20 +47,22 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.nodes = group("nodes", "WSO2 APIM nodes: gateway and management ports from the ALB");
         this.efs = group("efs", "WSO2 APIM shared artifacts: NFS from the nodes");
         this.database = group("db", "WSO2 APIM Oracle database: listener from the nodes");
+        this.goldengate = group("goldengate", "GoldenGate hub: Manager and Collectors from the peer regions' hubs");
 
-        const ingress = (rule: string, target: aws.ec2.SecurityGroup, port: number, from: { cidr: string } | { group: aws.ec2.SecurityGroup }, description: string) =>
+        type Ports = number | { from: number; to: number };
+        const range = (port: Ports) => (typeof port === "number" ? { fromPort: port, toPort: port } : { fromPort: port.from, toPort: port.to });
+        const ingress = (rule: string, target: aws.ec2.SecurityGroup, port: Ports, from: { cidr: string } | { group: aws.ec2.SecurityGroup }, description: string) =>
             new aws.vpc.SecurityGroupIngressRule(`${name}-${rule}`, {
                 securityGroupId: target.id,
                 ipProtocol: "tcp",
-                fromPort: port,
-                toPort: port,
+                ...range(port),
                 description,
                 ...("cidr" in from ? { cidrIpv4: from.cidr } : { referencedSecurityGroupId: from.group.id }),
             }, child);
-        const egress = (rule: string, source: aws.ec2.SecurityGroup, port: number | "all", to: { cidr: string } | { group: aws.ec2.SecurityGroup }, description: string) =>
+        const egress = (rule: string, source: aws.ec2.SecurityGroup, port: Ports | "all", to: { cidr: string } | { group: aws.ec2.SecurityGroup }, description: string) =>
             new aws.vpc.SecurityGroupEgressRule(`${name}-${rule}`, {
                 securityGroupId: source.id,
-                ...(port === "all" ? { ipProtocol: "-1" } : { ipProtocol: "tcp", fromPort: port, toPort: port }),
+                ...(port === "all" ? { ipProtocol: "-1" } : { ipProtocol: "tcp", ...range(port) }),
                 description,
                 ...("cidr" in to ? { cidrIpv4: to.cidr } : { referencedSecurityGroupId: to.group.id }),
             }, child);
@@ -64,11 +84,28 @@ export class SecurityGroups extends pulumi.ComponentResource {
         ingress("efs-nfs", this.efs, PORTS.efs, { group: this.nodes }, "NFS from the APIM nodes");
         ingress("db-oracle", this.database, PORTS.oracle, { group: this.nodes }, "Oracle listener from the APIM nodes");
 
+        // GoldenGate: by the hubs' fixed addresses, so the rules hold whether or not the program runs the hub host.
+        const { self, peers } = args.goldengate;
+        const hub = (address: HubAddress) => ({ cidr: `${address.hubIp}/32` });
+        const managerAndCollectors = { from: GOLDENGATE.managerPort, to: GOLDENGATE.dynamicPorts.to };
+        ingress("db-oracle-goldengate", this.database, PORTS.oracle, hub(self), "Oracle listener from this region's GoldenGate hub");
+        egress("goldengate-to-db", this.goldengate, PORTS.oracle, { group: this.database }, "Extract and Replicat to this region's database");
+        // AWS APIs (SSM, S3, Secrets Manager) and the installer's OS packages, through the NAT.
+        egress("goldengate-https", this.goldengate, 443, { cidr: "0.0.0.0/0" }, "AWS endpoints and OS packages");
+        for (const peer of peers) {
+            const dc = peer.dcId.toLowerCase();
+            ingress(`db-oracle-${dc}-goldengate`, this.database, PORTS.oracle, hub(peer), `Oracle listener from ${peer.dcId}'s GoldenGate hub (initial load, re-sync)`);
+            ingress(`goldengate-from-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `Manager and Collectors from ${peer.dcId}'s GoldenGate hub`);
+            egress(`goldengate-to-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `trails to ${peer.dcId}'s GoldenGate hub`);
+            egress(`goldengate-to-${dc}-db`, this.goldengate, PORTS.oracle, { cidr: peer.vpcCidr }, `${peer.dcId}'s database (initial load, re-sync)`);
+        }
+
         this.registerOutputs({
             albSecurityGroupId: this.alb.id,
             nodesSecurityGroupId: this.nodes.id,
             efsSecurityGroupId: this.efs.id,
             databaseSecurityGroupId: this.database.id,
+            goldengateSecurityGroupId: this.goldengate.id,
         });
     }
 }

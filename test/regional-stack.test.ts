@@ -51,6 +51,9 @@ function findKeys(node: unknown, key: string): string[] {
 for (const stack of STACKS) {
     const dc = stack === "us-east" ? "dc1" : "dc2";
     const region = stack === "us-east" ? "us-east-1" : "us-west-2";
+    const [ownHub, peerHub, peerCidr] = stack === "us-east"
+        ? ["10.10.128.10", "10.20.128.10", "10.20.0.0/16"]
+        : ["10.20.128.10", "10.10.128.10", "10.10.0.0/16"];
 
     describe(`regional stack ${stack}`, () => {
         it("declares every AWS resource through the region's own provider, tagged with project, stack and DC", async () => {
@@ -62,7 +65,12 @@ for (const stack of STACKS) {
             });
             const awsResources = program.resources.filter((r) => r.type.startsWith("aws:"));
             assert.ok(awsResources.length > 50);
-            for (const r of awsResources) assert.equal(r.provider, provider.urn, `${r.name} uses another provider`);
+            // Only the accepter side of a VPC peering this stack owns lives in the peer's region.
+            const peerProviders = new Set(ofType(program, "pulumi:providers:aws").filter((p) => p !== provider).map((p) => p.urn));
+            for (const r of awsResources) {
+                if (r.provider === provider.urn) continue;
+                assert.ok(peerProviders.has(r.provider!) && /^dc\d-peer-dc\d-(accepter|peer-route-\d)$/.test(r.name), `${r.name} uses another provider`);
+            }
         });
 
         it("builds components with wso2-apim type tokens whose children are named from them", async () => {
@@ -108,19 +116,26 @@ for (const stack of STACKS) {
             assert.deepEqual(describeRules(program.resources, T.ingress, "from"), [
                 `${dc}-sg-alb tcp/443-443 from 0.0.0.0/0`,
                 `${dc}-sg-alb tcp/80-80 from 0.0.0.0/0`,
+                `${dc}-sg-db tcp/1521-1521 from ${ownHub}/32`,
+                `${dc}-sg-db tcp/1521-1521 from ${peerHub}/32`,
                 `${dc}-sg-db tcp/1521-1521 from ${dc}-sg-nodes`,
                 `${dc}-sg-efs tcp/2049-2049 from ${dc}-sg-nodes`,
+                `${dc}-sg-goldengate tcp/7809-7820 from ${peerHub}/32`,
                 `${dc}-sg-nodes tcp/5672-5672 from ${dc}-sg-nodes`,
                 `${dc}-sg-nodes tcp/8243-8243 from ${dc}-sg-alb`,
                 `${dc}-sg-nodes tcp/9443-9443 from ${dc}-sg-alb`,
                 `${dc}-sg-nodes tcp/9611-9611 from ${dc}-sg-nodes`,
                 `${dc}-sg-nodes tcp/9711-9711 from ${dc}-sg-nodes`,
-            ]);
+            ].sort());
             assert.deepEqual(describeRules(program.resources, T.egress, "to"), [
                 `${dc}-sg-alb tcp/8243-8243 to ${dc}-sg-nodes`,
                 `${dc}-sg-alb tcp/9443-9443 to ${dc}-sg-nodes`,
+                `${dc}-sg-goldengate tcp/1521-1521 to ${dc}-sg-db`,
+                `${dc}-sg-goldengate tcp/1521-1521 to ${peerCidr}`,
+                `${dc}-sg-goldengate tcp/443-443 to 0.0.0.0/0`,
+                `${dc}-sg-goldengate tcp/7809-7820 to ${peerHub}/32`,
                 `${dc}-sg-nodes all to 0.0.0.0/0`,
-            ]);
+            ].sort());
             for (const group of ofType(program, T.sg)) {
                 assert.equal(group.inputs.ingress, undefined, `${group.name} has inline rules`);
             }

@@ -1,0 +1,89 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { renderHubUserData } from "../lib/goldengate/hub-user-data";
+import { assumeRolePolicy, policyDocument } from "../lib/iam";
+
+export interface GoldenGateHubArgs {
+    region: string;
+    /** The host's image: GoldenGate installed in /u01/app/ogg, or a base image for the installer. */
+    amiId: string;
+    instanceType: string;
+    volumeGiB: number;
+    /** s3:// GoldenGate installer zip, installed at first boot; null when the AMI carries GoldenGate. */
+    installerS3Uri: string | null;
+    /** The private subnet that holds `privateIp`. */
+    subnetId: pulumi.Input<string>;
+    /** The hub's fixed address: the peers' pumps and security groups name it. */
+    privateIp: string;
+    securityGroupId: pulumi.Input<string>;
+    /** The stack's boot bucket and the key prefix of the hub's files in it (`goldengate/`). */
+    bucketName: pulumi.Input<string>;
+    bucketArn: pulumi.Input<string>;
+    filesPrefix: string;
+    /** Secrets Manager secret of the GoldenGate administrator's password. */
+    secretArn: pulumi.Input<string>;
+    /** The GoldenGate administrator and this region's database (`host:port/service`). */
+    database: { user: string; connect: string; credentialAlias: string };
+    /** The uploads of its files: the hub must not boot before them. */
+    bootDependencies: pulumi.Resource[];
+}
+
+/**
+ * A region's GoldenGate hub (RDS does not host GoldenGate): a private EC2 host at a fixed
+ * address, IMDSv2 only, encrypted gp3 volume, no SSH key (SSM Session Manager), with a role
+ * that reads its parameter files from the boot bucket, the installer if any, and the
+ * GoldenGate secret, and nothing else. Its boot script puts the files in place, stores the
+ * database credential and starts the Manager.
+ */
+export class GoldenGateHub extends pulumi.ComponentResource {
+    readonly instanceId: pulumi.Output<string>;
+
+    constructor(name: string, args: GoldenGateHubArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("wso2-apim:replication:GoldenGateHub", name, {}, opts);
+        const child = { parent: this };
+
+        const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com") }, child);
+        new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
+            role: role.name,
+            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
+        }, child);
+        const installerArn = args.installerS3Uri?.replace(/^s3:\/\//, "arn:aws:s3:::");
+        new aws.iam.RolePolicy(`${name}-access`, {
+            role: role.id,
+            policy: pulumi.all([args.bucketArn, args.secretArn]).apply(([bucketArn, secretArn]) => policyDocument([
+                { Sid: "ListHubFiles", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${args.filesPrefix}*` } } },
+                { Sid: "ReadHubFiles", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.filesPrefix}*` },
+                ...(installerArn ? [{ Sid: "ReadInstaller", Effect: "Allow", Action: "s3:GetObject", Resource: installerArn }] : []),
+                { Sid: "ReadGoldenGateSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+            ])),
+        }, child);
+        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
+
+        const host = new aws.ec2.Instance(`${name}-host`, {
+            ami: args.amiId,
+            instanceType: args.instanceType,
+            subnetId: args.subnetId,
+            privateIp: args.privateIp,
+            vpcSecurityGroupIds: [args.securityGroupId],
+            iamInstanceProfile: profile.name,
+            associatePublicIpAddress: false,
+            monitoring: true,
+            metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
+            rootBlockDevice: { volumeType: "gp3", volumeSize: args.volumeGiB, encrypted: true, deleteOnTermination: true },
+            userData: pulumi.all([args.bucketName, args.secretArn]).apply(([bucket, secretId]) => renderHubUserData({
+                region: args.region,
+                filesS3Prefix: `s3://${bucket}/${args.filesPrefix}`,
+                installerS3Uri: args.installerS3Uri,
+                secretId,
+                databaseUser: args.database.user,
+                databaseConnect: args.database.connect,
+                credentialAlias: args.database.credentialAlias,
+            })),
+            tags: { Name: `${name}-host` },
+        // Its checkpoints and trails say where replication stands: replacing it means re-positioning every process.
+        }, { ...child, dependsOn: args.bootDependencies, protect: true });
+
+        this.instanceId = host.id;
+        this.registerOutputs({ instanceId: this.instanceId });
+    }
+}

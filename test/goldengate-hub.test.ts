@@ -1,0 +1,112 @@
+/**
+ * The optional GoldenGate hub host: created only with a licence and software, private at its
+ * fixed address, IMDSv2, encrypted, managed through SSM, with a role limited to its files and
+ * secret, and a boot script that passes shellcheck and carries no secret.
+ */
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as YAML from "yaml";
+import { ConfigError } from "../lib/config";
+import { HUB_BOOT_SCRIPT, HUB_ENV_FILE } from "../lib/goldengate/hub-user-data";
+import { named, ofType, run } from "./harness";
+
+const INSTANCE = "aws:ec2/instance:Instance";
+const HUB_AMI = "ami-0fedcba9876543210";
+const INSTALLER = "s3://example-ogg/191004_fbo_ggs_Linux_x64_shiphome.zip";
+
+describe("GoldenGate hub", () => {
+    it("is not created without a licence and software: the files are rendered all the same", async () => {
+        const program = await run("us-east");
+        assert.equal(ofType(program, "wso2-apim:replication:GoldenGateHub").length, 0);
+        assert.ok(ofType(program, INSTANCE).every((i) => !i.name.includes("goldengate")));
+        assert.ok(ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").some((o) => o.inputs.key === "goldengate/dirprm/ext1.prm"));
+    });
+
+    it("refuses software without a licence, and an unknown licence", async () => {
+        for (const [overrides, pattern] of [
+            [{ goldengateAmiId: HUB_AMI }, /goldengateLicense: must be byol when goldengateAmiId or goldengateInstallerS3Uri is set/],
+            [{ goldengateLicense: "payg" }, /goldengateLicense: must be none or byol, got "payg"/],
+        ] as const) {
+            await assert.rejects(run("us-east", overrides), (err: unknown) => err instanceof ConfigError && pattern.test(err.message));
+        }
+    });
+
+    describe("with goldengateLicense byol and an AMI", () => {
+        const hubRun = () => run("us-east", { goldengateLicense: "byol", goldengateAmiId: HUB_AMI });
+
+        it("runs one private, IMDSv2-only host at the hub's fixed address in the first private subnet, with the hub's group", async () => {
+            const program = await hubRun();
+            const host = named(program, "dc1-goldengate-host");
+            const i = host.inputs as any;
+            assert.deepEqual(
+                [i.ami, i.instanceType, i.privateIp, i.subnetId, i.vpcSecurityGroupIds, i.associatePublicIpAddress, i.keyName],
+                [HUB_AMI, "m6i.large", "10.10.128.10", "(known after apply: dc1-net-private-1.id)", ["(known after apply: dc1-sg-goldengate.id)"], false, undefined],
+            );
+            assert.equal(i.metadataOptions.httpTokens, "required");
+            assert.deepEqual([i.rootBlockDevice.volumeType, i.rootBlockDevice.volumeSize, i.rootBlockDevice.encrypted], ["gp3", 100, true]);
+            assert.equal(host.protect, true);
+            const uploads = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => String(o.inputs.key).startsWith("goldengate/"));
+            for (const upload of uploads) assert.ok(host.dependsOn.includes(upload.urn), `the hub does not wait for ${upload.inputs.key}`);
+        });
+
+        it("gives it SSM and a role that reads only its files and the GoldenGate secret", async () => {
+            const program = await hubRun();
+            const attachments = ofType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("dc1-goldengate"));
+            assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
+            const policy = JSON.parse(String(named(program, "dc1-goldengate-access").inputs.policy));
+            const bucket = ofType(program, "aws:s3/bucket:Bucket").find((b) => b.name.startsWith("dc1-artifacts"))!;
+            const bucketArn = `(known after apply: ${bucket.name}.arn)`;
+            assert.deepEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
+                ["s3:ListBucket", bucketArn],
+                ["s3:GetObject", `${bucketArn}/goldengate/*`],
+                ["secretsmanager:GetSecretValue", "(known after apply: dc1-secrets-goldengate.arn)"],
+            ]);
+            assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
+        });
+
+        it("boots from user-data that names its files, database and secret, but holds no secret", async () => {
+            const program = await hubRun();
+            const userData = String(named(program, "dc1-goldengate-host").inputs.userData);
+            assert.ok(userData.startsWith("#cloud-config\n"));
+            const doc = YAML.parse(userData);
+            const env = doc.write_files.find((f: any) => f.path === HUB_ENV_FILE).content as string;
+            for (const line of [
+                "FILES_S3_PREFIX='s3://wso2-apim-dc1-123456789012-us-east-1/goldengate/'",
+                "INSTALLER_S3_URI=''",
+                "SECRET_ID='(known after apply: dc1-secrets-goldengate.arn)'",
+                "DB_USER='OGGADMIN'",
+                "DB_CONNECT='oracle.dc1.wso2-apim.internal:1521/APIMDB'",
+                "CREDENTIAL_ALIAS='ogg_dc1'",
+                "CREDENTIAL_DOMAIN='wso2apim'",
+                "OGG_HOME='/u01/app/ogg'",
+            ]) {
+                assert.ok(env.split("\n").includes(line), `missing ${line}`);
+            }
+            assert.equal(doc.write_files.find((f: any) => f.path === "/usr/local/sbin/goldengate-hub-boot").content, HUB_BOOT_SCRIPT);
+            assert.deepEqual(doc.runcmd, [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "goldengate-hub.service"]]);
+            const secrets = ofType(program, "random:index/randomPassword:RandomPassword").map((r) => `(known after apply: ${r.name}.result)`);
+            for (const secret of [...secrets, "[secret]"]) assert.ok(!userData.includes(secret));
+        });
+    });
+
+    it("installs from S3 onto the node image when only an installer is given, and may read it", async () => {
+        const program = await run("us-west", { goldengateLicense: "byol", goldengateInstallerS3Uri: INSTALLER, goldengateInstanceType: "r6i.large" });
+        const host = named(program, "dc2-goldengate-host");
+        assert.deepEqual([host.inputs.ami, host.inputs.instanceType, host.inputs.privateIp], ["ami-0d081196e3df05f4d", "r6i.large", "10.20.128.10"]);
+        const policy = JSON.parse(String(named(program, "dc2-goldengate-access").inputs.policy));
+        assert.deepEqual(policy.Statement.find((s: any) => s.Sid === "ReadInstaller").Resource, "arn:aws:s3:::example-ogg/191004_fbo_ggs_Linux_x64_shiphome.zip");
+        assert.match(String(host.inputs.userData), /INSTALLER_S3_URI='s3:\/\/example-ogg\/191004_fbo_ggs_Linux_x64_shiphome\.zip'/);
+    });
+
+    it("has a boot script that passes shellcheck and passes the password to GGSCI only through a pipe", function () {
+        const check = spawnSync("shellcheck", ["--version"], { encoding: "utf8" });
+        if (check.error) {
+            if (process.env.CI) assert.fail("shellcheck is not installed");
+            this.skip();
+        }
+        const result = spawnSync("shellcheck", ["--severity=style", "-"], { input: HUB_BOOT_SCRIPT, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stdout);
+        const passwordLines = HUB_BOOT_SCRIPT.split("\n").filter((line) => /\$password\b/.test(line) && !/^\s*#/.test(line));
+        assert.deepEqual(passwordLines.map((line) => line.trim().split(" ")[0]), ["printf"]);
+    });
+});
