@@ -9,6 +9,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { listStacks, loadStackConfig, StackConfigError } from "../../lib/stack-config";
 import { ConfigError } from "../../lib/config";
+import { evaluateStacks, formatFinding, stackContext } from "../../lib/guardrails";
 import { deploymentOrder, runProgram, ProgramRun } from "../offline/run";
 import { estimateCost } from "./cost";
 import { diffPlans, renderDiff } from "./diff";
@@ -28,6 +29,9 @@ interface Options {
 }
 
 class UsageError extends Error {}
+
+/** A mandatory guardrail is broken: the plan fails and says which rule, resource and fix. */
+class GuardrailError extends Error {}
 
 function parseArgs(argv: string[]): Options {
     const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out") };
@@ -97,11 +101,19 @@ export async function main(argv: string[]): Promise<number> {
     const plans = new Map([...runs].map(([stack, run]) => [stack, buildPlan(run)]));
     const routing = routingTableMarkdown([...plans.values()]);
 
+    const findings = evaluateStacks([...runs.values()].map((run) => ({ ...stackContext(run.config), resources: run.resources })));
+    const broken = selected.flatMap((stack) => findings.get(stack)!.filter((f) => f.severity === "mandatory").map((f) => `  - ${stack}: ${formatFinding(f)}`));
+    if (broken.length > 0) {
+        for (const stack of selected) fs.rmSync(path.join(options.outDir, stack), { recursive: true, force: true });
+        throw new GuardrailError(`${broken.length} mandatory guardrail(s) broken (docs/guardrails.md):\n${broken.join("\n")}`);
+    }
+
     fs.mkdirSync(options.outDir, { recursive: true });
     for (const stack of selected) {
         const plan = plans.get(stack)!;
         const cost = estimateCost(plan.resources);
-        writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories: [] }));
+        const advisories = findings.get(stack)!.filter((f) => f.severity === "advisory").map(formatFinding);
+        writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories }));
         console.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
     }
 
@@ -117,7 +129,7 @@ if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (err: Error) => {
-            const expected = err instanceof ConfigError || err instanceof StackConfigError || err instanceof UsageError;
+            const expected = [ConfigError, StackConfigError, UsageError, GuardrailError].some((type) => err instanceof type);
             // Expected failures get their message alone; anything else is a bug and keeps its trace.
             console.error(`plan failed: ${expected ? err.message : err.stack}`);
             process.exit(1);
