@@ -262,6 +262,10 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     const count = integer("nodeCount", 2, 1, 20);
     const instanceType =
         matching("nodeInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as m6i.xlarge") ?? "m6i.xlarge";
+    // Sizes up to .large have at most 2 vCPU in every family; WSO2's all-in-one profile needs 4.
+    if (/\.(nano|micro|small|medium|large)$/.test(instanceType)) {
+        fail("nodeInstanceType", `must be an .xlarge or larger size: WSO2's all-in-one minimum is 4 vCPU and 8 GiB, got "${instanceType}"`);
+    }
     const amiId =
         matching(
             "nodeAmiId",

@@ -68,6 +68,8 @@ describe("config validation", () => {
     it("rejects a set without the default location", () =>
         rejects({ datacenters: withDc(0, { gatewayLocations: ["country:US"] }) }, K("datacenters"), /default location "\*"/));
     it("rejects nodeCount below 1", () => rejects({ nodeCount: 0 }, K("nodeCount"), /integer from 1 to 20, got "0"/));
+    it("rejects an instance type below WSO2's all-in-one minimum", () =>
+        rejects({ nodeInstanceType: "t3.large" }, K("nodeInstanceType"), /\.xlarge or larger size: WSO2's all-in-one minimum is 4 vCPU and 8 GiB, got "t3\.large"/));
     it("rejects an instance type that is not an EC2 type name", () =>
         rejects({ nodeInstanceType: "large" }, K("nodeInstanceType"), /EC2 instance type name/));
     it("rejects a malformed AMI id and a missing one", () => {

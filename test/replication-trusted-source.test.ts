@@ -1,6 +1,6 @@
 /**
  * The trusted source's backups: the longest retention (already) and, with
- * trustedSourceBackupCopy, a copy in the first other datacenter's region, encrypted there.
+ * trustedSourceBackupCopy (on by default), a copy in the first other datacenter's region, encrypted there.
  */
 import * as assert from "node:assert/strict";
 import { ofType, run } from "./harness";
@@ -9,8 +9,9 @@ const REPLICATION = "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomat
 const KEY = "aws:kms/key:Key";
 
 describe("trusted source backups copied to another region", () => {
-    it("are not copied unless trustedSourceBackupCopy is set", async () => {
-        for (const stack of ["us-east", "us-west"]) assert.equal(ofType(await run(stack), REPLICATION).length, 0);
+    it("are copied by default, and not when trustedSourceBackupCopy is turned off", async () => {
+        assert.equal(ofType(await run("us-west"), REPLICATION).length, 1);
+        for (const stack of ["us-east", "us-west"]) assert.equal(ofType(await run(stack, { trustedSourceBackupCopy: false }), REPLICATION).length, 0);
     });
 
     it("are replicated into DC2's region with a key of that region, kept as long as the trusted source keeps them", async () => {

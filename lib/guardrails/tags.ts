@@ -24,6 +24,7 @@ export const NON_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
     "aws:iam/rolePolicy:RolePolicy",
     "aws:iam/rolePolicyAttachment:RolePolicyAttachment",
     "aws:lb/targetGroupAttachment:TargetGroupAttachment",
+    "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
     "aws:route53/record:Record",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
