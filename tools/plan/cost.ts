@@ -49,6 +49,10 @@ function price(resource: PlanResource): { usd: number; basis: string } | null {
             return { usd: A.efsStoredGiB * prices.efsStandardPerGiBMonth, basis: `${A.efsStoredGiB} GiB Standard` };
         case "aws:secretsmanager/secret:Secret":
             return { usd: prices.secretPerMonth, basis: "per secret" };
+        case "aws:kms/key:Key":
+            return { usd: prices.kmsKeyPerMonth, basis: "per customer-managed key" };
+        case "aws:ebs/volume:Volume":
+            return { usd: Number(i.size ?? 0) * prices.ebsGp3PerGiBMonth, basis: `${i.size} GiB gp3` };
         case "aws:route53/healthCheck:HealthCheck": {
             const features = [i.type === "HTTPS" || i.type === "HTTPS_STR_MATCH", Number(i.requestInterval) === 10].filter(Boolean).length;
             return {
