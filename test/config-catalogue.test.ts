@@ -21,15 +21,20 @@ interface Row {
     message: string;
 }
 
-/** The table rows: three backticked cells, key, override (JSON) and message. */
+/** A code cell: `text`, or `` text `` when the text itself contains a backtick. */
+const CELL = "(?:`([^`]+)`|`` (.+?) ``)";
+const ROW = new RegExp(`^\\| ${CELL} \\| ${CELL} \\| ${CELL} \\|$`);
+
+/** The table rows: three code cells, key, override (JSON) and message. */
 function catalogue(): Row[] {
     return fs.readFileSync(CATALOGUE, "utf8")
         .split("\n")
         .filter((line) => line.startsWith("| `"))
         .map((line) => {
-            const cells = /^\| `([^`]+)` \| `([^`]+)` \| `([^`]+)` \|$/.exec(line);
-            assert.ok(cells, `malformed catalogue row: ${line}`);
-            return { key: cells[1], override: JSON.parse(cells[2]), message: cells[3] };
+            const match = ROW.exec(line);
+            assert.ok(match, `malformed catalogue row: ${line}`);
+            const cells = [1, 3, 5].map((i) => match[i] ?? match[i + 1]);
+            return { key: cells[0], override: JSON.parse(cells[1]), message: cells[2] };
         });
 }
 
