@@ -1,13 +1,10 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import * as path from "path";
-import { DeploymentConfig, regionalHostnames } from "../lib/config";
+import { DeploymentConfig } from "../lib/config";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
 import { credentialAlias } from "../lib/goldengate/names";
-import { renderGoldenGateFiles } from "../lib/goldengate/parameter-files";
 import { databaseStepStatements } from "../lib/node-permissions";
-import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT } from "../lib/render/database-boot-env";
-import { sqlArtifacts } from "../lib/render/sql-parameters";
+import { BOOT_KEYS, bootObjects, databaseStepParameters, deploymentTomlInput } from "../lib/region-files";
 import { BootArtifacts } from "./boot-artifacts";
 import { OracleDatabase } from "./database";
 import { ApimNodes } from "./apim-nodes";
@@ -26,9 +23,6 @@ export interface RegionArgs {
     /** The validated deployment config; `self` is the datacenter this region deploys. */
     config: DeploymentConfig;
 }
-
-/** The boot bucket's prefix of the GoldenGate hub's files (their paths under the GoldenGate home). */
-const GOLDENGATE_PREFIX = "goldengate/";
 
 /**
  * One datacenter: its own AWS provider (region and default tags), network, security groups,
@@ -96,10 +90,9 @@ export class Region extends pulumi.ComponentResource {
             scope: dc.id.toLowerCase(),
             databaseMasterUser: config.database.kind === "ec2" ? "SYSTEM" : undefined,
         }, child);
-        const isTrustedSource = dc.id === config.trustedSource.id;
         const database = new OracleDatabase(`${name}-db`, {
             dcId: dc.id,
-            isTrustedSource,
+            isTrustedSource: dc.id === config.trustedSource.id,
             config: config.database,
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.database.id,
@@ -116,30 +109,9 @@ export class Region extends pulumi.ComponentResource {
                 retentionDays,
             }, child);
         }
-        const goldengateFiles = renderGoldenGateFiles({
-            self: { id: dc.id, index: dc.index, hubIp: dc.goldengateHubIp },
-            peers: peers.map((peer) => ({ id: peer.id, index: peer.index, hubIp: peer.goldengateHubIp })),
-            // On a conflict the trusted source's row wins, then the lower index's.
-            priority: [config.trustedSource, ...config.datacenters.filter((d) => d.id !== config.trustedSource.id)].map((d) => d.id),
-            keyColumns: config.replication.keyColumns,
-        });
-        const hookKey = `boot.d/${path.posix.basename(DATABASE_BOOT_HOOK_PATH)}`;
         const artifacts = new BootArtifacts(`${name}-artifacts`, {
             bucketName: pulumi.interpolate`wso2-apim-${dc.id.toLowerCase()}-${accountId}-${dc.region}`,
-            objects: {
-                [hookKey]: DATABASE_BOOT_SCRIPT,
-                ...Object.fromEntries(sqlArtifacts({
-                    dcId: dc.id,
-                    dcIndex: dc.index,
-                    dcCount: config.datacenters.length,
-                    amDbUser: DATABASE_USERS.amDb,
-                    sharedDbUser: DATABASE_USERS.sharedDb,
-                    goldengateUser: DATABASE_USERS.goldengate,
-                    archiveLogRetentionHours: config.database.archiveLogRetentionHours,
-                    sequenceFloor: config.database.sequenceFloor,
-                }).map(({ name: file, content }) => [`sql/${file}`, content])),
-                ...Object.fromEntries(goldengateFiles.map((file) => [`${GOLDENGATE_PREFIX}${file.path}`, file.content])),
-            },
+            objects: bootObjects(config),
         }, child);
         const hub = config.replication.hub;
         if (hub) {
@@ -154,7 +126,7 @@ export class Region extends pulumi.ComponentResource {
                 securityGroupId: groups.goldengate.id,
                 bucketName: artifacts.bucketName,
                 bucketArn: artifacts.bucketArn,
-                filesPrefix: GOLDENGATE_PREFIX,
+                filesPrefix: BOOT_KEYS.goldengatePrefix,
                 secretArn: secrets.goldengatePasswordSecretArn,
                 database: {
                     user: DATABASE_USERS.goldengate,
@@ -164,7 +136,6 @@ export class Region extends pulumi.ComponentResource {
                 bootDependencies: artifacts.uploads,
             }, child);
         }
-        const clientZips = config.database.oracleClientZips.length ? config.database.oracleClientZips : undefined;
 
         const zoneId = config.dns.zoneId
             ?? aws.route53.getZoneOutput({ name: config.dns.zoneName, privateZone: false }, { parent: this, provider }).zoneId;
@@ -196,24 +167,17 @@ export class Region extends pulumi.ComponentResource {
             accessPointIds: shared.accessPointIds,
             dcId: dc.id,
             bootDependencies: [...shared.mountTargets, ...artifacts.uploads],
-            bootHookUris: pulumi.interpolate`s3://${artifacts.bucketName}/${hookKey}`.apply((uri) => [uri]),
+            bootHookUris: pulumi.interpolate`s3://${artifacts.bucketName}/${BOOT_KEYS.databaseHook}`.apply((uri) => [uri]),
             privateZoneId: network.privateZoneId,
             database: pulumi.all([
                 artifacts.bucketName, database.masterSecretRef, secrets.amDbPasswordSecretArn,
                 secrets.sharedDbPasswordSecretArn, secrets.goldengatePasswordSecretArn,
-            ]).apply(([bucket, masterSecretId, amDbSecret, sharedDbSecret, goldengateSecret]) => ({
-                region: dc.region,
-                host: database.hostname,
-                port: PORTS.oracle,
-                serviceName: config.database.serviceName,
-                platform: config.database.kind,
+            ]).apply(([bootBucket, masterSecretId, amDbSecretId, sharedDbSecretId, goldengateSecretId]) => databaseStepParameters(config, {
+                bootBucket,
                 masterSecretId,
-                amDb: { user: DATABASE_USERS.amDb, secretId: amDbSecret },
-                sharedDb: { user: DATABASE_USERS.sharedDb, secretId: sharedDbSecret },
-                goldengate: { user: DATABASE_USERS.goldengate, secretId: goldengateSecret },
-                sqlS3Prefix: `s3://${bucket}/sql/`,
-                oracleClientZips: clientZips,
-                trustedSource: isTrustedSource,
+                amDbSecretId,
+                sharedDbSecretId,
+                goldengateSecretId,
                 replicationReadyParameter: database.replicationReadyParameter,
             })),
             extraPolicyStatements: pulumi.all([accountId, artifacts.bucketArn]).apply(([account, bucketArn]) => databaseStepStatements({
@@ -226,20 +190,7 @@ export class Region extends pulumi.ComponentResource {
             })),
             adminSecretArn: secrets.adminPasswordSecretArn,
             secretArnPrefix: secrets.arnPrefix,
-            deploymentToml: {
-                hostname: config.hostnames.portal,
-                database: {
-                    host: database.hostname,
-                    port: PORTS.oracle,
-                    serviceName: config.database.serviceName,
-                    amDbUser: DATABASE_USERS.amDb,
-                    sharedDbUser: DATABASE_USERS.sharedDb,
-                },
-                gatewayEnvironments: config.datacenters.map((other) => {
-                    const names = regionalHostnames(config.dns.zoneName, other.region);
-                    return { datacenter: other.id, region: other.region, gatewayHost: names.gateway, managementHost: names.portal };
-                }),
-            },
+            deploymentToml: deploymentTomlInput(config),
             targetGroups: [
                 { arn: lb.gatewayTargetGroupArn, port: PORTS.gatewayHttps },
                 { arn: lb.managementTargetGroupArn, port: PORTS.management },

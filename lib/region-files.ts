@@ -1,0 +1,98 @@
+/**
+ * What a region hands its nodes and hub, derived from config alone (pure, so tests and the plan
+ * can read it without the cloud): the boot bucket's objects, the database step's parameters and
+ * the deployment.toml input. Ids only the cloud knows come in as arguments.
+ */
+import * as path from "path";
+import { DeploymentConfig, regionalHostnames } from "./config";
+import { DATABASE_USERS, databaseHostname } from "./database-names";
+import { renderGoldenGateFiles } from "./goldengate/parameter-files";
+import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT, DatabaseBootParameters } from "./render/database-boot-env";
+import { DeploymentTomlInput } from "./render/deployment-toml";
+import { sqlArtifacts } from "./render/sql-parameters";
+import { PORTS } from "./wso2-ports";
+
+/** Keys in the boot bucket. */
+export const BOOT_KEYS = {
+    databaseHook: `boot.d/${path.posix.basename(DATABASE_BOOT_HOOK_PATH)}`,
+    sqlPrefix: "sql/",
+    /** The GoldenGate hub's files, by their path under the GoldenGate home. */
+    goldengatePrefix: "goldengate/",
+} as const;
+
+/** Every object of the region's boot bucket: key → content. */
+export function bootObjects(config: DeploymentConfig): Record<string, string> {
+    const dc = config.self;
+    const peers = config.datacenters.filter((other) => other.id !== dc.id);
+    const sql = sqlArtifacts({
+        dcId: dc.id,
+        dcIndex: dc.index,
+        dcCount: config.datacenters.length,
+        amDbUser: DATABASE_USERS.amDb,
+        sharedDbUser: DATABASE_USERS.sharedDb,
+        goldengateUser: DATABASE_USERS.goldengate,
+        archiveLogRetentionHours: config.database.archiveLogRetentionHours,
+        sequenceFloor: config.database.sequenceFloor,
+    });
+    const goldengate = renderGoldenGateFiles({
+        self: { id: dc.id, index: dc.index, hubIp: dc.goldengateHubIp },
+        peers: peers.map((peer) => ({ id: peer.id, index: peer.index, hubIp: peer.goldengateHubIp })),
+        // On a conflict the trusted source's row wins, then the lower index's.
+        priority: [config.trustedSource, ...config.datacenters.filter((d) => d.id !== config.trustedSource.id)].map((d) => d.id),
+        keyColumns: config.replication.keyColumns,
+    });
+    return {
+        [BOOT_KEYS.databaseHook]: DATABASE_BOOT_SCRIPT,
+        ...Object.fromEntries(sql.map(({ name, content }) => [`${BOOT_KEYS.sqlPrefix}${name}`, content])),
+        ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),
+    };
+}
+
+/** Ids of the database step that only exist once their resources do. */
+export interface DatabaseStepIds {
+    bootBucket: string;
+    /** `rds-db:<identifier>` or the ec2 host's secret ARN. */
+    masterSecretId: string;
+    amDbSecretId: string;
+    sharedDbSecretId: string;
+    goldengateSecretId: string;
+    replicationReadyParameter: string;
+}
+
+/** The database step's parameters for the region's nodes (node 1 adds that it applies schemas). */
+export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseStepIds): Omit<DatabaseBootParameters, "schemaApplier"> {
+    const { database } = config;
+    return {
+        region: config.self.region,
+        host: databaseHostname(config.self.id),
+        port: PORTS.oracle,
+        serviceName: database.serviceName,
+        platform: database.kind,
+        masterSecretId: ids.masterSecretId,
+        amDb: { user: DATABASE_USERS.amDb, secretId: ids.amDbSecretId },
+        sharedDb: { user: DATABASE_USERS.sharedDb, secretId: ids.sharedDbSecretId },
+        goldengate: { user: DATABASE_USERS.goldengate, secretId: ids.goldengateSecretId },
+        sqlS3Prefix: `s3://${ids.bootBucket}/${BOOT_KEYS.sqlPrefix}`,
+        oracleClientZips: database.oracleClientZips.length ? database.oracleClientZips : undefined,
+        trustedSource: config.self.id === config.trustedSource.id,
+        replicationReadyParameter: ids.replicationReadyParameter,
+    };
+}
+
+/** deployment.toml's input for every node of the region (the Traffic Managers are its nodes). */
+export function deploymentTomlInput(config: DeploymentConfig): Omit<DeploymentTomlInput, "trafficManagers"> {
+    return {
+        hostname: config.hostnames.portal,
+        database: {
+            host: databaseHostname(config.self.id),
+            port: PORTS.oracle,
+            serviceName: config.database.serviceName,
+            amDbUser: DATABASE_USERS.amDb,
+            sharedDbUser: DATABASE_USERS.sharedDb,
+        },
+        gatewayEnvironments: config.datacenters.map((other) => {
+            const names = regionalHostnames(config.dns.zoneName, other.region);
+            return { datacenter: other.id, region: other.region, gatewayHost: names.gateway, managementHost: names.portal };
+        }),
+    };
+}
