@@ -230,7 +230,8 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         }
     };
     const matching = (key: string, pattern: RegExp, what: string, value = str(key)): string | undefined => {
-        if (value !== undefined && !pattern.test(value)) fail(key, `must be ${what}, got "${value}"`);
+        // An empty value was reported by required() already.
+        if (value !== undefined && value !== "" && !pattern.test(value)) fail(key, `must be ${what}, got "${value}"`);
         return value;
     };
 
@@ -239,6 +240,8 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     const allowedIds = datacenters.map((dc) => dc.id).join(", ") || "none configured";
     const pickDc = (key: string, fallback?: string): Datacenter => {
         const id = str(key) ?? fallback;
+        // With no valid datacenter list, its own problems say what is wrong; naming every id unknown would not.
+        if (datacenters.length === 0) return datacenters[0];
         if (id === undefined) {
             fail(key, `is required: the id of one of the configured datacenters (${allowedIds})`);
         } else if (!byId.has(id)) {
@@ -398,6 +401,8 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
         fail("goldengateLicense", `must be none or byol, got "${license}"`);
     } else if (license === "none" && (amiId || installerS3Uri)) {
         fail("goldengateLicense", `must be byol when goldengateAmiId or goldengateInstallerS3Uri is set: a GoldenGate host runs on your own licence (none: no host, the files are still rendered)`);
+    } else if (license === "byol" && !amiId && !installerS3Uri) {
+        fail("goldengateLicense", `byol needs goldengateAmiId or goldengateInstallerS3Uri: the hub host needs GoldenGate from an image or an installer`);
     }
     const instanceType = matching("goldengateInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as m6i.large") ?? "m6i.large";
     const volumeGiB = integer("goldengateVolumeGiB", 100, 20, 16384);
@@ -414,7 +419,7 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
         });
     }
 
-    const copy = str("trustedSourceBackupCopy") ?? "false";
+    const copy = str("trustedSourceBackupCopy") ?? "true";
     if (copy !== "true" && copy !== "false") fail("trustedSourceBackupCopy", `must be true or false, got "${copy}"`);
     // The first other datacenter keeps the copy: it is in another region and already runs there.
     const copyKeeper = datacenters.find((dc) => dc.id !== trustedSource?.id);

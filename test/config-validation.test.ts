@@ -130,7 +130,21 @@ describe("config validation: replication", () => {
     it("builds a hub only with a byol licence and software, from the node image when only an installer is given", () => {
         const hub = parseWith({ goldengateLicense: "byol", goldengateInstallerS3Uri: "s3://example-ogg/ogg.zip" }).replication.hub;
         assert.deepEqual(hub, { amiId: "", installerS3Uri: "s3://example-ogg/ogg.zip", instanceType: "m6i.large", volumeGiB: 100 });
-        assert.equal(parseWith({ goldengateLicense: "byol" }).replication.hub, null);
+        assert.equal(parseWith({}).replication.hub, null);
+    });
+    it("rejects a byol licence without GoldenGate software rather than silently creating no hub", () =>
+        rejects({ goldengateLicense: "byol" }, K("goldengateLicense"), /byol needs goldengateAmiId or goldengateInstallerS3Uri/));
+    it("reports an empty required value once", () => {
+        assert.throws(() => parseWith({ nodeAmiId: "" }), (err: ConfigError) => {
+            assert.deepEqual(err.problems.map((p) => p.key), [K("nodeAmiId")]);
+            return true;
+        });
+    });
+    it("reports a broken datacenter list without blaming every datacenter id", () => {
+        assert.throws(() => parseWith({ datacenters: withDc(1, { index: 3 }) }), (err: ConfigError) => {
+            assert.deepEqual(err.problems.map((p) => p.key), [K("datacenters[1].index")]);
+            return true;
+        });
     });
 });
 
