@@ -1,5 +1,5 @@
 /**
- * `npm run plan [-- --stack <name>]... [--diff <earlier plan dir>] [--out <dir>] [--config-dir <dir>]`
+ * `npm run plan [-- --stack <name>]... [--diff <earlier plan dir>] [--out <dir>] [--config-dir <dir>] [--debug]`
  *
  * Runs the real program under mocks for each stack and writes out/<stack>/: plan.json,
  * files/ and summary.md (DESIGN §7). Each stack is written to a temporary directory and moved
@@ -7,7 +7,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { listStacks, loadStackConfig, StackConfigError } from "../../lib/stack-config";
+import { listStacks, loadStackConfig, StackConfig, StackConfigError } from "../../lib/stack-config";
 import { ConfigError } from "../../lib/config";
 import { evaluateStacks, formatFinding, stackContext } from "../../lib/guardrails";
 import { deploymentOrder, runProgram, ProgramRun } from "../offline/run";
@@ -26,6 +26,8 @@ interface Options {
     stacks: string[];
     diffAgainst: string | null;
     outDir: string;
+    /** Keep full stack traces (slower): for unexpected errors in the program. */
+    debug: boolean;
 }
 
 class UsageError extends Error {}
@@ -34,7 +36,7 @@ class UsageError extends Error {}
 class GuardrailError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-    const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out") };
+    const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out"), debug: false };
     for (let i = 0; i < argv.length; i++) {
         const value = () => {
             const next = argv[++i];
@@ -46,6 +48,7 @@ function parseArgs(argv: string[]): Options {
             case "--diff": options.diffAgainst = path.resolve(value()); break;
             case "--out": options.outDir = path.resolve(value()); break;
             case "--config-dir": options.configDir = path.resolve(value()); break;
+            case "--debug": options.debug = true; break;
             default: throw new UsageError(`unknown argument ${argv[i]}`);
         }
     }
@@ -77,6 +80,18 @@ function readPlan(dir: string, stack: string): Plan | null {
 
 export async function main(argv: string[]): Promise<number> {
     const options = parseArgs(argv);
+    // The Pulumi SDK records a stack trace for every promise it makes (leak diagnostics), a third of
+    // the plan's time. Expected errors print their message alone; --debug keeps traces for the rest.
+    const stackTraceLimit = Error.stackTraceLimit;
+    if (!options.debug) Error.stackTraceLimit = 0;
+    try {
+        return await plan(options);
+    } finally {
+        Error.stackTraceLimit = stackTraceLimit;
+    }
+}
+
+async function plan(options: Options): Promise<number> {
     const allStacks = listStacks(options.configDir);
     for (const stack of options.stacks) {
         if (!allStacks.includes(stack)) throw new UsageError(`no stack "${stack}" (stacks: ${allStacks.join(", ")})`);
@@ -87,9 +102,11 @@ export async function main(argv: string[]): Promise<number> {
     const runs = new Map<string, ProgramRun>();
     // In datacenter order: a later datacenter's peering reads the earlier stacks' outputs.
     const outputs: Record<string, Record<string, unknown>> = {};
-    for (const stack of deploymentOrder(allStacks, (s) => loadStackConfig(options.configDir, s))) {
+    const configs = new Map<string, StackConfig>();
+    const configOf = (stack: string) => configs.get(stack) ?? configs.set(stack, loadStackConfig(options.configDir, stack)).get(stack)!;
+    for (const stack of deploymentOrder(allStacks, configOf)) {
         try {
-            const run = await runProgram(PROJECT_DIR, loadStackConfig(options.configDir, stack), outputs);
+            const run = await runProgram(PROJECT_DIR, configOf(stack), outputs);
             runs.set(stack, run);
             outputs[stack] = run.outputs;
         } catch (err) {
@@ -130,8 +147,8 @@ if (require.main === module) {
         (code) => process.exit(code),
         (err: Error) => {
             const expected = [ConfigError, StackConfigError, UsageError, GuardrailError].some((type) => err instanceof type);
-            // Expected failures get their message alone; anything else is a bug and keeps its trace.
-            console.error(`plan failed: ${expected ? err.message : err.stack}`);
+            // Expected failures get their message alone; anything else is a bug: show its trace (see --debug).
+            console.error(`plan failed: ${expected ? err.message : `${err.stack}\n(run with --debug for the full trace)`}`);
             process.exit(1);
         },
     );
