@@ -11,6 +11,7 @@ import * as os from "os";
 import * as path from "path";
 import { DATABASE_BOOT_SCRIPT, DatabaseBootParameters, renderDatabaseBootEnv } from "../lib/render/database-boot-env";
 import { renderSqlParameters, sqlArtifacts, SqlParameters } from "../lib/render/sql-parameters";
+import { requireTool, shellcheck } from "./harness";
 
 const FIXTURES = path.join(__dirname, "fixtures", "database-boot");
 const HOOK = path.join(__dirname, "..", "lib", "render", "scripts", "database-boot.sh");
@@ -254,13 +255,9 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
     });
 
     it("passes shellcheck", function () {
-        if (spawnSync("which", ["shellcheck"]).status !== 0) {
-            if (process.env.CI) throw new Error("shellcheck is not installed; .ci/run installs it");
-            console.log("      shellcheck not installed: skipped (CI installs it)");
-            this.skip();
-        }
-        const result = spawnSync("shellcheck", ["--severity=style", "-"], { input: DATABASE_BOOT_SCRIPT, encoding: "utf8" });
-        assert.equal(result.status, 0, result.stdout);
+        requireTool(this, "shellcheck");
+        const result = shellcheck(DATABASE_BOOT_SCRIPT);
+        assert.equal(result.status, 0, result.output);
     });
 });
 

@@ -4,6 +4,7 @@
  * stack file as the CLI loads it, the pretend cloud (tools/offline/cloud.ts) answers provider
  * functions and fails on any it does not know, and every registered resource is recorded.
  */
+import { spawnSync } from "child_process";
 import * as path from "path";
 import { ConfigSource } from "../lib/config";
 import { listStacks, loadStackConfig, StackConfig } from "../lib/stack-config";
@@ -89,4 +90,20 @@ export function sourcesOf(config: StackConfig): { project: ConfigSource; aws: Co
                 .map(([key, value]) => [key.slice(namespace.length + 1), value]),
         ));
     return { project: under(config.project), aws: under("aws") };
+}
+
+/**
+ * Skips the test when a Debian tool it needs (shellcheck, cloud-init) is missing on a developer's
+ * machine; in CI (.ci/run installs them) a missing tool fails instead.
+ */
+export function requireTool(context: Mocha.Context, tool: string): void {
+    if (spawnSync("which", [tool]).status === 0) return;
+    if (process.env.CI) throw new Error(`${tool} is not installed; .ci/run installs it`);
+    context.skip();
+}
+
+/** shellcheck's verdict on a script: exit status and what it printed. */
+export function shellcheck(script: string): { status: number | null; output: string } {
+    const result = spawnSync("shellcheck", ["--severity=style", "-"], { input: script, encoding: "utf8" });
+    return { status: result.status, output: result.stdout + result.stderr };
 }

@@ -9,14 +9,7 @@ import { renderDeploymentToml } from "../lib/render/deployment-toml";
 import { renderSystemdUnit } from "../lib/render/systemd-unit";
 import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES } from "../lib/render/user-data";
 import { SHARED_PATHS } from "../lib/shared-paths";
-import { ofType, run, STACKS } from "./harness";
-
-/** A tool the tests need from Debian (.ci/run installs it); skipped only outside CI. */
-function requireTool(context: Mocha.Context, tool: string): void {
-    if (spawnSync("which", [tool]).status === 0) return;
-    if (process.env.CI) throw new Error(`${tool} is not installed; .ci/run installs it`);
-    context.skip();
-}
+import { ofType, requireTool, run, shellcheck, STACKS } from "./harness";
 
 function tempFile(name: string, content: string): string {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "boot-files-")), name);
@@ -54,8 +47,8 @@ const ENVIRONMENTS = [
 describe("node boot files", () => {
     it("bootstrap script passes shellcheck", function () {
         requireTool(this, "shellcheck");
-        const result = spawnSync("shellcheck", ["--severity=style", "-"], { input: BOOTSTRAP_SCRIPT, encoding: "utf8" });
-        assert.equal(result.status, 0, result.stdout);
+        const result = shellcheck(BOOTSTRAP_SCRIPT);
+        assert.equal(result.status, 0, result.output);
     });
 
     it("every node's user-data is valid cloud-config", async function () {
