@@ -61,26 +61,17 @@ class RecordingMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
 
     override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
-        const record: RecordedResource = {
-            urn: "",
-            type: req.getType(),
-            name: req.getName(),
-            parent: req.getParent() || null,
-            provider: providerUrn(req.getProvider()),
-            dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
-            protect: req.getProtect() === true,
-            inputs: plainValue(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            custom: req.getCustom(),
-        };
-        this.recorded.push(record);
-        return super.registerResource(req, (err, response) => {
-            if (response) record.urn = response.getUrn();
-            callback(err, response);
-        });
+        const record = this.record(req, req.getObject(), req.getProtect() === true, req.getCustom());
+        return super.registerResource(req, this.noteUrn(record, callback));
     }
 
     // Reads (stack references) are resources the program depends on: the plan shows them too.
     override async readResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
+        const record = this.record(req, req.getProperties(), false, true);
+        return super.readResource(req, this.noteUrn(record, callback));
+    }
+
+    private record(req: any, properties: any, protect: boolean, custom: boolean): RecordedResource {
         const record: RecordedResource = {
             urn: "",
             type: req.getType(),
@@ -88,15 +79,20 @@ class RecordingMonitor extends MockMonitor {
             parent: req.getParent() || null,
             provider: providerUrn(req.getProvider()),
             dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
-            protect: false,
-            inputs: plainValue(req.getProperties()?.toJavaScript() ?? {}) as Record<string, unknown>,
-            custom: true,
+            protect,
+            inputs: plainValue(properties?.toJavaScript() ?? {}) as Record<string, unknown>,
+            custom,
         };
         this.recorded.push(record);
-        return super.readResource(req, (err, response) => {
+        return record;
+    }
+
+    /** The URN is the monitor's answer: fill it in on the way back. */
+    private noteUrn(record: RecordedResource, callback: (err: any, response: any) => void) {
+        return (err: any, response: any) => {
             if (response) record.urn = response.getUrn();
             callback(err, response);
-        });
+        };
     }
 }
 

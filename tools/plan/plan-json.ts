@@ -1,17 +1,9 @@
 /** plan.json, the contract of DESIGN §7: what the program would declare, as reviewers and tools read it. */
 import { SECRET_PLACEHOLDER } from "../../lib/stack-config";
-import { ProgramRun } from "../offline/run";
+import { ProgramRun, RecordedResource } from "../offline/run";
 
-export interface PlanResource {
-    urn: string;
-    type: string;
-    name: string;
-    parent: string | null;
-    provider: string | null;
-    dependsOn: string[];
-    protect: boolean;
-    inputs: Record<string, unknown>;
-}
+/** A resource as plan.json shows it: what the runner records, less the custom/component flag. */
+export type PlanResource = Omit<RecordedResource, "custom">;
 
 export interface Plan {
     project: string;
