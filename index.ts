@@ -18,7 +18,8 @@ export const regionalPortalUrl = region.regionalPortalUrl;
 export const regionalGatewayName = region.regionalGatewayName;
 export const regionalPortalName = region.regionalPortalName;
 export const gatewayHealthCheckId = region.gatewayHealthCheckId;
-export const portalHealthCheckId = region.portalHealthCheckId;
+// Null in a datacenter that is neither the design-time active one nor its standby.
+export const portalHealthCheckId = region.portalHealthCheckId ?? null;
 export const efsFileSystemId = region.efsFileSystemId;
 export const nodeInstanceIds = region.nodeInstanceIds;
 // Read by the later datacenters' stacks, which own the VPC peering with this one (components/peering.ts).
