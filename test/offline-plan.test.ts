@@ -86,6 +86,8 @@ describe("offline plan", function () {
                 assert.ok(summary.includes(`\n${heading}\n`), `missing ${heading}`);
             }
             assert.match(summary, /```mermaid\nflowchart LR\n/);
+            assert.match(summary, /alb\["ALB dc\d-lb-alb<br\/>443 TLS 1\.2\+ · 80 → 443"\]/);
+            if (stack === "us-west") assert.match(summary, /peer0\(\("peer VPC us-east-1"\)\)\n {2}vpc <-->\|VPC peering\| peer0/);
             assert.match(summary, /Prices as of \d{4}-\d{2}-\d{2}\. Source: AWS public on-demand/);
             const cost = estimateCost(planOf(stack).resources);
             const sum = cost.lines.reduce((total, line) => total + (line.monthlyUsd ?? 0), 0);

@@ -21,10 +21,12 @@ export function mermaidDiagram(plan: Plan): string {
     const region = String(config["aws:region"] ?? "");
     const vpc = of(plan, "aws:ec2/vpc:Vpc")[0];
     const zones = [...new Set(of(plan, "aws:ec2/subnet:Subnet").map((s) => String(s.inputs.availabilityZone)))].sort();
-    const nodes = of(plan, "aws:ec2/instance:Instance");
+    const nodes = of(plan, "aws:ec2/instance:Instance").filter((i) => i.name.includes("-apim-"));
     const alb = of(plan, "aws:lb/loadBalancer:LoadBalancer")[0];
     const efs = of(plan, "aws:efs/fileSystem:FileSystem")[0];
     const databases = [...of(plan, "aws:rds/instance:Instance")];
+    const hubs = of(plan, "aws:ec2/instance:Instance").filter((i) => i.name.includes("goldengate"));
+    const peerings = of(plan, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
     const hostRules = of(plan, "aws:lb/listenerRule:ListenerRule").map((r) => ({
         hosts: ((r.inputs.conditions as any[])?.[0]?.hostHeader?.values ?? []) as string[],
         target: String((r.inputs.actions as any[])?.[0]?.targetGroupArn ?? ""),
@@ -44,7 +46,10 @@ export function mermaidDiagram(plan: Plan): string {
     nodes.forEach((n, i) => lines.push(`      n${i}[\"${n.name}<br/>${label(String(n.inputs.instanceType))}\"]`));
     if (efs) lines.push(`      efs[(\"EFS ${efs.name}\")]`);
     databases.forEach((d, i) => lines.push(`      db${i}[(\"Oracle ${d.name}<br/>${label(String(d.inputs.instanceClass))}\")]`));
+    hubs.forEach((h, i) => lines.push(`      hub${i}[\"GoldenGate hub ${h.name}\"]`));
     lines.push("    end", "  end");
+    peerings.forEach((p, i) => lines.push(`  peer${i}((\"peer VPC ${label(String(p.inputs.peerRegion))}\"))`, `  vpc <-->|VPC peering| peer${i}`));
+    hubs.forEach((_, h) => databases.forEach((__, d) => lines.push(`  hub${h} -- \"1521\" --> db${d}`)));
     hostRules.forEach((rule, i) => rule.hosts.forEach((_, j) => lines.push(`  h${i}_${j} --> alb`)));
     hostRules.forEach((rule) => nodes.forEach((_, n) => lines.push(`  alb -- \":${targetPort(rule.target)}\" --> n${n}`)));
     nodes.forEach((_, n) => {
