@@ -1,11 +1,12 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { nodeHostname } from "../lib/database-names";
-import { assumeRolePolicy, policyDocument, PolicyStatement } from "../lib/iam";
+import { policyDocument, PolicyStatement } from "../lib/iam";
 import { SharedPathKey } from "../lib/shared-paths";
 import { DatabaseBootParameters } from "../lib/render/database-boot-env";
 import { DeploymentTomlInput } from "../lib/render/deployment-toml";
 import { renderUserData } from "../lib/render/user-data";
+import { InstanceRole } from "./instance-role";
 
 
 export interface ApimNodesArgs {
@@ -49,23 +50,14 @@ export interface ApimNodesArgs {
  */
 export class ApimNodes extends pulumi.ComponentResource {
     readonly instanceIds: pulumi.Output<string>[];
-    readonly roleName: pulumi.Output<string>;
 
     constructor(name: string, args: ApimNodesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:compute:ApimNodes", name, {}, opts);
         const child = { parent: this };
 
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 90 }, child);
-        const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
-        }, child);
-        new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
-            role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        }, child);
         const packObjectArn = args.wso2PackS3Uri.replace(/^s3:\/\//, "arn:aws:s3:::");
-        new aws.iam.RolePolicy(`${name}-access`, {
-            role: role.id,
+        const identity = new InstanceRole(`${name}-iam`, {
             policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements]).apply(([secretPrefix, logArn, extra]) => policyDocument([
                 { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
                 { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
@@ -73,7 +65,6 @@ export class ApimNodes extends pulumi.ComponentResource {
                 ...extra,
             ])),
         }, child);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
 
         const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.dcId, i + 1));
         const userDataFor = (ordinal: number) => pulumi
@@ -99,7 +90,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 instanceType: args.instanceType,
                 subnetId: args.subnetIds[i % args.subnetIds.length],
                 vpcSecurityGroupIds: [args.securityGroupId],
-                iamInstanceProfile: profile.name,
+                iamInstanceProfile: identity.profileName,
                 associatePublicIpAddress: false,
                 ebsOptimized: true,
                 monitoring: true,
@@ -124,7 +115,6 @@ export class ApimNodes extends pulumi.ComponentResource {
         });
 
         this.instanceIds = instances.map((instance) => instance.id);
-        this.roleName = role.name;
         this.registerOutputs({ instanceIds: this.instanceIds });
     }
 }

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DatabaseConfig } from "../lib/config";
 import { assumeRolePolicy } from "../lib/iam";
+import { InstanceRole } from "./instance-role";
 import { databaseHostname, databaseIdentifier, replicationReadyParameter } from "../lib/database-names";
 import { PORTS } from "../lib/wso2-ports";
 
@@ -117,17 +118,13 @@ export class OracleDatabase extends pulumi.ComponentResource {
     private ec2Host(name: string, args: OracleDatabaseArgs): aws.ec2.Instance {
         const child = { parent: this };
         const ec2 = args.config.ec2!;
-        const role = new aws.iam.Role(`${name}-role`, {
-            assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com"),
-        }, child);
-        new aws.iam.RolePolicyAttachment(`${name}-ssm`, { role: role.name, policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore" }, child);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
+        const identity = new InstanceRole(`${name}-iam`, {}, child);
         const host = new aws.ec2.Instance(`${name}-oracle`, {
             ami: ec2.amiId,
             instanceType: ec2.instanceType,
             subnetId: args.subnetIds[0],
             vpcSecurityGroupIds: [args.securityGroupId],
-            iamInstanceProfile: profile.name,
+            iamInstanceProfile: identity.profileName,
             associatePublicIpAddress: false,
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             rootBlockDevice: { volumeType: "gp3", volumeSize: 50, encrypted: true },

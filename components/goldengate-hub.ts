@@ -1,7 +1,8 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
-import { assumeRolePolicy, policyDocument } from "../lib/iam";
+import { policyDocument } from "../lib/iam";
+import { InstanceRole } from "./instance-role";
 
 export interface GoldenGateHubArgs {
     region: string;
@@ -42,14 +43,8 @@ export class GoldenGateHub extends pulumi.ComponentResource {
         super("wso2-apim:replication:GoldenGateHub", name, {}, opts);
         const child = { parent: this };
 
-        const role = new aws.iam.Role(`${name}-role`, { assumeRolePolicy: assumeRolePolicy("ec2.amazonaws.com") }, child);
-        new aws.iam.RolePolicyAttachment(`${name}-ssm`, {
-            role: role.name,
-            policyArn: "arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore",
-        }, child);
         const installerArn = args.installerS3Uri?.replace(/^s3:\/\//, "arn:aws:s3:::");
-        new aws.iam.RolePolicy(`${name}-access`, {
-            role: role.id,
+        const identity = new InstanceRole(`${name}-iam`, {
             policy: pulumi.all([args.bucketArn, args.secretArn]).apply(([bucketArn, secretArn]) => policyDocument([
                 { Sid: "ListHubFiles", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${args.filesPrefix}*` } } },
                 { Sid: "ReadHubFiles", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.filesPrefix}*` },
@@ -57,7 +52,6 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 { Sid: "ReadGoldenGateSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
             ])),
         }, child);
-        const profile = new aws.iam.InstanceProfile(`${name}-profile`, { role: role.name }, child);
 
         const host = new aws.ec2.Instance(`${name}-host`, {
             ami: args.amiId,
@@ -65,7 +59,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
             subnetId: args.subnetId,
             privateIp: args.privateIp,
             vpcSecurityGroupIds: [args.securityGroupId],
-            iamInstanceProfile: profile.name,
+            iamInstanceProfile: identity.profileName,
             associatePublicIpAddress: false,
             monitoring: true,
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },

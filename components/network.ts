@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingNetwork, splitCidr } from "../lib/config";
+import { assumeRolePolicy, policyDocument } from "../lib/iam";
 
 export interface NetworkArgs {
     /** AWS region, for the S3 endpoint's service name. */
@@ -105,23 +106,15 @@ export class Network extends pulumi.ComponentResource {
             tags: { Name: `${name}-s3` },
         }, child);
 
-        const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, {
-            assumeRolePolicy: JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{ Effect: "Allow", Principal: { Service: "vpc-flow-logs.amazonaws.com" }, Action: "sts:AssumeRole" }],
-            }),
-        }, child);
+        const flowLogRole = new aws.iam.Role(`${name}-flow-logs`, { assumeRolePolicy: assumeRolePolicy("vpc-flow-logs.amazonaws.com") }, child);
         const flowLogGroup = new aws.cloudwatch.LogGroup(`${name}-flow-logs`, { retentionInDays: 90 }, child);
         new aws.iam.RolePolicy(`${name}-flow-logs`, {
             role: flowLogRole.id,
-            policy: flowLogGroup.arn.apply((arn) => JSON.stringify({
-                Version: "2012-10-17",
-                Statement: [{
-                    Effect: "Allow",
-                    Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
-                    Resource: [arn, `${arn}:*`],
-                }],
-            })),
+            policy: flowLogGroup.arn.apply((arn) => policyDocument([{
+                Effect: "Allow",
+                Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+                Resource: [arn, `${arn}:*`],
+            }])),
         }, child);
         new aws.ec2.FlowLog(`${name}-flow-logs`, {
             vpcId: vpc.id,

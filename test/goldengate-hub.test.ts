@@ -52,7 +52,7 @@ describe("GoldenGate hub", () => {
             const program = await hubRun();
             const attachments = ofType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("dc1-goldengate"));
             assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-            const policy = JSON.parse(String(named(program, "dc1-goldengate-access").inputs.policy));
+            const policy = JSON.parse(String(named(program, "dc1-goldengate-iam-access").inputs.policy));
             const bucket = ofType(program, "aws:s3/bucket:Bucket").find((b) => b.name.startsWith("dc1-artifacts"))!;
             const bucketArn = `(known after apply: ${bucket.name}.arn)`;
             assert.deepEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
@@ -92,7 +92,7 @@ describe("GoldenGate hub", () => {
         const program = await run("us-west", { goldengateLicense: "byol", goldengateInstallerS3Uri: INSTALLER, goldengateInstanceType: "r6i.large" });
         const host = named(program, "dc2-goldengate-host");
         assert.deepEqual([host.inputs.ami, host.inputs.instanceType, host.inputs.privateIp], ["ami-0d081196e3df05f4d", "r6i.large", "10.20.128.10"]);
-        const policy = JSON.parse(String(named(program, "dc2-goldengate-access").inputs.policy));
+        const policy = JSON.parse(String(named(program, "dc2-goldengate-iam-access").inputs.policy));
         assert.deepEqual(policy.Statement.find((s: any) => s.Sid === "ReadInstaller").Resource, "arn:aws:s3:::example-ogg/191004_fbo_ggs_Linux_x64_shiphome.zip");
         assert.match(String(host.inputs.userData), /INSTALLER_S3_URI='s3:\/\/example-ogg\/191004_fbo_ggs_Linux_x64_shiphome\.zip'/);
     });

@@ -165,9 +165,9 @@ for (const stack of STACKS) {
 
         it("gives nodes an IAM role limited to SSM, this stack's secrets, the WSO2 pack, their logs and the database step's reads", async () => {
             const program = await run(stack);
-            const attachments = ofType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`${dc}-apim`));
+            const attachments = ofType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`${dc}-apim-`));
             assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
-            const policy = JSON.parse(String(named(program, `${dc}-apim-access`).inputs.policy));
+            const policy = JSON.parse(String(named(program, `${dc}-apim-iam-access`).inputs.policy));
             assert.deepEqual(
                 policy.Statement.map((s: any) => [s.Action, s.Resource]),
                 [
