@@ -80,29 +80,27 @@ function fromProvider(provider: PolicyProviderResource): GuardedResource {
     return { urn: provider.urn, type: provider.type, name: provider.name, inputs: plainValue(provider.props) as Record<string, unknown>, protect: false, provider: null };
 }
 
-/** The resource under validation and its provider (whose defaultTags are its tags too). */
-export function fromResourceArgs(args: ResourceValidationArgs): GuardedResource[] {
-    const resource: GuardedResource = {
-        urn: args.urn,
-        type: args.type,
-        name: args.name,
-        inputs: plainValue(args.props) as Record<string, unknown>,
-        protect: args.opts.protect,
-        provider: args.provider?.urn ?? null,
-    };
-    return args.provider ? [fromProvider(args.provider), resource] : [resource];
-}
-
-/** The stack's resources with references between them linked, plus their providers. */
-export function fromStackArgs(args: Pick<StackValidationArgs, "resources">): GuardedResource[] {
-    const plain = new Map<string, GuardedResource>(args.resources.map((r) => [r.urn, {
+/** What the policy SDK says of a resource, as a rule reads it. */
+function guarded(r: Pick<ResourceValidationArgs, "urn" | "type" | "name" | "props" | "opts" | "provider">): GuardedResource {
+    return {
         urn: r.urn,
         type: r.type,
         name: r.name,
         inputs: plainValue(r.props) as Record<string, unknown>,
         protect: r.opts.protect,
         provider: r.provider?.urn ?? null,
-    }]));
+    };
+}
+
+/** The resource under validation and its provider (whose defaultTags are its tags too). */
+export function fromResourceArgs(args: ResourceValidationArgs): GuardedResource[] {
+    const resource = guarded(args);
+    return args.provider ? [fromProvider(args.provider), resource] : [resource];
+}
+
+/** The stack's resources with references between them linked, plus their providers. */
+export function fromStackArgs(args: Pick<StackValidationArgs, "resources">): GuardedResource[] {
+    const plain = new Map<string, GuardedResource>(args.resources.map((r) => [r.urn, guarded(r)]));
     const linked = args.resources.map((r: PolicyResource): GuardedResource => {
         const resource = plain.get(r.urn)!;
         const inputs = Object.fromEntries(Object.entries(resource.inputs).map(([key, value]) => {
