@@ -40,6 +40,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
     constructor(name: string, args: SecurityGroupsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:network:SecurityGroups", name, {}, opts);
         const child = { parent: this };
+        // EC2 takes group and rule descriptions of a-zA-Z0-9, space and ._-:/()#,@[]+=&;{}!$* only, 255 at
+        // most (EC2 API reference: CreateSecurityGroup GroupDescription, IpRange Description): no apostrophes.
+        // Guardrail WSO2-AWS-001 checks every description the stacks declare.
         const group = (role: string, description: string) =>
             new aws.ec2.SecurityGroup(`${name}-${role}`, { vpcId: args.vpcId, description, tags: { Name: `${name}-${role}` } }, child);
 
@@ -47,7 +50,7 @@ export class SecurityGroups extends pulumi.ComponentResource {
         this.nodes = group("nodes", "WSO2 APIM nodes: gateway and management ports from the ALB");
         this.efs = group("efs", "WSO2 APIM shared artifacts: NFS from the nodes");
         this.database = group("db", "WSO2 APIM Oracle database: listener from the nodes");
-        this.goldengate = group("goldengate", "GoldenGate hub: Manager and Collectors from the peer regions' hubs");
+        this.goldengate = group("goldengate", "GoldenGate hub: Manager and Collectors from peer region hubs");
 
         type Ports = number | { from: number; to: number };
         const range = (port: Ports) => (typeof port === "number" ? { fromPort: port, toPort: port } : { fromPort: port.from, toPort: port.to });
@@ -75,9 +78,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
         ingress("nodes-gateway", this.nodes, PORTS.gatewayHttps, { group: this.alb }, "gateway HTTPS from the ALB");
         ingress("nodes-management", this.nodes, PORTS.management, { group: this.alb }, "Publisher/Portal from the ALB");
         // Every node is a Traffic Manager for the region's gateways (throttling events and decisions).
-        ingress("nodes-tm-binary", this.nodes, PORTS.trafficManagerBinary, { group: this.nodes }, "throttling events from the region's gateways");
+        ingress("nodes-tm-binary", this.nodes, PORTS.trafficManagerBinary, { group: this.nodes }, "throttling events from gateways in this region");
         ingress("nodes-tm-auth", this.nodes, PORTS.trafficManagerBinaryAuth, { group: this.nodes }, "throttling event authentication");
-        ingress("nodes-tm-jms", this.nodes, PORTS.trafficManagerJms, { group: this.nodes }, "throttling decisions (JMS) to the region's gateways");
+        ingress("nodes-tm-jms", this.nodes, PORTS.trafficManagerJms, { group: this.nodes }, "throttling decisions (JMS) to gateways in this region");
         // Nodes reach API backends, OS repositories, S3, SSM and Secrets Manager through the NAT.
         egress("nodes-out", this.nodes, "all", { cidr: "0.0.0.0/0" }, "API backends and AWS endpoints");
 
@@ -88,16 +91,16 @@ export class SecurityGroups extends pulumi.ComponentResource {
         const { self, peers } = args.goldengate;
         const hub = (address: HubAddress) => ({ cidr: `${address.hubIp}/32` });
         const managerAndCollectors = { from: GOLDENGATE.managerPort, to: GOLDENGATE.dynamicPorts.to };
-        ingress("db-oracle-goldengate", this.database, PORTS.oracle, hub(self), "Oracle listener from this region's GoldenGate hub");
-        egress("goldengate-to-db", this.goldengate, PORTS.oracle, { group: this.database }, "Extract and Replicat to this region's database");
+        ingress("db-oracle-goldengate", this.database, PORTS.oracle, hub(self), "Oracle listener from the GoldenGate hub in this region");
+        egress("goldengate-to-db", this.goldengate, PORTS.oracle, { group: this.database }, "Extract and Replicat to the database in this region");
         // AWS APIs (SSM, S3, Secrets Manager) and the installer's OS packages, through the NAT.
         egress("goldengate-https", this.goldengate, 443, { cidr: "0.0.0.0/0" }, "AWS endpoints and OS packages");
         for (const peer of peers) {
             const dc = peer.dcId.toLowerCase();
-            ingress(`db-oracle-${dc}-goldengate`, this.database, PORTS.oracle, hub(peer), `Oracle listener from ${peer.dcId}'s GoldenGate hub (initial load, re-sync)`);
-            ingress(`goldengate-from-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `Manager and Collectors from ${peer.dcId}'s GoldenGate hub`);
-            egress(`goldengate-to-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `trails to ${peer.dcId}'s GoldenGate hub`);
-            egress(`goldengate-to-${dc}-db`, this.goldengate, PORTS.oracle, { cidr: peer.vpcCidr }, `${peer.dcId}'s database (initial load, re-sync)`);
+            ingress(`db-oracle-${dc}-goldengate`, this.database, PORTS.oracle, hub(peer), `Oracle listener from the ${peer.dcId} GoldenGate hub (initial load, re-sync)`);
+            ingress(`goldengate-from-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `Manager and Collectors from the ${peer.dcId} GoldenGate hub`);
+            egress(`goldengate-to-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `trails to the ${peer.dcId} GoldenGate hub`);
+            egress(`goldengate-to-${dc}-db`, this.goldengate, PORTS.oracle, { cidr: peer.vpcCidr }, `database of ${peer.dcId} (initial load, re-sync)`);
         }
 
         this.registerOutputs({
