@@ -16,6 +16,8 @@ export interface OracleDatabaseArgs {
     privateZoneId: pulumi.Input<string>;
     /** ec2 kind: the secret holding {"username","password"} of the DBA account on the host. */
     ec2MasterSecretArn?: pulumi.Input<string>;
+    /** ec2 kind: the VPC's NAT routes and S3 endpoint, which the host's first boot must find in place. */
+    privateEgress: pulumi.Resource[];
 }
 
 /**
@@ -79,7 +81,7 @@ export class OracleDatabase extends pulumi.ComponentResource {
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
             assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com"),
         }, child);
-        new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
+        const monitoringPolicy = new aws.iam.RolePolicyAttachment(`${name}-monitoring`, {
             role: monitoringRole.name,
             policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
         }, child);
@@ -112,7 +114,9 @@ export class OracleDatabase extends pulumi.ComponentResource {
             enabledCloudwatchLogsExports: ["alert", "listener", "trace"],
             monitoringInterval: 60,
             monitoringRoleArn: monitoringRole.arn,
-        }, { ...child, protect: true });
+        // Before the policy is attached RDS refuses the role: "IAM role ARN value is invalid or does
+        // not include the required permissions for: ENHANCED_MONITORING".
+        }, { ...child, dependsOn: [monitoringPolicy], protect: true });
     }
 
     private ec2Host(name: string, args: OracleDatabaseArgs): aws.ec2.Instance {
@@ -129,7 +133,7 @@ export class OracleDatabase extends pulumi.ComponentResource {
             metadataOptions: { httpEndpoint: "enabled", httpTokens: "required", httpPutResponseHopLimit: 1 },
             rootBlockDevice: { volumeType: "gp3", volumeSize: 50, encrypted: true },
             tags: { Name: `${name}-oracle` },
-        }, { ...child, protect: true });
+        }, { ...child, dependsOn: [...args.privateEgress, ...identity.ready], protect: true });
         const data = new aws.ebs.Volume(`${name}-data`, {
             availabilityZone: host.availabilityZone,
             size: args.config.storageGiB,

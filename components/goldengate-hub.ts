@@ -7,7 +7,7 @@ import { InstanceRole } from "./instance-role";
 export interface GoldenGateHubArgs {
     region: string;
     /** The host's image: GoldenGate installed in /u01/app/ogg, or a base image for the installer. */
-    amiId: string;
+    amiId: pulumi.Input<string>;
     instanceType: string;
     volumeGiB: number;
     /** s3:// GoldenGate installer zip, installed at first boot; null when the AMI carries GoldenGate. */
@@ -25,7 +25,7 @@ export interface GoldenGateHubArgs {
     secretArn: pulumi.Input<string>;
     /** The GoldenGate administrator and this region's database (`host:port/service`). */
     database: { user: string; connect: string; credentialAlias: string };
-    /** The uploads of its files: the hub must not boot before them. */
+    /** What the hub must not boot before: the uploads of its files, the VPC's private egress. */
     bootDependencies: pulumi.Resource[];
 }
 
@@ -75,7 +75,8 @@ export class GoldenGateHub extends pulumi.ComponentResource {
             })),
             tags: { Name: `${name}-host` },
         // Its checkpoints and trails say where replication stands: replacing it means re-positioning every process.
-        }, { ...child, dependsOn: args.bootDependencies, protect: true });
+        // A new image (AWS's latest AL2023 when it follows the node image) never replaces it either.
+        }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready], protect: true, ignoreChanges: ["ami"] });
 
         this.instanceId = host.id;
         this.registerOutputs({ instanceId: this.instanceId });

@@ -19,6 +19,8 @@ export interface LoadBalancerArgs {
     hostnames: Hostnames;
     /** An existing ACM certificate, or the public zone to validate a new one in. */
     certificate: { arn: string } | { zoneId: pulumi.Input<string> };
+    /** The VPC's internet gateway and public default route: an internet-facing ALB needs them first. */
+    internetAccess: pulumi.Resource[];
 }
 
 /**
@@ -52,7 +54,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
             enableDeletionProtection: true,
             idleTimeout: 60,
             accessLogs: { bucket: logs.bucket.bucket, prefix: name, enabled: true },
-        }, { ...child, dependsOn: [logs.policy] });
+        // Without the gateway ELBv2 answers "InvalidSubnet: VPC ... has no internet gateway".
+        }, { ...child, dependsOn: [logs.policy, ...args.internetAccess] });
 
         const targetGroup = (role: string, port: number, healthPath: string, sticky: boolean) =>
             new aws.lb.TargetGroup(`${name}-${role}`, {

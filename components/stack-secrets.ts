@@ -2,50 +2,91 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import * as random from "@pulumi/random";
 
+/**
+ * Passwords the program generates for Oracle accounts. Oracle 19c Security Guide, "Minimum
+ * Requirements for Passwords": at most 30 bytes. Letters, digits and `_` need no quoting care
+ * anywhere they go: the quoted `IDENTIFIED BY "…"` and `CONNECT user/"…"` of SQL*Plus, a DEFINE
+ * value, GGSCI's unquoted `ALTER CREDENTIALSTORE … PASSWORD …`, a systemd environment file.
+ */
+export const ORACLE_PASSWORD = { length: 30, special: true, overrideSpecial: "_", minUpper: 2, minLower: 2, minNumeric: 2 } as const;
+
+/**
+ * The WSO2 super admin's password: letters and digits only. WSO2 3.1.0 writes it unencoded into
+ * AMQP connection URLs (`amqp://<user>:<password>@clientid/carbon?brokerlist=…`, carbon-apimgt
+ * 6.6.163 conf templates jndi.properties.j2 and api-manager.xml.j2), where `: @ / ? & ; '` end a
+ * part of the URL. 30 at most: carbon-kernel 4.6.0's user store default `PasswordJavaRegEx` is
+ * `^[\S]{5,30}$`, so the console accepts the same password when an operator sets it again.
+ */
+export const ADMIN_PASSWORD = { length: 30, special: false, minUpper: 2, minLower: 2, minNumeric: 2 } as const;
+
+/**
+ * The fixed name of the deployment's one WSO2 admin secret, the same in every region: the trusted
+ * source's stack creates it and Secrets Manager keeps a replica under this name in every other
+ * datacenter's region, so each node reads it by name in its own region.
+ */
+export function adminSecretName(project: string): string {
+    return `wso2-apim/${project}/wso2-admin`;
+}
+
 export interface StackSecretsArgs {
     region: string;
     /** Secrets are named `wso2-apim/<scope>/…`; the nodes may read exactly this prefix. */
     scope: string;
     /** Also generate the DBA account of a self-managed (ec2) Oracle host; RDS manages its own. */
     databaseMasterUser?: string;
+    /**
+     * The deployment's WSO2 admin secret (adminSecretName). `replicaRegions` is set in the trusted
+     * source's stack only, which creates the secret with a replica in each of those regions; every
+     * other stack only reads the replica in its own region.
+     */
+    admin: { name: string; replicaRegions?: string[] };
 }
 
 /**
- * The stack's generated secrets, kept in Secrets Manager: the WSO2 admin password, the passwords
- * of the two schema owners and of the GoldenGate administrator. Nodes fetch them at boot with
- * their instance role; they never travel through user-data or stack outputs.
+ * The stack's generated secrets, kept in Secrets Manager: the passwords of the two schema owners
+ * and of the GoldenGate administrator, and, in the trusted source's stack, the deployment's WSO2
+ * admin password. Nodes fetch them at boot with their instance role; they never travel through
+ * user-data or stack outputs.
  */
 export class StackSecrets extends pulumi.ComponentResource {
-    readonly adminPasswordSecretArn: pulumi.Output<string>;
     readonly amDbPasswordSecretArn: pulumi.Output<string>;
     readonly sharedDbPasswordSecretArn: pulumi.Output<string>;
     readonly goldengatePasswordSecretArn: pulumi.Output<string>;
     /** With databaseMasterUser: {"username","password"} of the self-managed host's DBA. */
     readonly databaseMasterSecretArn?: pulumi.Output<string>;
-    /** ARN prefix matching every secret of this component (for IAM policies). */
+    /** ARN prefix matching every secret of this component's scope (for IAM policies). */
     readonly arnPrefix: pulumi.Output<string>;
+    /** What the nodes pass as the secret id: the admin secret's name, valid in every region. */
+    readonly adminSecretId: string;
+    /**
+     * The admin secret (or its replica) in this region, for IAM: Secrets Manager ends a secret's
+     * ARN with `-` and six random characters, and a replica keeps the primary's ARN but for the region.
+     */
+    readonly adminSecretArnPattern: pulumi.Output<string>;
 
     constructor(name: string, args: StackSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:secrets:StackSecrets", name, {}, opts);
         const prefix = `wso2-apim/${args.scope}/`;
 
-        this.adminPasswordSecretArn = this.generated(name, prefix, "wso2-admin", "WSO2 API Manager super admin password");
-        this.amDbPasswordSecretArn = this.generated(name, prefix, "am-db", "Oracle password of the AM_DB schema owner");
-        this.sharedDbPasswordSecretArn = this.generated(name, prefix, "shared-db", "Oracle password of the SHARED_DB schema owner");
-        this.goldengatePasswordSecretArn = this.generated(name, prefix, "goldengate", "Oracle password of the GoldenGate administrator");
+        this.amDbPasswordSecretArn = this.oraclePassword(name, prefix, "am-db", "Oracle password of the AM_DB schema owner");
+        this.sharedDbPasswordSecretArn = this.oraclePassword(name, prefix, "shared-db", "Oracle password of the SHARED_DB schema owner");
+        this.goldengatePasswordSecretArn = this.oraclePassword(name, prefix, "goldengate", "Oracle password of the GoldenGate administrator");
         if (args.databaseMasterUser) {
             const user = args.databaseMasterUser;
-            this.databaseMasterSecretArn = this.generated(name, prefix, "db-master", "DBA account of the Oracle host",
+            this.databaseMasterSecretArn = this.oraclePassword(name, prefix, "db-master", "DBA account of the Oracle host",
                 (password) => pulumi.jsonStringify({ username: user, password }));
         }
+        if (args.admin.replicaRegions) this.adminSecret(name, args.admin.name, args.admin.replicaRegions.filter((r) => r !== args.region));
 
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         this.arnPrefix = pulumi.interpolate`arn:aws:secretsmanager:${args.region}:${account}:secret:${prefix}`;
-        this.registerOutputs({ arnPrefix: this.arnPrefix });
+        this.adminSecretId = args.admin.name;
+        this.adminSecretArnPattern = pulumi.interpolate`arn:aws:secretsmanager:${args.region}:${account}:secret:${args.admin.name}-??????`;
+        this.registerOutputs({ arnPrefix: this.arnPrefix, adminSecretId: this.adminSecretId });
     }
 
-    /** A random password in its own secret; returns the secret's ARN. */
-    private generated(
+    /** An Oracle password (ORACLE_PASSWORD) in its own secret of this stack's scope; returns the secret's ARN. */
+    private oraclePassword(
         name: string,
         prefix: string,
         role: string,
@@ -53,15 +94,7 @@ export class StackSecrets extends pulumi.ComponentResource {
         value: (password: pulumi.Output<string>) => pulumi.Output<string> = (password) => password,
     ): pulumi.Output<string> {
         const child = { parent: this };
-        const password = new random.RandomPassword(`${name}-${role}`, {
-            length: 32,
-            // Characters that need no quoting in deployment.toml, systemd, shell or SQL*Plus.
-            special: true,
-            overrideSpecial: "-_.+=",
-            minUpper: 2,
-            minLower: 2,
-            minNumeric: 2,
-        }, child);
+        const password = new random.RandomPassword(`${name}-${role}`, { ...ORACLE_PASSWORD }, child);
         const secret = new aws.secretsmanager.Secret(`${name}-${role}`, {
             namePrefix: `${prefix}${role}-`,
             description,
@@ -69,5 +102,22 @@ export class StackSecrets extends pulumi.ComponentResource {
         }, child);
         new aws.secretsmanager.SecretVersion(`${name}-${role}`, { secretId: secret.id, secretString: value(password.result) }, child);
         return secret.arn;
+    }
+
+    /**
+     * The deployment's admin secret, under its fixed name, replicated to the other datacenters'
+     * regions. Deleting it keeps the name taken for the 7-day recovery window (DeleteSecret): a
+     * stack re-created within it restores the secret instead (docs/database.md, bootstrap order).
+     */
+    private adminSecret(name: string, secretName: string, replicaRegions: string[]): void {
+        const child = { parent: this };
+        const password = new random.RandomPassword(`${name}-wso2-admin`, { ...ADMIN_PASSWORD }, child);
+        const secret = new aws.secretsmanager.Secret(`${name}-wso2-admin`, {
+            name: secretName,
+            description: "WSO2 API Manager super admin password of the whole deployment (every datacenter)",
+            recoveryWindowInDays: 7,
+            replicas: [...new Set(replicaRegions)].map((region) => ({ region })),
+        }, child);
+        new aws.secretsmanager.SecretVersion(`${name}-wso2-admin`, { secretId: secret.id, secretString: password.result }, child);
     }
 }

@@ -47,3 +47,11 @@ export function databaseStepStatements(access: DatabaseStepAccess): PolicyStatem
     }
     return statements;
 }
+
+/**
+ * The node's read of the deployment's WSO2 admin secret: the primary in the trusted source's
+ * region, the replica elsewhere, by its ARN pattern in the node's own region (StackSecrets).
+ */
+export function adminSecretStatement(arnPattern: string): PolicyStatement {
+    return { Sid: "ReadDeploymentAdminSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: arnPattern };
+}

@@ -108,7 +108,10 @@ for (const stack of STACKS) {
             assert.equal(ofType(program, T.nat).length, 2);
             const privateTables = ofType(program, T.routeTable).filter((t) => t.name.includes("private"));
             assert.equal(privateTables.length, 2);
-            for (const table of privateTables) assert.match(String((table.inputs.routes as any)[0].natGatewayId), /nat/);
+            const defaultRoutes = ofType(program, "aws:ec2/route:Route").filter((r) => r.inputs.destinationCidrBlock === "0.0.0.0/0" && r.name.includes("private"));
+            assert.deepEqual(defaultRoutes.map((r) => [r.inputs.routeTableId, r.inputs.natGatewayId]), [1, 2].map((i) => [
+                `(known after apply: ${dc}-net-private-${i}.id)`, `(known after apply: ${dc}-net-nat-${i}.id)`,
+            ]));
         });
 
         it("allows exactly the traffic of DESIGN §8 and nothing from 0.0.0.0/0 but HTTP(S) to the ALB", async () => {
@@ -178,6 +181,7 @@ for (const stack of STACKS) {
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/${dc}/replication-ready`],
                     ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-*`],
+                    ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-admin-??????`],
                 ],
             );
             assert.deepEqual(policy.Statement[6].Condition, {
