@@ -33,6 +33,7 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
         goldengateUser: DATABASE_USERS.goldengate,
         archiveLogRetentionHours: config.database.archiveLogRetentionHours,
         sequenceFloor: config.database.sequenceFloor,
+        keyColumnTables: config.replication.keyColumns.map(({ owner, table }) => ({ owner, table })),
     });
     const goldengate = renderGoldenGateFiles({
         self: { id: dc.id, index: dc.index, hubIp: dc.goldengateHubIp },

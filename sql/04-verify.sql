@@ -9,7 +9,8 @@ WHENEVER OSERROR EXIT FAILURE ROLLBACK
 -- a problem. Waiting nodes say NO and the check is read-only.
 --
 -- Rules:
---  - every table has an enabled primary or unique key (GoldenGate conflict detection needs one);
+--  - every table has an enabled primary or unique key (GoldenGate conflict detection needs one),
+--    unless goldengateKeyColumns gives it KEYCOLS (keycols_tables): GoldenGate then uses those;
 --  - no foreign key deletes in cascade or sets null (the other DC would repeat it);
 --  - every sequence is on this DC's stripe: INCREMENT_BY = dc_count and
 --    MOD(LAST_NUMBER - dc_index, dc_count) = 0 (see 03-per-dc.sql for why LAST_NUMBER);
@@ -52,13 +53,14 @@ BEGIN
               FROM user_tables t
              WHERE t.temporary = 'N' AND t.nested = 'NO' AND t.secondary = 'N' AND t.dropped = 'NO'
                AND (t.iot_type IS NULL OR t.iot_type = 'IOT')
+               AND INSTR('&keycols_tables', ',' || USER || '.' || t.table_name || ',') = 0
                AND NOT EXISTS (SELECT 1
                                  FROM user_constraints c
                                 WHERE c.table_name = t.table_name
                                   AND c.constraint_type IN ('P', 'U')
                                   AND c.status = 'ENABLED')
              ORDER BY table_name) LOOP
-    problem('table ' || t.table_name || ' has no enabled primary or unique key');
+    problem('table ' || t.table_name || ' has no enabled primary or unique key and goldengateKeyColumns gives it no KEYCOLS');
   END LOOP;
 
   FOR c IN (SELECT table_name, constraint_name, delete_rule

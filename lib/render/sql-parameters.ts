@@ -25,15 +25,37 @@ export interface SqlParameters {
      * DC's database is rebuilt: see docs/database.md.
      */
     sequenceFloor?: number;
+    /**
+     * Tables GoldenGate matches by configured KEYCOLS (`goldengateKeyColumns`) instead of a key:
+     * the remedies leave them keyless and 04-verify.sql accepts them without a key.
+     */
+    keyColumnTables?: { owner: string; table: string }[];
 }
 
-/** The project's scripts in the order the schema applier runs them; uploaded next to the parameters file. */
-export const SQL_SCRIPTS = ["01-users.sql", "02-goldengate-prerequisites.sql", "03-per-dc.sql", "04-verify.sql"] as const;
+/** The remedies for the pack's multi-DC script defects, per schema (lib/pack/remedies.ts lists what each block covers). */
+export const REMEDY_SCRIPTS = { sharedDb: "remedies-shared-db.sql", amDb: "remedies-am-db.sql" } as const;
+/**
+ * The project's scripts in the order the schema applier runs them (the pack's scripts run before
+ * the remedies); uploaded next to the parameters file.
+ */
+export const SQL_SCRIPTS = [
+    "01-users.sql",
+    "02-goldengate-prerequisites.sql",
+    REMEDY_SCRIPTS.sharedDb,
+    REMEDY_SCRIPTS.amDb,
+    "03-per-dc.sql",
+    "04-verify.sql",
+] as const;
 /** Name of the rendered parameters file beside the scripts. */
 export const SQL_PARAMETERS_FILE = "parameters.sql";
 export const SQL_DIR = path.resolve(__dirname, "..", "..", "sql");
 
 const DC_ID = /^DC[1-9][0-9]*$/;
+/**
+ * SQL*Plus keeps at most 240 characters in a substitution variable (SQL*Plus User's Guide and
+ * Reference 19c, appendix A "SQL*Plus Limits": substitution variable value length).
+ */
+const SUBSTITUTION_VALUE_LIMIT = 240;
 /** Unquoted Oracle identifier of at most 30 characters (portable to pre-12.2 hosts). */
 const ORACLE_NAME = /^[A-Za-z][A-Za-z0-9_$#]{0,29}$/;
 
@@ -56,7 +78,25 @@ function validate(p: SqlParameters): string[] {
     }
     const owners = [p.amDbUser, p.sharedDbUser, p.goldengateUser].map((u) => u.toUpperCase());
     if (new Set(owners).size !== owners.length) problems.push(`amDbUser, sharedDbUser and goldengateUser must be three different users, got ${owners.join(", ")}`);
+    for (const [i, { owner, table }] of (p.keyColumnTables ?? []).entries()) {
+        if (!/^[A-Za-z][A-Za-z0-9_$#]*$/.test(owner) || !/^[A-Za-z][A-Za-z0-9_$#]*$/.test(table)) {
+            problems.push(`keyColumnTables[${i}] must be an unquoted OWNER and TABLE, got "${owner}.${table}"`);
+        }
+    }
+    const keycols = keycolsTables(p);
+    if (keycols.length > SUBSTITUTION_VALUE_LIMIT) {
+        problems.push(`goldengateKeyColumns names too many tables for SQL*Plus: their list (${keycols.length} characters) must fit in ${SUBSTITUTION_VALUE_LIMIT}`);
+    }
     return problems;
+}
+
+/**
+ * `,OWNER.TABLE,OWNER.TABLE,` (just `,` for none): the scripts test membership with
+ * INSTR(list, ',' || USER || '.' || table || ','), and a DEFINE value is never empty.
+ */
+function keycolsTables(p: SqlParameters): string {
+    const names = (p.keyColumnTables ?? []).map(({ owner, table }) => `${owner}.${table}`.toUpperCase());
+    return `,${names.map((name) => `${name},`).join("")}`;
 }
 
 /** The parameters file (`parameters.sql`) for one DC; throws on invalid input, listing every problem. */
@@ -73,6 +113,7 @@ export function renderSqlParameters(p: SqlParameters): string {
         ["goldengate_user", p.goldengateUser.toUpperCase()],
         ["schema_tablespace", (p.tablespace ?? "USERS").toUpperCase()],
         ["archivelog_retention_hours", p.archiveLogRetentionHours],
+        ["keycols_tables", keycolsTables(p)],
     ];
     return [
         "WHENEVER SQLERROR EXIT FAILURE ROLLBACK",

@@ -87,7 +87,13 @@ export type SchemaStatement =
       readonly rowLevelDml: readonly DmlStatement[];
       readonly nextvalReferences: readonly SequenceReference[];
     }
-  | { readonly kind: 'plsql-unit'; readonly description: string; readonly line: number };
+  | {
+      readonly kind: 'plsql-unit';
+      readonly description: string;
+      /** The unit's name as displayed; undefined for an anonymous block. */
+      readonly name?: string;
+      readonly line: number;
+    };
 
 const isWord = (token: Token | undefined, word: string): boolean =>
   token !== undefined && token.kind === 'word' && token.value === word;
@@ -509,7 +515,7 @@ class StatementReader {
     const kind = tokens[kindIndex].value.toLowerCase() + (isBody ? ' body' : '');
     const name = readQualifiedName(tokens, this.skipIfNotExists(kindIndex + (isBody ? 2 : 1)));
     const description = name === undefined ? kind : `${kind} ${displayName(name.name)}`;
-    return { kind: 'plsql-unit', description, line: this.statement.line };
+    return { kind: 'plsql-unit', description, name: name === undefined ? undefined : displayName(name.name), line: this.statement.line };
   }
 }
 

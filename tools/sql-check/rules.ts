@@ -30,6 +30,8 @@ export interface Finding {
   readonly file: string;
   readonly line: number;
   readonly rule: RuleId;
+  /** The object the finding is about (table, trigger, sequence or PL/SQL unit), as displayed in the message. */
+  readonly object: string;
   readonly message: string;
 }
 
@@ -105,7 +107,7 @@ export class RuleEngine {
         for (const dml of described.rowLevelDml) {
           if (described.table !== undefined && dml.table === described.table) {
             const table = displayName(described.table);
-            this.report(file, dml.line, 'self-mutating-trigger', `row trigger ${displayName(described.trigger)} on ${table} runs ${dml.verb} on ${table}; Oracle raises ORA-04091 (table is mutating) when it fires`);
+            this.report(file, dml.line, 'self-mutating-trigger', displayName(described.trigger), `row trigger ${displayName(described.trigger)} on ${table} runs ${dml.verb} on ${table}; Oracle raises ORA-04091 (table is mutating) when it fires`);
           }
         }
         for (const use of described.nextvalReferences) {
@@ -120,20 +122,20 @@ export class RuleEngine {
     for (const created of this.createdTables) {
       const hasKey = created.elements.keys.length > 0 || this.laterKeyedTables.has(created.table);
       if (!created.temporary && !hasKey) {
-        this.report(created.file, created.line, 'missing-key', `table ${displayName(created.table)} has no primary key or unique constraint; GoldenGate needs one to match rows and detect conflicts`);
+        this.report(created.file, created.line, 'missing-key', displayName(created.table), `table ${displayName(created.table)} has no primary key or unique constraint; GoldenGate needs one to match rows and detect conflicts`);
       }
       if (created.table === TOKEN_TABLE) this.checkTokenTable(created);
     }
     for (const use of this.nextvalUses) {
       if (!this.createdSequences.has(use.sequence)) {
-        this.report(use.file, use.line, 'trigger-sequence', `trigger ${displayName(use.trigger)} takes NEXTVAL from sequence ${displayName(use.sequence)}, which the input never creates`);
+        this.report(use.file, use.line, 'trigger-sequence', displayName(use.trigger), `trigger ${displayName(use.trigger)} takes NEXTVAL from sequence ${displayName(use.sequence)}, which the input never creates`);
       }
     }
     return this.findings;
   }
 
-  private report(file: string, line: number, rule: RuleId, message: string): void {
-    this.findings.push({ file, line, rule, message });
+  private report(file: string, line: number, rule: RuleId, object: string, message: string): void {
+    this.findings.push({ file, line, rule, object, message });
   }
 
   private reportUnterminatedBlock(file: string, statement: Statement, described: SchemaStatement | undefined): void {
@@ -141,14 +143,15 @@ export class RuleEngine {
       described?.kind === 'create-trigger' ? `trigger ${displayName(described.trigger)}`
       : described?.kind === 'plsql-unit' ? described.description
       : 'PL/SQL block';
+    const unitName = described?.kind === 'create-trigger' ? displayName(described.trigger) : described?.kind === 'plsql-unit' ? (described.name ?? unit) : unit;
     const where = statement.end === 'end-of-file' ? 'before the end of the file' : `before the next statement on line ${statement.endLine}`;
-    this.report(file, statement.line, 'unterminated-block', `${unit} is not followed by a / line ${where}; SQL*Plus will not run it`);
+    this.report(file, statement.line, 'unterminated-block', unitName, `${unit} is not followed by a / line ${where}; SQL*Plus will not run it`);
   }
 
   private reportCascades(file: string, table: string, elements: TableElements): void {
     for (const foreignKey of elements.foreignKeyActions) {
       const constraint = foreignKey.constraint === undefined ? '' : ` ${displayName(foreignKey.constraint)}`;
-      this.report(file, foreignKey.line, 'cascade', `foreign key${constraint} on ${displayName(table)} references ${displayName(foreignKey.referencedTable)} with ${foreignKey.action}; it fires again when the parent change replicates to the other DC; replace it with a trigger`);
+      this.report(file, foreignKey.line, 'cascade', displayName(table), `foreign key${constraint} on ${displayName(table)} references ${displayName(foreignKey.referencedTable)} with ${foreignKey.action}; it fires again when the parent change replicates to the other DC; replace it with a trigger`);
     }
   }
 
@@ -160,13 +163,13 @@ export class RuleEngine {
     const name = displayName(sequence);
     const dcName = dc ?? `DC${stripe.index}`;
     if (start === undefined || increment === undefined) {
-      this.report(file, line, 'sequence-stripe', `sequence ${name} has a START WITH or INCREMENT BY that is not a literal integer; cannot confirm it is on ${dcName}'s stripe`);
+      this.report(file, line, 'sequence-stripe', name, `sequence ${name} has a START WITH or INCREMENT BY that is not a literal integer; cannot confirm it is on ${dcName}'s stripe`);
       return;
     }
     const onStripe = increment === count && (((start - index) % count) + count) % count === 0n;
     if (!onStripe) {
       const stripeValues = [index, index + count, index + 2n * count].join(', ');
-      this.report(file, line, 'sequence-stripe', `sequence ${name} has START WITH ${start} INCREMENT BY ${increment}; ${dcName} of ${count} DCs needs INCREMENT BY ${count} and a START WITH in ${stripeValues}, ...`);
+      this.report(file, line, 'sequence-stripe', name, `sequence ${name} has START WITH ${start} INCREMENT BY ${increment}; ${dcName} of ${count} DCs needs INCREMENT BY ${count} and a START WITH in ${stripeValues}, ...`);
     }
   }
 
@@ -185,13 +188,13 @@ export class RuleEngine {
     ];
     const dcidColumns = columns.filter((column) => column.item.name === DCID);
     if (dcidColumns.length === 0) {
-      this.report(created.file, created.line, 'dcid', `${table} has no DCID column; the same token request in two DCs then collides on ${TOKEN_TABLE_KEY}`);
+      this.report(created.file, created.line, 'dcid', table, `${table} has no DCID column; the same token request in two DCs then collides on ${TOKEN_TABLE_KEY}`);
     }
     const appKey = keys.find((key) => key.item.name === TOKEN_TABLE_KEY);
     if (appKey === undefined) {
-      this.report(created.file, created.line, 'dcid', `${table} has no ${TOKEN_TABLE_KEY} unique constraint to hold DCID`);
+      this.report(created.file, created.line, 'dcid', table, `${table} has no ${TOKEN_TABLE_KEY} unique constraint to hold DCID`);
     } else if (!appKey.item.columns.includes(DCID)) {
-      this.report(appKey.file, appKey.item.line, 'dcid', `${TOKEN_TABLE_KEY} on ${table} does not include DCID, so tokens issued in different DCs still collide`);
+      this.report(appKey.file, appKey.item.line, 'dcid', table, `${TOKEN_TABLE_KEY} on ${table} does not include DCID, so tokens issued in different DCs still collide`);
     }
     const expected = this.options.dc;
     if (expected === undefined || dcidColumns.length === 0) return;
@@ -203,9 +206,9 @@ export class RuleEngine {
     const expectedLiteral = `'${expected.replaceAll("'", "''")}'`;
     if (effective === undefined) {
       const column = dcidColumns[0];
-      this.report(column.file, column.item.line, 'dcid', `DCID on ${table} has no default; this DC needs DEFAULT ${expectedLiteral}`);
+      this.report(column.file, column.item.line, 'dcid', table, `DCID on ${table} has no default; this DC needs DEFAULT ${expectedLiteral}`);
     } else if (effective.item.literal !== expected) {
-      this.report(effective.file, effective.item.line, 'dcid', `DCID on ${table} defaults to ${effective.item.text}; this DC needs DEFAULT ${expectedLiteral}`);
+      this.report(effective.file, effective.item.line, 'dcid', table, `DCID on ${table} defaults to ${effective.item.text}; this DC needs DEFAULT ${expectedLiteral}`);
     }
   }
 }
