@@ -115,7 +115,7 @@ export class OracleDatabase extends pulumi.ComponentResource {
             monitoringInterval: 60,
             monitoringRoleArn: monitoringRole.arn,
         // Before the policy is attached RDS refuses the role: "IAM role ARN value is invalid or does
-        // not include the required permissions for: ENHANCED_MONITORING".
+        // not include the required permissions for: ENHANCED_MONITORING" (RDS User Guide, Enhanced Monitoring).
         }, { ...child, dependsOn: [monitoringPolicy], protect: true });
     }
 

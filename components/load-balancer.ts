@@ -54,7 +54,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
             enableDeletionProtection: true,
             idleTimeout: 60,
             accessLogs: { bucket: logs.bucket.bucket, prefix: name, enabled: true },
-        // Without the gateway ELBv2 answers "InvalidSubnet: VPC ... has no internet gateway".
+        // Without the gateway ELBv2 answers "InvalidSubnet: VPC ... has no internet gateway"
+        // (CloudFormation User Guide, DependsOn: load balancers need the VPC-gateway attachment).
         }, { ...child, dependsOn: [logs.policy, ...args.internetAccess] });
 
         const targetGroup = (role: string, port: number, healthPath: string, sticky: boolean) =>
