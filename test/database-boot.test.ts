@@ -2,7 +2,9 @@
  * The database boot hook, run with bash against fakes: there is no Oracle database, AWS account or
  * network here, so `sqlplus`, `aws`, `dnf`, `curl`, `unzip` and `sleep` are the small scripts in
  * test/fixtures/database-boot/bin, first on PATH. They record every call (SQL*Plus also its stdin)
- * and answer from files each test prepares. The pack is a tiny stand-in with the same layout.
+ * and answer from files each test prepares; the SQL*Plus stand-in follows SQL*Plus's input rules
+ * and keeps a small dictionary per schema (fixtures README). The pack is a tiny stand-in of our
+ * own with the same layout and the same three kinds of defect as WSO2 3.1.0's multi-DC scripts.
  */
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
@@ -14,13 +16,14 @@ import { renderSqlParameters, sqlArtifacts, SqlParameters } from "../lib/render/
 import { requireTool, shellcheck } from "./harness";
 
 const FIXTURES = path.join(__dirname, "fixtures", "database-boot");
+const REMEDIES = ["remedies-shared-db.sql", "remedies-am-db.sql"];
 const HOOK = path.join(__dirname, "..", "lib", "render", "scripts", "database-boot.sh");
 
 const PASSWORDS = {
     master: `M@ster&Pass'1!`,
-    amDb: "AmDbPass-123",
-    sharedDb: "SharedPass-456",
-    goldengate: "GgPass-789",
+    amDb: "AmDbPass_123",
+    sharedDb: "SharedPass_456",
+    goldengate: "GgPass_789",
 };
 
 const SQL_PARAMETERS: SqlParameters = {
@@ -77,6 +80,11 @@ function sandbox(): Sandbox {
     const sqlPrefix = path.join(root, "s3", "test-artifacts", "dc2", "sql");
     fs.mkdirSync(sqlPrefix, { recursive: true });
     for (const { name, content } of sqlArtifacts(SQL_PARAMETERS)) fs.writeFileSync(path.join(sqlPrefix, name), content);
+    // Until the remedies are among the uploaded artifacts: placeholders (the stand-in models what they do).
+    for (const name of REMEDIES) {
+        const target = path.join(sqlPrefix, name);
+        if (!fs.existsSync(target)) fs.copyFileSync(path.join(FIXTURES, "remedies-placeholder.sql"), target);
+    }
     const secrets = path.join(root, "secrets");
     fs.mkdirSync(secrets);
     fs.writeFileSync(path.join(secrets, "db-master"), JSON.stringify({ username: "admin", password: PASSWORDS.master, engine: "oracle" }));
@@ -111,7 +119,8 @@ function boot(box: Sandbox, overrides: Partial<DatabaseBootParameters> = {}, ext
     const result = spawnSync("bash", [HOOK], {
         encoding: "utf8",
         env: {
-            PATH: `${path.join(FIXTURES, "bin")}:${process.env.PATH}`,
+            // A node's PATH, not this machine's (whose python3 is a slow pyenv shim); Node for nothing but npx.
+            PATH: `${path.join(FIXTURES, "bin")}:/usr/bin:/bin`,
             HOME: box.root,
             TMPDIR: box.root,
             DATABASE_ENV: envFile,
@@ -147,8 +156,10 @@ const FIRST_BOOT = [
     "admin: 02-goldengate-prerequisites.sql",
     "WSO2SHARED: pack:tables.sql",
     "WSO2SHARED: pack:sequences.sql",
+    "WSO2SHARED: remedies-shared-db.sql",
     "WSO2AM: pack:apimgt/tables.sql",
     "WSO2AM: pack:apimgt/sequences.sql",
+    "WSO2AM: remedies-am-db.sql",
     "WSO2SHARED: 03-per-dc.sql",
     "WSO2AM: 03-per-dc.sql",
     "WSO2SHARED: 04-verify.sql",
@@ -180,7 +191,7 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
         const run = boot(box);
         assert.equal(run.status, 0, run.log);
         assert.deepEqual(scriptsRun(run), FIRST_BOOT.filter((s) => !s.includes("pack:")));
-        assert.match(run.log, /already has every table, sequence and trigger of the pack: no DDL applied/);
+        assert.match(run.log, /already has every table, sequence and trigger of the pack: no pack DDL applied/);
         assert.ok(!run.calls.some((c) => c.startsWith("curl ") || c.startsWith("dnf ")), "the client is installed once");
         assert.equal((fs.readFileSync(box.runtimeEnv, "utf8").match(/APIM_DB_PASSWORD=/g) ?? []).length, 1, "password lines replaced, not repeated");
     });
@@ -205,10 +216,10 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
 
     it("a partially initialised schema stops the boot and asks for an operator", () => {
         const box = sandbox();
-        fs.writeFileSync(path.join(box.state, "schema.WSO2SHARED"), path.join(box.apimHome, "dbscripts/multi-dc/oracle/tables.sql") + "\n");
+        fs.writeFileSync(path.join(box.state, "db.WSO2SHARED"), ["REG_CLUSTER_LOCK", "REG_LOG", "UM_HYBRID_ROLE", "UM_HYBRID_USER_ROLE"].map((t) => `OBJECT TABLE ${t} VALID\nKEY ${t}\n`).join(""));
         const run = boot(box);
         assert.notEqual(run.status, 0);
-        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partially initialised; missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER/);
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partially initialised \(missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER ; invalid: none\)/);
         assert.match(run.log, /an operator must/);
         assert.ok(!scriptsRun(run).some((s) => s.includes("pack:")), "no DDL on a partial schema");
     });
@@ -276,6 +287,7 @@ describe("database boot renderers", () => {
             "DEFINE goldengate_user = 'OGGADM1'",
             "DEFINE schema_tablespace = 'USERS'",
             "DEFINE archivelog_retention_hours = '72'",
+            "DEFINE keycols_tables = ','",
             "",
         ].join("\n"));
     });

@@ -2,9 +2,10 @@
 # Boot hook: the region's Oracle database, before WSO2 starts (bootstrap.sh runs boot.d/*.sh).
 #  1. Oracle Instant Client (SQL*Plus, and ojdbc8.jar for WSO2).
 #  2. Secrets from Secrets Manager; the database accepting connections.
-#  3. Schema applier (node 1): users and grants, RDS GoldenGate prerequisites, WSO2's multi-DC
-#     scripts from the pack (only into an empty schema), the per-DC step, verify.
-#     Other nodes: wait until both schemas are complete and verified.
+#  3. Schema applier (node 1), holding the applier lease in the database throughout: users and
+#     grants, RDS GoldenGate prerequisites, per schema WSO2's multi-DC scripts from the pack (only
+#     into an empty schema) then the project's remedies for the pack's defects (every boot), the
+#     per-DC step, verify. Other nodes: wait until both schemas are complete and verified.
 #  4. The schema passwords into the runtime environment for deployment.toml's $env{} references.
 #  5. A DC that is not the trusted source waits for the replication-ready flag, so WSO2 never
 #     writes its first-start rows into a database that replication has not joined yet.
@@ -20,6 +21,7 @@ source "${DATABASE_ENV:-/etc/wso2-apim/database.env}"
 STEP=parameters
 SECRETS=()
 WORK_DIR=""
+LEASE_HELD=false
 
 redact() {
     local text=$1 secret
@@ -28,14 +30,16 @@ redact() {
     done
     printf '%s' "$text"
 }
-# To stderr, so that a failure inside a command substitution is logged, not captured.
-log() { printf '%s database-boot: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(redact "$*")" >&2; }
+# To stderr, so that a failure inside a command substitution is logged, not captured. The time
+# comes from printf's %()T (TZ=UTC), not a date process per line.
+log() { TZ=UTC printf '%(%Y-%m-%dT%H:%M:%SZ)T database-boot: %s\n' -1 "$(redact "$*")" >&2; }
 fail() {
     log "FAILED at step '$STEP': $*"
     exit 1
 }
 trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
-trap '[[ -z $WORK_DIR ]] || rm -rf "$WORK_DIR"' EXIT
+# A failed apply gives the lease back at once rather than leaving it to lapse.
+trap 'release_lease; [[ -z $WORK_DIR ]] || rm -rf "$WORK_DIR"' EXIT
 
 # Indented SQL*Plus output under the step that produced it.
 log_output() {
@@ -66,7 +70,9 @@ install_client() {
         log "Oracle Instant Client already in $ORACLE_CLIENT_HOME"
     else
         log "installing Oracle Instant Client into $ORACLE_CLIENT_HOME"
-        dnf install -y -q libaio libnsl
+        # Instant Client 19 needs libaio and libnsl (libnsl.so.1); unzip unpacks its zips. None is
+        # in the Amazon Linux 2023 AMI (see docs/database.md for the package names' sources).
+        dnf install -y -q libaio libnsl unzip
         local download="$WORK_DIR/instantclient" zip file
         mkdir -p "$download/unpacked"
         for zip in $ORACLE_CLIENT_ZIPS; do
@@ -101,14 +107,17 @@ download_sql() {
     SQL_DIR="$WORK_DIR/sql"
     mkdir -p "$SQL_DIR"
     local name
-    for name in parameters.sql 01-users.sql 02-goldengate-prerequisites.sql 03-per-dc.sql 04-verify.sql; do
-        aws s3 cp --only-show-errors --region "$AWS_REGION" "$SQL_S3_PREFIX$name" "$SQL_DIR/$name" ||
-            fail "cannot download $SQL_S3_PREFIX$name"
+    # One CLI call for the whole prefix: each aws process takes about a second to start.
+    aws s3 cp --only-show-errors --recursive --region "$AWS_REGION" "$SQL_S3_PREFIX" "$SQL_DIR" ||
+        fail "cannot download $SQL_S3_PREFIX"
+    for name in parameters.sql 01-users.sql 02-goldengate-prerequisites.sql remedies-shared-db.sql remedies-am-db.sql \
+        03-per-dc.sql 04-verify.sql; do
+        [[ -f $SQL_DIR/$name ]] || fail "$SQL_S3_PREFIX$name is missing"
     done
     log "project SQL downloaded from $SQL_S3_PREFIX"
 }
 
-# Prints the secret's value, or its field $2 when the secret is a JSON object.
+# Prints the secret's value, or when the secret is a JSON object its fields $2..., one a line.
 read_secret() {
     local raw
     raw=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text) ||
@@ -120,13 +129,15 @@ try:
     value = json.loads(raw)
 except ValueError:
     value = raw
-if isinstance(value, dict):
-    value = value.get(sys.argv[1])
-elif not isinstance(value, str):
-    value = raw
-if not isinstance(value, str) or not value:
+values = []
+for field in sys.argv[1:]:
+    if isinstance(value, dict):
+        values.append(value.get(field))
+    else:
+        values.append(value if isinstance(value, str) else raw)
+if not all(isinstance(v, str) and v for v in values):
     sys.exit(1)
-sys.stdout.write(value)' "$2" || fail "secret $1 has no $2"
+sys.stdout.write("\n".join(values))' "${@:2}" || fail "secret $1 has no ${*:2}"
 }
 
 # RDS creates its managed master secret together with the instance, and the nodes are declared
@@ -142,8 +153,10 @@ resolve_master_secret() {
 fetch_secrets() {
     STEP="secrets"
     resolve_master_secret
-    MASTER_USER=$(read_secret "$MASTER_SECRET_ID" username)
-    MASTER_PASSWORD=$(read_secret "$MASTER_SECRET_ID" password)
+    local master
+    master=$(read_secret "$MASTER_SECRET_ID" username password)
+    MASTER_USER=${master%%$'\n'*}
+    MASTER_PASSWORD=${master#*$'\n'}
     AM_DB_PASSWORD=$(read_secret "$AM_DB_SECRET_ID" password)
     SHARED_DB_PASSWORD=$(read_secret "$SHARED_DB_SECRET_ID" password)
     GOLDENGATE_PASSWORD=$(read_secret "$GOLDENGATE_SECRET_ID" password)
@@ -151,11 +164,13 @@ fetch_secrets() {
     [[ $MASTER_USER =~ ^[A-Za-z][A-Za-z0-9_\$#]*$ ]] || fail "the master secret's username is not a plain Oracle user name"
     [[ $MASTER_PASSWORD != *'"'* && $MASTER_PASSWORD != *$'\n'* ]] ||
         fail "the master password contains a double quote or a newline, which SQL*Plus cannot take"
-    # These go into CREATE USER literals and into a systemd environment file: keep them plain.
+    # These go into CREATE USER literals and into a systemd environment file, and the program
+    # generates them as 30 letters, digits and _: Oracle 19c passwords are at most 30 bytes
+    # (Oracle Database 19c Security Guide, "Minimum Requirements for Passwords").
     local name
     for name in AM_DB_PASSWORD SHARED_DB_PASSWORD GOLDENGATE_PASSWORD; do
-        [[ ${!name} =~ ^[A-Za-z0-9._+=-]+$ ]] ||
-            fail "${name%_PASSWORD} secret: the password may only hold letters, digits and . _ + = -"
+        [[ ${!name} =~ ^[A-Za-z0-9_]{1,30}$ ]] ||
+            fail "${name%_PASSWORD} secret: the password must be 1 to 30 letters, digits and _ (Oracle's limit is 30 bytes)"
     done
     log "secrets read for $MASTER_USER, $AM_DB_USER, $SHARED_DB_USER and $GOLDENGATE_USER"
 }
@@ -170,7 +185,8 @@ sql_session() {
         printf 'CONNECT %s/"%s"@//%s:%s/%s\nSET DEFINE ON\n%s\nEXIT\n' "$1" "$2" "$DB_HOST" "$DB_PORT" "$DB_SERVICE" "$3"
     } | sqlplus_command -S -L /nolog) || status=$?
     SQL_OUTPUT=$(redact "$SQL_OUTPUT")
-    if ((status == 0)) && grep -Eq '(^|[^A-Z0-9])(ORA|SP2|PLS)-[0-9]{4,5}|created with compilation errors' <<<"$SQL_OUTPUT"; then
+    local error_pattern='(^|[^A-Z0-9])(ORA|SP2|PLS)-[0-9]{4,5}|created with compilation errors'
+    if ((status == 0)) && [[ $SQL_OUTPUT =~ $error_pattern ]]; then
         status=1
     fi
     return "$status"
@@ -214,14 +230,15 @@ expected_objects() {
 
 # Compares the schema of user $1 (password $2) with the objects the pack creates in it ($3, "TYPE
 # NAME" lines). Sets SCHEMA_STATE to empty, complete or partial (MISSING_OBJECTS lists what is not
-# there) and returns non-zero when the schema cannot be read.
+# there, INVALID_OBJECTS what does not compile) and returns non-zero when the schema cannot be read.
 schema_state() {
     sql_session "$1" "$2" "$(printf '%s\n' 'SET HEADING OFF' 'SET FEEDBACK OFF' 'SET PAGESIZE 0' 'SET LINESIZE 400' 'SET TRIMOUT ON' \
-        "SELECT 'OBJECT ' || object_type || ' ' || object_name FROM user_objects WHERE object_type IN ('TABLE', 'SEQUENCE', 'TRIGGER') AND object_name NOT LIKE 'BIN\$%';")" ||
+        "SELECT 'OBJECT ' || object_type || ' ' || object_name || ' ' || status FROM user_objects WHERE object_type IN ('TABLE', 'SEQUENCE', 'TRIGGER') AND object_name NOT LIKE 'BIN\$%';")" ||
         return 1
     local present
     present=$(awk '$1 == "OBJECT" { print $2, $3 }' <<<"$SQL_OUTPUT" | sort -u)
-    MISSING_OBJECTS=$(comm -23 <(printf '%s\n' "$3") <(printf '%s\n' "$present"))
+    INVALID_OBJECTS=$(awk '$1 == "OBJECT" && $4 == "INVALID" { printf "%s %s ", $2, $3 }' <<<"$SQL_OUTPUT")
+    MISSING_OBJECTS=$(comm -23 <(printf '%s\n' "$3") <(printf '%s\n' "$present") | tr '\n' ' ')
     if [[ -z $present ]]; then
         SCHEMA_STATE=empty
     elif [[ -z $MISSING_OBJECTS ]]; then
@@ -231,47 +248,152 @@ schema_state() {
     fi
 }
 
-# Applies the pack's tables.sql then sequences.sql from directory $4 to schema $2 (password $3),
-# only when the schema is empty. $1 names the schema (SHARED_DB or AM_DB) in the log.
+# What is wrong with a schema after schema_state, for a failure message.
+schema_problems() {
+    printf 'missing: %s; invalid: %s' "${MISSING_OBJECTS:-none}" "${INVALID_OBJECTS:-none}"
+}
+
+# Brings schema $2 (password $3; $1 names it, SHARED_DB or AM_DB, in the log) to the pack's objects:
+# the pack's tables.sql then sequences.sql from directory $4, only when the schema is empty; then,
+# on every boot, the project's remedies $5 for the pack's defects. A remedy acts only when its
+# defect is present, so it completes a stock pack's schema (the trigger SQL*Plus skipped) also
+# when an earlier boot stopped before it, and leaves a fixed pack's alone.
 initialise_schema() {
-    local label=$1 user=$2 password=$3 dir=$4 expected script
+    local label=$1 user=$2 password=$3 dir=$4 remedies=$5 expected script initial
     STEP="$label schema"
+    renew_lease
     expected=$(expected_objects "$dir/tables.sql" "$dir/sequences.sql")
     [[ -n $expected ]] || fail "found no CREATE TABLE, SEQUENCE or TRIGGER in $dir/tables.sql and $dir/sequences.sql"
     schema_state "$user" "$password" "$expected" || {
         log_output "$SQL_OUTPUT"
         fail "cannot read the objects of $user"
     }
-    case $SCHEMA_STATE in
-        empty)
-            log "$label ($user) is empty: applying the pack's multi-DC scripts"
-            ;;
-        complete)
-            log "$label ($user) already has every table, sequence and trigger of the pack: no DDL applied"
-            return
-            ;;
-        partial)
-            fail "$label ($user) is partially initialised; missing: $(tr '\n' ' ' <<<"$MISSING_OBJECTS"). The pack scripts are not re-runnable: an operator must either complete the schema by hand or drop its objects, then reboot this node (docs/database.md)"
-            ;;
+    initial=$SCHEMA_STATE
+    case $initial in
+        empty) log "$label ($user) is empty: applying the pack's multi-DC scripts" ;;
+        complete) log "$label ($user) already has every table, sequence and trigger of the pack: no pack DDL applied" ;;
+        partial) log "$label ($user) lacks $MISSING_OBJECTS: the remedies may complete it" ;;
     esac
-    for script in "$dir/tables.sql" "$dir/sequences.sql"; do
-        STEP="$label schema: $script"
-        log "applying $script to $user"
-        # SQLBLANKLINES: WSO2's statements contain blank lines; DEFINE OFF: no & substitution in WSO2's text.
-        if sql_session "$user" "$password" "$(printf '%s\n' 'SET DEFINE OFF' 'SET SQLBLANKLINES ON' 'SET ECHO OFF' 'SET FEEDBACK OFF' "@$script")"; then
-            log_output "$SQL_OUTPUT"
-        else
-            log_output "$SQL_OUTPUT"
-            fail "$script failed in $user (SQL*Plus output above); the schema is now partial and needs an operator (docs/database.md)"
-        fi
-    done
-    if ! schema_state "$user" "$password" "$expected" || [[ $SCHEMA_STATE != complete ]]; then
-        fail "$label ($user) is not complete after the pack scripts; missing: $(tr '\n' ' ' <<<"${MISSING_OBJECTS:-?}")"
+    if [[ $initial == empty ]]; then
+        for script in "$dir/tables.sql" "$dir/sequences.sql"; do
+            STEP="$label schema: $script"
+            log "applying $script to $user"
+            # SQLBLANKLINES: WSO2's statements contain blank lines; DEFINE OFF: no & substitution in WSO2's text.
+            if sql_session "$user" "$password" "$(printf '%s\n' 'SET DEFINE OFF' 'SET SQLBLANKLINES ON' 'SET ECHO OFF' 'SET FEEDBACK OFF' "@$script")"; then
+                log_output "$SQL_OUTPUT"
+            else
+                log_output "$SQL_OUTPUT"
+                schema_state "$user" "$password" "$expected" || true
+                fail "$script failed in $user (SQL*Plus output above; $(schema_problems)). A PL/SQL unit whose / line is missing swallows the statements after it: npm run pack:check names it. The schema is now partial and needs an operator (docs/database.md)"
+            fi
+        done
     fi
-    log "$label ($user) initialised from the pack"
+    STEP="$label remedies"
+    run_script "$user" "$password" "$SQL_DIR/$remedies"
+    schema_state "$user" "$password" "$expected" || {
+        log_output "$SQL_OUTPUT"
+        fail "cannot read the objects of $user"
+    }
+    if [[ $SCHEMA_STATE == complete ]]; then
+        log "$label ($user) has every object of the pack"
+    elif [[ $initial == empty ]]; then
+        fail "$label ($user) is not complete after the pack scripts and the remedies ($(schema_problems)): npm run pack:check names the pack's defect"
+    else
+        fail "$label ($user) is partially initialised ($(schema_problems)). The pack scripts are not re-runnable: an operator must either complete the schema by hand or drop its objects, then reboot this node (docs/database.md)"
+    fi
+}
+
+# The schema applier lease: one row in the master user's own schema (not replicated: GoldenGate
+# captures AM_DB and SHARED_DB only), held by this boot ($LEASE_HOLDER) for LEASE_SECONDS from
+# the database's clock and renewed before each schema's changes and before the per-DC step. It spans the apply's many SQL*Plus sessions;
+# a node that dies stops renewing, and the lease lapses. A replacement node 1 that overlaps the
+# old one waits for it.
+LEASE_SECONDS=1800
+LEASE_HOLDER=""
+lease_session() {
+    sql_session "$MASTER_USER" "$MASTER_PASSWORD" "$(printf '%s\n' \
+        "DEFINE lease_action = $1" "DEFINE lease_holder = '$LEASE_HOLDER'" "DEFINE lease_seconds = $LEASE_SECONDS" \
+        'SET SERVEROUTPUT ON' 'SET FEEDBACK OFF' 'SET VERIFY OFF' \
+        'DECLARE' \
+        "  c_table CONSTANT VARCHAR2(30) := 'WSO2_APIM_APPLIER_LEASE';" \
+        '  v_holder VARCHAR2(200);' \
+        '  v_seconds NUMBER;' \
+        'BEGIN' \
+        '  BEGIN' \
+        "    EXECUTE IMMEDIATE 'CREATE TABLE ' || c_table || ' (id NUMBER(1) PRIMARY KEY CHECK (id = 1), holder VARCHAR2(200) NOT NULL, expires_at TIMESTAMP WITH TIME ZONE NOT NULL)';" \
+        '  EXCEPTION' \
+        '    WHEN OTHERS THEN' \
+        '      IF SQLCODE <> -955 THEN RAISE; END IF;' \
+        '  END;' \
+        "  IF '&lease_action' = 'acquire' THEN" \
+        '    BEGIN' \
+        "      EXECUTE IMMEDIATE 'INSERT INTO ' || c_table || ' (id, holder, expires_at) VALUES (1, :h, SYSTIMESTAMP + NUMTODSINTERVAL(:s, ''SECOND''))'" \
+        "        USING '&lease_holder', &lease_seconds;" \
+        '    EXCEPTION' \
+        '      WHEN DUP_VAL_ON_INDEX THEN' \
+        '        -- The row exists: take it only from ourselves or from a holder whose lease lapsed.' \
+        "        EXECUTE IMMEDIATE 'UPDATE ' || c_table || ' SET holder = :h, expires_at = SYSTIMESTAMP + NUMTODSINTERVAL(:s, ''SECOND'')'" \
+        "          || ' WHERE id = 1 AND (holder = :h2 OR expires_at < SYSTIMESTAMP)' USING '&lease_holder', &lease_seconds, '&lease_holder';" \
+        '    END;' \
+        '    IF SQL%ROWCOUNT = 1 THEN' \
+        "      DBMS_OUTPUT.PUT_LINE('LEASE ACQUIRED');" \
+        '    ELSE' \
+        "      EXECUTE IMMEDIATE 'SELECT holder, ROUND((CAST(expires_at AS DATE) - CAST(SYSTIMESTAMP AS DATE)) * 86400) FROM ' || c_table || ' WHERE id = 1'" \
+        '        INTO v_holder, v_seconds;' \
+        "      DBMS_OUTPUT.PUT_LINE('LEASE HELD BY ' || v_holder || ' FOR ' || v_seconds || ' MORE SECONDS');" \
+        '    END IF;' \
+        "  ELSIF '&lease_action' = 'renew' THEN" \
+        "    EXECUTE IMMEDIATE 'UPDATE ' || c_table || ' SET expires_at = SYSTIMESTAMP + NUMTODSINTERVAL(:s, ''SECOND'') WHERE id = 1 AND holder = :h'" \
+        "      USING &lease_seconds, '&lease_holder';" \
+        '    IF SQL%ROWCOUNT = 0 THEN' \
+        "      RAISE_APPLICATION_ERROR(-20301, 'the schema applier lease is no longer held by &lease_holder');" \
+        '    END IF;' \
+        "    DBMS_OUTPUT.PUT_LINE('LEASE RENEWED');" \
+        '  ELSE' \
+        "    EXECUTE IMMEDIATE 'DELETE FROM ' || c_table || ' WHERE id = 1 AND holder = :h' USING '&lease_holder';" \
+        "    DBMS_OUTPUT.PUT_LINE('LEASE RELEASED');" \
+        '  END IF;' \
+        '  COMMIT;' \
+        'END;' \
+        '/')"
+}
+
+acquire_lease() {
+    STEP="applier lease"
+    # Unique per boot: the host name (one per instance) and this process.
+    LEASE_HOLDER="${HOSTNAME%%.*}:$$"
+    local waited=0
+    while :; do
+        lease_session acquire || {
+            log_output "$SQL_OUTPUT"
+            fail "cannot take the schema applier lease"
+        }
+        [[ $SQL_OUTPUT != *"LEASE ACQUIRED"* ]] || break
+        ((waited < SCHEMA_WAIT_SECONDS)) ||
+            fail "another schema applier still holds the lease after ${SCHEMA_WAIT_SECONDS}s ($(tail -n 1 <<<"$SQL_OUTPUT")): is an older node 1 still applying?"
+        log "another schema applier is at work ($(tail -n 1 <<<"$SQL_OUTPUT")); retrying in ${POLL_SECONDS}s"
+        sleep "$POLL_SECONDS"
+        waited=$((waited + POLL_SECONDS))
+    done
+    LEASE_HELD=true
+    log "schema applier lease taken as $LEASE_HOLDER for ${LEASE_SECONDS}s"
+}
+
+renew_lease() {
+    lease_session renew || {
+        log_output "$SQL_OUTPUT"
+        fail "lost the schema applier lease (another node 1 took it after it lapsed?): stopping before the next change"
+    }
+}
+
+release_lease() {
+    [[ $LEASE_HELD == true ]] || return 0
+    LEASE_HELD=false
+    lease_session release || log "could not release the schema applier lease; it lapses after ${LEASE_SECONDS}s"
 }
 
 apply_schemas() {
+    acquire_lease
     STEP="users and grants"
     run_script "$MASTER_USER" "$MASTER_PASSWORD" "$SQL_DIR/01-users.sql" "$(printf 'DEFINE %s = "%s"\n' \
         am_db_password "$AM_DB_PASSWORD" shared_db_password "$SHARED_DB_PASSWORD" goldengate_password "$GOLDENGATE_PASSWORD")"
@@ -283,16 +405,18 @@ apply_schemas() {
         log "self-managed database: supplemental and force logging and GoldenGate privileges are set by the operator as SYSDBA (docs/database.md)"
     fi
 
-    initialise_schema SHARED_DB "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$PACK_DIR"
-    initialise_schema AM_DB "$AM_DB_USER" "$AM_DB_PASSWORD" "$PACK_DIR/apimgt"
+    initialise_schema SHARED_DB "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$PACK_DIR" remedies-shared-db.sql
+    initialise_schema AM_DB "$AM_DB_USER" "$AM_DB_PASSWORD" "$PACK_DIR/apimgt" remedies-am-db.sql
 
     STEP="per-DC step"
+    renew_lease
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
 
     STEP="verify"
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
+    release_lease
 }
 
 # True when both schemas are complete and pass the read-only verify.
