@@ -46,7 +46,8 @@ const geoRecord = (name: string, location: Record<string, string>) =>
     });
 
 export function compliantStack(): GuardedResource[] {
-    const group = (name: string) => resource("aws:ec2/securityGroup:SecurityGroup", name, { vpcId: ref("vpc"), description: name });
+    // Named: the auto-name of a logical name "sg-…" would start with sg-, which EC2 refuses (WSO2-AWS-002).
+    const group = (name: string) => resource("aws:ec2/securityGroup:SecurityGroup", name, { vpcId: ref("vpc"), name: `test-${name}`, description: name });
     return [
         {
             urn: PROVIDER_URN,

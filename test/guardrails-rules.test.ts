@@ -427,6 +427,221 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
             },
         ],
         keeps: [{ title: "the default record held by another stack", resources: (b) => without(b, "gateway-geo-default"), context: { allStacks: [other("us-west", false, geoIn("*"))] } }],
+    },    // AWS input constraints (issue 11): what the AWS APIs accept, auto-names included.
+    {
+        id: "WSO2-AWS-001",
+        breaks: [
+            {
+                title: "an apostrophe in a security group description (issue 11)",
+                resources: (b) => patch(b, "sg-alb", { description: "GoldenGate hub: Manager and Collectors from the peer regions' hubs" }),
+                message: /^description "GoldenGate hub: Manager and Collectors from the peer regions' hubs" has "'"; AWS allows a-zA-Z0-9, space and /,
+            },
+            { title: "an apostrophe in an ingress rule description (issue 11)", resources: (b) => patch(b, "alb-https", { description: "throttling decisions (JMS) to the region's gateways" }), message: /has "'"/ },
+            { title: "an apostrophe in an egress rule description", resources: (b) => [...b, resource("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule", "to-dc2", { description: "trails to DC2's GoldenGate hub" })], message: /has "'"/ },
+            { title: "a description over 255 characters", resources: (b) => patch(b, "alb-https", { description: "x".repeat(256) }), message: /^description is 256 characters; AWS allows 255$/ },
+            { title: "a double quote in an inline rule", resources: (b) => patch(b, "sg-alb", { ingress: [{ description: `the "gateway"`, fromPort: 443, toPort: 443, protocol: "tcp" }] }), message: /^inline rule 1 description .* has "\\""/ },
+        ],
+        keeps: [
+            { title: "every character EC2 lists, 255 of them", resources: (b) => patch(b, "alb-https", { description: "aZ09 ._-:/()#,@[]+=&;{}!$*".padEnd(255, "x") }) },
+            { title: "no description (the provider's default)", resources: (b) => patch(b, "sg-alb", { description: undefined }) },
+        ],
+    },
+    {
+        id: "WSO2-AWS-002",
+        breaks: [
+            {
+                title: "a logical name starting with sg- left to auto-naming",
+                resources: (b) => patch(b, "sg-alb", { name: undefined }),
+                message: /^security group name "sg-alb-" \+ 7 hex \(Pulumi auto-name\) starts with "sg-", which AWS reserves$/,
+            },
+            { title: "an apostrophe in the name", resources: (b) => patch(b, "sg-alb", { name: "dc1's alb" }), message: /has "'"/ },
+            { title: "a prefix starting with sg-", resources: (b) => patch(b, "sg-alb", { name: undefined, namePrefix: "sg-alb-" }), message: /starts with "sg-"/ },
+        ],
+        keeps: [{ title: "a name prefix", resources: (b) => patch(b, "sg-alb", { name: undefined, namePrefix: "dc1-alb-" }) }],
+    },
+    {
+        id: "WSO2-AWS-003",
+        breaks: [
+            {
+                title: "a provider default tag key over 128 characters",
+                resources: (b) => patch(b, "aws", { defaultTags: JSON.stringify({ tags: { project: "p", stack: STACK, datacenter: "DC1", ["k".repeat(129)]: "v" } }) }),
+                message: /^tag key "k{129}" \(provider defaultTags\) is 129 characters; AWS allows 1 to 128$/,
+            },
+            { title: "an EC2 tag key of 128 characters", resources: (b) => patch(b, "vpc", { tags: { ["k".repeat(128)]: "v" } }), message: /is 128 characters; AWS allows 1 to 127$/ },
+            { title: "a key starting with aws:", resources: (b) => patch(b, "vpc", { tags: { "aws:owner": "ops" } }), message: /^tag key "aws:owner" starts with aws:/ },
+            { title: "a value over 256 characters", resources: (b) => patch(b, "logs", { tags: { Name: "n".repeat(257) } }), message: /^tag Name value is 257 characters; AWS allows 256$/ },
+            { title: "an apostrophe in a value", resources: (b) => patch(b, "logs", { tags: { Owner: "ops team's" } }), message: /^tag Owner value "ops team's" has characters outside/ },
+        ],
+        keeps: [
+            { title: "a 128-character key and a 256-character value outside EC2", resources: (b) => patch(b, "logs", { tags: { ["k".repeat(128)]: "v".repeat(256) } }) },
+            { title: "a health check's URL-like Name tag", resources: (b) => patch(b, "vpc", { tags: { Name: "gateway-us-east-1.example.com/services/Version" } }) },
+        ],
+    },
+    {
+        id: "WSO2-AWS-004",
+        breaks: [
+            {
+                title: "an auto-named target group over 32 characters",
+                resources: (b) => [...b, resource("aws:lb/targetGroup:TargetGroup", "dc123456789-lb-management", { port: 9443 })],
+                message: /^target group name "dc123456789-lb-management-" \+ 7 hex \(Pulumi auto-name\) is 33 characters; AWS allows 32$/,
+            },
+            { title: "a load balancer named internal-…", resources: (b) => patch(b, "alb", { name: "internal-gateway" }), message: /starts with "internal-"/ },
+            { title: "a trailing hyphen", resources: (b) => patch(b, "alb", { name: "gateway-" }), message: /begins or ends with a hyphen/ },
+            { title: "an underscore", resources: (b) => patch(b, "alb", { name: "wso2_alb" }), message: /has "_"; AWS allows letters, digits and hyphens/ },
+            { title: "a name prefix over 6 characters", resources: (b) => patch(b, "alb", { namePrefix: "gateway" }), message: /^load balancer name "gateway" \+ 26 characters is 33 characters; AWS allows 32$/ },
+        ],
+        keeps: [
+            { title: "an auto-named target group of 32 characters", resources: (b) => [...b, resource("aws:lb/targetGroup:TargetGroup", "dc12345678-lb-management", { port: 9443 })] },
+            { title: "a name of 32 characters and a prefix of 6", resources: (b) => [...patch(b, "alb", { name: "a".repeat(32) }), resource("aws:lb/targetGroup:TargetGroup", "tg", { namePrefix: "dc1-gw" })] },
+        ],
+    },
+    {
+        id: "WSO2-AWS-005",
+        breaks: [
+            { title: "an auto-named role over 64 characters", resources: (b) => [...b, resource("aws:iam/role:Role", "r".repeat(57), {})], message: /^role name "r{57}-" \+ 7 hex \(Pulumi auto-name\) is 65 characters; AWS allows 64$/ },
+            { title: "a space in a role name", resources: (b) => patch(b, "node-role", { name: "node role" }), message: /has " "; AWS allows letters, digits and _\+=,\.@-/ },
+            { title: "an instance profile name over 128", resources: (b) => patch(b, "node-profile", { name: "p".repeat(129) }), message: /^instance profile name "p{129}" is 129 characters; AWS allows 128$/ },
+            { title: "a path without slashes", resources: (b) => patch(b, "node-role", { path: "wso2" }), message: /^path "wso2" is not \/ or \/…\// },
+            { title: "a colon in an inline policy prefix", resources: (b) => patch(b, "node-access", { namePrefix: "wso2:" }), message: /^inline policy name "wso2:" \+ 26 characters has ":"/ },
+        ],
+        keeps: [
+            { title: "an instance profile name of 128 (the IAM API reference allows twice a role's 64)", resources: (b) => patch(b, "node-profile", { name: "p".repeat(128) }) },
+            { title: "a role path and description", resources: (b) => patch(b, "node-role", { path: "/wso2/", description: "The node's role" }) },
+        ],
+    },
+    {
+        id: "WSO2-AWS-006",
+        breaks: [
+            { title: "two consecutive hyphens", resources: (b) => patch(b, "db", { identifier: "wso2--dc1" }), message: /^DB instance identifier "wso2--dc1" has two consecutive hyphens$/ },
+            { title: "a digit first", resources: (b) => patch(b, "db", { identifier: "1db" }), message: /does not start with a letter/ },
+            { title: "an identifier over 63 characters", resources: (b) => patch(b, "db", { identifier: "d".repeat(64) }), message: /is 64 characters; AWS allows 63/ },
+            { title: "an auto-named instance over 63 characters", resources: (b) => [...b, resource("aws:rds/instance:Instance", "d".repeat(56), {})], message: /"d{56}-" \+ 7 hex \(Pulumi auto-name\) is 64 characters/ },
+            { title: "a final snapshot ending with a hyphen", resources: (b) => patch(b, "db", { finalSnapshotIdentifier: "db-final-" }), message: /^final snapshot identifier "db-final-" ends with a hyphen$/ },
+            { title: "an underscore in a parameter group name", resources: (b) => [...b, resource("aws:rds/parameterGroup:ParameterGroup", "params", { name: "oracle_params" })], message: /^DB parameter group name "oracle_params" has "_"/ },
+            { title: "a subnet group named default", resources: (b) => [...b, resource("aws:rds/subnetGroup:SubnetGroup", "subnets", { name: "default" })], message: /is "default", which RDS reserves/ },
+        ],
+        keeps: [
+            { title: "an identifier prefix", resources: (b) => patch(b, "db", { identifierPrefix: "wso2-dc1-" }) },
+            { title: "auto-named parameter and subnet groups, a subnet group name with dots and underscores", resources: (b) => [
+                ...b,
+                resource("aws:rds/parameterGroup:ParameterGroup", "dc1-db-params", {}),
+                resource("aws:rds/subnetGroup:SubnetGroup", "subnets", { name: "wso2.db_subnets" }),
+            ] },
+        ],
+    },
+    {
+        id: "WSO2-AWS-007",
+        breaks: [
+            { title: "an Oracle DB name of 9 characters", resources: (b) => patch(b, "db", { dbName: "APIMDBXYZ" }), message: /^Oracle DB name "APIMDBXYZ" is not 1 to 8 letters and digits starting with a letter$/ },
+            { title: "an Oracle DB name starting with a digit", resources: (b) => patch(b, "db", { dbName: "1APIM" }), message: /Oracle DB name "1APIM"/ },
+            { title: "a master username of 17 characters", resources: (b) => patch(b, "db", { username: "a".repeat(17) }), message: /^master username "a{17}" is not 1 to 16/ },
+            { title: "a hyphen in the master username", resources: (b) => patch(b, "db", { username: "wso2-admin" }), message: /master username "wso2-admin"/ },
+        ],
+        keeps: [
+            { title: "an 8-character Oracle DB name and a 16-character username", resources: (b) => patch(b, "db", { dbName: "APIMDB01", username: "wso2_admin_00001" }) },
+            { title: "a longer DB name on another engine", resources: (b) => patch(b, "db", { engine: "postgres", dbName: "apim_database" }) },
+        ],
+    },
+    {
+        id: "WSO2-AWS-008",
+        breaks: [
+            { title: "an auto-named bucket with capitals", resources: (b) => [...b, resource("aws:s3/bucket:Bucket", "Logs", {})], message: /^bucket name "Logs-" \+ 7 hex \(Pulumi auto-name\) has "L"; AWS allows lowercase letters, digits, dots and hyphens$/ },
+            { title: "an auto-named bucket over 63 characters", resources: (b) => [...b, resource("aws:s3/bucket:Bucket", "b".repeat(56), {})], message: /is 64 characters; AWS allows 63/ },
+            { title: "an IP address", resources: (b) => patch(b, "logs", { bucket: "192.168.5.4" }), message: /is formatted as an IP address/ },
+            { title: "the xn-- prefix", resources: (b) => patch(b, "logs", { bucket: "xn--wso2-logs" }), message: /starts with "xn--"/ },
+            { title: "the -s3alias suffix", resources: (b) => patch(b, "logs", { bucket: "wso2-logs-s3alias" }), message: /ends with "-s3alias"/ },
+            { title: "two adjacent dots", resources: (b) => patch(b, "logs", { bucket: "wso2..logs" }), message: /has two adjacent dots/ },
+            { title: "a prefix over 37 characters", resources: (b) => patch(b, "logs", { bucketPrefix: "p".repeat(38) }), message: /^bucket name "p{38}" \+ 26 characters is 64 characters; AWS allows 63$/ },
+        ],
+        keeps: [
+            { title: "an auto-named bucket of 63 characters", resources: (b) => [...b, resource("aws:s3/bucket:Bucket", "b".repeat(55), {})] },
+            { title: "dots in a name", resources: (b) => patch(b, "logs", { bucket: "logs.wso2.example" }) },
+        ],
+    },
+    {
+        id: "WSO2-AWS-009",
+        breaks: [
+            { title: "a retention CloudWatch does not offer", resources: (b) => [...b, resource("aws:cloudwatch/logGroup:LogGroup", "apim-logs", { retentionInDays: 100 })], message: /^retentionInDays 100 is not one CloudWatch Logs offers$/ },
+            { title: "a space in the name", resources: (b) => [...b, resource("aws:cloudwatch/logGroup:LogGroup", "apim-logs", { name: "wso2 logs" })], message: /^log group name "wso2 logs" has " "/ },
+            { title: "a name starting with aws/", resources: (b) => [...b, resource("aws:cloudwatch/logGroup:LogGroup", "apim-logs", { name: "aws/wso2" })], message: /starts with "aws\/"/ },
+        ],
+        keeps: [{ title: "a hierarchical name kept for ever (0)", resources: (b) => [...b, resource("aws:cloudwatch/logGroup:LogGroup", "apim-logs", { name: "/wso2-apim/dc1/apim", retentionInDays: 0 })] }],
+    },
+    {
+        id: "WSO2-AWS-010",
+        breaks: [
+            { title: "a 3-day recovery window", resources: (b) => patch(b, "admin", { recoveryWindowInDays: 3 }, "aws:secretsmanager/secret:Secret"), message: /^recoveryWindowInDays 3 is neither 0 nor 7 to 30$/ },
+            { title: "a space in the name", resources: (b) => patch(b, "admin", { name: "wso2 admin" }, "aws:secretsmanager/secret:Secret"), message: /^secret name "wso2 admin" has " "/ },
+            { title: "a hyphen and six characters last", resources: (b) => patch(b, "admin", { name: "wso2/admin-abcdef" }, "aws:secretsmanager/secret:Secret"), message: /ends with a hyphen and six characters/ },
+            { title: "a name over 512 characters", resources: (b) => patch(b, "admin", { name: "s".repeat(513) }, "aws:secretsmanager/secret:Secret"), message: /is 513 characters; AWS allows 512/ },
+        ],
+        keeps: [
+            { title: "force delete (0) and a name prefix", resources: (b) => patch(b, "admin", { recoveryWindowInDays: 0, namePrefix: "wso2-apim/dc1/wso2-admin-" }, "aws:secretsmanager/secret:Secret") },
+            { title: "a 30-day window", resources: (b) => patch(b, "admin", { recoveryWindowInDays: 30 }, "aws:secretsmanager/secret:Secret") },
+        ],
+    },
+    {
+        id: "WSO2-AWS-011",
+        breaks: [
+            { title: "a name under /aws", resources: (b) => [...b, resource("aws:ssm/parameter:Parameter", "ready", { name: "/aws/wso2/ready" })], message: /^parameter name "\/aws\/wso2\/ready" begins with aws or ssm/ },
+            { title: "a name starting with ssm", resources: (b) => [...b, resource("aws:ssm/parameter:Parameter", "ready", { name: "SSM-ready" })], message: /begins with aws or ssm/ },
+            { title: "a hierarchy without the leading /", resources: (b) => [...b, resource("aws:ssm/parameter:Parameter", "ready", { name: "wso2/ready" })], message: /has a hierarchy but no leading \// },
+            { title: "16 levels", resources: (b) => [...b, resource("aws:ssm/parameter:Parameter", "ready", { name: "/l".repeat(16) })], message: /is deeper than 15 levels/ },
+            { title: "a space", resources: (b) => [...b, resource("aws:ssm/parameter:Parameter", "ready", { name: "/wso2/ready flag" })], message: /has " "/ },
+            {
+                title: "a name its ARN makes longer than 1011",
+                resources: (b) => [...b, resource("aws:ssm/parameter:Parameter", "ready", { name: "/" + "p".repeat(967) })],
+                message: /is longer than the 966 characters its ARN leaves$/,
+            },
+        ],
+        keeps: [{ title: "the replication flag's name, and 966 characters", resources: (b) => [
+            ...b,
+            resource("aws:ssm/parameter:Parameter", "ready", { name: "/wso2-apim/dc1/replication-ready" }),
+            resource("aws:ssm/parameter:Parameter", "long", { name: "/" + "p".repeat(966) }),
+        ] }],
+    },
+    {
+        id: "WSO2-AWS-012",
+        breaks: [
+            { title: "a record label over 63 characters", resources: (b) => patch(b, "gateway-geo-us", { name: `${"g".repeat(64)}.example.com` }), message: /^record name "g{64}\.example\.com" has a label over 63 characters/ },
+            { title: "a set identifier over 128", resources: (b) => patch(b, "gateway-geo-us", { setIdentifier: "s".repeat(129) }), message: /^set identifier "s{129}" is not 1 to 128 characters$/ },
+            { title: "a 15 s health check", resources: (b) => [...b, resource("aws:route53/healthCheck:HealthCheck", "hc", { fqdn: "gateway.example.com", requestInterval: 15, failureThreshold: 3 })], message: /^requestInterval 15 is neither 10 nor 30$/ },
+            { title: "a failure threshold of 11", resources: (b) => [...b, resource("aws:route53/healthCheck:HealthCheck", "hc", { fqdn: "gateway.example.com", requestInterval: 10, failureThreshold: 11 })], message: /^failureThreshold 11 is not 1 to 10$/ },
+            { title: "a health check FQDN over 255", resources: (b) => [...b, resource("aws:route53/healthCheck:HealthCheck", "hc", { fqdn: Array(5).fill("h".repeat(60)).join(".") })], message: /^health check FQDN .* is 304 characters; AWS allows 255$/ },
+            { title: "a zone comment over 256", resources: (b) => [...b, resource("aws:route53/zone:Zone", "private", { name: "dc1.wso2-apim.internal", comment: "c".repeat(257) })], message: /^comment is 257 characters; AWS allows 256$/ },
+        ],
+        keeps: [{ title: "a 30 s health check, threshold 10, with a trailing-dot name", resources: (b) => [
+            ...b,
+            resource("aws:route53/healthCheck:HealthCheck", "hc", { fqdn: "gateway.example.com.", resourcePath: "/services/Version", requestInterval: 30, failureThreshold: 10 }),
+        ] }],
+    },
+    {
+        id: "WSO2-AWS-013",
+        breaks: [
+            {
+                title: "a Common Name over 64 characters",
+                resources: (b) => [...b, resource("aws:acm/certificate:Certificate", "cert", { domainName: `gateway.${"z".repeat(50)}.example.com`, validationMethod: "DNS" })],
+                message: /^certificate domain name "gateway\.z{50}\.example\.com" is 70 characters; AWS allows 64$/,
+            },
+            { title: "an alternative name with a 64-character label", resources: (b) => [...b, resource("aws:acm/certificate:Certificate", "cert", { domainName: "gateway.example.com", subjectAlternativeNames: [`${"a".repeat(64)}.example.com`] })], message: /^subject alternative name .* has a label over 63/ },
+        ],
+        keeps: [{ title: "a 64-character Common Name and a 100-character alternative name", resources: (b) => [
+            ...b,
+            resource("aws:acm/certificate:Certificate", "cert", { domainName: `gateway.${"z".repeat(44)}.example.com`, subjectAlternativeNames: [`apim.${"y".repeat(60)}.${"x".repeat(22)}.example.com`] }),
+        ] }],
+    },
+    {
+        id: "WSO2-AWS-014",
+        breaks: [
+            { title: "an alias without alias/", resources: (b) => [...b, resource("aws:kms/alias:Alias", "backups", { name: "wso2-backups" })], message: /^KMS alias name "wso2-backups" does not begin with alias\/$/ },
+            { title: "an alias under alias/aws/", resources: (b) => [...b, resource("aws:kms/alias:Alias", "backups", { name: "alias/aws/wso2" })], message: /starts with "alias\/aws\/"/ },
+            { title: "a key description over 8192", resources: (b) => [...b, resource("aws:kms/key:Key", "backups", { description: "k".repeat(8193) })], message: /^key description is 8193 characters; AWS allows 8192$/ },
+        ],
+        keeps: [{ title: "an alias/ name and a key description with an apostrophe", resources: (b) => [
+            ...b,
+            resource("aws:kms/alias:Alias", "backups", { name: "alias/wso2/backups" }),
+            resource("aws:kms/key:Key", "backups", { description: "Copies of DC1's (trusted source) automated RDS backups" }),
+        ] }],
     },
 ];
 
@@ -444,7 +659,7 @@ describe("guardrail rules", () => {
     it("rule ids are unique and every rule explains itself", () => {
         assert.equal(new Set(RULES.map((r) => r.id)).size, RULES.length);
         for (const rule of RULES) {
-            assert.match(rule.id, /^WSO2-(SEC|NET|LB|REL|OPS|DNS)-\d{3}$/);
+            assert.match(rule.id, /^WSO2-(SEC|NET|LB|REL|OPS|DNS|AWS)-\d{3}$/);
             for (const text of [rule.title, rule.rationale, rule.fix]) assert.ok(text.length > 10, `${rule.id}: say more`);
         }
     });

@@ -1,6 +1,22 @@
 /** The rule set, in id order. */
 import { Rule } from "../model";
 import { managedThroughSsm, noBlanketIamGrants, noSshKey } from "./access";
+import {
+    bucketNames,
+    certificateNames,
+    ec2Descriptions,
+    iamNames,
+    kmsInputs,
+    loadBalancerNames,
+    logGroups,
+    rdsNames,
+    rdsOracleNames,
+    route53Inputs,
+    secretNames,
+    securityGroupNames,
+    ssmParameterNames,
+    tagLimits,
+} from "./aws-input";
 import { detailedMonitoring, ebsEncrypted, imdsV2Required, noPublicIp } from "./compute";
 import {
     rdsBackups,
@@ -58,4 +74,18 @@ export const RULES: readonly Rule[] = [
     requiredTags,
     recordsJudgeHealth,
     defaultGeolocationRecord,
+    ec2Descriptions,
+    securityGroupNames,
+    tagLimits,
+    loadBalancerNames,
+    iamNames,
+    rdsNames,
+    rdsOracleNames,
+    bucketNames,
+    logGroups,
+    secretNames,
+    ssmParameterNames,
+    route53Inputs,
+    certificateNames,
+    kmsInputs,
 ];
