@@ -33,8 +33,8 @@ export interface ApimNodesArgs {
     privateZoneId: pulumi.Input<string>;
     /** Least-privilege reads the boot steps need beyond the pack, secrets and logs. */
     extraPolicyStatements: pulumi.Input<PolicyStatement[]>;
-    /** Secrets Manager secret holding the WSO2 admin password. */
-    adminSecretArn: pulumi.Input<string>;
+    /** Name (or ARN) of the deployment's WSO2 admin secret in this region; extraPolicyStatements grant the read. */
+    adminSecretId: pulumi.Input<string>;
     /** ARN prefix of every secret of this stack the nodes may read. */
     secretArnPrefix: pulumi.Input<string>;
     /** Everything but the Traffic Managers, which are this region's nodes. */
@@ -68,7 +68,7 @@ export class ApimNodes extends pulumi.ComponentResource {
 
         const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.dcId, i + 1));
         const userDataFor = (ordinal: number) => pulumi
-            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretArn, args.bootHookUris, pulumi.output(args.database), logGroup.name])
+            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretId, args.bootHookUris, pulumi.output(args.database), logGroup.name])
             .apply(([efsFileSystemId, accessPointIds, adminSecretId, bootHookUris, database, logGroupName]) => renderUserData({
                 logGroupName,
                 bootstrap: {
@@ -98,7 +98,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
                 userData: userDataFor(i + 1),
                 tags: { Name: nodeName },
-            }, { ...child, dependsOn: args.bootDependencies });
+            }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready] });
             new aws.route53.Record(`${nodeName}-name`, {
                 zoneId: args.privateZoneId,
                 name: trafficManagers[i],

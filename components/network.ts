@@ -28,6 +28,17 @@ export class Network extends pulumi.ComponentResource {
     readonly privateRouteTableIds: pulumi.Output<string>[];
     /** Private zone for names that must not depend on resources that take long to create. */
     readonly privateZoneId: pulumi.Output<string>;
+    /**
+     * What an internet-facing load balancer waits for: the internet gateway and the public default
+     * route (ELBv2 refuses public subnets of a VPC without an attached gateway: "InvalidSubnet").
+     * Empty for an existing VPC.
+     */
+    readonly internetAccess: pulumi.Resource[];
+    /**
+     * What a private instance's boot waits for: the NAT default routes and the S3 endpoint (its
+     * dnf, S3 and Secrets Manager calls must not race them). Empty for an existing VPC.
+     */
+    readonly privateEgress: pulumi.Resource[];
 
     constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:network:Network", name, {}, opts);
@@ -38,6 +49,8 @@ export class Network extends pulumi.ComponentResource {
             this.publicSubnetIds = args.existing.publicSubnetIds.map((id) => pulumi.output(id));
             this.privateSubnetIds = args.existing.privateSubnetIds.map((id) => pulumi.output(id));
             this.privateRouteTableIds = [];
+            this.internetAccess = [];
+            this.privateEgress = [];
             this.privateZoneId = this.privateZone(name, args.privateZoneName, this.vpcId);
             this.registerOutputs({ vpcId: this.vpcId, privateZoneId: this.privateZoneId });
             return;
@@ -55,10 +68,14 @@ export class Network extends pulumi.ComponentResource {
         }, child);
         const internetGateway = new aws.ec2.InternetGateway(`${name}-igw`, { vpcId: vpc.id, tags: { Name: `${name}-igw` } }, child);
 
-        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, {
-            vpcId: vpc.id,
-            routes: [{ cidrBlock: "0.0.0.0/0", gatewayId: internetGateway.id }],
-            tags: { Name: `${name}-public` },
+        // Every route is a Route resource, none inline: a table with inline routes and Route resources
+        // (the peering routes) is unsupported and loses routes (Pulumi AWS ec2.RouteTable docs,
+        // "NOTE on Route Tables and Routes").
+        const publicRouteTable = new aws.ec2.RouteTable(`${name}-public`, { vpcId: vpc.id, tags: { Name: `${name}-public` } }, child);
+        const internetRoute = new aws.ec2.Route(`${name}-public-default`, {
+            routeTableId: publicRouteTable.id,
+            destinationCidrBlock: "0.0.0.0/0",
+            gatewayId: internetGateway.id,
         }, child);
 
         const publicSubnets = [publicA, publicB].map((cidr, i) => {
@@ -74,6 +91,7 @@ export class Network extends pulumi.ComponentResource {
         });
 
         const privateRouteTables: aws.ec2.RouteTable[] = [];
+        const natRoutes: aws.ec2.Route[] = [];
         const privateSubnets = [privateA, privateB].map((cidr, i) => {
             const ip = new aws.ec2.Eip(`${name}-nat-${i + 1}`, { domain: "vpc", tags: { Name: `${name}-nat-${i + 1}` } }, child);
             const nat = new aws.ec2.NatGateway(`${name}-nat-${i + 1}`, {
@@ -81,12 +99,13 @@ export class Network extends pulumi.ComponentResource {
                 allocationId: ip.id,
                 tags: { Name: `${name}-nat-${i + 1}` },
             }, { ...child, dependsOn: [internetGateway] });
-            const routeTable = new aws.ec2.RouteTable(`${name}-private-${i + 1}`, {
-                vpcId: vpc.id,
-                routes: [{ cidrBlock: "0.0.0.0/0", natGatewayId: nat.id }],
-                tags: { Name: `${name}-private-${i + 1}` },
-            }, child);
+            const routeTable = new aws.ec2.RouteTable(`${name}-private-${i + 1}`, { vpcId: vpc.id, tags: { Name: `${name}-private-${i + 1}` } }, child);
             privateRouteTables.push(routeTable);
+            natRoutes.push(new aws.ec2.Route(`${name}-private-${i + 1}-default`, {
+                routeTableId: routeTable.id,
+                destinationCidrBlock: "0.0.0.0/0",
+                natGatewayId: nat.id,
+            }, child));
             const subnet = new aws.ec2.Subnet(`${name}-private-${i + 1}`, {
                 vpcId: vpc.id,
                 cidrBlock: cidr,
@@ -98,7 +117,7 @@ export class Network extends pulumi.ComponentResource {
             return subnet;
         });
 
-        new aws.ec2.VpcEndpoint(`${name}-s3`, {
+        const s3Endpoint = new aws.ec2.VpcEndpoint(`${name}-s3`, {
             vpcId: vpc.id,
             serviceName: `com.amazonaws.${args.region}.s3`,
             vpcEndpointType: "Gateway",
@@ -127,6 +146,8 @@ export class Network extends pulumi.ComponentResource {
         this.publicSubnetIds = publicSubnets.map((s) => s.id);
         this.privateSubnetIds = privateSubnets.map((s) => s.id);
         this.privateRouteTableIds = privateRouteTables.map((t) => t.id);
+        this.internetAccess = [internetGateway, internetRoute];
+        this.privateEgress = [...natRoutes, s3Endpoint];
         this.privateZoneId = this.privateZone(name, args.privateZoneName, vpc.id);
         this.registerOutputs({
             vpcId: this.vpcId,

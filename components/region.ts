@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DeploymentConfig } from "../lib/config";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
 import { credentialAlias } from "../lib/goldengate/names";
-import { databaseStepStatements } from "../lib/node-permissions";
+import { adminSecretStatement, databaseStepStatements } from "../lib/node-permissions";
 import { BOOT_KEYS, bootObjects, databaseStepParameters, deploymentTomlInput } from "../lib/region-files";
 import { BootArtifacts } from "./boot-artifacts";
 import { OracleDatabase } from "./database";
@@ -16,7 +16,7 @@ import { VpcPeering } from "./peering";
 import { PORTS } from "../lib/wso2-ports";
 import { SecurityGroups } from "./security-groups";
 import { SharedArtifacts } from "./shared-artifacts";
-import { StackSecrets } from "./stack-secrets";
+import { adminSecretName, StackSecrets } from "./stack-secrets";
 import { TrustedBackupCopy } from "./trusted-backup-copy";
 
 export interface RegionArgs {
@@ -89,6 +89,11 @@ export class Region extends pulumi.ComponentResource {
             region: dc.region,
             scope: dc.id.toLowerCase(),
             databaseMasterUser: config.database.kind === "ec2" ? "SYSTEM" : undefined,
+            // One admin for every DC (the user store replicates): the trusted source creates it.
+            admin: {
+                name: adminSecretName(config.project),
+                replicaRegions: dc.id === config.trustedSource.id ? peers.map((peer) => peer.region) : undefined,
+            },
         }, child);
         const database = new OracleDatabase(`${name}-db`, {
             dcId: dc.id,
@@ -98,6 +103,7 @@ export class Region extends pulumi.ComponentResource {
             securityGroupId: groups.database.id,
             privateZoneId: network.privateZoneId,
             ec2MasterSecretArn: secrets.databaseMasterSecretArn,
+            privateEgress: network.privateEgress,
         }, child);
 
         const accountId = aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId;
@@ -133,7 +139,7 @@ export class Region extends pulumi.ComponentResource {
                     connect: `${database.hostname}:${PORTS.oracle}/${config.database.serviceName}`,
                     credentialAlias: credentialAlias(dc.id),
                 },
-                bootDependencies: artifacts.uploads,
+                bootDependencies: [...artifacts.uploads, ...network.privateEgress],
             }, child);
         }
 
@@ -146,6 +152,7 @@ export class Region extends pulumi.ComponentResource {
             securityGroupId: groups.alb.id,
             hostnames: config.hostnames,
             certificate: config.certificateArn ? { arn: config.certificateArn } : { zoneId },
+            internetAccess: network.internetAccess,
         }, child);
 
         const dns = new GlobalDns(`${name}-dns`, {
@@ -166,7 +173,7 @@ export class Region extends pulumi.ComponentResource {
             efsFileSystemId: shared.fileSystemId,
             accessPointIds: shared.accessPointIds,
             dcId: dc.id,
-            bootDependencies: [...shared.mountTargets, ...artifacts.uploads],
+            bootDependencies: [...shared.mountTargets, ...artifacts.uploads, ...network.privateEgress],
             bootHookUris: pulumi.interpolate`s3://${artifacts.bucketName}/${BOOT_KEYS.databaseHook}`.apply((uri) => [uri]),
             privateZoneId: network.privateZoneId,
             database: pulumi.all([
@@ -180,15 +187,18 @@ export class Region extends pulumi.ComponentResource {
                 goldengateSecretId,
                 replicationReadyParameter: database.replicationReadyParameter,
             })),
-            extraPolicyStatements: pulumi.all([accountId, artifacts.bucketArn]).apply(([account, bucketArn]) => databaseStepStatements({
-                region: dc.region,
-                accountId: account,
-                artifactsBucketArn: bucketArn,
-                replicationReadyParameter: database.replicationReadyParameter,
-                rdsIdentifier: config.database.kind === "rds" ? databaseIdentifier(dc.id) : null,
-                oracleClientZips: config.database.oracleClientZips,
-            })),
-            adminSecretArn: secrets.adminPasswordSecretArn,
+            extraPolicyStatements: pulumi.all([accountId, artifacts.bucketArn, secrets.adminSecretArnPattern]).apply(([account, bucketArn, adminSecret]) => [
+                ...databaseStepStatements({
+                    region: dc.region,
+                    accountId: account,
+                    artifactsBucketArn: bucketArn,
+                    replicationReadyParameter: database.replicationReadyParameter,
+                    rdsIdentifier: config.database.kind === "rds" ? databaseIdentifier(dc.id) : null,
+                    oracleClientZips: config.database.oracleClientZips,
+                }),
+                adminSecretStatement(adminSecret),
+            ]),
+            adminSecretId: secrets.adminSecretId,
             secretArnPrefix: secrets.arnPrefix,
             deploymentToml: deploymentTomlInput(config),
             targetGroups: [
