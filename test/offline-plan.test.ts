@@ -169,6 +169,29 @@ describe("offline plan", function () {
         assert.deepEqual(fs.readdirSync(out), []);
     });
 
+    it("fails on a hosted zone whose certificate name ACM refuses, naming WSO2-AWS-013, the certificate and the fix", () => {
+        // Config accepts any DNS zone (253 characters); ACM takes a first domain name of 64 at most
+        // (ACM API Reference, RequestCertificate DomainName), so gateway.<zone> caps the zone at 56.
+        const zone = "wso2-api-manager-multi-datacenter-deployments.example.com"; // 57 characters
+        const configDir = tempDir("plan-aws-input-");
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
+        for (const stack of STACKS) {
+            const stackFile = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
+            fs.writeFileSync(path.join(configDir, `Pulumi.${stack}.yaml`), `${stackFile}  wso2-apim-multi-dc:hostedZoneName: ${zone}\n`);
+        }
+        const out = tempDir("plan-aws-input-out-");
+        const result = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+        });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(
+            result.stderr,
+            new RegExp(`- us-east: WSO2-AWS-013 \\(mandatory\\) dc1-lb-cert \\[aws:acm/certificate:Certificate\\]: certificate domain name "gateway\\.${zone.replace(/\./g, "\\.")}" is 65 characters; AWS allows 64 — fix: use a hosted zone whose gateway\\.<zone> name is at most 64 characters`),
+        );
+        assert.deepEqual(fs.readdirSync(out), []);
+    });
+
     it("exits non-zero naming the key on bad config, leaving no plan for that stack", () => {
         const configDir = tempDir("plan-config-");
         fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
