@@ -151,7 +151,20 @@ function unterminatedFinding(file: string, run: UnterminatedUnit): Finding {
   return { file, line: run.unit.line, rule: 'unterminated-block', object, message };
 }
 
-/** `CREATE TABLE T`, `CREATE INDEX ...`: a short label for a statement in messages. */
+/** The name of the object a statement creates, if it creates one. */
+function createdName(statement: Statement, file: string): string | undefined {
+  const described = describeStatement(statement, file);
+  switch (described?.kind) {
+    case 'create-table': return displayName(described.table);
+    case 'create-unique-index': return displayName(described.index);
+    case 'create-sequence': return displayName(described.sequence);
+    case 'create-trigger': return displayName(described.trigger);
+    case 'plsql-unit': return described.name;
+    default: return undefined;
+  }
+}
+
+/** `table T`, `sequence S`: a short label for a statement in messages. */
 function describeObject(statement: Statement, file: string): string {
   const described = describeStatement(statement, file);
   switch (described?.kind) {
@@ -220,6 +233,11 @@ function checkSchema(schema: PackSchema, input: PackCheckInput): SchemaReport {
     const finding = unterminatedFinding(file, run);
     const named = finding.object !== 'PL/SQL block' && !finding.object.startsWith('anonymous');
     if (run.swallowed.length > 0 || !named || !model.hasValidUnit(finding.object)) problems.push(finding);
+    for (const statement of run.swallowed) {
+      const created = createdName(statement, file);
+      if (created === undefined) continue;
+      problems.push({ file, line: statement.line, rule: 'unterminated-block', object: created, message: `${describeObject(statement, file)} is never created: SQL*Plus reads it into the buffer of ${finding.object}, whose / line is missing` });
+    }
   }
   if (schema === 'AM_DB' && !model.hasTable(TOKEN_TABLE)) {
     problems.push({ file: files[0], line: 1, rule: 'dcid', object: TOKEN_TABLE, message: `the AM_DB scripts never create ${TOKEN_TABLE}, whose DCID keeps tokens of two DCs apart` });
