@@ -9,12 +9,15 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
+import { parseConfig } from '../lib/config';
 import { PACK_SCRIPTS, REMEDIES, REMEDY_FILES, type PackSchema } from '../lib/pack/remedies';
+import { bootObjects } from '../lib/region-files';
 import { renderSqlParameters, sqlArtifacts, SQL_DIR } from '../lib/render/sql-parameters';
 import { checkPack, type PackCheckInput } from '../tools/pack-check/check';
 import { readRemedyBlocks } from '../tools/pack-check/remedy-sql';
 import { runAsSqlPlus } from '../tools/pack-check/sqlplus-run';
 import { checkScripts } from '../tools/sql-check/check';
+import { sourcesOf, stackConfig } from './harness';
 
 const ROOT = path.resolve(__dirname, '..');
 const FIXTURES = path.join(__dirname, 'fixtures', 'pack-check');
@@ -170,5 +173,12 @@ describe('remedy SQL (sql/remedies-*.sql)', () => {
     assert.match(renderSqlParameters(parameters), /^DEFINE keycols_tables = ','$/m);
     const many = Array.from({ length: 12 }, (_, i) => ({ owner: 'WSO2AM', table: `IDN_SOME_LONG_TABLE_NAME_${i}` }));
     assert.throws(() => renderSqlParameters({ ...parameters, keyColumnTables: many }), /goldengateKeyColumns names too many tables for SQL\*Plus: their list \(\d+ characters\) must fit in 240/);
+  });
+
+  it('a region hands its goldengateKeyColumns tables to the remedies and to verify', () => {
+    const { project, aws } = sourcesOf(stackConfig('us-east', { goldengateKeyColumns: ['wso2am.am_example(api_id, name)'] }));
+    const objects = bootObjects(parseConfig(project, aws, 'us-east'));
+    assert.match(objects['sql/parameters.sql'], /^DEFINE keycols_tables = ',WSO2AM\.AM_EXAMPLE,'$/m);
+    for (const schema of SCHEMAS) assert.equal(objects[`sql/${REMEDY_FILES[schema]}`], remedyFile(schema).text);
   });
 });

@@ -68,6 +68,15 @@ describe("project SQL scripts", () => {
         });
     }
 
+    it("04-verify.sql accepts a keyless table only when goldengateKeyColumns gives it KEYCOLS", () => {
+        const verify = scripts.find((s) => s.name === "04-verify.sql")!.text;
+        const keyless = /FOR t IN \(SELECT table_name\s+FROM user_tables t([\s\S]*?)\) LOOP/.exec(verify);
+        assert.ok(keyless, "the keyless-table query is there");
+        assert.match(keyless[1], /AND INSTR\('&keycols_tables', ',' \|\| USER \|\| '\.' \|\| t\.table_name \|\| ','\) = 0/);
+        assert.match(keyless[1], /constraint_type IN \('P', 'U'\)/);
+        assert.match(PARAMETERS, /^DEFINE keycols_tables = ','$/m, "no KEYCOLS: every table needs a key");
+    });
+
     it("the hook defines the variables it owes the scripts", () => {
         for (const variable of Object.values(FROM_THE_HOOK).flat()) {
             assert.ok(DATABASE_BOOT_SCRIPT.includes(variable), `database-boot.sh never defines ${variable}`);
