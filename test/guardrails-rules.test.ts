@@ -643,6 +643,11 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
             resource("aws:kms/key:Key", "backups", { description: "Copies of DC1's (trusted source) automated RDS backups" }),
         ] }],
     },
+    {
+        id: "WSO2-AWS-015",
+        breaks: [{ title: "a creation token over 64 characters", resources: (b) => patch(b, "fs", { creationToken: "t".repeat(65) }), message: /^creation token "t{65}" is 65 characters; AWS allows 64$/ }],
+        keeps: [{ title: "a creation token of 64 characters", resources: (b) => patch(b, "fs", { creationToken: "t".repeat(64) }) }],
+    },
 ];
 
 function findingsOf(id: string, c: Case) {

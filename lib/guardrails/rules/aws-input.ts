@@ -466,3 +466,21 @@ export const kmsInputs: ResourceRule = {
         return nameProblems(physicalName(resource, "name", "namePrefix", false), KMS_ALIAS_NAME);
     },
 };
+
+/**
+ * EFS API Reference, CreateFileSystem CreationToken: 1–64 characters. Left out, the provider
+ * generates one itself (@pulumi/aws efs.FileSystemArgs.creationToken), so only a written one is judged.
+ */
+const EFS_CREATION_TOKEN: NameRule = { label: "creation token", max: 64, chars: /./u, charsText: "any character" };
+
+export const efsCreationToken: ResourceRule = {
+    kind: "resource",
+    id: "WSO2-AWS-015",
+    title: "An EFS creation token, when set, is at most 64 characters",
+    rationale: "EFS refuses a creation token over 64 characters (EFS API Reference: CreateFileSystem CreationToken).",
+    severity: "mandatory",
+    fix: "shorten creationToken to 64 characters, or leave it out and let the provider generate one",
+    equivalents: {},
+    types: [TYPES.efsFileSystem],
+    check: (resource) => nameProblems(physicalName(resource, "creationToken", "", false), EFS_CREATION_TOKEN),
+};

@@ -5,6 +5,7 @@ import {
     bucketNames,
     certificateNames,
     ec2Descriptions,
+    efsCreationToken,
     iamNames,
     kmsInputs,
     loadBalancerNames,
@@ -88,4 +89,5 @@ export const RULES: readonly Rule[] = [
     route53Inputs,
     certificateNames,
     kmsInputs,
+    efsCreationToken,
 ];
