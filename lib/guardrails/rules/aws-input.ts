@@ -350,7 +350,7 @@ export const secretNames: ResourceRule = {
 const SSM_NAME_MAX_WITH_ARN = 1011;
 const SSM_NAME: NameRule = {
     label: "parameter name",
-    max: 2048,
+    max: SSM_NAME_MAX_WITH_ARN,
     chars: /[A-Za-z0-9_.\-/]/,
     charsText: "letters, digits, _.- and /",
     checks: [
