@@ -22,6 +22,8 @@ export const gatewayHealthCheckId = region.gatewayHealthCheckId;
 export const portalHealthCheckId = region.portalHealthCheckId ?? null;
 export const efsFileSystemId = region.efsFileSystemId;
 export const nodeInstanceIds = region.nodeInstanceIds;
+// The image the nodes boot and where it came from (a pinned nodeAmiId or AWS's current Amazon Linux 2023).
+export const nodeImage = { amiId: region.nodeImage.amiId, source: region.nodeImage.source };
 // Read by the later datacenters' stacks, which own the VPC peering with this one (components/peering.ts).
 export const vpcId = region.vpcId;
 export const privateRouteTableIds = region.privateRouteTableIds;

@@ -14,8 +14,10 @@ export interface ApimNodesArgs {
     dcId: string;
     count: number;
     instanceType: string;
-    /** Pinned Amazon Linux 2023 AMI. */
-    amiId: string;
+    /** Amazon Linux 2023 AMI: pinned, or AWS's current one (components/node-image.ts). */
+    amiId: pulumi.Input<string>;
+    /** True when amiId follows AWS's latest image: a running node keeps its image (README: "Roll a new node image"). */
+    keepRunningImage: boolean;
     rootVolumeGiB: number;
     /** Nodes are spread round-robin over these (private) subnets. */
     subnetIds: pulumi.Input<string>[];
@@ -98,7 +100,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
                 userData: userDataFor(i + 1),
                 tags: { Name: nodeName },
-            }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready] });
+            }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready], ignoreChanges: args.keepRunningImage ? ["ami"] : [] });
             new aws.route53.Record(`${nodeName}-name`, {
                 zoneId: args.privateZoneId,
                 name: trafficManagers[i],

@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ExistingNetwork, splitCidr } from "../lib/config";
 import { assumeRolePolicy, policyDocument } from "../lib/iam";
+import { AVAILABILITY_ZONE_FILTERS, pickZones } from "../lib/zones";
 
 export interface NetworkArgs {
     /** AWS region, for the S3 endpoint's service name. */
@@ -12,6 +13,8 @@ export interface NetworkArgs {
     cidr: string;
     /** Deploy into this VPC and these subnets instead of creating them. */
     existing: ExistingNetwork | null;
+    /** Every EC2 instance type the stack launches: both AZs of a new VPC must offer them all. */
+    instanceTypes: string[];
 }
 
 /**
@@ -56,8 +59,15 @@ export class Network extends pulumi.ComponentResource {
             return;
         }
 
-        const zones = aws.getAvailabilityZonesOutput({ state: "available" }, child);
-        const azNames = [0, 1].map((i) => zones.names[i]);
+        // Availability Zones proper, each offering every type the stack launches (lib/zones.ts).
+        const zones = aws.getAvailabilityZonesOutput({ state: "available", filters: AVAILABILITY_ZONE_FILTERS }, child);
+        const offerings = aws.ec2.getInstanceTypeOfferingsOutput({
+            locationType: "availability-zone",
+            filters: [{ name: "instance-type", values: args.instanceTypes }],
+        }, child);
+        const chosen = pulumi.all([zones.names, offerings.instanceTypes, offerings.locations]).apply(([names, types, locations]) =>
+            pickZones(args.region, names, args.instanceTypes, types.map((instanceType, i) => ({ instanceType, location: locations[i] }))));
+        const azNames = [0, 1].map((i) => chosen[i]);
         const [publicA, publicB, privateA, privateB] = splitCidr(args.cidr, 4);
 
         const vpc = new aws.ec2.Vpc(`${name}-vpc`, {

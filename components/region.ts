@@ -11,6 +11,7 @@ import { ApimNodes } from "./apim-nodes";
 import { GlobalDns } from "./dns";
 import { GoldenGateHub } from "./goldengate-hub";
 import { LoadBalancer } from "./load-balancer";
+import { HostImage, hostImages } from "./node-image";
 import { Network } from "./network";
 import { VpcPeering } from "./peering";
 import { PORTS } from "../lib/wso2-ports";
@@ -47,6 +48,8 @@ export class Region extends pulumi.ComponentResource {
     readonly accountId: pulumi.Output<string>;
     /** The connections this stack owns, by peer datacenter id. */
     readonly peeringConnectionIds: Record<string, pulumi.Output<string>>;
+    /** The APIM nodes' image and where it came from. */
+    readonly nodeImage: HostImage;
 
     constructor(name: string, args: RegionArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:region:Region", name, {}, opts);
@@ -64,6 +67,8 @@ export class Region extends pulumi.ComponentResource {
             region: dc.region,
             cidr: dc.cidr,
             existing: config.existingNetwork,
+            instanceTypes: [config.nodes.instanceType, config.database.ec2?.instanceType, config.replication.hub?.instanceType]
+                .filter((type): type is string => type !== undefined),
             privateZoneName: privateZoneName(dc.id),
         }, child);
         const peers = config.datacenters.filter((other) => other.id !== dc.id);
@@ -119,11 +124,14 @@ export class Region extends pulumi.ComponentResource {
             bucketName: pulumi.interpolate`wso2-apim-${dc.id.toLowerCase()}-${accountId}-${dc.region}`,
             objects: bootObjects(config),
         }, child);
+        const imageFor = hostImages({ key: "wso2-apim-multi-dc:nodeAmiId", amiId: config.nodes.amiId }, { parent: this, provider });
+        this.nodeImage = imageFor(config.nodes.instanceType);
         const hub = config.replication.hub;
         if (hub) {
             new GoldenGateHub(`${name}-goldengate`, {
                 region: dc.region,
-                amiId: hub.amiId || config.nodes.amiId,
+                // Without an image of its own, the hub boots the node image (for its own architecture).
+                amiId: hub.amiId || imageFor(hub.instanceType).amiId,
                 instanceType: hub.instanceType,
                 volumeGiB: hub.volumeGiB,
                 installerS3Uri: hub.installerS3Uri,
@@ -165,7 +173,8 @@ export class Region extends pulumi.ComponentResource {
             region: dc.region,
             count: config.nodes.count,
             instanceType: config.nodes.instanceType,
-            amiId: config.nodes.amiId,
+            amiId: this.nodeImage.amiId,
+            keepRunningImage: this.nodeImage.followsLatest,
             rootVolumeGiB: config.nodes.rootVolumeGiB,
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.nodes.id,

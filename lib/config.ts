@@ -9,8 +9,29 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatGeoLocation, GeoLocation, parseGeoLocation } from "./geo";
 import { KeyColumns, parseKeyColumns } from "./goldengate/key-columns";
 import { MAX_DATACENTERS } from "./goldengate/names";
+import { instanceTypeProblem } from "./instance-types";
+import { nearestName } from "./nearest-name";
 
 export const PROJECT = "wso2-apim-multi-dc";
+
+/** Every key of the project namespace the program reads; Pulumi.yaml declares the same set. */
+export const CONFIG_KEYS = [
+    "datacenters", "trustedSource", "designTimeActive", "datacenter",
+    "nodeCount", "nodeInstanceType", "nodeRootVolumeGiB", "nodeAmiId", "wso2PackS3Uri",
+    "hostedZoneName", "hostedZoneId", "certificateArn",
+    "vpcId", "publicSubnetIds", "privateSubnetIds",
+    "databaseKind", "databaseEngine", "databaseInstanceClass", "databaseMultiAz", "databaseStorageGiB", "databaseServiceName",
+    "databaseAmiId", "databaseInstanceType",
+    "backupRetentionDays", "trustedSourceBackupRetentionDays", "archiveLogRetentionHours", "sequenceFloor", "oracleClientZips",
+    "stackReferencePrefix", "goldengateLicense", "goldengateAmiId", "goldengateInstallerS3Uri", "goldengateInstanceType",
+    "goldengateVolumeGiB", "goldengateKeyColumns", "trustedSourceBackupCopy",
+] as const;
+
+/** What to say about a key the program does not read: the nearest declared key when one is close. */
+export function unknownKeyMessage(key: string): string {
+    const nearest = nearestName(key, CONFIG_KEYS);
+    return `is not a setting of this project${nearest ? `: did you mean ${nearest}?` : ""} (settings are declared in Pulumi.yaml)`;
+}
 
 export interface Datacenter {
     /** `DC1`..`DCn`; also the value of the `DCID` column default in this DC's database. */
@@ -56,7 +77,8 @@ export interface DeploymentConfig {
     nodes: {
         count: number;
         instanceType: string;
-        amiId: string;
+        /** Pinned image; null: the current Amazon Linux 2023 image, resolved at deploy time (components/node-image.ts). */
+        amiId: string | null;
         rootVolumeGiB: number;
     };
     /** s3://bucket/key of the WSO2 API Manager 3.1.0 pack (zip). */
@@ -134,7 +156,6 @@ export class ConfigError extends pulumi.RunError {
 
 const DC_ID = /^DC[1-9][0-9]*$/;
 const AWS_REGION = /^[a-z]{2}(-gov)?-[a-z]+-[1-9]$/;
-const INSTANCE_TYPE = /^[a-z][a-z0-9-]*\.[0-9]*[a-z][a-z0-9-]*$/;
 const AMI_ID = /^ami-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const VPC_ID = /^vpc-([0-9a-f]{8}|[0-9a-f]{17})$/;
 const SUBNET_ID = /^subnet-([0-9a-f]{8}|[0-9a-f]{17})$/;
@@ -195,10 +216,18 @@ function cidrsOverlap(a: string, b: string): boolean {
     return x.base < yEnd && y.base < xEnd;
 }
 
-/** Validates raw config and returns the typed deployment config, or throws one ConfigError. */
-export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: string): DeploymentConfig {
+/**
+ * Validates raw config and returns the typed deployment config, or throws one ConfigError.
+ * `configKeys`: every key the stack sets (`<namespace>:<key>`); keys of the project namespace
+ * that the program does not read are reported, with the nearest one it does read.
+ */
+export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: string, configKeys: string[] = []): DeploymentConfig {
     const problems: ConfigProblem[] = [];
     const fail = (key: string, message: string) => problems.push({ key: fullKey(key), message });
+    for (const key of configKeys) {
+        const name = key.slice(PROJECT.length + 1);
+        if (key.startsWith(`${PROJECT}:`) && !(CONFIG_KEYS as readonly string[]).includes(name)) fail(name, unknownKeyMessage(name));
+    }
 
     const str = (key: string): string | undefined => {
         const value = source.get(key);
@@ -234,6 +263,12 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         if (value !== undefined && value !== "" && !pattern.test(value)) fail(key, `must be ${what}, got "${value}"`);
         return value;
     };
+    const instanceType = (key: string, example: string, fallback: string): string => {
+        const value = str(key) ?? fallback;
+        const problem = instanceTypeProblem(value, example);
+        if (problem) fail(key, problem);
+        return value;
+    };
 
     const datacenters = parseDatacenters(json("datacenters"), fail);
     const byId = new Map(datacenters.map((dc) => [dc.id, dc]));
@@ -254,6 +289,12 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     const trustedSource = pickDc("trustedSource", "DC1");
     const designTimeActive = pickDc("designTimeActive", trustedSource?.id);
 
+    if (self && stack !== self.stack) {
+        const owner = datacenters.find((dc) => dc.stack === stack);
+        fail("datacenter", `${self.id} is deployed by stack "${self.stack}" (datacenters[${datacenters.indexOf(self)}].stack, by default its region less the number), not by stack "${stack}"` +
+            (owner ? `, which deploys ${owner.id}` : `; deploy ${self.id} from stack "${self.stack}", or set that datacenter's stack to "${stack}"`));
+    }
+
     const region = aws.get("region");
     if (self && region !== self.region) {
         problems.push({
@@ -263,19 +304,12 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     }
 
     const count = integer("nodeCount", 2, 1, 20);
-    const instanceType =
-        matching("nodeInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as m6i.xlarge") ?? "m6i.xlarge";
+    const nodeInstanceType = instanceType("nodeInstanceType", "m6i.xlarge", "m6i.xlarge");
     // Sizes up to .large have at most 2 vCPU in every family; WSO2's all-in-one profile needs 4.
-    if (/\.(nano|micro|small|medium|large)$/.test(instanceType)) {
-        fail("nodeInstanceType", `must be an .xlarge or larger size: WSO2's all-in-one minimum is 4 vCPU and 8 GiB, got "${instanceType}"`);
+    if (/\.(nano|micro|small|medium|large)$/.test(nodeInstanceType)) {
+        fail("nodeInstanceType", `must be an .xlarge or larger size: WSO2's all-in-one minimum is 4 vCPU and 8 GiB, got "${nodeInstanceType}"`);
     }
-    const amiId =
-        matching(
-            "nodeAmiId",
-            AMI_ID,
-            "an AMI id such as ami-0123456789abcdef0",
-            required("nodeAmiId", "the Amazon Linux 2023 AMI id for this region, pinned"),
-        ) ?? "";
+    const amiId = matching("nodeAmiId", AMI_ID, "an AMI id such as ami-0123456789abcdef0 (or unset: the current Amazon Linux 2023 image)") ?? null;
     const rootVolumeGiB = integer("nodeRootVolumeGiB", 50, 20, 1024);
 
     const wso2PackS3Uri =
@@ -325,7 +359,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     const database: DatabaseConfig = {
         kind,
         engine: oneOf("databaseEngine", ["oracle-se2", "oracle-ee"] as const, "oracle-se2"),
-        instanceClass: matching("databaseInstanceClass", /^db\.[a-z0-9]+\.[a-z0-9]+$/, "an RDS instance class such as db.m5.large") ?? "db.m5.large",
+        instanceClass: instanceType("databaseInstanceClass", "db.m5.large", "db.m5.large"),
         multiAz: boolean("databaseMultiAz", true),
         storageGiB: integer("databaseStorageGiB", 100, 20, 65536),
         backupRetentionDays: self?.id === trustedSource?.id ? trustedSourceBackupRetentionDays : backupRetentionDays,
@@ -333,7 +367,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         ec2: kind === "ec2"
             ? {
                 amiId: matching("databaseAmiId", AMI_ID, "the AMI id of your Oracle host image", required("databaseAmiId", "with databaseKind ec2, the AMI of your Oracle host")) ?? "",
-                instanceType: matching("databaseInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as r6i.xlarge") ?? "r6i.xlarge",
+                instanceType: instanceType("databaseInstanceType", "r6i.xlarge", "r6i.xlarge"),
             }
             : null,
         archiveLogRetentionHours: integer("archiveLogRetentionHours", 24, 1, 168),
@@ -347,7 +381,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         fail(at, `must be a usable address of ${self.id}'s first private subnet ${splitCidr(self.cidr, 4)[2]} (the hub's subnet), got "${self.goldengateHubIp}"`);
     }
 
-    const replication = parseReplication({ str, json, matching, integer, fail, trustedSourceBackupRetentionDays, self, trustedSource, datacenters, kind });
+    const replication = parseReplication({ str, json, matching, instanceType, integer, fail, trustedSourceBackupRetentionDays, self, trustedSource, datacenters, kind });
 
     if (problems.length > 0) throw new ConfigError(problems);
 
@@ -359,7 +393,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         self,
         trustedSource,
         designTimeActive,
-        nodes: { count, instanceType, amiId, rootVolumeGiB },
+        nodes: { count, instanceType: nodeInstanceType, amiId, rootVolumeGiB },
         wso2PackS3Uri,
         existingNetwork,
         dns: { zoneName, zoneId },
@@ -379,6 +413,7 @@ interface ReplicationInputs {
     str: (key: string) => string | undefined;
     json: (key: string) => unknown;
     matching: (key: string, pattern: RegExp, what: string, value?: string) => string | undefined;
+    instanceType: (key: string, example: string, fallback: string) => string;
     integer: (key: string, fallback: number, min: number, max: number) => number;
     fail: (key: string, message: string) => void;
     trustedSourceBackupRetentionDays: number;
@@ -389,7 +424,7 @@ interface ReplicationInputs {
 }
 
 function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
-    const { str, json, matching, integer, fail, self, trustedSource, datacenters } = inputs;
+    const { str, json, matching, instanceType, integer, fail, self, trustedSource, datacenters } = inputs;
     const stackReferencePrefix =
         matching("stackReferencePrefix", STACK_PREFIX, "<organization>/<project> such as acme/wso2-apim-multi-dc (peers' stacks are <prefix>/<stack>)")
         ?? "organization/wso2-apim-multi-dc";
@@ -404,7 +439,7 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
     } else if (license === "byol" && !amiId && !installerS3Uri) {
         fail("goldengateLicense", `byol needs goldengateAmiId or goldengateInstallerS3Uri: the hub host needs GoldenGate from an image or an installer`);
     }
-    const instanceType = matching("goldengateInstanceType", INSTANCE_TYPE, "an EC2 instance type name such as m6i.large") ?? "m6i.large";
+    const hubInstanceType = instanceType("goldengateInstanceType", "m6i.large", "m6i.large");
     const volumeGiB = integer("goldengateVolumeGiB", 100, 20, 16384);
 
     const rawKeys = json("goldengateKeyColumns");
@@ -429,7 +464,7 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
 
     return {
         stackReferencePrefix,
-        hub: license === "byol" && (amiId || installerS3Uri) ? { amiId: amiId ?? "", installerS3Uri, instanceType, volumeGiB } : null,
+        hub: license === "byol" && (amiId || installerS3Uri) ? { amiId: amiId ?? "", installerS3Uri, instanceType: hubInstanceType, volumeGiB } : null,
         keyColumns,
         trustedBackupCopy,
     };
@@ -581,9 +616,14 @@ function fullKey(key: string): string {
     return `${PROJECT}:${key}`;
 }
 
-/** Reads and validates the running stack's config (the Pulumi CLI or the offline runner set it). */
+/**
+ * Reads and validates the running stack's config (the Pulumi CLI or the offline runner set it).
+ * The CLI itself does not reject a key that Pulumi.yaml does not declare (it only checks the
+ * declared ones: pulumi/pulumi sdk/go/common/workspace/config.go, mergeConfig), so a misspelt key
+ * would be silently ignored: every key the stack sets is checked here.
+ */
 export function loadConfig(): DeploymentConfig {
-    return parseConfig(new pulumi.Config(PROJECT), new pulumi.Config("aws"), pulumi.getStack());
+    return parseConfig(new pulumi.Config(PROJECT), new pulumi.Config("aws"), pulumi.getStack(), Object.keys(pulumi.runtime.allConfig()));
 }
 
 /** Splits a network into `parts` equal subnets (parts a power of two), in address order. */

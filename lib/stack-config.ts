@@ -7,6 +7,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { nearestName } from "./nearest-name";
 
 export const SECRET_PLACEHOLDER = "[secret]";
 
@@ -98,6 +99,13 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
 
     for (const [key, entry] of Object.entries<any>(stackSettings.config ?? {})) {
         const full = qualify(key);
+        // The CLI would silently ignore an undeclared key of the project (it checks declared keys
+        // only: pulumi/pulumi sdk/go/common/workspace/config.go, mergeConfig); a misspelt key is a mistake.
+        if (full.startsWith(`${projectName}:`) && !declarations.has(full)) {
+            const declared = [...declarations.keys()].filter((k) => k.startsWith(`${projectName}:`)).map((k) => k.slice(projectName.length + 1));
+            const nearest = nearestName(full.slice(projectName.length + 1), declared);
+            throw new StackConfigError(stackFile, `configuration key '${full}' is not declared in Pulumi.yaml${nearest ? `; did you mean '${projectName}:${nearest}'?` : ""}`);
+        }
         if (entry !== null && typeof entry === "object" && "secure" in entry) {
             values[full] = SECRET_PLACEHOLDER;
             secretKeys.add(full);

@@ -1,6 +1,9 @@
 import * as assert from "node:assert/strict";
-import { ConfigError, parseConfig, splitCidr } from "../lib/config";
-import { sourcesOf, stackConfig } from "./harness";
+import * as fs from "fs";
+import * as path from "path";
+import * as YAML from "yaml";
+import { CONFIG_KEYS, ConfigError, parseConfig, splitCidr } from "../lib/config";
+import { PROJECT_DIR, sourcesOf, stackConfig } from "./harness";
 
 /** Parses the shipped us-east config with some keys replaced (undefined removes a key). */
 function parseWith(overrides: Record<string, unknown>, stack = "us-east") {
@@ -72,9 +75,10 @@ describe("config validation", () => {
         rejects({ nodeInstanceType: "t3.large" }, K("nodeInstanceType"), /\.xlarge or larger size: WSO2's all-in-one minimum is 4 vCPU and 8 GiB, got "t3\.large"/));
     it("rejects an instance type that is not an EC2 type name", () =>
         rejects({ nodeInstanceType: "large" }, K("nodeInstanceType"), /EC2 instance type name/));
-    it("rejects a malformed AMI id and a missing one", () => {
-        rejects({ nodeAmiId: "ami-123" }, K("nodeAmiId"), /AMI id/);
-        rejects({ nodeAmiId: undefined }, K("nodeAmiId"), /is required/);
+    it("rejects a malformed AMI id", () => rejects({ nodeAmiId: "ami-123" }, K("nodeAmiId"), /AMI id/));
+    it("takes no node AMI id by default: the nodes boot AWS's current Amazon Linux 2023 image", () => {
+        assert.equal(parseWith({}).nodes.amiId, null);
+        assert.equal(parseWith({ nodeAmiId: "ami-0123456789abcdef0" }).nodes.amiId, "ami-0123456789abcdef0");
     });
     it("rejects a malformed S3 URI", () =>
         rejects({ wso2PackS3Uri: "https://bucket/wso2am.zip" }, K("wso2PackS3Uri"), /S3 URI such as s3:\/\//));
@@ -135,8 +139,8 @@ describe("config validation: replication", () => {
     it("rejects a byol licence without GoldenGate software rather than silently creating no hub", () =>
         rejects({ goldengateLicense: "byol" }, K("goldengateLicense"), /byol needs goldengateAmiId or goldengateInstallerS3Uri/));
     it("reports an empty required value once", () => {
-        assert.throws(() => parseWith({ nodeAmiId: "" }), (err: ConfigError) => {
-            assert.deepEqual(err.problems.map((p) => p.key), [K("nodeAmiId")]);
+        assert.throws(() => parseWith({ wso2PackS3Uri: "" }), (err: ConfigError) => {
+            assert.deepEqual(err.problems.map((p) => p.key), [K("wso2PackS3Uri")]);
             return true;
         });
     });
@@ -151,4 +155,47 @@ describe("config validation: replication", () => {
 describe("splitCidr", () => {
     it("splits a /16 into four /18s in address order", () =>
         assert.deepEqual(splitCidr("10.20.0.0/16", 4), ["10.20.0.0/18", "10.20.64.0/18", "10.20.128.0/18", "10.20.192.0/18"]));
+});
+
+describe("config validation: mistakes a new user makes (issue 11)", () => {
+    it("rejects an instance size EC2 does not have, naming the key and the sizes it has", () => {
+        rejects({ nodeInstanceType: "m6i.hugex" }, K("nodeInstanceType"), /has no EC2 size "hugex" \(sizes: nano, micro, .*, 48xlarge, .*metal-24xl.*\), got "m6i\.hugex"/);
+        rejects({ goldengateInstanceType: "m6i.larg" }, K("goldengateInstanceType"), /has no EC2 size "larg"/);
+        rejects({ databaseInstanceClass: "db.r5.xxlarge" }, K("databaseInstanceClass"), /has no EC2 size "xxlarge"/);
+        rejects({ databaseKind: "ec2", databaseAmiId: "ami-0123456789abcdef0", databaseInstanceType: "r6i.2xl" }, K("databaseInstanceType"), /has no EC2 size "2xl"/);
+    });
+    it("rejects an instance type whose family is not an EC2 family", () => {
+        rejects({ nodeInstanceType: "xlarge.m6i" }, K("nodeInstanceType"), /must be an EC2 instance type name such as m6i\.xlarge, got "xlarge\.m6i"/);
+        rejects({ databaseInstanceClass: "db.m5" }, K("databaseInstanceClass"), /must be an RDS instance class such as db\.m5\.large/);
+    });
+    it("accepts real types of every naming shape", () => {
+        for (const type of ["m6i.xlarge", "c7i-flex.xlarge", "m7g.metal", "r7iz.metal-16xl", "x2iedn.32xlarge", "u7i-12tb.224xlarge", "u-6tb1.112xlarge", "m7i.metal-48xl"]) {
+            assert.equal(parseWith({ nodeInstanceType: type }).nodes.instanceType, type);
+        }
+        assert.equal(parseWith({ databaseInstanceClass: "db.x2iedn.24xlarge" }).database.instanceClass, "db.x2iedn.24xlarge");
+    });
+    it("rejects a misspelt key of the project, suggesting the nearest one", () => {
+        const { project, aws } = sourcesOf(stackConfig("us-east"));
+        const keys = [...Object.keys(stackConfig("us-east").values), K("nodeCont"), K("hostedZone"), K("colour"), "aws:profile"];
+        assert.throws(() => parseConfig(project, aws, "us-east", keys), (err: ConfigError) => {
+            assert.deepEqual(err.problems.map((p) => [p.key, p.message]), [
+                [K("nodeCont"), "is not a setting of this project: did you mean nodeCount? (settings are declared in Pulumi.yaml)"],
+                [K("hostedZone"), "is not a setting of this project: did you mean hostedZoneId? (settings are declared in Pulumi.yaml)"],
+                [K("colour"), "is not a setting of this project (settings are declared in Pulumi.yaml)"],
+            ]);
+            return true;
+        });
+    });
+    it("reads exactly the keys Pulumi.yaml declares", () => {
+        const declared = Object.keys(YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8")).config);
+        assert.deepEqual([...CONFIG_KEYS].sort(), declared.sort());
+    });
+    it("rejects a stack that deploys another stack's datacenter, saying which stack deploys it", () => {
+        rejects({ datacenter: "DC2", "aws:region": "us-west-2" }, K("datacenter"),
+            /^DC2 is deployed by stack "us-west" \(datacenters\[1\]\.stack, by default its region less the number\), not by stack "us-east", which deploys DC1$/);
+        assert.throws(() => parseConfig(sourcesOf(stackConfig("us-east")).project, sourcesOf(stackConfig("us-east")).aws, "us-east-2"), (err: ConfigError) => {
+            assert.match(err.message, /datacenter: DC1 is deployed by stack "us-east" .*, not by stack "us-east-2"; deploy DC1 from stack "us-east", or set that datacenter's stack to "us-east-2"/);
+            return true;
+        });
+    });
 });

@@ -31,9 +31,9 @@ function configOf(program: ProgramRun): DeploymentConfig {
     return parseConfig(project, aws, program.config.stack);
 }
 
-async function deploy(...stacks: [string, Record<string, unknown>?][]): Promise<Deployment> {
+async function deploy(...stacks: [string, Record<string, unknown>?, string?][]): Promise<Deployment> {
     const runs: ProgramRun[] = [];
-    for (const [stack, overrides] of stacks) runs.push(await run(stack, overrides)); // sequential: the runtime is global
+    for (const [stack, overrides, as] of stacks) runs.push(await run(stack, overrides, as)); // sequential: the runtime is global
     return {
         runs,
         stacks: runs.map((r) => ({ stack: `${r.config.stack}/${configOf(r).self.id}`, resources: r.resources })),
@@ -243,7 +243,8 @@ describe("DNS routing with a third region added by config only", () => {
         three = await deploy(
             ["us-east", { datacenters }],
             ["us-west", { datacenters }],
-            ["us-east", { datacenters, datacenter: "DC3", "aws:region": "eu-west-1", nodeAmiId: "ami-0123456789abcdef0" }],
+            // DC3 has no stack file: us-east's, run as its own stack (eu-west-1 less the number).
+            ["us-east", { datacenters, datacenter: "DC3", "aws:region": "eu-west-1", nodeAmiId: "ami-0123456789abcdef0" }, "eu-west"],
         );
     });
 

@@ -15,9 +15,12 @@ export const STACKS = ["us-east", "us-west"] as const;
 
 const cache = new Map<string, Promise<ProgramRun>>();
 
-/** Config of a shipped stack, with optional overrides (unqualified keys are the project's). */
-export function stackConfig(stack: string, overrides: Record<string, unknown> = {}): StackConfig {
-    const config = loadStackConfig(PROJECT_DIR, stack);
+/**
+ * Config of a shipped stack, with optional overrides (unqualified keys are the project's), run as
+ * stack `as` (a datacenter that has no shipped stack file; the program checks the stack's name).
+ */
+export function stackConfig(stack: string, overrides: Record<string, unknown> = {}, as = stack): StackConfig {
+    const config = { ...loadStackConfig(PROJECT_DIR, stack), stack: as };
     for (const [key, value] of Object.entries(overrides)) {
         const full = key.includes(":") ? key : `${config.project}:${key}`;
         if (value === undefined) delete config.values[full];
@@ -40,8 +43,8 @@ async function shippedOutputs(stack?: string): Promise<Record<string, Record<str
 }
 
 /** Runs the program for a stack; runs without overrides are shared between tests. */
-export function run(stack: string, overrides?: Record<string, unknown>): Promise<ProgramRun> {
-    if (overrides) return shippedOutputs().then((outputs) => runProgram(PROJECT_DIR, stackConfig(stack, overrides), outputs));
+export function run(stack: string, overrides?: Record<string, unknown>, as?: string): Promise<ProgramRun> {
+    if (overrides) return shippedOutputs().then((outputs) => runProgram(PROJECT_DIR, stackConfig(stack, overrides, as), outputs));
     if (!cache.has(stack)) cache.set(stack, shippedOutputs(stack).then((outputs) => runProgram(PROJECT_DIR, stackConfig(stack), outputs)));
     return cache.get(stack)!;
 }

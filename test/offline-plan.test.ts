@@ -192,6 +192,29 @@ describe("offline plan", function () {
         assert.deepEqual(fs.readdirSync(out), []);
     });
 
+    it("shows in plan.json and summary.md which image the nodes boot and where it comes from", () => {
+        for (const stack of STACKS) {
+            const parameter = "/aws/service/ami-amazon-linux-latest/al2023-ami-kernel-default-x86_64";
+            assert.deepEqual(planOf(stack).outputs.nodeImage, { amiId: `(known after apply: ${parameter}.value)`, source: `ssm:${parameter}` });
+            const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
+            assert.ok(summary.includes(`\nNode image: \`(known after apply: ${parameter}.value)\` from \`ssm:${parameter}\`.\n`), summary.slice(0, 600));
+        }
+    });
+
+    it("names the stacks and the datacenter when two stack files claim the same datacenter, planning none", () => {
+        const configDir = tempDir("plan-two-claims-");
+        for (const file of ["Pulumi.yaml", "Pulumi.us-east.yaml", "Pulumi.us-west.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(configDir, file));
+        fs.writeFileSync(path.join(configDir, "Pulumi.us-east-2.yaml"), "config:\n  aws:region: us-east-1\n  wso2-apim-multi-dc:datacenter: DC1\n");
+        const out = tempDir("plan-two-claims-out-");
+        const result = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
+            cwd: PROJECT_DIR,
+            encoding: "utf8",
+        });
+        assert.equal(result.status, 1, result.stderr);
+        assert.match(result.stderr, /plan failed: Invalid configuration \(nothing was deployed\):\n {2}- wso2-apim-multi-dc:datacenter: DC1 is claimed by 2 stacks: us-east \(Pulumi\.us-east\.yaml\), us-east-2 \(Pulumi\.us-east-2\.yaml\); one stack deploys one datacenter, and DC1's is "us-east"/);
+        assert.deepEqual(fs.readdirSync(out), []);
+    });
+
     it("exits non-zero naming the key on bad config, leaving no plan for that stack", () => {
         const configDir = tempDir("plan-config-");
         fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));

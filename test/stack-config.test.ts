@@ -70,6 +70,16 @@ describe("stack config loading (as the Pulumi CLI does)", () => {
         assert.throws(() => loadStackConfig(dir, "dev"), /Pulumi\.dev\.yaml: .*line \d+/s);
     });
 
+    it("rejects a key of the project that Pulumi.yaml does not declare, naming the file and the nearest key", () => {
+        const dir = project({ "Pulumi.yaml": PROJECT_YAML, "Pulumi.dev.yaml": "config:\n  demo:required: x\n  demo:cont: 3\n  aws:profile: dev\n" });
+        assert.throws(
+            () => loadStackConfig(dir, "dev"),
+            /Pulumi\.dev\.yaml: configuration key 'demo:cont' is not declared in Pulumi\.yaml; did you mean 'demo:count'\?$/,
+        );
+        const far = project({ "Pulumi.yaml": PROJECT_YAML, "Pulumi.dev.yaml": "config:\n  demo:required: x\n  colour: blue\n" });
+        assert.throws(() => loadStackConfig(far, "dev"), /configuration key 'demo:colour' is not declared in Pulumi\.yaml$/);
+    });
+
     it("names the stacks that exist when asked for one that does not", () =>
         assert.throws(() => loadStackConfig(PROJECT_DIR, "eu-central"), /no such stack file \(stacks here: us-east, us-west\)/));
 });

@@ -24,14 +24,88 @@ const ELB_ACCOUNT_BY_REGION: Record<string, string> = {
     "ap-northeast-1": "582318560864",
 };
 
+/** An invoke's `filters` input as name → values; a filter the pretend cloud does not know fails loudly. */
+function filtersOf(args: MockCallArgs, known: string[]): Map<string, string[]> {
+    const filters = new Map<string, string[]>();
+    for (const filter of (args.inputs.filters ?? []) as { name: string; values: string[] }[]) {
+        if (!known.includes(filter.name)) throw new Error(`offline cloud: ${args.token} has no offline answer for filter ${filter.name}; add one to tools/offline/cloud.ts`);
+        filters.set(filter.name, filter.values);
+    }
+    return filters;
+}
+
+interface Zone {
+    name: string;
+    zoneId: string;
+    zoneType: "availability-zone" | "local-zone";
+    optInStatus: "opt-in-not-required" | "opted-in";
+}
+
+/**
+ * The zones DescribeAvailabilityZones lists for an account (sorted by name, as the API does):
+ * three Availability Zones and one Local Zone the account opted in to, which sorts first
+ * (`us-east-1-lcl-1a` < `us-east-1a`) so that a program that does not filter it out picks it.
+ */
+export function zonesOf(region: string): Zone[] {
+    const prefix = region.replace(/-/g, "").replace(/(north|south|east|west|central)/g, (d) => d[0]).slice(0, 5);
+    return [
+        { name: `${region}-lcl-1a`, zoneId: `${prefix}-lcl1-az1`, zoneType: "local-zone" as const, optInStatus: "opted-in" as const },
+        ...["a", "b", "c"].map((letter, i) => ({
+            name: `${region}${letter}`,
+            zoneId: `${prefix}-az${i + 1}`,
+            zoneType: "availability-zone" as const,
+            optInStatus: "opt-in-not-required" as const,
+        })),
+    ];
+}
+
+/**
+ * Whether a zone offers an instance type, by a fixed rule standing in for
+ * DescribeInstanceTypeOfferings: High Memory types (u-…, u7i…) are offered nowhere, and the
+ * region's first Availability Zone (`…a`) offers no type newer than the 6th generation (new
+ * generations reach a region's zones one by one). Every other zone offers every type.
+ */
+export function zoneOffers(zone: Zone, instanceType: string): boolean {
+    if (/^u[0-9]*[a-z]*-/.test(instanceType)) return false;
+    const generation = Number(/^[a-z]+([0-9]+)/.exec(instanceType)?.[1] ?? 0);
+    return !(zone.zoneType === "availability-zone" && zone.name.endsWith("a") && generation > 6);
+}
+
+/** Public SSM parameters the program reads: their values exist only in the cloud. */
+const PUBLIC_PARAMETER = /^\/aws\/service\/ami-amazon-linux-latest\/al2023-ami-kernel-default-(x86_64|arm64)$/;
+
 export function answerInvoke(args: MockCallArgs, region: string): Record<string, unknown> {
     switch (args.token) {
-        case "aws:index/getAvailabilityZones:getAvailabilityZones":
+        case "aws:index/getAvailabilityZones:getAvailabilityZones": {
+            const filters = filtersOf(args, ["opt-in-status", "zone-type"]);
+            const zones = zonesOf(region).filter((zone) =>
+                (args.inputs.state === undefined || args.inputs.state === "available")
+                && (filters.get("opt-in-status")?.includes(zone.optInStatus) ?? true)
+                && (filters.get("zone-type")?.includes(zone.zoneType) ?? true));
+            return { names: zones.map((z) => z.name), zoneIds: zones.map((z) => z.zoneId), groupNames: zones.map(() => region), id: region };
+        }
+        case "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings": {
+            if (args.inputs.locationType !== "availability-zone") {
+                throw new Error(`offline cloud: ${args.token} answers locationType availability-zone only, got ${args.inputs.locationType}`);
+            }
+            const filters = filtersOf(args, ["instance-type", "location"]);
+            const types = filters.get("instance-type");
+            if (!types) throw new Error(`offline cloud: ${args.token} needs an instance-type filter (it does not list every type)`);
+            const offerings = zonesOf(region)
+                .filter((zone) => filters.get("location")?.includes(zone.name) ?? true)
+                .flatMap((zone) => types.filter((type) => zoneOffers(zone, type)).map((type) => ({ type, zone: zone.name })));
             return {
-                names: ["a", "b", "c"].map((s) => `${region}${s}`),
-                zoneIds: [1, 2, 3].map((n) => `${region.replace(/-/g, "").slice(0, 5)}-az${n}`),
+                instanceTypes: offerings.map((o) => o.type),
+                locations: offerings.map((o) => o.zone),
+                locationTypes: offerings.map(() => "availability-zone"),
                 id: region,
             };
+        }
+        case "aws:ssm/getParameter:getParameter": {
+            const name = String(args.inputs.name);
+            if (!PUBLIC_PARAMETER.test(name)) throw new Error(`offline cloud: no offline answer for SSM parameter ${name}; add one to tools/offline/cloud.ts`);
+            return { name, type: "String", value: knownAfterApply(name, "value"), insecureValue: knownAfterApply(name, "value"), version: 1, id: name };
+        }
         case "aws:index/getCallerIdentity:getCallerIdentity":
             return { accountId: ACCOUNT_ID, arn: `arn:aws:iam::${ACCOUNT_ID}:user/offline`, userId: "AIDAOFFLINE", id: ACCOUNT_ID };
         case "aws:index/getPartition:getPartition":

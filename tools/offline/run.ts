@@ -21,6 +21,8 @@ export interface RecordedResource {
     /** URNs this resource waits for: explicit dependsOn and those through consumed outputs. */
     dependsOn: string[];
     protect: boolean;
+    /** The ignoreChanges resource option: properties whose new values never update or replace it. */
+    ignoreChanges: string[];
     /** Resolved inputs as sent to the provider; secrets are "[secret]". */
     inputs: Record<string, unknown>;
     custom: boolean;
@@ -61,7 +63,7 @@ class RecordingMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
 
     override async registerResource(req: any, callback: (err: any, response: any) => void): Promise<void> {
-        const record = this.record(req, req.getObject(), req.getProtect() === true, req.getCustom());
+        const record = this.record(req, req.getObject(), req.getProtect() === true, req.getCustom(), req.getIgnorechangesList());
         return super.registerResource(req, this.noteUrn(record, callback));
     }
 
@@ -71,7 +73,7 @@ class RecordingMonitor extends MockMonitor {
         return super.readResource(req, this.noteUrn(record, callback));
     }
 
-    private record(req: any, properties: any, protect: boolean, custom: boolean): RecordedResource {
+    private record(req: any, properties: any, protect: boolean, custom: boolean, ignoreChanges: string[] = []): RecordedResource {
         const record: RecordedResource = {
             urn: "",
             type: req.getType(),
@@ -80,6 +82,7 @@ class RecordingMonitor extends MockMonitor {
             provider: providerUrn(req.getProvider()),
             dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
             protect,
+            ignoreChanges,
             inputs: plainValue(properties?.toJavaScript() ?? {}) as Record<string, unknown>,
             custom,
         };

@@ -8,7 +8,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { listStacks, loadStackConfig, StackConfig, StackConfigError } from "../../lib/stack-config";
-import { ConfigError } from "../../lib/config";
+import { ConfigError, conventionalStackName, PROJECT } from "../../lib/config";
 import { evaluateStacks, formatFinding, stackContext } from "../../lib/guardrails";
 import { deploymentOrder, runProgram, ProgramRun } from "../offline/run";
 import { estimateCost } from "./cost";
@@ -69,6 +69,36 @@ function writeStack(outDir: string, plan: Plan, summary: string): void {
     fs.renameSync(staging, target);
 }
 
+/**
+ * Two stack files naming the same datacenter would both declare its records and peerings (Route 53
+ * then rejects the second stack's records as duplicates): say which stacks claim which datacenter.
+ * A stack whose config does not load is left to fail with its own message.
+ */
+export function checkOneStackPerDatacenter(stacks: string[], configOf: (stack: string) => StackConfig): void {
+    const claims = new Map<string, string[]>();
+    const stackOf = new Map<string, string>();
+    for (const stack of stacks) {
+        let values: Record<string, unknown>;
+        try {
+            values = configOf(stack).values;
+        } catch {
+            continue;
+        }
+        const id = String(values[`${PROJECT}:datacenter`] ?? "");
+        const entry = (values[`${PROJECT}:datacenters`] as any[] | undefined)?.find?.((dc) => dc?.id === id);
+        if (entry) stackOf.set(id, String(entry.stack ?? conventionalStackName(String(entry.region))));
+        claims.set(id, [...(claims.get(id) ?? []), stack]);
+    }
+    const problems = [...claims]
+        .filter(([id, claimants]) => id !== "" && claimants.length > 1)
+        .map(([id, claimants]) => ({
+            key: `${PROJECT}:datacenter`,
+            message: `${id} is claimed by ${claimants.length} stacks: ${claimants.map((s) => `${s} (Pulumi.${s}.yaml)`).join(", ")}; ` +
+                `one stack deploys one datacenter, and ${id}'s is "${stackOf.get(id) ?? "?"}" (its datacenters[].stack, by default its region less the number)`,
+        }));
+    if (problems.length > 0) throw new ConfigError(problems);
+}
+
 function readPlan(dir: string, stack: string): Plan | null {
     for (const file of [path.join(dir, stack, "plan.json"), path.join(dir, "plan.json")]) {
         if (!fs.existsSync(file)) continue;
@@ -104,6 +134,12 @@ async function plan(options: Options): Promise<number> {
     const outputs: Record<string, Record<string, unknown>> = {};
     const configs = new Map<string, StackConfig>();
     const configOf = (stack: string) => configs.get(stack) ?? configs.set(stack, loadStackConfig(options.configDir, stack)).get(stack)!;
+    try {
+        checkOneStackPerDatacenter(allStacks, configOf);
+    } catch (err) {
+        for (const s of selected) fs.rmSync(path.join(options.outDir, s), { recursive: true, force: true });
+        throw err;
+    }
     for (const stack of deploymentOrder(allStacks, configOf)) {
         try {
             const run = await runProgram(PROJECT_DIR, configOf(stack), outputs);

@@ -2,8 +2,8 @@
 import { SECRET_PLACEHOLDER } from "../../lib/stack-config";
 import { ProgramRun, RecordedResource } from "../offline/run";
 
-/** A resource as plan.json shows it: what the runner records, less the custom/component flag. */
-export type PlanResource = Omit<RecordedResource, "custom">;
+/** A resource as plan.json shows it (DESIGN §7): what the runner records, less the custom/component flag and ignoreChanges. */
+export type PlanResource = Omit<RecordedResource, "custom" | "ignoreChanges">;
 
 export interface Plan {
     project: string;

@@ -82,6 +82,12 @@ function costTable(cost: CostEstimate): string {
     ].join("\n");
 }
 
+/** Which image the nodes boot: a pinned id, or AWS's current Amazon Linux 2023 read at deploy time. */
+export function nodeImageLine(plan: Plan): string {
+    const image = plan.outputs.nodeImage as { amiId?: unknown; source?: unknown } | undefined;
+    return image ? `Node image: \`${String(image.amiId)}\` from \`${String(image.source)}\`.` : "Node image: not reported by the program.";
+}
+
 export function renderSummary(input: SummaryInput): string {
     const { plan, cost } = input;
     return [
@@ -89,6 +95,8 @@ export function renderSummary(input: SummaryInput): string {
         "",
         `Datacenter ${String(plan.outputs.datacenter ?? "?")} in ${String(plan.config["aws:region"] ?? "?")}: ${plan.resources.length} resources, estimated ${usd(cost.totalUsd)} per month.`,
         "Produced by `npm run plan` under Pulumi mocks: values only the cloud knows read `(known after apply: …)`.",
+        "",
+        nodeImageLine(plan),
         "",
         "## Region",
         "",
