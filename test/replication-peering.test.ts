@@ -153,6 +153,13 @@ describe("VPC peering: a third datacenter makes a full mesh", function () {
         ]);
     });
 
+    it("replicates the one admin secret from the trusted source to DC2's and DC3's regions; DC3's nodes read it in eu-west-1", () => {
+        const admin = ofType(runs.get("us-east")!, "aws:secretsmanager/secret:Secret").find((s) => s.name === "dc1-secrets-wso2-admin")!;
+        assert.deepEqual(admin.inputs.replicas, [{ region: "us-west-2" }, { region: "eu-west-1" }]);
+        const policy = JSON.parse(String(named(runs.get("eu-west")!, "dc3-apim-iam-access").inputs.policy));
+        assert.ok(policy.Statement.some((s: any) => s.Resource === "arn:aws:secretsmanager:eu-west-1:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-admin-??????"));
+    });
+
     it("routes DC3 both ways with each peer", () => {
         const eu = runs.get("eu-west")!;
         assert.deepEqual(routes(eu, "dc3-peer-dc2-aws"), [
