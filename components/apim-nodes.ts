@@ -24,6 +24,8 @@ export interface ApimNodesArgs {
     securityGroupId: pulumi.Input<string>;
     wso2PackS3Uri: string;
     efsFileSystemId: pulumi.Input<string>;
+    /** The stack's AWS account (for the EFS file system's ARN). */
+    accountId: pulumi.Input<string>;
     accessPointIds: Record<SharedPathKey, pulumi.Input<string>>;
     /** Resources the nodes must not boot before (EFS mount targets, boot artifacts). */
     bootDependencies: pulumi.Resource[];
@@ -46,6 +48,24 @@ export interface ApimNodesArgs {
 }
 
 /**
+ * What efs-utils needs to find a mount target's IP when the file system's DNS name does not resolve
+ * (efs-utils README, "Using botocore to retrieve mount target ip address"). DescribeMountTargets
+ * takes the file system as its resource; DescribeAvailabilityZones has no resource-level
+ * permissions (Service Authorization Reference), so it is allowed on "*", read-only.
+ */
+export function efsMountTargetLookup(region: string, accountId: string, fileSystemId: string): PolicyStatement[] {
+    return [
+        {
+            Sid: "FindEfsMountTargets",
+            Effect: "Allow",
+            Action: "elasticfilesystem:DescribeMountTargets",
+            Resource: `arn:aws:elasticfilesystem:${region}:${accountId}:file-system/${fileSystemId}`,
+        },
+        { Sid: "FindAvailabilityZones", Effect: "Allow", Action: "ec2:DescribeAvailabilityZones", Resource: "*" },
+    ];
+}
+
+/**
  * The region's WSO2 API Manager all-in-one nodes: private, IMDSv2 only, encrypted gp3 roots,
  * managed through SSM Session Manager (no SSH key, no port 22), with an IAM role limited to SSM,
  * this stack's secrets, the WSO2 pack object and the node log group.
@@ -60,12 +80,14 @@ export class ApimNodes extends pulumi.ComponentResource {
         const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: 90 }, child);
         const packObjectArn = args.wso2PackS3Uri.replace(/^s3:\/\//, "arn:aws:s3:::");
         const identity = new InstanceRole(`${name}-iam`, {
-            policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements]).apply(([secretPrefix, logArn, extra]) => policyDocument([
-                { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
-                { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
-                { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${logArn}:*` },
-                ...extra,
-            ])),
+            policy: pulumi.all([args.secretArnPrefix, logGroup.arn, args.extraPolicyStatements, args.accountId, args.efsFileSystemId])
+                .apply(([secretPrefix, logArn, extra, accountId, fileSystemId]) => policyDocument([
+                    { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
+                    { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
+                    { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${logArn}:*` },
+                    ...efsMountTargetLookup(args.region, accountId, fileSystemId),
+                    ...extra,
+                ])),
         }, child);
 
         const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.dcId, i + 1));

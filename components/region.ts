@@ -180,6 +180,7 @@ export class Region extends pulumi.ComponentResource {
             securityGroupId: groups.nodes.id,
             wso2PackS3Uri: config.wso2PackS3Uri,
             efsFileSystemId: shared.fileSystemId,
+            accountId,
             accessPointIds: shared.accessPointIds,
             dcId: dc.id,
             bootDependencies: [...shared.mountTargets, ...artifacts.uploads, ...network.privateEgress],

@@ -6,8 +6,9 @@ import * as path from "path";
 import * as TOML from "smol-toml";
 import * as YAML from "yaml";
 import { renderDeploymentToml } from "../lib/render/deployment-toml";
-import { renderSystemdUnit } from "../lib/render/systemd-unit";
-import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES } from "../lib/render/user-data";
+import { LOCAL_PORT_RANGE, renderSysctlConf, WSO2_LISTEN_PORTS } from "../lib/render/sysctl";
+import { renderBootUnit, renderSystemdUnit } from "../lib/render/systemd-unit";
+import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { SHARED_PATHS } from "../lib/shared-paths";
 import { ofType, requireTool, run, shellcheck, STACKS } from "./harness";
 
@@ -27,9 +28,15 @@ async function nodeUserData(): Promise<{ stack: string; node: string; userData: 
     return all;
 }
 
+/** What each write_files entry puts on the node, by path. */
 function writeFiles(userData: string): Map<string, string> {
     const doc = YAML.parse(userData);
-    return new Map((doc.write_files as { path: string; content: string }[]).map((f) => [f.path, f.content]));
+    return new Map((doc.write_files as WrittenFile[]).map((f) => [f.path, writtenContent(f)]));
+}
+
+/** Parses `key = value` lines of a sysctl.d file. */
+function sysctlSettings(text: string): Map<string, string> {
+    return new Map(text.split("\n").filter((line) => /^[a-z]/.test(line)).map((line) => line.split(" = ") as [string, string]));
 }
 
 const DATABASE = { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" };
@@ -95,20 +102,32 @@ describe("node boot files", () => {
         }), /over EC2's 16384-byte limit/);
     });
 
-    it("carries the boot script, its parameters, deployment.toml and the unit, and runs the script", async () => {
+    it("writes the boot script, its parameters, deployment.toml, kernel settings and both units, and only enables and starts the boot unit", async () => {
         for (const { node, userData } of await nodeUserData()) {
             const files = writeFiles(userData);
             assert.deepEqual([...files.keys()], [
                 "/etc/wso2-apim/bootstrap.env",
                 "/etc/wso2-apim/database.env",
                 "/etc/wso2-apim/deployment.toml",
+                "/etc/sysctl.d/90-wso2-apim.conf",
                 "/etc/systemd/system/wso2am.service",
+                "/etc/systemd/system/wso2-boot.service",
                 "/etc/wso2-apim/cloudwatch-agent.json",
                 "/usr/local/sbin/wso2-bootstrap",
             ], node);
             assert.equal(files.get("/usr/local/sbin/wso2-bootstrap"), BOOTSTRAP_SCRIPT);
-            assert.deepEqual(YAML.parse(userData).runcmd, [["/bin/bash", "-o", "pipefail", "-c", "/usr/local/sbin/wso2-bootstrap 2>&1 | tee -a /var/log/wso2-bootstrap.log"]]);
+            // cloud-init runs runcmd once per instance: it only hands over to the unit that runs at every start.
+            assert.deepEqual(YAML.parse(userData).runcmd, [
+                ["systemctl", "daemon-reload"],
+                ["systemctl", "enable", "wso2-boot.service"],
+                ["systemctl", "start", "--no-block", "wso2-boot.service"],
+            ]);
         }
+    });
+
+    it("renders the same user-data twice (a changed user-data stops and starts the node)", async () => {
+        const [first, second] = [await nodeUserData(), await nodeUserData()];
+        assert.deepEqual(second, first);
     });
 
     it("deployment.toml of every node parses back with the public host and one gateway environment per region", async () => {
@@ -144,10 +163,46 @@ describe("node boot files", () => {
         assert.match(unit, new RegExp(`^RequiresMountsFor=${SHARED_PATHS.map((p) => p.path).join(" ")}$`, "m"));
         assert.match(unit, /^ExecStart=\/opt\/wso2am-3\.1\.0\/bin\/wso2server\.sh$/m);
     });
+
+    it("WSO2 starts only after a successful boot, with JAVA_HOME and the heap from the boot, not a fixed path", () => {
+        const unit = renderSystemdUnit();
+        assert.match(unit, /^Requires=wso2-boot\.service$/m);
+        assert.match(unit, /^After=wso2-boot\.service /m);
+        assert.doesNotMatch(unit, /JAVA_HOME|\[Install\]/);
+    });
+
+    it("the boot unit runs at every start, retries a failed boot a bounded number of times and logs to the shipped file", () => {
+        const unit = renderBootUnit();
+        assert.match(unit, /^Type=oneshot$/m);
+        assert.match(unit, /^ExecStart=\/usr\/local\/sbin\/wso2-bootstrap$/m);
+        assert.match(unit, /^WantedBy=multi-user\.target$/m);
+        assert.match(unit, /^Restart=on-failure$/m);
+        assert.match(unit, /^StartLimitBurst=\d+$/m);
+        assert.match(unit, /^StartLimitIntervalSec=\d+$/m);
+        // Restart/StartLimit settings belong to [Service]/[Unit] respectively (systemd.unit, systemd.service).
+        assert.ok(unit.indexOf("StartLimitBurst") < unit.indexOf("[Service]") && unit.indexOf("Restart=") > unit.indexOf("[Service]"));
+        assert.match(unit, /^TimeoutStartSec=infinity$/m);
+        assert.match(unit, /^StandardOutput=append:\/var\/log\/wso2-bootstrap\.log$/m);
+    });
+
+    it("kernel settings: WSO2's production values that kernel 6.1 still has, a wider port range and WSO2's listen ports reserved", () => {
+        const settings = sysctlSettings(renderSysctlConf());
+        assert.equal(settings.get("net.ipv4.tcp_fin_timeout"), "30");
+        assert.equal(settings.get("net.ipv4.tcp_tw_reuse"), "1");
+        assert.equal(settings.get("net.ipv4.tcp_rmem"), "4096 87380 16777216");
+        assert.equal(settings.get("net.ipv4.tcp_wmem"), "4096 65536 16777216");
+        assert.equal(settings.get("net.core.rmem_max"), "67108864");
+        assert.ok(!settings.has("net.ipv4.tcp_tw_recycle"), "tcp_tw_recycle was removed in Linux 4.12");
+        assert.equal(settings.get("net.ipv4.ip_local_port_range"), `${LOCAL_PORT_RANGE.first} ${LOCAL_PORT_RANGE.last}`);
+        const reserved = settings.get("net.ipv4.ip_local_reserved_ports")!.split(",").map(Number);
+        for (const port of [8243, 8280, 9443, 9611, 9711, 5672, 11111]) assert.ok(reserved.includes(port), `port ${port} is not reserved`);
+        assert.deepEqual(reserved, WSO2_LISTEN_PORTS);
+        for (const [key, value] of settings) assert.match(value, /^[0-9][0-9 ,]*$/, key);
+    });
 });
 
 describe("log shipping", () => {
-    it("ships the boot log and WSO2's logs to the node log group, one stream per node and file", async () => {
+    it("ships the boot log and WSO2's logs under the names 3.1.0 writes them (dated access logs), one stream per node and file", async () => {
         const program = await run("us-east");
         for (const node of ofType(program, "aws:ec2/instance:Instance")) {
             const config = JSON.parse(writeFiles(String(node.inputs.userData)).get("/etc/wso2-apim/cloudwatch-agent.json")!);
@@ -155,12 +210,32 @@ describe("log shipping", () => {
             assert.deepEqual(files.map((f: any) => f.file_path), [
                 "/var/log/wso2-bootstrap.log",
                 "/opt/wso2am-3.1.0/repository/logs/wso2carbon.log",
-                "/opt/wso2am-3.1.0/repository/logs/http_access_management_console.log",
+                "/opt/wso2am-3.1.0/repository/logs/wso2-apigw-errors.log",
+                "/opt/wso2am-3.1.0/repository/logs/audit.log",
+                // Tomcat's AccessLogValve with prefix http_access_ and suffix .log dates the file per day.
+                "/opt/wso2am-3.1.0/repository/logs/http_access_*.log",
             ]);
             for (const f of files) {
                 assert.equal(f.log_group_name, "(known after apply: dc1-apim-logs.name)");
                 assert.match(f.log_stream_name, /^\{instance_id\}\//);
             }
+        }
+    });
+});
+
+describe("node role", () => {
+    it("lets efs-utils look up the region's EFS mount targets (its IP fallback) and nothing wider", async () => {
+        for (const stack of STACKS) {
+            const program = await run(stack);
+            const access = ofType(program, "aws:iam/rolePolicy:RolePolicy").find((p) => /-apim-iam-access$/.test(p.name))!;
+            const statements = JSON.parse(String(access.inputs.policy)).Statement as { Action: string | string[]; Resource: string | string[] }[];
+            const grants = (action: string) => statements.filter((s) => [s.Action].flat().includes(action));
+            const dc = stack === "us-east" ? "dc1" : "dc2";
+            const region = stack === "us-east" ? "us-east-1" : "us-west-2";
+            assert.deepEqual(grants("elasticfilesystem:DescribeMountTargets").map((s) => s.Resource), [
+                `arn:aws:elasticfilesystem:${region}:123456789012:file-system/(known after apply: ${dc}-efs-fs.id)`,
+            ]);
+            assert.deepEqual(grants("ec2:DescribeAvailabilityZones").map((s) => s.Resource), ["*"]);
         }
     });
 });

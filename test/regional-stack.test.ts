@@ -3,6 +3,7 @@ import * as TOML from "smol-toml";
 import * as YAML from "yaml";
 import { ConfigError } from "../lib/config";
 import { SHARED_PATHS } from "../lib/shared-paths";
+import { writtenContent } from "../lib/render/user-data";
 import { TLS_POLICY } from "../components/load-balancer";
 import { named, ofType, run, STACKS } from "./harness";
 import { ProgramFailure, RecordedResource } from "../tools/offline/run";
@@ -178,6 +179,8 @@ for (const stack of STACKS) {
                     ["s3:GetObject", "arn:aws:s3:::example-wso2-artifacts/wso2am-3.1.0.zip"],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/${dc}/*`],
                     [["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], `(known after apply: ${dc}-apim-logs.arn):*`],
+                    ["elasticfilesystem:DescribeMountTargets", `arn:aws:elasticfilesystem:${region}:123456789012:file-system/(known after apply: ${dc}-efs-fs.id)`],
+                    ["ec2:DescribeAvailabilityZones", "*"],
                     ["s3:GetObject", [`(known after apply: ${dc}-artifacts-s3-bucket.arn)/*`]],
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/${dc}/replication-ready`],
                     ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],
@@ -185,7 +188,7 @@ for (const stack of STACKS) {
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-admin-??????`],
                 ],
             );
-            assert.deepEqual(policy.Statement[6].Condition, {
+            assert.deepEqual(policy.Statement[8].Condition, {
                 StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}` },
             });
         });
@@ -275,7 +278,7 @@ for (const stack of STACKS) {
                 for (const { key, path } of SHARED_PATHS) {
                     assert.match(env, new RegExp(`${path}=\\(known after apply: ${dc}-efs-${key}\\.id\\)`));
                 }
-                assert.match(files.find((f) => f.path === "/usr/local/sbin/wso2-bootstrap")!.content, /efs _netdev,noresvport,tls,iam,accesspoint=/);
+                assert.match(writtenContent(files.find((f) => f.path === "/usr/local/sbin/wso2-bootstrap")!), /efs _netdev,noresvport,tls,iam,accesspoint=/);
                 const secretValues = program.resources
                     .filter((r) => r.type.startsWith("random:"))
                     .map((r) => `(known after apply: ${r.name}.result)`);

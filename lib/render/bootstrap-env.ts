@@ -1,7 +1,20 @@
 /** The parameters of `scripts/bootstrap.sh`, as a shell file it sources. No secrets: only ids. */
 import { APIM_HOME, SHARED_PATHS, SharedPathKey, WSO2_USER } from "../shared-paths";
 import { CLOUDWATCH_AGENT_CONFIG_FILE } from "./cloudwatch-agent";
+import { SYSCTL_FILE } from "./sysctl";
 import { RUNTIME_ENV_FILE } from "./systemd-unit";
+
+/** Amazon Linux 2023's Corretto 11 package; the boot asks rpm where it put the JDK (JAVA_HOME). */
+export const CORRETTO_PACKAGE = "java-11-amazon-corretto-headless";
+
+/**
+ * The JVM heap, sized at boot from the instance's MemTotal (wso2server.sh 3.1.0 uses JVM_MEM_OPTS
+ * when set, else -Xms256m -Xmx1024m whatever the instance). Half the memory: the other half holds
+ * metaspace, thread stacks, the NIO transports' direct buffers, the page cache of the Solr index,
+ * the CloudWatch agent and the EFS TLS tunnel. The floor is wso2server.sh's own -Xmx; the ceiling
+ * keeps the heap under the ~32 GiB up to which HotSpot uses compressed object pointers.
+ */
+export const JVM_HEAP = { percentOfMemory: 50, floorMiB: 1024, ceilingMiB: 30720 } as const;
 
 export interface BootstrapParameters {
     region: string;
@@ -35,6 +48,11 @@ export function renderBootstrapEnv(params: BootstrapParameters): string {
         ["RUNTIME_ENV_FILE", RUNTIME_ENV_FILE],
         ["BOOT_HOOK_URIS", params.bootHookUris.join(" ")],
         ["CLOUDWATCH_AGENT_CONFIG", CLOUDWATCH_AGENT_CONFIG_FILE],
+        ["SYSCTL_FILE", SYSCTL_FILE],
+        ["CORRETTO_PACKAGE", CORRETTO_PACKAGE],
+        ["HEAP_PERCENT", JVM_HEAP.percentOfMemory],
+        ["HEAP_FLOOR_MIB", JVM_HEAP.floorMiB],
+        ["HEAP_CEILING_MIB", JVM_HEAP.ceilingMiB],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(String(value))}`).join("\n") + "\n";
 }

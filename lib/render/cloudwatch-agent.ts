@@ -1,26 +1,38 @@
 /** The CloudWatch agent's configuration: ships the boot log and WSO2's logs to the node log group. */
 import { APIM_HOME } from "../shared-paths";
+import { BOOTSTRAP_LOG } from "./systemd-unit";
 
 export const CLOUDWATCH_AGENT_CONFIG_FILE = "/etc/wso2-apim/cloudwatch-agent.json";
 
+const WSO2_LOGS = `${APIM_HOME}/repository/logs`;
+
+/**
+ * The files shipped, under the names WSO2 3.1.0 writes them (product-apim v3.1.0: conf/log4j2.properties
+ * appenders; the Tomcat AccessLogValve with default.json's `http_access_log` prefix `http_access_` and
+ * suffix `.log`, which Tomcat dates per day: http_access_<yyyy-MM-dd>.log). The agent's file_path
+ * takes a glob and follows the newest matching file.
+ */
+export const SHIPPED_LOGS: { path: string; stream: string }[] = [
+    { path: BOOTSTRAP_LOG, stream: "bootstrap" },
+    { path: `${WSO2_LOGS}/wso2carbon.log`, stream: "wso2carbon" },
+    { path: `${WSO2_LOGS}/wso2-apigw-errors.log`, stream: "gateway-errors" },
+    { path: `${WSO2_LOGS}/audit.log`, stream: "audit" },
+    { path: `${WSO2_LOGS}/http_access_*.log`, stream: "management-access" },
+];
+
 export function renderCloudWatchAgentConfig(logGroupName: string): string {
-    const file = (path: string, stream: string) => ({
-        file_path: path,
-        log_group_name: logGroupName,
-        // One stream per node and file: {instance_id} is expanded by the agent.
-        log_stream_name: `{instance_id}/${stream}`,
-        timezone: "UTC",
-    });
     const config = {
         agent: { run_as_user: "root" },
         logs: {
             logs_collected: {
                 files: {
-                    collect_list: [
-                        file("/var/log/wso2-bootstrap.log", "bootstrap"),
-                        file(`${APIM_HOME}/repository/logs/wso2carbon.log`, "wso2carbon"),
-                        file(`${APIM_HOME}/repository/logs/http_access_management_console.log`, "management-access"),
-                    ],
+                    collect_list: SHIPPED_LOGS.map(({ path, stream }) => ({
+                        file_path: path,
+                        log_group_name: logGroupName,
+                        // One stream per node and file: {instance_id} is expanded by the agent.
+                        log_stream_name: `{instance_id}/${stream}`,
+                        timezone: "UTC",
+                    })),
                 },
             },
         },

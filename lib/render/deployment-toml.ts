@@ -1,5 +1,9 @@
 /**
  * WSO2 API Manager 3.1.0 `deployment.toml` for one node, rendered with a TOML writer.
+ * It starts from the settings of the file the 3.1.0 pack ships (product-apim v3.1.0,
+ * modules/distribution/product/src/main/conf/deployment.toml) and overrides only what this
+ * deployment decides: test/deployment-toml-shipped.test.ts lists every shipped setting and the
+ * reason for each override.
  * Secrets never appear here: they are `$env{…}` references that WSO2 resolves at start-up from
  * the environment the boot script builds out of Secrets Manager.
  */
@@ -38,6 +42,9 @@ export interface DeploymentTomlInput {
     trafficManagers: string[];
 }
 
+/** The gateway's WebSocket listeners in 3.1.0 (default.json `apim.ws.port`, `apim.wss.port`). */
+export const WEBSOCKET_PORTS = { ws: 9099, wss: 8099 } as const;
+
 /** Environment variables the rendered file refers to; the boot script and hooks must export them. */
 export const DEPLOYMENT_TOML_ENV = ["NODE_IP", "WSO2_ADMIN_PASSWORD", "APIM_DB_PASSWORD", "SHARED_DB_PASSWORD"] as const;
 
@@ -59,6 +66,9 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
         server: {
             hostname: input.hostname,
             node_ip: "$env{NODE_IP}",
+            // As shipped.
+            mode: "single",
+            base_path: "${carbon.protocol}://${carbon.host}:${carbon.management.port}",
             server_role: "default",
         },
         super_admin: {
@@ -66,10 +76,17 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
             password: "$env{WSO2_ADMIN_PASSWORD}",
             create_admin_account: true,
         },
+        // The multi-DC SHARED_DB scripts declare UM_USER.UM_USER_ID NOT NULL with no default; only the
+        // unique-id user store manager fills it (the JDBC one it replaces would fail the admin insert).
+        user_store: { type: "database_unique_id" },
         database: {
             apim_db: datasource(input.database, input.database.amDbUser, "APIM_DB_PASSWORD"),
             shared_db: datasource(input.database, input.database.sharedDbUser, "SHARED_DB_PASSWORD"),
+            // Per node, never shared (DESIGN §6): the local registry and its H2 file, as shipped.
+            local: { url: "jdbc:h2:./repository/database/WSO2CARBON_DB;DB_CLOSE_ON_EXIT=FALSE" },
         },
+        // [keystore.tls] is left out on purpose: carbon-kernel 4.6.0's default.json resolves it to the
+        // same pack keystore (wso2carbon.jks), and its literal passwords must not be in user-data (WSO2-SEC-009).
         // The ALB terminates TLS on 443 in front of 9443: links WSO2 builds must use 443.
         transport: { https: { properties: { proxyPort: 443 } } },
         apim: {
@@ -95,9 +112,24 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
                     password: "${admin.password}",
                     http_endpoint: `http://${env.gatewayHost}`,
                     https_endpoint: `https://${env.gatewayHost}`,
+                    // WebSocket listeners (3.1.0 defaults 9099/8099) named on the region's gateway host
+                    // rather than localhost; the ALB does not forward these ports (see docs/nodes.md).
+                    ws_endpoint: `ws://${env.gatewayHost}:${WEBSOCKET_PORTS.ws}`,
+                    wss_endpoint: `wss://${env.gatewayHost}:${WEBSOCKET_PORTS.wss}`,
                 })),
             },
+            // As shipped: the Publisher and Developer Portal consoles call the gateways cross-origin.
+            cors: {
+                allow_origins: "*",
+                allow_methods: ["GET", "PUT", "POST", "DELETE", "PATCH", "OPTIONS"],
+                allow_headers: ["authorization", "Access-Control-Allow-Origin", "Content-Type", "SOAPAction", "apikey"],
+                allow_credentials: false,
+            },
         },
+        // As shipped: self-signed-up users get their roles through this handler.
+        event_handler: [{ name: "userPostSelfRegistration", subscriptions: ["POST_ADD_USER"] }],
+        // As shipped: the names WSO2 accepts for OAuth applications' service providers.
+        service_provider: { sp_name_regex: "^[\\sa-zA-Z0-9._-]*$" },
     };
-    return `# Rendered by wso2-apim-multi-dc; edits on the node are overwritten at the next boot.\n${stringify(document)}\n`;
+    return `# Rendered by wso2-apim-multi-dc; the node's boot installs it again at every start, so edits on the node do not last.\n${stringify(document)}\n`;
 }

@@ -1,16 +1,62 @@
-/** The systemd unit that runs WSO2 API Manager in the foreground as its own user. */
+/**
+ * The node's two systemd units. `wso2-boot.service` runs the boot script at every start of the
+ * instance (cloud-init's runcmd runs once per instance, so it cannot); `wso2am.service` runs WSO2
+ * API Manager in the foreground as its own user, and only after a successful boot.
+ */
 import { APIM_HOME, SHARED_PATHS, WSO2_USER } from "../shared-paths";
 
 export const UNIT_NAME = "wso2am.service";
-/** Written by the boot script (from Secrets Manager and instance metadata), never by user-data. */
+export const BOOT_UNIT_NAME = "wso2-boot.service";
+export const BOOTSTRAP_PATH = "/usr/local/sbin/wso2-bootstrap";
+export const BOOTSTRAP_LOG = "/var/log/wso2-bootstrap.log";
+/** Written by the boot script (from Secrets Manager, instance metadata and /proc), never by user-data. */
 export const RUNTIME_ENV_FILE = "/etc/wso2-apim/runtime.env";
 
+/** A whole boot that failed is tried again this often within the interval, then left failed. */
+export const BOOT_RESTARTS = { burst: 4, intervalSeconds: 7200, pauseSeconds: 60 } as const;
+
+type Section = [string, [string, string][]];
+
+function render(sections: Section[]): string {
+    return sections
+        .map(([section, entries]) => `[${section}]\n${entries.map(([k, v]) => `${k}=${v}`).join("\n")}\n`)
+        .join("\n");
+}
+
+export function renderBootUnit(): string {
+    return render([
+        ["Unit", [
+            ["Description", "WSO2 API Manager node boot: node files from the current user-data, packages, pack, EFS, secrets, database, then WSO2"],
+            ["Wants", "network-online.target"],
+            // cloud-init.service writes the unit's files on the instance's first start.
+            ["After", "network-online.target cloud-init.service"],
+            // systemd 252 (AL2023) restarts a failed oneshot; the start limit bounds the whole-boot retries.
+            ["StartLimitIntervalSec", String(BOOT_RESTARTS.intervalSeconds)],
+            ["StartLimitBurst", String(BOOT_RESTARTS.burst)],
+        ]],
+        ["Service", [
+            ["Type", "oneshot"],
+            ["RemainAfterExit", "yes"],
+            ["ExecStart", BOOTSTRAP_PATH],
+            ["Restart", "on-failure"],
+            ["RestartSec", String(BOOT_RESTARTS.pauseSeconds)],
+            // The database step waits for the database and, outside the trusted source, for the
+            // replication-ready flag (DESIGN §3); its own limits bound those waits, not systemd's 90 s.
+            ["TimeoutStartSec", "infinity"],
+            ["StandardOutput", `append:${BOOTSTRAP_LOG}`],
+            ["StandardError", `append:${BOOTSTRAP_LOG}`],
+        ]],
+        ["Install", [["WantedBy", "multi-user.target"]]],
+    ]);
+}
+
 export function renderSystemdUnit(): string {
-    const sections: [string, [string, string][]][] = [
+    return render([
         ["Unit", [
             ["Description", "WSO2 API Manager 3.1.0"],
-            ["Wants", "network-online.target"],
-            ["After", "network-online.target remote-fs.target"],
+            // Started by the boot (never enabled on its own), and never without a successful one.
+            ["Requires", BOOT_UNIT_NAME],
+            ["After", `${BOOT_UNIT_NAME} network-online.target remote-fs.target`],
             // Never start on the node's local copies of the shared directories.
             ["RequiresMountsFor", SHARED_PATHS.map((p) => p.path).join(" ")],
         ]],
@@ -18,7 +64,8 @@ export function renderSystemdUnit(): string {
             ["Type", "simple"],
             ["User", WSO2_USER.name],
             ["Group", WSO2_USER.name],
-            ["Environment", "JAVA_HOME=/usr/lib/jvm/java-11-amazon-corretto"],
+            // JAVA_HOME and JVM_MEM_OPTS (read by wso2server.sh 3.1.0) come from the boot, which
+            // finds Corretto 11 and sizes the heap for this instance.
             ["EnvironmentFile", RUNTIME_ENV_FILE],
             ["ExecStart", `${APIM_HOME}/bin/wso2server.sh`],
             ["SuccessExitStatus", "143"],
@@ -27,9 +74,5 @@ export function renderSystemdUnit(): string {
             ["TimeoutStopSec", "120"],
             ["LimitNOFILE", "65535"],
         ]],
-        ["Install", [["WantedBy", "multi-user.target"]]],
-    ];
-    return sections
-        .map(([section, entries]) => `[${section}]\n${entries.map(([k, v]) => `${k}=${v}`).join("\n")}\n`)
-        .join("\n");
+    ]);
 }

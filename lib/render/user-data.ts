@@ -1,16 +1,27 @@
 /**
- * A node's EC2 user-data: a cloud-config document (written with a YAML library) that writes the
- * boot script, its parameters, deployment.toml and the systemd unit, then runs the script.
- * EC2 takes at most 16 KB of user-data; the program never truncates, it fails (see fitUserData).
+ * A node's EC2 user-data: a cloud-config document (written with a YAML library) whose write_files
+ * carry the boot script, its parameters, deployment.toml, the kernel settings and the systemd
+ * units, and whose runcmd only enables and starts the boot unit.
+ *
+ * cloud-init runs write_files and runcmd once per instance; the boot unit runs at every start and
+ * first writes these same files again from the instance's *current* user-data (read from IMDS).
+ * The AWS provider applies a changed `userData` by stopping and starting the instance
+ * (@pulumi/aws ec2.Instance `userData`: "Updates to this field will trigger a stop/start of the EC2
+ * instance by default"; `userDataReplaceOnChange` defaults to false), so a change reaches the node
+ * at that start. See docs/nodes.md.
+ *
+ * EC2 takes at most 16 KB of user-data; the program never truncates, it fails.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import * as zlib from "zlib";
 import { BootstrapParameters, renderBootstrapEnv } from "./bootstrap-env";
 import { CLOUDWATCH_AGENT_CONFIG_FILE, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
 import { DATABASE_BOOT_ENV_FILE, DatabaseBootParameters, renderDatabaseBootEnv } from "./database-boot-env";
 import { DeploymentTomlInput, renderDeploymentToml } from "./deployment-toml";
-import { renderSystemdUnit, UNIT_NAME } from "./systemd-unit";
+import { renderSysctlConf, SYSCTL_FILE } from "./sysctl";
+import { BOOT_UNIT_NAME, BOOTSTRAP_PATH, renderBootUnit, renderSystemdUnit, UNIT_NAME } from "./systemd-unit";
 
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 export const BOOTSTRAP_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "bootstrap.sh"), "utf8");
@@ -19,6 +30,20 @@ export interface NodeFile {
     path: string;
     content: string;
     permissions: string;
+    /** Written gzip-compressed and base64-encoded (cloud-init write_files `encoding: gz+b64`) to fit 16 KB. */
+    compressed?: boolean;
+}
+
+/** A write_files entry as it appears in the user-data. */
+export interface WrittenFile {
+    path: string;
+    content: string;
+    encoding?: string;
+}
+
+/** The text a write_files entry puts on the node. */
+export function writtenContent(file: WrittenFile): string {
+    return file.encoding === "gz+b64" ? zlib.gunzipSync(Buffer.from(file.content, "base64")).toString("utf8") : file.content;
 }
 
 export interface NodeUserDataInput {
@@ -30,15 +55,20 @@ export interface NodeUserDataInput {
     database: DatabaseBootParameters;
 }
 
-/** The files a node receives, in the order cloud-init writes them. */
+/**
+ * The files a node receives, in the order cloud-init writes them (and the boot rewrites them).
+ * The parameters and deployment.toml stay plain text for review; the rest is compressed to fit.
+ */
 export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
     return [
         { path: "/etc/wso2-apim/bootstrap.env", content: renderBootstrapEnv(input.bootstrap), permissions: "0644" },
         { path: DATABASE_BOOT_ENV_FILE, content: renderDatabaseBootEnv(input.database), permissions: "0644" },
         { path: "/etc/wso2-apim/deployment.toml", content: renderDeploymentToml(input.deploymentToml), permissions: "0644" },
-        { path: `/etc/systemd/system/${UNIT_NAME}`, content: renderSystemdUnit(), permissions: "0644" },
-        { path: CLOUDWATCH_AGENT_CONFIG_FILE, content: renderCloudWatchAgentConfig(input.logGroupName), permissions: "0644" },
-        { path: "/usr/local/sbin/wso2-bootstrap", content: BOOTSTRAP_SCRIPT, permissions: "0755" },
+        { path: SYSCTL_FILE, content: renderSysctlConf(), permissions: "0644", compressed: true },
+        { path: `/etc/systemd/system/${UNIT_NAME}`, content: renderSystemdUnit(), permissions: "0644", compressed: true },
+        { path: `/etc/systemd/system/${BOOT_UNIT_NAME}`, content: renderBootUnit(), permissions: "0644", compressed: true },
+        { path: CLOUDWATCH_AGENT_CONFIG_FILE, content: renderCloudWatchAgentConfig(input.logGroupName), permissions: "0644", compressed: true },
+        { path: BOOTSTRAP_PATH, content: BOOTSTRAP_SCRIPT, permissions: "0755", compressed: true },
     ];
 }
 
@@ -48,9 +78,17 @@ export function renderUserData(input: NodeUserDataInput): string {
             path: file.path,
             owner: "root:root",
             permissions: file.permissions,
-            content: file.content,
+            ...(file.compressed
+                ? { encoding: "gz+b64", content: zlib.gzipSync(file.content, { level: 9 }).toString("base64") }
+                : { content: file.content }),
         })),
-        runcmd: [["/bin/bash", "-o", "pipefail", "-c", "/usr/local/sbin/wso2-bootstrap 2>&1 | tee -a /var/log/wso2-bootstrap.log"]],
+        // --no-block: runcmd runs inside cloud-final.service, which must not wait for a boot that
+        // may wait hours for the replication-ready flag.
+        runcmd: [
+            ["systemctl", "daemon-reload"],
+            ["systemctl", "enable", BOOT_UNIT_NAME],
+            ["systemctl", "start", "--no-block", BOOT_UNIT_NAME],
+        ],
     };
     const userData = `#cloud-config\n${YAML.stringify(cloudConfig, { lineWidth: 0 })}`;
     const size = Buffer.byteLength(userData, "utf8");

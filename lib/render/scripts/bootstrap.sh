@@ -1,28 +1,105 @@
 #!/bin/bash
-# Boots a WSO2 API Manager 3.1.0 all-in-one node: Corretto 11, the WSO2 pack from S3, the
-# region's shared directories on EFS (seeded once from the pack), deployment.toml, then WSO2
-# under systemd. Safe to run again: every step checks what is already done.
+# Boots a WSO2 API Manager 3.1.0 all-in-one node. wso2-boot.service runs it at every start of the
+# instance. It first writes the node's files again from the instance's current user-data (so a
+# `pulumi up` that changed them, which stops and starts the instance, takes effect), then does
+# what is missing: kernel settings, packages, the WSO2 pack from S3, the region's shared
+# directories on EFS (seeded once from the pack), the runtime environment (node IP, admin
+# password, JAVA_HOME, heap size), the boot hooks (the database step), and (re)starts WSO2.
+# Steps that can fail for a passing reason (IMDS, dnf, S3, Secrets Manager, the EFS mount) are
+# retried with growing pauses; the unit retries a failed boot a bounded number of times.
 # Parameters come from /etc/wso2-apim/bootstrap.env (rendered by the Pulumi program, no secrets).
 set -Eeuo pipefail
 
-CONFIG_DIR=${CONFIG_DIR:-/etc/wso2-apim}
-FSTAB=${FSTAB:-/etc/fstab}
-# shellcheck source=/dev/null
-source "${BOOTSTRAP_ENV:-$CONFIG_DIR/bootstrap.env}"
+# Tests point these into a directory; on a node they are the real paths.
+FILES_ROOT=${FILES_ROOT:-}
+MEMINFO=${MEMINFO:-/proc/meminfo}
+CONFIG_DIR=$FILES_ROOT/etc/wso2-apim
+FSTAB=$FILES_ROOT/etc/fstab
+SELF=$FILES_ROOT/usr/local/sbin/wso2-bootstrap
+RETRY_ATTEMPTS=5
+RETRY_FIRST_PAUSE_SECONDS=5
 
-log() { printf '%s wso2-bootstrap: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
+log() { printf '%s wso2-bootstrap: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
 fail() { log "FAILED: $*"; exit 1; }
 trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
 
+# Runs a command until it succeeds, at most RETRY_ATTEMPTS times, doubling the pause.
+retry() {
+    local attempt=1 pause=$RETRY_FIRST_PAUSE_SECONDS
+    until "$@"; do
+        ((attempt < RETRY_ATTEMPTS)) || fail "gave up after $attempt attempts: $*"
+        log "attempt $attempt failed: $*; retrying in ${pause}s"
+        sleep "$pause"
+        attempt=$((attempt + 1))
+        pause=$((pause * 2))
+    done
+}
+
+# IMDSv2: a session token, then the path (meta-data/… or user-data).
 imds() {
     local token
-    token=$(curl -sSf -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300')
-    curl -sSf -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/meta-data/$1"
+    token=$(curl -sSf -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300') &&
+        curl -sSf -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/$1"
+}
+
+# cloud-init writes the files of write_files only on the instance's first start. Writes each file
+# of the current user-data whose content differs, atomically, and prints its path.
+# PyYAML is on Amazon Linux 2023 because cloud-init needs it.
+write_node_files() {
+    python3 -c '
+import base64, gzip, os, sys, yaml
+root = os.environ.get("FILES_ROOT", "")
+document = yaml.safe_load(sys.stdin)
+if not isinstance(document, dict) or not document.get("write_files"):
+    sys.exit("the user-data is not a cloud-config with write_files")
+for entry in document["write_files"]:
+    path, content = root + entry["path"], entry["content"].encode()
+    if entry.get("encoding") == "gz+b64":
+        content = gzip.decompress(base64.b64decode(content))
+    try:
+        with open(path, "rb") as current:
+            if current.read() == content:
+                continue
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".new", "wb") as new:
+        new.write(content)
+    os.chmod(path + ".new", int(entry["permissions"], 8))
+    os.replace(path + ".new", path)
+    print(entry["path"])
+'
+}
+
+fetch_user_data() { imds user-data >"$1"; }
+
+refresh_node_files() {
+    local user_data changed
+    user_data=$(mktemp)
+    retry fetch_user_data "$user_data"
+    changed=$(write_node_files <"$user_data")
+    rm -f "$user_data"
+    if [[ -z "$changed" ]]; then
+        log "node files match the current user-data"
+        return
+    fi
+    log "node files rewritten from the current user-data: $(tr '\n' ' ' <<<"$changed")"
+    if grep -qx /usr/local/sbin/wso2-bootstrap <<<"$changed"; then
+        log "the boot script itself changed; running the new one"
+        WSO2_BOOT_FILES_FRESH=1 exec "$SELF" "$@"
+    fi
+}
+
+apply_kernel_settings() {
+    sysctl -q -p "$FILES_ROOT$SYSCTL_FILE"
 }
 
 install_packages() {
     log "installing Corretto 11, EFS utilities, the CloudWatch agent and unzip"
-    dnf install -y -q java-11-amazon-corretto-headless amazon-efs-utils amazon-cloudwatch-agent unzip
+    retry dnf install -y -q "$CORRETTO_PACKAGE" amazon-efs-utils amazon-cloudwatch-agent unzip
+    # efs-utils looks a mount target's IP up with botocore when the file system's DNS name does not
+    # resolve; without it only that fallback is lost, so the boot goes on.
+    dnf install -y -q python3-botocore || log "python3-botocore not installed: efs-utils' mount-target IP fallback is off"
 }
 
 start_log_shipping() {
@@ -43,7 +120,7 @@ install_pack() {
     log "downloading the WSO2 pack from $WSO2_PACK_S3_URI"
     local archive
     archive=$(mktemp --suffix=.zip)
-    aws s3 cp --only-show-errors "$WSO2_PACK_S3_URI" "$archive"
+    retry aws s3 cp --only-show-errors "$WSO2_PACK_S3_URI" "$archive"
     unzip -q "$archive" -d "$(dirname "$APIM_HOME")"
     rm -f "$archive"
     [[ -x "$APIM_HOME/bin/wso2server.sh" ]] || fail "the pack did not unpack to $APIM_HOME (is it wso2am-3.1.0.zip?)"
@@ -51,7 +128,7 @@ install_pack() {
 }
 
 # Mounts one shared directory from its EFS access point. The pack's own copy is kept aside and
-# copied in only by the first node of the region; later nodes and reboots never overwrite.
+# copied in only by the first node of the region; later nodes and restarts never overwrite.
 mount_shared() {
     local dir=$1 access_point=$2 pack_copy
     pack_copy="$SEED_DIR/$(basename "$dir")"
@@ -63,7 +140,7 @@ mount_shared() {
         mkdir -p "$dir"
         echo "$EFS_FILE_SYSTEM_ID:/ $dir efs _netdev,noresvport,tls,iam,accesspoint=$access_point 0 0" >>"$FSTAB"
     fi
-    mountpoint -q "$dir" || mount "$dir"
+    mountpoint -q "$dir" || retry mount "$dir"
 
     if [[ -e "$dir/.seeded" ]]; then
         return
@@ -80,20 +157,43 @@ mount_shared() {
         log "another node is seeding $dir; waiting"
         local waited=0
         until [[ -e "$dir/.seeded" ]]; do
-            (( waited < SEED_WAIT_SECONDS )) || fail "$dir was not seeded within ${SEED_WAIT_SECONDS}s (remove $dir/.seed-lock if its node died)"
+            ((waited < SEED_WAIT_SECONDS)) || fail "$dir was not seeded within ${SEED_WAIT_SECONDS}s (remove $dir/.seed-lock if its node died)"
             sleep 5
             waited=$((waited + 5))
         done
     fi
 }
 
+# JAVA_HOME of the Corretto 11 package, wherever this release of the package puts it.
+java_home() {
+    local files java
+    files=$(rpm -ql "$CORRETTO_PACKAGE")
+    java=$(grep -m1 '/bin/java$' <<<"$files") || fail "$CORRETTO_PACKAGE has no bin/java"
+    echo "${java%/bin/java}"
+}
+
+# wso2server.sh 3.1.0 passes JVM_MEM_OPTS to the JVM when it is set (else -Xms256m -Xmx1024m).
+jvm_mem_opts() {
+    local total_kib heap_mib
+    total_kib=$(awk '$1 == "MemTotal:" { print $2 }' "$MEMINFO")
+    [[ -n "$total_kib" ]] || fail "no MemTotal in $MEMINFO"
+    heap_mib=$((total_kib * HEAP_PERCENT / 100 / 1024))
+    ((heap_mib > HEAP_FLOOR_MIB)) || heap_mib=$HEAP_FLOOR_MIB
+    ((heap_mib < HEAP_CEILING_MIB)) || heap_mib=$HEAP_CEILING_MIB
+    echo "-Xms${heap_mib}m -Xmx${heap_mib}m"
+}
+
 write_runtime_env() {
-    log "writing $RUNTIME_ENV_FILE from instance metadata and Secrets Manager"
-    local node_ip admin_password
-    node_ip=$(imds local-ipv4)
-    admin_password=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$ADMIN_SECRET_ID" --query SecretString --output text)
-    umask 077
-    printf 'NODE_IP=%s\nWSO2_ADMIN_PASSWORD=%s\n' "$node_ip" "$admin_password" >"$RUNTIME_ENV_FILE"
+    log "writing $RUNTIME_ENV_FILE from instance metadata, Secrets Manager, rpm and $MEMINFO"
+    local node_ip admin_password home mem_opts
+    node_ip=$(retry imds meta-data/local-ipv4)
+    admin_password=$(retry aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$ADMIN_SECRET_ID" --query SecretString --output text)
+    home=$(java_home)
+    mem_opts=$(jvm_mem_opts)
+    log "JAVA_HOME=$home JVM_MEM_OPTS=$mem_opts"
+    # Quoted the way both systemd's EnvironmentFile and bash read it.
+    (umask 077 && printf 'NODE_IP=%s\nWSO2_ADMIN_PASSWORD=%s\nJAVA_HOME=%s\nJVM_MEM_OPTS="%s"\n' \
+        "$node_ip" "$admin_password" "$home" "$mem_opts" >"$RUNTIME_ENV_FILE")
 }
 
 # Hooks (the database step) are too large for user-data: they come from the stack's bucket.
@@ -102,7 +202,7 @@ fetch_boot_hooks() {
     mkdir -p "$CONFIG_DIR/boot.d"
     for uri in $BOOT_HOOK_URIS; do
         log "fetching boot hook $uri"
-        aws s3 cp --only-show-errors "$uri" "$CONFIG_DIR/boot.d/$(basename "$uri")"
+        retry aws s3 cp --only-show-errors "$uri" "$CONFIG_DIR/boot.d/$(basename "$uri")"
     done
 }
 
@@ -115,16 +215,21 @@ run_boot_hooks() {
     done
 }
 
+# wso2am.service runs after this unit has finished (After=wso2-boot.service): --no-block queues
+# the restart instead of waiting for a start that waits for us.
 start_wso2() {
     install -m 0640 -o "$WSO2_USER" -g "$WSO2_USER" "$CONFIG_DIR/deployment.toml" "$APIM_HOME/repository/conf/deployment.toml"
     systemctl daemon-reload
-    systemctl enable wso2am.service
-    systemctl restart wso2am.service
-    log "WSO2 API Manager started"
+    systemctl restart --no-block wso2am.service
+    log "WSO2 API Manager (re)start queued"
 }
 
 main() {
     log "starting"
+    [[ -n "${WSO2_BOOT_FILES_FRESH:-}" ]] || refresh_node_files "$@"
+    # shellcheck source=/dev/null
+    source "$CONFIG_DIR/bootstrap.env"
+    apply_kernel_settings
     install_packages
     start_log_shipping
     create_user
