@@ -125,6 +125,10 @@ describe('pack:check reads scripts as SQL*Plus runs them', () => {
     assert.deepEqual(outline(text), { ran: ['8:D'], unterminated: ['1:T1 swallows 5,6 sent at 7'] });
   });
 
+  it('a unit ended by a . line with no / line after it never runs, and swallows nothing', () => {
+    assert.deepEqual(outline(`${trigger('T1')}.\nCREATE TABLE A (ID INTEGER PRIMARY KEY)\n/\n`), { ran: ['6:A'], unterminated: ['1:T1 swallows nothing sent at never'] });
+  });
+
   it('a unit without its / line at the end never runs; nor does a SQL statement without ; or /', () => {
     assert.deepEqual(outline(`CREATE TABLE A (ID INTEGER PRIMARY KEY)\n/\n${trigger('T1')}`), { ran: ['1:A'], unterminated: ['3:T1 swallows nothing sent at never'] });
     assert.deepEqual(outline('CREATE TABLE A (ID INTEGER PRIMARY KEY)\n'), { ran: [], unterminated: ['1:A swallows nothing sent at never'] });

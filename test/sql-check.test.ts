@@ -287,6 +287,33 @@ describe('sql-check rule: missing-key', () => {
 });
 
 describe('sql-check rule: unterminated-block', () => {
+  // SQL*Plus User's Guide and Reference 19c, SET BLOCKTERMINATOR: a line holding only "." ends the
+  // entry of a block without running it; RUN or / then runs it.
+  it('a . line ends a statement without running it, unless a / line follows at once', () => {
+    const text = [
+      'CREATE TRIGGER T_RUN BEFORE DELETE ON P FOR EACH ROW',
+      'BEGIN',
+      '  DELETE FROM C WHERE C.P_ID = :OLD.ID;',
+      'END;',
+      '.',
+      '/',
+      'CREATE TRIGGER T_KEPT BEFORE DELETE ON P FOR EACH ROW',
+      'BEGIN',
+      '  DELETE FROM C WHERE C.P_ID = :OLD.ID;',
+      'END;',
+      '.',
+      'CREATE TABLE P (ID INTEGER PRIMARY KEY)',
+      '.',
+      'CREATE TABLE C (ID INTEGER PRIMARY KEY, P_ID INTEGER);',
+      '',
+    ].join('\n');
+    assert.deepEqual(outline(text), ['1-6 plsql slash CREATE', '7-11 plsql period CREATE', '12-13 sql period CREATE', '14-14 sql semicolon CREATE']);
+    assertFindings(check(text), [
+      [7, 'unterminated-block', 'T_KEPT line 11'],
+      [12, 'unterminated-block', 'CREATE TABLE P'],
+    ]);
+  });
+
   it('flags a trigger followed by the next statement with no / line, and still reads that statement', () => {
     const text = sql`
       CREATE OR REPLACE TRIGGER AM_API_TRIGGER

@@ -141,7 +141,9 @@ function unterminatedFinding(file: string, run: UnterminatedUnit): Finding {
   const unit = described?.kind === 'create-trigger' ? `trigger ${displayName(described.trigger)}` : described?.kind === 'plsql-unit' ? described.description : 'PL/SQL block';
   const object = described?.kind === 'create-trigger' ? displayName(described.trigger) : described?.kind === 'plsql-unit' ? (described.name ?? unit) : unit;
   let message: string;
-  if (run.swallowed.length === 0) {
+  if (run.unit.end === 'period') {
+    message = `${unit} ends at the . line on line ${run.unit.endLine} with no / line after it; SQL*Plus never runs it`;
+  } else if (run.swallowed.length === 0) {
     message = `${unit} has no / line before the end of the file; SQL*Plus never runs it`;
   } else {
     const lost = run.swallowed.map((statement) => describeObject(statement, file)).join(', ');

@@ -6,7 +6,8 @@
  * Guide and Reference 19c, "About Running PL/SQL Blocks": "a semicolon (;) or a blank line does not
  * terminate and execute a block"; "/ (slash)": "Executes the most recently executed SQL command or
  * PL/SQL block which is stored in the SQL buffer"). So a unit without its `/` line:
- *  - at the end of the file never runs;
+ *  - at the end of the file, or ended by a line holding only `.` (which ends the entry without
+ *    running it) with no `/` line right after, never runs;
  *  - in the middle of the file swallows every following line up to the next `/` line, and SQL*Plus
  *    sends the lot as one statement: a CREATE of a named unit is stored with compilation errors
  *    (the text after its END is not PL/SQL), an anonymous block fails, and none of the swallowed
@@ -37,8 +38,8 @@ export function runAsSqlPlus(text: string, file: string): ScriptRun {
   const unterminated: UnterminatedUnit[] = [];
   for (let i = 0; i < statements.length; i++) {
     const statement = statements[i];
-    // A SQL statement without its ; or / at the end of the file stays in the buffer too.
-    if (statement.end === 'slash' || statement.end === 'semicolon' || (!statement.isPlsql && statement.end !== 'end-of-file')) {
+    // Anything else stays in the buffer: the end of the file, or a `.` line with no `/` after it.
+    if (statement.end === 'slash' || statement.end === 'semicolon') {
       ran.push(statement);
       continue;
     }

@@ -23,8 +23,12 @@ export interface Token {
   readonly line: number;
 }
 
-/** How a statement ended; the last two mean SQL*Plus never ran it as intended. */
-export type StatementEnd = 'semicolon' | 'slash' | 'next-statement' | 'end-of-file';
+/**
+ * How a statement ended; the last three mean SQL*Plus never ran it as intended. `period`: a line
+ * holding only `.` (SQL*Plus's block terminator) ended its entry without running it, and no `/`
+ * line ran it afterwards.
+ */
+export type StatementEnd = 'semicolon' | 'slash' | 'next-statement' | 'end-of-file' | 'period';
 
 export interface Statement {
   /** The statement's tokens; a SQL statement's final `;` is not included. */
@@ -106,10 +110,8 @@ const SQLPLUS_COMMAND_WORDS = new Set(
   SQLPLUS_COMMANDS.flatMap(([command, shortest]) => Array.from({ length: command.length - shortest + 1 }, (_, extra) => command.slice(0, shortest + extra))),
 );
 
-interface SlashLine {
-  readonly kind: 'slash-line';
-  readonly line: number;
-}
+/** A line holding only `/` (run the buffer) or only `.` (end the entry without running it). */
+type CommandLine = { readonly kind: 'slash-line'; readonly line: number } | { readonly kind: 'period-line'; readonly line: number };
 
 class Scanner {
   private pos = 0;
@@ -125,7 +127,7 @@ class Scanner {
   }
 
   /** The next token or `/` line; `bufferEmpty` says whether SQL*Plus commands are recognised here. */
-  next(bufferEmpty: boolean): Token | SlashLine | undefined {
+  next(bufferEmpty: boolean): Token | CommandLine | undefined {
     const text = this.text;
     for (;;) {
       this.skipBlanksAndNewlines();
@@ -146,6 +148,11 @@ class Scanner {
           const line = this.currentLine;
           this.pos = this.endOfLine(this.pos);
           return { kind: 'slash-line', line };
+        }
+        if (code === DOT && !bufferEmpty && this.onlyBlanksUntilEndOfLine(this.pos + 1)) {
+          const line = this.currentLine;
+          this.pos = this.endOfLine(this.pos);
+          return { kind: 'period-line', line };
         }
         if (bufferEmpty && this.atSqlPlusCommand()) {
           this.skipSqlPlusCommand();
@@ -388,14 +395,27 @@ export function* readStatements(text: string, file: string): Generator<Statement
     return statement;
   };
 
+  // A statement whose entry a `.` line ended: a `/` line right after it runs it after all.
+  let entered: Statement | undefined;
+
   for (;;) {
     const item = scanner.next(tokens.length === 0);
+    if (entered !== undefined) {
+      const ranBySlash = item?.kind === 'slash-line';
+      yield ranBySlash ? { ...entered, end: 'slash', endLine: item.line } : entered;
+      entered = undefined;
+      if (ranBySlash) continue;
+    }
     if (item === undefined) {
       if (tokens.length > 0) yield finish('end-of-file', tokens[tokens.length - 1].line);
       return;
     }
     if (item.kind === 'slash-line') {
       if (tokens.length > 0) yield finish('slash', item.line);
+      continue;
+    }
+    if (item.kind === 'period-line') {
+      entered = finish('period', item.line);
       continue;
     }
     if (block !== undefined) {

@@ -80,7 +80,7 @@ export class RuleEngine {
 
   add(file: string, statement: Statement): void {
     const described = describeStatement(statement, file);
-    if (statement.isPlsql && (statement.end === 'next-statement' || statement.end === 'end-of-file')) {
+    if (statement.end === 'period' || (statement.isPlsql && (statement.end === 'next-statement' || statement.end === 'end-of-file'))) {
       this.reportUnterminatedBlock(file, statement, described);
     }
     switch (described?.kind) {
@@ -142,8 +142,14 @@ export class RuleEngine {
     const unit =
       described?.kind === 'create-trigger' ? `trigger ${displayName(described.trigger)}`
       : described?.kind === 'plsql-unit' ? described.description
-      : 'PL/SQL block';
+      : described?.kind === 'create-table' ? `CREATE TABLE ${displayName(described.table)}`
+      : statement.isPlsql ? 'PL/SQL block'
+      : `${statement.tokens[0].value} statement`;
     const unitName = described?.kind === 'create-trigger' ? displayName(described.trigger) : described?.kind === 'plsql-unit' ? (described.name ?? unit) : unit;
+    if (statement.end === 'period') {
+      this.report(file, statement.line, 'unterminated-block', unitName, `${unit} ends at the . line on line ${statement.endLine} with no / line after it; SQL*Plus ends its entry there without running it`);
+      return;
+    }
     const where = statement.end === 'end-of-file' ? 'before the end of the file' : `before the next statement on line ${statement.endLine}`;
     this.report(file, statement.line, 'unterminated-block', unitName, `${unit} is not followed by a / line ${where}; SQL*Plus will not run it`);
   }
