@@ -23,9 +23,16 @@ const zonesOfSubnets = (program: Awaited<ReturnType<typeof run>>) =>
 describe("Availability Zones of a new VPC", function () {
     this.timeout(180_000);
 
-    it("uses two Availability Zones proper, never the opted-in Local Zone the account lists first", async () => {
+    it("uses two Availability Zones proper, never the opted-in Local Zone the account lists first; an existing VPC's subnets as given", async () => {
         assert.deepEqual(zonesOfSubnets(await run("us-east")), ["us-east-1a", "us-east-1b"]);
         assert.deepEqual(zonesOfSubnets(await run("us-west")), ["us-west-2a", "us-west-2b"]);
+        const existing = await run("us-east", {
+            vpcId: "vpc-0123456789abcdef0",
+            publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+            privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
+        });
+        assert.equal(ofType(existing, SUBNET).length, 0);
+        assert.deepEqual(ofType(existing, INSTANCE).map((n) => n.inputs.subnetId), ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"]);
     });
 
     it("skips a zone that does not offer an instance type the stack launches (nodes, Oracle host, hub)", async () => {
@@ -41,16 +48,6 @@ describe("Availability Zones of a new VPC", function () {
             assert.ok(!err.declared?.includes(SUBNET) && !err.declared?.includes(INSTANCE), `declared: ${err.declared}`);
             return true;
         });
-    });
-
-    it("keeps an existing VPC's subnets as given", async () => {
-        const program = await run("us-east", {
-            vpcId: "vpc-0123456789abcdef0",
-            publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-            privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
-        });
-        assert.equal(ofType(program, SUBNET).length, 0);
-        assert.deepEqual(ofType(program, INSTANCE).map((n) => n.inputs.subnetId), ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"]);
     });
 
     it("picks the first two suitable zones and says which one alone fits", () => {
