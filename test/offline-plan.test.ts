@@ -4,6 +4,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import { writtenContent } from "../lib/render/user-data";
 import { main } from "../tools/plan/cli";
 import { estimateCost } from "../tools/plan/cost";
 import { diffPlans, renderDiff } from "../tools/plan/diff";
@@ -69,7 +70,7 @@ describe("offline plan", function () {
                 const written = fs.readFileSync(path.join(outDir, stack, "files", node.name, "user-data"), "utf8");
                 assert.equal(written, declared);
                 for (const file of YAML.parse(declared).write_files) {
-                    assert.equal(fs.readFileSync(path.join(outDir, stack, "files", node.name, file.path), "utf8"), file.content);
+                    assert.equal(fs.readFileSync(path.join(outDir, stack, "files", node.name, file.path), "utf8"), writtenContent(file));
                 }
             }
             const objects = program.resources.filter((r) => r.type === "aws:s3/bucketObjectv2:BucketObjectv2");

@@ -5,6 +5,7 @@
  */
 import * as path from "path";
 import * as YAML from "yaml";
+import { WrittenFile, writtenContent } from "../../lib/render/user-data";
 import { PlanResource } from "./plan-json";
 
 export interface PlanFile {
@@ -25,8 +26,8 @@ export function extractFiles(resources: PlanResource[]): PlanFile[] {
         if (type === "aws:ec2/instance:Instance" && typeof inputs.userData === "string") {
             files.push({ path: safeJoin(name, "user-data"), content: inputs.userData });
             const cloudConfig = YAML.parse(inputs.userData);
-            for (const file of (cloudConfig?.write_files ?? []) as { path: string; content: string }[]) {
-                files.push({ path: safeJoin(name, file.path), content: file.content });
+            for (const file of (cloudConfig?.write_files ?? []) as WrittenFile[]) {
+                files.push({ path: safeJoin(name, file.path), content: writtenContent(file) });
             }
         }
         if (type.startsWith("aws:s3/bucketObject") && typeof inputs.content === "string") {
