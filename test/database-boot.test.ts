@@ -13,10 +13,22 @@ import * as os from "os";
 import * as path from "path";
 import { DATABASE_BOOT_SCRIPT, DatabaseBootParameters, renderDatabaseBootEnv } from "../lib/render/database-boot-env";
 import { renderSqlParameters, sqlArtifacts, SqlParameters } from "../lib/render/sql-parameters";
+import { REMEDIES, REMEDY_FILES } from "../lib/pack/remedies";
 import { requireTool, shellcheck } from "./harness";
 
 const FIXTURES = path.join(__dirname, "fixtures", "database-boot");
-const REMEDIES = ["remedies-shared-db.sql", "remedies-am-db.sql"];
+/** The remedies' catalogue, one line each, for the SQL*Plus stand-in (it runs no PL/SQL). */
+let catalogue: string | undefined;
+function remedyCatalogue(): string {
+    if (catalogue) return catalogue;
+    const file = path.join(temporaryDir("remedies-"), "remedies.txt");
+    const lines = REMEDIES.map(({ id, schema, detection: d }) => {
+        const names = d.kind === "missing-trigger" ? [d.trigger, ...d.tables] : d.kind === "self-deleting-trigger" ? [d.trigger, d.table] : [d.table];
+        return [REMEDY_FILES[schema], id, d.kind, ...names].join(" ");
+    });
+    fs.writeFileSync(file, lines.join("\n") + "\n");
+    return (catalogue = file);
+}
 const HOOK = path.join(__dirname, "..", "lib", "render", "scripts", "database-boot.sh");
 
 const PASSWORDS = {
@@ -80,11 +92,6 @@ function sandbox(): Sandbox {
     const sqlPrefix = path.join(root, "s3", "test-artifacts", "dc2", "sql");
     fs.mkdirSync(sqlPrefix, { recursive: true });
     for (const { name, content } of sqlArtifacts(SQL_PARAMETERS)) fs.writeFileSync(path.join(sqlPrefix, name), content);
-    // Until the remedies are among the uploaded artifacts: placeholders (the stand-in models what they do).
-    for (const name of REMEDIES) {
-        const target = path.join(sqlPrefix, name);
-        if (!fs.existsSync(target)) fs.copyFileSync(path.join(FIXTURES, "remedies-placeholder.sql"), target);
-    }
     const secrets = path.join(root, "secrets");
     fs.mkdirSync(secrets);
     fs.writeFileSync(path.join(secrets, "db-master"), JSON.stringify({ username: "admin", password: PASSWORDS.master, engine: "oracle" }));
@@ -125,6 +132,7 @@ function boot(box: Sandbox, overrides: Partial<DatabaseBootParameters> = {}, ext
             TMPDIR: box.root,
             DATABASE_ENV: envFile,
             FAKE_STATE: box.state,
+            FAKE_REMEDIES: remedyCatalogue(),
             FAKE_SECRETS_DIR: path.join(box.root, "secrets"),
             FAKE_S3_DIR: path.join(box.root, "s3"),
             ...extraEnv,
@@ -174,7 +182,9 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
         assert.equal(run.status, 0, run.log);
         assert.deepEqual(scriptsRun(run), FIRST_BOOT);
 
-        assert.ok(run.calls.some((c) => c.startsWith("dnf install")), "libaio and libnsl installed");
+        const dnf = run.calls.findIndex((c) => c.startsWith("dnf "));
+        assert.equal(run.calls[dnf], "dnf install -y -q libaio libnsl unzip", "Instant Client's libraries and unzip, by their AL2023 names");
+        assert.ok(dnf < run.calls.findIndex((c) => c.startsWith("unzip ")), "unzip is installed before it is used");
         assert.equal(run.calls.filter((c) => c.startsWith("curl ")).length, 2, "Basic and SQL*Plus zips downloaded");
         assert.ok(fs.existsSync(path.join(box.apimHome, "repository", "components", "lib", "ojdbc8.jar")));
         assert.equal((run.log.match(/not ready/g) ?? []).length, 2, "waited for the database twice");
@@ -219,7 +229,7 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
         fs.writeFileSync(path.join(box.state, "db.WSO2SHARED"), ["REG_CLUSTER_LOCK", "REG_LOG", "UM_HYBRID_ROLE", "UM_HYBRID_USER_ROLE"].map((t) => `OBJECT TABLE ${t} VALID\nKEY ${t}\n`).join(""));
         const run = boot(box);
         assert.notEqual(run.status, 0);
-        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partially initialised \(missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER ; invalid: none\)/);
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partially initialised \(missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER; invalid: none\)/);
         assert.match(run.log, /an operator must/);
         assert.ok(!scriptsRun(run).some((s) => s.includes("pack:")), "no DDL on a partial schema");
     });
@@ -270,6 +280,142 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
         const result = shellcheck(DATABASE_BOOT_SCRIPT);
         assert.equal(result.status, 0, result.output);
     });
+});
+
+describe("database boot hook: the pack's defects, as SQL*Plus runs the scripts", () => {
+    const dictionary = (box: Sandbox, owner: string) => fs.readFileSync(path.join(box.state, `db.${owner}`), "utf8").split("\n").filter(Boolean).sort();
+    const packFile = (box: Sandbox, name: string) => path.join(box.apimHome, "dbscripts", "multi-dc", "oracle", name);
+
+    it("a pack with the 3.1.0 defect kinds boots to a verified schema: the remedies create the skipped trigger, key the tables, replace the self-deleting trigger", () => {
+        const box = sandbox();
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.match(run.log, /remedy shared-hybrid-role-trigger: created trigger TRG_DEL_HYBRID_ROLE/);
+        assert.match(run.log, /remedy am-ciba-auth-code-trigger: replaced trigger TRG_DEL_IDN_CIBA_AUTH/);
+        assert.match(run.log, /WSO2SHARED: 0 problem\(s\)[\s\S]*WSO2AM: 0 problem\(s\)/);
+        assert.ok(dictionary(box, "WSO2SHARED").includes("OBJECT TRIGGER TRG_DEL_HYBRID_ROLE VALID"));
+        const am = dictionary(box, "WSO2AM");
+        for (const table of ["IDN_OAUTH2_ACCESS_TOKEN_AUDIT", "IDN_OAUTH2_SCOPE_BINDING", "IDN_OAUTH2_CIBA_REQUEST_SCOPES"]) {
+            assert.ok(am.includes(`KEY ${table}`), `${table} keyed`);
+        }
+        assert.ok(!am.some((line) => line.startsWith("MUTATING ")), "no row trigger deletes from its own table");
+    });
+
+    it("the stand-in never runs the trailing trigger without its / line; a boot that stopped before the remedies is completed by the next, not judged partial", () => {
+        const box = sandbox();
+        const stopped = boot(box, {}, { FAKE_SQLPLUS_FAIL: "remedies-shared-db.sql" });
+        assert.notEqual(stopped.status, 0);
+        const shared = dictionary(box, "WSO2SHARED");
+        assert.ok(shared.includes("OBJECT TABLE UM_HYBRID_USER_ROLE VALID"), "the statements before it ran");
+        assert.ok(!shared.some((line) => line.includes("TRG_DEL_HYBRID_ROLE")), "the unterminated trigger did not");
+
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.ok(!scriptsRun(run).some((s) => s.startsWith("WSO2SHARED: pack:")), "no pack DDL into the populated schema");
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) lacks TRIGGER TRG_DEL_HYBRID_ROLE: the remedies may complete it/);
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) has every object of the pack/);
+    });
+
+    it("a cascading foreign key, which no remedy covers, stops the boot at verify naming it", () => {
+        const box = sandbox();
+        fs.appendFileSync(packFile(box, "apimgt/tables.sql"), [
+            "CREATE TABLE AM_APP_NOTE (",
+            "    ID INTEGER PRIMARY KEY,",
+            "    APP_ID INTEGER,",
+            "    CONSTRAINT AM_APP_NOTE_APP_FK FOREIGN KEY (APP_ID) REFERENCES IDN_OAUTH_CONSUMER_APPS (ID) ON DELETE CASCADE",
+            ");",
+            "",
+        ].join("\n"));
+        const run = boot(box);
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /PROBLEM: foreign key AM_APP_NOTE_APP_FK on AM_APP_NOTE is ON DELETE CASCADE/);
+        assert.match(run.log, /FAILED at step 'verify': .*04-verify\.sql failed as WSO2AM/);
+        assert.ok(!fs.readFileSync(box.runtimeEnv, "utf8").includes("APIM_DB_PASSWORD"), "WSO2 never gets the schema");
+    });
+
+    it("a / line missing in the middle of a script swallows what follows: the boot stops naming the broken unit and the objects it swallowed", () => {
+        const box = sandbox();
+        const tables = packFile(box, "apimgt/tables.sql");
+        const text = fs.readFileSync(tables, "utf8");
+        const at = text.indexOf("CREATE TABLE IDN_OAUTH2_CIBA_AUTH_CODE");
+        const unterminated = ["CREATE OR REPLACE TRIGGER TRG_AUDIT_NOTE", "    BEFORE INSERT ON IDN_OAUTH2_ACCESS_TOKEN_AUDIT", "    FOR EACH ROW", "BEGIN", "    NULL;", "END;", ""].join("\n");
+        fs.writeFileSync(tables, text.slice(0, at) + unterminated + text.slice(at));
+        const run = boot(box);
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /Warning: Trigger created with compilation errors/);
+        const failure = /apimgt\/tables\.sql failed in WSO2AM \(SQL\*Plus output above; missing: ([^;]*); invalid: ([^)]*)\)/.exec(run.log);
+        assert.ok(failure, run.log);
+        for (const swallowed of ["TABLE IDN_OAUTH2_CIBA_AUTH_CODE", "TABLE IDN_OAUTH2_CIBA_REQUEST_SCOPES", "TRIGGER TRG_DEL_IDN_CIBA_AUTH"]) {
+            assert.ok(failure[1].split(/(?<=[A-Z0-9_]) (?=TABLE|SEQUENCE|TRIGGER)/).includes(swallowed), `${swallowed} named as missing`);
+        }
+        assert.equal(failure[2], "TRIGGER TRG_AUDIT_NOTE");
+        assert.match(run.log, /A PL\/SQL unit whose \/ line is missing swallows the statements after it/);
+    });
+});
+
+describe("database boot hook: one schema applier at a time (lease in the database)", () => {
+    const leaseFile = (box: Sandbox) => path.join(box.state, "lease");
+    /** The SQL*Plus sessions in order, each named by its lease action or the project script it ran. */
+    const sessions = (box: Sandbox) =>
+        fs.readdirSync(box.state)
+            .filter((f) => f.endsWith(".stdin"))
+            .sort((a, b) => Number(a.split(".")[1]) - Number(b.split(".")[1]))
+            .map((f) => fs.readFileSync(path.join(box.state, f), "utf8"))
+            .map((stdin) => /DEFINE lease_action = (\w+)/.exec(stdin)?.[1] ?? /@\S*\/(0\d-[\w-]+\.sql|remedies-[\w-]+\.sql)\n/.exec(stdin)?.[1] ?? "other");
+
+    it("takes the lease before the first change, renews it, and gives it back after verify", () => {
+        const box = sandbox();
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        const order = sessions(box).filter((s) => s !== "other");
+        assert.equal(order[0], "acquire");
+        assert.equal(order[1], "01-users.sql");
+        assert.equal(order[order.length - 1], "release");
+        assert.equal(order[order.length - 2], "04-verify.sql");
+        assert.ok(order.indexOf("renew") < order.indexOf("remedies-shared-db.sql") && order.lastIndexOf("renew") < order.indexOf("03-per-dc.sql"));
+        assert.equal(fs.readFileSync(leaseFile(box), "utf8"), "", "released");
+    });
+
+    it("a replacement node 1 that overlaps the old one waits for its lease and never applies alongside it", () => {
+        const box = sandbox();
+        fs.writeFileSync(leaseFile(box), "OLD-NODE:4242 100\n");
+        const run = boot(box, { waits: { schemaSeconds: 30, pollSeconds: 15 } });
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /another schema applier still holds the lease after 30s \(LEASE HELD BY OLD-NODE:4242 FOR 70 MORE SECONDS\)/);
+        assert.deepEqual(scriptsRun(run), [], "nothing applied");
+        assert.equal(fs.readFileSync(leaseFile(box), "utf8"), "OLD-NODE:4242 100\n", "the old holder keeps it");
+    });
+
+    it("the lease of an applier that died lapses, and the next one proceeds", () => {
+        const box = sandbox();
+        fs.writeFileSync(leaseFile(box), "OLD-NODE:4242 40\n");
+        const run = boot(box, { waits: { schemaSeconds: 3600, pollSeconds: 15 } });
+        assert.equal(run.status, 0, run.log);
+        assert.equal(run.calls.filter((c) => c === "sleep 15").length, 3, "waited until the fake clock passed 40 s");
+        assert.deepEqual(scriptsRun(run), FIRST_BOOT);
+    });
+});
+
+describe("database boot hook: schema passwords", () => {
+    const withAmDbPassword = (password: string) => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.root, "secrets", "am-db"), JSON.stringify({ password }));
+        return boot(box);
+    };
+
+    it("takes a password of 30 letters, digits and _ (Oracle 19c: at most 30 bytes)", () => {
+        const run = withAmDbPassword("Ab_" + "9".repeat(27));
+        assert.equal(run.status, 0, run.log);
+    });
+
+    for (const [why, password] of [["31 characters", "A".repeat(31)], ["a character outside [A-Za-z0-9_]", "Pass-word_1"]] as const) {
+        it(`stops on a password of ${why}, naming the secret and not the password`, () => {
+            const run = withAmDbPassword(password);
+            assert.notEqual(run.status, 0);
+            assert.match(run.log, /FAILED at step 'secrets': AM_DB secret: the password must be 1 to 30 letters, digits and _/);
+            assert.ok(!run.log.includes(password));
+        });
+    }
 });
 
 describe("database boot renderers", () => {

@@ -239,6 +239,7 @@ schema_state() {
     present=$(awk '$1 == "OBJECT" { print $2, $3 }' <<<"$SQL_OUTPUT" | sort -u)
     INVALID_OBJECTS=$(awk '$1 == "OBJECT" && $4 == "INVALID" { printf "%s %s ", $2, $3 }' <<<"$SQL_OUTPUT")
     MISSING_OBJECTS=$(comm -23 <(printf '%s\n' "$3") <(printf '%s\n' "$present") | tr '\n' ' ')
+    MISSING_OBJECTS=${MISSING_OBJECTS% } INVALID_OBJECTS=${INVALID_OBJECTS% }
     if [[ -z $present ]]; then
         SCHEMA_STATE=empty
     elif [[ -z $MISSING_OBJECTS ]]; then
