@@ -8,6 +8,16 @@ WHENEVER OSERROR EXIT FAILURE ROLLBACK
 -- of truth, so a re-generated secret and the database never drift apart. Grants are re-issued
 -- every time (GRANT of a held privilege is a no-op).
 --
+-- The three users get profile WSO2_APIM_SERVICE, created or corrected here on every run:
+--  - PASSWORD_LIFE_TIME UNLIMITED: DEFAULT's is 180 days in 19c, after which every login fails
+--    with ORA-28001 and WSO2 and GoldenGate stop. The passwords rotate through their secrets.
+--  - PASSWORD_REUSE_TIME and PASSWORD_REUSE_MAX both UNLIMITED: Oracle then ignores both, so the
+--    same password may be set again at every boot; a limit on either would make that ALTER USER
+--    fail with ORA-28007 (Oracle Database 19c SQL Language Reference, CREATE PROFILE).
+--  - PASSWORD_VERIFY_FUNCTION NULL: the program generates the passwords (30 letters, digits, _).
+-- Login-failure limits stay DEFAULT's. The RDS master user holds the DBA role, which has CREATE
+-- PROFILE and ALTER PROFILE (Amazon RDS User Guide, "Master user account privileges").
+--
 -- Input: the parameters file (DEFINE lines, no secrets), then from the caller at run time only,
 -- never from a file: am_db_password, shared_db_password, goldengate_password.
 -- VERIFY stays OFF so that SQL*Plus never prints a line with a password substituted in.
@@ -18,6 +28,23 @@ SET FEEDBACK OFF
 SET SERVEROUTPUT ON SIZE UNLIMITED
 
 DECLARE
+  c_profile CONSTANT VARCHAR2(30) := 'WSO2_APIM_SERVICE';
+  c_limits  CONSTANT VARCHAR2(200) := ' LIMIT PASSWORD_LIFE_TIME UNLIMITED PASSWORD_REUSE_TIME UNLIMITED'
+    || ' PASSWORD_REUSE_MAX UNLIMITED PASSWORD_VERIFY_FUNCTION NULL';
+  v_count   PLS_INTEGER;
+BEGIN
+  SELECT COUNT(*) INTO v_count FROM dba_profiles WHERE profile = c_profile;
+  IF v_count = 0 THEN
+    EXECUTE IMMEDIATE 'CREATE PROFILE ' || c_profile || c_limits;
+    DBMS_OUTPUT.PUT_LINE('created profile ' || c_profile);
+  ELSE
+    EXECUTE IMMEDIATE 'ALTER PROFILE ' || c_profile || c_limits;
+  END IF;
+END;
+/
+
+DECLARE
+  c_profile    CONSTANT VARCHAR2(30) := 'WSO2_APIM_SERVICE';
   c_tablespace CONSTANT VARCHAR2(130) := DBMS_ASSERT.ENQUOTE_NAME('&schema_tablespace');
 
   PROCEDURE ensure_user(p_user IN VARCHAR2, p_password IN VARCHAR2) IS
@@ -27,9 +54,11 @@ DECLARE
     SELECT COUNT(*) INTO v_count FROM dba_users WHERE username = UPPER(p_user);
     IF v_count = 0 THEN
       EXECUTE IMMEDIATE 'CREATE USER ' || v_user || ' IDENTIFIED BY "' || p_password || '"'
-        || ' DEFAULT TABLESPACE ' || c_tablespace;
+        || ' DEFAULT TABLESPACE ' || c_tablespace || ' PROFILE ' || c_profile;
       DBMS_OUTPUT.PUT_LINE('created user ' || UPPER(p_user));
     ELSE
+      -- The profile first, so that the password change below is judged by its limits.
+      EXECUTE IMMEDIATE 'ALTER USER ' || v_user || ' PROFILE ' || c_profile;
       EXECUTE IMMEDIATE 'ALTER USER ' || v_user || ' IDENTIFIED BY "' || p_password || '" ACCOUNT UNLOCK';
       DBMS_OUTPUT.PUT_LINE('user ' || UPPER(p_user) || ' exists; password set from its secret');
     END IF;

@@ -10,13 +10,20 @@ WHENEVER OSERROR EXIT FAILURE ROLLBACK
 --    is the value after the cached range: it belongs to the same progression as every value handed
 --    out or cached, so it is on the stripe exactly when all future values are.
 --    A sequence off its stripe (fresh from WSO2's script, or n changed because a DC was added)
---    restarts at the smallest value above GREATEST(LAST_NUMBER, sequence_floor) on the stripe:
---    strictly above LAST_NUMBER, so never backwards and never a value already handed out or cached.
+--    restarts at the smallest value on the stripe above GREATEST(LAST_NUMBER + margin,
+--    sequence_floor): never backwards and never a value already handed out or cached. WSO2 may be
+--    running (a DC added later re-stripes live), so LAST_NUMBER is read again right before each
+--    ALTER, and the margin, (CACHE_SIZE + 1000) * |INCREMENT_BY|, covers a cache refill and a
+--    burst of values handed out between that read and the ALTER: a cached sequence that runs out
+--    of its cache in that moment has already handed out values up to a whole cache beyond it.
 --    sequence_floor (0 = none) lifts every re-striped sequence above values that other DCs have
 --    already used; docs/database.md says when it is needed (adding or rebuilding a DC).
 --    A sequence already on its stripe is left alone, so a re-run changes nothing.
 -- 2. IDN_OAUTH2_ACCESS_TOKEN.DCID defaults to this DC's id (where this schema has the table), so
---    tokens issued in two DCs never collide on CON_APP_KEY.
+--    tokens issued in two DCs never collide on CON_APP_KEY. That ALTER TABLE needs an exclusive
+--    lock on a table WSO2 writes all the time: DDL_LOCK_TIMEOUT makes it wait up to 60 s for the
+--    lock instead of failing at once with ORA-00054 (Oracle Database 19c Reference,
+--    DDL_LOCK_TIMEOUT: 0 to 1,000,000 seconds, default 0).
 --
 -- RESTART START WITH needs 18c or later; an older database stops here with a message (the
 -- drop/create procedure for those is in docs/database.md).
@@ -26,12 +33,19 @@ SET ECHO OFF
 SET FEEDBACK OFF
 SET SERVEROUTPUT ON SIZE UNLIMITED
 
+ALTER SESSION SET DDL_LOCK_TIMEOUT = 60;
+
 DECLARE
   c_index CONSTANT PLS_INTEGER := &dc_index;
   c_count CONSTANT PLS_INTEGER := &dc_count;
   c_floor CONSTANT NUMBER := &sequence_floor;
   c_dc_id CONSTANT VARCHAR2(30) := '&dc_id';
-  v_start   NUMBER;
+  -- Values a sequence may hand out between the read of LAST_NUMBER and its ALTER, besides a cache.
+  c_burst CONSTANT NUMBER := 1000;
+  v_last      NUMBER;
+  v_increment NUMBER;
+  v_cache     NUMBER;
+  v_start     NUMBER;
   v_default VARCHAR2(32767);
   v_changes PLS_INTEGER := 0;
 
@@ -49,11 +63,15 @@ BEGIN
     RAISE_APPLICATION_ERROR(-20101, 'dc_index must be 1..dc_count, got ' || c_index || ' of ' || c_count);
   END IF;
 
-  FOR s IN (SELECT sequence_name, last_number, increment_by
+  FOR s IN (SELECT sequence_name
               FROM user_sequences
              WHERE increment_by <> c_count OR MOD(last_number - c_index, c_count) <> 0
              ORDER BY sequence_name) LOOP
-    v_start := stripe_start(GREATEST(s.last_number, c_floor));
+    -- Read right before the ALTER: the cursor's rows may be stale by now.
+    SELECT last_number, increment_by, cache_size INTO v_last, v_increment, v_cache
+      FROM user_sequences
+     WHERE sequence_name = s.sequence_name;
+    v_start := stripe_start(GREATEST(v_last + (v_cache + c_burst) * ABS(v_increment), c_floor));
     IF s.sequence_name LIKE 'ISEQ$$%' THEN
       -- An identity column's sequence cannot be altered directly (ORA-32793).
       RAISE_APPLICATION_ERROR(-20102, 'sequence ' || s.sequence_name || ' belongs to an identity column: re-stripe it with'
@@ -67,8 +85,8 @@ BEGIN
     END IF;
     EXECUTE IMMEDIATE 'ALTER SEQUENCE ' || DBMS_ASSERT.ENQUOTE_NAME(s.sequence_name, FALSE)
       || ' INCREMENT BY ' || c_count || ' RESTART START WITH ' || v_start;
-    DBMS_OUTPUT.PUT_LINE('sequence ' || s.sequence_name || ': last number ' || s.last_number || ', increment '
-      || s.increment_by || ' -> restarts at ' || v_start || ', increment ' || c_count);
+    DBMS_OUTPUT.PUT_LINE('sequence ' || s.sequence_name || ': last number ' || v_last || ', increment '
+      || v_increment || ', cache ' || v_cache || ' -> restarts at ' || v_start || ', increment ' || c_count);
     v_changes := v_changes + 1;
   END LOOP;
 

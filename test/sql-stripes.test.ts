@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { isOnStripe, renderSqlParameters, restripe, SQL_DIR, SqlParameters, stripeStart } from "../lib/render/sql-parameters";
+import { isOnStripe, renderSqlParameters, RESTRIPE_BURST, restripe, SQL_DIR, SqlParameters, stripeStart } from "../lib/render/sql-parameters";
 
 const USERS = { amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED", goldengateUser: "OGGADM1", archiveLogRetentionHours: 72 };
 
@@ -50,7 +50,7 @@ describe("sequence stripes", () => {
         });
     }
 
-    it("re-stripe start: above the high-water mark and the floor, on the stripe, the smallest such value", () => {
+    it("re-stripe start: above the high-water mark plus the margin and the floor, on the stripe, the smallest such value", () => {
         for (let count = 1; count <= 4; count++) {
             for (let index = 1; index <= count; index++) {
                 for (const floor of [0, 7, 1000]) {
@@ -60,7 +60,7 @@ describe("sequence stripes", () => {
                             assert.ok(count === 1, "a fresh sequence is only already on its stripe with one DC");
                             continue;
                         }
-                        const bound = Math.max(high, floor);
+                        const bound = Math.max(high + RESTRIPE_BURST, floor);
                         assert.ok(start > bound, `start ${start} not above ${bound}`);
                         assert.equal(mod(start - index, count), 0, `start ${start} off stripe ${index} of ${count}`);
                         assert.ok(start - count <= bound, `start ${start} is not the smallest above ${bound}`);
@@ -112,11 +112,29 @@ describe("sequence stripes", () => {
     });
 
     it("adding a DC without a floor can collide, which is why docs/database.md asks for one", () => {
-        // DC1 at 101 (slow), DC2 at 1002 (busy): DC1 re-striped to 1 mod 3 restarts at 103, but
-        // DC2 has already handed out 106 (even, and 1 mod 3).
+        // DC1 at 101 (slow), DC2 at 10002 (busy): DC1 re-striped to 1 mod 3 restarts above its own
+        // margin, at 2104, but DC2 has already handed out 2104 (even, and 1 mod 3).
         const start = restripe(101, 2, 1, 3)!;
-        const dc2Values = new Set(values(2, 2, 500));
+        const dc2Values = new Set(values(2, 2, 5000));
         assert.ok(values(start, 3, 100).some((v) => dc2Values.has(v)));
+    });
+
+    it("a live re-stripe of a cached sequence: a stale LAST_NUMBER would restart among values already handed out; the read before the ALTER with the cache margin never does", () => {
+        // DC1 of 2, WSO2 running: a fresh sequence (INCREMENT BY 1, CACHE 20) has handed out 1..40
+        // and cached up to 40, so LAST_NUMBER is 41 when the step lists the sequences.
+        const cache = 20;
+        const listed = 41;
+        // Before the ALTER the cache runs out: 41..60 are handed out and LAST_NUMBER becomes 61.
+        const handedOut = new Set(values(1, 1, 60));
+        const naive = stripeStart(listed, 1, 2); // the old step: the listed value, no margin
+        assert.ok(values(naive, 2, 20).some((v) => handedOut.has(v)), `the stale read restarts at ${naive}, among values already in use`);
+        // The step reads again right before the ALTER: before the refill (41) or after it (61).
+        for (const readBeforeAlter of [listed, listed + cache]) {
+            const start = restripe(readBeforeAlter, 1, 1, 2, 0, cache)!;
+            assert.ok(start > 60 && !values(start, 2, 1000).some((v) => handedOut.has(v)), `read ${readBeforeAlter}: restarts at ${start}`);
+        }
+        // Even a burst of RESTRIPE_BURST values after the read stays below the restart.
+        assert.ok(restripe(listed, 1, 1, 2, 0, cache)! > listed + cache + RESTRIPE_BURST - 1);
     });
 
     it("sql/03-per-dc.sql applies the same formula and rule, and verify checks the same rule", () => {
@@ -124,7 +142,10 @@ describe("sequence stripes", () => {
         const verify = fs.readFileSync(path.join(SQL_DIR, "04-verify.sql"), "utf8");
         assert.ok(perDc.includes("v_candidate NUMBER := FLOOR(p_high / c_count) * c_count + c_index;"));
         assert.match(perDc, /IF v_candidate <= p_high THEN\s+v_candidate := v_candidate \+ c_count;/);
-        assert.ok(perDc.includes("v_start := stripe_start(GREATEST(s.last_number, c_floor));"));
+        assert.ok(perDc.includes("v_start := stripe_start(GREATEST(v_last + (v_cache + c_burst) * ABS(v_increment), c_floor));"));
+        assert.ok(perDc.includes(`c_burst CONSTANT NUMBER := ${RESTRIPE_BURST};`));
+        // LAST_NUMBER, INCREMENT_BY and CACHE_SIZE are read inside the loop, for the sequence about to change.
+        assert.match(perDc, /LOOP\s+--[^\n]*\n\s+SELECT last_number, increment_by, cache_size INTO v_last, v_increment, v_cache\s+FROM user_sequences\s+WHERE sequence_name = s\.sequence_name;\s+v_start :=/);
         const offStripe = "WHERE increment_by <> c_count OR MOD(last_number - c_index, c_count) <> 0";
         assert.ok(perDc.includes(offStripe), "per-DC re-stripes exactly the sequences off their stripe");
         assert.ok(verify.includes(offStripe), "verify reports exactly those");

@@ -151,8 +151,15 @@ export function isOnStripe(lastNumber: number, incrementBy: number, index: numbe
     return incrementBy === count && modulo(lastNumber - index, count) === 0;
 }
 
-/** What 03-per-dc.sql does to one sequence: null when it is left alone, else its RESTART START WITH value. */
-export function restripe(lastNumber: number, incrementBy: number, index: number, count: number, floor = 0): number | null {
+/** Values a sequence may hand out between 03-per-dc.sql's read of LAST_NUMBER and its ALTER, besides a cache (c_burst). */
+export const RESTRIPE_BURST = 1000;
+
+/**
+ * What 03-per-dc.sql does to one sequence, from LAST_NUMBER, INCREMENT_BY and CACHE_SIZE read right
+ * before the ALTER: null when it is left alone, else its RESTART START WITH value, above a margin
+ * of (cacheSize + RESTRIPE_BURST) * |incrementBy| values.
+ */
+export function restripe(lastNumber: number, incrementBy: number, index: number, count: number, floor = 0, cacheSize = 0): number | null {
     if (isOnStripe(lastNumber, incrementBy, index, count)) return null;
-    return stripeStart(Math.max(lastNumber, floor), index, count);
+    return stripeStart(Math.max(lastNumber + (cacheSize + RESTRIPE_BURST) * Math.abs(incrementBy), floor), index, count);
 }
