@@ -235,18 +235,21 @@ schema_state() {
     sql_session "$1" "$2" "$(printf '%s\n' 'SET HEADING OFF' 'SET FEEDBACK OFF' 'SET PAGESIZE 0' 'SET LINESIZE 400' 'SET TRIMOUT ON' \
         "SELECT 'OBJECT ' || object_type || ' ' || object_name || ' ' || status FROM user_objects WHERE object_type IN ('TABLE', 'SEQUENCE', 'TRIGGER') AND object_name NOT LIKE 'BIN\$%';")" ||
         return 1
-    local present
-    present=$(awk '$1 == "OBJECT" { print $2, $3 }' <<<"$SQL_OUTPUT" | sort -u)
-    INVALID_OBJECTS=$(awk '$1 == "OBJECT" && $4 == "INVALID" { printf "%s %s ", $2, $3 }' <<<"$SQL_OUTPUT")
-    MISSING_OBJECTS=$(comm -23 <(printf '%s\n' "$3") <(printf '%s\n' "$present") | tr '\n' ' ')
-    MISSING_OBJECTS=${MISSING_OBJECTS% } INVALID_OBJECTS=${INVALID_OBJECTS% }
-    if [[ -z $present ]]; then
-        SCHEMA_STATE=empty
-    elif [[ -z $MISSING_OBJECTS ]]; then
-        SCHEMA_STATE=complete
-    else
-        SCHEMA_STATE=partial
-    fi
+    # One awk for the comparison: this runs several times per boot.
+    local summary rest
+    summary=$(EXPECTED=$3 awk '
+        $1 == "OBJECT" {
+            present[$2 " " $3] = 1
+            if ($4 == "INVALID") invalid = invalid " " $2 " " $3
+        }
+        END {
+            n = split(ENVIRON["EXPECTED"], expected, "\n")
+            for (i = 1; i <= n; i++) if (expected[i] != "" && !(expected[i] in present)) missing = missing " " expected[i]
+            for (object in present) any = 1
+            print (!any ? "empty" : missing == "" ? "complete" : "partial") "|" substr(missing, 2) "|" substr(invalid, 2)
+        }' <<<"$SQL_OUTPUT")
+    SCHEMA_STATE=${summary%%|*} rest=${summary#*|}
+    MISSING_OBJECTS=${rest%%|*} INVALID_OBJECTS=${rest#*|}
 }
 
 # What is wrong with a schema after schema_state, for a failure message.
@@ -319,7 +322,18 @@ lease_session() {
         "  c_table CONSTANT VARCHAR2(30) := 'WSO2_APIM_APPLIER_LEASE';" \
         '  v_holder VARCHAR2(200);' \
         '  v_seconds NUMBER;' \
+        '  v_space PLS_INTEGER;' \
+        '  v_tablespace VARCHAR2(128);' \
         'BEGIN' \
+        '  -- Room for the row: UNLIMITED TABLESPACE cannot come through a role such as DBA.' \
+        "  SELECT COUNT(*) INTO v_space FROM session_privs WHERE privilege = 'UNLIMITED TABLESPACE';" \
+        '  SELECT default_tablespace INTO v_tablespace FROM user_users;' \
+        '  IF v_space = 0 THEN' \
+        '    SELECT COUNT(*) INTO v_space FROM user_ts_quotas WHERE tablespace_name = v_tablespace AND max_bytes = -1;' \
+        '  END IF;' \
+        '  IF v_space = 0 THEN' \
+        "    EXECUTE IMMEDIATE 'ALTER USER ' || DBMS_ASSERT.ENQUOTE_NAME(USER, FALSE) || ' QUOTA UNLIMITED ON ' || DBMS_ASSERT.ENQUOTE_NAME(v_tablespace, FALSE);" \
+        '  END IF;' \
         '  BEGIN' \
         "    EXECUTE IMMEDIATE 'CREATE TABLE ' || c_table || ' (id NUMBER(1) PRIMARY KEY CHECK (id = 1), holder VARCHAR2(200) NOT NULL, expires_at TIMESTAMP WITH TIME ZONE NOT NULL)';" \
         '  EXCEPTION' \
