@@ -42,7 +42,7 @@ export interface DeploymentTomlInput {
     trafficManagers: string[];
 }
 
-/** The gateway's WebSocket listeners in 3.1.0 (default.json `apim.ws.port`, `apim.wss.port`). */
+/** The gateway's WebSocket listeners in 3.1.0: 9099 (the shipped ws_endpoint) and 8099 (default.json `apim.wss.port`). */
 export const WEBSOCKET_PORTS = { ws: 9099, wss: 8099 } as const;
 
 /** Environment variables the rendered file refers to; the boot script and hooks must export them. */
