@@ -9,7 +9,7 @@ export const UNIT_NAME = "wso2am.service";
 export const BOOT_UNIT_NAME = "wso2-boot.service";
 export const BOOTSTRAP_PATH = "/usr/local/sbin/wso2-bootstrap";
 export const BOOTSTRAP_LOG = "/var/log/wso2-bootstrap.log";
-/** Written by the boot script (from Secrets Manager, instance metadata and /proc), never by user-data. */
+/** Written at every boot (bootstrap.sh and the database hook: instance metadata, Secrets Manager, rpm, /proc), never by user-data. */
 export const RUNTIME_ENV_FILE = "/etc/wso2-apim/runtime.env";
 
 /** A whole boot that failed is tried again this often within the interval, then left failed. */
