@@ -107,12 +107,12 @@ download_sql() {
     SQL_DIR="$WORK_DIR/sql"
     mkdir -p "$SQL_DIR"
     local name
-    # One CLI call for the whole prefix: each aws process takes about a second to start.
-    aws s3 cp --only-show-errors --recursive --region "$AWS_REGION" "$SQL_S3_PREFIX" "$SQL_DIR" ||
-        fail "cannot download $SQL_S3_PREFIX"
+    # One object at a time: the node role may read these objects (s3:GetObject) but not list the
+    # prefix, which `aws s3 cp --recursive` would need.
     for name in parameters.sql 01-users.sql 02-goldengate-prerequisites.sql remedies-shared-db.sql remedies-am-db.sql \
         03-per-dc.sql 04-verify.sql; do
-        [[ -f $SQL_DIR/$name ]] || fail "$SQL_S3_PREFIX$name is missing"
+        aws s3 cp --only-show-errors --region "$AWS_REGION" "$SQL_S3_PREFIX$name" "$SQL_DIR/$name" ||
+            fail "cannot download $SQL_S3_PREFIX$name"
     done
     log "project SQL downloaded from $SQL_S3_PREFIX"
 }
