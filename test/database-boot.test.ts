@@ -408,6 +408,15 @@ describe("database boot hook: schema passwords", () => {
         assert.equal(run.status, 0, run.log);
     });
 
+    it("stops on a secret without its password, naming the secret", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.root, "secrets", "shared-db"), JSON.stringify({ username: "wso2shared" }));
+        const run = boot(box);
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /secret shared-db has no password/);
+        assertNoPassword(run.log, "the boot log");
+    });
+
     for (const [why, password] of [["31 characters", "A".repeat(31)], ["a character outside [A-Za-z0-9_]", "Pass-word_1"]] as const) {
         it(`stops on a password of ${why}, naming the secret and not the password`, () => {
             const run = withAmDbPassword(password);

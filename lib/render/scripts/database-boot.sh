@@ -117,27 +117,36 @@ download_sql() {
     log "project SQL downloaded from $SQL_S3_PREFIX"
 }
 
-# Prints the secret's value, or when the secret is a JSON object its fields $2..., one a line.
-read_secret() {
-    local raw
-    raw=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" --query SecretString --output text) ||
-        fail "cannot read secret $1 (does the instance role allow secretsmanager:GetSecretValue on it?)"
-    printf '%s' "$raw" | python3 -c '
+# The master secret's username and password, then the password of each other secret ($2...), one
+# a line. The master secret is JSON {"username", "password"}; the others the password itself or
+# JSON {"password"}. The values reach one python3 on stdin (never its argv); an unusable secret
+# fails the step naming it.
+read_secrets() {
+    local id raw raws=()
+    for id in "$@"; do
+        raw=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$id" --query SecretString --output text) ||
+            fail "cannot read secret $id (does the instance role allow secretsmanager:GetSecretValue on it?)"
+        raws+=("$raw")
+    done
+    local values
+    values=$(printf '%s\0' "${raws[@]}" | python3 -c '
 import json, sys
-raw = sys.stdin.read()
-try:
-    value = json.loads(raw)
-except ValueError:
-    value = raw
+raws = sys.stdin.read().split("\0")[:-1]
 values = []
-for field in sys.argv[1:]:
-    if isinstance(value, dict):
-        values.append(value.get(field))
-    else:
-        values.append(value if isinstance(value, str) else raw)
-if not all(isinstance(v, str) and v for v in values):
-    sys.exit(1)
-sys.stdout.write("\n".join(values))' "${@:2}" || fail "secret $1 has no ${*:2}"
+for index, (secret_id, raw) in enumerate(zip(sys.argv[1:], raws)):
+    try:
+        value = json.loads(raw)
+    except ValueError:
+        value = raw
+    for field in ("username", "password") if index == 0 else ("password",):
+        found = value.get(field) if isinstance(value, dict) else (raw if index > 0 else None)
+        if not isinstance(found, str) or not found:
+            sys.exit("secret %s has no %s" % (secret_id, field))
+        if "\n" in found:
+            sys.exit("secret %s: its %s holds a newline" % (secret_id, field))
+        values.append(found)
+sys.stdout.write("\n".join(values))' "$@" 2>&1) || fail "$values"
+    printf '%s' "$values"
 }
 
 # RDS creates its managed master secret together with the instance, and the nodes are declared
@@ -153,17 +162,18 @@ resolve_master_secret() {
 fetch_secrets() {
     STEP="secrets"
     resolve_master_secret
-    local master
-    master=$(read_secret "$MASTER_SECRET_ID" username password)
-    MASTER_USER=${master%%$'\n'*}
-    MASTER_PASSWORD=${master#*$'\n'}
-    AM_DB_PASSWORD=$(read_secret "$AM_DB_SECRET_ID" password)
-    SHARED_DB_PASSWORD=$(read_secret "$SHARED_DB_SECRET_ID" password)
-    GOLDENGATE_PASSWORD=$(read_secret "$GOLDENGATE_SECRET_ID" password)
+    local values
+    values=$(read_secrets "$MASTER_SECRET_ID" "$AM_DB_SECRET_ID" "$SHARED_DB_SECRET_ID" "$GOLDENGATE_SECRET_ID")
+    {
+        IFS= read -r MASTER_USER
+        IFS= read -r MASTER_PASSWORD
+        IFS= read -r AM_DB_PASSWORD
+        IFS= read -r SHARED_DB_PASSWORD
+        IFS= read -r GOLDENGATE_PASSWORD
+    } <<<"$values"
     SECRETS=("$MASTER_PASSWORD" "$AM_DB_PASSWORD" "$SHARED_DB_PASSWORD" "$GOLDENGATE_PASSWORD")
     [[ $MASTER_USER =~ ^[A-Za-z][A-Za-z0-9_\$#]*$ ]] || fail "the master secret's username is not a plain Oracle user name"
-    [[ $MASTER_PASSWORD != *'"'* && $MASTER_PASSWORD != *$'\n'* ]] ||
-        fail "the master password contains a double quote or a newline, which SQL*Plus cannot take"
+    [[ $MASTER_PASSWORD != *'"'* ]] || fail "the master password contains a double quote, which SQL*Plus cannot take"
     # These go into CREATE USER literals and into a systemd environment file, and the program
     # generates them as 30 letters, digits and _: Oracle 19c passwords are at most 30 bytes
     # (Oracle Database 19c Security Guide, "Minimum Requirements for Passwords").
