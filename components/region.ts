@@ -124,7 +124,7 @@ export class Region extends pulumi.ComponentResource {
             bucketName: pulumi.interpolate`wso2-apim-${dc.id.toLowerCase()}-${accountId}-${dc.region}`,
             objects: bootObjects(config),
         }, child);
-        const imageFor = hostImages({ key: "wso2-apim-multi-dc:nodeAmiId", amiId: config.nodes.amiId }, { parent: this, provider });
+        const imageFor = hostImages({ key: `${config.project}:nodeAmiId`, amiId: config.nodes.amiId }, { parent: this, provider });
         this.nodeImage = imageFor(config.nodes.instanceType);
         const hub = config.replication.hub;
         if (hub) {

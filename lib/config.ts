@@ -3,7 +3,7 @@
  *
  * Every key lives under the project namespace (`wso2-apim-multi-dc:<key>`) except `aws:region`.
  * The datacenter set and the defaults are project-level config in Pulumi.yaml; a stack file only
- * says which datacenter it is, its region and its region-pinned values (the node AMI).
+ * says which datacenter it is, its region and any region-pinned value (a node AMI, an existing VPC).
  */
 import * as pulumi from "@pulumi/pulumi";
 import { formatGeoLocation, GeoLocation, parseGeoLocation } from "./geo";
