@@ -616,7 +616,7 @@ describe('sql-check rule: trigger-sequence', () => {
 
 describe('sql-check findings and command line', () => {
   function runCli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
-    const result = spawnSync(process.execPath, ['-r', 'ts-node/register/transpile-only', CLI, ...args], { cwd: REPO, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, ['-r', 'sucrase/register/ts', CLI, ...args], { cwd: REPO, encoding: 'utf8' });
     return { status: result.status, stdout: result.stdout, stderr: result.stderr };
   }
 

@@ -1,7 +1,7 @@
 /**
  * Throughput of the sql:check library on a generated multi-DC script set.
  *
- *   node -r ts-node/register/transpile-only tools/bench/sql-check-bench.ts [megabytes]
+ *   node -r sucrase/register/ts tools/bench/sql-check-bench.ts [megabytes]
  *
  * Writes at least 50 MB (default 64) of WSO2-style Oracle scripts into a temporary directory:
  * tables with keys, foreign keys and string defaults, sequences with insert triggers, delete
