@@ -42,11 +42,38 @@ async function shippedOutputs(stack?: string): Promise<Record<string, Record<str
     return outputs;
 }
 
-/** Runs the program for a stack; runs without overrides are shared between tests. */
+/**
+ * Runs `work` with no stack traces captured, as `npm run plan` does: the Pulumi SDK records one for
+ * every promise it makes, a third of a run's time. Mocha runs one test at a time, so no
+ * assertion of another test loses its trace; the program's own errors keep their messages.
+ */
+let quietRuns = 0;
+let savedStackTraceLimit = Error.stackTraceLimit;
+async function withoutStackTraces<T>(work: () => Promise<T>): Promise<T> {
+    // Counted, so that runs awaited together restore the limit only when the last one ends.
+    if (quietRuns++ === 0) {
+        savedStackTraceLimit = Error.stackTraceLimit;
+        Error.stackTraceLimit = 0;
+    }
+    try {
+        return await work();
+    } finally {
+        if (--quietRuns === 0) Error.stackTraceLimit = savedStackTraceLimit;
+    }
+}
+
+/**
+ * Runs the program for a stack. Runs are shared between tests (a run is only read): the same
+ * stack with the same overrides runs once per test process.
+ */
 export function run(stack: string, overrides?: Record<string, unknown>, as?: string): Promise<ProgramRun> {
-    if (overrides) return shippedOutputs().then((outputs) => runProgram(PROJECT_DIR, stackConfig(stack, overrides, as), outputs));
-    if (!cache.has(stack)) cache.set(stack, shippedOutputs(stack).then((outputs) => runProgram(PROJECT_DIR, stackConfig(stack), outputs)));
-    return cache.get(stack)!;
+    const key = JSON.stringify([stack, overrides ?? null, as ?? null]);
+    if (!cache.has(key)) {
+        cache.set(key, overrides
+            ? shippedOutputs().then((outputs) => withoutStackTraces(() => runProgram(PROJECT_DIR, stackConfig(stack, overrides, as), outputs)))
+            : shippedOutputs(stack).then((outputs) => withoutStackTraces(() => runProgram(PROJECT_DIR, stackConfig(stack), outputs))));
+    }
+    return cache.get(key)!;
 }
 
 /**
@@ -57,7 +84,7 @@ export async function runAll(configDir: string): Promise<Map<string, ProgramRun>
     const runs = new Map<string, ProgramRun>();
     const outputs: Record<string, Record<string, unknown>> = {};
     for (const stack of deploymentOrder(listStacks(configDir), (s) => loadStackConfig(configDir, s))) {
-        const program = await runProgram(PROJECT_DIR, loadStackConfig(configDir, stack), outputs);
+        const program = await withoutStackTraces(() => runProgram(PROJECT_DIR, loadStackConfig(configDir, stack), outputs));
         runs.set(stack, program);
         outputs[stack] = program.outputs;
     }
