@@ -328,4 +328,25 @@ describe("node boot script (bash, against fakes)", () => {
         assert.deepEqual(node.calls.match(/^sleep .*$/gm), ["sleep 5", "sleep 10", "sleep 20", "sleep 40"]);
         assert.doesNotMatch(node.calls, /^systemctl/m);
     });
+
+    it("reads the admin secret only after the boot hooks (a DC that is not the trusted source waits there until the secret's replica exists) and keeps the schema passwords they wrote", () => {
+        const w = world();
+        const runtimeEnvFile = path.join(w.root, "node-1", "etc", "wso2-apim", "runtime.env");
+        fs.mkdirSync(path.join(w.s3, "hooks"));
+        // Stands in for the database hook: records that it ran and writes a schema password.
+        fs.writeFileSync(path.join(w.s3, "hooks", "database.sh"),
+            `echo "hook ran" >>"$FAKE_CALLS"\nprintf 'APIM_DB_PASSWORD=Db_Pass_1\\n' >>${shellQuote(runtimeEnvFile)}\n`);
+        const userData = nodeUserData(w, "node-1", (files) => {
+            files.find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!.content += "BOOT_HOOK_URIS='s3://hooks/database.sh'\n";
+        });
+        firstStart(w, "node-1", userData);
+        const node = start(w, "node-1", userData);
+        assert.equal(node.status, 0, node.log);
+        const lines = node.calls.split("\n");
+        const hook = lines.indexOf("hook ran");
+        const secret = lines.findIndex((line) => line.startsWith("aws secretsmanager get-secret-value"));
+        assert.ok(hook >= 0 && secret > hook, `the admin secret was read before the boot hooks:\n${node.calls}`);
+        assert.match(runtimeEnv(node), /^WSO2_ADMIN_PASSWORD=Admin-Pass-1$/m);
+        assert.match(runtimeEnv(node), /^APIM_DB_PASSWORD=Db_Pass_1$/m);
+    });
 });

@@ -185,15 +185,17 @@ jvm_mem_opts() {
 
 write_runtime_env() {
     log "writing $RUNTIME_ENV_FILE from instance metadata, Secrets Manager, rpm and $MEMINFO"
-    local node_ip admin_password home mem_opts
+    local node_ip admin_password home mem_opts kept
     node_ip=$(retry imds meta-data/local-ipv4)
     admin_password=$(retry aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$ADMIN_SECRET_ID" --query SecretString --output text)
     home=$(java_home)
     mem_opts=$(jvm_mem_opts)
     log "JAVA_HOME=$home JVM_MEM_OPTS=$mem_opts"
+    # The database hook has written the schema passwords already: keep them.
+    kept=$(grep -E '^(APIM_DB_PASSWORD|SHARED_DB_PASSWORD)=' "$RUNTIME_ENV_FILE" 2>/dev/null) || true
     # Quoted the way both systemd's EnvironmentFile and bash read it.
-    (umask 077 && printf 'NODE_IP=%s\nWSO2_ADMIN_PASSWORD=%s\nJAVA_HOME=%s\nJVM_MEM_OPTS="%s"\n' \
-        "$node_ip" "$admin_password" "$home" "$mem_opts" >"$RUNTIME_ENV_FILE")
+    (umask 077 && printf 'NODE_IP=%s\nWSO2_ADMIN_PASSWORD=%s\nJAVA_HOME=%s\nJVM_MEM_OPTS="%s"\n%s\n' \
+        "$node_ip" "$admin_password" "$home" "$mem_opts" "$kept" | sed '/^$/d' >"$RUNTIME_ENV_FILE")
 }
 
 # Hooks (the database step) are too large for user-data: they come from the stack's bucket.
@@ -238,9 +240,11 @@ main() {
     for mount in $SHARED_MOUNTS; do
         mount_shared "${mount%%=*}" "${mount#*=}"
     done
-    write_runtime_env
     fetch_boot_hooks
     run_boot_hooks
+    # After the hooks: a DC that is not the trusted source waits in them for replication, and by
+    # then the trusted source's stack has replicated the deployment's admin secret to this region.
+    write_runtime_env
     start_wso2
     log "done"
 }
