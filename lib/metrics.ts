@@ -1,0 +1,29 @@
+/**
+ * Custom CloudWatch metrics the deployment publishes itself, shared by what publishes them (the
+ * GoldenGate hub, the artifact path) and what alarms on them (components/monitoring). One
+ * definition, so a renamed metric cannot leave an alarm watching nothing.
+ * Namespace and names keep to CloudWatch's rules (PutMetricData: namespace of letters, digits and
+ * `. - _ / # :`, not starting with `AWS/`; dimension names and values 1–255 characters).
+ */
+export interface CustomMetric {
+    namespace: string;
+    metricName: string;
+    /** Dimension names, in the order the publisher sets them. */
+    dimensions: readonly string[];
+    unit: "Seconds" | "Count";
+    /** How often the publisher puts a value. */
+    periodSeconds: number;
+}
+
+/**
+ * Replication lag per path into a datacenter's database, from the GoldenGate heartbeat table:
+ * published every minute by the hub of the receiving datacenter (`TargetDatacenter`, e.g. DC2)
+ * for each datacenter it receives from (`SourceDatacenter`, e.g. DC1).
+ */
+export const REPLICATION_LAG_METRIC: CustomMetric = {
+    namespace: "WSO2APIM/GoldenGate",
+    metricName: "ReplicationLagSeconds",
+    dimensions: ["SourceDatacenter", "TargetDatacenter"],
+    unit: "Seconds",
+    periodSeconds: 60,
+};
