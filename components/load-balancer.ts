@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Hostnames } from "../lib/config";
+import { MANAGEMENT_HEALTH_PATH, publicListenerRules } from "../lib/listener-rules";
 import { PORTS } from "../lib/wso2-ports";
 import { PrivateBucket } from "./private-bucket";
 
@@ -8,8 +9,8 @@ import { PrivateBucket } from "./private-bucket";
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
 /** WSO2 gateway health endpoint (answers on the gateway port). */
 export const GATEWAY_HEALTH_PATH = "/services/Version";
-/** WSO2 management console login page (answers on 9443). */
-export const MANAGEMENT_HEALTH_PATH = "/carbon/admin/login.jsp";
+/** WSO2 management console login page (answers on 9443); the public listener forwards this path only. */
+export { MANAGEMENT_HEALTH_PATH };
 
 export interface LoadBalancerArgs {
     region: string;
@@ -25,9 +26,10 @@ export interface LoadBalancerArgs {
 
 /**
  * The region's internet-facing ALB: HTTPS only (HTTP redirects), host-based routing of the
- * gateway names to the gateway port and of the Publisher/Portal names to 9443 with sticky
- * sessions (WSO2 keeps Publisher and Portal sessions in node memory). Access logs go to a
- * bucket this component owns.
+ * gateway names to the gateway port and, for the Publisher/Portal names, only the paths users
+ * need to 9443 with sticky sessions (WSO2 keeps Publisher and Portal sessions in node memory):
+ * WSO2's admin services (`/services/*` on 9443) are never forwarded (lib/listener-rules.ts).
+ * Access logs go to a bucket this component owns.
  */
 export class LoadBalancer extends pulumi.ComponentResource {
     readonly dnsName: pulumi.Output<string>;
@@ -94,18 +96,24 @@ export class LoadBalancer extends pulumi.ComponentResource {
             protocol: "HTTPS",
             sslPolicy: TLS_POLICY,
             certificateArn,
-            defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Unknown host" } }],
+            // Unknown hosts and every path of the Publisher/Portal names not listed in the rules.
+            defaultActions: [{ type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }],
         }, child);
 
-        const hostRule = (role: string, priority: number, hosts: string[], target: aws.lb.TargetGroup) =>
-            new aws.lb.ListenerRule(`${name}-${role}`, {
+        const targets = { gateway, management };
+        for (const rule of publicListenerRules(args.hostnames)) {
+            new aws.lb.ListenerRule(`${name}-${rule.role}`, {
                 listenerArn: https.arn,
-                priority,
-                conditions: [{ hostHeader: { values: hosts } }],
-                actions: [{ type: "forward", targetGroupArn: target.arn }],
+                priority: rule.priority,
+                conditions: [
+                    { hostHeader: { values: rule.hosts } },
+                    ...(rule.paths.length > 0 ? [{ pathPattern: { values: rule.paths } }] : []),
+                ],
+                actions: [rule.target === "refuse"
+                    ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }
+                    : { type: "forward", targetGroupArn: targets[rule.target].arn }],
             }, child);
-        hostRule("gateway-hosts", 10, [args.hostnames.gateway, args.hostnames.regionalGateway], gateway);
-        hostRule("management-hosts", 20, [args.hostnames.portal, args.hostnames.regionalPortal], management);
+        }
 
         this.dnsName = alb.dnsName;
         this.zoneId = alb.zoneId;

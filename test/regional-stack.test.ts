@@ -233,7 +233,7 @@ for (const stack of STACKS) {
             assert.deepEqual([management.stickiness.type, management.stickiness.enabled], ["lb_cookie", true]);
             const hostsOf = (rule: string) => (named(program, `${dc}-lb-${rule}`).inputs as any).conditions[0].hostHeader.values;
             assert.deepEqual(hostsOf("gateway-hosts"), ["gateway.example.com", `gateway-${region}.example.com`]);
-            assert.deepEqual(hostsOf("management-hosts"), ["apim.example.com", `apim-${region}.example.com`]);
+            assert.deepEqual(hostsOf("management-paths-1"), ["apim.example.com", `apim-${region}.example.com`]);
             const attachments = ofType(program, T.attachment).map((a) => a.inputs.port).sort();
             assert.deepEqual(attachments, [8243, 8243, 9443, 9443]);
         });
