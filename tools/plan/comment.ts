@@ -1,0 +1,283 @@
+/**
+ * The pull-request review comment of the offline plan: per stack what a reviewer needs first (the
+ * resources added, changed and removed with the changed keys, the monthly cost delta, broken or new
+ * guardrail findings), the DNS routing changes, then each stack's full summary.md collapsed, cut to
+ * a size budget with a pointer to the uploaded plan artifact.
+ *
+ * Both sides are judged by this pull request's code (cost prices, guardrail rules, routing model),
+ * so a difference is a difference of the plans, not of the tools that read them.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { routingTable, RoutingRow } from "../../lib/dns/routing-table";
+import { evaluateStacks, Finding, formatFinding } from "../../lib/guardrails";
+import { estimateCost } from "./cost";
+import { diffPlans, StackDiff } from "./diff";
+import { Plan } from "./plan-json";
+
+/**
+ * GitHub refuses a comment body over 65,536 characters ("Body is too long (maximum is 65536
+ * characters)", REST API, create an issue comment: HTTP 422). The body is measured here in UTF-8
+ * bytes, which is never less than its characters, and kept a margin under the limit for the
+ * marker the sticky-comment action adds.
+ */
+export const GITHUB_COMMENT_LIMIT = 65_536;
+export const COMMENT_BUDGET_BYTES = 60_000;
+
+/** Rows of each list in the lead (changes, cost lines, findings, routing): the rest is in the artifact. */
+const ROWS_PER_LIST = 30;
+/** Lines of a failed plan's output shown in the comment. */
+const LOG_LINES = 40;
+
+/** How a plan command ended: GitHub's step outcome, and whether any plan was read. */
+export type PlanOutcome = "ok" | "failed" | "missing";
+
+export interface PlanSide {
+    outcome: PlanOutcome;
+    /** The plans read (every stack the command wrote). */
+    plans: Plan[];
+    /** summary.md of each stack, by stack name. */
+    summaries: Record<string, string>;
+    /** What the plan command printed (its error when it failed). */
+    log: string;
+}
+
+export interface CommentInput {
+    base: PlanSide;
+    head: PlanSide;
+    /** Commits compared, as shown to the reviewer (short SHAs). */
+    baseCommit: string;
+    headCommit: string;
+    /** Where the uploaded plan artifact is (upload-artifact's artifact-url); null when not uploaded. */
+    artifactUrl: string | null;
+    budgetBytes?: number;
+}
+
+const bytes = (text: string) => Buffer.byteLength(text, "utf8");
+const usd = (value: number) => `$${value.toLocaleString("en-US", { minimumFractionDigits: 2, maximumFractionDigits: 2 })}`;
+const signedUsd = (value: number) => (value === 0 ? "±$0.00" : `${value > 0 ? "+" : "−"}${usd(Math.abs(value))}`);
+const round = (value: number) => Math.round(value * 100) / 100;
+const code = (text: string) => `\`${text.replace(/`/g, "'")}\``;
+/** Table cells: a `|` would end the cell. */
+const cell = (text: string) => text.replace(/\|/g, "\\|").replace(/\n/g, " ");
+
+/** A list capped at ROWS_PER_LIST rows, the rest counted and pointed at. */
+function capped(rows: string[], rest: (count: number) => string): string[] {
+    return rows.length <= ROWS_PER_LIST ? rows : [...rows.slice(0, ROWS_PER_LIST), rest(rows.length - ROWS_PER_LIST)];
+}
+
+function artifactPointer(input: CommentInput, what: string): string {
+    return input.artifactUrl ? `${what} in the [plan artifact](${input.artifactUrl})` : `${what} in the plan artifact of this run`;
+}
+
+/** The stack's datacenter is the trusted source: what the guardrails need besides the resources. */
+function isTrustedSource(plan: Plan): boolean {
+    const config = plan.config as Record<string, unknown>;
+    const datacenter = config[`${plan.project}:datacenter`];
+    return datacenter !== undefined && datacenter === (config[`${plan.project}:trustedSource`] ?? "DC1");
+}
+
+function findingsOf(plans: Plan[]): Map<string, Finding[]> {
+    return evaluateStacks(plans.map((plan) => ({ stack: plan.stack, trustedSource: isTrustedSource(plan), resources: plan.resources })));
+}
+
+const findingKey = (f: Finding) => `${f.ruleId}|${f.resource?.urn ?? ""}|${f.message}`;
+
+/** Routing rows of a set of plans, keyed by name, location and outage; null when it cannot be modelled. */
+function routingOf(plans: Plan[]): { rows: Map<string, RoutingRow>; error: string | null } {
+    const host = (url: unknown) => (typeof url === "string" ? [url.replace(/^https:\/\//, "")] : []);
+    const names = [...new Set(plans.flatMap((p) => [...host(p.outputs.gatewayUrl), ...host(p.outputs.portalUrl)]))];
+    try {
+        const rows = routingTable(plans.map((p) => ({ stack: p.stack, resources: p.resources })), names);
+        return { rows: new Map(rows.map((r) => [`${r.name}|${r.location}|${r.down ?? ""}`, r])), error: null };
+    } catch (err) {
+        return { rows: new Map(), error: (err as Error).message };
+    }
+}
+
+function answer(row: RoutingRow | undefined): string {
+    if (!row || row.answers.length === 0) return "**no answer**";
+    return row.healthy ? row.answers.join(" or ") : `**${row.answers.join(" or ")} (unhealthy)**`;
+}
+
+function resourceSection(diff: StackDiff, baseKnown: boolean, input: CommentInput): string[] {
+    if (!baseKnown) {
+        const counts = new Map<string, number>();
+        for (const r of diff.added) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+        const rows = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${code(type)} × ${n}`);
+        return [`${diff.added.length} resources, by type (no base to compare): ${rows.join(", ")}.`];
+    }
+    if (!diff.added.length && !diff.changed.length && !diff.removed.length) return ["No resource changes."];
+    const rows = [
+        ...diff.added.map((r) => `| + | ${cell(r.name)} | ${code(r.type)} | |`),
+        ...diff.changed.map((c) => `| ~ | ${cell(c.resource.name)} | ${code(c.resource.type)} | ${c.keys.map(code).join(", ")} |`),
+        ...diff.removed.map((r) => `| − | ${cell(r.name)} | ${code(r.type)} | |`),
+    ];
+    return [
+        "| | resource | type | changed keys |",
+        "| --- | --- | --- | --- |",
+        ...capped(rows, (n) => `| | … ${n} more | | ${artifactPointer(input, "all of them: diff.md")} |`),
+    ];
+}
+
+function costSection(base: Plan | undefined, head: Plan | undefined): { line: string; rows: string[] } {
+    const baseCost = base ? estimateCost(base.resources) : null;
+    const headCost = head ? estimateCost(head.resources) : null;
+    const total = (c: typeof baseCost) => (c ? c.totalUsd : 0);
+    const delta = round(total(headCost) - total(baseCost));
+    const line = baseCost && headCost
+        ? `${usd(baseCost.totalUsd)} → ${usd(headCost.totalUsd)} per month (**${signedUsd(delta)}**)`
+        : headCost ? `${usd(headCost.totalUsd)} per month (no base to compare)` : `${usd(total(baseCost))} per month removed`;
+    if (!baseCost || !headCost) return { line, rows: [] };
+    const key = (l: { resource: string; type: string }) => `${l.type}|${l.resource}`;
+    const before = new Map(baseCost.lines.map((l) => [key(l), l.monthlyUsd ?? 0]));
+    const after = new Map(headCost.lines.map((l) => [key(l), l.monthlyUsd ?? 0]));
+    const rows = [...new Set([...before.keys(), ...after.keys()])]
+        .map((k) => ({ k, was: before.get(k) ?? 0, now: after.get(k) ?? 0 }))
+        .filter(({ was, now }) => round(now - was) !== 0)
+        .sort((a, b) => Math.abs(b.now - b.was) - Math.abs(a.now - a.was))
+        .map(({ k, was, now }) => `| ${cell(k.split("|")[1])} | ${usd(was)} | ${usd(now)} | ${signedUsd(round(now - was))} |`);
+    return { line, rows };
+}
+
+function findingSection(stack: string, base: Map<string, Finding[]> | null, head: Map<string, Finding[]>): string[] {
+    const now = head.get(stack) ?? [];
+    const before = new Set((base?.get(stack) ?? []).map(findingKey));
+    const broken = now.filter((f) => f.severity === "mandatory");
+    const added = now.filter((f) => f.severity === "advisory" && base !== null && !before.has(findingKey(f)));
+    const resolved = base ? (base.get(stack) ?? []).filter((f) => !new Set(now.map(findingKey)).has(findingKey(f))) : [];
+    const lines = [
+        ...broken.map((f) => `- :x: broken: ${cell(formatFinding(f))}`),
+        ...added.map((f) => `- :warning: new: ${cell(formatFinding(f))}`),
+        ...resolved.map((f) => `- :white_check_mark: resolved: ${cell(formatFinding(f))}`),
+    ];
+    if (lines.length === 0) return [base ? "No broken or new guardrail findings." : `No broken guardrail findings; ${now.length} advisory (no base to compare).`];
+    return capped(lines, (n) => `- … ${n} more (summary.md lists every advisory finding)`);
+}
+
+function routingSection(input: CommentInput, baseKnown: boolean): string[] {
+    const head = routingOf(input.head.plans);
+    if (head.error) return [`The routing of this pull request could not be modelled: ${head.error}`];
+    if (!baseKnown) return ["No base to compare: the full routing table is in each summary below."];
+    const base = routingOf(input.base.plans);
+    if (base.error) return [`The routing of the base could not be modelled (${base.error}): the full table of this pull request is in each summary below.`];
+    const changed = [...new Set([...base.rows.keys(), ...head.rows.keys()])]
+        .filter((key) => answer(base.rows.get(key)) !== answer(head.rows.get(key)))
+        .map((key) => {
+            const [name, location, down] = key.split("|");
+            return `| ${name} | ${location} | ${down ? `${down} down` : "all up"} | ${answer(base.rows.get(key))} | ${answer(head.rows.get(key))} |`;
+        });
+    if (changed.length === 0) return ["No routing changes."];
+    return [
+        "| name | location | regions | before | after |",
+        "| --- | --- | --- | --- | --- |",
+        ...capped(changed, (n) => `| … ${n} more | | | | ${artifactPointer(input, "the full tables: summary.md of each stack")} |`),
+    ];
+}
+
+/** A fence longer than any run of backticks in the text, so the text cannot close it. */
+function fenced(text: string): string {
+    const longest = Math.max(2, ...(text.match(/`+/g) ?? []).map((run) => run.length));
+    const fence = "`".repeat(longest + 1);
+    return `${fence}text\n${text}\n${fence}`;
+}
+
+function failedPlanNotice(input: CommentInput): string {
+    const tail = input.head.log.trimEnd().split("\n").slice(-LOG_LINES).join("\n");
+    return [
+        `> [!CAUTION]`,
+        `> **The plan of this pull request failed** at ${input.headCommit}: there is nothing to compare, and any earlier plan of this pull request is out of date.`,
+        "",
+        "Last lines of `npm run plan`:",
+        "",
+        fenced(tail.length > 8_000 ? tail.slice(-8_000) : tail),
+        "",
+        `${artifactPointer(input, "The whole output is plan-head.log")}.`,
+        "",
+    ].join("\n");
+}
+
+/** Cuts text to at most `budget` bytes at a line end, closing an open code fence, and says where the rest is. */
+export function cutToBudget(text: string, budget: number, pointer: string): string {
+    if (bytes(text) <= budget) return text;
+    const note = `\n\n_Cut here to keep the comment under GitHub's size limit: ${pointer}._\n`;
+    const lines = text.split("\n");
+    const kept: string[] = [];
+    let size = bytes(note) + 4; // + a closing fence
+    for (const line of lines) {
+        if (size + bytes(line) + 1 > budget) break;
+        kept.push(line);
+        size += bytes(line) + 1;
+    }
+    const openFence = kept.filter((line) => /^\s*```/.test(line)).length % 2 === 1;
+    return kept.join("\n") + (openFence ? "\n```" : "") + note;
+}
+
+export function renderComment(input: CommentInput): string {
+    const budget = input.budgetBytes ?? COMMENT_BUDGET_BYTES;
+    const title = "## Offline plan";
+    if (input.head.outcome !== "ok") {
+        return cutToBudget([title, "", failedPlanNotice(input)].join("\n"), budget, artifactPointer(input, "the whole output"));
+    }
+    const baseKnown = input.base.outcome === "ok" && input.base.plans.length > 0;
+    const stacks = [...new Set([...input.head.plans.map((p) => p.stack), ...(baseKnown ? input.base.plans.map((p) => p.stack) : [])])];
+    const planOf = (side: PlanSide, stack: string) => side.plans.find((p) => p.stack === stack);
+    const headFindings = findingsOf(input.head.plans);
+    const baseFindings = baseKnown ? findingsOf(input.base.plans) : null;
+
+    const lead: string[] = [title, ""];
+    lead.push(
+        baseKnown
+            ? `This pull request (${input.headCommit}) against its base (${input.baseCommit}, the first parent of GitHub's merge commit), planned offline under mocks.`
+            : `This pull request (${input.headCommit}), planned offline under mocks.\n\n> [!WARNING]\n` +
+                  `> The base (${input.baseCommit}) has ${input.base.outcome === "failed" ? "a failed plan" : "no plan"}: nothing is compared, resources are counted by type.`,
+        "",
+    );
+    const diffs = stacks.map((stack) => diffPlans(stack, baseKnown ? planOf(input.base, stack) ?? null : null, planOf(input.head, stack) ?? null));
+    const costs = new Map(stacks.map((stack) => [stack, costSection(baseKnown ? planOf(input.base, stack) : undefined, planOf(input.head, stack))]));
+    lead.push("| stack | add | change | remove | monthly cost (USD, estimate) | broken / new findings |", "| --- | ---: | ---: | ---: | --- | ---: |");
+    for (const d of diffs) {
+        const now = headFindings.get(d.stack) ?? [];
+        const before = new Set((baseFindings?.get(d.stack) ?? []).map(findingKey));
+        const brokenOrNew = now.filter((f) => f.severity === "mandatory" || (baseFindings !== null && !before.has(findingKey(f)))).length;
+        lead.push(`| ${d.stack} | ${d.added.length} | ${d.changed.length} | ${d.removed.length} | ${costs.get(d.stack)!.line} | ${brokenOrNew} |`);
+    }
+    lead.push("");
+    for (const d of diffs) {
+        const cost = costs.get(d.stack)!;
+        lead.push(`### ${d.stack}`, "", ...resourceSection(d, baseKnown, input), "");
+        if (cost.rows.length) {
+            lead.push("| cost line | before | after | change |", "| --- | ---: | ---: | ---: |");
+            lead.push(...capped(cost.rows, (n) => `| … ${n} more | | | ${artifactPointer(input, "summary.md")} |`), "");
+        }
+        lead.push(...findingSection(d.stack, baseFindings, headFindings), "");
+    }
+    lead.push("### DNS routing (every stack together)", "", ...routingSection(input, baseKnown), "");
+
+    const head = lead.join("\n") + "\n";
+    const summaries = stacks.filter((stack) => input.head.summaries[stack] !== undefined);
+    const share = Math.floor((budget - bytes(head)) / Math.max(1, summaries.length));
+    const details = summaries.map((stack) => {
+        const open = `<details><summary>${stack}: full summary</summary>\n\n`;
+        const close = "\n</details>\n";
+        const body = cutToBudget(input.head.summaries[stack], share - bytes(open) - bytes(close), artifactPointer(input, `the rest is ${stack}/summary.md`));
+        return open + body + close;
+    });
+    return cutToBudget(head + details.join("\n"), budget, artifactPointer(input, "the plans"));
+}
+
+/** Reads a plan directory as `npm run plan --out <dir>` writes it: <stack>/plan.json and summary.md. */
+export function readPlanDir(dir: string, stepOutcome: string, logFile: string | null): PlanSide {
+    const log = logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "";
+    const stacks = fs.existsSync(dir)
+        ? fs.readdirSync(dir).filter((entry) => fs.existsSync(path.join(dir, entry, "plan.json"))).sort()
+        : [];
+    const plans = stacks.map((stack) => JSON.parse(fs.readFileSync(path.join(dir, stack, "plan.json"), "utf8")) as Plan);
+    const summaries = Object.fromEntries(
+        stacks.filter((stack) => fs.existsSync(path.join(dir, stack, "summary.md")))
+            .map((stack) => [stack, fs.readFileSync(path.join(dir, stack, "summary.md"), "utf8")]),
+    );
+    // GitHub's step outcomes: success, failure, cancelled or skipped.
+    const outcome: PlanOutcome = stepOutcome === "failure" ? "failed" : stepOutcome === "success" && plans.length > 0 ? "ok" : "missing";
+    return { outcome, plans, summaries, log };
+}

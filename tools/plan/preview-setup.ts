@@ -1,0 +1,113 @@
+/**
+ * What the `pulumi preview` job of .github/workflows/preview.yml needs, from one source: the stacks
+ * and their Pulumi names come from the stack files and `stackReferencePrefix` (the same prefix the
+ * program reads its peers' stacks under), and the job runs only when everything it needs is there.
+ *
+ * `node -r sucrase/register/ts tools/plan/preview-setup.ts readiness` (in the workflow: reads FORK,
+ * AWS_PREVIEW_ROLE_ARN and PULUMI_ACCESS_TOKEN_SET, writes `ready` and `stacks` to $GITHUB_OUTPUT)
+ * `node -r sucrase/register/ts tools/plan/preview-setup.ts trust-policy <account id> <owner/repo>`
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { listStacks, loadStackConfig } from "../../lib/stack-config";
+
+export interface PreviewStack {
+    /** The stack file's name: Pulumi.<stack>.yaml. */
+    stack: string;
+    region: string;
+    /** The fully qualified Pulumi stack: <stackReferencePrefix>/<stack>. */
+    pulumiStack: string;
+}
+
+export interface PreviewSettings {
+    /** The pull request comes from a fork: GitHub passes it no secrets and no variables. */
+    fork: boolean;
+    awsRoleArn: string;
+    pulumiTokenSet: boolean;
+}
+
+/** The organization Pulumi.yaml ships in `stackReferencePrefix` (organization/wso2-apim-multi-dc) until it is set. */
+const EXAMPLE_ORGANIZATION = "organization";
+
+/** Every stack with its region and Pulumi name; the stacks must agree on the prefix (one deployment). */
+export function previewStacks(projectDir: string): PreviewStack[] {
+    const stacks = listStacks(projectDir).map((stack) => {
+        const config = loadStackConfig(projectDir, stack);
+        return {
+            stack,
+            region: String(config.values["aws:region"] ?? ""),
+            prefix: String(config.values[`${config.project}:stackReferencePrefix`] ?? ""),
+        };
+    });
+    const prefixes = [...new Set(stacks.map((s) => s.prefix))];
+    if (prefixes.length > 1) {
+        throw new Error(`stackReferencePrefix differs between stacks (${stacks.map((s) => `${s.stack}: ${s.prefix}`).join(", ")}); one deployment has one prefix`);
+    }
+    return stacks.map(({ stack, region, prefix }) => ({ stack, region, pulumiStack: `${prefix}/${stack}` }));
+}
+
+/** What is missing for a real preview, each with where to set it; empty when the preview can run. */
+export function missingForPreview(settings: PreviewSettings, stacks: PreviewStack[]): string[] {
+    // GitHub passes neither secrets nor configuration variables to a pull request from a fork.
+    if (settings.fork) return ["a pull request from a fork gets no secrets or variables: the preview runs for branches of this repository only"];
+    const missing: string[] = [];
+    if (!settings.awsRoleArn) missing.push("repository variable AWS_PREVIEW_ROLE_ARN (the read-only role the preview assumes through OIDC; docs/preview.md)");
+    if (!settings.pulumiTokenSet) missing.push("repository secret PULUMI_ACCESS_TOKEN (a Pulumi Cloud token that can read the stacks)");
+    if (stacks.length === 0) missing.push("a stack file Pulumi.<stack>.yaml");
+    const example = stacks.find((s) => s.pulumiStack.split("/")[0] === EXAMPLE_ORGANIZATION);
+    if (example) missing.push(`stackReferencePrefix in Pulumi.yaml: still the shipped example (${example.pulumiStack.replace(/\/[^/]+$/, "")}); set your <organization>/<project>`);
+    return missing;
+}
+
+/**
+ * The trust policy of the preview role: GitHub's OIDC provider in the account may assume it only
+ * for a pull_request run of this repository (subject `repo:<owner>/<repo>:pull_request`), with the
+ * audience configure-aws-credentials requests (sts.amazonaws.com).
+ */
+export function previewRoleTrustPolicy(accountId: string, repository: string): object {
+    if (!/^\d{12}$/.test(accountId)) throw new Error(`account id must be 12 digits, got "${accountId}"`);
+    if (!/^[A-Za-z0-9_.-]+\/[A-Za-z0-9_.-]+$/.test(repository)) throw new Error(`repository must be <owner>/<repo>, got "${repository}"`);
+    const issuer = "token.actions.githubusercontent.com";
+    return {
+        Version: "2012-10-17",
+        Statement: [{
+            Effect: "Allow",
+            Principal: { Federated: `arn:aws:iam::${accountId}:oidc-provider/${issuer}` },
+            Action: "sts:AssumeRoleWithWebIdentity",
+            Condition: {
+                StringEquals: {
+                    [`${issuer}:aud`]: "sts.amazonaws.com",
+                    [`${issuer}:sub`]: `repo:${repository}:pull_request`,
+                },
+            },
+        }],
+    };
+}
+
+function readiness(projectDir: string, env: NodeJS.ProcessEnv): void {
+    const stacks = previewStacks(projectDir);
+    const missing = missingForPreview(
+        { fork: env.FORK === "true", awsRoleArn: env.AWS_PREVIEW_ROLE_ARN ?? "", pulumiTokenSet: env.PULUMI_ACCESS_TOKEN_SET === "true" },
+        stacks,
+    );
+    const report = missing.length === 0
+        ? `pulumi preview runs for ${stacks.map((s) => s.pulumiStack).join(", ")}.`
+        : `pulumi preview skipped; it needs:\n${missing.map((m) => `- ${m}`).join("\n")}`;
+    console.log(report);
+    if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, `### Real preview\n\n${report}\n`);
+    if (env.GITHUB_OUTPUT) {
+        fs.appendFileSync(env.GITHUB_OUTPUT, `ready=${missing.length === 0}\nstacks=${JSON.stringify(stacks)}\n`);
+    }
+}
+
+if (require.main === module) {
+    const [command, ...args] = process.argv.slice(2);
+    try {
+        if (command === "readiness") readiness(path.resolve(__dirname, "..", ".."), process.env);
+        else if (command === "trust-policy" && args.length === 2) console.log(JSON.stringify(previewRoleTrustPolicy(args[0], args[1]), null, 2));
+        else throw new Error("usage: preview-setup.ts readiness | trust-policy <account id> <owner/repo>");
+    } catch (err) {
+        console.error(`preview-setup: ${(err as Error).message}`);
+        process.exit(1);
+    }
+}
