@@ -72,6 +72,8 @@ export function efsMountTargetLookup(region: string, accountId: string, fileSyst
  */
 export class ApimNodes extends pulumi.ComponentResource {
     readonly instanceIds: pulumi.Output<string>[];
+    /** The log group the nodes ship WSO2's logs to (components/monitoring.ts filters it). */
+    readonly logGroupName: pulumi.Output<string>;
 
     constructor(name: string, args: ApimNodesArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:compute:ApimNodes", name, {}, opts);
@@ -139,6 +141,7 @@ export class ApimNodes extends pulumi.ComponentResource {
         });
 
         this.instanceIds = instances.map((instance) => instance.id);
+        this.logGroupName = logGroup.name;
         this.registerOutputs({ instanceIds: this.instanceIds });
     }
 }

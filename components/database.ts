@@ -34,6 +34,8 @@ export class OracleDatabase extends pulumi.ComponentResource {
     readonly masterSecretRef: pulumi.Output<string>;
     readonly replicationReadyParameter: string;
     readonly endpoint: pulumi.Output<string>;
+    /** ec2 kind: the Oracle host (its status checks are alarmed); undefined for RDS. */
+    readonly hostInstanceId: pulumi.Output<string> | undefined;
 
     constructor(name: string, args: OracleDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:database:OracleDatabase", name, {}, opts);
@@ -44,11 +46,13 @@ export class OracleDatabase extends pulumi.ComponentResource {
         if (args.config.kind === "rds") {
             const instance = this.rdsInstance(name, args);
             this.endpoint = instance.address;
+            this.hostInstanceId = undefined;
             this.masterSecretRef = pulumi.output(`rds-db:${databaseIdentifier(args.dcId)}`);
             this.nameRecord(name, args.privateZoneId, "CNAME", instance.address);
         } else {
             const host = this.ec2Host(name, args);
             this.endpoint = host.privateIp;
+            this.hostInstanceId = host.id;
             this.masterSecretRef = pulumi.output(args.ec2MasterSecretArn ?? "");
             this.nameRecord(name, args.privateZoneId, "A", host.privateIp);
         }

@@ -36,6 +36,10 @@ export class LoadBalancer extends pulumi.ComponentResource {
     readonly zoneId: pulumi.Output<string>;
     readonly gatewayTargetGroupArn: pulumi.Output<string>;
     readonly managementTargetGroupArn: pulumi.Output<string>;
+    /** CloudWatch dimensions: the ALB's `app/<name>/<id>` and each target group's `targetgroup/<name>/<id>`. */
+    readonly arnSuffix: pulumi.Output<string>;
+    readonly gatewayTargetGroupArnSuffix: pulumi.Output<string>;
+    readonly managementTargetGroupArnSuffix: pulumi.Output<string>;
     readonly accessLogBucket: pulumi.Output<string>;
 
     constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -119,6 +123,9 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.zoneId = alb.zoneId;
         this.gatewayTargetGroupArn = gateway.arn;
         this.managementTargetGroupArn = management.arn;
+        this.arnSuffix = alb.arnSuffix;
+        this.gatewayTargetGroupArnSuffix = gateway.arnSuffix;
+        this.managementTargetGroupArnSuffix = management.arnSuffix;
         this.accessLogBucket = logs.bucket.bucket;
         this.registerOutputs({ dnsName: this.dnsName, zoneId: this.zoneId, accessLogBucket: this.accessLogBucket });
     }

@@ -11,6 +11,7 @@ import { ApimNodes } from "./apim-nodes";
 import { GlobalDns } from "./dns";
 import { GoldenGateHub } from "./goldengate-hub";
 import { LoadBalancer } from "./load-balancer";
+import { Monitoring } from "./monitoring";
 import { HostImage, hostImages } from "./node-image";
 import { Network } from "./network";
 import { VpcPeering } from "./peering";
@@ -215,6 +216,35 @@ export class Region extends pulumi.ComponentResource {
                 { arn: lb.gatewayTargetGroupArn, port: PORTS.gatewayHttps },
                 { arn: lb.managementTargetGroupArn, port: PORTS.management },
             ],
+        }, child);
+
+        new Monitoring(`${name}-ops`, {
+            dcId: dc.id,
+            region: dc.region,
+            accountId,
+            defaultTags,
+            alarmEmails: config.alarmEmails,
+            loadBalancer: {
+                arnSuffix: lb.arnSuffix,
+                targetGroups: [
+                    { role: "gateway", arnSuffix: lb.gatewayTargetGroupArnSuffix },
+                    { role: "management", arnSuffix: lb.managementTargetGroupArnSuffix },
+                ],
+            },
+            nodes: nodes.instanceIds.map((instanceId, i) => ({ name: `node-${i + 1}`, instanceId })),
+            nodeLogGroupName: nodes.logGroupName,
+            database: config.database.kind === "rds"
+                ? { kind: "rds", identifier: databaseIdentifier(dc.id), storageGiB: config.database.storageGiB }
+                : { kind: "ec2", hostInstanceId: database.hostInstanceId! },
+            healthChecks: [
+                { key: "gateway-health", id: dns.gatewayHealthCheckId },
+                ...(dns.portalHealthCheckId ? [{ key: "portal-health", id: dns.portalHealthCheckId }] : []),
+            ],
+            replication: {
+                sourceDcIds: peers.map((peer) => peer.id),
+                archiveLogRetentionHours: config.database.archiveLogRetentionHours,
+                hubDeployed: config.replication.hub !== null,
+            },
         }, child);
 
         this.albDnsName = lb.dnsName;

@@ -25,6 +25,7 @@ export const CONFIG_KEYS = [
     "backupRetentionDays", "trustedSourceBackupRetentionDays", "archiveLogRetentionHours", "sequenceFloor", "oracleClientZips",
     "stackReferencePrefix", "goldengateLicense", "goldengateAmiId", "goldengateInstallerS3Uri", "goldengateInstanceType",
     "goldengateVolumeGiB", "goldengateKeyColumns", "trustedSourceBackupCopy",
+    "alarmEmails",
 ] as const;
 
 /** What to say about a key the program does not read: the nearest declared key when one is close. */
@@ -95,6 +96,8 @@ export interface DeploymentConfig {
     certificateArn: string | null;
     database: DatabaseConfig;
     replication: ReplicationConfig;
+    /** Email addresses the alarm topics notify (components/monitoring.ts). */
+    alarmEmails: string[];
 }
 
 export interface ReplicationConfig {
@@ -381,6 +384,14 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         fail(at, `must be a usable address of ${self.id}'s first private subnet ${splitCidr(self.cidr, 4)[2]} (the hub's subnet), got "${self.goldengateHubIp}"`);
     }
 
+    // SNS Subscribe with protocol email takes one address per subscription (SNS API Reference: Subscribe, Endpoint).
+    const alarmEmails = json("alarmEmails") ?? [];
+    if (!Array.isArray(alarmEmails) || alarmEmails.some((email) => typeof email !== "string" || !/^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(email))) {
+        fail("alarmEmails", `must be a list of email addresses (one per entry), got ${JSON.stringify(alarmEmails)}`);
+    } else if (new Set(alarmEmails).size !== alarmEmails.length) {
+        fail("alarmEmails", `lists an address twice, got ${JSON.stringify(alarmEmails)}`);
+    }
+
     const replication = parseReplication({ str, json, matching, instanceType, integer, fail, trustedSourceBackupRetentionDays, self, trustedSource, datacenters, kind });
 
     if (problems.length > 0) throw new ConfigError(problems);
@@ -406,6 +417,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         certificateArn,
         database,
         replication,
+        alarmEmails: Array.isArray(alarmEmails) ? alarmEmails.map(String) : [],
     };
 }
 

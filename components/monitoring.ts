@@ -1,0 +1,373 @@
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import {
+    ALARM_THRESHOLDS,
+    freeStorageThresholdBytes,
+    hoursLeftAtCriticalLag,
+    lagCriticalSeconds,
+    LAG_WARNING_SECONDS,
+} from "../lib/alarms";
+import { REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { renderDashboard } from "../lib/render/dashboard";
+
+/**
+ * Route 53 publishes its health-check metrics in US East (N. Virginia) only, so alarms on them
+ * live there (Route 53 Developer Guide, "Monitoring health checks using CloudWatch").
+ */
+export const ROUTE53_METRICS_REGION = "us-east-1";
+
+/** What the metric filters on the node log group count (docs/operations.md, "WSO2 errors"). */
+export function nodeLogMetrics(dcId: string) {
+    return {
+        namespace: `WSO2APIM/Nodes/${dcId}`,
+        errorLines: "Wso2ErrorLines",
+        outOfMemory: "OutOfMemoryErrors",
+    };
+}
+
+/**
+ * wso2carbon.log and audit.log lines are `... [date]  ERROR {logger} - message` (product-apim v3.1.0
+ * conf/log4j2.properties, CARBON_LOGFILE and AUDIT_LOGFILE: `[%d] %5p {%c} - %m%ex%n`). The quoted
+ * phrase matches exactly, so an access-log URL holding "ERROR" is not counted, and neither is
+ * wso2-apigw-errors.log (`%5p %c{1}`, no brace), whose errors wso2carbon.log carries already
+ * (CloudWatch Logs User Guide, "Filter pattern syntax": quoted terms with non-alphanumerics).
+ */
+export const WSO2_ERROR_PATTERN = `"] ERROR {"`;
+export const OUT_OF_MEMORY_PATTERN = `"java.lang.OutOfMemoryError"`;
+
+export interface MonitoringArgs {
+    dcId: string;
+    region: string;
+    accountId: pulumi.Input<string>;
+    /** The region provider's default tags: the us-east-1 provider for Route 53 alarms carries the same. */
+    defaultTags: Record<string, string>;
+    /** Addresses subscribed to the alarm topics (each confirms by email before it receives anything). */
+    alarmEmails: string[];
+    loadBalancer: {
+        /** `app/<name>/<id>`: the ALB's CloudWatch dimension. */
+        arnSuffix: pulumi.Input<string>;
+        /** `targetgroup/<name>/<id>` of each target group, with its role (gateway, management). */
+        targetGroups: { role: string; arnSuffix: pulumi.Input<string> }[];
+    };
+    /** The APIM nodes, by their logical name. */
+    nodes: { name: string; instanceId: pulumi.Input<string> }[];
+    /** The node log group the CloudWatch agent ships WSO2's logs to. */
+    nodeLogGroupName: pulumi.Input<string>;
+    database:
+        | { kind: "rds"; identifier: string; storageGiB: number }
+        | { kind: "ec2"; hostInstanceId: pulumi.Input<string> };
+    /** This stack's Route 53 health checks, by their DNS plan key. */
+    healthChecks: { key: string; id: pulumi.Input<string> }[];
+    replication: {
+        /** The datacenters replicating into this one (each a path with its own lag). */
+        sourceDcIds: string[];
+        archiveLogRetentionHours: number;
+        /** This stack runs the hub that publishes the lag; without one nothing does unless the operator's GoldenGate does. */
+        hubDeployed: boolean;
+    };
+}
+
+type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions" | "alarmDescription"> & {
+    description: string;
+    /** Actions besides the topic (the EC2 recover action). */
+    extraActions?: string[];
+};
+
+/**
+ * Operations for one datacenter: a KMS-encrypted SNS topic with the configured email
+ * subscriptions, CloudWatch alarms on the ALB, its target groups, the APIM nodes (with EC2
+ * recovery), the database, replication lag into this datacenter and WSO2's logged errors, and a
+ * dashboard. Route 53 health-check alarms and the topic they notify live in us-east-1, where the
+ * metrics are. Thresholds: lib/alarms.ts; meaning and first steps: docs/operations.md.
+ */
+export class Monitoring extends pulumi.ComponentResource {
+    readonly topicArn: pulumi.Output<string>;
+    readonly alarmNames: pulumi.Output<string>[] = [];
+
+    constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
+        super("wso2-apim:ops:Monitoring", name, {}, opts);
+        const child = { parent: this };
+        const prefix = `wso2-apim-${args.dcId.toLowerCase()}`;
+
+        const topic = this.notificationTopic(name, args, child);
+        this.topicArn = topic.arn;
+        // An alarm's actions must be in its own region (CloudWatch User Guide, "Using Amazon CloudWatch
+        // alarms": "the SNS topic must be in the same Region as the alarm"); Route 53 alarms get their own.
+        const inRoute53Region = args.region === ROUTE53_METRICS_REGION;
+        const route53Opts = inRoute53Region ? child : {
+            parent: this,
+            provider: new aws.Provider(`${name}-aws-${ROUTE53_METRICS_REGION}`, {
+                region: ROUTE53_METRICS_REGION,
+                defaultTags: { tags: args.defaultTags },
+            }, child),
+        };
+        const route53Topic = inRoute53Region ? topic : this.notificationTopic(`${name}-${ROUTE53_METRICS_REGION}`, args, route53Opts);
+
+        const alarm = (key: string, spec: AlarmSpec, options: pulumi.CustomResourceOptions = child, target = topic) => {
+            const { description, extraActions, ...metric } = spec;
+            const created = new aws.cloudwatch.MetricAlarm(`${name}-${key}`, {
+                name: `${prefix}-${key}`,
+                alarmDescription: description,
+                alarmActions: [...(extraActions ?? []), target.arn],
+                okActions: [target.arn],
+                ...metric,
+            }, options);
+            this.alarmNames.push(created.name);
+            return created;
+        };
+
+        // Load balancer: ALB metrics are published per minute only while there are requests or targets.
+        const alb = { LoadBalancer: args.loadBalancer.arnSuffix };
+        for (const group of args.loadBalancer.targetGroups) {
+            alarm(`${group.role}-unhealthy-hosts`, {
+                description: `A ${group.role} target of ${args.dcId} failed its ALB health check for 3 minutes (docs/operations.md#unhealthy-hosts)`,
+                namespace: "AWS/ApplicationELB",
+                metricName: "UnHealthyHostCount",
+                dimensions: { ...alb, TargetGroup: group.arnSuffix },
+                statistic: "Maximum",
+                period: 60,
+                evaluationPeriods: 3,
+                threshold: 1,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "notBreaching",
+            });
+        }
+        for (const [key, errors] of [["alb-5xx-rate", "HTTPCode_ELB_5XX_Count"], ["target-5xx-rate", "HTTPCode_Target_5XX_Count"]] as const) {
+            alarm(key, {
+                description: `More than ${ALARM_THRESHOLDS.http5xxPercent}% of ${args.dcId}'s requests got ${errors} for 5 minutes (docs/operations.md#5xx-rate)`,
+                metricQueries: [
+                    { id: "errors", metric: { namespace: "AWS/ApplicationELB", metricName: errors, dimensions: alb, stat: "Sum", period: 60 } },
+                    { id: "requests", metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount", dimensions: alb, stat: "Sum", period: 60 } },
+                    // A minute without errors publishes no error datapoint: FILL counts it as zero.
+                    { id: "rate", expression: "IF(requests > 0, 100 * FILL(errors, 0) / requests, 0)", label: "5XX %", returnData: true },
+                ],
+                evaluationPeriods: 5,
+                threshold: ALARM_THRESHOLDS.http5xxPercent,
+                comparisonOperator: "GreaterThanThreshold",
+                treatMissingData: "notBreaching",
+            });
+        }
+        alarm("target-response-p95", {
+            description: `${args.dcId}'s p95 target response time was over ${ALARM_THRESHOLDS.targetResponseP95Seconds} s for 5 minutes (docs/operations.md#response-time)`,
+            namespace: "AWS/ApplicationELB",
+            metricName: "TargetResponseTime",
+            dimensions: alb,
+            extendedStatistic: "p95",
+            period: 60,
+            evaluationPeriods: 5,
+            threshold: ALARM_THRESHOLDS.targetResponseP95Seconds,
+            comparisonOperator: "GreaterThanThreshold",
+            treatMissingData: "notBreaching",
+        });
+
+        for (const node of args.nodes) this.statusCheckAlarms(alarm, node.name, node.instanceId, args.region);
+        if (args.database.kind === "rds") {
+            this.rdsAlarms(alarm, args.dcId, args.database.identifier, args.database.storageGiB, args.replication.archiveLogRetentionHours);
+        } else {
+            this.statusCheckAlarms(alarm, "database", args.database.hostInstanceId, args.region);
+        }
+
+        const critical = lagCriticalSeconds(args.replication.archiveLogRetentionHours);
+        for (const source of args.replication.sourceDcIds) {
+            const lag = {
+                namespace: REPLICATION_LAG_METRIC.namespace,
+                metricName: REPLICATION_LAG_METRIC.metricName,
+                dimensions: { SourceDatacenter: source, TargetDatacenter: args.dcId },
+                statistic: "Maximum",
+                period: REPLICATION_LAG_METRIC.periodSeconds,
+                comparisonOperator: "GreaterThanThreshold",
+            } as const;
+            const path = `${source.toLowerCase()}-to-${args.dcId.toLowerCase()}`;
+            alarm(`replication-lag-${path}-warning`, {
+                ...lag,
+                description: `Replication ${source} → ${args.dcId} is over ${LAG_WARNING_SECONDS / 60} minutes behind, or its hub stopped reporting (docs/operations.md#replication-lag)`,
+                evaluationPeriods: 5,
+                threshold: LAG_WARNING_SECONDS,
+                // The hub reports every minute: silence means the hub or its heartbeat query is down, which
+                // is as bad as lag. With no hub of ours, silence is the expected state and says nothing.
+                treatMissingData: args.replication.hubDeployed ? "breaching" : "missing",
+            });
+            alarm(`replication-lag-${path}-critical`, {
+                ...lag,
+                description: `Replication ${source} → ${args.dcId} is ${critical / 3600} h behind: re-sync from the trusted source is needed unless this is fixed within ${hoursLeftAtCriticalLag(args.replication.archiveLogRetentionHours)} hours (docs/operations.md#replication-lag)`,
+                evaluationPeriods: 1,
+                threshold: critical,
+                // Only a measured lag is critical: a silent hub is the warning alarm's (breaching) case.
+                treatMissingData: "missing",
+            });
+        }
+
+        const logMetrics = nodeLogMetrics(args.dcId);
+        for (const [key, metricName, pattern] of [
+            ["wso2-errors", logMetrics.errorLines, WSO2_ERROR_PATTERN],
+            ["out-of-memory", logMetrics.outOfMemory, OUT_OF_MEMORY_PATTERN],
+        ] as const) {
+            new aws.cloudwatch.LogMetricFilter(`${name}-${key}`, {
+                logGroupName: args.nodeLogGroupName,
+                pattern,
+                metricTransformation: { namespace: logMetrics.namespace, name: metricName, value: "1", unit: "Count" },
+            }, child);
+        }
+        const logAlarm = { namespace: logMetrics.namespace, statistic: "Sum", treatMissingData: "notBreaching", comparisonOperator: "GreaterThanOrEqualToThreshold" } as const;
+        alarm("wso2-errors", {
+            ...logAlarm,
+            description: `${args.dcId}'s nodes logged ${ALARM_THRESHOLDS.wso2ErrorLinesPer5Minutes} or more WSO2 ERROR lines in 5 minutes (docs/operations.md#wso2-errors)`,
+            metricName: logMetrics.errorLines,
+            period: 300,
+            evaluationPeriods: 1,
+            threshold: ALARM_THRESHOLDS.wso2ErrorLinesPer5Minutes,
+        });
+        alarm("out-of-memory", {
+            ...logAlarm,
+            description: `A node of ${args.dcId} logged java.lang.OutOfMemoryError (docs/operations.md#out-of-memory)`,
+            metricName: logMetrics.outOfMemory,
+            period: 60,
+            evaluationPeriods: 1,
+            threshold: 1,
+        });
+
+        for (const check of args.healthChecks) {
+            alarm(`dns-${check.key}`, {
+                description: `Route 53 health check ${check.key} of ${args.dcId} is failing: DNS sends this region's clients elsewhere (docs/operations.md#dns-health-check)`,
+                namespace: "AWS/Route53",
+                metricName: "HealthCheckStatus",
+                dimensions: { HealthCheckId: check.id },
+                statistic: "Minimum",
+                period: 60,
+                evaluationPeriods: 2,
+                threshold: 1,
+                comparisonOperator: "LessThanThreshold",
+                // Route 53 reports every minute while the check exists: silence is not health.
+                treatMissingData: "breaching",
+            }, route53Opts, route53Topic);
+        }
+
+        new aws.cloudwatch.Dashboard(`${name}-dashboard`, {
+            dashboardName: `${prefix}-${args.region}`,
+            dashboardBody: pulumi.all([
+                args.loadBalancer.arnSuffix,
+                pulumi.all(args.loadBalancer.targetGroups.map((group) => group.arnSuffix)),
+                pulumi.all(args.healthChecks.map((check) => check.id)),
+            ]).apply(([albSuffix, groupSuffixes, checkIds]) => renderDashboard({
+                dcId: args.dcId,
+                region: args.region,
+                loadBalancer: albSuffix,
+                targetGroups: args.loadBalancer.targetGroups.map((group, i) => ({ role: group.role, dimension: groupSuffixes[i] })),
+                database: args.database.kind === "rds" ? args.database.identifier : null,
+                replicationSources: args.replication.sourceDcIds,
+                lagWarningSeconds: LAG_WARNING_SECONDS,
+                lagCriticalSeconds: critical,
+                healthCheckIds: checkIds,
+            })),
+        }, child);
+
+        this.registerOutputs({ topicArn: this.topicArn });
+    }
+
+    /**
+     * An SNS topic encrypted with its own KMS key. CloudWatch publishes to an encrypted topic only
+     * when the key policy lets cloudwatch.amazonaws.com use it for kms:Decrypt and
+     * kms:GenerateDataKey* (SNS Developer Guide, "Enable compatibility between event sources from
+     * AWS services and encrypted topics").
+     */
+    private notificationTopic(name: string, args: MonitoringArgs, opts: pulumi.CustomResourceOptions): aws.sns.Topic {
+        const key = new aws.kms.Key(`${name}-alarms-key`, {
+            description: `Encrypts the ${args.dcId} alarm notifications topic`,
+            enableKeyRotation: true,
+            deletionWindowInDays: 30,
+            policy: pulumi.output(args.accountId).apply((account) => JSON.stringify({
+                Version: "2012-10-17",
+                Statement: [
+                    { Sid: "AccountAdministers", Effect: "Allow", Principal: { AWS: `arn:aws:iam::${account}:root` }, Action: "kms:*", Resource: "*" },
+                    {
+                        Sid: "CloudWatchAlarmsPublish",
+                        Effect: "Allow",
+                        Principal: { Service: "cloudwatch.amazonaws.com" },
+                        Action: ["kms:Decrypt", "kms:GenerateDataKey*"],
+                        Resource: "*",
+                        Condition: { StringEquals: { "aws:SourceAccount": account } },
+                    },
+                ],
+            })),
+        }, opts);
+        const topic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: key.arn }, opts);
+        args.alarmEmails.forEach((email, i) => new aws.sns.TopicSubscription(`${name}-alarms-email-${i + 1}`, {
+            topic: topic.arn,
+            protocol: "email",
+            endpoint: email,
+        }, opts));
+        return topic;
+    }
+
+    /** EC2 system check with recovery onto healthy hardware, and the instance's own check. */
+    private statusCheckAlarms(alarm: (key: string, spec: AlarmSpec) => unknown, host: string, instanceId: pulumi.Input<string>, region: string) {
+        const check = {
+            namespace: "AWS/EC2",
+            dimensions: { InstanceId: instanceId },
+            statistic: "Maximum",
+            period: 60,
+            threshold: 1,
+            comparisonOperator: "GreaterThanOrEqualToThreshold",
+        } as const;
+        alarm(`${host}-system-check`, {
+            ...check,
+            description: `${host}'s host failed the EC2 system status check for 2 minutes: EC2 recovers it onto other hardware (docs/operations.md#system-status-check)`,
+            metricName: "StatusCheckFailed_System",
+            evaluationPeriods: 2,
+            // CloudWatch User Guide, "Recover your instance": the recover action only on StatusCheckFailed_System.
+            extraActions: [`arn:aws:automate:${region}:ec2:recover`],
+        });
+        alarm(`${host}-instance-check`, {
+            ...check,
+            description: `${host} failed the EC2 instance status check for 3 minutes (docs/operations.md#instance-status-check)`,
+            metricName: "StatusCheckFailed_Instance",
+            evaluationPeriods: 3,
+        });
+    }
+
+    private rdsAlarms(alarm: (key: string, spec: AlarmSpec) => unknown, dcId: string, identifier: string, storageGiB: number, retentionHours: number) {
+        const db = { namespace: "AWS/RDS", dimensions: { DBInstanceIdentifier: identifier }, period: 300 } as const;
+        alarm("database-free-storage", {
+            ...db,
+            description: `${dcId}'s database has less than 20% of its ${storageGiB} GiB free (docs/operations.md#database-storage)`,
+            metricName: "FreeStorageSpace",
+            statistic: "Minimum",
+            evaluationPeriods: 2,
+            threshold: freeStorageThresholdBytes(storageGiB),
+            comparisonOperator: "LessThanThreshold",
+        });
+        alarm("database-cpu", {
+            ...db,
+            description: `${dcId}'s database CPU was over ${ALARM_THRESHOLDS.databaseCpuPercent}% for 15 minutes (docs/operations.md#database-cpu-and-memory)`,
+            metricName: "CPUUtilization",
+            statistic: "Average",
+            evaluationPeriods: 3,
+            threshold: ALARM_THRESHOLDS.databaseCpuPercent,
+            comparisonOperator: "GreaterThanThreshold",
+        });
+        alarm("database-freeable-memory", {
+            ...db,
+            description: `${dcId}'s database had under 256 MiB freeable memory for 15 minutes (docs/operations.md#database-cpu-and-memory)`,
+            metricName: "FreeableMemory",
+            statistic: "Average",
+            evaluationPeriods: 3,
+            threshold: ALARM_THRESHOLDS.databaseFreeableMemoryBytes,
+            comparisonOperator: "LessThanThreshold",
+        });
+        // RDS for Oracle publishes no archived-log size; archived redo is what eats storage while
+        // GoldenGate falls behind, so the alarm projects FreeStorageSpace's decline: storage that runs
+        // out before the logs written now are purged cannot hold the retention window.
+        alarm("database-storage-runway", {
+            description: `At its current rate of decline ${dcId}'s database storage runs out within ${retentionHours} h, the archived-log retention (docs/operations.md#archived-logs)`,
+            metricQueries: [
+                { id: "free", metric: { namespace: "AWS/RDS", metricName: "FreeStorageSpace", dimensions: db.dimensions, stat: "Average", period: 900 } },
+                // RATE is per second; a rising or flat value has no runway limit.
+                { id: "hoursLeft", expression: "IF(RATE(free) < 0, free / (-RATE(free) * 3600), 100000)", label: "hours of storage left", returnData: true },
+            ],
+            evaluationPeriods: 4,
+            threshold: retentionHours,
+            comparisonOperator: "LessThanThreshold",
+            treatMissingData: "notBreaching",
+        });
+    }
+}

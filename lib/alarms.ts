@@ -1,0 +1,38 @@
+/**
+ * The thresholds of the deployment's alarms, as pure functions of the config, so that
+ * components/monitoring.ts, the dashboard and docs/operations.md cannot disagree. Each is
+ * explained in docs/operations.md.
+ */
+
+/** The replication lag that warns: five minutes behind is more than a busy but healthy apply. */
+export const LAG_WARNING_SECONDS = 300;
+
+/**
+ * The replication lag that is critical: half of the archived-log retention is gone, so a re-sync
+ * from the trusted source is needed unless the path is fixed within the other half.
+ */
+export function lagCriticalSeconds(archiveLogRetentionHours: number): number {
+    return Math.round((archiveLogRetentionHours * 3600) / 2);
+}
+
+/** Hours left, once the critical lag alarm fires, before the archived logs replication needs are purged. */
+export function hoursLeftAtCriticalLag(archiveLogRetentionHours: number): number {
+    return archiveLogRetentionHours - lagCriticalSeconds(archiveLogRetentionHours) / 3600;
+}
+
+/** FreeStorageSpace (bytes) below which the database alarms: a fifth of what is allocated. */
+export function freeStorageThresholdBytes(storageGiB: number): number {
+    return Math.round(storageGiB * 0.2 * 1024 ** 3);
+}
+
+export const ALARM_THRESHOLDS = {
+    /** Percent of the ALB's requests answered 5XX (by the ALB itself, or by the targets). */
+    http5xxPercent: 5,
+    /** p95 of TargetResponseTime, seconds: WSO2's own gateway timeout is far above, users notice at this. */
+    targetResponseP95Seconds: 2,
+    databaseCpuPercent: 80,
+    /** FreeableMemory, bytes: Oracle's SGA and PGA leave little; below this the host swaps. */
+    databaseFreeableMemoryBytes: 256 * 1024 ** 2,
+    /** WSO2 ERROR lines per node log group in five minutes. */
+    wso2ErrorLinesPer5Minutes: 50,
+} as const;

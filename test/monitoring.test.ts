@@ -1,0 +1,269 @@
+import * as assert from "node:assert/strict";
+import { OUT_OF_MEMORY_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
+import { REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { renderDashboard } from "../lib/render/dashboard";
+import { named, ofType, run, STACKS } from "./harness";
+import { ProgramRun, RecordedResource } from "../tools/offline/run";
+
+const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+const TOPIC = "aws:sns/topic:Topic";
+
+/** The region an alarm (or topic) is created in: its provider's. */
+function regionOf(program: ProgramRun, resource: RecordedResource): string {
+    const provider = program.resources.find((r) => r.urn === resource.provider);
+    assert.ok(provider, `${resource.name} has no recorded provider`);
+    return String(provider.inputs.region);
+}
+
+/** The topic an alarm notifies, which must be in the alarm's region (actions are regional). */
+function notifiedTopic(program: ProgramRun, alarm: RecordedResource): RecordedResource {
+    const actions = alarm.inputs.alarmActions as string[];
+    const topics = ofType(program, TOPIC).filter((topic) => actions.includes(`(known after apply: ${topic.name}.arn)`));
+    assert.equal(topics.length, 1, `${alarm.name} notifies ${topics.length} topics`);
+    assert.deepEqual(alarm.inputs.okActions, [`(known after apply: ${topics[0].name}.arn)`]);
+    return topics[0];
+}
+
+const alarmNamed = (program: ProgramRun, name: string) => {
+    const found = ofType(program, ALARM).find((a) => a.inputs.name === name);
+    if (!found) throw new Error(`no alarm ${name}; have: ${ofType(program, ALARM).map((a) => a.inputs.name).join(", ")}`);
+    return found;
+};
+
+for (const stack of STACKS) {
+    const dc = stack === "us-east" ? "dc1" : "dc2";
+    const peer = stack === "us-east" ? "DC2" : "DC1";
+    const region = stack === "us-east" ? "us-east-1" : "us-west-2";
+    const alarm = (program: ProgramRun, key: string) => alarmNamed(program, `wso2-apim-${dc}-${key}`);
+
+    describe(`monitoring of stack ${stack}`, () => {
+        it("declares every alarm the runbook describes, each notifying a KMS-encrypted topic of its own region", async () => {
+            const program = await run(stack);
+            const names = ofType(program, ALARM).map((a) => String(a.inputs.name).replace(`wso2-apim-${dc}-`, "")).sort();
+            const lag = `replication-lag-${peer.toLowerCase()}-to-${dc}`;
+            assert.deepEqual(names, [
+                "alb-5xx-rate", "database-cpu", "database-free-storage", "database-freeable-memory", "database-storage-runway",
+                "dns-gateway-health", "dns-portal-health", "gateway-unhealthy-hosts", "management-unhealthy-hosts",
+                "node-1-instance-check", "node-1-system-check", "node-2-instance-check", "node-2-system-check",
+                "out-of-memory", `${lag}-critical`, `${lag}-warning`, "target-5xx-rate", "target-response-p95", "wso2-errors",
+            ].sort());
+            for (const a of ofType(program, ALARM)) {
+                const topic = notifiedTopic(program, a);
+                assert.equal(regionOf(program, topic), regionOf(program, a), `${a.name}'s topic is in another region`);
+                assert.match(String(topic.inputs.kmsMasterKeyId), /^\(known after apply: .+-alarms-key\.arn\)$/);
+                assert.match(String(a.inputs.alarmDescription), /docs\/operations\.md#/);
+            }
+        });
+
+        it("lets CloudWatch use each topic's key, as an encrypted topic requires", async () => {
+            const program = await run(stack);
+            const keys = ofType(program, "aws:kms/key:Key").filter((k) => k.name.endsWith("-alarms-key"));
+            assert.equal(keys.length, stack === "us-east" ? 1 : 2);
+            for (const key of keys) {
+                const statements = JSON.parse(String(key.inputs.policy)).Statement as any[];
+                const cloudwatch = statements.find((s) => s.Principal?.Service === "cloudwatch.amazonaws.com");
+                assert.ok(cloudwatch, `${key.name} does not let CloudWatch use it`);
+                assert.deepEqual(cloudwatch.Action, ["kms:Decrypt", "kms:GenerateDataKey*"]);
+                assert.equal(key.inputs.enableKeyRotation, true);
+            }
+        });
+
+        it("watches each target group's unhealthy hosts, the 5XX rates and p95 latency on the region's ALB", async () => {
+            const program = await run(stack);
+            for (const role of ["gateway", "management"]) {
+                const a = alarm(program, `${role}-unhealthy-hosts`);
+                assert.equal(regionOf(program, a), region);
+                assert.equal(a.inputs.metricName, "UnHealthyHostCount");
+                assert.deepEqual(a.inputs.dimensions, {
+                    LoadBalancer: `(known after apply: ${dc}-lb-alb.arnSuffix)`,
+                    TargetGroup: `(known after apply: ${dc}-lb-${role}.arnSuffix)`,
+                });
+                assert.equal(a.inputs.threshold, 1);
+                assert.equal(a.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+            }
+            for (const [key, errors] of [["alb-5xx-rate", "HTTPCode_ELB_5XX_Count"], ["target-5xx-rate", "HTTPCode_Target_5XX_Count"]]) {
+                const a = alarm(program, key);
+                const queries = a.inputs.metricQueries as any[];
+                assert.equal(queries.find((q) => q.id === "errors").metric.metricName, errors);
+                assert.equal(queries.find((q) => q.id === "requests").metric.metricName, "RequestCount");
+                assert.deepEqual(queries.find((q) => q.id === "errors").metric.dimensions, { LoadBalancer: `(known after apply: ${dc}-lb-alb.arnSuffix)` });
+                assert.equal(a.inputs.threshold, 5);
+            }
+            const latency = alarm(program, "target-response-p95");
+            assert.equal(latency.inputs.extendedStatistic, "p95");
+            assert.equal(latency.inputs.threshold, 2);
+        });
+
+        it("recovers a node whose host fails the system status check, and reports failed instance checks", async () => {
+            const program = await run(stack);
+            for (const n of [1, 2]) {
+                const system = alarm(program, `node-${n}-system-check`);
+                assert.equal(system.inputs.metricName, "StatusCheckFailed_System");
+                assert.deepEqual(system.inputs.dimensions, { InstanceId: `(known after apply: ${dc}-apim-${n}.id)` });
+                assert.equal((system.inputs.alarmActions as string[])[0], `arn:aws:automate:${region}:ec2:recover`);
+                assert.equal(regionOf(program, system), region);
+                const instance = alarm(program, `node-${n}-instance-check`);
+                assert.equal(instance.inputs.metricName, "StatusCheckFailed_Instance");
+                assert.ok(!(instance.inputs.alarmActions as string[]).some((action) => action.includes(":automate:")));
+            }
+        });
+
+        it("watches the RDS instance's storage, CPU and memory, and storage running out within the archived-log retention", async () => {
+            const program = await run(stack);
+            const db = { DBInstanceIdentifier: `wso2-apim-${dc}` };
+            const storage = alarm(program, "database-free-storage");
+            assert.deepEqual(storage.inputs.dimensions, db);
+            // 20% of the shipped 100 GiB.
+            assert.equal(storage.inputs.threshold, Math.round(100 * 0.2 * 1024 ** 3));
+            assert.equal(alarm(program, "database-cpu").inputs.threshold, 80);
+            assert.equal(alarm(program, "database-freeable-memory").inputs.threshold, 256 * 1024 ** 2);
+            const runway = alarm(program, "database-storage-runway");
+            assert.equal(runway.inputs.threshold, 24);
+            assert.deepEqual((runway.inputs.metricQueries as any[])[0].metric.dimensions, db);
+            assert.equal((await run(stack, { archiveLogRetentionHours: 48 })).resources
+                .find((r) => r.inputs.name === `wso2-apim-${dc}-database-storage-runway`)?.inputs.threshold, 48);
+        });
+
+        it("alarms on replication lag into this datacenter from the hub's metric, critical at half the archived-log retention", async () => {
+            const program = await run(stack);
+            const lag = `replication-lag-${peer.toLowerCase()}-to-${dc}`;
+            const warning = alarm(program, `${lag}-warning`);
+            const critical = alarm(program, `${lag}-critical`);
+            for (const a of [warning, critical]) {
+                assert.equal(a.inputs.namespace, REPLICATION_LAG_METRIC.namespace);
+                assert.equal(a.inputs.metricName, REPLICATION_LAG_METRIC.metricName);
+                assert.deepEqual(a.inputs.dimensions, { SourceDatacenter: peer, TargetDatacenter: dc.toUpperCase() });
+                assert.equal(regionOf(program, a), region);
+            }
+            assert.equal(warning.inputs.threshold, 300);
+            assert.equal(critical.inputs.threshold, 12 * 3600);
+            assert.match(String(critical.inputs.alarmDescription), /re-sync from the trusted source is needed unless this is fixed within 12 hours/);
+            // No hub of ours publishes: silence says nothing. Critical is only ever a measured lag.
+            assert.equal(warning.inputs.treatMissingData, "missing");
+            assert.equal(critical.inputs.treatMissingData, "missing");
+            const longer = alarmNamed(await run(stack, { archiveLogRetentionHours: 48 }), `wso2-apim-${dc}-${lag}-critical`);
+            assert.equal(longer.inputs.threshold, 24 * 3600);
+        });
+
+        it("counts WSO2 ERROR lines and OutOfMemoryError in the node log group", async () => {
+            const program = await run(stack);
+            const filters = ofType(program, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
+            assert.deepEqual(filters.map((f) => f.inputs.pattern).sort(), [WSO2_ERROR_PATTERN, OUT_OF_MEMORY_PATTERN].sort());
+            for (const filter of filters) {
+                assert.equal(filter.inputs.logGroupName, `(known after apply: ${dc}-apim-logs.name)`);
+                const metric = (filter.inputs.metricTransformation as any);
+                const a = ofType(program, ALARM).find((x) => x.inputs.metricName === metric.name && x.inputs.namespace === metric.namespace);
+                assert.ok(a, `no alarm on ${metric.name}`);
+            }
+            assert.equal(alarm(program, "out-of-memory").inputs.threshold, 1);
+            assert.equal(alarm(program, "wso2-errors").inputs.threshold, 50);
+        });
+
+        it("alarms on each Route 53 health check in us-east-1, notifying a topic there", async () => {
+            const program = await run(stack);
+            for (const key of ["gateway-health", "portal-health"]) {
+                const a = alarm(program, `dns-${key}`);
+                assert.equal(a.inputs.namespace, "AWS/Route53");
+                assert.equal(a.inputs.metricName, "HealthCheckStatus");
+                assert.deepEqual(a.inputs.dimensions, { HealthCheckId: `(known after apply: ${dc}-dns-${key}.id)` });
+                assert.equal(a.inputs.threshold, 1);
+                assert.equal(a.inputs.comparisonOperator, "LessThanThreshold");
+                assert.equal(regionOf(program, a), "us-east-1");
+                assert.equal(regionOf(program, notifiedTopic(program, a)), "us-east-1");
+            }
+            const provider = program.resources.find((r) => r.urn === alarm(program, "dns-gateway-health").provider)!;
+            assert.equal(provider.inputs.defaultTags, named(program, `${dc}-aws`).inputs.defaultTags);
+        });
+
+        it("subscribes each configured address to every alarm topic", async () => {
+            assert.equal(ofType(await run(stack), "aws:sns/topicSubscription:TopicSubscription").length, 0);
+            const program = await run(stack, { alarmEmails: ["ops@example.com", "oncall@example.com"] });
+            const subscriptions = ofType(program, "aws:sns/topicSubscription:TopicSubscription");
+            for (const topic of ofType(program, TOPIC)) {
+                const own = subscriptions.filter((s) => s.inputs.topic === `(known after apply: ${topic.name}.arn)`);
+                assert.deepEqual(own.map((s) => [s.inputs.protocol, s.inputs.endpoint]), [["email", "ops@example.com"], ["email", "oncall@example.com"]]);
+                assert.equal(regionOf(program, own[0]), regionOf(program, topic));
+            }
+        });
+    });
+}
+
+describe("monitoring with a GoldenGate hub and an Oracle host", () => {
+    it("treats a silent hub as lagging (warning only)", async () => {
+        const program = await run("us-east", { goldengateLicense: "byol", goldengateAmiId: "ami-0123456789abcdef0" });
+        assert.equal(alarmNamed(program, "wso2-apim-dc1-replication-lag-dc2-to-dc1-warning").inputs.treatMissingData, "breaching");
+        assert.equal(alarmNamed(program, "wso2-apim-dc1-replication-lag-dc2-to-dc1-critical").inputs.treatMissingData, "missing");
+    });
+
+    it("recovers the Oracle host of the ec2 kind like a node, with no RDS alarms", async () => {
+        const program = await run("us-west", { databaseKind: "ec2", databaseAmiId: "ami-0123456789abcdef0" });
+        const system = alarmNamed(program, "wso2-apim-dc2-database-system-check");
+        assert.deepEqual(system.inputs.dimensions, { InstanceId: "(known after apply: dc2-db-oracle.id)" });
+        assert.equal((system.inputs.alarmActions as string[])[0], "arn:aws:automate:us-west-2:ec2:recover");
+        assert.ok(alarmNamed(program, "wso2-apim-dc2-database-instance-check"));
+        assert.ok(!ofType(program, ALARM).some((a) => a.inputs.namespace === "AWS/RDS"));
+    });
+});
+
+describe("WSO2 log metric filter patterns", () => {
+    // Lines laid out as product-apim v3.1.0 conf/log4j2.properties writes them.
+    const carbonError = "TID: [-1234] [] [2026-11-30 01:00:00,000] ERROR {org.apache.synapse.transport.passthru.TargetHandler} - I/O error: Connection reset";
+    const carbonInfo = "TID: [-1234] [] [2026-11-30 01:00:00,000]  INFO {org.wso2.carbon.core.init.CarbonServerManager} - Server started";
+    const gatewayError = "2026-11-30 01:00:00,000 [-] [PassThroughMessageProcessor-1]  ERROR TargetHandler I/O error";
+    const accessLine = "10.0.0.1 - - [30/Nov/2026:01:00:00 +0000] \"GET /api/am/store/v1/apis?query=ERROR HTTP/1.1\" 200";
+    /** A quoted filter term matches lines that contain the phrase (CloudWatch Logs "Filter pattern syntax"). */
+    const matches = (pattern: string, line: string) => line.includes(JSON.parse(pattern));
+
+    it("counts carbon ERROR lines once, not INFO lines, the gateway error log's copy or URLs", () => {
+        assert.ok(matches(WSO2_ERROR_PATTERN, carbonError));
+        for (const line of [carbonInfo, gatewayError, accessLine]) assert.ok(!matches(WSO2_ERROR_PATTERN, line), line);
+    });
+
+    it("counts OutOfMemoryError wherever the JVM logs it", () => {
+        assert.ok(matches(OUT_OF_MEMORY_PATTERN, "java.lang.OutOfMemoryError: Java heap space"));
+    });
+});
+
+describe("dashboard body", () => {
+    const body = JSON.parse(renderDashboard({
+        dcId: "DC2",
+        region: "us-west-2",
+        loadBalancer: "app/dc2-lb-alb/0123",
+        targetGroups: [{ role: "gateway", dimension: "targetgroup/gw/1" }, { role: "management", dimension: "targetgroup/mg/2" }],
+        database: "wso2-apim-dc2",
+        replicationSources: ["DC1"],
+        lagWarningSeconds: 300,
+        lagCriticalSeconds: 43200,
+        healthCheckIds: ["hc-1", "hc-2"],
+    }));
+    const widget = (title: RegExp) => {
+        const found = body.widgets.find((w: any) => title.test(w.properties.title));
+        assert.ok(found, `no widget ${title}`);
+        return found.properties;
+    };
+
+    it("shows traffic, errors, latency, target health and the database in the stack's region", () => {
+        for (const title of [/^Traffic$/, /^Errors$/, /^Latency/, /^Target health$/, /^Database$/]) assert.equal(widget(title).region, "us-west-2");
+        assert.deepEqual(widget(/^Traffic$/).metrics, [["AWS/ApplicationELB", "RequestCount", "LoadBalancer", "app/dc2-lb-alb/0123"]]);
+        assert.ok(widget(/^Target health$/).metrics.some((m: any[]) => m[1] === "UnHealthyHostCount" && m[3] === "targetgroup/mg/2"));
+    });
+
+    it("shows replication lag per path with its thresholds, and the health checks from us-east-1", () => {
+        const lag = widget(/^Replication lag into DC2/);
+        assert.deepEqual(lag.metrics[0].slice(0, 6), [REPLICATION_LAG_METRIC.namespace, REPLICATION_LAG_METRIC.metricName, "SourceDatacenter", "DC1", "TargetDatacenter", "DC2"]);
+        assert.deepEqual(lag.annotations.horizontal.map((h: any) => h.value), [300, 43200]);
+        const dns = widget(/^DNS health checks/);
+        assert.equal(dns.region, "us-east-1");
+        assert.deepEqual(dns.metrics.map((m: any[]) => m[3]), ["hc-1", "hc-2"]);
+    });
+
+    it("lays widgets out on CloudWatch's 24-column grid without overlap", () => {
+        const cells = new Set<string>();
+        for (const w of body.widgets) {
+            assert.ok(w.x + w.width <= 24);
+            const cell = `${w.x},${w.y}`;
+            assert.ok(!cells.has(cell), `two widgets at ${cell}`);
+            cells.add(cell);
+        }
+    });
+});
