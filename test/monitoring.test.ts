@@ -1,11 +1,17 @@
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
 import { OUT_OF_MEMORY_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
 import { REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
-import { named, ofType, run, STACKS } from "./harness";
+import { named, ofType, PROJECT_DIR, run, STACKS } from "./harness";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
+/** Anchors of docs/operations.md's sections, as GitHub derives them from the headings. */
+const RUNBOOK_ANCHORS = new Set(readFileSync(path.join(PROJECT_DIR, "docs/operations.md"), "utf8")
+    .split("\n").filter((line) => line.startsWith("## "))
+    .map((line) => line.slice(3).toLowerCase().replace(/[^a-z0-9 -]/g, "").replace(/ /g, "-")));
 const TOPIC = "aws:sns/topic:Topic";
 
 /** The region an alarm (or topic) is created in: its provider's. */
@@ -51,7 +57,9 @@ for (const stack of STACKS) {
                 const topic = notifiedTopic(program, a);
                 assert.equal(regionOf(program, topic), regionOf(program, a), `${a.name}'s topic is in another region`);
                 assert.match(String(topic.inputs.kmsMasterKeyId), /^\(known after apply: .+-alarms-key\.arn\)$/);
-                assert.match(String(a.inputs.alarmDescription), /docs\/operations\.md#/);
+                // The runbook section the description points at exists (GitHub's heading anchors).
+                const anchor = /docs\/operations\.md#([a-z0-9-]+)/.exec(String(a.inputs.alarmDescription))?.[1];
+                assert.ok(anchor && RUNBOOK_ANCHORS.has(anchor), `${a.name}: no runbook section #${anchor}`);
             }
         });
 
