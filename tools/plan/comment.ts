@@ -111,7 +111,7 @@ function resourceSection(diff: StackDiff, baseKnown: boolean, input: CommentInpu
     const rows = [
         ...diff.added.map((r) => `| + | ${cell(r.name)} | ${code(r.type)} | |`),
         ...diff.changed.map((c) => `| ~ | ${cell(c.resource.name)} | ${code(c.resource.type)} | ${c.keys.map(code).join(", ")} |`),
-        ...diff.removed.map((r) => `| − | ${cell(r.name)} | ${code(r.type)} | |`),
+        ...diff.removed.map((r) => `| - | ${cell(r.name)} | ${code(r.type)} | |`),
     ];
     return [
         "| | resource | type | changed keys |",

@@ -1,0 +1,144 @@
+/**
+ * The review comment of the offline plan (tools/plan/comment.ts), rendered from real plans of the
+ * shipped stacks and of a three-datacenter project (built as test/replication-peering.test.ts
+ * builds one), for the cases a reviewer meets: no change, one change, a failed plan on either
+ * side, every resource changed, new findings and routing changes. GitHub refuses a comment over
+ * 65,536 characters (REST API: HTTP 422 "Body is too long (maximum is 65536 characters)").
+ */
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { CommentInput, COMMENT_BUDGET_BYTES, cutToBudget, GITHUB_COMMENT_LIMIT, PlanSide, readPlanDir, renderComment } from "../tools/plan/comment";
+import { main as plan } from "../tools/plan/cli";
+import { PROJECT_DIR, stackConfig } from "./harness";
+
+const ARTIFACT = "https://github.com/acme/apim/actions/runs/1/artifacts/2";
+const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+const copy = (side: PlanSide): PlanSide => structuredClone(side);
+const resource = (side: PlanSide, name: string) => side.plans.flatMap((p) => p.resources).find((r) => r.name === name)!;
+const input = (base: PlanSide, head: PlanSide): CommentInput => ({ base, head, baseCommit: "1111111", headCommit: "2222222", artifactUrl: ARTIFACT });
+const missing: PlanSide = { outcome: "missing", plans: [], summaries: {}, log: "" };
+
+/** Fits GitHub's limit however it counts: UTF-8 bytes are never fewer than characters. */
+function assertFits(comment: string): void {
+    assert.ok(Buffer.byteLength(comment) <= COMMENT_BUDGET_BYTES, `${Buffer.byteLength(comment)} bytes`);
+    assert.ok(comment.length < GITHUB_COMMENT_LIMIT);
+}
+
+describe("pull-request comment of the offline plan", function () {
+    this.timeout(180_000);
+    let shipped: PlanSide;
+    let threeDcs: PlanSide;
+
+    before(async () => {
+        const out = tempDir("comment-plan-");
+        assert.equal(await plan(["--out", out]), 0);
+        shipped = readPlanDir(out, "success", null);
+
+        const dir = tempDir("comment-three-dcs-");
+        const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+        project.config.datacenters.value = [
+            ...(stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as object[]),
+            { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] },
+        ];
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
+        for (const stack of ["us-east", "us-west"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+        fs.writeFileSync(path.join(dir, "Pulumi.eu-west.yaml"), YAML.stringify({
+            config: { "aws:region": "eu-west-1", "wso2-apim-multi-dc:datacenter": "DC3", "wso2-apim-multi-dc:nodeAmiId": "ami-0123456789abcdef0" },
+        }));
+        const out3 = tempDir("comment-plan-3-");
+        assert.equal(await plan(["--config-dir", dir, "--out", out3]), 0);
+        threeDcs = readPlanDir(out3, "success", null);
+        assert.deepEqual(threeDcs.plans.map((p) => p.stack), ["eu-west", "us-east", "us-west"]);
+    });
+
+    it("with no change: says so per stack and for routing, and carries both full summaries", () => {
+        const comment = renderComment(input(copy(shipped), shipped));
+        assert.match(comment, /\| us-east \| 0 \| 0 \| 0 \| \$1,\d{3}\.\d\d → \$1,\d{3}\.\d\d per month \(\*\*±\$0\.00\*\*\) \| 0 \|/);
+        assert.equal(comment.match(/^No resource changes\.$/gm)?.length, 2);
+        assert.match(comment, /^No routing changes\.$/m);
+        assert.match(comment, /<details><summary>us-west: full summary<\/summary>\n\n# Offline plan: wso2-apim-multi-dc \/ us-west/);
+        assertFits(comment);
+    });
+
+    it("with one resource changed: names it and the key, and the cost delta it makes", () => {
+        const base = copy(shipped);
+        resource(base, "dc1-apim-1").inputs.instanceType = "m6i.2xlarge";
+        const comment = renderComment(input(base, shipped));
+        assert.match(comment, /\| us-east \| 0 \| 1 \| 0 \| .*\(\*\*−\$\d+\.\d\d\*\*\)/);
+        assert.match(comment, /^\| ~ \| dc1-apim-1 \| `aws:ec2\/instance:Instance` \| `instanceType` \|$/m);
+        assert.match(comment, /^\| dc1-apim-1 \| \$\d+\.\d\d \| \$\d+\.\d\d \| −\$\d+\.\d\d \|$/m);
+        assert.match(comment, /\| us-west \| 0 \| 0 \| 0 \|/);
+        assertFits(comment);
+    });
+
+    it("with no base plan and three datacenters: warns, counts each stack's resources by type, fits", () => {
+        const comment = renderComment(input(missing, threeDcs));
+        assert.match(comment, /> \[!WARNING\]\n> The base \(1111111\) has no plan: nothing is compared/);
+        for (const p of threeDcs.plans) {
+            assert.match(comment, new RegExp(`^${p.resources.length} resources, by type \\(no base to compare\\): .*\`aws:ec2/instance:Instance\` × \\d`, "m"));
+        }
+        assert.match(comment, /Cut here to keep the comment under GitHub's size limit: the rest is eu-west\/summary\.md in the \[plan artifact\]\(https:\/\/github\.com\/acme\/apim\/actions\/runs\/1\/artifacts\/2\)/);
+        assertFits(comment);
+    });
+
+    it("with a failed base plan: says the base failed rather than that everything is new", () => {
+        const comment = renderComment(input({ ...missing, outcome: "failed" }, threeDcs));
+        assert.match(comment, /The base \(1111111\) has a failed plan/);
+        assertFits(comment);
+    });
+
+    it("with every resource of three datacenters changed: lists the first changes, points to the rest, fits", () => {
+        const base = copy(threeDcs);
+        for (const r of base.plans.flatMap((p) => p.resources)) r.inputs = { ...r.inputs, replacedKey: "old" };
+        const comment = renderComment(input(base, threeDcs));
+        for (const p of threeDcs.plans) {
+            assert.match(comment, new RegExp(`\\| ${p.stack} \\| 0 \\| ${p.resources.length} \\| 0 \\|`));
+            assert.match(comment, new RegExp(`\\| \\| … ${p.resources.length - 30} more \\| \\| all of them: diff\\.md in the \\[plan artifact\\]`));
+        }
+        assert.match(comment, /^\| ~ \| .* \| `replacedKey` \|$/m);
+        assertFits(comment);
+    });
+
+    it("with this pull request's plan failed: says so with the end of its output, and nothing stale", () => {
+        const log = [...Array.from({ length: 100 }, (_, i) => `progress line ${i}`), "plan failed: stack us-east: nodeCount must be at least 1", "```"].join("\n");
+        const comment = renderComment(input(shipped, { outcome: "failed", plans: [], summaries: {}, log }));
+        assert.match(comment, /\*\*The plan of this pull request failed\*\* at 2222222/);
+        assert.match(comment, /^plan failed: stack us-east: nodeCount must be at least 1$/m);
+        assert.doesNotMatch(comment, /progress line 10\n/);
+        assert.match(comment, /````text\n/, "a fence longer than the log's own backticks");
+        assert.doesNotMatch(comment, /<details>|No resource changes/);
+        assertFits(comment);
+    });
+
+    it("shows broken (mandatory) and new (advisory) guardrail findings, and resolved ones", () => {
+        const head = copy(shipped);
+        resource(head, "dc2-apim-1").inputs.monitoring = false;
+        resource(head, "dc2-apim-2").inputs.metadataOptions = { httpTokens: "optional" };
+        const comment = renderComment(input(shipped, head));
+        assert.match(comment, /^- :x: broken: WSO2-SEC-004 \(mandatory\) dc2-apim-2 \[aws:ec2\/instance:Instance\]: IMDSv2 not required/m);
+        assert.match(comment, /^- :warning: new: WSO2-REL-009 \(advisory\) dc2-apim-1 \[aws:ec2\/instance:Instance\]: detailed monitoring off/m);
+        assert.match(comment, /\| us-west \| 0 \| 2 \| 0 \| .* \| 2 \|/);
+        const reverse = renderComment(input(head, shipped));
+        assert.match(reverse, /^- :white_check_mark: resolved: WSO2-REL-009 \(advisory\) dc2-apim-1/m);
+    });
+
+    it("shows DNS routing changes: a state that loses its record is answered by the default", () => {
+        const head = copy(shipped);
+        const west = head.plans.find((p) => p.stack === "us-west")!;
+        west.resources = west.resources.filter((r) => r.name !== "dc2-dns-gateway-geo-state-ca");
+        const comment = renderComment(input(shipped, head));
+        assert.match(comment, /^\| gateway\.example\.com \| state:CA \| all up \| us-west-2 \| us-east-1 \|$/m);
+        assert.match(comment, /^\| - \| dc2-dns-gateway-geo-state-ca \| `aws:route53\/record:Record` \| \|$/m);
+    });
+
+    it("cuts a summary at a line end, closes an open code fence and says where the rest is", () => {
+        const text = ["# title", "```mermaid", ...Array.from({ length: 50 }, (_, i) => `  n${i} --> n${i + 1}`), "```", "after"].join("\n");
+        const cut = cutToBudget(text, 400, "the rest is in the artifact");
+        assert.ok(Buffer.byteLength(cut) <= 400);
+        assert.match(cut, /n\d+ --> n\d+\n```\n\n_Cut here to keep the comment under GitHub's size limit: the rest is in the artifact\._\n$/);
+        assert.equal(cutToBudget(text, 10_000, "unused"), text);
+    });
+});
