@@ -28,5 +28,6 @@ export const nodeImage = { amiId: region.nodeImage.amiId, source: region.nodeIma
 export const vpcId = region.vpcId;
 export const privateRouteTableIds = region.privateRouteTableIds;
 export const accountId = region.accountId;
+export const privateZoneId = region.privateZoneId;
 export const goldengateHubIp = config.self.goldengateHubIp;
 export const peeringConnectionIds = region.peeringConnectionIds;

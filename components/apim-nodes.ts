@@ -1,6 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { nodeHostname } from "../lib/database-names";
+import { adminServicesHostname, nodeHostname } from "../lib/database-names";
 import { policyDocument, PolicyStatement } from "../lib/iam";
 import { SharedPathKey } from "../lib/shared-paths";
 import { DatabaseBootParameters } from "../lib/render/database-boot-env";
@@ -139,6 +139,15 @@ export class ApimNodes extends pulumi.ComponentResource {
             }, child));
             return instance;
         });
+
+        // One name for all the DC's nodes: the Publishers' gateway environments reach its admin services by it (docs/artifacts.md).
+        new aws.route53.Record(`${name}-admin-services-name`, {
+            zoneId: args.privateZoneId,
+            name: adminServicesHostname(args.dcId),
+            type: "A",
+            ttl: 60,
+            records: instances.map((instance) => instance.privateIp),
+        }, child);
 
         this.instanceIds = instances.map((instance) => instance.id);
         this.logGroupName = logGroup.name;

@@ -172,6 +172,8 @@ export class Network extends pulumi.ComponentResource {
             name: zoneName,
             comment: "Private names of the WSO2 APIM region (database, nodes)",
             vpcs: [{ vpcId }],
-        }, { parent: this }).zoneId;
+        // The peerings add the other datacenters' VPCs with ZoneAssociation; in-line vpcs and
+        // ZoneAssociation on one zone undo each other unless vpcs is ignored (Pulumi AWS route53.ZoneAssociation docs).
+        }, { parent: this, ignoreChanges: ["vpcs"] }).zoneId;
     }
 }

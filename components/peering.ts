@@ -3,7 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { Datacenter } from "../lib/config";
 
 /** The outputs a stack exports for the later datacenters that peer with it. */
-export const PEER_OUTPUTS = ["vpcId", "privateRouteTableIds", "accountId"] as const;
+export const PEER_OUTPUTS = ["vpcId", "privateRouteTableIds", "accountId", "privateZoneId"] as const;
 
 export interface VpcPeeringArgs {
     /** This stack's datacenter: the later one in the configured order, so it owns the connection. */
@@ -13,6 +13,8 @@ export interface VpcPeeringArgs {
     /** `<org>/<project>/<stack>` of the peer; its outputs (PEER_OUTPUTS) give its VPC, route tables and account. */
     peerStackName: string;
     vpcId: pulumi.Input<string>;
+    /** This VPC's private hosted zone: associated with the peer's VPC, as the peer's zone is with this one. */
+    privateZoneId: pulumi.Input<string>;
     /** This VPC's private route tables (empty for an existing VPC: its routing stays the operator's). */
     privateRouteTableIds: pulumi.Input<string>[];
     /** Default tags for the provider of the peer's region, the same as this stack's provider sets. */
@@ -22,8 +24,10 @@ export interface VpcPeeringArgs {
 /**
  * A cross-region VPC peering with an earlier datacenter, owned by this (later) stack from end
  * to end: the request in this region, the acceptance in the peer's region through a provider
- * of its own, and routes for each other's CIDR in both sides' private route tables. The peer's
- * ids come from its stack's outputs, so the peer's stack never references this one.
+ * of its own, routes for each other's CIDR in both sides' private route tables, and each side's
+ * private hosted zone associated with the other's VPC, so a Publisher resolves the other
+ * datacenter's private names (its admin services, docs/artifacts.md). The peer's ids come from its
+ * stack's outputs, so the peer's stack never references this one.
  */
 export class VpcPeering extends pulumi.ComponentResource {
     readonly connectionId: pulumi.Output<string>;
@@ -40,7 +44,7 @@ export class VpcPeering extends pulumi.ComponentResource {
             if (missing) {
                 throw new pulumi.RunError(`peer stack ${args.peerStackName} has no output ${missing}: deploy it first (README: bootstrap order)`);
             }
-            return values as { vpcId: string; privateRouteTableIds: string[]; accountId: string };
+            return values as { vpcId: string; privateRouteTableIds: string[]; accountId: string; privateZoneId: string };
         });
         const peerVpcId = outputs.vpcId;
         const peerRouteTableIds = outputs.privateRouteTableIds;
@@ -82,6 +86,20 @@ export class VpcPeering extends pulumi.ComponentResource {
             destinationCidrBlock: self.cidr,
             vpcPeeringConnectionId: activeConnectionId,
         }, onPeerSide).id)));
+
+        // A private zone answers in any VPC associated with it, in any region (Route 53 Developer Guide,
+        // "Working with private hosted zones"); both zones are in this account (the same-account
+        // association needs no authorization: Route 53 API AssociateVPCWithHostedZone).
+        new aws.route53.ZoneAssociation(`${name}-zone-to-peer`, {
+            zoneId: args.privateZoneId,
+            vpcId: peerVpcId,
+            vpcRegion: peer.region,
+        }, child);
+        new aws.route53.ZoneAssociation(`${name}-peer-zone`, {
+            zoneId: outputs.privateZoneId,
+            vpcId: args.vpcId,
+            vpcRegion: self.region,
+        }, child);
 
         this.connectionId = connection.id;
         this.registerOutputs({ connectionId: this.connectionId, peerRouteIds });

@@ -47,6 +47,7 @@ export class Region extends pulumi.ComponentResource {
     readonly vpcId: pulumi.Output<string>;
     readonly privateRouteTableIds: pulumi.Output<string>[];
     readonly accountId: pulumi.Output<string>;
+    readonly privateZoneId: pulumi.Output<string>;
     /** The connections this stack owns, by peer datacenter id. */
     readonly peeringConnectionIds: Record<string, pulumi.Output<string>>;
     /** The APIM nodes' image and where it came from. */
@@ -85,6 +86,7 @@ export class Region extends pulumi.ComponentResource {
             peerStackName: `${config.replication.stackReferencePrefix}/${peer.stack}`,
             vpcId: network.vpcId,
             privateRouteTableIds: network.privateRouteTableIds,
+            privateZoneId: network.privateZoneId,
             defaultTags,
         }, child)] as const);
         const shared = new SharedArtifacts(`${name}-efs`, {
@@ -261,6 +263,7 @@ export class Region extends pulumi.ComponentResource {
         this.vpcId = network.vpcId;
         this.privateRouteTableIds = network.privateRouteTableIds;
         this.accountId = accountId;
+        this.privateZoneId = network.privateZoneId;
         this.peeringConnectionIds = Object.fromEntries(peerings.map(([peerId, peering]) => [peerId, peering.connectionId]));
         this.registerOutputs({
             albDnsName: this.albDnsName,

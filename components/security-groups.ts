@@ -24,11 +24,11 @@ export interface SecurityGroupsArgs {
  * 443; nodes take 8243/9443 from the ALB only and the Traffic Manager ports from each other; EFS
  * takes 2049 from the nodes only; the database takes 1521 from the nodes. No port 22 anywhere: nodes are managed through SSM.
  *
- * Across regions only GoldenGate crosses the peering: the database takes 1521 from this region's
- * hub and from each peer's hub, by the hub's fixed /32 (a peered region's security groups cannot
- * be referenced), and the hub takes the Manager and Collector ports from the peer hubs only. The
- * Publisher reaches the other regions' gateways through their public ALB names (TLS), not the
- * peering.
+ * Across regions GoldenGate and WSO2's admin calls cross the peering: the database takes 1521
+ * from this region's hub and from each peer's hub, by the hub's fixed /32 (a peered region's
+ * security groups cannot be referenced), and the hub takes the Manager and Collector ports from
+ * the peer hubs only; the nodes take 9443 from each peer's VPC, where that DC's Publisher deploys
+ * APIs to this DC's gateways through their admin services (the public ALB never forwards them).
  */
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly alb: aws.ec2.SecurityGroup;
@@ -100,6 +100,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
             ingress(`db-oracle-${dc}-goldengate`, this.database, PORTS.oracle, hub(peer), `Oracle listener from the ${peer.dcId} GoldenGate hub (initial load, re-sync)`);
             ingress(`goldengate-from-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `Manager and Collectors from the ${peer.dcId} GoldenGate hub`);
             egress(`goldengate-to-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `trails to the ${peer.dcId} GoldenGate hub`);
+            // The other DCs' Publishers deploy APIs through this DC's admin services (docs/artifacts.md).
+            ingress(`nodes-admin-from-${dc}`, this.nodes, PORTS.management, { cidr: peer.vpcCidr }, `WSO2 admin services from the ${peer.dcId} Publisher over the peering`);
             egress(`goldengate-to-${dc}-db`, this.goldengate, PORTS.oracle, { cidr: peer.vpcCidr }, `database of ${peer.dcId} (initial load, re-sync)`);
         }
 

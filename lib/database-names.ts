@@ -22,6 +22,14 @@ export function nodeHostname(dcId: string, ordinal: number): string {
     return `apim-${ordinal}.${privateZoneName(dcId)}`;
 }
 
+/**
+ * Every node of a datacenter under one name (an A record holding each node's address): where a
+ * Publisher reaches the datacenter's WSO2 admin services, on 9443 over the VPC peering, to deploy APIs.
+ */
+export function adminServicesHostname(dcId: string): string {
+    return `apim.${privateZoneName(dcId)}`;
+}
+
 /** RDS instance identifier: fixed, so policies and the boot hook can name it before it exists. */
 export function databaseIdentifier(dcId: string): string {
     return `wso2-apim-${dcId.toLowerCase()}`;

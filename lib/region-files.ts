@@ -5,7 +5,7 @@
  */
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "./config";
-import { DATABASE_USERS, databaseHostname } from "./database-names";
+import { adminServicesHostname, DATABASE_USERS, databaseHostname } from "./database-names";
 import { renderGoldenGateFiles } from "./goldengate/parameter-files";
 import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT, DatabaseBootParameters } from "./render/database-boot-env";
 import { DeploymentTomlInput } from "./render/deployment-toml";
@@ -93,7 +93,7 @@ export function deploymentTomlInput(config: DeploymentConfig): Omit<DeploymentTo
         },
         gatewayEnvironments: config.datacenters.map((other) => {
             const names = regionalHostnames(config.dns.zoneName, other.region);
-            return { datacenter: other.id, region: other.region, gatewayHost: names.gateway, managementHost: names.portal };
+            return { datacenter: other.id, region: other.region, gatewayHost: names.gateway, adminServicesHost: adminServicesHostname(other.id) };
         }),
     };
 }

@@ -77,7 +77,7 @@ const OVERRIDES: Record<string, { reason: string; absent?: true }> = {
     "keystore.tls.key_password": { reason: KEYSTORE, absent: true },
     "apim.gateway.environment[].name": { reason: PER_REGION_GATEWAY },
     "apim.gateway.environment[].description": { reason: PER_REGION_GATEWAY },
-    "apim.gateway.environment[].service_url": { reason: `${PER_REGION_GATEWAY} (the region's management host)` },
+    "apim.gateway.environment[].service_url": { reason: `${PER_REGION_GATEWAY} (the region's nodes' private name, over the peering: docs/artifacts.md)` },
     "apim.gateway.environment[].ws_endpoint": { reason: PER_REGION_GATEWAY },
     "apim.gateway.environment[].wss_endpoint": { reason: PER_REGION_GATEWAY },
     "apim.gateway.environment[].http_endpoint": { reason: PER_REGION_GATEWAY },
@@ -89,8 +89,8 @@ const rendered = TOML.parse(renderDeploymentToml({
     database: { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
     trafficManagers: ["apim-1.dc1.wso2-apim.internal"],
     gatewayEnvironments: [
-        { datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", managementHost: "apim-us-east-1.example.com" },
-        { datacenter: "DC2", region: "us-west-2", gatewayHost: "gateway-us-west-2.example.com", managementHost: "apim-us-west-2.example.com" },
+        { datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.wso2-apim.internal" },
+        { datacenter: "DC2", region: "us-west-2", gatewayHost: "gateway-us-west-2.example.com", adminServicesHost: "apim.dc2.wso2-apim.internal" },
     ],
 })) as Record<string, unknown>;
 

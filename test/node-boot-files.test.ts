@@ -47,8 +47,8 @@ const TOML_INPUT = {
     gatewayEnvironments: [] as typeof ENVIRONMENTS,
 };
 const ENVIRONMENTS = [
-    { datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", managementHost: "apim-us-east-1.example.com" },
-    { datacenter: "DC2", region: "us-west-2", gatewayHost: "gateway-us-west-2.example.com", managementHost: "apim-us-west-2.example.com" },
+    { datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.wso2-apim.internal" },
+    { datacenter: "DC2", region: "us-west-2", gatewayHost: "gateway-us-west-2.example.com", adminServicesHost: "apim.dc2.wso2-apim.internal" },
 ];
 
 describe("node boot files", () => {
@@ -140,8 +140,9 @@ describe("node boot files", () => {
             assert.deepEqual(
                 toml.apim.gateway.environment.map((e: any) => [e.name, e.type, e.service_url, e.https_endpoint]),
                 [
-                    ["DC1 us-east-1", "hybrid", "https://apim-us-east-1.example.com/services/", "https://gateway-us-east-1.example.com"],
-                    ["DC2 us-west-2", "hybrid", "https://apim-us-west-2.example.com/services/", "https://gateway-us-west-2.example.com"],
+                    // Admin services over the peering, by the DC's private name (docs/artifacts.md).
+                    ["DC1 us-east-1", "hybrid", "https://apim.dc1.wso2-apim.internal:9443/services/", "https://gateway-us-east-1.example.com"],
+                    ["DC2 us-west-2", "hybrid", "https://apim.dc2.wso2-apim.internal:9443/services/", "https://gateway-us-west-2.example.com"],
                 ],
                 `${stack} ${node}`,
             );

@@ -132,6 +132,8 @@ for (const stack of STACKS) {
                 `${dc}-sg-nodes tcp/5672-5672 from ${dc}-sg-nodes`,
                 `${dc}-sg-nodes tcp/8243-8243 from ${dc}-sg-alb`,
                 `${dc}-sg-nodes tcp/9443-9443 from ${dc}-sg-alb`,
+                // The peer DC's Publisher deploys APIs through this DC's admin services (docs/artifacts.md).
+                `${dc}-sg-nodes tcp/9443-9443 from ${peerCidr}`,
                 `${dc}-sg-nodes tcp/9611-9611 from ${dc}-sg-nodes`,
                 `${dc}-sg-nodes tcp/9711-9711 from ${dc}-sg-nodes`,
             ].sort());

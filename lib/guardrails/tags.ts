@@ -26,6 +26,7 @@ export const NON_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
     "aws:lb/targetGroupAttachment:TargetGroupAttachment",
     "aws:rds/instanceAutomatedBackupsReplication:InstanceAutomatedBackupsReplication",
     "aws:route53/record:Record",
+    "aws:route53/zoneAssociation:ZoneAssociation",
     "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration",
     "aws:s3/bucketOwnershipControls:BucketOwnershipControls",
     "aws:s3/bucketPolicy:BucketPolicy",

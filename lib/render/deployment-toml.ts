@@ -16,8 +16,12 @@ export interface GatewayEnvironment {
     region: string;
     /** The region's own gateway host name (clients' endpoint for this region). */
     gatewayHost: string;
-    /** The region's own management host name (the Publisher deploys APIs through it). */
-    managementHost: string;
+    /**
+     * The datacenter's nodes' private name (lib/database-names.ts adminServicesHostname): the
+     * Publisher deploys APIs through their admin services on 9443, over the VPC peering, never
+     * through the public ALB, which does not forward `/services/` (lib/listener-rules.ts).
+     */
+    adminServicesHost: string;
 }
 
 export interface DatabaseConnection {
@@ -32,7 +36,7 @@ export interface DatabaseConnection {
 export interface DeploymentTomlInput {
     /** Public Publisher/Developer Portal host name. */
     hostname: string;
-    /** One per datacenter, so the Publisher deploys every API to every region's gateways. */
+    /** One per datacenter, so the Publisher deploys every API to every region's gateways (docs/artifacts.md). */
     gatewayEnvironments: GatewayEnvironment[];
     database: DatabaseConnection;
     /**
@@ -107,7 +111,9 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
                     display_in_api_console: true,
                     description: `Gateways of ${env.datacenter} (${env.region})`,
                     show_as_token_endpoint_url: true,
-                    service_url: `https://${env.managementHost}/services/`,
+                    // Admin calls go to the node directly: 3.1.0's wso2server.sh starts the JVM with
+                    // -Dhttpclient.hostnameVerifier=AllowAll, so the node's certificate need not name this host.
+                    service_url: `https://${env.adminServicesHost}:${PORTS.management}/services/`,
                     username: "${admin.username}",
                     password: "${admin.password}",
                     http_endpoint: `http://${env.gatewayHost}`,

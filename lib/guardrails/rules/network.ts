@@ -16,10 +16,11 @@ import {
     opensTcpPort,
 } from "../security-groups";
 import { TYPES } from "../types";
+import { parseCidr } from "../../config";
 
 const WEB_PORTS = [80, 443];
 const REMOTE_LOGIN_PORTS = [22, 3389];
-/** WSO2's gateway HTTPS and management ports, the ALB's targets (DESIGN §6). */
+/** WSO2's gateway HTTPS and management ports, the ALB's targets (DESIGN §6); 9443 also serves the peers' Publishers. */
 const APIM_PORTS = [8243, 9443];
 const ORACLE_PORT = 1521;
 const NFS_PORT = 2049;
@@ -94,15 +95,25 @@ export const noRemoteLoginPorts: StackRule = {
 export const apimPortsFromAlbOnly: StackRule = {
     kind: "stack",
     id: "WSO2-NET-003",
-    title: "The APIM ports (8243, 9443) take traffic from the ALB's group only",
-    rationale: "Clients reach the gateway and the Publisher/Portal through the ALB, which terminates TLS, drops bad headers and logs.",
+    title: "The APIM ports (8243, 9443) take traffic from the ALB's group only, and 9443 also from peered VPCs",
+    rationale: "Clients reach the gateway and the Publisher/Portal through the ALB, which terminates TLS, drops bad headers and logs; the other datacenters' Publishers deploy APIs through 9443 over the peering (docs/artifacts.md).",
     severity: "mandatory",
-    fix: "reference the ALB's security group (referencedSecurityGroupId) as the only source of 8243 and 9443",
+    fix: "reference the ALB's security group (referencedSecurityGroupId) as the only source of 8243, and of 9443 besides private CIDRs outside this stack's VPCs",
     equivalents: {},
     check(view) {
         const albGroups = groupRoles(view).loadBalancer;
         const fromAlb = (source: IngressSource) => source.kind === "group" && source.group !== undefined && albGroups.has(source.group.urn);
-        return APIM_PORTS.flatMap((port) => portGuard(view, port, fromAlb, new Set(), "the ALB's group"));
+        const ownVpcs = view.ofType(TYPES.vpc).flatMap((vpc) => parseCidr(String(vpc.inputs.cidrBlock)) ?? []);
+        const end = (n: { base: number; prefix: number }) => n.base + 2 ** (32 - n.prefix);
+        const overlapsOwnVpc = (cidr: string) => {
+            const network = parseCidr(cidr);
+            return network === null || ownVpcs.some((own) => network.base < end(own) && own.base < end(network));
+        };
+        const fromPeerVpc = (source: IngressSource) => source.kind === "cidr" && isPrivateCidr(source.cidr) && !overlapsOwnVpc(source.cidr);
+        return [
+            ...portGuard(view, APIM_PORTS[0], fromAlb, new Set(), "the ALB's group"),
+            ...portGuard(view, APIM_PORTS[1], (source) => fromAlb(source) || fromPeerVpc(source), new Set(), "the ALB's group or a peered VPC"),
+        ];
     },
 };
 

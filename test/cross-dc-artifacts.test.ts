@@ -1,0 +1,91 @@
+import * as assert from "node:assert/strict";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as TOML from "smol-toml";
+import * as YAML from "yaml";
+import { WrittenFile, writtenContent } from "../lib/render/user-data";
+import { ProgramRun } from "../tools/offline/run";
+import { ofType, PROJECT_DIR, run, runAll, stackConfig } from "./harness";
+
+/**
+ * The path an API takes from the design-time active DC's Publisher to every DC's gateways
+ * (docs/artifacts.md): the gateway environment's service_url names the target DC's nodes by a
+ * private name; that name is an A record of the target DC's nodes in its private zone; the
+ * Publisher's VPC is associated with that zone; the target's nodes take 9443 from the Publisher's VPC.
+ */
+interface Hop { from: string; to: string; serviceUrl: string; record: boolean; zoneInPublisherVpc: boolean; port9443FromPublisher: boolean }
+
+const deploymentToml = (program: ProgramRun): any => {
+    const node = ofType(program, "aws:ec2/instance:Instance")[0];
+    const files = YAML.parse(String(node.inputs.userData)).write_files as WrittenFile[];
+    return TOML.parse(writtenContent(files.find((f) => f.path === "/etc/wso2-apim/deployment.toml")!));
+};
+
+/** Every (publisher DC, gateway DC) pair, as the stacks declare it. */
+function hops(runs: Map<string, ProgramRun>): Hop[] {
+    const dcOf = (program: ProgramRun) => String(program.outputs.datacenter);
+    const cidrOf = (dc: string) => (stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as any[])
+        .concat([{ id: "DC3", cidr: "10.30.0.0/16" }]).find((d) => d.id === dc).cidr;
+    const all = [...runs.values()];
+    const result: Hop[] = [];
+    for (const publisher of all) {
+        const from = dcOf(publisher);
+        for (const env of deploymentToml(publisher).apim.gateway.environment) {
+            const to = String(env.name).split(" ")[0];
+            const target = all.find((p) => dcOf(p) === to)!;
+            const host = new URL(env.service_url).hostname;
+            const zoneResource = `${to.toLowerCase()}-net-private`;
+            const record = ofType(target, "aws:route53/record:Record").some((r) =>
+                r.inputs.name === host && r.inputs.type === "A" && String(r.inputs.zoneId) === `(known after apply: ${zoneResource}.zoneId)`
+                && (r.inputs.records as string[]).length === 2);
+            // Own VPC: in-line on the zone; another DC's: a ZoneAssociation in either stack of the pair.
+            const publisherVpc = `(known after apply: ${from.toLowerCase()}-net-vpc.id)`;
+            const zoneInPublisherVpc = from === to
+                ? ofType(target, "aws:route53/zone:Zone").some((z) => z.name === zoneResource && JSON.stringify(z.inputs.vpcs).includes(publisherVpc))
+                : all.some((p) => ofType(p, "aws:route53/zoneAssociation:ZoneAssociation").some((a) =>
+                    String(a.inputs.zoneId) === `(known after apply: ${zoneResource}.zoneId)` && a.inputs.vpcId === publisherVpc));
+            const port9443FromPublisher = from === to || ofType(target, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").some((r) =>
+                r.inputs.fromPort === 9443 && r.inputs.toPort === 9443 && r.inputs.cidrIpv4 === cidrOf(from)
+                && r.inputs.securityGroupId === `(known after apply: ${to.toLowerCase()}-sg-nodes.id)`);
+            result.push({ from, to, serviceUrl: env.service_url, record, zoneInPublisherVpc, port9443FromPublisher });
+        }
+    }
+    return result.sort((a, b) => `${a.from}${a.to}`.localeCompare(`${b.from}${b.to}`));
+}
+
+const expected = (from: string, to: string): Hop => ({
+    from, to,
+    serviceUrl: `https://apim.${to.toLowerCase()}.wso2-apim.internal:9443/services/`,
+    record: true, zoneInPublisherVpc: true, port9443FromPublisher: true,
+});
+
+describe("cross-DC API deployment path (docs/artifacts.md)", function () {
+    this.timeout(180_000);
+
+    it("two DCs: each DC's Publisher reaches both DCs' admin services by private name, over the peering", async () => {
+        const runs = new Map([["us-east", await run("us-east")], ["us-west", await run("us-west")]]);
+        assert.deepEqual(hops(runs), [expected("DC1", "DC1"), expected("DC1", "DC2"), expected("DC2", "DC1"), expected("DC2", "DC2")]);
+    });
+
+    it("three DCs: every Publisher reaches every DC's admin services, each zone in every peer VPC", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "three-dcs-artifacts-"));
+        try {
+            const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+            project.config.datacenters.value = [
+                ...(stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as object[]),
+                { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] },
+            ];
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
+            for (const stack of ["us-east", "us-west"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+            fs.writeFileSync(path.join(dir, "Pulumi.eu-west.yaml"), YAML.stringify({
+                config: { "aws:region": "eu-west-1", "wso2-apim-multi-dc:datacenter": "DC3", "wso2-apim-multi-dc:nodeAmiId": "ami-0123456789abcdef0" },
+            }));
+            const runs = await runAll(dir);
+            const dcs = ["DC1", "DC2", "DC3"];
+            assert.deepEqual(hops(runs), dcs.flatMap((from) => dcs.map((to) => expected(from, to))));
+        } finally {
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+});
