@@ -48,7 +48,8 @@ export function previewStacks(projectDir: string): PreviewStack[] {
 
 /** What is missing for a real preview, each with where to set it; empty when the preview can run. */
 export function missingForPreview(settings: PreviewSettings, stacks: PreviewStack[]): string[] {
-    // GitHub passes neither secrets nor configuration variables to a pull request from a fork.
+    // GitHub passes neither secrets (GitHub Docs, "Using secrets in GitHub Actions") nor configuration
+    // variables to a workflow run by a pull request from a fork.
     if (settings.fork) return ["a pull request from a fork gets no secrets or variables: the preview runs for branches of this repository only"];
     const missing: string[] = [];
     if (!settings.awsRoleArn) missing.push("repository variable AWS_PREVIEW_ROLE_ARN (the read-only role the preview assumes through OIDC; docs/preview.md)");
@@ -61,8 +62,11 @@ export function missingForPreview(settings: PreviewSettings, stacks: PreviewStac
 
 /**
  * The trust policy of the preview role: GitHub's OIDC provider in the account may assume it only
- * for a pull_request run of this repository (subject `repo:<owner>/<repo>:pull_request`), with the
- * audience configure-aws-credentials requests (sts.amazonaws.com).
+ * for a pull_request run of this repository, with the audience configure-aws-credentials requests.
+ * GitHub Docs, OpenID Connect reference, "Filtering for pull_request events": the subject of such a
+ * run is `repo:<owner>/<repo>:pull_request`; "Configuring OpenID Connect in Amazon Web Services":
+ * provider https://token.actions.githubusercontent.com, audience sts.amazonaws.com, and a condition
+ * on `token.actions.githubusercontent.com:sub` so that no other repository can assume the role.
  */
 export function previewRoleTrustPolicy(accountId: string, repository: string): object {
     if (!/^\d{12}$/.test(accountId)) throw new Error(`account id must be 12 digits, got "${accountId}"`);
