@@ -27,16 +27,32 @@ export function mermaidDiagram(plan: Plan): string {
     const databases = [...of(plan, "aws:rds/instance:Instance")];
     const hubs = of(plan, "aws:ec2/instance:Instance").filter((i) => i.name.includes("goldengate"));
     const peerings = of(plan, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
-    const hostRules = of(plan, "aws:lb/listenerRule:ListenerRule").map((r) => ({
-        hosts: ((r.inputs.conditions as any[])?.[0]?.hostHeader?.values ?? []) as string[],
-        target: String((r.inputs.actions as any[])?.[0]?.targetGroupArn ?? ""),
-    }));
+    // Forwarding rules only, one box per host; each edge names the port and the paths it forwards.
+    const forwards = of(plan, "aws:lb/listenerRule:ListenerRule")
+        .filter((r) => (r.inputs.actions as any[])?.[0]?.type === "forward")
+        .map((r) => {
+            const conditions = (r.inputs.conditions as any[]) ?? [];
+            return {
+                hosts: (conditions.find((c) => c.hostHeader)?.hostHeader.values ?? []) as string[],
+                paths: (conditions.find((c) => c.pathPattern)?.pathPattern.values ?? []) as string[],
+                target: String((r.inputs.actions as any[])[0].targetGroupArn ?? ""),
+            };
+        });
+    const hosts = [...new Set(forwards.flatMap((rule) => rule.hosts))];
     const targetPort = (arn: string) =>
         of(plan, "aws:lb/targetGroup:TargetGroup").find((tg) => arn.includes(`${tg.name}.`))?.inputs.port ?? "?";
+    const routes = [...new Set(forwards.map((rule) => String(targetPort(rule.target))))].map((port) => {
+        const paths = forwards.filter((rule) => String(targetPort(rule.target)) === port).flatMap((rule) => rule.paths);
+        return { port, label: paths.length === 0 ? `:${port} all paths` : `:${port} ${paths.length} user paths, no /services` };
+    });
+    // The Publisher deploys APIs to every other DC's gateways through their admin services (docs/artifacts.md).
+    const peerAdmin = of(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.name.includes("-nodes-admin-from-"))
+        .map((r) => String(r.name.split("-nodes-admin-from-")[1]).toUpperCase());
 
     const lines = ["```mermaid", "flowchart LR", "  clients((Clients))"];
     lines.push(`  subgraph dns[\"Route 53\"]`);
-    hostRules.forEach((rule, i) => rule.hosts.forEach((host, j) => lines.push(`    h${i}_${j}[\"${label(host)}\"]`)));
+    hosts.forEach((host, i) => lines.push(`    h${i}[\"${label(host)}\"]`));
     lines.push("  end", "  clients --> dns");
     lines.push(`  subgraph vpc[\"VPC ${label(String(vpc?.inputs.cidrBlock ?? "existing"))} · ${region} · ${zones.join(", ")}\"]`);
     lines.push(`    subgraph public[\"public subnets\"]`);
@@ -50,8 +66,12 @@ export function mermaidDiagram(plan: Plan): string {
     lines.push("    end", "  end");
     peerings.forEach((p, i) => lines.push(`  peer${i}((\"peer VPC ${label(String(p.inputs.peerRegion))}\"))`, `  vpc <-->|VPC peering| peer${i}`));
     hubs.forEach((_, h) => databases.forEach((__, d) => lines.push(`  hub${h} -- \"1521\" --> db${d}`)));
-    hostRules.forEach((rule, i) => rule.hosts.forEach((_, j) => lines.push(`  h${i}_${j} --> alb`)));
-    hostRules.forEach((rule) => nodes.forEach((_, n) => lines.push(`  alb -- \":${targetPort(rule.target)}\" --> n${n}`)));
+    hosts.forEach((_, i) => lines.push(`  h${i} --> alb`));
+    routes.forEach((route) => nodes.forEach((_, n) => lines.push(`  alb -- \"${label(route.label)}\" --> n${n}`)));
+    peerAdmin.forEach((dc, i) => {
+        lines.push(`  admin${i}((\"${dc} Publisher\"))`);
+        nodes.forEach((_, n) => lines.push(`  admin${i} -. \"deploys APIs: 9443 /services over the peering\" .-> n${n}`));
+    });
     nodes.forEach((_, n) => {
         if (efs) lines.push(`  n${n} -- \"NFS/TLS 2049\" --> efs`);
         databases.forEach((__, d) => lines.push(`  n${n} -- \"1521\" --> db${d}`));
