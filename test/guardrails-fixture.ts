@@ -156,6 +156,19 @@ export function compliantStack(): GuardedResource[] {
         resource("aws:secretsmanager/secretVersion:SecretVersion", "admin", { secretId: ref("admin"), secretString: "[secret]" }),
         geoRecord("gateway-geo-default", { country: "*" }),
         geoRecord("gateway-geo-us", { country: "US" }),
+        resource("aws:sns/topic:Topic", "alarms", { kmsMasterKeyId: ref("alarms-key", "arn") }),
+        resource("aws:cloudwatch/metricAlarm:MetricAlarm", "node-1-system-check", {
+            namespace: "AWS/EC2",
+            metricName: "StatusCheckFailed_System",
+            dimensions: { InstanceId: ref("node-1") },
+            alarmActions: ["arn:aws:automate:us-east-1:ec2:recover", ref("alarms", "arn")],
+        }),
+        resource("aws:cloudwatch/metricAlarm:MetricAlarm", "db-free-storage", {
+            namespace: "AWS/RDS",
+            metricName: "FreeStorageSpace",
+            dimensions: { DBInstanceIdentifier: ref("db", "identifier") },
+            alarmActions: [ref("alarms", "arn")],
+        }),
         resource("aws:route53/record:Record", "cert-validation", {
             name: ref("cert", "domainValidationOptions[0].resourceRecordName"),
             type: "CNAME",

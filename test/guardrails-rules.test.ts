@@ -404,6 +404,44 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
         ],
     },
     {
+        id: "WSO2-OPS-004",
+        breaks: [
+            { title: "a node without an alarm", resources: (b) => without(b, "node-1-system-check"), message: /^APIM node or Oracle host has no alarm that notifies a topic \(dimension InstanceId\)$/ },
+            {
+                title: "a node whose only alarm recovers it and tells nobody",
+                resources: (b) => patch(b, "node-1-system-check", { alarmActions: ["arn:aws:automate:us-east-1:ec2:recover"] }),
+                message: /APIM node or Oracle host has no alarm/,
+            },
+            { title: "a database without an alarm", resources: (b) => without(b, "db-free-storage"), message: /^database has no alarm/ },
+            {
+                title: "an Oracle host (an instance in a group that takes 1521) without an alarm",
+                resources: (b) => [...b, resource("aws:ec2/instance:Instance", "oracle-host", { vpcSecurityGroupIds: [ref("sg-db")] })],
+                message: /APIM node or Oracle host has no alarm/,
+            },
+            { title: "a target group without an alarm", resources: (b) => [...b, resource("aws:lb/targetGroup:TargetGroup", "gateway", { port: 8243 })], message: /^target group has no alarm/ },
+            { title: "a health check without an alarm", resources: (b) => [...b, resource("aws:route53/healthCheck:HealthCheck", "hc", { type: "HTTPS" })], message: /^Route 53 health check has no alarm/ },
+        ],
+        keeps: [
+            {
+                title: "a target group watched through a metric math query, and a health check alarm notifying a topic by ARN",
+                resources: (b) => [
+                    ...b,
+                    resource("aws:lb/targetGroup:TargetGroup", "gateway", { port: 8243 }),
+                    resource("aws:cloudwatch/metricAlarm:MetricAlarm", "gateway-errors", {
+                        metricQueries: [{ id: "m", metric: { metricName: "HTTPCode_Target_5XX_Count", dimensions: { TargetGroup: ref("gateway", "arnSuffix") } } }],
+                        alarmActions: [ref("alarms", "arn")],
+                    }),
+                    resource("aws:route53/healthCheck:HealthCheck", "hc", { type: "HTTPS" }),
+                    resource("aws:cloudwatch/metricAlarm:MetricAlarm", "hc-status", {
+                        dimensions: { HealthCheckId: ref("hc") },
+                        alarmActions: ["arn:aws:sns:us-east-1:123456789012:alarms"],
+                    }),
+                ],
+            },
+            { title: "a database watched by its literal identifier", resources: (b) => patch(patch(b, "db", { identifier: "wso2-apim-dc1" }), "db-free-storage", { dimensions: { DBInstanceIdentifier: "wso2-apim-dc1" } }) },
+        ],
+    },
+    {
         id: "WSO2-DNS-001",
         breaks: [
             {

@@ -16,6 +16,8 @@ export const REQUIRED_TAGS = ["project", "stack", "datacenter"] as const;
  */
 export const NON_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
     "aws:acm/certificateValidation:CertificateValidation",
+    "aws:cloudwatch/dashboard:Dashboard",
+    "aws:cloudwatch/logMetricFilter:LogMetricFilter",
     "aws:ec2/route:Route",
     "aws:ec2/routeTableAssociation:RouteTableAssociation",
     "aws:efs/backupPolicy:BackupPolicy",
@@ -33,6 +35,7 @@ export const NON_TAGGABLE_TYPES: ReadonlySet<string> = new Set([
     "aws:s3/bucketPublicAccessBlock:BucketPublicAccessBlock",
     "aws:s3/bucketServerSideEncryptionConfiguration:BucketServerSideEncryptionConfiguration",
     "aws:s3/bucketVersioning:BucketVersioning",
+    "aws:sns/topicSubscription:TopicSubscription",
     "aws:secretsmanager/secretVersion:SecretVersion",
 ]);
 

@@ -40,6 +40,8 @@ export const TYPES = {
     secret: "aws:secretsmanager/secret:Secret",
     secretVersion: "aws:secretsmanager/secretVersion:SecretVersion",
     ssmParameter: "aws:ssm/parameter:Parameter",
+    metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
+    snsTopic: "aws:sns/topic:Topic",
 } as const;
 
 /** Both bucket resources of @pulumi/aws v7 (BucketV2 is the deprecated alias of Bucket). */

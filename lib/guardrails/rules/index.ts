@@ -33,6 +33,7 @@ import {
 import { defaultGeolocationRecord, recordsJudgeHealth } from "./dns";
 import { accessLogs, dropInvalidHeaders, httpOnlyRedirects, lbDeletionProtection, tlsPolicy } from "./load-balancer";
 import { apimPortsFromAlbOnly, internetOnlyToAlb, nfsFromNodesOnly, noRemoteLoginPorts, oracleFromHostsOnly, vpcFlowLogs } from "./network";
+import { watchedResourcesAlarm } from "./operations";
 import { noSecretLiterals, secretsStayInStores } from "./secret-handling";
 import { bucketsNotPublic, bucketsTlsOnly, efsEncrypted, efsTlsOnly, statefulProtected } from "./storage";
 import { requiredTags } from "./tagging";
@@ -73,6 +74,7 @@ export const RULES: readonly Rule[] = [
     noSshKey,
     managedThroughSsm,
     requiredTags,
+    watchedResourcesAlarm,
     recordsJudgeHealth,
     defaultGeolocationRecord,
     ec2Descriptions,
