@@ -140,18 +140,27 @@ function costSection(base: Plan | undefined, head: Plan | undefined): { line: st
     return { line, rows };
 }
 
-function findingSection(stack: string, base: Map<string, Finding[]> | null, head: Map<string, Finding[]>): string[] {
+/** Broken (mandatory) findings of the pull request, advisory ones it adds, and those it resolves; without a base only the broken. */
+function findingChanges(stack: string, base: Map<string, Finding[]> | null, head: Map<string, Finding[]>) {
     const now = head.get(stack) ?? [];
-    const before = new Set((base?.get(stack) ?? []).map(findingKey));
-    const broken = now.filter((f) => f.severity === "mandatory");
-    const added = now.filter((f) => f.severity === "advisory" && base !== null && !before.has(findingKey(f)));
-    const resolved = base ? (base.get(stack) ?? []).filter((f) => !new Set(now.map(findingKey)).has(findingKey(f))) : [];
+    const before = base?.get(stack) ?? [];
+    const keysBefore = new Set(before.map(findingKey));
+    const keysNow = new Set(now.map(findingKey));
+    return {
+        broken: now.filter((f) => f.severity === "mandatory"),
+        added: base ? now.filter((f) => f.severity === "advisory" && !keysBefore.has(findingKey(f))) : [],
+        resolved: before.filter((f) => !keysNow.has(findingKey(f))),
+        advisories: now.filter((f) => f.severity === "advisory").length,
+    };
+}
+
+function findingSection(changes: ReturnType<typeof findingChanges>, baseKnown: boolean): string[] {
     const lines = [
-        ...broken.map((f) => `- :x: broken: ${cell(formatFinding(f))}`),
-        ...added.map((f) => `- :warning: new: ${cell(formatFinding(f))}`),
-        ...resolved.map((f) => `- :white_check_mark: resolved: ${cell(formatFinding(f))}`),
+        ...changes.broken.map((f) => `- :x: broken: ${cell(formatFinding(f))}`),
+        ...changes.added.map((f) => `- :warning: new: ${cell(formatFinding(f))}`),
+        ...changes.resolved.map((f) => `- :white_check_mark: resolved: ${cell(formatFinding(f))}`),
     ];
-    if (lines.length === 0) return [base ? "No broken or new guardrail findings." : `No broken guardrail findings; ${now.length} advisory (no base to compare).`];
+    if (lines.length === 0) return [baseKnown ? "No broken or new guardrail findings." : `No broken guardrail findings; ${changes.advisories} advisory (no base to compare).`];
     return capped(lines, (n) => `- … ${n} more (summary.md lists every advisory finding)`);
 }
 
@@ -236,11 +245,10 @@ export function renderComment(input: CommentInput): string {
     const diffs = stacks.map((stack) => diffPlans(stack, baseKnown ? planOf(input.base, stack) ?? null : null, planOf(input.head, stack) ?? null));
     const costs = new Map(stacks.map((stack) => [stack, costSection(baseKnown ? planOf(input.base, stack) : undefined, planOf(input.head, stack))]));
     lead.push("| stack | add | change | remove | monthly cost (USD, estimate) | broken / new findings |", "| --- | ---: | ---: | ---: | --- | ---: |");
+    const findings = new Map(stacks.map((stack) => [stack, findingChanges(stack, baseFindings, headFindings)]));
     for (const d of diffs) {
-        const now = headFindings.get(d.stack) ?? [];
-        const before = new Set((baseFindings?.get(d.stack) ?? []).map(findingKey));
-        const brokenOrNew = now.filter((f) => f.severity === "mandatory" || (baseFindings !== null && !before.has(findingKey(f)))).length;
-        lead.push(`| ${d.stack} | ${d.added.length} | ${d.changed.length} | ${d.removed.length} | ${costs.get(d.stack)!.line} | ${brokenOrNew} |`);
+        const { broken, added } = findings.get(d.stack)!;
+        lead.push(`| ${d.stack} | ${d.added.length} | ${d.changed.length} | ${d.removed.length} | ${costs.get(d.stack)!.line} | ${broken.length + added.length} |`);
     }
     lead.push("");
     for (const d of diffs) {
@@ -250,7 +258,7 @@ export function renderComment(input: CommentInput): string {
             lead.push("| cost line | before | after | change |", "| --- | ---: | ---: | ---: |");
             lead.push(...capped(cost.rows, (n) => `| … ${n} more | | | ${artifactPointer(input, "summary.md")} |`), "");
         }
-        lead.push(...findingSection(d.stack, baseFindings, headFindings), "");
+        lead.push(...findingSection(findings.get(d.stack)!, baseKnown), "");
     }
     lead.push("### DNS routing (every stack together)", "", ...routingSection(input, baseKnown), "");
 
