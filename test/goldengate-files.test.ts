@@ -1,13 +1,15 @@
 /**
  * The GoldenGate files each hub receives, read as GoldenGate reads them (statements, comments
- * dropped), for the shipped two datacenters and a three-datacenter mesh: loops are prevented,
- * no DDL is replicated, both schemas travel both ways with conflict detection, and every trail
- * a pump writes is the trail a Replicat on the other hub reads.
+ * dropped), for the shipped two datacenters and a three-datacenter hub and spoke: loops are
+ * prevented, no DDL is replicated, both schemas travel both ways with LOB-safe conflict
+ * detection and a policy per database error, groups start with the Manager, and every trail a
+ * pump writes is the trail a Replicat on the other hub reads.
  */
 import * as assert from "node:assert/strict";
 import { DeploymentConfig, parseConfig } from "../lib/config";
 import { applyTag, GOLDENGATE } from "../lib/goldengate/names";
 import { GoldenGateFile, renderGoldenGateFiles, resolutions } from "../lib/goldengate/parameter-files";
+import { tablesWithLobs, tablesWithUniqueKeys } from "../lib/goldengate/wso2-tables";
 import { ofType, run, sourcesOf, stackConfig } from "./harness";
 
 const THIRD_DC = { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] };
@@ -49,80 +51,107 @@ function mesh(config: DeploymentConfig): Map<string, Map<string, string>> {
     return new Map(config.datacenters.map((dc) => [dc.id, filesOf(config, dc.id)]));
 }
 
-/** Checks that hold for any mesh; returns the trails seen (capture and transfer), by hub. */
-function checkMesh(config: DeploymentConfig): void {
+/** Checks that hold for any deployment: each path wired end to end, loops prevented, no DDL. */
+function checkPaths(config: DeploymentConfig): void {
     const hubs = mesh(config);
-    const allTrails: string[] = [];
+    const trusted = config.trustedSource;
     for (const dc of config.datacenters) {
         const files = hubs.get(dc.id)!;
-        const peers = config.datacenters.filter((other) => other !== dc);
-        const extract = files.get(`dirprm/ext${dc.index}.prm`)!;
-        const pumps = [...files.keys()].filter((p) => /^dirprm\/p\d+to\d+\.prm$/.test(p));
-        const replicats = [...files.keys()].filter((p) => /^dirprm\/r\d+to\d+\.prm$/.test(p));
-        assert.equal(pumps.length, peers.length, `${dc.id}: one pump per peer`);
-        assert.equal(replicats.length, peers.length, `${dc.id}: one Replicat per peer`);
-
-        // No data looping: the Extract skips exactly the tags this hub's Replicats set.
-        const setTags = replicats.flatMap((r) => valuesOf(files.get(r)!, "DBOPTIONS SETTAG"));
-        const excluded = valuesOf(extract, "TRANLOGOPTIONS EXCLUDETAG");
-        assert.deepEqual([...excluded].sort(), [...setTags].sort(), `${dc.id}: Extract excludes what its Replicats tag`);
-        assert.equal(new Set(setTags).size, setTags.length, `${dc.id}: one tag per origin`);
-        assert.ok(!setTags.includes(applyTag(dc.index)), `${dc.id}: its own changes carry no Replicat tag`);
-
-        // DML only, everywhere.
+        // Hub and spoke: the trusted source talks to every spoke, a spoke to the trusted source only.
+        const ends = dc === trusted ? config.datacenters.filter((other) => other !== dc) : [trusted];
+        const groups = (prefix: string) => [...files.keys()].filter((p) => new RegExp(`^dirprm/${prefix}[a-z]to[a-z]\\.prm$`).test(p)).sort();
+        const letter = (i: number) => String.fromCharCode(96 + i);
+        assert.deepEqual(groups("e"), ends.map((end) => `dirprm/e${letter(dc.index)}to${letter(end.index)}.prm`).sort(), `${dc.id}: one Extract per path`);
+        assert.deepEqual(groups("r"), ends.map((end) => `dirprm/r${letter(end.index)}to${letter(dc.index)}.prm`).sort(), `${dc.id}: one Replicat per path`);
         for (const [path, content] of files) {
             assert.deepEqual(statements(content).filter((s) => /^DDL/i.test(s)), [], `${dc.id} ${path} has a DDL parameter`);
         }
-
-        const captureTrail = trail(valuesOf(extract, "EXTTRAIL")[0])!;
-        allTrails.push(captureTrail);
-        const obey = files.get("dirprm/setup.oby")!;
-        for (const peer of peers) {
-            const pump = files.get(`dirprm/p${dc.index}to${peer.index}.prm`)!;
-            assert.deepEqual(valuesOf(pump, "RMTHOST"), [`${peer.goldengateHubIp}, MGRPORT ${GOLDENGATE.managerPort}`]);
+        const localTrails: string[] = [];
+        for (const end of ends) {
+            const [from, to] = [letter(dc.index), letter(end.index)];
+            const extract = files.get(`dirprm/e${from}to${to}.prm`)!;
+            // No data looping: what came from the destination is not sent back to it.
+            assert.deepEqual(valuesOf(extract, "TRANLOGOPTIONS EXCLUDETAG"), [applyTag(end.index)]);
+            const replicat = hubs.get(end.id)!.get(`dirprm/r${from}to${to}.prm`)!;
+            assert.deepEqual(valuesOf(replicat, "DBOPTIONS SETTAG"), [applyTag(dc.index)]);
+            const pump = files.get(`dirprm/p${from}to${to}.prm`)!;
+            assert.deepEqual(valuesOf(pump, "RMTHOST"), [`${end.goldengateHubIp}, MGRPORT ${GOLDENGATE.managerPort}`]);
             assert.ok(statements(pump).includes("PASSTHRU"));
-            assert.match(obey, new RegExp(`^ADD EXTRACT P${dc.index}TO${peer.index}, EXTTRAILSOURCE \\./dirdat/${captureTrail}$`, "m"));
-            // What the pump writes is what the Replicat on the peer's hub reads.
-            const sent = trail(valuesOf(pump, "RMTTRAIL")[0])!;
-            allTrails.push(sent);
-            const peerObey = hubs.get(peer.id)!.get("dirprm/setup.oby")!;
-            assert.match(peerObey, new RegExp(`^ADD REPLICAT R${dc.index}TO${peer.index}, EXTTRAIL \\./dirdat/${sent}, CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}$`, "m"));
-            assert.match(obey, new RegExp(`^ADD RMTTRAIL \\./dirdat/${sent}, EXTRACT P${dc.index}TO${peer.index}$`, "m"));
+            // What the Extract writes, the pump sends under that name, and the Replicat on the other hub reads.
+            const sent = trail(valuesOf(extract, "EXTTRAIL")[0])!;
+            assert.equal(trail(valuesOf(pump, "RMTTRAIL")[0]), sent);
+            const start = files.get(`dirprm/start-e${from}to${to}.oby`)!;
+            assert.match(start, new RegExp(`^ADD EXTRACT P${from.toUpperCase()}TO${to.toUpperCase()}, EXTTRAILSOURCE \\./dirdat/${sent}$`, "m"));
+            assert.match(hubs.get(end.id)!.get(`dirprm/add-r${from}to${to}.oby`)!,
+                new RegExp(`^ADD REPLICAT R${from.toUpperCase()}TO${to.toUpperCase()}, EXTTRAIL \\./dirdat/${sent}, CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}$`, "m"));
+            const received = trail(/EXTTRAIL (\S+),/.exec(files.get(`dirprm/add-r${to}to${from}.oby`)!)![1])!;
+            localTrails.push(sent, received);
         }
+        assert.equal(new Set(localTrails).size, localTrails.length, `${dc.id}: trail names repeat: ${localTrails.join(" ")}`);
+        for (const name of localTrails) assert.match(name, /^[a-z][a-z]$/);
     }
-    assert.equal(new Set(allTrails).size, allTrails.length, `trail names repeat: ${allTrails.join(" ")}`);
-    for (const name of allTrails) assert.match(name, /^[a-z][a-z]$/);
 }
+
+const resolvedIn = (map: string) => Object.fromEntries([...map.matchAll(/RESOLVECONFLICT \((\w+), \(DEFAULT, (\w+)\)\)/g)].map((m) => [m[1], m[2]]));
+const mapOf = (replicat: string, table: string) => valuesOf(replicat, "MAP").find((m) => m.startsWith(`${table},`))!;
 
 describe("GoldenGate files: two datacenters", () => {
     const config = configOf("us-east");
     const dc1 = filesOf(config, "DC1");
     const dc2 = filesOf(config, "DC2");
 
-    it("gives each hub its GLOBALS, Manager, Extract, a pump and a Replicat per peer, and the obey file", () => {
-        assert.deepEqual([...dc1.keys()], ["GLOBALS", "dirprm/mgr.prm", "dirprm/ext1.prm", "dirprm/p1to2.prm", "dirprm/r2to1.prm", "dirprm/setup.oby"]);
-        assert.deepEqual([...dc2.keys()], ["GLOBALS", "dirprm/mgr.prm", "dirprm/ext2.prm", "dirprm/p2to1.prm", "dirprm/r1to2.prm", "dirprm/setup.oby"]);
+    it("gives each hub its GLOBALS, Manager, an Extract, pump and Replicat per path, and the obey files", () => {
+        assert.deepEqual([...dc1.keys()], [
+            "GLOBALS", "dirprm/mgr.prm", "dirprm/eatob.prm", "dirprm/patob.prm", "dirprm/rbtoa.prm", "dirprm/setup.oby", "dirprm/start-eatob.oby", "dirprm/add-rbtoa.oby",
+        ]);
+        assert.deepEqual([...dc2.keys()], [
+            "GLOBALS", "dirprm/mgr.prm", "dirprm/ebtoa.prm", "dirprm/pbtoa.prm", "dirprm/ratob.prm", "dirprm/setup.oby", "dirprm/start-ebtoa.oby", "dirprm/add-ratob.oby",
+        ]);
     });
 
-    it("keeps trails, tags and the pump/Replicat pairs consistent across the two hubs", () => checkMesh(config));
+    it("keeps trails, tags and the pump/Replicat pairs consistent across the two hubs", () => checkPaths(config));
 
-    it("captures both schemas with before images of every column and no DDL", () => {
-        const extract = statements(dc1.get("dirprm/ext1.prm")!);
-        assert.deepEqual(extract, [
-            "EXTRACT EXT1",
+    it("names no group with a trailing digit (aged report files would clash)", () => {
+        for (const files of [dc1, dc2]) {
+            for (const content of files.values()) {
+                for (const group of content.matchAll(/^(?:EXTRACT|REPLICAT) (\w+)$/gm)) assert.match(group[1], /[A-Z]$/);
+            }
+        }
+    });
+
+    it("captures both schemas with before images, without LOB columns, and no DDL", () => {
+        const extract = statements(dc1.get("dirprm/eatob.prm")!);
+        assert.deepEqual(extract.slice(0, 6), [
+            "EXTRACT EATOB",
             "USERIDALIAS ogg_dc1 DOMAIN wso2apim",
             "TRANLOGOPTIONS EXCLUDETAG 02",
             "LOGALLSUPCOLS",
             "UPDATERECORDFORMAT COMPACT",
-            "EXTTRAIL ./dirdat/aa",
+            "EXTTRAIL ./dirdat/ab",
+        ]);
+        assert.ok(extract.includes("TABLEEXCLUDE WSO2SHARED.REG_CONTENT"));
+        assert.ok(extract.includes("TABLE WSO2SHARED.REG_CONTENT, GETBEFORECOLS (ON UPDATE ALLEXCLUDING (REG_CONTENT_DATA), ON DELETE ALLEXCLUDING (REG_CONTENT_DATA));"));
+        assert.deepEqual(extract.slice(-2), [
             "TABLE WSO2AM.*, GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);",
             "TABLE WSO2SHARED.*, GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);",
         ]);
     });
 
+    it("compares no LOB column in any Replicat, for every table of WSO2's that has one", () => {
+        for (const replicat of [dc1.get("dirprm/rbtoa.prm")!, dc2.get("dirprm/ratob.prm")!]) {
+            for (const table of tablesWithLobs()) {
+                const map = mapOf(replicat, `${table.owner}.${table.table}`);
+                const excluded = `ALLEXCLUDING (${table.lobColumns!.join(", ")})`;
+                assert.ok(map.includes(`COMPARECOLS (ON UPDATE ${excluded}, ON DELETE ${excluded})`), map);
+                assert.ok(statements(replicat).includes(`MAPEXCLUDE ${table.owner}.${table.table}`));
+            }
+        }
+        assert.equal(tablesWithLobs().length, 23);
+    });
+
     it("sends DC2's trail to DC1's hub at its fixed address", () => {
-        assert.deepEqual(statements(dc2.get("dirprm/p2to1.prm")!), [
-            "EXTRACT P2TO1",
+        assert.deepEqual(statements(dc2.get("dirprm/pbtoa.prm")!), [
+            "EXTRACT PBTOA",
             "PASSTHRU",
             "RMTHOST 10.10.128.10, MGRPORT 7809",
             "RMTTRAIL ./dirdat/ba",
@@ -131,68 +160,79 @@ describe("GoldenGate files: two datacenters", () => {
         ]);
     });
 
-    it("tags what a Replicat applies, maps both schemas and detects conflicts on update and delete", () => {
-        for (const replicat of [dc1.get("dirprm/r2to1.prm")!, dc2.get("dirprm/r1to2.prm")!]) {
-            const maps = valuesOf(replicat, "MAP");
-            assert.deepEqual(maps.map((m) => m.split(",")[0]), ["WSO2AM.*", "WSO2SHARED.*"]);
-            for (const map of maps) {
-                assert.match(map, /TARGET (WSO2AM|WSO2SHARED)\.\*, COMPARECOLS \(ON UPDATE ALL, ON DELETE ALL\)/);
-                for (const conflict of ["UPDATEROWEXISTS", "UPDATEROWMISSING", "DELETEROWEXISTS", "DELETEROWMISSING"]) {
-                    assert.match(map, new RegExp(`RESOLVECONFLICT \\(${conflict}, \\(DEFAULT, (OVERWRITE|DISCARD)\\)\\)`));
-                }
-            }
+    it("tags what a Replicat applies, suppresses triggers and keeps a daily discard file", () => {
+        for (const [replicat, group] of [[dc1.get("dirprm/rbtoa.prm")!, "rbtoa"], [dc2.get("dirprm/ratob.prm")!, "ratob"]]) {
+            assert.deepEqual(valuesOf(replicat, "MAP").filter((m) => m.includes("*")).map((m) => m.split(",")[0]), ["WSO2AM.*", "WSO2SHARED.*"]);
             assert.ok(statements(replicat).includes("DBOPTIONS SUPPRESSTRIGGERS"));
-            assert.equal(valuesOf(replicat, "DISCARDFILE").length, 1);
+            assert.deepEqual(valuesOf(replicat, "DISCARDFILE"), [`./dirrpt/${group}.dsc, APPEND, MEGABYTES 1000`]);
+            assert.deepEqual(valuesOf(replicat, "DISCARDROLLOVER"), ["AT 00:00"]);
         }
     });
 
-    it("resolves conflicts in the trusted source's favour on both sides of the pair", () => {
-        const resolved = (content: string) => Object.fromEntries(
-            [...content.matchAll(/RESOLVECONFLICT \((\w+), \(DEFAULT, (\w+)\)\)/g)].map((m) => [m[1], m[2]]));
-        // Into DC2, DC1's changes win; into DC1, DC2's lose (kept in the discard file).
-        assert.deepEqual(resolved(dc2.get("dirprm/r1to2.prm")!), resolutions(true));
-        assert.deepEqual(resolved(dc1.get("dirprm/r2to1.prm")!), resolutions(false));
-        assert.equal(resolutions(true).UPDATEROWEXISTS, "OVERWRITE");
-        assert.equal(resolutions(false).UPDATEROWEXISTS, "DISCARD");
+    it("resolves conflicts in the trusted source's favour; on LOB tables a delete wins over an update", () => {
+        const intoSpoke = dc2.get("dirprm/ratob.prm")!;
+        const intoTrusted = dc1.get("dirprm/rbtoa.prm")!;
+        assert.deepEqual(resolvedIn(mapOf(intoSpoke, "WSO2AM.*")), resolutions(true));
+        assert.deepEqual(resolvedIn(mapOf(intoTrusted, "WSO2AM.*")), resolutions(false));
+        assert.deepEqual(resolutions(true), { INSERTROWEXISTS: "OVERWRITE", UPDATEROWEXISTS: "OVERWRITE", UPDATEROWMISSING: "OVERWRITE", DELETEROWEXISTS: "OVERWRITE", DELETEROWMISSING: "DISCARD" });
+        assert.deepEqual(resolvedIn(mapOf(intoSpoke, "WSO2SHARED.REG_CONTENT")).UPDATEROWMISSING, "DISCARD");
+        assert.deepEqual(resolvedIn(mapOf(intoTrusted, "WSO2SHARED.REG_CONTENT")).DELETEROWEXISTS, "OVERWRITE");
         const promoted = configOf("us-east", { trustedSource: "DC2" });
-        assert.deepEqual(resolved(filesOf(promoted, "DC1").get("dirprm/r2to1.prm")!), resolutions(true));
+        assert.deepEqual(resolvedIn(mapOf(filesOf(promoted, "DC1").get("dirprm/rbtoa.prm")!, "WSO2AM.*")), resolutions(true));
     });
 
-    it("runs the Manager on the ports the hub's security group opens, restarting and purging", () => {
+    it("sends unique-key clashes to the discard file in the trusted source and to the replacing handler in a spoke, and abends on anything else", () => {
+        assert.deepEqual(valuesOf(dc1.get("dirprm/rbtoa.prm")!, "REPERROR"), ["(DEFAULT, ABEND)", "(1, DISCARD)"]);
+        const intoSpoke = dc2.get("dirprm/ratob.prm")!;
+        assert.deepEqual(valuesOf(intoSpoke, "REPERROR"), ["(DEFAULT, ABEND)", "(1, EXCEPTION)"]);
+        const maps = valuesOf(intoSpoke, "MAP");
+        const handler = maps.indexOf(maps.find((m) => m.startsWith("WSO2AM.AM_APPLICATION, TARGET WSO2AM.AM_APPLICATION, EXCEPTIONSONLY"))!);
+        assert.ok(maps[handler - 1].startsWith("WSO2AM.AM_APPLICATION, TARGET WSO2AM.AM_APPLICATION, COMPARECOLS"), "the exceptions MAP follows its table's MAP");
+        assert.equal(maps[handler], "WSO2AM.AM_APPLICATION, TARGET WSO2AM.AM_APPLICATION, EXCEPTIONSONLY, SQLEXEC (ID unique_clash, QUERY 'DELETE FROM WSO2AM.AM_APPLICATION " +
+            "WHERE (DECODE(NAME, :p1, 1) = 1 AND DECODE(SUBSCRIBER_ID, :p2, 1) = 1) OR (DECODE(UUID, :p3, 1) = 1)', PARAMS (p1 = NAME, p2 = SUBSCRIBER_ID, p3 = UUID), BEFOREFILTER, ERROR RAISE);");
+        assert.equal(maps.filter((m) => m.includes("EXCEPTIONSONLY")).length, tablesWithUniqueKeys().length);
+        assert.ok(!dc1.get("dirprm/rbtoa.prm")!.includes("EXCEPTIONSONLY"));
+    });
+
+    it("starts every added group with the Manager, restarts them after a failure and purges trails", () => {
         assert.deepEqual(statements(dc1.get("dirprm/mgr.prm")!), [
             "PORT 7809",
             "DYNAMICPORTLIST 7810-7820",
+            "AUTOSTART ER *",
             "AUTORESTART ER *, RETRIES 5, WAITMINUTES 2, RESETMINUTES 60",
             "PURGEOLDEXTRACTS ./dirdat/*, USECHECKPOINTS, MINKEEPHOURS 48",
         ]);
     });
 
-    it("adds the checkpoint table, the integrated Extract and every process in the obey file, starting none", () => {
+    it("sets up logging, checkpoint and heartbeat tables once, and positions each Extract when its capture starts", () => {
         assert.deepEqual(dc2.get("dirprm/setup.oby")!.trimEnd().split("\n"), [
             "DBLOGIN USERIDALIAS ogg_dc2 DOMAIN wso2apim",
             "ADD SCHEMATRANDATA WSO2AM ALLCOLS",
             "ADD SCHEMATRANDATA WSO2SHARED ALLCOLS",
             "ADD CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT",
-            "REGISTER EXTRACT EXT2 DATABASE",
-            "ADD EXTRACT EXT2, INTEGRATED TRANLOG, BEGIN NOW",
-            "ADD EXTTRAIL ./dirdat/bb, EXTRACT EXT2",
-            "ADD EXTRACT P2TO1, EXTTRAILSOURCE ./dirdat/bb",
-            "ADD RMTTRAIL ./dirdat/ba, EXTRACT P2TO1",
-            "ADD REPLICAT R1TO2, EXTTRAIL ./dirdat/ab, CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT",
+            "ADD HEARTBEATTABLE",
         ]);
-        assert.deepEqual(statements(dc2.get("GLOBALS")!), ["CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT", "EXCLUDEWILDCARDOBJECTSONLY"]);
+        assert.deepEqual(dc2.get("dirprm/start-ebtoa.oby")!.trimEnd().split("\n"), [
+            "DBLOGIN USERIDALIAS ogg_dc2 DOMAIN wso2apim",
+            "REGISTER EXTRACT EBTOA DATABASE",
+            "ADD EXTRACT EBTOA, INTEGRATED TRANLOG, BEGIN NOW",
+            "ADD EXTTRAIL ./dirdat/ba, EXTRACT EBTOA",
+            "ADD EXTRACT PBTOA, EXTTRAILSOURCE ./dirdat/ba",
+            "ADD RMTTRAIL ./dirdat/ba, EXTRACT PBTOA",
+            "START EXTRACT EBTOA",
+            "START EXTRACT PBTOA",
+        ]);
+        assert.equal(dc2.get("dirprm/add-ratob.oby"), "ADD REPLICAT RATOB, EXTTRAIL ./dirdat/ab, CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT\n");
+        assert.deepEqual(statements(dc2.get("GLOBALS")!), ["CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT", "GGSCHEMA OGGADMIN", "EXCLUDEWILDCARDOBJECTSONLY"]);
     });
 
     it("gives keyless tables from config explicit KEYCOLS, excluded from the schema wildcard", () => {
         const keyed = configOf("us-east", { goldengateKeyColumns: ["wso2am.am_example(api_id, name)"] });
         const files = filesOf(keyed, "DC1");
-        assert.deepEqual(statements(files.get("dirprm/ext1.prm")!).filter((s) => /^TABLE/.test(s)), [
-            "TABLEEXCLUDE WSO2AM.AM_EXAMPLE",
-            "TABLE WSO2AM.AM_EXAMPLE, KEYCOLS (API_ID, NAME), GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);",
-            "TABLE WSO2AM.*, GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);",
-            "TABLE WSO2SHARED.*, GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);",
-        ]);
-        const replicat = statements(files.get("dirprm/r2to1.prm")!);
+        const tables = statements(files.get("dirprm/eatob.prm")!).filter((s) => /^TABLE/.test(s));
+        assert.equal(tables[0], "TABLEEXCLUDE WSO2AM.AM_EXAMPLE");
+        assert.ok(tables.includes("TABLE WSO2AM.AM_EXAMPLE, KEYCOLS (API_ID, NAME), GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);"));
+        const replicat = statements(files.get("dirprm/rbtoa.prm")!);
         assert.ok(replicat.includes("MAPEXCLUDE WSO2AM.AM_EXAMPLE"));
         assert.match(replicat.find((s) => s.startsWith("MAP WSO2AM.AM_EXAMPLE"))!, /^MAP WSO2AM\.AM_EXAMPLE, TARGET WSO2AM\.AM_EXAMPLE, KEYCOLS \(API_ID, NAME\), COMPARECOLS/);
     });
@@ -208,24 +248,23 @@ describe("GoldenGate files: two datacenters", () => {
     });
 });
 
-describe("GoldenGate files: a third datacenter makes a full mesh", () => {
+describe("GoldenGate files: a third datacenter joins the hub and spoke", () => {
     const config = configOf("us-east", { datacenters: [...SHIPPED_DCS, THIRD_DC] });
 
-    it("gives every datacenter a pump and a Replicat per peer, with distinct trails and consistent pairs", () => {
-        checkMesh(config);
+    it("gives the trusted source a path to and from each spoke, and each spoke one path each way", () => {
+        checkPaths(config);
         assert.deepEqual([...filesOf(config, "DC3").keys()], [
-            "GLOBALS", "dirprm/mgr.prm", "dirprm/ext3.prm", "dirprm/p3to1.prm", "dirprm/p3to2.prm", "dirprm/r1to3.prm", "dirprm/r2to3.prm", "dirprm/setup.oby",
+            "GLOBALS", "dirprm/mgr.prm", "dirprm/ectoa.prm", "dirprm/pctoa.prm", "dirprm/ratoc.prm", "dirprm/setup.oby", "dirprm/start-ectoa.oby", "dirprm/add-ratoc.oby",
+        ]);
+        assert.deepEqual([...filesOf(config, "DC1").keys()].filter((p) => p.endsWith(".prm")), [
+            "dirprm/mgr.prm", "dirprm/eatob.prm", "dirprm/patob.prm", "dirprm/eatoc.prm", "dirprm/patoc.prm", "dirprm/rbtoa.prm", "dirprm/rctoa.prm",
         ]);
     });
 
-    it("excludes both peers' tags in each Extract", () => {
-        assert.deepEqual(valuesOf(filesOf(config, "DC2").get("dirprm/ext2.prm")!, "TRANLOGOPTIONS EXCLUDETAG"), ["01", "03"]);
-    });
-
-    it("ranks the trusted source first, then the lower index, in every pair", () => {
-        const wins = (dcId: string, file: string) => /UPDATEROWEXISTS, \(DEFAULT, OVERWRITE\)/.test(filesOf(config, dcId).get(file)!);
-        assert.deepEqual([wins("DC3", "dirprm/r2to3.prm"), wins("DC2", "dirprm/r3to2.prm")], [true, false]);
-        assert.deepEqual([wins("DC3", "dirprm/r1to3.prm"), wins("DC1", "dirprm/r3to1.prm")], [true, false]);
+    it("sends each spoke, from the trusted source, everything but its own changes", () => {
+        const dc1 = filesOf(config, "DC1");
+        assert.deepEqual(valuesOf(dc1.get("dirprm/eatob.prm")!, "TRANLOGOPTIONS EXCLUDETAG"), ["02"]);
+        assert.deepEqual(valuesOf(dc1.get("dirprm/eatoc.prm")!, "TRANLOGOPTIONS EXCLUDETAG"), ["03"]);
     });
 });
 

@@ -18,7 +18,7 @@ describe("GoldenGate hub", () => {
         const program = await run("us-east");
         assert.equal(ofType(program, "wso2-apim:replication:GoldenGateHub").length, 0);
         assert.ok(ofType(program, INSTANCE).every((i) => !i.name.includes("goldengate")));
-        assert.ok(ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").some((o) => o.inputs.key === "goldengate/dirprm/ext1.prm"));
+        assert.ok(ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").some((o) => o.inputs.key === "goldengate/dirprm/eatob.prm"));
     });
 
     it("refuses software without a licence, and an unknown licence", async () => {

@@ -1,14 +1,17 @@
 /**
- * The names GoldenGate uses across the mesh, derived from each datacenter's index so that every
- * hub can name its peers' processes and trails without asking them.
+ * The GoldenGate names of the hub-and-spoke topology (docs/replication.md, Topology), derived
+ * from the datacenters' indexes so that every hub can name its peers' processes and trails
+ * without asking them. Every change travels on a path from one DC to another, and each path has
+ * its own Extract, pump, trail and Replicat (L: the DC's letter, DC1 = A):
  *
- * - Extract `EXT<i>` captures DC i into its local trail `<L><L>` (L: the DC's letter, DC1 = a).
- * - Pump `P<i>TO<j>` sends that trail to DC j's hub as remote trail `<Li><Lj>`.
- * - Replicat `R<i>TO<j>`, on DC j's hub, applies trail `<Li><Lj>` to DC j's database and tags
- *   its transactions with DC i's tag; DC j's Extract excludes every peer's tag.
+ * - Extract `E<Lf>TO<Lt>` captures DC f for DC t into trail `<lf><lt>` on f's hub;
+ * - pump `P<Lf>TO<Lt>` sends that trail to t's hub, where it keeps its name;
+ * - Replicat `R<Lf>TO<Lt>`, on t's hub, applies it to t's database, tagged with f's tag.
  *
- * Trail prefixes are two characters starting with a letter (GoldenGate's rule), unique across
- * the mesh; group names stay within GoldenGate's eight characters for up to 26 datacenters.
+ * Group names end in a letter: Oracle advises against names ending in digits, because aged
+ * report files append one (a group P1TO2's `P1TO20.rpt` is also the report of a group P1TO20;
+ * "Using Oracle GoldenGate for Oracle Database" 19c, naming conventions for groups). They stay
+ * within eight characters. Trail names are two letters (GoldenGate's rule), unique per hub.
  */
 import { DATABASE_USERS } from "../database-names";
 
@@ -24,6 +27,8 @@ export const GOLDENGATE = {
     home: "/u01/app/ogg",
     /** Credential store domain of the hub's aliases. */
     credentialDomain: "wso2apim",
+    /** Owner of the checkpoint and heartbeat tables (GLOBALS GGSCHEMA). */
+    schema: DATABASE_USERS.goldengate,
     /** Nonintegrated Replicat checkpoints (owned by the GoldenGate administrator). */
     checkpointTable: `${DATABASE_USERS.goldengate}.GG_CHECKPOINT`,
     /** The two WSO2 schemas, replicated both ways (AM_DB and SHARED_DB). */
@@ -37,14 +42,15 @@ function letter(index: number): string {
     return String.fromCharCode(96 + index);
 }
 
-export const extractGroup = (index: number): string => `EXT${index}`;
-export const pumpGroup = (from: number, to: number): string => `P${from}TO${to}`;
-export const replicatGroup = (from: number, to: number): string => `R${from}TO${to}`;
+/** The letter of a datacenter in group and trail names (DC1 = A). */
+export const dcLetter = (index: number): string => letter(index).toUpperCase();
 
-/** DC i's own capture, on its hub. */
-export const captureTrail = (index: number): string => `./dirdat/${letter(index)}${letter(index)}`;
-/** What DC `from` sends to DC `to`, on DC `to`'s hub. */
-export const transferTrail = (from: number, to: number): string => `./dirdat/${letter(from)}${letter(to)}`;
+export const extractGroup = (from: number, to: number): string => `E${dcLetter(from)}TO${dcLetter(to)}`;
+export const pumpGroup = (from: number, to: number): string => `P${dcLetter(from)}TO${dcLetter(to)}`;
+export const replicatGroup = (from: number, to: number): string => `R${dcLetter(from)}TO${dcLetter(to)}`;
+
+/** The trail of the path from DC `from` to DC `to`: written on `from`'s hub, sent under the same name to `to`'s. */
+export const pathTrail = (from: number, to: number): string => `./dirdat/${letter(from)}${letter(to)}`;
 
 /** Redo tag of rows applied from DC `origin`: two hex digits (a valid Oracle redo tag). */
 export const applyTag = (origin: number): string => origin.toString(16).toUpperCase().padStart(2, "0");

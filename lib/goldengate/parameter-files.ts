@@ -1,29 +1,36 @@
 /**
  * The GoldenGate files of one datacenter's hub (Classic Architecture, integrated Extract,
- * nonintegrated Replicat), as pure text: GLOBALS, the Manager, one Extract, a pump and a
- * Replicat per peer, and the GGSCI obey file that adds them. Paths are relative to the
- * GoldenGate home; the hub copies them there from the boot bucket (`goldengate/<path>`).
+ * nonintegrated Replicat), as pure text: GLOBALS, the Manager, and per path (docs/replication.md,
+ * Topology) an Extract and its pump or a Replicat, plus the GGSCI obey files that add them.
+ * Paths are relative to the GoldenGate home; the hub copies them there from the boot bucket
+ * (`goldengate/<path>`).
+ *
+ * Topology: hub and spoke through the trusted source (the first of `priority`). A spoke sends
+ * its changes to the trusted source only; the trusted source applies them, and captures once per
+ * spoke everything except what came from that spoke. Every change thus reaches every DC except
+ * its origin, in the trusted source's commit order: conflicts are decided in one place.
  *
  * What every file upholds (DESIGN §3 rules 5 and 6, §4):
- * - no data looping: each Replicat tags what it applies (DBOPTIONS SETTAG, one tag per origin
- *   DC) and the Extract excludes the tags of every peer (TRANLOGOPTIONS EXCLUDETAG);
+ * - no data looping: the Replicat of the path f→t tags what it applies with f's tag (DBOPTIONS
+ *   SETTAG) and the Extract of the path t→f excludes f's tag (TRANLOGOPTIONS EXCLUDETAG);
  * - DML only: no DDL parameter anywhere, each DC applies its own DDL;
- * - conflicts detected on update and delete from the before images of all columns
- *   (LOGALLSUPCOLS, GETBEFORECOLS, COMPARECOLS) and resolved by datacenter priority
- *   (see `resolutions`).
+ * - conflicts detected on update and delete from before images (LOGALLSUPCOLS, GETBEFORECOLS,
+ *   COMPARECOLS) except on LOB columns, resolved in the trusted source's favour (`resolutions`);
+ * - predictable database errors go to the discard file or an exception handler, not an abend
+ *   (`errorPolicy`).
  */
 import { KeyColumns } from "./key-columns";
 import {
     applyTag,
-    captureTrail,
     credentialAlias,
     extractGroup,
     GOLDENGATE,
     parameterFile,
+    pathTrail,
     pumpGroup,
     replicatGroup,
-    transferTrail,
 } from "./names";
+import { WSO2_TABLES, Wso2Table } from "./wso2-tables";
 
 export interface HubDatacenter {
     id: string;
@@ -34,65 +41,116 @@ export interface HubDatacenter {
 
 export interface GoldenGateFilesInput {
     self: HubDatacenter;
-    /** Every other datacenter: the mesh replicates each pair both ways. */
+    /** Every other datacenter. */
     peers: HubDatacenter[];
-    /** Conflict priority, highest first (the trusted source, then by index). */
+    /** Conflict priority, highest first: the first is the trusted source, the hub of the topology. */
     priority: string[];
     /** Tables without a primary or unique key, with the columns that identify a row. */
     keyColumns: KeyColumns[];
+    /** LOB columns and secondary unique keys of the replicated tables (default: WSO2's). */
+    tables?: readonly Wso2Table[];
 }
 
 export interface GoldenGateFile {
-    /** Relative to the GoldenGate home, e.g. `dirprm/ext1.prm`. */
+    /** Relative to the GoldenGate home, e.g. `dirprm/eatob.prm`. */
     path: string;
     content: string;
 }
 
-type Conflict = "INSERTROWEXISTS" | "UPDATEROWEXISTS" | "UPDATEROWMISSING" | "DELETEROWEXISTS" | "DELETEROWMISSING";
+export type Conflict = "INSERTROWEXISTS" | "UPDATEROWEXISTS" | "UPDATEROWMISSING" | "DELETEROWEXISTS" | "DELETEROWMISSING";
+export type Resolution = "OVERWRITE" | "DISCARD";
 
 /**
- * How a Replicat resolves each conflict, by whether its origin outranks the target. The same
- * rule on both sides of a pair makes both databases end with the higher-priority DC's row:
- * the winner's change is applied (OVERWRITE: an update of a missing row becomes an insert, an
- * insert of an existing row an update), the loser's is set aside in the discard file for review
- * (DISCARD). A delete of a row already gone needs nothing.
+ * How a Replicat resolves each conflict. Into a spoke (`fromTrustedSource`) the trusted source's
+ * change is applied (OVERWRITE: an insert of an existing row becomes an update, an update of a
+ * missing row an insert); into the trusted source a spoke's conflicting change is set aside in
+ * the discard file (DISCARD). The trusted source has by then applied, and sent the spoke, the
+ * change that made the row differ, so both end with its row.
+ *
+ * Tables with LOB columns: an update of a missing row is never turned into an insert (the trail
+ * carries no unchanged LOB, so the row would be created with empty LOBs), so there a delete wins
+ * over a concurrent update, in both directions. "Using Oracle GoldenGate for Oracle Database"
+ * 19c, Configuring CDR: do not use CDR for columns that contain LOBs.
  */
-export function resolutions(originWins: boolean): Record<Conflict, "OVERWRITE" | "DISCARD"> {
-    const winner = originWins ? "OVERWRITE" : "DISCARD";
+export function resolutions(fromTrustedSource: boolean, hasLobs = false): Record<Conflict, Resolution> {
+    const winner: Resolution = fromTrustedSource ? "OVERWRITE" : "DISCARD";
     return {
         INSERTROWEXISTS: winner,
         UPDATEROWEXISTS: winner,
-        UPDATEROWMISSING: winner,
-        DELETEROWEXISTS: winner,
+        UPDATEROWMISSING: hasLobs ? "DISCARD" : winner,
+        DELETEROWEXISTS: hasLobs ? "OVERWRITE" : winner,
         DELETEROWMISSING: "DISCARD",
     };
+}
+
+/**
+ * REPERROR per Oracle error, by direction (GoldenGate 19c Reference, REPERROR: the default
+ * response to any error is to abend; DISCARD logs the record to the discard file and goes on;
+ * EXCEPTION hands it to the exceptions MAP of its table).
+ * - ORA-00001 (unique constraint) that CDR did not resolve is a clash on a secondary unique
+ *   key (two DCs created e.g. the same application name). Into the trusted source the spoke's
+ *   row loses (DISCARD); into a spoke the trusted source's row wins: the exceptions MAP deletes
+ *   the spoke's clashing row and applies it.
+ * - Anything else stops the Replicat for review (ABEND): it is not a known conflict class.
+ */
+export function errorPolicy(fromTrustedSource: boolean): [string, string][] {
+    return [
+        ["DEFAULT", "ABEND"],
+        ["1", fromTrustedSource ? "EXCEPTION" : "DISCARD"],
+    ];
+}
+
+/** The discard file grows by every discarded conflict: a daily rollover keeps it under its size, past which the Replicat abends (Reference, DISCARDFILE MEGABYTES and DISCARDROLLOVER). */
+export const DISCARD = { megabytes: 1000, rolloverAt: "00:00" } as const;
+
+/** The other end of each of this hub's paths: the spokes for the trusted source, the trusted source for a spoke. */
+export function pathPeers(input: GoldenGateFilesInput): HubDatacenter[] {
+    const trusted = input.priority[0];
+    if (input.self.id === trusted) return input.peers;
+    const hub = input.peers.find((peer) => peer.id === trusted);
+    if (!hub) throw new Error(`the trusted source ${trusted} is not among ${input.self.id}'s peers`);
+    return [hub];
 }
 
 const header = (what: string, dcId: string) =>
     `-- ${what}\n-- Rendered by the wso2-apim-multi-dc program for ${dcId}: change the program, not this file.\n`;
 
 const login = (dcId: string) => `USERIDALIAS ${credentialAlias(dcId)} DOMAIN ${GOLDENGATE.credentialDomain}`;
-const keyOf = (k: KeyColumns) => `${k.owner}.${k.table}`;
-const keyColsOf = (k: KeyColumns) => `KEYCOLS (${k.columns.join(", ")})`;
 
-/** Explicit statements for keyless tables first, each excluded from its schema's wildcard. */
-function perTable(
-    keyColumns: KeyColumns[],
-    exclude: "TABLEEXCLUDE" | "MAPEXCLUDE",
-    statement: (name: string, keyCols: string | null) => string,
-): string[] {
-    return [
-        ...keyColumns.map((k) => `${exclude} ${keyOf(k)}`),
-        ...keyColumns.map((k) => statement(keyOf(k), keyColsOf(k))),
-        ...GOLDENGATE.schemas.map((schema) => statement(`${schema}.*`, null)),
-    ];
+interface TableSpec {
+    name: string;
+    keyCols?: readonly string[];
+    lobColumns?: readonly string[];
+    uniqueKeys?: readonly (readonly string[])[];
 }
+
+/** Tables that need a statement of their own (KEYCOLS, LOBs, unique-key handler), excluded from the wildcard. */
+function explicitTables(input: GoldenGateFilesInput, withUniqueKeys: boolean): TableSpec[] {
+    const specs = new Map<string, TableSpec>();
+    const spec = (owner: string, table: string) => {
+        const name = `${owner}.${table}`;
+        if (!specs.has(name)) specs.set(name, { name });
+        return specs.get(name)!;
+    };
+    for (const k of input.keyColumns) spec(k.owner, k.table).keyCols = k.columns;
+    for (const t of input.tables ?? WSO2_TABLES) {
+        if (t.lobColumns?.length) spec(t.owner, t.table).lobColumns = t.lobColumns;
+        if (withUniqueKeys && t.uniqueKeys?.length) spec(t.owner, t.table).uniqueKeys = t.uniqueKeys;
+    }
+    return [...specs.values()];
+}
+
+/** Columns compared for conflicts: all but the LOBs. */
+const compared = (t: TableSpec) => (t.lobColumns?.length ? `ALLEXCLUDING (${t.lobColumns.join(", ")})` : "ALL");
+const keyColsOf = (t: TableSpec) => (t.keyCols ? [`KEYCOLS (${t.keyCols.join(", ")})`] : []);
 
 export function renderGlobals(self: HubDatacenter): string {
     return header("GLOBALS of the GoldenGate hub", self.id) + [
         "-- Replicats checkpoint in the database: a restart resumes after the last applied commit.",
         `CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}`,
-        "-- An explicitly named table (one with KEYCOLS) is never dropped by a TABLEEXCLUDE or MAPEXCLUDE.",
+        "-- Schema of the heartbeat tables (Reference, GGSCHEMA; ADD HEARTBEATTABLE creates them there).",
+        `GGSCHEMA ${GOLDENGATE.schema}`,
+        "-- An explicitly named table (KEYCOLS, LOBs, unique keys) is never dropped by a TABLEEXCLUDE or MAPEXCLUDE.",
         "EXCLUDEWILDCARDOBJECTSONLY",
     ].join("\n") + "\n";
 }
@@ -103,6 +161,8 @@ export function renderManager(self: HubDatacenter): string {
         `PORT ${GOLDENGATE.managerPort}`,
         "-- Collectors for the peers' pumps; the hub's security group opens these to the peer hubs only.",
         `DYNAMICPORTLIST ${from}-${to}`,
+        "-- Every added group starts with the Manager: a hub restart resumes replication (Reference, AUTOSTART).",
+        "AUTOSTART ER *",
         "-- A passing failure (a peer hub restarting, the peering flapping) must not stop replication for good.",
         "AUTORESTART ER *, RETRIES 5, WAITMINUTES 2, RESETMINUTES 60",
         "-- Trail files go once every reader has checkpointed past them, and not before two days.",
@@ -110,82 +170,136 @@ export function renderManager(self: HubDatacenter): string {
     ].join("\n") + "\n";
 }
 
-export function renderExtract(input: GoldenGateFilesInput): string {
-    const { self, peers, keyColumns } = input;
-    const before = "GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL)";
-    return header(`Extract ${extractGroup(self.index)}: ${self.id}'s own changes to AM_DB and SHARED_DB, DML only`, self.id) + [
-        `EXTRACT ${extractGroup(self.index)}`,
+export function renderExtract(input: GoldenGateFilesInput, destination: HubDatacenter): string {
+    const { self } = input;
+    const group = extractGroup(self.index, destination.index);
+    const explicit = explicitTables(input, false);
+    const before = (t: TableSpec) => `GETBEFORECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`;
+    return header(`Extract ${group}: what ${destination.id} must apply of ${self.id}'s database, DML only`, self.id) + [
+        `EXTRACT ${group}`,
         login(self.id),
-        "-- Rows a Replicat applied carry their origin's tag: never capture them again (no data looping).",
-        ...peers.map((peer) => `TRANLOGOPTIONS EXCLUDETAG ${applyTag(peer.index)}`),
-        "-- Before images of every column, so that the peers' Replicats detect conflicts.",
+        `-- Rows applied from ${destination.id} carry its tag: never send them back (no data looping).`,
+        `TRANLOGOPTIONS EXCLUDETAG ${applyTag(destination.index)}`,
+        "-- Before images, so that the Replicat detects conflicts; LOBs have none (not compared).",
         "LOGALLSUPCOLS",
         "UPDATERECORDFORMAT COMPACT",
-        `EXTTRAIL ${captureTrail(self.index)}`,
-        ...perTable(keyColumns, "TABLEEXCLUDE", (name, keyCols) => `TABLE ${name}, ${keyCols ? `${keyCols}, ` : ""}${before};`),
+        `EXTTRAIL ${pathTrail(self.index, destination.index)}`,
+        ...explicit.map((t) => `TABLEEXCLUDE ${t.name}`),
+        ...explicit.map((t) => `TABLE ${[t.name, ...keyColsOf(t), before(t)].join(", ")};`),
+        ...GOLDENGATE.schemas.map((schema) => `TABLE ${schema}.*, ${before({ name: schema })};`),
     ].join("\n") + "\n";
 }
 
-export function renderPump(input: GoldenGateFilesInput, peer: HubDatacenter): string {
+export function renderPump(input: GoldenGateFilesInput, destination: HubDatacenter): string {
     const { self } = input;
-    return header(`Data pump ${pumpGroup(self.index, peer.index)}: ${self.id}'s trail to ${peer.id}'s hub over the VPC peering`, self.id) + [
-        `EXTRACT ${pumpGroup(self.index, peer.index)}`,
+    const group = pumpGroup(self.index, destination.index);
+    return header(`Data pump ${group}: the trail for ${destination.id} to its hub over the VPC peering`, self.id) + [
+        `EXTRACT ${group}`,
         "-- Sends the trail as captured: no database login, no filtering.",
         "PASSTHRU",
-        `RMTHOST ${peer.hubIp}, MGRPORT ${GOLDENGATE.managerPort}`,
-        `RMTTRAIL ${transferTrail(self.index, peer.index)}`,
+        `RMTHOST ${destination.hubIp}, MGRPORT ${GOLDENGATE.managerPort}`,
+        `RMTTRAIL ${pathTrail(self.index, destination.index)}`,
         ...GOLDENGATE.schemas.map((schema) => `TABLE ${schema}.*;`),
     ].join("\n") + "\n";
 }
 
+/** Deletes the target's rows that hold any of the incoming row's unique-key values (DECODE matches NULL to NULL, as a composite unique key compares them). */
+function uniqueClashHandler(t: TableSpec): string {
+    const columns = [...new Set(t.uniqueKeys!.flat())];
+    const param = (column: string) => `p${columns.indexOf(column) + 1}`;
+    const matches = t.uniqueKeys!.map((key) => `(${key.map((c) => `DECODE(${c}, :${param(c)}, 1) = 1`).join(" AND ")})`);
+    return `MAP ${t.name}, TARGET ${t.name}, EXCEPTIONSONLY, SQLEXEC (ID unique_clash, QUERY 'DELETE FROM ${t.name} WHERE ${matches.join(" OR ")}', ` +
+        `PARAMS (${columns.map((c) => `${param(c)} = ${c}`).join(", ")}), BEFOREFILTER, ERROR RAISE);`;
+}
+
 export function renderReplicat(input: GoldenGateFilesInput, origin: HubDatacenter): string {
-    const { self, priority, keyColumns } = input;
+    const { self } = input;
     const group = replicatGroup(origin.index, self.index);
-    const originWins = priority.indexOf(origin.id) < priority.indexOf(self.id);
-    const resolve = Object.entries(resolutions(originWins)).map(([conflict, how]) => `RESOLVECONFLICT (${conflict}, (DEFAULT, ${how}))`);
-    const options = ["COMPARECOLS (ON UPDATE ALL, ON DELETE ALL)", ...resolve].join(", ");
-    return header(`Replicat ${group}: ${origin.id}'s changes into ${self.id}'s database; on conflict ${originWins ? origin.id : self.id} wins`, self.id) + [
+    const fromTrustedSource = origin.id === input.priority[0];
+    const explicit = explicitTables(input, fromTrustedSource);
+    const map = (t: TableSpec) => {
+        const resolve = Object.entries(resolutions(fromTrustedSource, !!t.lobColumns?.length))
+            .map(([conflict, how]) => `RESOLVECONFLICT (${conflict}, (DEFAULT, ${how}))`);
+        return `MAP ${[t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve].join(", ")};`;
+    };
+    const winner = fromTrustedSource ? origin.id : self.id;
+    return header(`Replicat ${group}: ${origin.id}'s changes into ${self.id}'s database; on conflict ${winner} wins`, self.id) + [
         `REPLICAT ${group}`,
         login(self.id),
-        `-- Tag with ${origin.id}'s tag what this applies: ${self.id}'s Extract skips it.`,
+        `-- Tag with ${origin.id}'s tag what this applies: the Extract back to ${origin.id} skips it.`,
         `DBOPTIONS SETTAG ${applyTag(origin.index)}`,
         "-- The origin's trigger effects arrive as rows of their own: the target's triggers must not redo them.",
         "DBOPTIONS SUPPRESSTRIGGERS",
-        `DISCARDFILE ./dirrpt/${group.toLowerCase()}.dsc, APPEND, MEGABYTES 100`,
-        ...perTable(keyColumns, "MAPEXCLUDE", (name, keyCols) => `MAP ${name}, TARGET ${name}, ${keyCols ? `${keyCols}, ` : ""}${options};`),
+        "-- Losing changes are kept here for review; a new file every day.",
+        `DISCARDFILE ./dirrpt/${group.toLowerCase()}.dsc, APPEND, MEGABYTES ${DISCARD.megabytes}`,
+        `DISCARDROLLOVER AT ${DISCARD.rolloverAt}`,
+        ...errorPolicy(fromTrustedSource).map(([error, response]) => `REPERROR (${error}, ${response})`),
+        ...explicit.map((t) => `MAPEXCLUDE ${t.name}`),
+        ...explicit.flatMap((t) => [map(t), ...(t.uniqueKeys ? [uniqueClashHandler(t)] : [])]),
+        ...GOLDENGATE.schemas.map((schema) => map({ name: `${schema}.*` })),
     ].join("\n") + "\n";
 }
 
-/** GGSCI commands that add this hub's processes once; nothing is started (docs/replication.md). */
+/** GGSCI commands run once per hub, before any path: supplemental logging, checkpoint and heartbeat tables. */
 export function renderSetupObey(input: GoldenGateFilesInput): string {
-    const { self, peers } = input;
-    const extract = extractGroup(self.index);
     return [
-        `DBLOGIN ${login(self.id)}`,
+        `DBLOGIN ${login(input.self.id)}`,
         ...GOLDENGATE.schemas.map((schema) => `ADD SCHEMATRANDATA ${schema} ALLCOLS`),
         `ADD CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}`,
+        // Reference, ADD HEARTBEATTABLE: creates the tables, the GG_LAG views and the job that updates them every 60 s.
+        "ADD HEARTBEATTABLE",
+    ].join("\n") + "\n";
+}
+
+/**
+ * Starts capture for one path: registers and adds the Extract positioned now, when it starts (not
+ * when the hub was set up: an Extract added long before it starts may find its logs gone,
+ * OGG-00446), adds the pump and starts both.
+ */
+export function renderStartCaptureObey(input: GoldenGateFilesInput, destination: HubDatacenter): string {
+    const { self } = input;
+    const extract = extractGroup(self.index, destination.index);
+    const pump = pumpGroup(self.index, destination.index);
+    const trail = pathTrail(self.index, destination.index);
+    return [
+        `DBLOGIN ${login(self.id)}`,
         `REGISTER EXTRACT ${extract} DATABASE`,
         `ADD EXTRACT ${extract}, INTEGRATED TRANLOG, BEGIN NOW`,
-        `ADD EXTTRAIL ${captureTrail(self.index)}, EXTRACT ${extract}`,
-        ...peers.flatMap((peer) => [
-            `ADD EXTRACT ${pumpGroup(self.index, peer.index)}, EXTTRAILSOURCE ${captureTrail(self.index)}`,
-            `ADD RMTTRAIL ${transferTrail(self.index, peer.index)}, EXTRACT ${pumpGroup(self.index, peer.index)}`,
-        ]),
-        ...peers.map((peer) =>
-            `ADD REPLICAT ${replicatGroup(peer.index, self.index)}, EXTTRAIL ${transferTrail(peer.index, self.index)}, CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}`),
+        `ADD EXTTRAIL ${trail}, EXTRACT ${extract}`,
+        `ADD EXTRACT ${pump}, EXTTRAILSOURCE ${trail}`,
+        `ADD RMTTRAIL ${trail}, EXTRACT ${pump}`,
+        `START EXTRACT ${extract}`,
+        `START EXTRACT ${pump}`,
     ].join("\n") + "\n";
+}
+
+/** Adds the Replicat of one path; the operator starts it right after (at the load's SCN: `START REPLICAT …, AFTERCSN`). */
+export function renderAddReplicatObey(input: GoldenGateFilesInput, origin: HubDatacenter): string {
+    const group = replicatGroup(origin.index, input.self.index);
+    return `ADD REPLICAT ${group}, EXTTRAIL ${pathTrail(origin.index, input.self.index)}, CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}\n`;
 }
 
 /** Every file of the hub. A datacenter without peers replicates nothing and has none. */
 export function renderGoldenGateFiles(input: GoldenGateFilesInput): GoldenGateFile[] {
     if (input.peers.length === 0) return [];
-    const { self, peers } = input;
+    const { self } = input;
+    const ends = pathPeers(input);
     return [
         { path: "GLOBALS", content: renderGlobals(self) },
         { path: parameterFile("MGR"), content: renderManager(self) },
-        { path: parameterFile(extractGroup(self.index)), content: renderExtract(input) },
-        ...peers.map((peer) => ({ path: parameterFile(pumpGroup(self.index, peer.index)), content: renderPump(input, peer) })),
-        ...peers.map((peer) => ({ path: parameterFile(replicatGroup(peer.index, self.index)), content: renderReplicat(input, peer) })),
+        ...ends.flatMap((peer) => [
+            { path: parameterFile(extractGroup(self.index, peer.index)), content: renderExtract(input, peer) },
+            { path: parameterFile(pumpGroup(self.index, peer.index)), content: renderPump(input, peer) },
+        ]),
+        ...ends.map((peer) => ({ path: parameterFile(replicatGroup(peer.index, self.index)), content: renderReplicat(input, peer) })),
         { path: "dirprm/setup.oby", content: renderSetupObey(input) },
+        ...ends.map((peer) => ({
+            path: `dirprm/start-${extractGroup(self.index, peer.index).toLowerCase()}.oby`,
+            content: renderStartCaptureObey(input, peer),
+        })),
+        ...ends.map((peer) => ({
+            path: `dirprm/add-${replicatGroup(peer.index, self.index).toLowerCase()}.oby`,
+            content: renderAddReplicatObey(input, peer),
+        })),
     ];
 }
