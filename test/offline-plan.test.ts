@@ -99,6 +99,31 @@ describe("offline plan", function () {
         });
     }
 
+    for (const stack of STACKS) {
+        it(`${stack}: summary.md lists the alarms, and the cost prices them and the dashboard and groups the resources with no charge`, () => {
+            const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
+            const dc = stack === "us-east" ? "dc1" : "dc2";
+            assert.ok(summary.includes("\n## Alarms\n\n19 alarms (runbook: docs/operations.md).\n"));
+            assert.ok(summary.includes(`| wso2-apim-${dc}-node-1-system-check | AWS/EC2 StatusCheckFailed_System | ≥ 1 (2 period(s)) | ${stack === "us-east" ? "us-east-1" : "us-west-2"} | EC2 recover, topic ${dc}-ops-alarms |`));
+            const healthTopic = stack === "us-east" ? `${dc}-ops-alarms` : `${dc}-ops-us-east-1-alarms`;
+            assert.ok(summary.includes(`| wso2-apim-${dc}-dns-gateway-health | AWS/Route53 HealthCheckStatus | < 1 (2 period(s)) | us-east-1 | topic ${healthTopic} |`));
+
+            const cost = estimateCost(planOf(stack).resources);
+            const alarms = cost.lines.filter((l) => l.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+            assert.equal(alarms.length, 19);
+            // 19 alarms reading 21 metrics (the two 5XX rates read errors and requests) at $0.10 each.
+            assert.equal(Math.round(alarms.reduce((sum, l) => sum + l.monthlyUsd!, 0) * 100) / 100, 2.1);
+            assert.equal(cost.lines.find((l) => l.type === "aws:cloudwatch/dashboard:Dashboard")?.monthlyUsd, 3);
+            const free = cost.lines.filter((l) => l.monthlyUsd === 0);
+            assert.equal(free.length, 1, "one line for everything with no charge");
+            assert.equal(free[0].type, "no charge");
+            assert.match(free[0].basis, /TargetGroup × 2/);
+            assert.equal(Number(/^(\d+) resources$/.exec(free[0].resource)?.[1]),
+                planOf(stack).resources.filter((r) => !r.type.startsWith("wso2-apim:")).length - cost.lines.length + 1);
+            assert.ok(summary.includes(`| ${free[0].resource} | no charge | $0.00 | ${free[0].basis} |`));
+        });
+    }
+
     it("lists a resource with no known price instead of leaving it out", () => {
         const resources: PlanResource[] = [
             { urn: "u1", type: "aws:ec2/instance:Instance", name: "odd", parent: null, provider: null, dependsOn: [], protect: false, inputs: { instanceType: "x9.huge" } },

@@ -1,6 +1,7 @@
 /**
  * Estimated monthly cost of a plan, by resource, from the price file beside this module (which
- * states its date and source). Every resource gets a line: priced, free, or "no price known".
+ * states its date and source). Every priced resource gets a line, as does each one with no known
+ * price; those with no charge share one line that counts them by type.
  */
 import prices from "./prices.json";
 import { PlanResource } from "./plan-json";
@@ -60,6 +61,15 @@ function price(resource: PlanResource): { usd: number; basis: string } | null {
                 basis: `AWS endpoint check + ${features} optional feature(s) (HTTPS, fast interval)`,
             };
         }
+        case "aws:cloudwatch/metricAlarm:MetricAlarm": {
+            // A metric math alarm pays for every metric it reads; a plain alarm reads one.
+            const metrics = Math.max(1, (Array.isArray(i.metricQueries) ? i.metricQueries : []).filter((q: any) => q?.metric).length);
+            return { usd: metrics * prices.cloudWatchAlarmMetricPerMonth, basis: `${metrics} alarm metric(s) × $${prices.cloudWatchAlarmMetricPerMonth.toFixed(2)}` };
+        }
+        case "aws:cloudwatch/dashboard:Dashboard":
+            return { usd: prices.cloudWatchDashboardPerMonth, basis: "per dashboard" };
+        case "aws:cloudwatch/logMetricFilter:LogMetricFilter":
+            return { usd: prices.cloudWatchCustomMetricPerMonth, basis: "the custom metric it publishes" };
         case "aws:cloudwatch/logGroup:LogGroup":
             return { usd: A.logsIngestedGiBPerLogGroup * prices.cloudWatchLogsIngestPerGiB, basis: `${A.logsIngestedGiBPerLogGroup} GiB ingested` };
         case "aws:s3/bucket:Bucket":
@@ -76,24 +86,35 @@ function price(resource: PlanResource): { usd: number; basis: string } | null {
             };
         }
     }
-    return (prices.free as string[]).includes(resource.type) ? { usd: 0, basis: "no charge" } : null;
+    return (prices.free as string[]).includes(resource.type) ? { usd: 0, basis: NO_CHARGE } : null;
+}
+
+const NO_CHARGE = "no charge";
+
+/** One line for every resource with no charge: how many of each type, instead of a $0.00 line each. */
+function noChargeLine(free: PlanResource[]): CostLine[] {
+    if (free.length === 0) return [];
+    const counts = new Map<string, number>();
+    for (const r of free) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+    const short = (type: string) => (type.startsWith("pulumi:providers:") ? `${type.split(":")[2]} provider` : type.split(":").pop());
+    const types = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${short(type)} × ${n}`);
+    return [{ resource: `${free.length} resources`, type: NO_CHARGE, monthlyUsd: 0, basis: types.join(", ") }];
 }
 
 export function estimateCost(resources: PlanResource[]): CostEstimate {
-    const lines = resources
-        .filter((r) => !r.type.startsWith("wso2-apim:"))
-        .map((r): CostLine => {
-            const priced = price(r);
-            return priced
-                ? { resource: r.name, type: r.type, monthlyUsd: round(priced.usd), basis: priced.basis }
-                : { resource: r.name, type: r.type, monthlyUsd: null, basis: "no price known" };
-        });
+    const costed = resources.filter((r) => !r.type.startsWith("wso2-apim:")).map((r) => ({ resource: r, priced: price(r) }));
+    const lines = [
+        ...costed.filter(({ priced }) => priced?.basis !== NO_CHARGE).map(({ resource: r, priced }): CostLine => priced
+            ? { resource: r.name, type: r.type, monthlyUsd: round(priced.usd), basis: priced.basis }
+            : { resource: r.name, type: r.type, monthlyUsd: null, basis: "no price known" }),
+        ...noChargeLine(costed.filter(({ priced }) => priced?.basis === NO_CHARGE).map(({ resource }) => resource)),
+    ];
     return {
         lines,
         totalUsd: round(lines.reduce((sum, line) => sum + (line.monthlyUsd ?? 0), 0)),
         unpriced: lines.filter((line) => line.monthlyUsd === null),
         date: prices.date,
-        source: prices.source,
+        source: `${prices.source} ${prices.cloudWatchSource}`,
         assumptions: Object.entries(A).map(([key, value]) => `${key}: ${value}`),
     };
 }

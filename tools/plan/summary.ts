@@ -89,7 +89,8 @@ function countsByType(resources: PlanResource[]): string {
 }
 
 function costTable(cost: CostEstimate): string {
-    const rows = cost.lines.map((l) => `| ${l.resource} | \`${l.type}\` | ${l.monthlyUsd === null ? "no price known" : usd(l.monthlyUsd)} | ${l.basis} |`);
+    const typeCell = (type: string) => (type.includes(":") ? `\`${type}\`` : type);
+    const rows = cost.lines.map((l) => `| ${l.resource} | ${typeCell(l.type)} | ${l.monthlyUsd === null ? "no price known" : usd(l.monthlyUsd)} | ${l.basis} |`);
     return [
         `Prices as of ${cost.date}. Source: ${cost.source}`,
         "",
@@ -100,6 +101,31 @@ function costTable(cost: CostEstimate): string {
         ...rows,
         `| **total** | | **${usd(cost.totalUsd)}** | ${cost.unpriced.length} resource(s) with no known price not included |`,
     ].join("\n");
+}
+
+const COMPARISONS: Record<string, string> = {
+    GreaterThanThreshold: ">",
+    GreaterThanOrEqualToThreshold: "≥",
+    LessThanThreshold: "<",
+    LessThanOrEqualToThreshold: "≤",
+};
+
+/** The stack's CloudWatch alarms: what each watches, when it fires, where it lives and what it does. */
+export function alarmsTable(plan: Plan): string {
+    const alarms = of(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
+    if (alarms.length === 0) return "None.";
+    const providerRegion = (urn: string | null) =>
+        String(plan.resources.find((r) => r.urn === urn)?.inputs.region ?? plan.config["aws:region"] ?? "?");
+    const metricOf = (inputs: Record<string, any>) => inputs.metricName
+        ? `${inputs.namespace} ${inputs.metricName}${inputs.extendedStatistic ? ` ${inputs.extendedStatistic}` : ""}`
+        : `math: ${(inputs.metricQueries as any[]).filter((q) => q.metric).map((q) => q.metric.metricName).join(", ")}`;
+    const actionOf = (action: string) => action.includes(":ec2:recover") ? "EC2 recover" : action.replace(/^\(known after apply: (.+)\.arn\)$/, "topic $1");
+    const rows = alarms.map((a) => {
+        const i = a.inputs as Record<string, any>;
+        const fires = `${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${i.threshold} (${i.evaluationPeriods} period(s))`;
+        return `| ${i.name ?? a.name} | ${metricOf(i)} | ${fires} | ${providerRegion(a.provider)} | ${((i.alarmActions ?? []) as string[]).map(actionOf).join(", ")} |`;
+    });
+    return [`${alarms.length} alarms (runbook: docs/operations.md).`, "", "| alarm | metric | fires when | region | actions |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
 }
 
 /** Which image the nodes boot: a pinned id, or AWS's current Amazon Linux 2023 read at deploy time. */
@@ -129,6 +155,10 @@ export function renderSummary(input: SummaryInput): string {
         "## DNS routing",
         "",
         input.routingTable,
+        "",
+        "## Alarms",
+        "",
+        alarmsTable(plan),
         "",
         "## Estimated monthly cost (USD)",
         "",
