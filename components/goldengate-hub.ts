@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
 import { policyDocument } from "../lib/iam";
+import { REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { InstanceRole } from "./instance-role";
 
 export interface GoldenGateHubArgs {
@@ -25,6 +26,9 @@ export interface GoldenGateHubArgs {
     secretArn: pulumi.Input<string>;
     /** The GoldenGate administrator and this region's database (`host:port/service`). */
     database: { user: string; connect: string; credentialAlias: string };
+    /** This datacenter's id and every datacenter's id and index: the hub publishes lag per path into it. */
+    datacenterId: string;
+    datacenters: { id: string; index: number }[];
     /** What the hub must not boot before: the uploads of its files, the VPC's private egress. */
     bootDependencies: pulumi.Resource[];
 }
@@ -33,8 +37,8 @@ export interface GoldenGateHubArgs {
  * A region's GoldenGate hub (RDS does not host GoldenGate): a private EC2 host at a fixed
  * address, IMDSv2 only, encrypted gp3 volume, no SSH key (SSM Session Manager), with a role
  * that reads its parameter files from the boot bucket, the installer if any, and the
- * GoldenGate secret, and nothing else. Its boot script puts the files in place, stores the
- * database credential and starts the Manager.
+ * GoldenGate secret, and publishes the replication lag metric, and nothing else. Its boot script
+ * puts the files in place, stores the database credential and starts the Manager and its groups.
  */
 export class GoldenGateHub extends pulumi.ComponentResource {
     readonly instanceId: pulumi.Output<string>;
@@ -50,6 +54,12 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 { Sid: "ReadHubFiles", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.filesPrefix}*` },
                 ...(installerArn ? [{ Sid: "ReadInstaller", Effect: "Allow", Action: "s3:GetObject", Resource: installerArn }] : []),
                 { Sid: "ReadGoldenGateSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
+                // PutMetricData has no resource ARN; the condition keeps the hub to its own namespace
+                // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").
+                {
+                    Sid: "PublishReplicationLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
+                    Condition: { StringEquals: { "cloudwatch:namespace": REPLICATION_LAG_METRIC.namespace } },
+                },
             ])),
         }, child);
 
@@ -72,6 +82,8 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 databaseUser: args.database.user,
                 databaseConnect: args.database.connect,
                 credentialAlias: args.database.credentialAlias,
+                datacenterId: args.datacenterId,
+                datacenters: args.datacenters,
             })),
             tags: { Name: `${name}-host` },
         // Its checkpoints and trails say where replication stands: replacing it means re-positioning every process.

@@ -150,6 +150,8 @@ export class Region extends pulumi.ComponentResource {
                     connect: `${database.hostname}:${PORTS.oracle}/${config.database.serviceName}`,
                     credentialAlias: credentialAlias(dc.id),
                 },
+                datacenterId: dc.id,
+                datacenters: config.datacenters.map(({ id, index }) => ({ id, index })),
                 bootDependencies: [...artifacts.uploads, ...network.privateEgress],
             }, child);
         }

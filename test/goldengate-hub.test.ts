@@ -4,9 +4,11 @@
  * secret, and a boot script that passes shellcheck and carries no secret.
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "node:child_process";
 import * as YAML from "yaml";
 import { ConfigError } from "../lib/config";
 import { HUB_BOOT_SCRIPT, HUB_ENV_FILE } from "../lib/goldengate/hub-user-data";
+import { REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { named, ofType, requireTool, run, shellcheck } from "./harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -59,8 +61,11 @@ describe("GoldenGate hub", () => {
                 ["s3:ListBucket", bucketArn],
                 ["s3:GetObject", `${bucketArn}/goldengate/*`],
                 ["secretsmanager:GetSecretValue", "(known after apply: dc1-secrets-goldengate.arn)"],
+                ["cloudwatch:PutMetricData", "*"],
             ]);
             assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
+            // Only the lag metric's namespace: the alarms of the operations side watch that one.
+            assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": REPLICATION_LAG_METRIC.namespace } });
         });
 
         it("boots from user-data that names its files, database and secret, but holds no secret", async () => {
@@ -82,7 +87,25 @@ describe("GoldenGate hub", () => {
                 assert.ok(env.split("\n").includes(line), `missing ${line}`);
             }
             assert.equal(doc.write_files.find((f: any) => f.path === "/usr/local/sbin/goldengate-hub-boot").content, HUB_BOOT_SCRIPT);
-            assert.deepEqual(doc.runcmd, [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", "goldengate-hub.service"]]);
+            for (const line of [
+                "DATACENTER_ID='DC1'",
+                "DATACENTER_LETTERS='A=DC1 B=DC2'",
+                `LAG_NAMESPACE='${REPLICATION_LAG_METRIC.namespace}'`,
+                `LAG_METRIC='${REPLICATION_LAG_METRIC.metricName}'`,
+                "LAG_SOURCE_DIMENSION='SourceDatacenter'",
+                "LAG_TARGET_DIMENSION='TargetDatacenter'",
+            ]) {
+                assert.ok(env.split("\n").includes(line), `missing ${line}`);
+            }
+            assert.deepEqual(doc.runcmd, [
+                ["systemctl", "daemon-reload"],
+                ["systemctl", "enable", "--now", "goldengate-hub.service"],
+                ["systemctl", "enable", "--now", "goldengate-lag.timer"],
+            ]);
+            const unit = doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-hub.service").content as string;
+            assert.ok(unit.split("\n").includes("ExecStop=/usr/local/sbin/goldengate-hub-boot stop"), unit);
+            const timer = doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-lag.timer").content as string;
+            assert.ok(timer.split("\n").includes(`OnUnitActiveSec=${REPLICATION_LAG_METRIC.periodSeconds}`), timer);
             const secrets = ofType(program, "random:index/randomPassword:RandomPassword").map((r) => `(known after apply: ${r.name}.result)`);
             for (const secret of [...secrets, "[secret]"]) assert.ok(!userData.includes(secret));
         });
@@ -107,5 +130,24 @@ describe("GoldenGate hub", () => {
         assert.equal(result.status, 0, result.output);
         const passwordLines = HUB_BOOT_SCRIPT.split("\n").filter((line) => /\$password\b/.test(line) && !/^\s*#/.test(line));
         assert.deepEqual(passwordLines.map((line) => line.trim().split(" ")[0]), ["printf"]);
+    });
+
+    it("creates the credential store when missing, stops every group before the Manager, and publishes lag per origin from the heartbeat", function () {
+        requireTool(this, "awk");
+        const script = HUB_BOOT_SCRIPT;
+        // ALTER CREDENTIALSTORE fails on a hub that has no store yet.
+        assert.ok(script.indexOf("printf 'ADD CREDENTIALSTORE") < script.indexOf('"ALTER CREDENTIALSTORE $verb'));
+        assert.match(script, /if \[\[ ! -f "\$OGG_HOME\/dircrd\/cwallet\.sso" \]\]; then/);
+        assert.match(script, /printf 'STOP ER \*\\nSTOP MANAGER!\\n' \| ggsci/);
+        // The lag parser, run on GGSCI's output for a spoke of three DCs (a fake GGSCI: its output only).
+        const awk = /\| awk -v letters="\$DATACENTER_LETTERS" '([\s\S]*?)' \|/.exec(script)![1];
+        const output = [
+            "Lag Information From Heartbeat Table",
+            "LAG                 AGE                 FROM       TO         PATH",
+            "2.10s               4.00s               APIMDB     APIMDB     EATOC ==> PATOC ==> RATOC",
+            "1m 5.50s            1m 9.00s            APIMDB     APIMDB     EBTOA ==> PBTOA ==> RBTOA ==> EATOC ==> PATOC ==> RATOC",
+        ].join("\n");
+        const result = spawnSync("awk", ["-v", "letters=A=DC1 B=DC2 C=DC3", awk], { input: output, encoding: "utf8" });
+        assert.deepEqual(result.stdout.trim().split("\n").sort(), ["DC1 2.1", "DC2 65.5"]);
     });
 });

@@ -1,18 +1,22 @@
 /**
- * The GoldenGate hub's EC2 user-data: a cloud-config that writes the boot script, its
- * parameters (ids and names only, no secret) and a systemd unit that runs the script at every
- * start, so that a reboot or a `pulumi up` that changed the files is one restart away.
+ * The GoldenGate hub's EC2 user-data: a cloud-config that writes the hub's script, its
+ * parameters (ids and names only, no secret), a systemd unit that runs it at every start and
+ * stops every group gracefully at shutdown, so that a reboot or a `pulumi up` that changed the
+ * files is one restart away, and a timer that publishes the replication lag every minute.
  */
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
 import { shellQuote } from "../render/bootstrap-env";
 import { USER_DATA_LIMIT_BYTES } from "../render/user-data";
-import { GOLDENGATE } from "./names";
+import { REPLICATION_LAG_METRIC } from "../metrics";
+import { dcLetter, GOLDENGATE } from "./names";
 
 export const HUB_BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "hub-boot.sh"), "utf8");
 export const HUB_ENV_FILE = "/etc/goldengate/hub.env";
 const UNIT = "goldengate-hub.service";
+const LAG_UNIT = "goldengate-lag";
+const SCRIPT = "/usr/local/sbin/goldengate-hub-boot";
 
 export interface HubBootParameters {
     region: string;
@@ -26,6 +30,9 @@ export interface HubBootParameters {
     databaseUser: string;
     databaseConnect: string;
     credentialAlias: string;
+    /** This datacenter (TargetDatacenter of the lag it publishes) and every datacenter by index (the letters of the paths). */
+    datacenterId: string;
+    datacenters: { id: string; index: number }[];
 }
 
 export function renderHubEnv(params: HubBootParameters): string {
@@ -41,21 +48,30 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["DB_CONNECT", params.databaseConnect],
         ["CREDENTIAL_ALIAS", params.credentialAlias],
         ["CREDENTIAL_DOMAIN", GOLDENGATE.credentialDomain],
+        ["DATACENTER_ID", params.datacenterId],
+        ["DATACENTER_LETTERS", params.datacenters.map((dc) => `${dcLetter(dc.index)}=${dc.id}`).join(" ")],
+        ["LAG_NAMESPACE", REPLICATION_LAG_METRIC.namespace],
+        ["LAG_METRIC", REPLICATION_LAG_METRIC.metricName],
+        ["LAG_SOURCE_DIMENSION", REPLICATION_LAG_METRIC.dimensions[0]],
+        ["LAG_TARGET_DIMENSION", REPLICATION_LAG_METRIC.dimensions[1]],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
 }
 
-function renderUnit(): string {
+export function renderUnit(): string {
     return [
         "[Unit]",
-        "Description=GoldenGate hub: parameter files, credential store and Manager",
+        "Description=GoldenGate hub: parameter files, credential store, Manager and its groups",
         "Wants=network-online.target",
         "After=network-online.target",
         "",
         "[Service]",
         "Type=oneshot",
         "RemainAfterExit=yes",
-        "ExecStart=/usr/local/sbin/goldengate-hub-boot",
+        `ExecStart=${SCRIPT} start`,
+        // A restart or shutdown stops the groups first, each at a checkpoint; the Manager's AUTOSTART resumes them.
+        `ExecStop=${SCRIPT} stop`,
+        "TimeoutStopSec=300",
         "",
         "[Install]",
         "WantedBy=multi-user.target",
@@ -63,14 +79,29 @@ function renderUnit(): string {
     ].join("\n");
 }
 
+/** The lag publisher: a oneshot service, run by a timer at the metric's period once the hub is up. */
+export function renderLagUnits(): { service: string; timer: string } {
+    const period = REPLICATION_LAG_METRIC.periodSeconds;
+    return {
+        service: ["[Unit]", "Description=Publish the GoldenGate replication lag", `Requisite=${UNIT}`, `After=${UNIT}`, "",
+            "[Service]", "Type=oneshot", `ExecStart=${SCRIPT} publish-lag`, ""].join("\n"),
+        timer: ["[Unit]", `Description=Publish the GoldenGate replication lag every ${period} s`, "",
+            "[Timer]", `OnBootSec=${period}`, `OnUnitActiveSec=${period}`, "AccuracySec=5", "",
+            "[Install]", "WantedBy=timers.target", ""].join("\n"),
+    };
+}
+
 export function renderHubUserData(params: HubBootParameters): string {
+    const lag = renderLagUnits();
     const cloudConfig = {
         write_files: [
             { path: HUB_ENV_FILE, owner: "root:root", permissions: "0644", content: renderHubEnv(params) },
-            { path: "/usr/local/sbin/goldengate-hub-boot", owner: "root:root", permissions: "0755", content: HUB_BOOT_SCRIPT },
+            { path: SCRIPT, owner: "root:root", permissions: "0755", content: HUB_BOOT_SCRIPT },
             { path: `/etc/systemd/system/${UNIT}`, owner: "root:root", permissions: "0644", content: renderUnit() },
+            { path: `/etc/systemd/system/${LAG_UNIT}.service`, owner: "root:root", permissions: "0644", content: lag.service },
+            { path: `/etc/systemd/system/${LAG_UNIT}.timer`, owner: "root:root", permissions: "0644", content: lag.timer },
         ],
-        runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", UNIT]],
+        runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", UNIT], ["systemctl", "enable", "--now", `${LAG_UNIT}.timer`]],
     };
     const userData = `#cloud-config\n${YAML.stringify(cloudConfig, { lineWidth: 0 })}`;
     const size = Buffer.byteLength(userData, "utf8");

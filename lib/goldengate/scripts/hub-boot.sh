@@ -1,9 +1,12 @@
 #!/bin/bash
-# Boots a datacenter's GoldenGate hub at every start: GoldenGate itself (from the AMI, or once
-# from the installer in S3), the parameter files from the boot bucket, the database credential
-# from Secrets Manager into the credential store, then the Manager. Extract, pumps and
-# Replicats are added and started by the operator (docs/replication.md): their order depends
-# on the initial load. Parameters come from hub.env (rendered by the Pulumi program, no secrets).
+# The GoldenGate hub's service script (goldengate-hub.service, goldengate-lag.timer).
+# start (default), at every boot: GoldenGate itself (from the AMI, or once from the installer in
+#   S3), the parameter files from the boot bucket, the database credential from Secrets Manager
+#   into the credential store, then the Manager, which starts every added group (AUTOSTART).
+#   Groups are added by the operator (docs/replication.md): their order depends on the initial load.
+# stop: stops every group, then the Manager, so that each checkpoints where it stands.
+# publish-lag: puts the heartbeat lag of every path into this DC as a CloudWatch metric.
+# Parameters come from hub.env (rendered by the Pulumi program, no secrets).
 set -Eeuo pipefail
 
 # shellcheck source=/dev/null
@@ -67,6 +70,11 @@ try:
     print(json.loads(text)["password"])
 except (ValueError, TypeError, KeyError):
     print(text)')
+    # ALTER CREDENTIALSTORE needs the store; ADD CREDENTIALSTORE creates it in dircrd/ (Reference, ADD CREDENTIALSTORE).
+    if [[ ! -f "$OGG_HOME/dircrd/cwallet.sso" ]]; then
+        log "creating the credential store"
+        printf 'ADD CREDENTIALSTORE\n' | ggsci >/dev/null
+    fi
     if printf 'INFO CREDENTIALSTORE DOMAIN %s\n' "$CREDENTIAL_DOMAIN" | ggsci | grep -q "Alias: $CREDENTIAL_ALIAS\$"; then
         verb=REPLACE
     fi
@@ -79,13 +87,53 @@ except (ValueError, TypeError, KeyError):
 }
 
 start_manager() {
-    log "starting the Manager"
+    log "starting the Manager (it starts every added group)"
     printf 'START MANAGER\n' | ggsci
 }
 
-create_user
-install_goldengate
-fetch_files
-store_credential
-start_manager
-log "ready: add the processes with 'OBEY dirprm/setup.oby' (docs/replication.md)"
+# A normal stop is not restarted by AUTORESTART; groups resume from their checkpoints at the next start.
+stop_groups() {
+    log "stopping every group, then the Manager"
+    printf 'STOP ER *\nSTOP MANAGER!\n' | ggsci
+}
+
+# GGSCI's LAG REPLICAT, once logged in, reads the heartbeat table: one line per path, e.g.
+# "5.77s  10m 22.87s  APIMDB  APIMDB  EBTOA ==> PBTOA ==> RBTOA ==> EATOC ==> PATOC ==> RATOC".
+# The lag is the first duration; the first group of the path (E<letter>TO…) names the origin.
+publish_lag() {
+    local report
+    report=$(printf 'DBLOGIN USERIDALIAS %s DOMAIN %s\nLAG REPLICAT *\n' "$CREDENTIAL_ALIAS" "$CREDENTIAL_DOMAIN" | ggsci)
+    printf '%s\n' "$report" | awk -v letters="$DATACENTER_LETTERS" '
+        BEGIN { n = split(letters, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); dc[kv[1]] = kv[2] } }
+        /==>/ {
+            lag = 0; done = 0; origin = ""
+            for (i = 1; i <= NF; i++) {
+                if (!done && $i ~ /^[0-9.]+[dhms]$/) {
+                    unit = substr($i, length($i)); value = substr($i, 1, length($i) - 1)
+                    lag += value * (unit == "d" ? 86400 : unit == "h" ? 3600 : unit == "m" ? 60 : 1)
+                    if (unit == "s") done = 1
+                }
+                if (origin == "" && $i ~ /^E[A-Z]TO[A-Z]$/) origin = substr($i, 2, 1)
+            }
+            if (done && (origin in dc) && (!(origin in worst) || lag > worst[origin])) worst[origin] = lag
+        }
+        END { for (o in worst) print dc[o], worst[o] }' |
+        while read -r source seconds; do
+            aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$LAG_NAMESPACE" --metric-name "$LAG_METRIC" \
+                --unit Seconds --value "$seconds" --dimensions "$LAG_SOURCE_DIMENSION=$source,$LAG_TARGET_DIMENSION=$DATACENTER_ID"
+        done
+}
+
+case "${1:-start}" in
+    start)
+        create_user
+        install_goldengate
+        fetch_files
+        store_credential
+        start_manager
+        log "ready: set up the paths with the obey files of dirprm/ (docs/replication.md)"
+        ;;
+    stop) stop_groups ;;
+    publish-lag) publish_lag ;;
+    *) fail "unknown command $1 (start, stop, publish-lag)" ;;
+esac
