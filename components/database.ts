@@ -5,6 +5,7 @@ import { assumeRolePolicy } from "../lib/iam";
 import { InstanceRole } from "./instance-role";
 import { databaseHostname, databaseIdentifier, replicationReadyParameter } from "../lib/database-names";
 import { PORTS } from "../lib/wso2-ports";
+import { streamsPoolBytes } from "../lib/goldengate/parameter-files";
 
 export interface OracleDatabaseArgs {
     dcId: string;
@@ -18,6 +19,8 @@ export interface OracleDatabaseArgs {
     ec2MasterSecretArn?: pulumi.Input<string>;
     /** ec2 kind: the VPC's NAT routes and S3 endpoint, which the host's first boot must find in place. */
     privateEgress: pulumi.Resource[];
+    /** GoldenGate integrated Extracts capturing from this database: sizes its Streams pool (RDS). */
+    integratedExtracts: number;
 }
 
 /**
@@ -80,7 +83,13 @@ export class OracleDatabase extends pulumi.ComponentResource {
         const parameterGroup = new aws.rds.ParameterGroup(`${name}-params`, {
             family: `${config.engine}-19`,
             description: "WSO2 APIM Oracle: GoldenGate capture and apply",
-            parameters: [{ name: "enable_goldengate_replication", value: "TRUE", applyMethod: "pending-reboot" }],
+            parameters: [
+                { name: "enable_goldengate_replication", value: "TRUE", applyMethod: "pending-reboot" },
+                // The integrated Extracts' logmining servers live in the Streams pool (lib/goldengate/parameter-files.ts, streamsPoolBytes).
+                ...(args.integratedExtracts > 0
+                    ? [{ name: "streams_pool_size", value: String(streamsPoolBytes(args.integratedExtracts)), applyMethod: "pending-reboot" }]
+                    : []),
+            ],
         }, child);
         const monitoringRole = new aws.iam.Role(`${name}-monitoring`, {
             assumeRolePolicy: assumeRolePolicy("monitoring.rds.amazonaws.com"),

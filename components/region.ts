@@ -3,6 +3,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { DeploymentConfig } from "../lib/config";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
 import { credentialAlias } from "../lib/goldengate/names";
+import { integratedExtracts } from "../lib/goldengate/parameter-files";
 import { adminSecretStatement, databaseStepStatements } from "../lib/node-permissions";
 import { BOOT_KEYS, bootObjects, databaseStepParameters, deploymentTomlInput } from "../lib/region-files";
 import { BootArtifacts } from "./boot-artifacts";
@@ -106,6 +107,7 @@ export class Region extends pulumi.ComponentResource {
         const database = new OracleDatabase(`${name}-db`, {
             dcId: dc.id,
             isTrustedSource: dc.id === config.trustedSource.id,
+            integratedExtracts: integratedExtracts(dc.id === config.trustedSource.id, config.datacenters.length),
             config: config.database,
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.database.id,

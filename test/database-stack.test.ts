@@ -67,7 +67,8 @@ for (const stack of STACKS) {
             const program = await run(stack);
             const params = named(program, `${dc}-db-params`).inputs as any;
             assert.equal(params.family, "oracle-se2-19");
-            assert.deepEqual(params.parameters.map((p: any) => [p.name, p.value]), [["enable_goldengate_replication", "TRUE"]]);
+            // One integrated Extract per path out of the database (one each way with two DCs): 1.25 GiB of Streams pool.
+            assert.deepEqual(params.parameters.map((p: any) => [p.name, p.value]), [["enable_goldengate_replication", "TRUE"], ["streams_pool_size", "1342177280"]]);
             const subnets = named(program, `${dc}-db-subnets`).inputs as any;
             assert.deepEqual(subnets.subnetIds, [`(known after apply: ${dc}-net-private-1.id)`, `(known after apply: ${dc}-net-private-2.id)`]);
         });
@@ -111,7 +112,7 @@ for (const stack of STACKS) {
                 assert.equal(env.TRUSTED_SOURCE, String(trusted));
                 assert.equal(env.MASTER_SECRET_ID, `rds-db:wso2-apim-${dc}`);
                 assert.equal(env.REPLICATION_READY_PARAMETER, `/wso2-apim/${dc}/replication-ready`);
-                assert.match(envFile(nodeFiles(node).get("/etc/wso2-apim/bootstrap.env")!).BOOT_HOOK_URIS, new RegExp(`^s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/50-database\\.sh$`));
+                assert.match(envFile(nodeFiles(node).get("/etc/wso2-apim/bootstrap.env")!).BOOT_HOOK_URIS, new RegExp(`^s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/50-database\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/60-artifact-sync\\.sh$`));
             }
         });
 

@@ -8,7 +8,7 @@
 import * as assert from "node:assert/strict";
 import { DeploymentConfig, parseConfig } from "../lib/config";
 import { applyTag, GOLDENGATE } from "../lib/goldengate/names";
-import { GoldenGateFile, renderGoldenGateFiles, resolutions } from "../lib/goldengate/parameter-files";
+import { GoldenGateFile, integratedExtracts, renderGoldenGateFiles, resolutions, streamsPoolBytes } from "../lib/goldengate/parameter-files";
 import { tablesWithLobs, tablesWithUniqueKeys } from "../lib/goldengate/wso2-tables";
 import { ofType, run, sourcesOf, stackConfig } from "./harness";
 
@@ -259,6 +259,11 @@ describe("GoldenGate files: a third datacenter joins the hub and spoke", () => {
         assert.deepEqual([...filesOf(config, "DC1").keys()].filter((p) => p.endsWith(".prm")), [
             "dirprm/mgr.prm", "dirprm/eatob.prm", "dirprm/patob.prm", "dirprm/eatoc.prm", "dirprm/patoc.prm", "dirprm/rbtoa.prm", "dirprm/rctoa.prm",
         ]);
+    });
+
+    it("sizes the Streams pool for one integrated Extract per path out of each database", () => {
+        assert.deepEqual([integratedExtracts(true, 3), integratedExtracts(false, 3), integratedExtracts(true, 1)], [2, 1, 0]);
+        assert.equal(streamsPoolBytes(integratedExtracts(true, 3)), 2.5 * 1024 ** 3);
     });
 
     it("sends each spoke, from the trusted source, everything but its own changes", () => {

@@ -112,6 +112,21 @@ export function pathPeers(input: GoldenGateFilesInput): HubDatacenter[] {
     return [hub];
 }
 
+/** Integrated Extracts on a DC's database: one per path out of it (the trusted source's paths go to every spoke). */
+export function integratedExtracts(isTrustedSource: boolean, datacenterCount: number): number {
+    if (datacenterCount < 2) return 0;
+    return isTrustedSource ? datacenterCount - 1 : 1;
+}
+
+/**
+ * STREAMS_POOL_SIZE for that many integrated Extracts: each asks its logmining server for 1 GB
+ * (MAX_SGA_SIZE), plus 25 % headroom ("Using Oracle GoldenGate for Oracle Database" 19c,
+ * Managing Server Resources: 3 Extracts → 3 GB × 1.25). Nonintegrated Replicats need none.
+ */
+export function streamsPoolBytes(extracts: number): number {
+    return extracts * 1.25 * 1024 ** 3;
+}
+
 const header = (what: string, dcId: string) =>
     `-- ${what}\n-- Rendered by the wso2-apim-multi-dc program for ${dcId}: change the program, not this file.\n`;
 
