@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatements, bootBucketName } from "../lib/artifact-sync";
 import { DeploymentConfig } from "../lib/config";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
 import { credentialAlias } from "../lib/goldengate/names";
@@ -90,9 +91,15 @@ export class Region extends pulumi.ComponentResource {
             privateZoneId: network.privateZoneId,
             defaultTags,
         }, child)] as const);
+        const accountId = aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId;
+        const active = config.designTimeActive;
         const shared = new SharedArtifacts(`${name}-efs`, {
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.efs.id,
+            artifactSource: {
+                parameterName: artifactSourceParameterName(config.project),
+                value: accountId.apply((account) => artifactSourceValue(active.id, bootBucketName(active.id, account, active.region))),
+            },
         }, child);
         const secrets = new StackSecrets(`${name}-secrets`, {
             region: dc.region,
@@ -116,7 +123,6 @@ export class Region extends pulumi.ComponentResource {
             privateEgress: network.privateEgress,
         }, child);
 
-        const accountId = aws.getCallerIdentityOutput({}, { parent: this, provider }).accountId;
         if (config.replication.trustedBackupCopy) {
             const { sourceDcId, sourceRegion, retentionDays } = config.replication.trustedBackupCopy;
             new TrustedBackupCopy(`${name}-trusted-backups`, {
@@ -126,7 +132,7 @@ export class Region extends pulumi.ComponentResource {
             }, child);
         }
         const artifacts = new BootArtifacts(`${name}-artifacts`, {
-            bucketName: pulumi.interpolate`wso2-apim-${dc.id.toLowerCase()}-${accountId}-${dc.region}`,
+            bucketName: accountId.apply((account) => bootBucketName(dc.id, account, dc.region)),
             objects: bootObjects(config),
         }, child);
         const imageFor = hostImages({ key: `${config.project}:nodeAmiId`, amiId: config.nodes.amiId }, { parent: this, provider });
@@ -191,7 +197,7 @@ export class Region extends pulumi.ComponentResource {
             accessPointIds: shared.accessPointIds,
             dcId: dc.id,
             bootDependencies: [...shared.mountTargets, ...artifacts.uploads, ...network.privateEgress],
-            bootHookUris: pulumi.interpolate`s3://${artifacts.bucketName}/${BOOT_KEYS.databaseHook}`.apply((uri) => [uri]),
+            bootHookUris: artifacts.bucketName.apply((bucket) => [BOOT_KEYS.databaseHook, BOOT_KEYS.artifactSyncHook].map((key) => `s3://${bucket}/${key}`)),
             privateZoneId: network.privateZoneId,
             database: pulumi.all([
                 artifacts.bucketName, database.masterSecretRef, secrets.amDbPasswordSecretArn,
@@ -214,6 +220,12 @@ export class Region extends pulumi.ComponentResource {
                     oracleClientZips: config.database.oracleClientZips,
                 }),
                 adminSecretStatement(adminSecret),
+                ...artifactSyncStatements({
+                    region: dc.region,
+                    accountId: account,
+                    project: config.project,
+                    bucketNames: config.datacenters.map((other) => bootBucketName(other.id, account, other.region)),
+                }),
             ]),
             adminSecretId: secrets.adminSecretId,
             secretArnPrefix: secrets.arnPrefix,

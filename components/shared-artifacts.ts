@@ -6,12 +6,19 @@ export interface SharedArtifactsArgs {
     /** One mount target per subnet (the private subnets, one per AZ). */
     subnetIds: pulumi.Input<string>[];
     securityGroupId: pulumi.Input<string>;
+    /**
+     * Where this region's nodes sync the execution plans with (docs/artifacts.md): an SSM
+     * parameter in this region, `<active DC id> s3://<its boot bucket>/runtime-artifacts`.
+     */
+    artifactSource: { parameterName: string; value: pulumi.Input<string> };
 }
 
 /**
  * The region's shared artifact store: an encrypted EFS file system with automatic backups,
  * TLS enforced by its policy, a mount target per private subnet and one access point per shared
- * WSO2 directory, each rooted in its own directory and owned by the WSO2 user.
+ * WSO2 directory, each rooted in its own directory and owned by the WSO2 user. Across DCs, the
+ * Publisher deploys APIs to each DC, and execution plans flow one way through S3 from the
+ * design-time active DC: this region's parameter names the source (docs/artifacts.md).
  */
 export class SharedArtifacts extends pulumi.ComponentResource {
     readonly fileSystemId: pulumi.Output<string>;
@@ -79,6 +86,15 @@ export class SharedArtifacts extends pulumi.ComponentResource {
                 tags: { Name: `${name}-${key}` },
             }, child).id,
         ])) as Record<SharedPathKey, pulumi.Output<string>>;
+
+        // Read by every node at every sync run: promotion changes it without restarting a node.
+        new aws.ssm.Parameter(`${name}-artifact-source`, {
+            name: args.artifactSource.parameterName,
+            type: "String",
+            // Not a secret: insecureValue keeps it readable in the plan (`value` is always secret in the provider).
+            insecureValue: args.artifactSource.value,
+            description: "WSO2 APIM: the design-time active DC and the S3 prefix it pushes execution plans to",
+        }, child);
 
         this.fileSystemId = fileSystem.id;
         this.accessPointIds = accessPoints;

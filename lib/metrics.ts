@@ -27,3 +27,16 @@ export const REPLICATION_LAG_METRIC: CustomMetric = {
     unit: "Seconds",
     periodSeconds: 60,
 };
+
+/**
+ * Age of the throttling policies a datacenter's Traffic Managers hold (docs/artifacts.md): published
+ * every minute by each node's runtime-artifact sync, per `Datacenter`: 0 in the design-time active
+ * DC (it pushes), elsewhere the seconds since the active DC's last completed push.
+ */
+export const ARTIFACT_SYNC_LAG_METRIC: CustomMetric = {
+    namespace: "WSO2APIM/Artifacts",
+    metricName: "ArtifactSyncLagSeconds",
+    dimensions: ["Datacenter"],
+    unit: "Seconds",
+    periodSeconds: 60,
+};

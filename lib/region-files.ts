@@ -3,6 +3,7 @@
  * can read it without the cloud): the boot bucket's objects, the database step's parameters and
  * the deployment.toml input. Ids only the cloud knows come in as arguments.
  */
+import { ARTIFACT_SYNC, renderArtifactSyncHook } from "./render/artifact-sync";
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "./config";
 import { adminServicesHostname, DATABASE_USERS, databaseHostname } from "./database-names";
@@ -18,6 +19,8 @@ export const BOOT_KEYS = {
     sqlPrefix: "sql/",
     /** The GoldenGate hub's files, by their path under the GoldenGate home. */
     goldengatePrefix: "goldengate/",
+    /** Installs the runtime-artifact sync (docs/artifacts.md); runs after the database hook. */
+    artifactSyncHook: ARTIFACT_SYNC.hookKey,
 } as const;
 
 /** Every object of the region's boot bucket: key → content. */
@@ -44,6 +47,7 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
     });
     return {
         [BOOT_KEYS.databaseHook]: DATABASE_BOOT_SCRIPT,
+        [BOOT_KEYS.artifactSyncHook]: renderArtifactSyncHook({ region: dc.region, datacenter: dc.id, project: config.project }),
         ...Object.fromEntries(sql.map(({ name, content }) => [`${BOOT_KEYS.sqlPrefix}${name}`, content])),
         ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),
     };

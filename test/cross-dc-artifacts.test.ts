@@ -54,21 +54,46 @@ function hops(runs: Map<string, ProgramRun>): Hop[] {
     return result.sort((a, b) => `${a.from}${a.to}`.localeCompare(`${b.from}${b.to}`));
 }
 
+/**
+ * The path a throttling policy takes (docs/artifacts.md), per DC as declared: the source its
+ * region's SSM parameter names, whether its nodes may read that prefix, and the sync hook its
+ * nodes fetch at boot (uploaded to its boot bucket, named in their BOOT_HOOK_URIS).
+ */
+function policyPaths(runs: Map<string, ProgramRun>): { dc: string; source: string; nodesMayRead: boolean; hookInstalled: boolean }[] {
+    return [...runs.values()].map((program) => {
+        const dc = String(program.outputs.datacenter);
+        const parameter = ofType(program, "aws:ssm/parameter:Parameter").find((p) => p.inputs.name === "/wso2-apim/wso2-apim-multi-dc/runtime-artifacts-source");
+        const source = String(parameter?.inputs.insecureValue);
+        const prefixArn = `arn:aws:s3:::${source.split(" ")[1]?.replace("s3://", "")}/*`;
+        const policy = JSON.parse(String(ofType(program, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === `${dc.toLowerCase()}-apim-iam-access`)!.inputs.policy));
+        const nodesMayRead = policy.Statement.some((st: any) => [st.Action].flat().includes("s3:GetObject") && [st.Resource].flat().includes(prefixArn));
+        const hookObject = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === "boot.d/60-artifact-sync.sh");
+        const node = ofType(program, "aws:ec2/instance:Instance")[0];
+        const env = writtenContent((YAML.parse(String(node.inputs.userData)).write_files as WrittenFile[]).find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!);
+        const hookInstalled = String(hookObject?.inputs.content).includes(`DATACENTER='${dc}'`) && /BOOT_HOOK_URIS=.*\/boot\.d\/60-artifact-sync\.sh/.test(env);
+        return { dc, source, nodesMayRead, hookInstalled };
+    });
+}
+
+const fromDc1 = (dc: string) => ({ dc, source: "DC1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", nodesMayRead: true, hookInstalled: true });
+
 const expected = (from: string, to: string): Hop => ({
     from, to,
     serviceUrl: `https://apim.${to.toLowerCase()}.wso2-apim.internal:9443/services/`,
     record: true, zoneInPublisherVpc: true, port9443FromPublisher: true,
 });
 
-describe("cross-DC API deployment path (docs/artifacts.md)", function () {
+describe("cross-DC artifact paths: APIs and throttling policies (docs/artifacts.md)", function () {
     this.timeout(180_000);
 
-    it("two DCs: each DC's Publisher reaches both DCs' admin services by private name, over the peering", async () => {
+    it("two DCs: each DC's Publisher reaches both DCs' admin services by private name, over the peering; DC2 pulls DC1's policies", async () => {
         const runs = new Map([["us-east", await run("us-east")], ["us-west", await run("us-west")]]);
         assert.deepEqual(hops(runs), [expected("DC1", "DC1"), expected("DC1", "DC2"), expected("DC2", "DC1"), expected("DC2", "DC2")]);
+        // Policies: DC1 (designTimeActive) pushes to its bucket's prefix, DC2 pulls from it.
+        assert.deepEqual(policyPaths(runs), ["DC1", "DC2"].map(fromDc1));
     });
 
-    it("three DCs: every Publisher reaches every DC's admin services, each zone in every peer VPC", async () => {
+    it("three DCs: every Publisher reaches every DC's admin services, each zone in every peer VPC; DC2 and DC3 pull DC1's policies", async () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "three-dcs-artifacts-"));
         try {
             const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
@@ -84,6 +109,7 @@ describe("cross-DC API deployment path (docs/artifacts.md)", function () {
             const runs = await runAll(dir);
             const dcs = ["DC1", "DC2", "DC3"];
             assert.deepEqual(hops(runs), dcs.flatMap((from) => dcs.map((to) => expected(from, to))));
+            assert.deepEqual(policyPaths(runs), dcs.map(fromDc1));
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }

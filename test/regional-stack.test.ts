@@ -192,8 +192,17 @@ for (const stack of STACKS) {
                     ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-*`],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-admin-??????`],
+                    // The runtime-artifact sync (docs/artifacts.md): any DC may be promoted and push to its own bucket.
+                    ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/wso2-apim-multi-dc/runtime-artifacts-source`],
+                    ["s3:ListBucket", ["arn:aws:s3:::wso2-apim-dc1-123456789012-us-east-1", "arn:aws:s3:::wso2-apim-dc2-123456789012-us-west-2"]],
+                    [["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], [
+                        "arn:aws:s3:::wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts/*",
+                        "arn:aws:s3:::wso2-apim-dc2-123456789012-us-west-2/runtime-artifacts/*",
+                    ]],
+                    ["cloudwatch:PutMetricData", "*"],
                 ],
             );
+            assert.deepEqual(policy.Statement.at(-1).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/Artifacts" } });
             assert.deepEqual(policy.Statement[8].Condition, {
                 StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}` },
             });

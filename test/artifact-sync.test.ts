@@ -1,0 +1,88 @@
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ARTIFACT_SYNC, ARTIFACT_SYNC_SCRIPT, renderArtifactSyncHook } from "../lib/render/artifact-sync";
+import { requireTool, shellcheck } from "./harness";
+
+/**
+ * A fake `aws` (only the four calls the sync makes): it logs each call, answers the SSM parameter
+ * from $FAKE_SOURCE and a download of the marker (`s3 cp … <uri> -`) from $FAKE_MARKER (absent:
+ * the object does not exist, exit 1); an upload (`s3 cp … - <uri>`) reads its input and succeeds.
+ */
+const FAKE_AWS = `#!/bin/bash
+printf '%s\\n' "$*" >> "$FAKE_LOG"
+case "$1 $2" in
+  "ssm get-parameter") printf '%s\\n' "$FAKE_SOURCE" ;;
+  "s3 cp") if [[ "$5" == "-" ]]; then [[ -n "\${FAKE_MARKER:-}" ]] || exit 1; printf '%s\\n' "$FAKE_MARKER"; else cat > /dev/null; fi ;;
+esac
+`;
+
+function runSync(datacenter: string, marker?: string): { status: number | null; calls: string[]; stderr: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "artifact-sync-"));
+    try {
+        fs.mkdirSync(path.join(dir, "bin"));
+        fs.writeFileSync(path.join(dir, "bin", "aws"), FAKE_AWS, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "sync.env"), [
+            "AWS_REGION=us-west-2", `DATACENTER=${datacenter}`, "SOURCE_PARAMETER=/wso2-apim/p/runtime-artifacts-source",
+            `EXECUTIONPLANS_DIR=${dir}/executionplans`, "MARKER=push-complete",
+            "METRIC_NAMESPACE=WSO2APIM/Artifacts", "METRIC_NAME=ArtifactSyncLagSeconds",
+        ].join("\n"));
+        fs.writeFileSync(path.join(dir, "sync.sh"), ARTIFACT_SYNC_SCRIPT);
+        const result = spawnSync("bash", [path.join(dir, "sync.sh")], {
+            encoding: "utf8",
+            env: {
+                PATH: `${dir}/bin:${process.env.PATH}`, SYNC_ENV: path.join(dir, "sync.env"), FAKE_LOG: path.join(dir, "calls"),
+                FAKE_SOURCE: "DC1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
+            },
+        });
+        const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+        return { status: result.status, calls: calls.map((c) => c.replaceAll(dir, "<dir>")), stderr: result.stderr };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+const SOURCE = "s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts";
+
+describe("runtime-artifact sync (docs/artifacts.md)", () => {
+    it("in the active DC pushes executionplans with --delete, then the push marker, and publishes a lag of 0", () => {
+        const { status, calls } = runSync("DC1");
+        assert.equal(status, 0);
+        assert.equal(calls[1], `s3 sync --only-show-errors --delete <dir>/executionplans/ ${SOURCE}/executionplans/`);
+        assert.equal(calls[2], `s3 cp --only-show-errors - ${SOURCE}/push-complete`);
+        assert.equal(calls[3], "cloudwatch put-metric-data --region us-west-2 --namespace WSO2APIM/Artifacts --metric-name ArtifactSyncLagSeconds --unit Seconds --value 0 --dimensions Datacenter=DC1");
+    });
+
+    it("in another DC pulls with --delete only after a completed push, and publishes the copy's age", () => {
+        const pushedAt = Math.floor(Date.now() / 1000) - 90;
+        const { status, calls } = runSync("DC2", String(pushedAt));
+        assert.equal(status, 0);
+        assert.equal(calls[2], `s3 sync --only-show-errors --delete ${SOURCE}/executionplans/ <dir>/executionplans/`);
+        const lag = Number(/--value (\d+) --dimensions Datacenter=DC2$/.exec(calls[3])?.[1]);
+        assert.ok(lag >= 90 && lag < 150, calls[3]);
+    });
+
+    it("never pulls (nor deletes) from a prefix no push has completed", () => {
+        const { status, calls, stderr } = runSync("DC2");
+        assert.equal(status, 0);
+        assert.ok(!calls.some((c) => c.startsWith("s3 sync")), calls.join("\n"));
+        assert.match(stderr, /no completed push from DC1/);
+    });
+
+    it("is installed by a boot hook with its parameters and a timer every minute, and passes shellcheck", function () {
+        const hook = renderArtifactSyncHook({ region: "eu-west-1", datacenter: "DC3", project: "wso2-apim-multi-dc" });
+        assert.match(hook, /^DATACENTER='DC3'$/m);
+        assert.match(hook, /^SOURCE_PARAMETER='\/wso2-apim\/wso2-apim-multi-dc\/runtime-artifacts-source'$/m);
+        assert.match(hook, /^OnUnitActiveSec=60$/m);
+        assert.match(hook, /^RequiresMountsFor=\/opt\/wso2am-3\.1\.0\/repository\/deployment\/server\/executionplans$/m);
+        assert.match(hook, new RegExp(`^systemctl enable --now ${ARTIFACT_SYNC.unit}\\.timer$`, "m"));
+        assert.equal(spawnSync("bash", ["-n"], { input: hook }).status, 0);
+        requireTool(this, "shellcheck");
+        for (const script of [ARTIFACT_SYNC_SCRIPT, hook]) {
+            const result = shellcheck(script);
+            assert.equal(result.status, 0, result.output);
+        }
+    });
+});
