@@ -10,8 +10,8 @@
  *
  * Group names end in a letter: Oracle advises against names ending in digits, because aged
  * report files append one (a group P1TO2's `P1TO20.rpt` is also the report of a group P1TO20;
- * "Using Oracle GoldenGate for Oracle Database" 19c, naming conventions for groups). They stay
- * within eight characters. Trail names are two letters (GoldenGate's rule), unique per hub.
+ * Administering Oracle GoldenGate 19c, "Naming Conventions for Processes"). They stay within
+ * eight characters. Trail names are two letters (GoldenGate's rule), unique per hub.
  */
 import { DATABASE_USERS } from "../database-names";
 

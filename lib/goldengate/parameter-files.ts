@@ -104,7 +104,7 @@ export function errorPolicy(fromTrustedSource: boolean): [string, string][] {
 export const DISCARD = { megabytes: 1000, rolloverAt: "00:00" } as const;
 
 /** The other end of each of this hub's paths: the spokes for the trusted source, the trusted source for a spoke. */
-export function pathPeers(input: GoldenGateFilesInput): HubDatacenter[] {
+function pathPeers(input: GoldenGateFilesInput): HubDatacenter[] {
     const trusted = input.priority[0];
     if (input.self.id === trusted) return input.peers;
     const hub = input.peers.find((peer) => peer.id === trusted);
