@@ -6,6 +6,8 @@ import * as TOML from "smol-toml";
 import * as YAML from "yaml";
 import { WrittenFile, writtenContent } from "../lib/render/user-data";
 import { ProgramRun } from "../tools/offline/run";
+import { buildPlan } from "../tools/plan/plan-json";
+import { mermaidDiagram } from "../tools/plan/summary";
 import { ofType, PROJECT_DIR, run, runAll, stackConfig } from "./harness";
 
 /**
@@ -113,5 +115,18 @@ describe("cross-DC artifact paths: APIs and throttling policies (docs/artifacts.
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
+    });
+
+    it("shows both paths in the plan's diagram: the peer's Publisher deploying over the peering, policies pushed by DC1 and pulled by DC2", async () => {
+        const east = mermaidDiagram(buildPlan(await run("us-east")));
+        const west = mermaidDiagram(buildPlan(await run("us-west")));
+        assert.match(west, /admin0\(\("DC1 Publisher"\)\)\n {2}admin0 -\. "deploys APIs: 9443 \/services over the peering" \.-> n0/);
+        assert.match(east, /admin0\(\("DC2 Publisher"\)\)/);
+        assert.match(east, /efs -\. "executionplans pushed every 60 s" \.-> policies/);
+        assert.match(west, /policies -\. "executionplans pulled every 60 s" \.-> efs/);
+        assert.match(west, /policies\[\("S3 s3:\/\/wso2-apim-dc1-123456789012-us-east-1\/runtime-artifacts<br\/>execution plans of DC1"\)\]/);
+        // The public routes: every path of the gateway names, only the user paths of the Publisher/Portal names.
+        assert.match(west, /alb -- ":8243 all paths" --> n0/);
+        assert.match(west, /alb -- ":9443 13 user paths, no \/services" --> n0/);
     });
 });

@@ -49,6 +49,10 @@ export function mermaidDiagram(plan: Plan): string {
     const peerAdmin = of(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
         .filter((r) => r.name.includes("-nodes-admin-from-"))
         .map((r) => String(r.name.split("-nodes-admin-from-")[1]).toUpperCase());
+    // Throttling policies: a one-way S3 sync of executionplans from the design-time active DC.
+    const artifactSource = String(of(plan, "aws:ssm/parameter:Parameter").find((p) => p.name.endsWith("-artifact-source"))?.inputs.insecureValue ?? "");
+    const [activeDc, sourceUri] = artifactSource.split(" ");
+    const selfDc = String(config["wso2-apim-multi-dc:datacenter"] ?? "");
 
     const lines = ["```mermaid", "flowchart LR", "  clients((Clients))"];
     lines.push(`  subgraph dns[\"Route 53\"]`);
@@ -72,6 +76,12 @@ export function mermaidDiagram(plan: Plan): string {
         lines.push(`  admin${i}((\"${dc} Publisher\"))`);
         nodes.forEach((_, n) => lines.push(`  admin${i} -. \"deploys APIs: 9443 /services over the peering\" .-> n${n}`));
     });
+    if (efs && sourceUri) {
+        lines.push(`  policies[(\"S3 ${label(sourceUri)}<br/>execution plans of ${activeDc}\")]`);
+        lines.push(activeDc === selfDc
+            ? `  efs -. \"executionplans pushed every 60 s\" .-> policies`
+            : `  policies -. \"executionplans pulled every 60 s\" .-> efs`);
+    }
     nodes.forEach((_, n) => {
         if (efs) lines.push(`  n${n} -- \"NFS/TLS 2049\" --> efs`);
         databases.forEach((__, d) => lines.push(`  n${n} -- \"1521\" --> db${d}`));
