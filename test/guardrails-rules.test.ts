@@ -686,6 +686,17 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
         breaks: [{ title: "a creation token over 64 characters", resources: (b) => patch(b, "fs", { creationToken: "t".repeat(65) }), message: /^creation token "t{65}" is 65 characters; AWS allows 64$/ }],
         keeps: [{ title: "a creation token of 64 characters", resources: (b) => patch(b, "fs", { creationToken: "t".repeat(64) }) }],
     },
+    {
+        id: "WSO2-AWS-016",
+        breaks: [
+            { title: "an alarm name over 255 characters", resources: (b) => patch(b, "db-free-storage", { name: "a".repeat(256) }), message: /^alarm name "a{256}" is 256 characters; AWS allows 255$/ },
+            { title: "an alarm description over 1024 characters", resources: (b) => patch(b, "db-free-storage", { alarmDescription: "d".repeat(1025) }), message: /^alarm description is 1025 characters; AWS allows 1024$/ },
+            { title: "a topic name with a dot", resources: (b) => patch(b, "alarms", { name: "wso2.alarms" }), message: /^topic name "wso2\.alarms" has "\."/ },
+            { title: "a metric filter name with a colon", resources: (b) => [...b, resource("aws:cloudwatch/logMetricFilter:LogMetricFilter", "errors", { name: "wso2:errors" })], message: /^metric filter name "wso2:errors" has ":"/ },
+            { title: "a dashboard name with a space", resources: (b) => [...b, resource("aws:cloudwatch/dashboard:Dashboard", "d", { dashboardName: "wso2 dc1" })], message: /^dashboard name "wso2 dc1" has " "/ },
+        ],
+        keeps: [{ title: "an auto-named topic and a dashboard of letters, digits and hyphens", resources: (b) => [...b, resource("aws:cloudwatch/dashboard:Dashboard", "d", { dashboardName: "wso2-apim-dc1-us-east-1" })] }],
+    },
 ];
 
 function findingsOf(id: string, c: Case) {

@@ -16,11 +16,13 @@ describe("trusted source backups copied to another region", () => {
 
     it("are replicated into DC2's region with a key of that region, kept as long as the trusted source keeps them", async () => {
         const east = await run("us-east", { trustedSourceBackupCopy: true });
-        assert.deepEqual([ofType(east, REPLICATION).length, ofType(east, KEY).length], [0, 0]);
+        // Keys other than the copy's (the alarm topic's, components/monitoring.ts) are not counted.
+        const backupKeys = (program: typeof east) => ofType(program, KEY).filter((k) => k.name.includes("trusted-backups"));
+        assert.deepEqual([ofType(east, REPLICATION).length, backupKeys(east).length], [0, 0]);
 
         const west = await run("us-west", { trustedSourceBackupCopy: true });
         const [replication] = ofType(west, REPLICATION);
-        const [key] = ofType(west, KEY);
+        const [key] = backupKeys(west);
         const regionOf = (urn: string | null) => west.resources.find((r) => r.urn === urn)!.inputs.region;
         assert.deepEqual([regionOf(replication.provider), regionOf(key.provider)], ["us-west-2", "us-west-2"]);
         assert.deepEqual(replication.inputs, {

@@ -42,6 +42,8 @@ export const TYPES = {
     ssmParameter: "aws:ssm/parameter:Parameter",
     metricAlarm: "aws:cloudwatch/metricAlarm:MetricAlarm",
     snsTopic: "aws:sns/topic:Topic",
+    logMetricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
+    dashboard: "aws:cloudwatch/dashboard:Dashboard",
 } as const;
 
 /** Both bucket resources of @pulumi/aws v7 (BucketV2 is the deprecated alias of Bucket). */

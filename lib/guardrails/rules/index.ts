@@ -33,6 +33,7 @@ import {
 import { defaultGeolocationRecord, recordsJudgeHealth } from "./dns";
 import { accessLogs, dropInvalidHeaders, httpOnlyRedirects, lbDeletionProtection, tlsPolicy } from "./load-balancer";
 import { apimPortsFromAlbOnly, internetOnlyToAlb, nfsFromNodesOnly, noRemoteLoginPorts, oracleFromHostsOnly, vpcFlowLogs } from "./network";
+import { monitoringNames } from "./monitoring-input";
 import { watchedResourcesAlarm } from "./operations";
 import { noSecretLiterals, secretsStayInStores } from "./secret-handling";
 import { bucketsNotPublic, bucketsTlsOnly, efsEncrypted, efsTlsOnly, statefulProtected } from "./storage";
@@ -92,4 +93,5 @@ export const RULES: readonly Rule[] = [
     certificateNames,
     kmsInputs,
     efsCreationToken,
+    monitoringNames,
 ];
