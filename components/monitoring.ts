@@ -5,9 +5,10 @@ import {
     freeStorageThresholdBytes,
     hoursLeftAtCriticalLag,
     lagCriticalSeconds,
+    ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { ARTIFACT_SYNC_LAG_METRIC, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 
 /**
@@ -196,6 +197,20 @@ export class Monitoring extends pulumi.ComponentResource {
                 treatMissingData: "missing",
             });
         }
+
+        alarm("artifact-sync-lag", {
+            description: `${args.dcId}'s Traffic Managers hold throttling policies over ${ARTIFACT_SYNC_LAG_SECONDS / 60} minutes old, or no node reports its artifact sync (docs/operations.md#artifact-sync)`,
+            namespace: ARTIFACT_SYNC_LAG_METRIC.namespace,
+            metricName: ARTIFACT_SYNC_LAG_METRIC.metricName,
+            dimensions: { Datacenter: args.dcId },
+            statistic: "Maximum",
+            period: ARTIFACT_SYNC_LAG_METRIC.periodSeconds,
+            evaluationPeriods: 5,
+            threshold: ARTIFACT_SYNC_LAG_SECONDS,
+            comparisonOperator: "GreaterThanThreshold",
+            // Every node publishes every minute: silence means the sync stopped on all of them.
+            treatMissingData: "breaching",
+        });
 
         const logMetrics = nodeLogMetrics(args.dcId);
         for (const [key, metricName, pattern] of [

@@ -25,6 +25,12 @@ export function freeStorageThresholdBytes(storageGiB: number): number {
     return Math.round(storageGiB * 0.2 * 1024 ** 3);
 }
 
+/**
+ * The runtime-artifact sync's lag that alarms: the nodes sync every minute, so ten minutes means
+ * pushes or pulls are failing and throttling decisions differ between datacenters.
+ */
+export const ARTIFACT_SYNC_LAG_SECONDS = 600;
+
 export const ALARM_THRESHOLDS = {
     /** Percent of the ALB's requests answered 5XX (by the ALB itself, or by the targets). */
     http5xxPercent: 5,

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { OUT_OF_MEMORY_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
-import { REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { ARTIFACT_SYNC_LAG_METRIC, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { named, ofType, PROJECT_DIR, run, STACKS } from "./harness";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
@@ -48,7 +48,7 @@ for (const stack of STACKS) {
             const names = ofType(program, ALARM).map((a) => String(a.inputs.name).replace(`wso2-apim-${dc}-`, "")).sort();
             const lag = `replication-lag-${peer.toLowerCase()}-to-${dc}`;
             assert.deepEqual(names, [
-                "alb-5xx-rate", "database-cpu", "database-free-storage", "database-freeable-memory", "database-storage-runway",
+                "alb-5xx-rate", "artifact-sync-lag", "database-cpu", "database-free-storage", "database-freeable-memory", "database-storage-runway",
                 "dns-gateway-health", "dns-portal-health", "gateway-unhealthy-hosts", "management-unhealthy-hosts",
                 "node-1-instance-check", "node-1-system-check", "node-2-instance-check", "node-2-system-check",
                 "out-of-memory", `${lag}-critical`, `${lag}-warning`, "target-5xx-rate", "target-response-p95", "wso2-errors",
@@ -151,6 +151,17 @@ for (const stack of STACKS) {
             assert.equal(critical.inputs.treatMissingData, "missing");
             const longer = alarmNamed(await run(stack, { archiveLogRetentionHours: 48 }), `wso2-apim-${dc}-${lag}-critical`);
             assert.equal(longer.inputs.threshold, 24 * 3600);
+        });
+
+        it("alarms on the runtime-artifact sync's lag of this datacenter, and on its silence", async () => {
+            const program = await run(stack);
+            const a = alarm(program, "artifact-sync-lag");
+            assert.equal(a.inputs.namespace, ARTIFACT_SYNC_LAG_METRIC.namespace);
+            assert.equal(a.inputs.metricName, ARTIFACT_SYNC_LAG_METRIC.metricName);
+            assert.deepEqual(a.inputs.dimensions, { Datacenter: dc.toUpperCase() });
+            assert.equal(a.inputs.threshold, 600);
+            assert.equal(a.inputs.treatMissingData, "breaching");
+            assert.equal(regionOf(program, a), region);
         });
 
         it("counts WSO2 ERROR lines and OutOfMemoryError in the node log group", async () => {
