@@ -7,7 +7,7 @@
  */
 import * as assert from "node:assert/strict";
 import { DeploymentConfig, parseConfig } from "../lib/config";
-import { firstFailure, HubFiles, LocalChange, ModelTable, pathsOf, Row, Scenario } from "../lib/goldengate/cdr-model";
+import { firstFailure, HubFiles, LocalChange, ModelTable, pathsOf, replay, Row, Scenario, seededRandom } from "../lib/goldengate/cdr-model";
 import { renderGoldenGateFiles } from "../lib/goldengate/parameter-files";
 import { sourcesOf, stackConfig } from "./harness";
 
@@ -27,7 +27,6 @@ function hubsOf(config: DeploymentConfig): HubFiles[] {
     const priority = [config.trustedSource, ...config.datacenters.filter((d) => d.id !== config.trustedSource.id)].map((d) => d.id);
     return config.datacenters.map((dc) => ({
         dcId: dc.id,
-        index: dc.index,
         hubIp: dc.goldengateHubIp,
         files: new Map(renderGoldenGateFiles({
             self: hub(dc),
@@ -117,6 +116,30 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
     it("converges without an abend for two datacenters", () => assertConverges(two, ["DC1", "DC2"]));
 
     it("converges without an abend for three datacenters", () => assertConverges(three, ["DC1", "DC2", "DC3"]));
+
+    it("keeps every losing change in the discard file of a Replicat into the trusted source, or of a spoke's for a LOB update against a delete", () => {
+        const paths = pathsOf(three);
+        const discards = new Set<string>();
+        for (const scenario of scenarios(["DC1", "DC2", "DC3"])) {
+            for (let seed = 1; seed <= RUNS; seed++) replay(three, paths, scenario, seededRandom(seed)).discards.forEach((d) => discards.add(d.replace(/ \S+$/, "")));
+        }
+        assert.deepEqual([...discards].sort(), [
+            "RATOB UPDATEROWMISSING WSO2SHARED.REG_CONTENT",
+            "RATOC UPDATEROWMISSING WSO2SHARED.REG_CONTENT",
+            "RBTOA DELETEROWEXISTS WSO2AM.AM_APPLICATION",
+            "RBTOA INSERTROWEXISTS WSO2AM.AM_APPLICATION",
+            "RBTOA ORA-00001 WSO2AM.AM_APPLICATION",
+            "RBTOA UPDATEROWEXISTS WSO2AM.AM_APPLICATION",
+            "RBTOA UPDATEROWMISSING WSO2AM.AM_APPLICATION",
+            "RBTOA UPDATEROWMISSING WSO2SHARED.REG_CONTENT",
+            "RCTOA DELETEROWEXISTS WSO2AM.AM_APPLICATION",
+            "RCTOA INSERTROWEXISTS WSO2AM.AM_APPLICATION",
+            "RCTOA ORA-00001 WSO2AM.AM_APPLICATION",
+            "RCTOA UPDATEROWEXISTS WSO2AM.AM_APPLICATION",
+            "RCTOA UPDATEROWMISSING WSO2AM.AM_APPLICATION",
+            "RCTOA UPDATEROWMISSING WSO2SHARED.REG_CONTENT",
+        ]);
+    });
 
     describe("catches a rendering that breaks a rule", () => {
         /** The three-DC hubs with one file's text changed. */

@@ -40,7 +40,6 @@ export interface ModelTable {
 /** What a hub holds: its datacenter and its rendered files by path. */
 export interface HubFiles {
     dcId: string;
-    index: number;
     hubIp: string;
     files: Map<string, string>;
 }
