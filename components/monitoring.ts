@@ -306,6 +306,7 @@ export class Monitoring extends pulumi.ComponentResource {
             })),
         }, opts);
         const topic = new aws.sns.Topic(`${name}-alarms`, { kmsMasterKeyId: key.arn }, opts);
+        // Pending until the recipient confirms; AWS will not delete an unconfirmed one (@pulumi/aws sns.TopicSubscription).
         args.alarmEmails.forEach((email, i) => new aws.sns.TopicSubscription(`${name}-alarms-email-${i + 1}`, {
             topic: topic.arn,
             protocol: "email",
