@@ -17,7 +17,7 @@ export const PROJECT = "wso2-apim-multi-dc";
 /** Every key of the project namespace the program reads; Pulumi.yaml declares the same set. */
 export const CONFIG_KEYS = [
     "datacenters", "trustedSource", "designTimeActive", "datacenter",
-    "nodeCount", "nodeInstanceType", "nodeRootVolumeGiB", "nodeAmiId", "wso2PackS3Uri",
+    "nodeCount", "nodeInstanceType", "nodeRootVolumeGiB", "nodeAmiId", "wso2PackS3Uri", "gatewayTokenCacheSeconds",
     "hostedZoneName", "hostedZoneId", "certificateArn",
     "vpcId", "publicSubnetIds", "privateSubnetIds",
     "databaseKind", "databaseEngine", "databaseInstanceClass", "databaseMultiAz", "databaseStorageGiB", "databaseServiceName",
@@ -81,6 +81,8 @@ export interface DeploymentConfig {
         /** Pinned image; null: the current Amazon Linux 2023 image, resolved at deploy time (components/node-image.ts). */
         amiId: string | null;
         rootVolumeGiB: number;
+        /** The gateways' token cache expiry (docs/artifacts.md, Token revocation). */
+        gatewayTokenCacheSeconds: number;
     };
     /** s3://bucket/key of the WSO2 API Manager 3.1.0 pack (zip). */
     wso2PackS3Uri: string;
@@ -314,6 +316,8 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     }
     const amiId = matching("nodeAmiId", AMI_ID, "an AMI id such as ami-0123456789abcdef0 (or unset: the current Amazon Linux 2023 image)") ?? null;
     const rootVolumeGiB = integer("nodeRootVolumeGiB", 50, 20, 1024);
+    // Shortens how long a token revoked in another DC stays valid here; WSO2's default is 900 s.
+    const gatewayTokenCacheSeconds = integer("gatewayTokenCacheSeconds", 900, 1, 900);
 
     const wso2PackS3Uri =
         matching(
@@ -404,7 +408,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         self,
         trustedSource,
         designTimeActive,
-        nodes: { count, instanceType: nodeInstanceType, amiId, rootVolumeGiB },
+        nodes: { count, instanceType: nodeInstanceType, amiId, rootVolumeGiB, gatewayTokenCacheSeconds },
         wso2PackS3Uri,
         existingNetwork,
         dns: { zoneName, zoneId },

@@ -88,6 +88,7 @@ export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseSt
 export function deploymentTomlInput(config: DeploymentConfig): Omit<DeploymentTomlInput, "trafficManagers"> {
     return {
         hostname: config.hostnames.portal,
+        gatewayTokenCacheSeconds: config.nodes.gatewayTokenCacheSeconds,
         database: {
             host: databaseHostname(config.self.id),
             port: PORTS.oracle,

@@ -44,6 +44,7 @@ const TOML_INPUT = {
     hostname: "apim.example.com",
     database: DATABASE,
     trafficManagers: ["apim-1.dc1.wso2-apim.internal", "apim-2.dc1.wso2-apim.internal"],
+    gatewayTokenCacheSeconds: 900,
     gatewayEnvironments: [] as typeof ENVIRONMENTS,
 };
 const ENVIRONMENTS = [
@@ -123,6 +124,15 @@ describe("node boot files", () => {
                 ["systemctl", "start", "--no-block", "wso2-boot.service"],
             ]);
         }
+    });
+
+    it("sets the gateways' token cache from gatewayTokenCacheSeconds, WSO2's 900 s by default ([apim.cache] token_expiry_time)", async () => {
+        const tomlOf = async (overrides?: Record<string, unknown>) => {
+            const [node] = ofType(await run("us-west", overrides), "aws:ec2/instance:Instance");
+            return TOML.parse(writeFiles(String(node.inputs.userData)).get("/etc/wso2-apim/deployment.toml")!) as any;
+        };
+        assert.deepEqual({ ...(await tomlOf()).apim.cache }, { token_expiry_time: 900 });
+        assert.deepEqual({ ...(await tomlOf({ gatewayTokenCacheSeconds: 60 })).apim.cache }, { token_expiry_time: 60 });
     });
 
     it("renders the same user-data twice (a changed user-data stops and starts the node)", async () => {

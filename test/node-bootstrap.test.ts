@@ -112,6 +112,7 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
             hostname: "apim.example.com",
             database: { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
             trafficManagers: ["apim-1.dc1.wso2-apim.internal"],
+            gatewayTokenCacheSeconds: 900,
             gatewayEnvironments: [],
         },
         database: {

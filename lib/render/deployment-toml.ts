@@ -44,6 +44,8 @@ export interface DeploymentTomlInput {
      * events to every one of them and take decisions from any: each region throttles its own traffic.
      */
     trafficManagers: string[];
+    /** `[apim.cache] token_expiry_time`: how long gateways cache a validated token (WSO2's default: 900 s). */
+    gatewayTokenCacheSeconds: number;
 }
 
 /** The gateway's WebSocket listeners in 3.1.0: 9099 (the shipped ws_endpoint) and 8099 (default.json `apim.wss.port`). */
@@ -94,6 +96,9 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
         // The ALB terminates TLS on 443 in front of 9443: links WSO2 builds must use 443.
         transport: { https: { properties: { proxyPort: 443 } } },
         apim: {
+            // TokenCacheExpiry (api-manager.xml.j2), read as whole seconds by CacheProvider (carbon-apimgt
+            // 6.6.163) for the gateway token and key caches: bounds how long a token revoked in another DC works here.
+            cache: { token_expiry_time: input.gatewayTokenCacheSeconds },
             // All-in-one nodes: each validates tokens with its own Key Manager.
             key_manager: { service_url: "https://localhost:9443/services/" },
             throttling: {
