@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatements, bootBucketName } from "../lib/artifact-sync";
 import { DeploymentConfig } from "../lib/config";
+import { keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
 import { credentialAlias } from "../lib/goldengate/names";
 import { integratedExtracts } from "../lib/goldengate/parameter-files";
@@ -110,6 +111,12 @@ export class Region extends pulumi.ComponentResource {
                 name: adminSecretName(config.project),
                 replicaRegions: dc.id === config.trustedSource.id ? peers.map((peer) => peer.region) : undefined,
             },
+            // The same key pair in every DC (tokens signed in one validate in all): created like the admin secret.
+            keystore: dc.id === config.trustedSource.id ? {
+                passwordSecretName: keystorePasswordSecretName(config.project),
+                keySecretName: keystoreKeySecretName(config.project),
+                replicaRegions: peers.map((peer) => peer.region),
+            } : undefined,
         }, child);
         const database = new OracleDatabase(`${name}-db`, {
             dcId: dc.id,
@@ -197,7 +204,8 @@ export class Region extends pulumi.ComponentResource {
             accessPointIds: shared.accessPointIds,
             dcId: dc.id,
             bootDependencies: [...shared.mountTargets, ...artifacts.uploads, ...network.privateEgress],
-            bootHookUris: artifacts.bucketName.apply((bucket) => [BOOT_KEYS.databaseHook, BOOT_KEYS.artifactSyncHook].map((key) => `s3://${bucket}/${key}`)),
+            bootHookUris: artifacts.bucketName.apply((bucket) => [BOOT_KEYS.databaseHook, BOOT_KEYS.keystoreHook, BOOT_KEYS.artifactSyncHook]
+                .map((key) => `s3://${bucket}/${key}`)),
             privateZoneId: network.privateZoneId,
             database: pulumi.all([
                 artifacts.bucketName, database.masterSecretRef, secrets.amDbPasswordSecretArn,
@@ -220,6 +228,7 @@ export class Region extends pulumi.ComponentResource {
                     oracleClientZips: config.database.oracleClientZips,
                 }),
                 adminSecretStatement(adminSecret),
+                ...keystoreStatements({ region: dc.region, accountId: account, project: config.project, trustedSource: dc.id === config.trustedSource.id }),
                 ...artifactSyncStatements({
                     region: dc.region,
                     accountId: account,

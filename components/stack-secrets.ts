@@ -40,6 +40,11 @@ export interface StackSecretsArgs {
      * other stack only reads the replica in its own region.
      */
     admin: { name: string; replicaRegions?: string[] };
+    /**
+     * The deployment's keystore secrets (lib/keystore.ts), created like the admin secret: in the
+     * trusted source's stack only (with `replicaRegions`), replicated to every other DC's region.
+     */
+    keystore?: { passwordSecretName: string; keySecretName: string; replicaRegions: string[] };
 }
 
 /**
@@ -77,6 +82,7 @@ export class StackSecrets extends pulumi.ComponentResource {
                 (password) => pulumi.jsonStringify({ username: user, password }));
         }
         if (args.admin.replicaRegions) this.adminSecret(name, args.admin.name, args.admin.replicaRegions.filter((r) => r !== args.region));
+        if (args.keystore) this.keystoreSecrets(name, { ...args.keystore, replicaRegions: args.keystore.replicaRegions.filter((r) => r !== args.region) });
 
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         this.arnPrefix = pulumi.interpolate`arn:aws:secretsmanager:${args.region}:${account}:secret:${prefix}`;
@@ -119,5 +125,34 @@ export class StackSecrets extends pulumi.ComponentResource {
             replicas: [...new Set(replicaRegions)].map((region) => ({ region })),
         }, child);
         new aws.secretsmanager.SecretVersion(`${name}-wso2-admin`, { secretId: secret.id, secretString: password.result }, child);
+    }
+
+    /**
+     * The keystore's passwords (generated here, letters and digits) and the secret its key pair
+     * goes into. That one gets no value from the program: the trusted source's first node stores
+     * the key it generates, or the user stores their own before the first boot (docs/artifacts.md).
+     * Secrets Manager encrypts both with KMS, in every replica's region.
+     */
+    private keystoreSecrets(name: string, keystore: { passwordSecretName: string; keySecretName: string; replicaRegions: string[] }): void {
+        const child = { parent: this };
+        const replicas = [...new Set(keystore.replicaRegions)].map((region) => ({ region }));
+        const keystorePassword = new random.RandomPassword(`${name}-keystore-password`, { ...ADMIN_PASSWORD }, child);
+        const truststorePassword = new random.RandomPassword(`${name}-truststore-password`, { ...ADMIN_PASSWORD }, child);
+        const passwords = new aws.secretsmanager.Secret(`${name}-keystore-passwords`, {
+            name: keystore.passwordSecretName,
+            description: "WSO2 API Manager keystore and truststore passwords of the whole deployment (every datacenter)",
+            recoveryWindowInDays: 7,
+            replicas,
+        }, child);
+        new aws.secretsmanager.SecretVersion(`${name}-keystore-passwords`, {
+            secretId: passwords.id,
+            secretString: pulumi.jsonStringify({ keystorePassword: keystorePassword.result, truststorePassword: truststorePassword.result }),
+        }, child);
+        new aws.secretsmanager.Secret(`${name}-keystore-key`, {
+            name: keystore.keySecretName,
+            description: "WSO2 API Manager key pair of the whole deployment (PKCS12), stored by the trusted source node that generates it",
+            recoveryWindowInDays: 7,
+            replicas,
+        }, child);
     }
 }

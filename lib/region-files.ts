@@ -3,6 +3,8 @@
  * can read it without the cloud): the boot bucket's objects, the database step's parameters and
  * the deployment.toml input. Ids only the cloud knows come in as arguments.
  */
+import { KEYSTORE } from "./keystore";
+import { renderKeystoreHook } from "./render/keystore-hook";
 import { ARTIFACT_SYNC, renderArtifactSyncHook } from "./render/artifact-sync";
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "./config";
@@ -19,6 +21,8 @@ export const BOOT_KEYS = {
     sqlPrefix: "sql/",
     /** The GoldenGate hub's files, by their path under the GoldenGate home. */
     goldengatePrefix: "goldengate/",
+    /** Installs the deployment's keystore and truststore (lib/keystore.ts); after the database hook. */
+    keystoreHook: KEYSTORE.hookKey,
     /** Installs the runtime-artifact sync (docs/artifacts.md); runs after the database hook. */
     artifactSyncHook: ARTIFACT_SYNC.hookKey,
 } as const;
@@ -47,6 +51,12 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
     });
     return {
         [BOOT_KEYS.databaseHook]: DATABASE_BOOT_SCRIPT,
+        [BOOT_KEYS.keystoreHook]: renderKeystoreHook({
+            region: dc.region,
+            project: config.project,
+            trustedSource: dc.id === config.trustedSource.id,
+            commonName: config.hostnames.portal,
+        }),
         [BOOT_KEYS.artifactSyncHook]: renderArtifactSyncHook({ region: dc.region, datacenter: dc.id, project: config.project }),
         ...Object.fromEntries(sql.map(({ name, content }) => [`${BOOT_KEYS.sqlPrefix}${name}`, content])),
         ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),

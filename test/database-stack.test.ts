@@ -3,6 +3,7 @@ import * as TOML from "smol-toml";
 import * as YAML from "yaml";
 import { DATABASE_BOOT_SCRIPT } from "../lib/render/database-boot-env";
 import { DEPLOYMENT_TOML_ENV } from "../lib/render/deployment-toml";
+import { KEYSTORE_SCRIPT } from "../lib/render/keystore-hook";
 import { BOOTSTRAP_SCRIPT } from "../lib/render/user-data";
 import { sqlArtifacts } from "../lib/render/sql-parameters";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
@@ -112,7 +113,7 @@ for (const stack of STACKS) {
                 assert.equal(env.TRUSTED_SOURCE, String(trusted));
                 assert.equal(env.MASTER_SECRET_ID, `rds-db:wso2-apim-${dc}`);
                 assert.equal(env.REPLICATION_READY_PARAMETER, `/wso2-apim/${dc}/replication-ready`);
-                assert.match(envFile(nodeFiles(node).get("/etc/wso2-apim/bootstrap.env")!).BOOT_HOOK_URIS, new RegExp(`^s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/50-database\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/60-artifact-sync\\.sh$`));
+                assert.match(envFile(nodeFiles(node).get("/etc/wso2-apim/bootstrap.env")!).BOOT_HOOK_URIS, new RegExp(`^s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/50-database\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/55-keystore\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/60-artifact-sync\\.sh$`));
             }
         });
 
@@ -147,14 +148,14 @@ for (const stack of STACKS) {
 }
 
 describe("deployment.toml environment", () => {
-    it("refers only to variables the boot script or the database hook writes", async () => {
+    it("refers only to variables the boot script or the database and keystore hooks write", async () => {
         for (const node of ofType(await run("us-east"), INSTANCE)) {
             const toml = nodeFiles(node).get("/etc/wso2-apim/deployment.toml")!;
             const referenced = [...toml.matchAll(/\$env\{([A-Z0-9_]+)\}/g)].map((m) => m[1]);
             assert.deepEqual([...new Set(referenced)].sort(), [...DEPLOYMENT_TOML_ENV].sort());
         }
         for (const variable of DEPLOYMENT_TOML_ENV) {
-            const written = [BOOTSTRAP_SCRIPT, DATABASE_BOOT_SCRIPT].some((script) => script.includes(`${variable}=`));
+            const written = [BOOTSTRAP_SCRIPT, DATABASE_BOOT_SCRIPT, KEYSTORE_SCRIPT].some((script) => script.includes(`${variable}=`));
             assert.ok(written, `${variable} is never written to the runtime environment`);
         }
     });

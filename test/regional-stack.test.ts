@@ -192,6 +192,14 @@ for (const stack of STACKS) {
                     ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:rds!db-*`],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-admin-??????`],
+                    // The deployment keystore (lib/keystore.ts): read everywhere, stored by the trusted source's nodes only.
+                    ["secretsmanager:GetSecretValue", [
+                        `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-keystore-passwords-??????`,
+                        `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-keystore-key-??????`,
+                    ]],
+                    ...(region === "us-east-1"
+                        ? [["secretsmanager:PutSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-keystore-key-??????"]]
+                        : []),
                     // The runtime-artifact sync (docs/artifacts.md): any DC may be promoted and push to its own bucket.
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/wso2-apim-multi-dc/runtime-artifacts-source`],
                     ["s3:ListBucket", ["arn:aws:s3:::wso2-apim-dc1-123456789012-us-east-1", "arn:aws:s3:::wso2-apim-dc2-123456789012-us-west-2"]],

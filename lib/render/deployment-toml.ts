@@ -8,6 +8,7 @@
  * the environment the boot script builds out of Secrets Manager.
  */
 import { stringify } from "smol-toml";
+import { KEYSTORE } from "../keystore";
 import { PORTS } from "../wso2-ports";
 
 export interface GatewayEnvironment {
@@ -52,7 +53,9 @@ export interface DeploymentTomlInput {
 export const WEBSOCKET_PORTS = { ws: 9099, wss: 8099 } as const;
 
 /** Environment variables the rendered file refers to; the boot script and hooks must export them. */
-export const DEPLOYMENT_TOML_ENV = ["NODE_IP", "WSO2_ADMIN_PASSWORD", "APIM_DB_PASSWORD", "SHARED_DB_PASSWORD"] as const;
+export const DEPLOYMENT_TOML_ENV = [
+    "NODE_IP", "WSO2_ADMIN_PASSWORD", "APIM_DB_PASSWORD", "SHARED_DB_PASSWORD", "KEYSTORE_PASSWORD", "TRUSTSTORE_PASSWORD",
+] as const;
 
 function datasource(db: DatabaseConnection, user: string, passwordVariable: string) {
     return {
@@ -91,8 +94,19 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
             // Per node, never shared (DESIGN §6): the local registry and its H2 file, as shipped.
             local: { url: "jdbc:h2:./repository/database/WSO2CARBON_DB;DB_CLOSE_ON_EXIT=FALSE" },
         },
-        // [keystore.tls] is left out on purpose: carbon-kernel 4.6.0's default.json resolves it to the
-        // same pack keystore (wso2carbon.jks), and its literal passwords must not be in user-data (WSO2-SEC-009).
+        // The deployment's own key pair instead of the pack's public wso2carbon.jks (docs/artifacts.md,
+        // Keystores), installed by the keystore boot hook. [keystore.tls] and [keystore.internal] are
+        // left out on purpose: carbon-kernel 4.6.0's default.json resolves each to [keystore.primary].
+        keystore: {
+            primary: {
+                file_name: KEYSTORE.keystoreFile,
+                type: "JKS",
+                password: "$env{KEYSTORE_PASSWORD}",
+                alias: KEYSTORE.keyAlias,
+                key_password: "$env{KEYSTORE_PASSWORD}",
+            },
+        },
+        truststore: { file_name: KEYSTORE.truststoreFile, type: "JKS", password: "$env{TRUSTSTORE_PASSWORD}" },
         // The ALB terminates TLS on 443 in front of 9443: links WSO2 builds must use 443.
         transport: { https: { properties: { proxyPort: 443 } } },
         apim: {
