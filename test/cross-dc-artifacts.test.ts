@@ -112,6 +112,10 @@ describe("cross-DC artifact paths: APIs and throttling policies (docs/artifacts.
             const dcs = ["DC1", "DC2", "DC3"];
             assert.deepEqual(hops(runs), dcs.flatMap((from) => dcs.map((to) => expected(from, to))));
             assert.deepEqual(policyPaths(runs), dcs.map(fromDc1));
+            // One key pair for all three: the trusted source's keystore secrets are replicated to DC2's and DC3's regions.
+            const keystoreReplicas = ofType(runs.get("us-east")!, "aws:secretsmanager/secret:Secret")
+                .filter((secret) => String(secret.inputs.name).includes("wso2-keystore")).map((secret) => secret.inputs.replicas);
+            assert.deepEqual(keystoreReplicas, [[{ region: "us-west-2" }, { region: "eu-west-1" }], [{ region: "us-west-2" }, { region: "eu-west-1" }]]);
         } finally {
             fs.rmSync(dir, { recursive: true, force: true });
         }
