@@ -1,14 +1,12 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import * as TOML from "smol-toml";
 import * as YAML from "yaml";
 import { WrittenFile, writtenContent } from "../lib/render/user-data";
 import { ProgramRun } from "../tools/offline/run";
 import { buildPlan } from "../tools/plan/plan-json";
 import { mermaidDiagram } from "../tools/plan/summary";
-import { ofType, PROJECT_DIR, run, runAll, stackConfig } from "./harness";
+import { ofType, run, runAll, stackConfig, threeDatacenterProject } from "./harness";
 
 /**
  * The path an API takes from the design-time active DC's Publisher to every DC's gateways
@@ -96,18 +94,8 @@ describe("cross-DC artifact paths: APIs and throttling policies (docs/artifacts.
     });
 
     it("three DCs: every Publisher reaches every DC's admin services, each zone in every peer VPC; DC2 and DC3 pull DC1's policies", async () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "three-dcs-artifacts-"));
+        const dir = threeDatacenterProject("three-dcs-artifacts-");
         try {
-            const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-            project.config.datacenters.value = [
-                ...(stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as object[]),
-                { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] },
-            ];
-            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
-            for (const stack of ["us-east", "us-west"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-            fs.writeFileSync(path.join(dir, "Pulumi.eu-west.yaml"), YAML.stringify({
-                config: { "aws:region": "eu-west-1", "wso2-apim-multi-dc:datacenter": "DC3", "wso2-apim-multi-dc:nodeAmiId": "ami-0123456789abcdef0" },
-            }));
             const runs = await runAll(dir);
             const dcs = ["DC1", "DC2", "DC3"];
             assert.deepEqual(hops(runs), dcs.flatMap((from) => dcs.map((to) => expected(from, to))));

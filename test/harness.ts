@@ -5,7 +5,10 @@
  * functions and fails on any it does not know, and every registered resource is recorded.
  */
 import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
 import * as path from "path";
+import * as YAML from "yaml";
 import { ConfigSource } from "../lib/config";
 import { listStacks, loadStackConfig, StackConfig } from "../lib/stack-config";
 import { deploymentOrder, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
@@ -89,6 +92,26 @@ export async function runAll(configDir: string): Promise<Map<string, ProgramRun>
         outputs[stack] = program.outputs;
     }
     return runs;
+}
+
+/** A third datacenter for the tests of three or more DCs: DC3 in eu-west-1, answering Great Britain. */
+export const THIRD_DATACENTER = { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] };
+
+/**
+ * A temporary project directory with three datacenters: the shipped Pulumi.yaml with
+ * THIRD_DATACENTER added, the shipped stack files and `Pulumi.eu-west.yaml` for DC3. The caller
+ * removes it when done.
+ */
+export function threeDatacenterProject(prefix: string): string {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+    project.config.datacenters.value = [...(stackConfig("us-east").values[`${project.name}:datacenters`] as object[]), THIRD_DATACENTER];
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
+    for (const stack of STACKS) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
+    fs.writeFileSync(path.join(dir, "Pulumi.eu-west.yaml"), YAML.stringify({
+        config: { "aws:region": THIRD_DATACENTER.region, [`${project.name}:datacenter`]: THIRD_DATACENTER.id, [`${project.name}:nodeAmiId`]: "ami-0123456789abcdef0" },
+    }));
+    return dir;
 }
 
 export function ofType(program: ProgramRun, type: string): RecordedResource[] {

@@ -9,10 +9,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { CommentInput, COMMENT_BUDGET_BYTES, cutToBudget, GITHUB_COMMENT_LIMIT, PlanSide, readPlanDir, renderComment } from "../tools/plan/comment";
 import { main as plan } from "../tools/plan/cli";
-import { PROJECT_DIR, stackConfig } from "./harness";
+import { threeDatacenterProject } from "./harness";
 
 const ARTIFACT = "https://github.com/acme/apim/actions/runs/1/artifacts/2";
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
@@ -37,17 +36,7 @@ describe("pull-request comment of the offline plan", function () {
         assert.equal(await plan(["--out", out]), 0);
         shipped = readPlanDir(out, "success", null);
 
-        const dir = tempDir("comment-three-dcs-");
-        const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-        project.config.datacenters.value = [
-            ...(stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as object[]),
-            { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] },
-        ];
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
-        for (const stack of ["us-east", "us-west"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-        fs.writeFileSync(path.join(dir, "Pulumi.eu-west.yaml"), YAML.stringify({
-            config: { "aws:region": "eu-west-1", "wso2-apim-multi-dc:datacenter": "DC3", "wso2-apim-multi-dc:nodeAmiId": "ami-0123456789abcdef0" },
-        }));
+        const dir = threeDatacenterProject("comment-three-dcs-");
         const out3 = tempDir("comment-plan-3-");
         assert.equal(await plan(["--config-dir", dir, "--out", out3]), 0);
         threeDcs = readPlanDir(out3, "success", null);

@@ -5,12 +5,9 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
-import * as YAML from "yaml";
 import { ProgramRun, runProgram } from "../tools/offline/run";
 import { ACCOUNT_ID } from "../tools/offline/cloud";
-import { named, ofType, PROJECT_DIR, run, runAll, stackConfig } from "./harness";
+import { named, ofType, PROJECT_DIR, run, runAll, stackConfig, threeDatacenterProject } from "./harness";
 
 const T = {
     peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
@@ -116,21 +113,10 @@ describe("VPC peering: the shipped two datacenters", () => {
 
 describe("VPC peering: a third datacenter makes a full mesh", function () {
     let runs: Map<string, ProgramRun>;
-    const dcs = [
-        ...(stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as object[]),
-        { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] },
-    ];
 
     before(async function () {
         this.timeout(180_000);
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "three-dcs-"));
-        const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-        project.config.datacenters.value = dcs;
-        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
-        for (const stack of ["us-east", "us-west"]) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-        fs.writeFileSync(path.join(dir, "Pulumi.eu-west.yaml"), YAML.stringify({
-            config: { "aws:region": "eu-west-1", "wso2-apim-multi-dc:datacenter": "DC3", "wso2-apim-multi-dc:nodeAmiId": "ami-0123456789abcdef0" },
-        }));
+        const dir = threeDatacenterProject("three-dcs-");
         // eu-west sorts first by name: it runs last only because the runs follow the datacenter order.
         runs = await runAll(dir);
         fs.rmSync(dir, { recursive: true, force: true });
