@@ -1,8 +1,10 @@
 /**
  * The GoldenGate hub's EC2 user-data: a cloud-config that writes the hub's script, its
  * parameters (ids and names only, no secret), a systemd unit that runs it at every start and
- * stops every group gracefully at shutdown, so that a reboot or a `pulumi up` that changed the
- * files is one restart away, and a timer that publishes the replication lag every minute.
+ * stops every group gracefully at shutdown, and a timer that publishes the replication lag every
+ * minute. The parameter files come from the boot bucket at every start, so a `pulumi up` that
+ * changed them is one restart away; what this user-data writes is written once, at the first
+ * boot (cloud-init), so a change to the hub's script or units needs a new hub.
  */
 import * as fs from "fs";
 import * as path from "path";
