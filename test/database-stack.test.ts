@@ -4,7 +4,7 @@ import * as YAML from "yaml";
 import { DATABASE_BOOT_SCRIPT } from "../lib/render/database-boot-env";
 import { DEPLOYMENT_TOML_ENV } from "../lib/render/deployment-toml";
 import { KEYSTORE_SCRIPT } from "../lib/render/keystore-hook";
-import { BOOTSTRAP_SCRIPT } from "../lib/render/user-data";
+import { BOOTSTRAP_SCRIPT, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { sqlArtifacts } from "../lib/render/sql-parameters";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
 import { named, ofType, run, STACKS } from "./harness";
@@ -27,8 +27,8 @@ function dependencyClosure(program: ProgramRun, resource: RecordedResource): Set
 }
 
 function nodeFiles(node: RecordedResource): Map<string, string> {
-    const files = YAML.parse(String(node.inputs.userData)).write_files as { path: string; content: string }[];
-    return new Map(files.map((f) => [f.path, f.content]));
+    const files = YAML.parse(String(node.inputs.userData)).write_files as WrittenFile[];
+    return new Map(files.map((f) => [f.path, writtenContent(f)]));
 }
 
 /** Parses a rendered KEY='value' env file. */

@@ -16,6 +16,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
+import * as zlib from "zlib";
 import { shellQuote } from "../lib/render/bootstrap-env";
 import { BOOTSTRAP_SCRIPT, renderUserData, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { SHARED_PATHS } from "../lib/shared-paths";
@@ -280,7 +281,8 @@ describe("node boot script (bash, against fakes)", () => {
         // cloud-init does not write files again on this start; only the boot does.
         const after = nodeUserData(w, "node-1", (files) => {
             const toml = files.find((f) => f.path === "/etc/wso2-apim/deployment.toml")!;
-            toml.content = toml.content.replace('hostname = "apim.example.com"', 'hostname = "portal.example.com"');
+            const changed = writtenContent(toml).replace('hostname = "apim.example.com"', 'hostname = "portal.example.com"');
+            toml.content = toml.encoding === "gz+b64" ? zlib.gzipSync(changed).toString("base64") : changed;
         });
         const restarted = start(w, "node-1", after);
         assert.equal(restarted.status, 0, restarted.log);

@@ -306,7 +306,7 @@ for (const stack of STACKS) {
                     .filter((r) => r.type.startsWith("random:"))
                     .map((r) => `(known after apply: ${r.name}.result)`);
                 for (const value of [...secretValues, "[secret]"]) assert.ok(!userData.includes(value), `${value} flowed into user-data`);
-                const toml = TOML.parse(files.find((f) => f.path === "/etc/wso2-apim/deployment.toml")!.content);
+                const toml = TOML.parse(writtenContent(files.find((f) => f.path === "/etc/wso2-apim/deployment.toml")!));
                 for (const password of findKeys(toml, "password")) assert.match(password, /^(\$env\{[A-Z0-9_]+\}|\$\{admin\.password\})$/);
             }
         });

@@ -57,13 +57,15 @@ export interface NodeUserDataInput {
 
 /**
  * The files a node receives, in the order cloud-init writes them (and the boot rewrites them).
- * The parameters and deployment.toml stay plain text for review; the rest is compressed to fit.
+ * The parameters stay plain text; the rest is compressed so that a deployment of four or more
+ * datacenters still fits (deployment.toml grows by a gateway environment per datacenter). The plan
+ * writes every file decoded, as it lands on the node.
  */
 export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
     return [
         { path: "/etc/wso2-apim/bootstrap.env", content: renderBootstrapEnv(input.bootstrap), permissions: "0644" },
         { path: DATABASE_BOOT_ENV_FILE, content: renderDatabaseBootEnv(input.database), permissions: "0644" },
-        { path: "/etc/wso2-apim/deployment.toml", content: renderDeploymentToml(input.deploymentToml), permissions: "0644" },
+        { path: "/etc/wso2-apim/deployment.toml", content: renderDeploymentToml(input.deploymentToml), permissions: "0644", compressed: true },
         { path: SYSCTL_FILE, content: renderSysctlConf(), permissions: "0644", compressed: true },
         { path: `/etc/systemd/system/${UNIT_NAME}`, content: renderSystemdUnit(), permissions: "0644", compressed: true },
         { path: `/etc/systemd/system/${BOOT_UNIT_NAME}`, content: renderBootUnit(), permissions: "0644", compressed: true },
