@@ -6,7 +6,9 @@ import { SharedPathKey } from "../lib/shared-paths";
 import { DatabaseBootParameters } from "../lib/render/database-boot-env";
 import { DeploymentTomlInput } from "../lib/render/deployment-toml";
 import { renderUserData } from "../lib/render/user-data";
+import { gateStackName, healthGateStatements } from "../lib/health-gate";
 import { InstanceRole } from "./instance-role";
+import { NodeHealthGate } from "./node-health-gate";
 
 
 export interface ApimNodesArgs {
@@ -88,14 +90,16 @@ export class ApimNodes extends pulumi.ComponentResource {
                     { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
                     { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${logArn}:*` },
                     ...efsMountTargetLookup(args.region, accountId, fileSystemId),
+                    ...healthGateStatements(args.region, accountId, args.dcId),
                     ...extra,
                 ])),
         }, child);
 
         const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.dcId, i + 1));
         const userDataFor = (ordinal: number) => pulumi
-            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretId, args.bootHookUris, pulumi.output(args.database), logGroup.name])
-            .apply(([efsFileSystemId, accessPointIds, adminSecretId, bootHookUris, database, logGroupName]) => renderUserData({
+            .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretId, args.bootHookUris, pulumi.output(args.database), logGroup.name,
+                pulumi.all(args.targetGroups.map((group) => pulumi.output(group.arn)))])
+            .apply(([efsFileSystemId, accessPointIds, adminSecretId, bootHookUris, database, logGroupName, targetGroupArns]) => renderUserData({
                 logGroupName,
                 bootstrap: {
                     region: args.region,
@@ -107,10 +111,22 @@ export class ApimNodes extends pulumi.ComponentResource {
                 },
                 deploymentToml: { ...args.deploymentToml, trafficManagers },
                 database: { ...(database as Omit<DatabaseBootParameters, "schemaApplier">), schemaApplier: ordinal === 1 },
+                healthSignal: {
+                    region: args.region,
+                    gateStack: gateStackName(args.dcId, ordinal),
+                    targetGroups: args.targetGroups.map((group, g) => ({ arn: targetGroupArns[g], port: group.port })),
+                    trustedSource: database.trustedSource,
+                    replicationReadyParameter: database.replicationReadyParameter,
+                },
             }));
 
+        // Rolling: node k+1 waits for node k's health gate, so a change that takes nodes out of
+        // service (replacement, or the stop/start of a changed user-data or instance type) reaches
+        // the next node only once the previous one is healthy behind the ALB again.
+        const gates: NodeHealthGate[] = [];
         const instances = Array.from({ length: args.count }, (_, i) => {
             const nodeName = `${name}-${i + 1}`;
+            const previousGate = i > 0 ? [gates[i - 1].stack] : [];
             const instance = new aws.ec2.Instance(nodeName, {
                 ami: args.amiId,
                 instanceType: args.instanceType,
@@ -124,7 +140,8 @@ export class ApimNodes extends pulumi.ComponentResource {
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
                 userData: userDataFor(i + 1),
                 tags: { Name: nodeName },
-            }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready], ignoreChanges: args.keepRunningImage ? ["ami"] : [] });
+            }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready, ...previousGate], ignoreChanges: args.keepRunningImage ? ["ami"] : [] });
+            gates.push(new NodeHealthGate(`${nodeName}-gate`, { stackName: gateStackName(args.dcId, i + 1), instance }, child));
             new aws.route53.Record(`${nodeName}-name`, {
                 zoneId: args.privateZoneId,
                 name: trafficManagers[i],

@@ -697,6 +697,15 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
         ],
         keeps: [{ title: "an auto-named topic and a dashboard of letters, digits and hyphens", resources: (b) => [...b, resource("aws:cloudwatch/dashboard:Dashboard", "d", { dashboardName: "wso2-apim-dc1-us-east-1" })] }],
     },
+    {
+        id: "WSO2-AWS-017",
+        breaks: [
+            { title: "a stack name starting with a digit", resources: (b) => [...b, resource("aws:cloudformation/stack:Stack", "gate", { name: "1-dc1-node-1-gate" })], message: /^stack name "1-dc1-node-1-gate" does not start with a letter$/ },
+            { title: "a stack name with an underscore", resources: (b) => [...b, resource("aws:cloudformation/stack:Stack", "gate", { name: "wso2_apim-gate" })], message: /^stack name "wso2_apim-gate" has "_"; AWS allows letters, digits and hyphens$/ },
+            { title: "a stack name over 128 characters", resources: (b) => [...b, resource("aws:cloudformation/stack:Stack", "gate", { name: `g${"-".repeat(128)}` })], message: /^stack name "g-{128}" is 129 characters; AWS allows 128$/ },
+        ],
+        keeps: [{ title: "a 128-character name of letters, digits and hyphens, a letter first", resources: (b) => [...b, resource("aws:cloudformation/stack:Stack", "gate", { name: `W${"s0-".repeat(42)}1` })] }],
+    },
 ];
 
 function findingsOf(id: string, c: Case) {

@@ -100,10 +100,17 @@ describe("node boot files", () => {
                 trustedSource: true,
                 replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
             },
+            healthSignal: {
+                region: "us-east-1",
+                gateStack: "wso2-apim-dc1-node-1-gate",
+                targetGroups: [{ arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gw/1", port: 8243 }],
+                trustedSource: true,
+                replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
+            },
         }), /over EC2's 16384-byte limit/);
     });
 
-    it("writes the boot script, its parameters, deployment.toml, kernel settings and both units, and only enables and starts the boot unit", async () => {
+    it("writes the boot script, its parameters, deployment.toml, kernel settings, both units and the health signal, and only enables and starts the boot unit", async () => {
         for (const { node, userData } of await nodeUserData()) {
             const files = writeFiles(userData);
             assert.deepEqual([...files.keys()], [
@@ -115,6 +122,10 @@ describe("node boot files", () => {
                 "/etc/systemd/system/wso2-boot.service",
                 "/etc/wso2-apim/cloudwatch-agent.json",
                 "/usr/local/sbin/wso2-bootstrap",
+                "/etc/wso2-apim/health-signal.env",
+                "/etc/systemd/system/wso2-health-signal.service",
+                "/etc/systemd/system/wso2-health-signal.timer",
+                "/usr/local/sbin/wso2-health-signal",
             ], node);
             assert.equal(files.get("/usr/local/sbin/wso2-bootstrap"), BOOTSTRAP_SCRIPT);
             // cloud-init runs runcmd once per instance: it only hands over to the unit that runs at every start.

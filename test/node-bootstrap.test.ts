@@ -130,6 +130,13 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
             trustedSource: true,
             replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
         },
+        healthSignal: {
+            region: "us-east-1",
+            gateStack: "wso2-apim-dc1-node-1-gate",
+            targetGroups: [{ arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gw/1", port: 8243 }],
+            trustedSource: true,
+            replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
+        },
     }));
     const local = (p: string) => p.replace("/opt/wso2am-3.1.0", apimHome);
     const overrides = {
@@ -329,7 +336,9 @@ describe("node boot script (bash, against fakes)", () => {
         assert.notEqual(node.status, 0);
         assert.match(node.log, /wso2-bootstrap: FAILED: gave up after 5 attempts: aws s3 cp --only-show-errors s3:\/\/packs\/wso2am-3\.1\.0\.zip /);
         assert.deepEqual(node.calls.match(/^sleep .*$/gm), ["sleep 5", "sleep 10", "sleep 20", "sleep 40"]);
-        assert.doesNotMatch(node.calls, /^systemctl/m);
+        assert.doesNotMatch(node.calls, /^systemctl (restart|start).*wso2am/m);
+        // The health gate's signal runs even so: it reports only a node healthy behind the ALB.
+        assert.match(node.calls, /^systemctl enable --now wso2-health-signal\.timer$/m);
     });
 
     it("reads the admin secret only after the boot hooks (a DC that is not the trusted source waits there until the secret's replica exists) and keeps the schema passwords they wrote", () => {

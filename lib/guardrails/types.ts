@@ -44,6 +44,7 @@ export const TYPES = {
     snsTopic: "aws:sns/topic:Topic",
     logMetricFilter: "aws:cloudwatch/logMetricFilter:LogMetricFilter",
     dashboard: "aws:cloudwatch/dashboard:Dashboard",
+    cloudformationStack: "aws:cloudformation/stack:Stack",
 } as const;
 
 /** Both bucket resources of @pulumi/aws v7 (BucketV2 is the deprecated alias of Bucket). */

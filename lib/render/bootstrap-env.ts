@@ -1,6 +1,7 @@
 /** The parameters of `scripts/bootstrap.sh`, as a shell file it sources. No secrets: only ids. */
 import { APIM_HOME, SHARED_PATHS, SharedPathKey, WSO2_USER } from "../shared-paths";
 import { CLOUDWATCH_AGENT_CONFIG_FILE } from "./cloudwatch-agent";
+import { HEALTH_SIGNAL } from "../health-gate";
 import { SYSCTL_FILE } from "./sysctl";
 import { RUNTIME_ENV_FILE } from "./systemd-unit";
 
@@ -49,6 +50,7 @@ export function renderBootstrapEnv(params: BootstrapParameters): string {
         ["BOOT_HOOK_URIS", params.bootHookUris.join(" ")],
         ["CLOUDWATCH_AGENT_CONFIG", CLOUDWATCH_AGENT_CONFIG_FILE],
         ["SYSCTL_FILE", SYSCTL_FILE],
+        ["HEALTH_SIGNAL_TIMER", `${HEALTH_SIGNAL.unit}.timer`],
         ["CORRETTO_PACKAGE", CORRETTO_PACKAGE],
         ["HEAP_PERCENT", JVM_HEAP.percentOfMemory],
         ["HEAP_FLOOR_MIB", JVM_HEAP.floorMiB],

@@ -10,7 +10,8 @@
  * instance by default"; `userDataReplaceOnChange` defaults to false), so a change reaches the node
  * at that start. See docs/nodes.md.
  *
- * EC2 takes at most 16 KB of user-data; the program never truncates, it fails.
+ * EC2 takes at most 16 KB of user-data; the program never truncates, it fails. The scripts go
+ * without their comment lines to fit.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -20,11 +21,14 @@ import { BootstrapParameters, renderBootstrapEnv } from "./bootstrap-env";
 import { CLOUDWATCH_AGENT_CONFIG_FILE, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
 import { DATABASE_BOOT_ENV_FILE, DatabaseBootParameters, renderDatabaseBootEnv } from "./database-boot-env";
 import { DeploymentTomlInput, renderDeploymentToml } from "./deployment-toml";
+import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, HealthSignalInput, renderHealthSignalEnv, renderHealthSignalService, renderHealthSignalTimer } from "./health-signal";
+import { withoutCommentLines } from "./script-text";
 import { renderSysctlConf, SYSCTL_FILE } from "./sysctl";
 import { BOOT_UNIT_NAME, BOOTSTRAP_PATH, renderBootUnit, renderSystemdUnit, UNIT_NAME } from "./systemd-unit";
 
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
-export const BOOTSTRAP_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "bootstrap.sh"), "utf8");
+/** The boot script as deployed: without its comment lines (lib/render/script-text.ts). */
+export const BOOTSTRAP_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "bootstrap.sh"), "utf8"));
 
 export interface NodeFile {
     path: string;
@@ -53,6 +57,8 @@ export interface NodeUserDataInput {
     deploymentToml: DeploymentTomlInput;
     /** Parameters of the database boot hook (which itself arrives from S3: it is too large). */
     database: DatabaseBootParameters;
+    /** The node's health gate signal (docs/nodes.md § Rolling replacement). */
+    healthSignal: HealthSignalInput;
 }
 
 /**
@@ -71,6 +77,10 @@ export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
         { path: `/etc/systemd/system/${BOOT_UNIT_NAME}`, content: renderBootUnit(), permissions: "0644", compressed: true },
         { path: CLOUDWATCH_AGENT_CONFIG_FILE, content: renderCloudWatchAgentConfig(input.logGroupName), permissions: "0644", compressed: true },
         { path: BOOTSTRAP_PATH, content: BOOTSTRAP_SCRIPT, permissions: "0755", compressed: true },
+        { path: HEALTH_SIGNAL.envPath, content: renderHealthSignalEnv(input.healthSignal), permissions: "0644" },
+        { path: `/etc/systemd/system/${HEALTH_SIGNAL.unit}.service`, content: renderHealthSignalService(), permissions: "0644", compressed: true },
+        { path: `/etc/systemd/system/${HEALTH_SIGNAL.unit}.timer`, content: renderHealthSignalTimer(), permissions: "0644", compressed: true },
+        { path: HEALTH_SIGNAL.scriptPath, content: HEALTH_SIGNAL_SCRIPT, permissions: "0755", compressed: true },
     ];
 }
 

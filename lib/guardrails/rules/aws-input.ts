@@ -484,3 +484,28 @@ export const efsCreationToken: ResourceRule = {
     types: [TYPES.efsFileSystem],
     check: (resource) => nameProblems(physicalName(resource, "creationToken", "", false), EFS_CREATION_TOKEN),
 };
+
+/**
+ * CloudFormation API Reference, CreateStack StackName: "A stack name can contain only alphanumeric
+ * characters (case sensitive) and hyphens. It must start with an alphabetical character and can't
+ * be longer than 128 characters." The provider does not name stacks itself (name is required).
+ */
+const CLOUDFORMATION_STACK_NAME: NameRule = {
+    label: "stack name",
+    max: 128,
+    chars: /[A-Za-z0-9-]/,
+    charsText: "letters, digits and hyphens",
+    checks: [LETTER_FIRST],
+};
+
+export const cloudformationStackNames: ResourceRule = {
+    kind: "resource",
+    id: "WSO2-AWS-017",
+    title: "CloudFormation stack names (the nodes' health gates) are ones CloudFormation accepts",
+    rationale: "CloudFormation takes stack names of 1 to 128 letters, digits and hyphens that start with a letter (CloudFormation API Reference: CreateStack StackName).",
+    severity: "mandatory",
+    fix: "name the stack with letters, digits and hyphens only, a letter first, at most 128 characters",
+    equivalents: {},
+    types: [TYPES.cloudformationStack],
+    check: (resource) => nameProblems(physicalName(resource, "name", "", false), CLOUDFORMATION_STACK_NAME),
+};

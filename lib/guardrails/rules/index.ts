@@ -6,6 +6,7 @@ import {
     certificateNames,
     ec2Descriptions,
     efsCreationToken,
+    cloudformationStackNames,
     iamNames,
     kmsInputs,
     loadBalancerNames,
@@ -94,4 +95,5 @@ export const RULES: readonly Rule[] = [
     kmsInputs,
     efsCreationToken,
     monitoringNames,
+    cloudformationStackNames,
 ];

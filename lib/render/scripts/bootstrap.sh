@@ -90,6 +90,12 @@ refresh_node_files() {
     fi
 }
 
+# Before the hooks, which may wait hours for replication: the gate must hear meanwhile (docs/nodes.md).
+enable_health_signal() {
+    systemctl daemon-reload
+    systemctl enable --now "$HEALTH_SIGNAL_TIMER"
+}
+
 apply_kernel_settings() {
     sysctl -q -p "$FILES_ROOT$SYSCTL_FILE"
 }
@@ -231,6 +237,7 @@ main() {
     [[ -n "${WSO2_BOOT_FILES_FRESH:-}" ]] || refresh_node_files "$@"
     # shellcheck source=/dev/null
     source "$CONFIG_DIR/bootstrap.env"
+    enable_health_signal
     apply_kernel_settings
     install_packages
     start_log_shipping

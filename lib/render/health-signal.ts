@@ -1,0 +1,68 @@
+/**
+ * The node's side of the health gate (lib/health-gate.ts, docs/nodes.md § Rolling replacement):
+ * `wso2-health-signal`, its parameters and a timer running it every minute. They travel in the
+ * user-data (the gate must be signalled even while the boot waits in its hooks), and the boot
+ * enables the timer at every start, before the hooks.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { HEALTH_GATE, HEALTH_SIGNAL } from "../health-gate";
+import { shellQuote } from "./bootstrap-env";
+import { withoutCommentLines } from "./script-text";
+
+/** The signal script as deployed: without its comment lines (lib/render/script-text.ts). */
+export const HEALTH_SIGNAL_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "health-signal.sh"), "utf8"));
+export { HEALTH_SIGNAL };
+
+export interface HealthSignalInput {
+    region: string;
+    /** The node's gate stack (gateStackName). */
+    gateStack: string;
+    /** Every target group the node joins, with the port it serves it on. */
+    targetGroups: { arn: string; port: number }[];
+    trustedSource: boolean;
+    /** The SSM flag the database hook waits for outside the trusted source. */
+    replicationReadyParameter: string;
+}
+
+export function renderHealthSignalEnv(input: HealthSignalInput): string {
+    if (input.targetGroups.length === 0) throw new Error("the health signal needs at least one target group");
+    return [
+        ["AWS_REGION", input.region],
+        ["GATE_STACK", input.gateStack],
+        ["TARGET_GROUPS", input.targetGroups.map((group) => `${group.arn}=${group.port}`).join(" ")],
+        ["TRUSTED_SOURCE", String(input.trustedSource)],
+        ["REPLICATION_READY_PARAMETER", input.replicationReadyParameter],
+        ["HANDLE_PREFIX", HEALTH_GATE.handlePrefix],
+        ["CONDITION_PREFIX", HEALTH_GATE.conditionPrefix],
+    ].map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
+}
+
+export function renderHealthSignalService(): string {
+    return [
+        "[Unit]",
+        "Description=Signals the node's health gate once its targets are healthy (docs/nodes.md)",
+        "Wants=network-online.target",
+        "After=network-online.target",
+        "",
+        "[Service]",
+        "Type=oneshot",
+        `ExecStart=${HEALTH_SIGNAL.scriptPath}`,
+        "",
+    ].join("\n");
+}
+
+export function renderHealthSignalTimer(): string {
+    return [
+        "[Unit]",
+        "Description=Runs the node's health signal every minute",
+        "",
+        "[Timer]",
+        `OnBootSec=${HEALTH_SIGNAL.intervalSeconds}`,
+        `OnUnitActiveSec=${HEALTH_SIGNAL.intervalSeconds}`,
+        "",
+        "[Install]",
+        "WantedBy=timers.target",
+        "",
+    ].join("\n");
+}

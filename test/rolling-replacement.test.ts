@@ -1,0 +1,260 @@
+/**
+ * Rolling node replacement (docs/nodes.md § Rolling replacement): the gate template and its hash
+ * (pure functions), the declared chain (node k+1 waits for node k's gate stack), the node role's
+ * reads, and the signal script run by bash against fakes of `aws` and `curl`.
+ */
+import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import * as YAML from "yaml";
+import { gateStackName, HEALTH_GATE, healthGateStatements, NodeServiceIdentity, renderGateTemplate, serviceIdentityHash } from "../lib/health-gate";
+import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, renderHealthSignalEnv, renderHealthSignalTimer } from "../lib/render/health-signal";
+import { withoutCommentLines } from "../lib/render/script-text";
+import { writtenContent } from "../lib/render/user-data";
+import { ProgramRun, RecordedResource } from "../tools/offline/run";
+import { named, ofType, requireTool, run, shellcheck } from "./harness";
+
+const STACK_TYPE = "aws:cloudformation/stack:Stack";
+const IDENTITY: NodeServiceIdentity = { instanceId: "i-0123456789abcdef0", ami: "ami-0aaaaaaaaaaaaaaaa", instanceType: "m5.xlarge", userData: "#cloud-config\nwrite_files: []\n" };
+
+function gateOf(program: ProgramRun, dc: string, ordinal: number): RecordedResource {
+    return named(program, `${dc}-apim-${ordinal}-gate-stack`);
+}
+
+function nodeFile(instance: RecordedResource, file: string): string {
+    const entry = YAML.parse(String(instance.inputs.userData)).write_files.find((f: { path: string }) => f.path === file);
+    assert.ok(entry, `${instance.name} has no ${file}`);
+    return writtenContent(entry);
+}
+
+describe("rolling node replacement: the health gate", () => {
+    it("the template holds a handle and a WaitCondition (Count 1, the justified timeout) whose logical ids carry the hash", () => {
+        const template = JSON.parse(renderGateTemplate("0a1b2c3d4e5f", "gate"));
+        assert.deepEqual(template.Resources, {
+            NodeSignal0a1b2c3d4e5f: { Type: "AWS::CloudFormation::WaitConditionHandle" },
+            NodeHealthy0a1b2c3d4e5f: {
+                Type: "AWS::CloudFormation::WaitCondition",
+                Properties: { Handle: { Ref: "NodeSignal0a1b2c3d4e5f" }, Count: 1, Timeout: "3600" },
+            },
+        });
+        // CloudFormation's ceiling for a WaitCondition Timeout is 43200 s; Pulumi waits longer than the gate.
+        assert.ok(HEALTH_GATE.timeoutSeconds <= 43200);
+        assert.ok(Number(HEALTH_GATE.pulumiTimeout.replace("m", "")) * 60 > HEALTH_GATE.timeoutSeconds);
+        assert.throws(() => renderGateTemplate("not-hex", "gate"), /hex/);
+    });
+
+    it("the hash changes with the instance id, AMI, instance type or user-data, and only with them", () => {
+        const base = serviceIdentityHash(IDENTITY);
+        assert.match(base, /^[0-9a-f]{12}$/);
+        assert.equal(serviceIdentityHash({ ...IDENTITY }), base);
+        const changed = [
+            { ...IDENTITY, instanceId: "i-0fedcba9876543210" },
+            { ...IDENTITY, ami: "ami-0bbbbbbbbbbbbbbbb" },
+            { ...IDENTITY, instanceType: "m5.2xlarge" },
+            { ...IDENTITY, userData: IDENTITY.userData + "# changed\n" },
+        ].map(serviceIdentityHash);
+        for (const hash of changed) assert.notEqual(hash, base);
+        assert.equal(new Set(changed).size, changed.length);
+        // Fields are delimited: moving text from one to the next is a different identity.
+        assert.notEqual(serviceIdentityHash({ ...IDENTITY, ami: "ami-0", instanceType: "1m5.xlarge" }),
+            serviceIdentityHash({ ...IDENTITY, ami: "ami-01", instanceType: "m5.xlarge" }));
+    });
+
+    for (const [stack, dc] of [["us-east", "dc1"], ["us-west", "dc2"]] as const) {
+        it(`${stack}: node 2 waits for node 1's gate stack, and each gate hashes its node's instance`, async () => {
+            const program = await run(stack);
+            const [first, second] = [named(program, `${dc}-apim-1`), named(program, `${dc}-apim-2`)];
+            assert.ok(second.dependsOn.includes(gateOf(program, dc, 1).urn), "node 2 does not wait for node 1's gate");
+            const gates = ofType(program, STACK_TYPE).map((gate) => gate.urn);
+            assert.ok(!first.dependsOn.some((urn) => gates.includes(urn)), "node 1 waits for a gate");
+            for (const [ordinal, node] of [[1, first], [2, second]] as const) {
+                const gate = gateOf(program, dc, ordinal);
+                assert.equal(gate.inputs.name, gateStackName(dc.toUpperCase(), ordinal));
+                assert.ok(gate.dependsOn.includes(node.urn), `gate ${ordinal} does not read its node`);
+                const hash = serviceIdentityHash({
+                    instanceId: `(known after apply: ${dc}-apim-${ordinal}.id)`,
+                    ami: String(node.inputs.ami),
+                    instanceType: String(node.inputs.instanceType),
+                    userData: String(node.inputs.userData),
+                });
+                assert.ok(Object.keys(JSON.parse(String(gate.inputs.templateBody)).Resources).includes(`NodeHealthy${hash}`));
+                assert.equal(gate.inputs.onFailure, "DELETE");
+                // The node finds its own gate by the name in its parameters.
+                assert.match(nodeFile(node, HEALTH_SIGNAL.envPath), new RegExp(`^GATE_STACK='${gate.inputs.name}'$`, "m"));
+            }
+            assert.equal(ofType(program, STACK_TYPE).length, 2);
+        });
+    }
+
+    it("with three nodes the chain goes 1 → 2 → 3", async () => {
+        const program = await run("us-east", { nodeCount: 3 });
+        assert.ok(named(program, "dc1-apim-2").dependsOn.includes(gateOf(program, "dc1", 1).urn));
+        assert.ok(named(program, "dc1-apim-3").dependsOn.includes(gateOf(program, "dc1", 2).urn));
+        assert.equal(ofType(program, STACK_TYPE).length, 3);
+    });
+
+    it("the node role reads only this DC's gate stacks by name, and target health (no resource-level permissions)", async () => {
+        const [find, health] = healthGateStatements("us-east-1", "123456789012", "DC1");
+        assert.equal(find.Action, "cloudformation:DescribeStackResources");
+        assert.equal(find.Resource, "arn:aws:cloudformation:us-east-1:123456789012:stack/wso2-apim-dc1-node-*-gate/*");
+        assert.deepEqual(health, { Sid: "ReadOwnTargetHealth", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" });
+        const program = await run("us-east");
+        const policy = JSON.parse(String(named(program, "dc1-apim-iam-access").inputs.policy));
+        assert.ok(policy.Statement.some((s: { Sid: string }) => s.Sid === "FindNodeHealthGates"));
+    });
+
+    it("the signal's parameters name both target groups with their ports, the flag and the trusted source; the timer runs every minute", async () => {
+        const env = renderHealthSignalEnv({
+            region: "us-west-2", gateStack: "wso2-apim-dc2-node-1-gate", trustedSource: false, replicationReadyParameter: "/wso2-apim/dc2/replication-ready",
+            targetGroups: [{ arn: "arn:tg/gw", port: 8243 }, { arn: "arn:tg/mgmt", port: 9443 }],
+        });
+        assert.match(env, /^TARGET_GROUPS='arn:tg\/gw=8243 arn:tg\/mgmt=9443'$/m);
+        assert.match(env, /^TRUSTED_SOURCE='false'$/m);
+        assert.match(env, /^REPLICATION_READY_PARAMETER='\/wso2-apim\/dc2\/replication-ready'$/m);
+        assert.match(renderHealthSignalTimer(), /^OnUnitActiveSec=60$/m);
+        const program = await run("us-west");
+        const shipped = nodeFile(named(program, "dc2-apim-1"), HEALTH_SIGNAL.envPath);
+        // The ARNs only the cloud knows stand in for themselves in the plan.
+        assert.match(shipped, /^TARGET_GROUPS='\(known after apply: dc2-lb-gateway\.arn\)=8243 \(known after apply: dc2-lb-management\.arn\)=9443'$/m);
+        assert.match(shipped, /^TRUSTED_SOURCE='false'$/m);
+        assert.equal(nodeFile(named(program, "dc2-apim-1"), HEALTH_SIGNAL.scriptPath), HEALTH_SIGNAL_SCRIPT);
+    });
+
+    it("scripts travel without comment lines but keep the shebang and shellcheck directives", () => {
+        const script = "#!/bin/bash\n# a comment\n    # indented\n#\n# shellcheck source=/dev/null\necho '# not a comment' # trailing\n#!kept\n";
+        assert.equal(withoutCommentLines(script), "#!/bin/bash\n# shellcheck source=/dev/null\necho '# not a comment' # trailing\n#!kept\n");
+    });
+
+    it("the signal script passes shellcheck, as written and as deployed", function () {
+        requireTool(this, "shellcheck");
+        const source = fs.readFileSync(path.join(__dirname, "..", "lib", "render", "scripts", "health-signal.sh"), "utf8");
+        for (const script of [source, HEALTH_SIGNAL_SCRIPT]) {
+            const result = shellcheck(script);
+            assert.equal(result.status, 0, result.output);
+        }
+    });
+});
+
+/**
+ * Fakes: `aws` answers describe-stack-resources from $FAKE_RESOURCES (absent: the stack does not
+ * exist), the target health of each group from $FAKE_HEALTH ("<arn>=<state> …") and the flag
+ * from $FAKE_FLAG (absent: ParameterNotFound); `curl` answers IMDS and records each PUT to a handle.
+ */
+const FAKE_AWS = `#!/bin/bash
+printf 'aws %s\\n' "$*" >> "$FAKE_LOG"
+case "$1 $2" in
+  "cloudformation describe-stack-resources") [[ -f "$FAKE_RESOURCES" ]] || { echo "Stack with id x does not exist" >&2; exit 254; }; cat "$FAKE_RESOURCES" ;;
+  "elbv2 describe-target-health") arn=$6; for pair in $FAKE_HEALTH; do [[ \${pair%=*} == "$arn" ]] && echo "\${pair##*=}"; done ;;
+  "ssm get-parameter") [[ -n "\${FAKE_FLAG:-}" ]] || { echo "ParameterNotFound" >&2; exit 254; }
+    [[ $FAKE_FLAG != denied ]] || { echo "AccessDeniedException" >&2; exit 254; }; echo "$FAKE_FLAG" ;;
+  *) exit 2 ;;
+esac
+`;
+const FAKE_CURL = `#!/bin/bash
+case "$*" in
+  *api/token*) echo token ;;
+  *meta-data/instance-id*) echo i-0123456789abcdef0 ;;
+  *https://cloudformation-waitcondition*) printf 'curl %s\\n' "$*" >> "$FAKE_LOG" ;;
+  *) exit 22 ;;
+esac
+`;
+
+const HANDLE_URL = "https://cloudformation-waitcondition-us-west-2.s3.amazonaws.com/arn%3Aaws%3Acloudformation/NodeSignalabc?X-Amz-Signature=x";
+const WAITING = [
+    `NodeHealthyabc\tCREATE_IN_PROGRESS\tarn:aws:cloudformation:us-west-2:123456789012:stack/wso2-apim-dc2-node-1-gate/1`,
+    `NodeSignalabc\tCREATE_COMPLETE\t${HANDLE_URL}`,
+    // The previous change's pair, still there until the update's cleanup: complete, never signalled again.
+    `NodeHealthy123\tCREATE_COMPLETE\tarn:aws:cloudformation:us-west-2:123456789012:stack/wso2-apim-dc2-node-1-gate/0`,
+    `NodeSignal123\tCREATE_COMPLETE\thttps://cloudformation-waitcondition-us-west-2.s3.amazonaws.com/old`,
+].join("\n");
+
+interface Situation { resources?: string; health: string; flag?: string; trustedSource?: boolean }
+
+function signal(situation: Situation): { status: number | null; calls: string[]; puts: string[]; stderr: string } {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "health-signal-"));
+    try {
+        fs.mkdirSync(path.join(dir, "bin"));
+        fs.writeFileSync(path.join(dir, "bin", "aws"), FAKE_AWS, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "bin", "curl"), FAKE_CURL, { mode: 0o755 });
+        fs.writeFileSync(path.join(dir, "signal.env"), renderHealthSignalEnv({
+            region: "us-west-2", gateStack: "wso2-apim-dc2-node-1-gate", trustedSource: situation.trustedSource ?? false,
+            replicationReadyParameter: "/wso2-apim/dc2/replication-ready",
+            targetGroups: [{ arn: "arn:tg/gw", port: 8243 }, { arn: "arn:tg/mgmt", port: 9443 }],
+        }));
+        if (situation.resources !== undefined) fs.writeFileSync(path.join(dir, "resources"), situation.resources);
+        fs.writeFileSync(path.join(dir, "signal.sh"), HEALTH_SIGNAL_SCRIPT);
+        const result = spawnSync("bash", [path.join(dir, "signal.sh")], {
+            encoding: "utf8",
+            env: {
+                PATH: `${dir}/bin:${process.env.PATH}`, SIGNAL_ENV: path.join(dir, "signal.env"), FAKE_LOG: path.join(dir, "calls"),
+                FAKE_RESOURCES: path.join(dir, "resources"), FAKE_HEALTH: situation.health, ...(situation.flag ? { FAKE_FLAG: situation.flag } : {}),
+            },
+        });
+        const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
+        return { status: result.status, calls, puts: calls.filter((c) => c.startsWith("curl ")), stderr: result.stderr };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
+const BOTH_HEALTHY = "arn:tg/gw=healthy arn:tg/mgmt=healthy";
+
+describe("rolling node replacement: the node's signal (bash, against fakes)", () => {
+    it("healthy in both target groups: PUTs one SUCCESS signal, UniqueId its instance id, to the waiting handle only", () => {
+        const { status, calls, puts } = signal({ resources: WAITING, health: BOTH_HEALTHY, flag: "true" });
+        assert.equal(status, 0);
+        assert.equal(puts.length, 1, calls.join("\n"));
+        assert.ok(puts[0].endsWith(` ${HANDLE_URL}`), puts[0]);
+        assert.ok(puts[0].includes("-X PUT -H Content-Type: --data-binary"), puts[0]);
+        const body = JSON.parse(/--data-binary (\{.*\}) https/.exec(puts[0])![1]);
+        assert.deepEqual({ Status: body.Status, UniqueId: body.UniqueId }, { Status: "SUCCESS", UniqueId: "i-0123456789abcdef0" });
+        assert.match(body.Reason, /healthy/);
+        // Its own instance, on the port it serves each group.
+        assert.ok(calls.includes("aws elbv2 describe-target-health --region us-west-2 --target-group-arn arn:tg/gw --targets Id=i-0123456789abcdef0,Port=8243 --query TargetHealthDescriptions[0].TargetHealth.State --output text"));
+        assert.ok(calls.some((c) => c.includes("--target-group-arn arn:tg/mgmt --targets Id=i-0123456789abcdef0,Port=9443")));
+    });
+
+    it("replication-ready but unhealthy in one target group: no signal", () => {
+        for (const health of ["arn:tg/gw=healthy arn:tg/mgmt=unhealthy", "arn:tg/gw=initial arn:tg/mgmt=healthy"]) {
+            const { status, puts, stderr } = signal({ resources: WAITING, health, flag: "true" });
+            assert.equal(status, 0);
+            assert.deepEqual(puts, [], health);
+            assert.match(stderr, /not signalling: (unhealthy|initial)/);
+        }
+    });
+
+    it("not replication-ready (flag unset or not true): signals without asking the ALB, the DC serves nothing yet", () => {
+        for (const flag of [undefined, "false"]) {
+            const { status, calls, puts } = signal({ resources: WAITING, health: "", flag });
+            assert.equal(status, 0);
+            assert.equal(puts.length, 1, String(flag));
+            assert.match(puts[0], /"Reason":"not replication-ready/);
+            assert.ok(!calls.some((c) => c.includes("describe-target-health")));
+        }
+    });
+
+    it("a flag it cannot read (other than not found) decides nothing: no signal", () => {
+        const { status, puts, stderr } = signal({ resources: WAITING, health: "", flag: "denied" });
+        assert.equal(status, 0);
+        assert.deepEqual(puts, []);
+        assert.match(stderr, /cannot read \/wso2-apim\/dc2\/replication-ready: AccessDeniedException/);
+    });
+
+    it("the trusted source never reads the flag: unhealthy means no signal", () => {
+        const { calls, puts } = signal({ resources: WAITING, health: "arn:tg/gw=unhealthy arn:tg/mgmt=unhealthy", trustedSource: true });
+        assert.deepEqual(puts, []);
+        assert.ok(!calls.some((c) => c.startsWith("aws ssm")));
+    });
+
+    it("nothing waiting (every WaitCondition complete) or no gate stack yet: no call beyond the lookup", () => {
+        const complete = WAITING.replace("CREATE_IN_PROGRESS", "CREATE_COMPLETE");
+        for (const resources of [complete, undefined]) {
+            const { status, calls } = signal({ resources, health: BOTH_HEALTHY, flag: "true" });
+            assert.equal(status, 0);
+            assert.equal(calls.length, 1, calls.join("\n"));
+            assert.match(calls[0], /^aws cloudformation describe-stack-resources --region us-west-2 --stack-name wso2-apim-dc2-node-1-gate /);
+        }
+    });
+});
