@@ -118,6 +118,9 @@ describe("offline plan", function () {
             assert.equal(free.length, 1, "one line for everything with no charge");
             assert.equal(free[0].type, "no charge");
             assert.match(free[0].basis, /TargetGroup × 2/);
+            // The nodes' health gates: AWS::* resource providers cost nothing in CloudFormation.
+            assert.match(free[0].basis, /aws:cloudformation\/stack:Stack × 2/);
+            assert.match(free[0].basis, /pulumi:pulumi:Stack × 1/);
             assert.equal(Number(/^(\d+) resources$/.exec(free[0].resource)?.[1]),
                 planOf(stack).resources.filter((r) => !r.type.startsWith("wso2-apim:")).length - cost.lines.length + 1);
             assert.ok(summary.includes(`| ${free[0].resource} | no charge | $0.00 | ${free[0].basis} |`));

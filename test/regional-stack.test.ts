@@ -174,7 +174,7 @@ for (const stack of STACKS) {
             assert.equal(ofType(program, T.attachment).length, 6);
         });
 
-        it("gives nodes an IAM role limited to SSM, this stack's secrets, the WSO2 pack, their logs and the database step's reads", async () => {
+        it("gives nodes an IAM role limited to SSM, this stack's secrets, the WSO2 pack, their logs, their health gates and the database step's reads", async () => {
             const program = await run(stack);
             const attachments = ofType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith(`${dc}-apim-`));
             assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
@@ -187,6 +187,8 @@ for (const stack of STACKS) {
                     [["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], `(known after apply: ${dc}-apim-logs.arn):*`],
                     ["elasticfilesystem:DescribeMountTargets", `arn:aws:elasticfilesystem:${region}:123456789012:file-system/(known after apply: ${dc}-efs-fs.id)`],
                     ["ec2:DescribeAvailabilityZones", "*"],
+                    ["cloudformation:DescribeStackResources", `arn:aws:cloudformation:${region}:123456789012:stack/wso2-apim-${dc}-node-*-gate/*`],
+                    ["elasticloadbalancing:DescribeTargetHealth", "*"],
                     ["s3:GetObject", [`(known after apply: ${dc}-artifacts-s3-bucket.arn)/*`]],
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/${dc}/replication-ready`],
                     ["rds:DescribeDBInstances", `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}`],
@@ -211,7 +213,7 @@ for (const stack of STACKS) {
                 ],
             );
             assert.deepEqual(policy.Statement.at(-1).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/Artifacts" } });
-            assert.deepEqual(policy.Statement[8].Condition, {
+            assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "ReadDatabaseMasterSecret").Condition, {
                 StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}` },
             });
         });

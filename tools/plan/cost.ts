@@ -97,7 +97,9 @@ function noChargeLine(free: PlanResource[]): CostLine[] {
     const counts = new Map<string, number>();
     for (const r of free) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
     const short = (type: string) => (type.startsWith("pulumi:providers:") ? `${type.split(":")[2]} provider` : type.split(":").pop());
-    const types = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${short(type)} × ${n}`);
+    // A short name two types share (pulumi:pulumi:Stack, aws:cloudformation/stack:Stack) stays in full.
+    const shared = (type: string) => [...counts.keys()].some((other) => other !== type && short(other) === short(type));
+    const types = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${shared(type) ? type : short(type)} × ${n}`);
     return [{ resource: `${free.length} resources`, type: NO_CHARGE, monthlyUsd: 0, basis: types.join(", ") }];
 }
 
