@@ -5,7 +5,11 @@ import { HEALTH_GATE, renderGateTemplate, serviceIdentityHash } from "../lib/hea
 export interface NodeHealthGateArgs {
     /** CloudFormation stack name (gateStackName): the node's signal script finds it by this name. */
     stackName: string;
-    /** The node the gate waits for. Its outputs are what it has after the change (an ignored AMI stays the running one). */
+    /**
+     * The node the gate waits for. Its outputs are what it has after the change (an ignored AMI
+     * stays the running one); a changed user-data changes the provider's `userData` output, in
+     * clear or hashed, either way.
+     */
     instance: aws.ec2.Instance;
 }
 
