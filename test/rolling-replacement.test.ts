@@ -14,6 +14,7 @@ import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, renderHealthSignalEnv, renderHealt
 import { withoutCommentLines } from "../lib/render/script-text";
 import { writtenContent } from "../lib/render/user-data";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
+import { extractFiles } from "../tools/plan/files";
 import { named, ofType, requireTool, run, shellcheck } from "./harness";
 
 const STACK_TYPE = "aws:cloudformation/stack:Stack";
@@ -87,6 +88,13 @@ describe("rolling node replacement: the health gate", () => {
             assert.equal(ofType(program, STACK_TYPE).length, 2);
         });
     }
+
+    it("the plan shows each gate's template under files/cloudformation/, as sent", async () => {
+        const program = await run("us-west");
+        const files = extractFiles(program.resources);
+        const gate = gateOf(program, "dc2", 2);
+        assert.equal(files.find((f) => f.path === "cloudformation/wso2-apim-dc2-node-2-gate.json")?.content, gate.inputs.templateBody);
+    });
 
     it("with three nodes the chain goes 1 → 2 → 3", async () => {
         const program = await run("us-east", { nodeCount: 3 });

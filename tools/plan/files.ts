@@ -30,6 +30,10 @@ export function extractFiles(resources: PlanResource[]): PlanFile[] {
                 files.push({ path: safeJoin(name, file.path), content: writtenContent(file) });
             }
         }
+        // The nodes' health gates (lib/health-gate.ts): the CloudFormation template each stack gets.
+        if (type === "aws:cloudformation/stack:Stack" && typeof inputs.templateBody === "string") {
+            files.push({ path: safeJoin("cloudformation", `${String(inputs.name ?? name)}.json`), content: inputs.templateBody });
+        }
         if (type.startsWith("aws:s3/bucketObject") && typeof inputs.content === "string") {
             files.push({ path: safeJoin("s3", String(inputs.bucket), String(inputs.key ?? name)), content: inputs.content });
         }
