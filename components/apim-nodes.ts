@@ -47,6 +47,11 @@ export interface ApimNodesArgs {
     deploymentToml: Omit<DeploymentTomlInput, "trafficManagers">;
     /** Target groups every node joins, with the port it serves them on. */
     targetGroups: { arn: pulumi.Input<string>; port: number }[];
+    /**
+     * What a node cannot be healthy without (the region's database): each health gate is created
+     * only after these, so its wait does not include the database's creation on a first deploy.
+     */
+    healthGateAfter: pulumi.Resource[];
 }
 
 /**
@@ -141,7 +146,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 userData: userDataFor(i + 1),
                 tags: { Name: nodeName },
             }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready, ...previousGate], ignoreChanges: args.keepRunningImage ? ["ami"] : [] });
-            gates.push(new NodeHealthGate(`${nodeName}-gate`, { stackName: gateStackName(args.dcId, i + 1), instance }, child));
+            gates.push(new NodeHealthGate(`${nodeName}-gate`, { stackName: gateStackName(args.dcId, i + 1), instance, after: args.healthGateAfter }, child));
             new aws.route53.Record(`${nodeName}-name`, {
                 zoneId: args.privateZoneId,
                 name: trafficManagers[i],

@@ -11,6 +11,8 @@ export interface NodeHealthGateArgs {
      * clear or hashed, either way.
      */
     instance: aws.ec2.Instance;
+    /** What the node cannot be healthy without (the database): the gate, and its clock, start after them. */
+    after: pulumi.Resource[];
 }
 
 /**
@@ -41,6 +43,7 @@ export class NodeHealthGate extends pulumi.ComponentResource {
             onFailure: "DELETE",
         }, {
             parent: this,
+            dependsOn: args.after,
             customTimeouts: { create: HEALTH_GATE.pulumiTimeout, update: HEALTH_GATE.pulumiTimeout },
         });
         this.registerOutputs({ stackId: this.stack.id });

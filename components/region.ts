@@ -243,6 +243,7 @@ export class Region extends pulumi.ComponentResource {
                 { arn: lb.gatewayTargetGroupArn, port: PORTS.gatewayHttps },
                 { arn: lb.managementTargetGroupArn, port: PORTS.management },
             ],
+            healthGateAfter: [database],
         }, child);
 
         new Monitoring(`${name}-ops`, {

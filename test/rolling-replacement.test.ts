@@ -96,6 +96,17 @@ describe("rolling node replacement: the health gate", () => {
         assert.equal(files.find((f) => f.path === "cloudformation/wso2-apim-dc2-node-2-gate.json")?.content, gate.inputs.templateBody);
     });
 
+    it("each gate is created only after the region's database, so its hour never includes the database's creation (first deploy)", async () => {
+        for (const [stack, dc] of [["us-east", "dc1"], ["us-west", "dc2"]]) {
+            const program = await run(stack);
+            const rds = ofType(program, "aws:rds/instance:Instance")[0];
+            for (const ordinal of [1, 2]) assert.ok(gateOf(program, dc, ordinal).dependsOn.includes(rds.urn), `${dc} gate ${ordinal} does not wait for ${rds.name}`);
+        }
+        const selfManaged = await run("us-west", { databaseKind: "ec2", databaseAmiId: "ami-0123456789abcdef0" });
+        const host = ofType(selfManaged, "aws:ec2/instance:Instance").find((r) => r.name.startsWith("dc2-db"))!;
+        assert.ok(gateOf(selfManaged, "dc2", 1).dependsOn.includes(host.urn), "the gate does not wait for the Oracle host");
+    });
+
     it("with three nodes the chain goes 1 → 2 → 3", async () => {
         const program = await run("us-east", { nodeCount: 3 });
         assert.ok(named(program, "dc1-apim-2").dependsOn.includes(gateOf(program, "dc1", 1).urn));
