@@ -74,16 +74,24 @@ for (const stack of STACKS) {
             assert.deepEqual(subnets.subnetIds, [`(known after apply: ${dc}-net-private-1.id)`, `(known after apply: ${dc}-net-private-2.id)`]);
         });
 
-        it("has a stable private name, so the nodes never wait for the database", async () => {
+        it("has a stable private name, so node 1 never waits for the database; later nodes only through the previous node's health gate", async () => {
             const program = await run(stack);
             const record = named(program, `${dc}-db-name`).inputs as any;
             assert.deepEqual([record.name, record.type, record.records], [`oracle.${dc}.wso2-apim.internal`, "CNAME", [`(known after apply: ${dc}-db-oracle.address)`]]);
             assert.equal(record.zoneId, `(known after apply: ${dc}-net-private.zoneId)`);
             const [db] = ofType(program, RDS);
-            for (const node of ofType(program, INSTANCE)) {
-                assert.ok(!dependencyClosure(program, node).has(db.urn), `${node.name} waits for the database`);
+            const nodes = ofType(program, INSTANCE);
+            for (const node of nodes) {
                 assert.equal(envFile(nodeFiles(node).get("/etc/wso2-apim/database.env")!).DB_HOST, `oracle.${dc}.wso2-apim.internal`);
             }
+            // Node 1 installs WSO2 while RDS is created and waits for it at boot.
+            assert.ok(!dependencyClosure(program, nodes[0]).has(db.urn), `${nodes[0].name} waits for the database`);
+            // Node 2 waits for node 1 to be healthy (rolling), which no node can be before the database exists.
+            const gate = named(program, `${dc}-apim-1-gate-stack`);
+            assert.ok(nodes[1].dependsOn.includes(gate.urn));
+            const withoutGate = { ...program, resources: program.resources.map((r) => (r.urn === nodes[1].urn ? { ...r, dependsOn: r.dependsOn.filter((u) => u !== gate.urn) } : r)) };
+            const node2WithoutGate = withoutGate.resources.find((r) => r.urn === nodes[1].urn)!;
+            assert.ok(!dependencyClosure(withoutGate, node2WithoutGate).has(db.urn), `${nodes[1].name} waits for the database other than through the gate`);
         });
 
         it("carries the replication-ready flag: set on the trusted source, clear elsewhere", async () => {
