@@ -11,6 +11,7 @@ import { renderBootUnit, renderSystemdUnit } from "../lib/render/systemd-unit";
 import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { SHARED_PATHS } from "../lib/shared-paths";
 import { ofType, requireTool, run, shellcheck, STACKS } from "./harness";
+import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
 
 function tempFile(name: string, content: string): string {
     const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "boot-files-")), name);
@@ -86,27 +87,8 @@ describe("node boot files", () => {
                 bootHookUris: [],
             },
             deploymentToml: { ...TOML_INPUT, gatewayEnvironments: ENVIRONMENTS },
-            database: {
-                region: "us-east-1",
-                host: DATABASE.host,
-                serviceName: "APIMDB",
-                platform: "rds",
-                masterSecretId: "rds-db:wso2-apim-dc1",
-                amDb: { user: "WSO2AM", secretId: "arn:am" },
-                sharedDb: { user: "WSO2SHARED", secretId: "arn:shared" },
-                goldengate: { user: "OGGADMIN", secretId: "arn:gg" },
-                sqlS3Prefix: "s3://bucket/sql/",
-                schemaApplier: true,
-                trustedSource: true,
-                replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
-            },
-            healthSignal: {
-                region: "us-east-1",
-                gateStack: "wso2-apim-dc1-node-1-gate",
-                targetGroups: [{ arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gw/1", port: 8243 }],
-                trustedSource: true,
-                replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
-            },
+            database: NODE_DATABASE,
+            healthSignal: NODE_HEALTH_SIGNAL,
         }), /over EC2's 16384-byte limit/);
     });
 

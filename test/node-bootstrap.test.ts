@@ -20,6 +20,7 @@ import * as zlib from "zlib";
 import { shellQuote } from "../lib/render/bootstrap-env";
 import { BOOTSTRAP_SCRIPT, renderUserData, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { SHARED_PATHS } from "../lib/shared-paths";
+import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
 
 const FAKES: Record<string, string> = {
     dnf: "",
@@ -116,27 +117,8 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
             gatewayTokenCacheSeconds: 900,
             gatewayEnvironments: [],
         },
-        database: {
-            region: "us-east-1",
-            host: "oracle.dc1.wso2-apim.internal",
-            serviceName: "APIMDB",
-            platform: "rds",
-            masterSecretId: "rds-db:wso2-apim-dc1",
-            amDb: { user: "WSO2AM", secretId: "arn:am" },
-            sharedDb: { user: "WSO2SHARED", secretId: "arn:shared" },
-            goldengate: { user: "OGGADMIN", secretId: "arn:gg" },
-            sqlS3Prefix: "s3://bucket/sql/",
-            schemaApplier: true,
-            trustedSource: true,
-            replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
-        },
-        healthSignal: {
-            region: "us-east-1",
-            gateStack: "wso2-apim-dc1-node-1-gate",
-            targetGroups: [{ arn: "arn:aws:elasticloadbalancing:us-east-1:123456789012:targetgroup/gw/1", port: 8243 }],
-            trustedSource: true,
-            replicationReadyParameter: "/wso2-apim/dc1/replication-ready",
-        },
+        database: NODE_DATABASE,
+        healthSignal: NODE_HEALTH_SIGNAL,
     }));
     const local = (p: string) => p.replace("/opt/wso2am-3.1.0", apimHome);
     const overrides = {
