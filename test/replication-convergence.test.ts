@@ -8,10 +8,9 @@
 import * as assert from "node:assert/strict";
 import { DeploymentConfig, parseConfig } from "../lib/config";
 import { firstFailure, HubFiles, LocalChange, ModelTable, pathsOf, replay, Row, Scenario, seededRandom } from "../lib/goldengate/cdr-model";
-import { renderGoldenGateFiles } from "../lib/goldengate/parameter-files";
-import { sourcesOf, stackConfig } from "./harness";
+import { BOOT_KEYS, bootObjects } from "../lib/region-files";
+import { sourcesOf, stackConfig, THIRD_DATACENTER } from "./harness";
 
-const THIRD_DC = { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] };
 const SHIPPED_DCS = stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as object[];
 /** Interleavings replayed per scenario (seeded: a failure names its seed). */
 const RUNS = 150;
@@ -21,19 +20,14 @@ function configOf(datacenters?: object[]): DeploymentConfig {
     return parseConfig(project, aws, "us-east");
 }
 
-/** Every hub's files, rendered as lib/region-files.ts renders them. */
+/** Every hub's files, as each datacenter's stack puts them in its boot bucket. */
 function hubsOf(config: DeploymentConfig): HubFiles[] {
-    const hub = (dc: DeploymentConfig["datacenters"][number]) => ({ id: dc.id, index: dc.index, hubIp: dc.goldengateHubIp });
-    const priority = [config.trustedSource, ...config.datacenters.filter((d) => d.id !== config.trustedSource.id)].map((d) => d.id);
     return config.datacenters.map((dc) => ({
         dcId: dc.id,
         hubIp: dc.goldengateHubIp,
-        files: new Map(renderGoldenGateFiles({
-            self: hub(dc),
-            peers: config.datacenters.filter((other) => other !== dc).map(hub),
-            priority,
-            keyColumns: config.replication.keyColumns,
-        }).map((f) => [f.path, f.content])),
+        files: new Map(Object.entries(bootObjects({ ...config, self: dc }))
+            .filter(([key]) => key.startsWith(BOOT_KEYS.goldengatePrefix))
+            .map(([key, content]) => [key.slice(BOOT_KEYS.goldengatePrefix.length), content])),
     }));
 }
 
@@ -105,7 +99,7 @@ function assertConverges(hubs: HubFiles[], dcs: string[]): void {
 
 describe("Replication convergence (CDR model over the rendered files)", () => {
     const two = hubsOf(configOf());
-    const three = hubsOf(configOf([...SHIPPED_DCS, THIRD_DC]));
+    const three = hubsOf(configOf([...SHIPPED_DCS, THIRD_DATACENTER]));
 
     it("wires hub and spoke through the trusted source: each DC sends to and receives from DC1 only", () => {
         const wiring = (hubs: HubFiles[]) => pathsOf(hubs).map((p) => `${p.from}>${p.to} ${p.replicat} skips ${p.excludedTags.join(",")}`).sort();
