@@ -1,12 +1,10 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as TOML from "smol-toml";
-import * as YAML from "yaml";
-import { WrittenFile, writtenContent } from "../lib/render/user-data";
 import { ProgramRun } from "../tools/offline/run";
 import { buildPlan } from "../tools/plan/plan-json";
 import { mermaidDiagram } from "../tools/plan/summary";
-import { ofType, run, runAll, stackConfig, threeDatacenterProject } from "./harness";
+import { nodeFile, ofType, run, runAll, stackConfig, THIRD_DATACENTER, threeDatacenterProject } from "./harness";
 
 /**
  * The path an API takes from the design-time active DC's Publisher to every DC's gateways
@@ -16,17 +14,14 @@ import { ofType, run, runAll, stackConfig, threeDatacenterProject } from "./harn
  */
 interface Hop { from: string; to: string; serviceUrl: string; record: boolean; zoneInPublisherVpc: boolean; port9443FromPublisher: boolean }
 
-const deploymentToml = (program: ProgramRun): any => {
-    const node = ofType(program, "aws:ec2/instance:Instance")[0];
-    const files = YAML.parse(String(node.inputs.userData)).write_files as WrittenFile[];
-    return TOML.parse(writtenContent(files.find((f) => f.path === "/etc/wso2-apim/deployment.toml")!));
-};
+const deploymentToml = (program: ProgramRun): any =>
+    TOML.parse(nodeFile(ofType(program, "aws:ec2/instance:Instance")[0], "/etc/wso2-apim/deployment.toml"));
 
 /** Every (publisher DC, gateway DC) pair, as the stacks declare it. */
 function hops(runs: Map<string, ProgramRun>): Hop[] {
     const dcOf = (program: ProgramRun) => String(program.outputs.datacenter);
     const cidrOf = (dc: string) => (stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as any[])
-        .concat([{ id: "DC3", cidr: "10.30.0.0/16" }]).find((d) => d.id === dc).cidr;
+        .concat([THIRD_DATACENTER]).find((d) => d.id === dc).cidr;
     const all = [...runs.values()];
     const result: Hop[] = [];
     for (const publisher of all) {
@@ -69,7 +64,7 @@ function policyPaths(runs: Map<string, ProgramRun>): { dc: string; source: strin
         const nodesMayRead = policy.Statement.some((st: any) => [st.Action].flat().includes("s3:GetObject") && [st.Resource].flat().includes(prefixArn));
         const hookObject = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === "boot.d/60-artifact-sync.sh");
         const node = ofType(program, "aws:ec2/instance:Instance")[0];
-        const env = writtenContent((YAML.parse(String(node.inputs.userData)).write_files as WrittenFile[]).find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!);
+        const env = nodeFile(node, "/etc/wso2-apim/bootstrap.env");
         const hookInstalled = String(hookObject?.inputs.content).includes(`DATACENTER='${dc}'`) && /BOOT_HOOK_URIS=.*\/boot\.d\/60-artifact-sync\.sh/.test(env);
         return { dc, source, nodesMayRead, hookInstalled };
     });

@@ -10,6 +10,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ConfigSource } from "../lib/config";
+import { WrittenFile, writtenContent } from "../lib/render/user-data";
 import { listStacks, loadStackConfig, StackConfig } from "../lib/stack-config";
 import { deploymentOrder, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
 
@@ -112,6 +113,13 @@ export function threeDatacenterProject(prefix: string): string {
         config: { "aws:region": THIRD_DATACENTER.region, [`${project.name}:datacenter`]: THIRD_DATACENTER.id, [`${project.name}:nodeAmiId`]: "ami-0123456789abcdef0" },
     }));
     return dir;
+}
+
+/** The text a node's user-data writes to `file` (decoded when it travels compressed). */
+export function nodeFile(instance: RecordedResource, file: string): string {
+    const entry = (YAML.parse(String(instance.inputs.userData)).write_files as WrittenFile[]).find((f) => f.path === file);
+    if (!entry) throw new Error(`${instance.name} has no ${file}`);
+    return writtenContent(entry);
 }
 
 export function ofType(program: ProgramRun, type: string): RecordedResource[] {

@@ -6,9 +6,7 @@ import * as path from "path";
 import { KEYSTORE } from "../lib/keystore";
 import { KEYSTORE_SCRIPT, renderKeystoreHook } from "../lib/render/keystore-hook";
 import * as TOML from "smol-toml";
-import * as YAML from "yaml";
-import { WrittenFile, writtenContent } from "../lib/render/user-data";
-import { ofType, requireTool, run, shellcheck } from "./harness";
+import { nodeFile, ofType, requireTool, run, shellcheck } from "./harness";
 
 /**
  * Fakes (as small as the script's calls): `aws` answers the password secret with $FAKE_PASSWORDS,
@@ -134,8 +132,7 @@ describe("the deployment keystore hook (docs/artifacts.md, Keystores)", () => {
 
     it("deployment.toml names the deployment's keystore and truststore, passwords from the environment only", async () => {
         const [node] = ofType(await run("us-west"), "aws:ec2/instance:Instance");
-        const files = YAML.parse(String(node.inputs.userData)).write_files as WrittenFile[];
-        const toml = TOML.parse(writtenContent(files.find((f) => f.path === "/etc/wso2-apim/deployment.toml")!)) as any;
+        const toml = TOML.parse(nodeFile(node, "/etc/wso2-apim/deployment.toml")) as any;
         assert.deepEqual({ ...toml.keystore.primary }, {
             file_name: "wso2-apim-deployment.jks", type: "JKS", password: "$env{KEYSTORE_PASSWORD}", alias: "wso2carbon", key_password: "$env{KEYSTORE_PASSWORD}",
         });

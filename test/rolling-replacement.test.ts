@@ -8,26 +8,18 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import * as YAML from "yaml";
 import { gateStackName, HEALTH_GATE, healthGateStatements, NodeServiceIdentity, renderGateTemplate, serviceIdentityHash } from "../lib/health-gate";
 import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, renderHealthSignalEnv, renderHealthSignalTimer } from "../lib/render/health-signal";
 import { withoutCommentLines } from "../lib/render/script-text";
-import { writtenContent } from "../lib/render/user-data";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
 import { extractFiles } from "../tools/plan/files";
-import { named, ofType, requireTool, run, shellcheck } from "./harness";
+import { named, nodeFile, ofType, requireTool, run, shellcheck } from "./harness";
 
 const STACK_TYPE = "aws:cloudformation/stack:Stack";
 const IDENTITY: NodeServiceIdentity = { instanceId: "i-0123456789abcdef0", ami: "ami-0aaaaaaaaaaaaaaaa", instanceType: "m5.xlarge", userData: "#cloud-config\nwrite_files: []\n" };
 
 function gateOf(program: ProgramRun, dc: string, ordinal: number): RecordedResource {
     return named(program, `${dc}-apim-${ordinal}-gate-stack`);
-}
-
-function nodeFile(instance: RecordedResource, file: string): string {
-    const entry = YAML.parse(String(instance.inputs.userData)).write_files.find((f: { path: string }) => f.path === file);
-    assert.ok(entry, `${instance.name} has no ${file}`);
-    return writtenContent(entry);
 }
 
 describe("rolling node replacement: the health gate", () => {

@@ -4,9 +4,8 @@
  * against the admin row the trusted source created), read by name in each DC's own region.
  */
 import * as assert from "node:assert/strict";
-import * as YAML from "yaml";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
-import { named, ofType, run, STACKS } from "./harness";
+import { named, nodeFile, ofType, run, STACKS } from "./harness";
 
 const PASSWORD = "random:index/randomPassword:RandomPassword";
 const SECRET = "aws:secretsmanager/secret:Secret";
@@ -29,8 +28,7 @@ function adminSecrets(program: ProgramRun): RecordedResource[] {
 }
 
 function bootstrapEnv(node: RecordedResource): string {
-    const files = YAML.parse(String(node.inputs.userData)).write_files as { path: string; content: string }[];
-    return files.find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!.content;
+    return nodeFile(node, "/etc/wso2-apim/bootstrap.env");
 }
 
 describe("generated secrets", () => {
