@@ -198,7 +198,9 @@ for (const stack of STACKS) {
             assert.equal(ofType(await run(stack), "aws:sns/topicSubscription:TopicSubscription").length, 0);
             const program = await run(stack, { alarmEmails: ["ops@example.com", "oncall@example.com"] });
             const subscriptions = ofType(program, "aws:sns/topicSubscription:TopicSubscription");
-            for (const topic of ofType(program, TOPIC)) {
+            const topics = ofType(program, TOPIC);
+            assert.ok(topics.length > 0, "no alarm topic");
+            for (const topic of topics) {
                 const own = subscriptions.filter((s) => s.inputs.topic === `(known after apply: ${topic.name}.arn)`);
                 assert.deepEqual(own.map((s) => [s.inputs.protocol, s.inputs.endpoint]), [["email", "ops@example.com"], ["email", "oncall@example.com"]]);
                 assert.equal(regionOf(program, own[0]), regionOf(program, topic));

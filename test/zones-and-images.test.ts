@@ -99,7 +99,9 @@ describe("node image", function () {
     it("boots a pinned nodeAmiId, hub included, and lets a change of it roll the nodes", async () => {
         const program = await run("us-west", { ...HUB, nodeAmiId: "ami-0123456789abcdef0" });
         for (const host of ofType(program, INSTANCE)) assert.equal(host.inputs.ami, "ami-0123456789abcdef0");
-        for (const node of ofType(program, INSTANCE).filter((i) => i.name.includes("-apim-"))) assert.deepEqual(node.ignoreChanges, []);
+        const nodes = ofType(program, INSTANCE).filter((i) => i.name.includes("-apim-"));
+        assert.equal(nodes.length, 2);
+        for (const node of nodes) assert.deepEqual(node.ignoreChanges, []);
         assert.deepEqual(program.outputs.nodeImage, { amiId: "ami-0123456789abcdef0", source: "config wso2-apim-multi-dc:nodeAmiId" });
     });
 
