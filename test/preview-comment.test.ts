@@ -41,6 +41,8 @@ describe("pull-request comment of the offline plan", function () {
         assert.equal(await plan(["--config-dir", dir, "--out", out3]), 0);
         threeDcs = readPlanDir(out3, "success", null);
         assert.deepEqual(threeDcs.plans.map((p) => p.stack), ["eu-west", "us-east", "us-west"]);
+        // readPlanDir has read everything it needs.
+        for (const temporary of [out, dir, out3]) fs.rmSync(temporary, { recursive: true, force: true });
     });
 
     it("with no change: says so per stack and for routing, and carries both full summaries", () => {
