@@ -81,8 +81,10 @@ export class StackSecrets extends pulumi.ComponentResource {
             this.databaseMasterSecretArn = this.oraclePassword(name, prefix, "db-master", "DBA account of the Oracle host",
                 (password) => pulumi.jsonStringify({ username: user, password }));
         }
-        if (args.admin.replicaRegions) this.adminSecret(name, args.admin.name, args.admin.replicaRegions.filter((r) => r !== args.region));
-        if (args.keystore) this.keystoreSecrets(name, { ...args.keystore, replicaRegions: args.keystore.replicaRegions.filter((r) => r !== args.region) });
+        // Replicas go to every other datacenter's region, once each.
+        const otherRegions = (regions: string[]) => [...new Set(regions)].filter((region) => region !== args.region);
+        if (args.admin.replicaRegions) this.adminSecret(name, args.admin.name, otherRegions(args.admin.replicaRegions));
+        if (args.keystore) this.keystoreSecrets(name, { ...args.keystore, replicaRegions: otherRegions(args.keystore.replicaRegions) });
 
         const account = aws.getCallerIdentityOutput({}, { parent: this }).accountId;
         this.arnPrefix = pulumi.interpolate`arn:aws:secretsmanager:${args.region}:${account}:secret:${prefix}`;
@@ -118,12 +120,8 @@ export class StackSecrets extends pulumi.ComponentResource {
     private adminSecret(name: string, secretName: string, replicaRegions: string[]): void {
         const child = { parent: this };
         const password = new random.RandomPassword(`${name}-wso2-admin`, { ...ADMIN_PASSWORD }, child);
-        const secret = new aws.secretsmanager.Secret(`${name}-wso2-admin`, {
-            name: secretName,
-            description: "WSO2 API Manager super admin password of the whole deployment (every datacenter)",
-            recoveryWindowInDays: 7,
-            replicas: [...new Set(replicaRegions)].map((region) => ({ region })),
-        }, child);
+        const secret = this.deploymentSecret(`${name}-wso2-admin`, secretName,
+            "WSO2 API Manager super admin password of the whole deployment (every datacenter)", replicaRegions);
         new aws.secretsmanager.SecretVersion(`${name}-wso2-admin`, { secretId: secret.id, secretString: password.result }, child);
     }
 
@@ -135,24 +133,25 @@ export class StackSecrets extends pulumi.ComponentResource {
      */
     private keystoreSecrets(name: string, keystore: { passwordSecretName: string; keySecretName: string; replicaRegions: string[] }): void {
         const child = { parent: this };
-        const replicas = [...new Set(keystore.replicaRegions)].map((region) => ({ region }));
         const keystorePassword = new random.RandomPassword(`${name}-keystore-password`, { ...ADMIN_PASSWORD }, child);
         const truststorePassword = new random.RandomPassword(`${name}-truststore-password`, { ...ADMIN_PASSWORD }, child);
-        const passwords = new aws.secretsmanager.Secret(`${name}-keystore-passwords`, {
-            name: keystore.passwordSecretName,
-            description: "WSO2 API Manager keystore and truststore passwords of the whole deployment (every datacenter)",
-            recoveryWindowInDays: 7,
-            replicas,
-        }, child);
+        const passwords = this.deploymentSecret(`${name}-keystore-passwords`, keystore.passwordSecretName,
+            "WSO2 API Manager keystore and truststore passwords of the whole deployment (every datacenter)", keystore.replicaRegions);
         new aws.secretsmanager.SecretVersion(`${name}-keystore-passwords`, {
             secretId: passwords.id,
             secretString: pulumi.jsonStringify({ keystorePassword: keystorePassword.result, truststorePassword: truststorePassword.result }),
         }, child);
-        new aws.secretsmanager.Secret(`${name}-keystore-key`, {
-            name: keystore.keySecretName,
-            description: "WSO2 API Manager key pair of the whole deployment (PKCS12), stored by the trusted source node that generates it",
+        this.deploymentSecret(`${name}-keystore-key`, keystore.keySecretName,
+            "WSO2 API Manager key pair of the whole deployment (PKCS12), stored by the trusted source node that generates it", keystore.replicaRegions);
+    }
+
+    /** A secret of the whole deployment under its fixed name, with a replica in each of `replicaRegions`. */
+    private deploymentSecret(resourceName: string, secretName: string, description: string, replicaRegions: string[]): aws.secretsmanager.Secret {
+        return new aws.secretsmanager.Secret(resourceName, {
+            name: secretName,
+            description,
             recoveryWindowInDays: 7,
-            replicas,
-        }, child);
+            replicas: replicaRegions.map((region) => ({ region })),
+        }, { parent: this });
     }
 }
