@@ -1,10 +1,7 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
-import * as fs from "fs";
-import * as os from "os";
-import * as path from "path";
 import { ARTIFACT_SYNC, ARTIFACT_SYNC_SCRIPT, renderArtifactSyncHook } from "../lib/render/artifact-sync";
-import { requireTool, shellcheck } from "./harness";
+import { requireTool, runWithFakes, shellcheck } from "./harness";
 
 /**
  * A fake `aws` (only the four calls the sync makes): it logs each call, answers the SSM parameter
@@ -20,28 +17,22 @@ esac
 `;
 
 function runSync(datacenter: string, marker?: string): { status: number | null; calls: string[]; stderr: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "artifact-sync-"));
-    try {
-        fs.mkdirSync(path.join(dir, "bin"));
-        fs.writeFileSync(path.join(dir, "bin", "aws"), FAKE_AWS, { mode: 0o755 });
-        fs.writeFileSync(path.join(dir, "sync.env"), [
-            "AWS_REGION=us-west-2", `DATACENTER=${datacenter}`, "SOURCE_PARAMETER=/wso2-apim/p/runtime-artifacts-source",
-            `EXECUTIONPLANS_DIR=${dir}/executionplans`, "MARKER=push-complete",
-            "METRIC_NAMESPACE=WSO2APIM/Artifacts", "METRIC_NAME=ArtifactSyncLagSeconds",
-        ].join("\n"));
-        fs.writeFileSync(path.join(dir, "sync.sh"), ARTIFACT_SYNC_SCRIPT);
-        const result = spawnSync("bash", [path.join(dir, "sync.sh")], {
-            encoding: "utf8",
-            env: {
-                PATH: `${dir}/bin:${process.env.PATH}`, SYNC_ENV: path.join(dir, "sync.env"), FAKE_LOG: path.join(dir, "calls"),
-                FAKE_SOURCE: "DC1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
-            },
-        });
-        const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
-        return { status: result.status, calls: calls.map((c) => c.replaceAll(dir, "<dir>")), stderr: result.stderr };
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    return runWithFakes({
+        prefix: "artifact-sync-",
+        script: ARTIFACT_SYNC_SCRIPT,
+        fakes: { aws: FAKE_AWS },
+        files: {
+            "sync.env": [
+                "AWS_REGION=us-west-2", `DATACENTER=${datacenter}`, "SOURCE_PARAMETER=/wso2-apim/p/runtime-artifacts-source",
+                "EXECUTIONPLANS_DIR=<dir>/executionplans", "MARKER=push-complete",
+                "METRIC_NAMESPACE=WSO2APIM/Artifacts", "METRIC_NAME=ArtifactSyncLagSeconds",
+            ].join("\n"),
+        },
+        env: {
+            SYNC_ENV: "<dir>/sync.env",
+            FAKE_SOURCE: "DC1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
+        },
+    });
 }
 
 const SOURCE = "s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts";

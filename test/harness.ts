@@ -153,6 +153,52 @@ export function sourcesOf(config: StackConfig): { project: ConfigSource; aws: Co
     return { project: under(config.project), aws: under("aws") };
 }
 
+/** What a script run against fakes did: its exit status, stderr and the calls its fakes logged. */
+export interface FakedRun<T> {
+    status: number | null;
+    stderr: string;
+    /** One line per call the fakes appended to $FAKE_LOG, the temporary directory written as `<dir>`. */
+    calls: string[];
+    /** What `inspect` read from the directory before it was removed. */
+    inspected: T;
+}
+
+/**
+ * Runs `script` by bash in a temporary directory, with `fakes` (command name → bash body) first on
+ * its PATH and `files` (name → content) written beside it. In `files` and `env` values, `<dir>`
+ * stands for the directory; FAKE_LOG names the file the fakes append their calls to. The directory is removed after
+ * `inspect` has read what the test needs from it.
+ */
+export function runWithFakes<T = undefined>(options: {
+    prefix: string;
+    script: string;
+    fakes: Record<string, string>;
+    files?: Record<string, string>;
+    env: Record<string, string>;
+    inspect?: (dir: string) => T;
+}): FakedRun<T> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), options.prefix));
+    try {
+        fs.mkdirSync(path.join(dir, "bin"));
+        for (const [name, body] of Object.entries(options.fakes)) fs.writeFileSync(path.join(dir, "bin", name), body, { mode: 0o755 });
+        for (const [name, content] of Object.entries(options.files ?? {})) {
+            fs.mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+            fs.writeFileSync(path.join(dir, name), content.replaceAll("<dir>", dir));
+        }
+        fs.writeFileSync(path.join(dir, "script.sh"), options.script);
+        const env = Object.fromEntries(Object.entries(options.env).map(([k, v]) => [k, v.replaceAll("<dir>", dir)]));
+        const result = spawnSync("bash", [path.join(dir, "script.sh")], {
+            encoding: "utf8",
+            env: { PATH: `${dir}/bin:${process.env.PATH}`, FAKE_LOG: path.join(dir, "calls"), ...env },
+        });
+        const log = path.join(dir, "calls");
+        const calls = fs.existsSync(log) ? fs.readFileSync(log, "utf8").replaceAll(dir, "<dir>").trim().split("\n").filter((line) => line) : [];
+        return { status: result.status, stderr: result.stderr, calls, inspected: options.inspect?.(dir) as T };
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 /**
  * Skips the test when a Debian tool it needs (shellcheck, cloud-init) is missing on a developer's
  * machine; in CI (.ci/run installs them) a missing tool fails instead.

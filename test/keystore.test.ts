@@ -6,7 +6,7 @@ import * as path from "path";
 import { KEYSTORE } from "../lib/keystore";
 import { KEYSTORE_SCRIPT, renderKeystoreHook } from "../lib/render/keystore-hook";
 import * as TOML from "smol-toml";
-import { nodeFile, ofType, requireTool, run, shellcheck } from "./harness";
+import { nodeFile, ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
 /**
  * Fakes (as small as the script's calls): `aws` answers the password secret with $FAKE_PASSWORDS,
@@ -33,37 +33,30 @@ done
 const PASSWORDS = { keystorePassword: "Ks1secretKs1secret", truststorePassword: "Ts2secretTs2secret" };
 
 function runHook(trustedSource: boolean, keyExists: boolean) {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "keystore-"));
-    try {
-        fs.mkdirSync(path.join(dir, "bin"));
-        fs.mkdirSync(path.join(dir, "security"));
-        fs.writeFileSync(path.join(dir, "security", "client-truststore.jks"), "pack");
-        fs.writeFileSync(path.join(dir, "bin", "aws"), FAKE_AWS, { mode: 0o755 });
-        fs.writeFileSync(path.join(dir, "bin", "keytool"), FAKE_KEYTOOL, { mode: 0o755 });
-        if (keyExists) fs.writeFileSync(path.join(dir, "key"), "p12");
-        const user = os.userInfo().username;
-        fs.writeFileSync(path.join(dir, "keystore.env"), [
-            "AWS_REGION=us-west-2", "PASSWORD_SECRET_ID=pw", "KEY_SECRET_ID=key", `TRUSTED_SOURCE=${trustedSource}`,
-            "CERT_DNAME='CN=apim.example.com'", "KEY_ALIAS=wso2carbon", "TRUSTED_ALIAS=wso2-apim-deployment", "VALIDITY_DAYS=3650",
-            "KEY_WAIT_SECONDS=0", `KEY_VERSION_TOKEN=${KEYSTORE.versionToken}`, `SECURITY_DIR=${dir}/security`,
-            "KEYSTORE_FILE=wso2-apim-deployment.jks", "TRUSTSTORE_FILE=wso2-apim-truststore.jks",
-            "PACK_TRUSTSTORE=client-truststore.jks", "PACK_TS_PASS=wso2carbon", `WSO2_USER=${user}`, `RUNTIME_ENV_FILE=${dir}/runtime.env`,
-        ].join("\n"));
-        fs.writeFileSync(path.join(dir, "keystore.sh"), KEYSTORE_SCRIPT);
-        const result = spawnSync("bash", [path.join(dir, "keystore.sh")], {
-            encoding: "utf8",
-            env: {
-                PATH: `${dir}/bin:${process.env.PATH}`, KEYSTORE_ENV: path.join(dir, "keystore.env"),
-                FAKE_LOG: path.join(dir, "calls"), FAKE_KEY: path.join(dir, "key"), FAKE_PASSWORDS: JSON.stringify(PASSWORDS),
-            },
-        });
-        const calls = fs.readFileSync(path.join(dir, "calls"), "utf8").replaceAll(dir, "<dir>").trim().split("\n");
-        const installed = fs.readdirSync(path.join(dir, "security")).sort();
-        const runtimeEnv = fs.existsSync(path.join(dir, "runtime.env")) ? fs.readFileSync(path.join(dir, "runtime.env"), "utf8") : "";
-        return { status: result.status, stderr: result.stderr, calls, installed, runtimeEnv, keyStored: fs.existsSync(path.join(dir, "key")) };
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const user = os.userInfo().username;
+    const { status, stderr, calls, inspected } = runWithFakes({
+        prefix: "keystore-",
+        script: KEYSTORE_SCRIPT,
+        fakes: { aws: FAKE_AWS, keytool: FAKE_KEYTOOL },
+        files: {
+            "security/client-truststore.jks": "pack",
+            ...(keyExists ? { key: "p12" } : {}),
+            "keystore.env": [
+                "AWS_REGION=us-west-2", "PASSWORD_SECRET_ID=pw", "KEY_SECRET_ID=key", `TRUSTED_SOURCE=${trustedSource}`,
+                "CERT_DNAME='CN=apim.example.com'", "KEY_ALIAS=wso2carbon", "TRUSTED_ALIAS=wso2-apim-deployment", "VALIDITY_DAYS=3650",
+                "KEY_WAIT_SECONDS=0", `KEY_VERSION_TOKEN=${KEYSTORE.versionToken}`, "SECURITY_DIR=<dir>/security",
+                "KEYSTORE_FILE=wso2-apim-deployment.jks", "TRUSTSTORE_FILE=wso2-apim-truststore.jks",
+                "PACK_TRUSTSTORE=client-truststore.jks", "PACK_TS_PASS=wso2carbon", `WSO2_USER=${user}`, "RUNTIME_ENV_FILE=<dir>/runtime.env",
+            ].join("\n"),
+        },
+        env: { KEYSTORE_ENV: "<dir>/keystore.env", FAKE_KEY: "<dir>/key", FAKE_PASSWORDS: JSON.stringify(PASSWORDS) },
+        inspect: (dir) => ({
+            installed: fs.readdirSync(path.join(dir, "security")).sort(),
+            runtimeEnv: fs.existsSync(path.join(dir, "runtime.env")) ? fs.readFileSync(path.join(dir, "runtime.env"), "utf8") : "",
+            keyStored: fs.existsSync(path.join(dir, "key")),
+        }),
+    });
+    return { status, stderr, calls, ...inspected };
 }
 
 describe("the deployment keystore hook (docs/artifacts.md, Keystores)", () => {

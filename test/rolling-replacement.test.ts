@@ -4,16 +4,14 @@
  * reads, and the signal script run by bash against fakes of `aws` and `curl`.
  */
 import * as assert from "node:assert/strict";
-import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { gateStackName, HEALTH_GATE, healthGateStatements, NodeServiceIdentity, renderGateTemplate, serviceIdentityHash } from "../lib/health-gate";
 import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, renderHealthSignalEnv, renderHealthSignalTimer } from "../lib/render/health-signal";
 import { withoutCommentLines } from "../lib/render/script-text";
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
 import { extractFiles } from "../tools/plan/files";
-import { named, nodeFile, ofType, requireTool, run, shellcheck } from "./harness";
+import { named, nodeFile, ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
 const STACK_TYPE = "aws:cloudformation/stack:Stack";
 const IDENTITY: NodeServiceIdentity = { instanceId: "i-0123456789abcdef0", ami: "ami-0aaaaaaaaaaaaaaaa", instanceType: "m5.xlarge", userData: "#cloud-config\nwrite_files: []\n" };
@@ -184,30 +182,24 @@ const WAITING = [
 interface Situation { resources?: string; health: string; flag?: string; trustedSource?: boolean }
 
 function signal(situation: Situation): { status: number | null; calls: string[]; puts: string[]; stderr: string } {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "health-signal-"));
-    try {
-        fs.mkdirSync(path.join(dir, "bin"));
-        fs.writeFileSync(path.join(dir, "bin", "aws"), FAKE_AWS, { mode: 0o755 });
-        fs.writeFileSync(path.join(dir, "bin", "curl"), FAKE_CURL, { mode: 0o755 });
-        fs.writeFileSync(path.join(dir, "signal.env"), renderHealthSignalEnv({
-            region: "us-west-2", gateStack: "wso2-apim-dc2-node-1-gate", trustedSource: situation.trustedSource ?? false,
-            replicationReadyParameter: "/wso2-apim/dc2/replication-ready",
-            targetGroups: [{ arn: "arn:tg/gw", port: 8243 }, { arn: "arn:tg/mgmt", port: 9443 }],
-        }));
-        if (situation.resources !== undefined) fs.writeFileSync(path.join(dir, "resources"), situation.resources);
-        fs.writeFileSync(path.join(dir, "signal.sh"), HEALTH_SIGNAL_SCRIPT);
-        const result = spawnSync("bash", [path.join(dir, "signal.sh")], {
-            encoding: "utf8",
-            env: {
-                PATH: `${dir}/bin:${process.env.PATH}`, SIGNAL_ENV: path.join(dir, "signal.env"), FAKE_LOG: path.join(dir, "calls"),
-                FAKE_RESOURCES: path.join(dir, "resources"), FAKE_HEALTH: situation.health, ...(situation.flag ? { FAKE_FLAG: situation.flag } : {}),
-            },
-        });
-        const calls = fs.existsSync(path.join(dir, "calls")) ? fs.readFileSync(path.join(dir, "calls"), "utf8").trim().split("\n") : [];
-        return { status: result.status, calls, puts: calls.filter((c) => c.startsWith("curl ")), stderr: result.stderr };
-    } finally {
-        fs.rmSync(dir, { recursive: true, force: true });
-    }
+    const run = runWithFakes({
+        prefix: "health-signal-",
+        script: HEALTH_SIGNAL_SCRIPT,
+        fakes: { aws: FAKE_AWS, curl: FAKE_CURL },
+        files: {
+            "signal.env": renderHealthSignalEnv({
+                region: "us-west-2", gateStack: "wso2-apim-dc2-node-1-gate", trustedSource: situation.trustedSource ?? false,
+                replicationReadyParameter: "/wso2-apim/dc2/replication-ready",
+                targetGroups: [{ arn: "arn:tg/gw", port: 8243 }, { arn: "arn:tg/mgmt", port: 9443 }],
+            }),
+            ...(situation.resources !== undefined ? { resources: situation.resources } : {}),
+        },
+        env: {
+            SIGNAL_ENV: "<dir>/signal.env", FAKE_RESOURCES: "<dir>/resources", FAKE_HEALTH: situation.health,
+            ...(situation.flag ? { FAKE_FLAG: situation.flag } : {}),
+        },
+    });
+    return { status: run.status, calls: run.calls, puts: run.calls.filter((c) => c.startsWith("curl ")), stderr: run.stderr };
 }
 
 const BOTH_HEALTHY = "arn:tg/gw=healthy arn:tg/mgmt=healthy";
