@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatements, bootBucketName } from "../lib/artifact-sync";
 import { DeploymentConfig } from "../lib/config";
-import { keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
+import { internalKeySecretName, keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
 import { credentialAlias } from "../lib/goldengate/names";
 import { integratedExtracts } from "../lib/goldengate/parameter-files";
@@ -115,6 +115,7 @@ export class Region extends pulumi.ComponentResource {
             keystore: dc.id === config.trustedSource.id ? {
                 passwordSecretName: keystorePasswordSecretName(config.project),
                 keySecretName: keystoreKeySecretName(config.project),
+                internalKeySecretName: internalKeySecretName(config.project),
                 replicaRegions: peers.map((peer) => peer.region),
             } : undefined,
         }, child);

@@ -28,6 +28,15 @@ export function adminSecretName(project: string): string {
     return `wso2-apim/${project}/wso2-admin`;
 }
 
+/** The deployment's keystore secrets (lib/keystore.ts). */
+export interface KeystoreSecretNames {
+    passwordSecretName: string;
+    /** The primary key pair: signs tokens, serves TLS. */
+    keySecretName: string;
+    /** The internal key pair: encrypts what WSO2 stores encrypted; never rotated with the primary. */
+    internalKeySecretName: string;
+}
+
 export interface StackSecretsArgs {
     region: string;
     /** Secrets are named `wso2-apim/<scope>/…`; the nodes may read exactly this prefix. */
@@ -44,7 +53,7 @@ export interface StackSecretsArgs {
      * The deployment's keystore secrets (lib/keystore.ts), created like the admin secret: in the
      * trusted source's stack only (with `replicaRegions`), replicated to every other DC's region.
      */
-    keystore?: { passwordSecretName: string; keySecretName: string; replicaRegions: string[] };
+    keystore?: KeystoreSecretNames & { replicaRegions: string[] };
 }
 
 /**
@@ -126,23 +135,28 @@ export class StackSecrets extends pulumi.ComponentResource {
     }
 
     /**
-     * The keystore's passwords (generated here, letters and digits) and the secret its key pair
-     * goes into. That one gets no value from the program: the trusted source's first node stores
-     * the key it generates, or the user stores their own before the first boot (docs/artifacts.md).
-     * Secrets Manager encrypts both with KMS, in every replica's region.
+     * The stores' passwords (generated here, letters and digits) and the secrets the two key pairs
+     * go into. Those get no value from the program: the trusted source's first node stores the keys
+     * it generates, or the user stores their own before the first boot (docs/artifacts.md).
+     * Secrets Manager encrypts them with KMS, in every replica's region.
      */
-    private keystoreSecrets(name: string, keystore: { passwordSecretName: string; keySecretName: string; replicaRegions: string[] }): void {
+    private keystoreSecrets(name: string, keystore: KeystoreSecretNames & { replicaRegions: string[] }): void {
         const child = { parent: this };
-        const keystorePassword = new random.RandomPassword(`${name}-keystore-password`, { ...ADMIN_PASSWORD }, child);
-        const truststorePassword = new random.RandomPassword(`${name}-truststore-password`, { ...ADMIN_PASSWORD }, child);
+        const generated = (role: string) => new random.RandomPassword(`${name}-${role}-password`, { ...ADMIN_PASSWORD }, child).result;
         const passwords = this.deploymentSecret(`${name}-keystore-passwords`, keystore.passwordSecretName,
             "WSO2 API Manager keystore and truststore passwords of the whole deployment (every datacenter)", keystore.replicaRegions);
         new aws.secretsmanager.SecretVersion(`${name}-keystore-passwords`, {
             secretId: passwords.id,
-            secretString: pulumi.jsonStringify({ keystorePassword: keystorePassword.result, truststorePassword: truststorePassword.result }),
+            secretString: pulumi.jsonStringify({
+                keystorePassword: generated("keystore"),
+                truststorePassword: generated("truststore"),
+                internalKeystorePassword: generated("internal-keystore"),
+            }),
         }, child);
         this.deploymentSecret(`${name}-keystore-key`, keystore.keySecretName,
-            "WSO2 API Manager key pair of the whole deployment (PKCS12), stored by the trusted source node that generates it", keystore.replicaRegions);
+            "WSO2 API Manager signing and TLS key pair of the whole deployment (PKCS12), stored by the trusted source node that generates it", keystore.replicaRegions);
+        this.deploymentSecret(`${name}-internal-key`, keystore.internalKeySecretName,
+            "WSO2 API Manager internal (encryption) key pair of the whole deployment (PKCS12), stored by the trusted source node that generates it", keystore.replicaRegions);
     }
 
     /** A secret of the whole deployment under its fixed name, with a replica in each of `replicaRegions`. */

@@ -98,6 +98,8 @@ export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseSt
 export function deploymentTomlInput(config: DeploymentConfig): Omit<DeploymentTomlInput, "trafficManagers"> {
     return {
         hostname: config.hostnames.portal,
+        globalGatewayHost: config.hostnames.gateway,
+        datacenter: config.self.id,
         gatewayTokenCacheSeconds: config.nodes.gatewayTokenCacheSeconds,
         database: {
             host: databaseHostname(config.self.id),

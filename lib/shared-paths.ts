@@ -1,7 +1,9 @@
 /**
  * The WSO2 directories a region's nodes share through EFS (DESIGN §1): 3.1.0 has no artifact
- * synchroniser, so APIs deployed by the Publisher reach every gateway of the region through these.
- * Everything else (local H2, Solr index, the Traffic Manager's broker store) stays per node.
+ * synchroniser, so APIs deployed by the Publisher reach every gateway of the region through these;
+ * the truststore is shared so the certificates WSO2 adds at run time reach every node. No secret is
+ * kept in them (docs/artifacts.md, Keystores). Everything else (local H2, Solr index, the Traffic
+ * Manager's broker store) stays per node.
  */
 export const APIM_HOME = "/opt/wso2am-3.1.0";
 
@@ -9,6 +11,8 @@ export const SHARED_PATHS = [
     { key: "synapse-configs", path: `${APIM_HOME}/repository/deployment/server/synapse-configs` },
     { key: "executionplans", path: `${APIM_HOME}/repository/deployment/server/executionplans` },
     { key: "tenants", path: `${APIM_HOME}/repository/tenants` },
+    // The DC's truststore (lib/keystore.ts): certificates WSO2 adds at run time reach every node of the DC.
+    { key: "security", path: `${APIM_HOME}/repository/resources/security/dc-shared` },
 ] as const;
 
 export type SharedPathKey = (typeof SHARED_PATHS)[number]["key"];

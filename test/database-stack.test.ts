@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as TOML from "smol-toml";
 import * as YAML from "yaml";
 import { DATABASE_BOOT_SCRIPT } from "../lib/render/database-boot-env";
-import { DEPLOYMENT_TOML_ENV } from "../lib/render/deployment-toml";
+import { DEPLOYMENT_TOML_ENV, VAULT_SECRETS } from "../lib/render/deployment-toml";
 import { KEYSTORE_SCRIPT } from "../lib/render/keystore-hook";
 import { BOOTSTRAP_SCRIPT, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { sqlArtifacts } from "../lib/render/sql-parameters";
@@ -128,12 +128,12 @@ for (const stack of STACKS) {
         it("gives every node a deployment.toml with both Oracle datasources and the region's Traffic Managers", async () => {
             for (const node of ofType(await run(stack), INSTANCE)) {
                 const toml = TOML.parse(nodeFiles(node).get("/etc/wso2-apim/deployment.toml")!) as any;
-                for (const [source, user, variable] of [["apim_db", "WSO2AM", "APIM_DB_PASSWORD"], ["shared_db", "WSO2SHARED", "SHARED_DB_PASSWORD"]]) {
+                for (const [source, user, alias] of [["apim_db", "WSO2AM", "apim_db_password"], ["shared_db", "WSO2SHARED", "shared_db_password"]]) {
                     const ds = toml.database[source];
                     assert.equal(ds.type, "oracle");
                     assert.equal(ds.url, `jdbc:oracle:thin:@oracle.${dc}.wso2-apim.internal:1521/APIMDB`);
                     assert.equal(ds.username, user);
-                    assert.equal(ds.password, `$env{${variable}}`);
+                    assert.equal(ds.password, `$secret{${alias}}`);
                     assert.equal(ds.driver, "oracle.jdbc.OracleDriver");
                     assert.equal(ds.validationQuery, "SELECT 1 FROM DUAL");
                 }
@@ -156,13 +156,15 @@ for (const stack of STACKS) {
 }
 
 describe("deployment.toml environment", () => {
-    it("refers only to variables the boot script or the database and keystore hooks write", async () => {
+    it("refers only to variables the boot script or the database and keystore hooks write, and to the vault's sealed ones", async () => {
         for (const node of ofType(await run("us-east"), INSTANCE)) {
             const toml = nodeFiles(node).get("/etc/wso2-apim/deployment.toml")!;
             const referenced = [...toml.matchAll(/\$env\{([A-Z0-9_]+)\}/g)].map((m) => m[1]);
             assert.deepEqual([...new Set(referenced)].sort(), [...DEPLOYMENT_TOML_ENV].sort());
+            const sealed = [...toml.matchAll(/\$secret\{([a-z_]+)\}/g)].map((m) => m[1]);
+            assert.deepEqual([...new Set(sealed)].sort(), VAULT_SECRETS.map((s) => s.alias).sort());
         }
-        for (const variable of DEPLOYMENT_TOML_ENV) {
+        for (const variable of [...DEPLOYMENT_TOML_ENV, ...VAULT_SECRETS.map((s) => s.variable)]) {
             const written = [BOOTSTRAP_SCRIPT, DATABASE_BOOT_SCRIPT, KEYSTORE_SCRIPT].some((script) => script.includes(`${variable}=`));
             assert.ok(written, `${variable} is never written to the runtime environment`);
         }

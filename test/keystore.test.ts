@@ -1,121 +1,509 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
+import * as crypto from "crypto";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { KEYSTORE } from "../lib/keystore";
-import { KEYSTORE_SCRIPT, renderKeystoreHook } from "../lib/render/keystore-hook";
 import * as TOML from "smol-toml";
-import { nodeFile, ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
+import { internalKeySecretName, KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName } from "../lib/keystore";
+import { GLOBAL_ENVIRONMENT_NAME, renderDeploymentToml, VAULT_SECRETS } from "../lib/render/deployment-toml";
+import { keystoreEnv, KEYSTORE_SCRIPT, renderKeystoreHook, SECRETS_AT_REST_SCRIPT, TRUST_CHECK_SCRIPT } from "../lib/render/keystore-hook";
+import { nodeFile, ofType, requireTool, run, shellcheck } from "./harness";
 
 /**
- * Fakes (as small as the script's calls): `aws` answers the password secret with $FAKE_PASSWORDS,
- * the key secret from the file $FAKE_KEY (missing: no value yet, exit 1) and stores a put key
- * there; `keytool` logs its arguments and creates the files its -keystore/-destkeystore/-file name.
+ * The keystore hook and the trust check run for real here: Debian's JDK (`keytool`, and `java`
+ * running test/fixtures/keystore/VerifyJwt.java, which looks the certificate up by alias in the
+ * resulting truststore as the 3.1.0 gateway does) and OpenSSL, installed by .ci/run. What is faked:
+ * the `aws` CLI, as a Secrets Manager that keeps each secret in a file, and the node, as a
+ * directory (the pack's security directory, the DC's shared directory, runtime.env). The "pack" is
+ * made here the way the real one is built: a key pair standing in for the public wso2carbon key
+ * (generated per run: whatever key the pack ships must be gone), and a truststore holding its
+ * certificate under `wso2carbon` and `gateway_certificate_alias` beside a public CA.
  */
+
+const PROJECT = "wso2-apim-multi-dc";
+const PASSWORDS = { keystorePassword: "Ks1secretKs1secret", truststorePassword: "Ts2secretTs2secret", internalKeystorePassword: "In3secretIn3secret" };
+const PACK_PASSWORD = KEYSTORE.pack.storePassword;
+const VERIFIER = path.join(__dirname, "fixtures", "keystore", "VerifyJwt.java");
+const VAULT_READER = path.join(__dirname, "fixtures", "keystore", "VaultDecrypt.java");
+
+/** Logs each call (arguments only) and hands it to the real tool: the hook's passwords must never be among them. */
+const LOGGING_SHIM = (tool: string) => `#!/bin/bash
+printf '${tool} %s\\n' "$*" >> "$FAKE_LOG"
+exec ${tool === "keytool" ? "$REAL_KEYTOOL" : "$REAL_OPENSSL"} "$@"
+`;
+
+/** Secrets Manager as files: a secret's value in $SECRETS/<id with / as _>; a binary one base64 on output, as the CLI prints it. */
 const FAKE_AWS = `#!/bin/bash
 printf 'aws %s\\n' "$*" >> "$FAKE_LOG"
-args="$*"
-case "$args" in
-  *"get-secret-value"*"--query SecretString"*) printf '%s\\n' "$FAKE_PASSWORDS" ;;
-  *"get-secret-value"*"--query SecretBinary"*) [[ -f "$FAKE_KEY" ]] || exit 1; base64 -w0 "$FAKE_KEY" ;;
-  *"put-secret-value"*) file=\${args#*fileb://}; cp "\${file%% *}" "$FAKE_KEY" ;;
-esac
-`;
-const FAKE_KEYTOOL = `#!/bin/bash
-printf 'keytool %s\\n' "$*" >> "$FAKE_LOG"
+id=""; file=""
 while (($#)); do
-  case "$1" in -keystore|-destkeystore|-file) [[ "$1" == -keystore && -e "$2" ]] || echo fake > "$2"; shift ;; esac
+  case "$1" in --secret-id) id=\${2//\\//_}; shift ;; --secret-binary) file=\${2#fileb://}; shift ;; esac
   shift
 done
+if [[ -n "$file" ]]; then [[ -s "$SECRETS/$id" ]] && exit 255; cp "$file" "$SECRETS/$id"; exit 0; fi
+[[ -s "$SECRETS/$id" ]] || exit 255
+if [[ "$id" == *passwords ]]; then cat "$SECRETS/$id"; else base64 -w0 "$SECRETS/$id"; fi
 `;
 
-const PASSWORDS = { keystorePassword: "Ks1secretKs1secret", truststorePassword: "Ts2secretTs2secret" };
-
-function runHook(trustedSource: boolean, keyExists: boolean) {
-    const user = os.userInfo().username;
-    const { status, stderr, calls, inspected } = runWithFakes({
-        prefix: "keystore-",
-        script: KEYSTORE_SCRIPT,
-        fakes: { aws: FAKE_AWS, keytool: FAKE_KEYTOOL },
-        files: {
-            "security/client-truststore.jks": "pack",
-            ...(keyExists ? { key: "p12" } : {}),
-            "keystore.env": [
-                "AWS_REGION=us-west-2", "PASSWORD_SECRET_ID=pw", "KEY_SECRET_ID=key", `TRUSTED_SOURCE=${trustedSource}`,
-                "CERT_DNAME='CN=apim.example.com'", "KEY_ALIAS=wso2carbon", "TRUSTED_ALIAS=wso2-apim-deployment", "VALIDITY_DAYS=3650",
-                "KEY_WAIT_SECONDS=0", `KEY_VERSION_TOKEN=${KEYSTORE.versionToken}`, "SECURITY_DIR=<dir>/security",
-                "KEYSTORE_FILE=wso2-apim-deployment.jks", "TRUSTSTORE_FILE=wso2-apim-truststore.jks",
-                "PACK_TRUSTSTORE=client-truststore.jks", "PACK_TS_PASS=wso2carbon", `WSO2_USER=${user}`, "RUNTIME_ENV_FILE=<dir>/runtime.env",
-            ].join("\n"),
-        },
-        env: { KEYSTORE_ENV: "<dir>/keystore.env", FAKE_KEY: "<dir>/key", FAKE_PASSWORDS: JSON.stringify(PASSWORDS) },
-        inspect: (dir) => ({
-            installed: fs.readdirSync(path.join(dir, "security")).sort(),
-            runtimeEnv: fs.existsSync(path.join(dir, "runtime.env")) ? fs.readFileSync(path.join(dir, "runtime.env"), "utf8") : "",
-            keyStored: fs.existsSync(path.join(dir, "key")),
-        }),
-    });
-    return { status, stderr, calls, ...inspected };
+function tool(command: string, args: string[], env: Record<string, string> = {}, input?: string): string {
+    const result = spawnSync(command, args, { encoding: "utf8", env: { ...process.env, ...env }, input });
+    if (result.status !== 0) throw new Error(`${command} ${args.join(" ")}: ${result.stderr}`);
+    return result.stdout;
 }
 
-describe("the deployment keystore hook (docs/artifacts.md, Keystores)", () => {
-    it("on the trusted source with no key yet: generates one, stores it under the fixed version token, installs both stores", () => {
-        const { status, calls, installed, keyStored } = runHook(true, false);
-        assert.equal(status, 0);
-        assert.ok(calls.some((c) => c.startsWith("keytool -genkeypair -alias wso2carbon -keyalg RSA -keysize 3072 -validity 3650 -dname CN=apim.example.com -storetype PKCS12")), calls.join("\n"));
-        assert.ok(calls.some((c) => c.includes(`put-secret-value --region us-west-2 --secret-id key --secret-binary fileb://`) && c.endsWith(`--client-request-token ${KEYSTORE.versionToken}`)));
-        assert.ok(keyStored);
-        assert.deepEqual(installed, ["client-truststore.jks", "wso2-apim-deployment.jks", "wso2-apim-truststore.jks"]);
+/** A key pair in a new PKCS12 (password in $P), as keytool makes one. */
+function keyPair(file: string, alias: string, password: string, options: string[] = ["-keyalg", "RSA", "-keysize", "2048"]): void {
+    tool("keytool", ["-genkeypair", "-alias", alias, ...options, "-validity", "30", "-dname", `CN=${alias}`,
+        "-storetype", "PKCS12", "-keystore", file, "-storepass:env", "P", "-keypass:env", "P"], { P: password });
+}
+
+function certificatePem(store: string, alias: string, password: string, type = "PKCS12"): string {
+    return tool("keytool", ["-exportcert", "-rfc", "-alias", alias, "-keystore", store, "-storetype", type, "-storepass:env", "P"], { P: password });
+}
+
+function privateKeyPem(p12: string, password: string): string {
+    return tool("openssl", ["pkcs12", "-in", p12, "-nocerts", "-nodes", "-passin", "env:P"], { P: password });
+}
+
+/** Every entry of a JKS store: alias → SHA-256 of the certificate's SubjectPublicKeyInfo (checked with Node's X509, not the scripts). */
+function storeKeys(store: string, password: string): Map<string, string> {
+    const listing = tool("keytool", ["-list", "-rfc", "-keystore", store, "-storepass:env", "P"], { P: password });
+    const keys = new Map<string, string>();
+    for (const entry of listing.split(/^Alias name: /m).slice(1)) {
+        const alias = entry.split("\n")[0];
+        const pem = entry.match(/-----BEGIN CERTIFICATE-----[\s\S]+?-----END CERTIFICATE-----/)![0];
+        keys.set(alias, spki(new crypto.X509Certificate(pem).publicKey));
+    }
+    return keys;
+}
+
+function spki(key: crypto.KeyObject): string {
+    return crypto.createHash("sha256").update(key.export({ type: "spki", format: "der" })).digest("hex");
+}
+
+/** A JWT signed RS256 with `privateKey`; `kid` as a caller may set it. */
+function signedJwt(privateKey: string, kid?: string): string {
+    const encode = (value: object) => Buffer.from(JSON.stringify(value)).toString("base64url");
+    const body = `${encode({ typ: "JWT", alg: "RS256", ...(kid ? { kid } : {}) })}.${encode({ sub: "admin", subscribedAPIs: [], exp: 4102444800 })}`;
+    return `${body}.${crypto.sign("sha256", Buffer.from(body), privateKey).toString("base64url")}`;
+}
+
+/**
+ * The gateway's decision, by the JDK: the alias is the token's kid, else `gateway_certificate_alias`
+ * (carbon-apimgt 08ea54ec, JWTValidator.authenticate L190-193).
+ */
+function gatewayVerifies(truststore: string, jwt: string): boolean {
+    const header = JSON.parse(Buffer.from(jwt.split(".")[0], "base64url").toString());
+    const result = spawnSync("java", [VERIFIER, truststore, header.kid ?? "gateway_certificate_alias", jwt], {
+        encoding: "utf8", env: { ...process.env, TRUSTSTORE_PASSWORD: PASSWORDS.truststorePassword },
+    });
+    assert.ok(result.status === 0 || result.status === 1 || result.status === 2, result.stderr);
+    return result.status === 0;
+}
+
+let template: string;
+let packPrivateKey: string;
+let packKey: string;
+
+/** The pack's security directory, made once: wso2carbon.jks and client-truststore.jks as 3.1.0 ships them (but with a key of our own). */
+function makePack(): void {
+    template = fs.mkdtempSync(path.join(os.tmpdir(), "keystore-pack-"));
+    const security = path.join(template, "security");
+    fs.mkdirSync(security);
+    const packP12 = path.join(template, "pack.p12");
+    keyPair(packP12, "wso2carbon", PACK_PASSWORD);
+    packPrivateKey = privateKeyPem(packP12, PACK_PASSWORD);
+    tool("keytool", ["-importkeystore", "-noprompt", "-srckeystore", packP12, "-srcstoretype", "PKCS12", "-srcstorepass:env", "P",
+        "-destkeystore", path.join(security, KEYSTORE.pack.keystoreFile), "-deststoretype", "JKS", "-deststorepass:env", "P", "-destkeypass:env", "P"], { P: PACK_PASSWORD });
+    const packPem = path.join(template, "pack.pem");
+    fs.writeFileSync(packPem, certificatePem(packP12, "wso2carbon", PACK_PASSWORD));
+    packKey = spki(new crypto.X509Certificate(fs.readFileSync(packPem)).publicKey);
+    const caP12 = path.join(template, "ca.p12");
+    keyPair(caP12, "examplerootca", "capassword");
+    const caPem = path.join(template, "ca.pem");
+    fs.writeFileSync(caPem, certificatePem(caP12, "examplerootca", "capassword"));
+    const truststore = path.join(security, KEYSTORE.pack.truststoreFile);
+    for (const [alias, pem] of [["wso2carbon", packPem], ["gateway_certificate_alias", packPem], ["examplerootca", caPem]]) {
+        tool("keytool", ["-importcert", "-noprompt", "-alias", alias, "-file", pem, "-keystore", truststore, "-storetype", "JKS", "-storepass:env", "P"], { P: PACK_PASSWORD });
+    }
+}
+
+/** A DC: its nodes' security directories, its shared directory (EFS) and the deployment's secrets. */
+interface World {
+    root: string;
+    secrets: string;
+    shared: string;
+}
+
+function newWorld(): World {
+    const root = fs.mkdtempSync(path.join(os.tmpdir(), "keystore-world-"));
+    const world = { root, secrets: path.join(root, "secrets"), shared: path.join(root, "shared") };
+    fs.mkdirSync(world.secrets);
+    fs.mkdirSync(world.shared);
+    fs.mkdirSync(path.join(root, "bin"));
+    fs.writeFileSync(path.join(root, "bin", "aws"), FAKE_AWS, { mode: 0o755 });
+    fs.writeFileSync(path.join(root, "bin", "keytool"), LOGGING_SHIM("keytool"), { mode: 0o755 });
+    fs.writeFileSync(path.join(root, "bin", "openssl"), LOGGING_SHIM("openssl"), { mode: 0o755 });
+    fs.writeFileSync(path.join(root, "trust-check.sh"), TRUST_CHECK_SCRIPT, { mode: 0o755 });
+    fs.writeFileSync(secretFile(world, keystorePasswordSecretName(PROJECT)), JSON.stringify(PASSWORDS));
+    return world;
+}
+
+function secretFile(world: World, id: string): string {
+    return path.join(world.secrets, id.replaceAll("/", "_"));
+}
+
+/** A node of the DC: the pack's security directory, copied from the template on its first boot. */
+function nodeDir(world: World, node: string): string {
+    const dir = path.join(world.root, node);
+    if (!fs.existsSync(dir)) {
+        fs.mkdirSync(dir);
+        fs.cpSync(path.join(template, "security"), path.join(dir, "security"), { recursive: true });
+    }
+    return dir;
+}
+
+const which = (name: string) => tool("bash", ["-c", `command -v ${name}`]).trim();
+
+function bootEnv(world: World, node: string, trustedSource: boolean): NodeJS.ProcessEnv {
+    const dir = nodeDir(world, node);
+    const env = keystoreEnv({ region: "us-east-1", project: PROJECT, trustedSource, commonName: "apim.example.com" }, {
+        apimHome: path.join(dir, "home"),
+        securityDir: path.join(dir, "security"),
+        sharedSecurityDir: world.shared,
+        runtimeEnvFile: path.join(dir, "runtime.env"),
+        trustCheckPath: path.join(world.root, "trust-check.sh"),
+    }).map(([name, value]) => (name === "WSO2_USER" ? [name, os.userInfo().username] : name === "KEY_WAIT_SECONDS" ? [name, "0"] : [name, value]));
+    fs.writeFileSync(path.join(dir, "keystore.env"), env.map(([name, value]) => `${name}='${value}'`).join("\n") + "\n");
+    return {
+        PATH: `${world.root}/bin:${process.env.PATH}`, REAL_KEYTOOL: which("keytool"), REAL_OPENSSL: which("openssl"),
+        // Only to start keytool's JVM faster: the hook runs it some twenty times.
+        JAVA_TOOL_OPTIONS: "-XX:TieredStopAtLevel=1 -XX:+UseSerialGC",
+        KEYSTORE_ENV: path.join(dir, "keystore.env"), SECRETS: world.secrets, FAKE_LOG: path.join(world.root, "calls"),
+    };
+}
+
+/** One boot's keystore hook on `node` of the world's DC. */
+function boot(world: World, node: string, trustedSource = true) {
+    const result = spawnSync("bash", ["-c", KEYSTORE_SCRIPT], { encoding: "utf8", env: bootEnv(world, node, trustedSource) });
+    const security = path.join(world.root, node, "security");
+    return {
+        status: result.status,
+        stderr: result.stderr,
+        installed: fs.readdirSync(security).sort(),
+        truststore: path.join(world.shared, path.basename(KEYSTORE.truststoreFile)),
+        keystore: path.join(security, KEYSTORE.keystoreFile),
+        internal: path.join(security, KEYSTORE.internalKeystoreFile),
+        runtimeEnv: path.join(world.root, node, "runtime.env"),
+    };
+}
+
+/** The environment wso2am.service gives its ExecStartPre scripts: runtime.env (here the hook's part of it, and `extra`). */
+function serviceEnv(world: World, node: string, extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+    const runtime = Object.fromEntries(fs.readFileSync(path.join(world.root, node, "runtime.env"), "utf8").trim().split("\n").map((l) => l.split("=", 2)));
+    return { ...bootEnv(world, node, true), ...runtime, ...extra };
+}
+
+/** The trust check as wso2am.service runs it before a start. */
+function trustCheck(world: World, node: string) {
+    return spawnSync("bash", [path.join(world.root, "trust-check.sh")], { encoding: "utf8", env: serviceEnv(world, node) });
+}
+
+function storedDeploymentKey(world: World): string {
+    return privateKeyPem(secretFile(world, keystoreKeySecretName(PROJECT)), PASSWORDS.keystorePassword);
+}
+
+describe("the deployment keystores and truststore, with the real keytool and openssl (docs/artifacts.md, Keystores)", function () {
+    this.timeout(120000);
+    const worlds: World[] = [];
+    const world = () => {
+        const made = newWorld();
+        worlds.push(made);
+        return made;
+    };
+
+    before(function () {
+        for (const name of ["keytool", "java", "openssl"]) requireTool(this, name);
+        makePack();
+    });
+    after(() => {
+        for (const made of worlds) fs.rmSync(made.root, { recursive: true, force: true });
+        if (template) fs.rmSync(template, { recursive: true, force: true });
     });
 
-    it("elsewhere uses the stored key, never generates one, and no password is ever on a command line", () => {
-        const { status, calls, installed, runtimeEnv } = runHook(false, true);
-        assert.equal(status, 0);
-        assert.equal(runtimeEnv, `KEYSTORE_PASSWORD=${PASSWORDS.keystorePassword}\nTRUSTSTORE_PASSWORD=${PASSWORDS.truststorePassword}\n`);
-        assert.ok(!calls.some((c) => c.includes("-genkeypair") || c.includes("put-secret-value")), calls.join("\n"));
-        assert.ok(calls.some((c) => c.startsWith("keytool -importkeystore") && c.includes("-deststoretype JKS")));
-        assert.ok(calls.some((c) => c.startsWith("keytool -storepasswd") && c.includes("-storepass:env PACK_TS_PASS -new:env TS_PASS")));
-        assert.ok(calls.some((c) => c.startsWith("keytool -importcert -noprompt -alias wso2-apim-deployment")));
-        for (const secret of Object.values(PASSWORDS)) assert.ok(!calls.some((c) => c.includes(secret)), secret);
-        // Every keytool password option reads an environment variable (keytool ":env"), the pack's included.
-        assert.ok(!calls.some((c) => /-(store|key|srcstore|deststore|destkey)pass |-new /.test(c)), calls.join("\n"));
-        assert.deepEqual(installed, ["client-truststore.jks", "wso2-apim-deployment.jks", "wso2-apim-truststore.jks"]);
+    it("a token signed with the deployment key verifies; one signed with the pack's key does not, under any kid; no entry holds the pack's key", () => {
+        const dc = world();
+        const first = boot(dc, "node1");
+        assert.equal(first.status, 0, first.stderr);
+        const deploymentKey = storedDeploymentKey(dc);
+        // Access tokens carry no kid (APIMJWTGenerator); API keys carry kid = api_key_alias, by default gateway_certificate_alias.
+        assert.equal(gatewayVerifies(first.truststore, signedJwt(deploymentKey)), true);
+        assert.equal(gatewayVerifies(first.truststore, signedJwt(deploymentKey, "gateway_certificate_alias")), true);
+        assert.equal(gatewayVerifies(first.truststore, signedJwt(packPrivateKey)), false);
+        for (const kid of ["gateway_certificate_alias", "wso2carbon", "examplerootca"]) {
+            assert.equal(gatewayVerifies(first.truststore, signedJwt(packPrivateKey, kid)), false, kid);
+        }
+        const keys = storeKeys(first.truststore, PASSWORDS.truststorePassword);
+        assert.deepEqual([...keys].filter(([, key]) => key === packKey), []);
+        assert.ok(keys.has("examplerootca"), "the pack's public CAs are kept");
+        const deploymentSpki = spki(crypto.createPublicKey(deploymentKey));
+        assert.deepEqual(KEYSTORE.trustAliases.map((alias) => keys.get(alias)), KEYSTORE.trustAliases.map(() => deploymentSpki));
+        assert.match(first.stderr, /removing 'gateway_certificate_alias': it holds the pack's public wso2carbon key/);
+    });
+
+    it("every DC and node gets the same trust from the stored keys; a DC2 node never generates one", () => {
+        const dc1 = world();
+        assert.equal(boot(dc1, "node1").status, 0);
+        // DC2: another shared directory, the same (replicated) secrets.
+        const dc2 = { ...world(), secrets: dc1.secrets };
+        const second = boot(dc2, "node1", false);
+        assert.equal(second.status, 0, second.stderr);
+        assert.equal(gatewayVerifies(second.truststore, signedJwt(storedDeploymentKey(dc1))), true);
+        const calls = fs.readFileSync(path.join(dc2.root, "calls"), "utf8");
+        assert.doesNotMatch(calls, /-genkeypair|put-secret-value/);
+    });
+
+    it("the internal key is its own: a new primary key (rotation) leaves the internal keystore's key as it was", () => {
+        const dc = world();
+        const first = boot(dc, "node1");
+        assert.equal(first.status, 0, first.stderr);
+        const internalBefore = storeKeys(first.internal, PASSWORDS.internalKeystorePassword).get(KEYSTORE.internalKeyAlias);
+        const primaryBefore = storeKeys(first.keystore, PASSWORDS.keystorePassword).get(KEYSTORE.keyAlias);
+        assert.ok(internalBefore && primaryBefore && internalBefore !== primaryBefore);
+        keyPair(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".new", KEYSTORE.keyAlias, PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "3072"]);
+        fs.renameSync(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".new", secretFile(dc, keystoreKeySecretName(PROJECT)));
+        const rotated = boot(dc, "node1");
+        assert.equal(rotated.status, 0, rotated.stderr);
+        assert.notEqual(storeKeys(rotated.keystore, PASSWORDS.keystorePassword).get(KEYSTORE.keyAlias), primaryBefore);
+        assert.equal(storeKeys(rotated.internal, PASSWORDS.internalKeystorePassword).get(KEYSTORE.internalKeyAlias), internalBefore);
+        assert.equal(gatewayVerifies(rotated.truststore, signedJwt(storedDeploymentKey(dc))), true);
+    });
+
+    it("a certificate WSO2 added at run time survives a reboot, is there for the DC's other node, and one from an earlier node-local truststore is kept", () => {
+        const dc = world();
+        const first = boot(dc, "node1");
+        assert.equal(first.status, 0, first.stderr);
+        // As CertificateMgtUtils does at run time: an endpoint certificate added to the JVM truststore.
+        const endpoint = path.join(dc.root, "endpoint.p12");
+        keyPair(endpoint, "backend", "endpointpw");
+        const endpointPem = path.join(dc.root, "endpoint.pem");
+        fs.writeFileSync(endpointPem, certificatePem(endpoint, "backend", "endpointpw"));
+        tool("keytool", ["-importcert", "-noprompt", "-alias", "backend-endpoint", "-file", endpointPem, "-keystore", first.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
+        // An upgrade: node 2 still has the truststore an earlier version kept on the node, with a certificate of its own.
+        const node2Security = path.join(nodeDir(dc, "node2"), "security");
+        const legacy = path.join(node2Security, KEYSTORE.legacyTruststoreFile);
+        fs.copyFileSync(path.join(template, "security", KEYSTORE.pack.truststoreFile), legacy);
+        tool("keytool", ["-storepasswd", "-keystore", legacy, "-storepass:env", "P", "-new:env", "N"], { P: PACK_PASSWORD, N: PASSWORDS.truststorePassword });
+        tool("keytool", ["-importcert", "-noprompt", "-alias", "client-cert", "-file", endpointPem, "-keystore", legacy, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
+
+        assert.equal(boot(dc, "node1").status, 0, "reboot");
+        const other = boot(dc, "node2");
+        assert.equal(other.status, 0, other.stderr);
+        const keys = storeKeys(other.truststore, PASSWORDS.truststorePassword);
+        assert.ok(keys.has("backend-endpoint"), [...keys.keys()].join(" "));
+        // The shared truststore comes first: the node-local one is read only where there is no shared one yet.
+        assert.ok(!keys.has("client-cert"));
+        const fresh = world();
+        fs.mkdirSync(path.join(fresh.root, "node1"));
+        fs.cpSync(node2Security, path.join(fresh.root, "node1", "security"), { recursive: true });
+        const upgraded = boot({ ...fresh, secrets: dc.secrets }, "node1");
+        assert.equal(upgraded.status, 0, upgraded.stderr);
+        assert.ok(storeKeys(upgraded.truststore, PASSWORDS.truststorePassword).has("client-cert"));
+        assert.deepEqual([...storeKeys(upgraded.truststore, PASSWORDS.truststorePassword)].filter(([, key]) => key === packKey), []);
+    });
+
+    it("the trust check passes on what the hook built, and refuses the pack's key under any alias or a gateway alias holding another key", () => {
+        const dc = world();
+        const installed = boot(dc, "node1");
+        assert.equal(installed.status, 0, installed.stderr);
+        const ok = trustCheck(dc, "node1");
+        assert.equal(ok.status, 0, ok.stderr);
+        assert.match(ok.stderr, /trusts the deployment key [0-9a-f]{64} as gateway_certificate_alias wso2carbon and not the pack's key/);
+
+        const packPem = path.join(dc.root, "pack.pem");
+        fs.writeFileSync(packPem, certificatePem(path.join(template, "security", KEYSTORE.pack.keystoreFile), "wso2carbon", PACK_PASSWORD, "JKS"));
+        const importPack = (alias: string) => tool("keytool", ["-importcert", "-noprompt", "-alias", alias, "-file", packPem, "-keystore", installed.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
+        importPack("some-endpoint");
+        const refused = trustCheck(dc, "node1");
+        assert.equal(refused.status, 1);
+        assert.match(refused.stderr, /REFUSING to start WSO2: .*'some-endpoint' holds the pack's public wso2carbon key/);
+
+        tool("keytool", ["-delete", "-alias", "gateway_certificate_alias", "-keystore", installed.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
+        importPack("gateway_certificate_alias");
+        const swapped = trustCheck(dc, "node1");
+        assert.equal(swapped.status, 1);
+        assert.match(swapped.stderr, /'gateway_certificate_alias' holds public key [0-9a-f]{64}, not the deployment key/);
+        // The next boot repairs it.
+        assert.equal(boot(dc, "node1").status, 0);
+        assert.equal(trustCheck(dc, "node1").status, 0);
+    });
+
+    describe("a supplied key pair that WSO2 cannot use stops the boot, names the secret and the problem, and installs nothing", () => {
+        const cases: { title: string; make: (file: string) => void; error: RegExp }[] = [
+            { title: "without the expected alias", make: (f) => keyPair(f, "mykey", PASSWORDS.keystorePassword), error: /no entry under alias 'wso2carbon' \(entries: mykey \)/ },
+            { title: "under another password", make: (f) => keyPair(f, "wso2carbon", "AnotherPassword1"), error: /not a PKCS12 that opens with the KEYSTORE_PASSWORD/ },
+            { title: "with an expired certificate", make: (f) => keyPair(f, "wso2carbon", PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "2048", "-startdate", "-60d"]), error: /the certificate of 'wso2carbon' expired \(notAfter=/ },
+            { title: "with a key under 2048 bits", make: (f) => keyPair(f, "wso2carbon", PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "1024"]), error: /the key of 'wso2carbon' has 1024 bits; at least 2048 are needed/ },
+            { title: "with a key that is not RSA", make: (f) => keyPair(f, "wso2carbon", PASSWORDS.keystorePassword, ["-keyalg", "EC", "-groupname", "secp256r1"]), error: /the key of 'wso2carbon' is not RSA/ },
+        ];
+        for (const { title, make, error } of cases) {
+            it(title, () => {
+                const dc = world();
+                make(secretFile(dc, keystoreKeySecretName(PROJECT)));
+                const result = boot(dc, "node1");
+                assert.equal(result.status, 1);
+                assert.match(result.stderr, new RegExp(`FAILED: secret ${keystoreKeySecretName(PROJECT)}: `));
+                assert.match(result.stderr, error);
+                assert.deepEqual(result.installed, [KEYSTORE.pack.truststoreFile, KEYSTORE.pack.keystoreFile].sort());
+                assert.deepEqual(fs.readdirSync(dc.shared), []);
+                assert.ok(!fs.existsSync(result.runtimeEnv));
+            });
+        }
+
+        it("and a node that ran before keeps the stores it had", () => {
+            const dc = world();
+            const good = boot(dc, "node1");
+            assert.equal(good.status, 0, good.stderr);
+            const before = [good.keystore, good.truststore].map((file) => fs.readFileSync(file));
+            keyPair(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".bad", "wso2carbon", PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "1024"]);
+            fs.renameSync(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".bad", secretFile(dc, keystoreKeySecretName(PROJECT)));
+            assert.equal(boot(dc, "node1").status, 1);
+            assert.deepEqual([good.keystore, good.truststore].map((file) => fs.readFileSync(file)), before);
+        });
+    });
+
+    it("no password is ever on a command line, and the stores and runtime.env are the service user's alone", () => {
+        const dc = world();
+        const result = boot(dc, "node1");
+        assert.equal(result.status, 0, result.stderr);
+        const calls = fs.readFileSync(path.join(dc.root, "calls"), "utf8");
+        for (const secret of Object.values(PASSWORDS)) assert.ok(!calls.includes(secret), secret);
+        assert.doesNotMatch(calls, /-(store|key|srcstore|deststore|destkey)pass |-new |-pass(in|out) pass:/);
+        for (const file of [result.keystore, result.internal, result.truststore, result.runtimeEnv]) {
+            assert.equal(fs.statSync(file).mode & 0o777, 0o600, file);
+        }
+        assert.equal(fs.readFileSync(result.runtimeEnv, "utf8"),
+            `KEYSTORE_PASSWORD=${PASSWORDS.keystorePassword}\nTRUSTSTORE_PASSWORD=${PASSWORDS.truststorePassword}\nINTERNAL_KEYSTORE_PASSWORD=${PASSWORDS.internalKeystorePassword}\n`);
+    });
+
+    describe("secrets at rest in the WSO2 home, before every start (secrets-at-rest.sh)", () => {
+        const WSS = "repository/deployment/server/synapse-configs/default/inbound-endpoints/SecureWebSocketInboundEndpoint.xml";
+        const SERVICE_PASSWORDS = { WSO2_ADMIN_PASSWORD: "Admin4secretAdmin4", APIM_DB_PASSWORD: "Apim5secret_Apim5", SHARED_DB_PASSWORD: "Shared6secret_Sh6" };
+
+        /** A node after its keystore hook, with a WSO2 home as the pack and an earlier start left it. */
+        function startedNode(): { dc: World; home: string; start: (extra?: Record<string, string>) => ReturnType<typeof spawnSync> } {
+            const dc = world();
+            assert.equal(boot(dc, "node1").status, 0);
+            const home = path.join(dc.root, "node1", "home");
+            const files: Record<string, string> = {
+                "repository/conf/deployment.toml": renderDeploymentToml({
+                    hostname: "apim.example.com", globalGatewayHost: "gateway.example.com", datacenter: "DC1", trafficManagers: ["tm.internal"], gatewayTokenCacheSeconds: 900,
+                    database: { host: "db.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
+                    gatewayEnvironments: [{ datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.internal" }],
+                }),
+                "repository/conf/carbon.xml": `<Password>${PASSWORDS.keystorePassword}</Password>`,
+                "repository/resources/conf/.metadata/references.properties": `env:KEYSTORE_PASSWORD=${PASSWORDS.keystorePassword}`,
+                "backup/repository/conf/carbon.xml": `<Password>${PASSWORDS.keystorePassword}</Password>`,
+                [`repository/resources/conf/templates/${WSS}.j2`]: "<inboundEndpoint/>",
+                [WSS]: `<parameter name="wss.ssl.key.store.pass">${PASSWORDS.keystorePassword}</parameter>`,
+            };
+            for (const [name, content] of Object.entries(files)) {
+                fs.mkdirSync(path.dirname(path.join(home, name)), { recursive: true, mode: 0o755 });
+                fs.writeFileSync(path.join(home, name), content, { mode: 0o644 });
+            }
+            const script = path.join(dc.root, "secrets-at-rest.sh");
+            fs.writeFileSync(script, SECRETS_AT_REST_SCRIPT);
+            const start = (extra: Record<string, string> = {}) =>
+                spawnSync("bash", [script], { encoding: "utf8", env: serviceEnv(dc, "node1", { ...SERVICE_PASSWORDS, ...extra }) });
+            return { dc, home, start };
+        }
+
+        const tomlOf = (home: string) => fs.readFileSync(path.join(home, "repository/conf/deployment.toml"), "utf8");
+        const vaultReads = (home: string, ciphertext: string) => tool("java", [VAULT_READER, home, ciphertext]);
+
+        it("seals each vault password so the vault's own settings decrypt it, and the rendered file names only $secret{} for them", () => {
+            const { home, start } = startedNode();
+            const result = start();
+            assert.equal(result.status, 0, String(result.stderr));
+            const toml = TOML.parse(tomlOf(home)) as any;
+            assert.deepEqual(Object.keys(toml.secrets).sort(), VAULT_SECRETS.map((s) => s.alias).sort());
+            const expected: Record<string, string> = { ...SERVICE_PASSWORDS, INTERNAL_KEYSTORE_PASSWORD: PASSWORDS.internalKeystorePassword };
+            for (const { alias, variable } of VAULT_SECRETS) assert.equal(vaultReads(home, toml.secrets[alias]), expected[variable], alias);
+            assert.equal(toml.super_admin.password, "$secret{admin_password}");
+            assert.deepEqual([toml.database.apim_db.password, toml.database.shared_db.password], ["$secret{apim_db_password}", "$secret{shared_db_password}"]);
+            assert.deepEqual([toml.keystore.internal.password, toml.keystore.internal.key_password], ["$secret{internal_keystore_password}", "$secret{internal_keystore_password}"]);
+            const text = tomlOf(home);
+            for (const value of Object.values(expected)) assert.ok(!text.includes(value));
+            assert.equal(fs.readFileSync(path.join(home, "password-tmp"), "utf8"), `${PASSWORDS.internalKeystorePassword}\n`);
+        });
+
+        it("a restart keeps the same file, and a changed password changes only its own ciphertext", () => {
+            const { home, start } = startedNode();
+            assert.equal(start().status, 0);
+            const first = tomlOf(home);
+            assert.equal(start().status, 0);
+            assert.equal(tomlOf(home), first);
+            assert.equal(start({ APIM_DB_PASSWORD: "Apim7changed_Apim7" }).status, 0);
+            const [before, after] = [first, tomlOf(home)].map((text) => (TOML.parse(text) as any).secrets);
+            assert.notEqual(after.apim_db_password, before.apim_db_password);
+            assert.equal(vaultReads(home, after.apim_db_password), "Apim7changed_Apim7");
+            for (const alias of ["admin_password", "shared_db_password", "internal_keystore_password"]) assert.equal(after[alias], before[alias], alias);
+        });
+
+        it("leaves every file of the home to the service user, and removes the secure WebSocket endpoint and its template", () => {
+            const { home, start } = startedNode();
+            assert.equal(start().status, 0);
+            const open = tool("find", [home, "-perm", "/077"]).trim();
+            assert.equal(open, "", open);
+            for (const file of [WSS, `repository/resources/conf/templates/${WSS}.j2`]) assert.ok(!fs.existsSync(path.join(home, file)), file);
+        });
+
+        it("refuses to start, naming the variable, when a vault password is missing", () => {
+            const { start } = startedNode();
+            const result = start({ SHARED_DB_PASSWORD: "" });
+            assert.equal(result.status, 1);
+            assert.match(String(result.stderr), /REFUSING to start WSO2: SHARED_DB_PASSWORD is not in the environment; it is sealed as \$secret\{shared_db_password\}/);
+        });
     });
 
     it("outside the trusted source fails, naming the secret, when the key never arrives", () => {
-        const { status, stderr, installed } = runHook(false, false);
-        assert.equal(status, 1);
-        assert.match(stderr, /FAILED: no deployment key in key after 0s/);
-        assert.deepEqual(installed, ["client-truststore.jks"]);
+        const result = boot(world(), "node1", false);
+        assert.equal(result.status, 1);
+        assert.match(result.stderr, new RegExp(`FAILED: no key in ${keystoreKeySecretName(PROJECT)} after 0s`));
     });
+});
 
-    it("the hook writes its parameters, then runs the script from a file; both pass shellcheck", function () {
-        const hook = renderKeystoreHook({ region: "us-east-1", project: "wso2-apim-multi-dc", trustedSource: true, commonName: "apim.example.com" });
+describe("the keystore hook as the stacks ship it", () => {
+    it("writes its parameters and the trust check, then runs the script from a file; all pass shellcheck", function () {
+        const hook = renderKeystoreHook({ region: "us-east-1", project: PROJECT, trustedSource: true, commonName: "apim.example.com" });
         assert.match(hook, /^PASSWORD_SECRET_ID='wso2-apim\/wso2-apim-multi-dc\/wso2-keystore-passwords'$/m);
-        assert.match(hook, /^KEY_SECRET_ID='wso2-apim\/wso2-apim-multi-dc\/wso2-keystore-key'$/m);
-        assert.match(hook, /^TRUSTED_SOURCE='true'$/m);
+        assert.match(hook, /^INTERNAL_KEY_SECRET_ID='wso2-apim\/wso2-apim-multi-dc\/wso2-internal-key'$/m);
+        assert.match(hook, /^TRUST_ALIASES='gateway_certificate_alias wso2carbon'$/m);
+        assert.match(hook, /^TRUSTSTORE_PATH='\/opt\/wso2am-3.1.0\/repository\/resources\/security\/dc-shared\/wso2-apim-truststore.jks'$/m);
+        assert.match(hook, /^cat > \/usr\/local\/sbin\/wso2-trust-check <<'SCRIPT'$/m);
         assert.match(hook, /^exec bash \/usr\/local\/sbin\/wso2-keystore$/m);
         assert.equal(spawnSync("bash", ["-n"], { input: hook }).status, 0);
         requireTool(this, "shellcheck");
-        for (const script of [KEYSTORE_SCRIPT, hook]) {
+        for (const script of [KEYSTORE_SCRIPT, TRUST_CHECK_SCRIPT, SECRETS_AT_REST_SCRIPT, hook]) {
             const result = shellcheck(script);
             assert.equal(result.status, 0, result.output);
         }
     });
 
-    it("the trusted source's stack creates both secrets, replicated to DC2's region; DC2 creates none and boots with the hook", async () => {
+    it("the trusted source's stack creates the three secrets, replicated to DC2's region; DC2 creates none and boots with the hook", async () => {
         const east = await run("us-east");
         const west = await run("us-west");
         const secrets = (program: typeof east) => ofType(program, "aws:secretsmanager/secret:Secret")
-            .filter((s) => String(s.inputs.name).includes("wso2-keystore"))
+            .filter((s) => /wso2-(keystore|internal)/.test(String(s.inputs.name)))
             .map((s) => [s.inputs.name, s.inputs.replicas]);
         assert.deepEqual(secrets(east), [
-            ["wso2-apim/wso2-apim-multi-dc/wso2-keystore-passwords", [{ region: "us-west-2" }]],
-            ["wso2-apim/wso2-apim-multi-dc/wso2-keystore-key", [{ region: "us-west-2" }]],
+            [keystorePasswordSecretName(PROJECT), [{ region: "us-west-2" }]],
+            [keystoreKeySecretName(PROJECT), [{ region: "us-west-2" }]],
+            [internalKeySecretName(PROJECT), [{ region: "us-west-2" }]],
         ]);
         assert.deepEqual(secrets(west), []);
-        // The key gets no value from the program (a node or the user stores it); the passwords do, as a secret.
+        // The keys get no value from the program (a node or the user stores them); the passwords do, as a secret.
         assert.deepEqual(ofType(east, "aws:secretsmanager/secretVersion:SecretVersion").filter((v) => v.name.includes("keystore")).map((v) => [v.name, v.inputs.secretString]),
             [["dc1-secrets-keystore-passwords", "[secret]"]]);
         const hook = (program: typeof east) => String(ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === KEYSTORE.hookKey)?.inputs.content);
@@ -123,14 +511,29 @@ describe("the deployment keystore hook (docs/artifacts.md, Keystores)", () => {
         assert.match(hook(west), /^TRUSTED_SOURCE='false'$/m);
     });
 
-    it("deployment.toml names the deployment's keystore and truststore, passwords from the environment only", async () => {
+    it("deployment.toml names the three stores, the truststore on the DC's shared directory, passwords from the environment or the vault only", async () => {
         const [node] = ofType(await run("us-west"), "aws:ec2/instance:Instance");
         const toml = TOML.parse(nodeFile(node, "/etc/wso2-apim/deployment.toml")) as any;
         assert.deepEqual({ ...toml.keystore.primary }, {
             file_name: "wso2-apim-deployment.jks", type: "JKS", password: "$env{KEYSTORE_PASSWORD}", alias: "wso2carbon", key_password: "$env{KEYSTORE_PASSWORD}",
         });
-        assert.deepEqual({ ...toml.truststore }, { file_name: "wso2-apim-truststore.jks", type: "JKS", password: "$env{TRUSTSTORE_PASSWORD}" });
-        // tls and internal follow primary (carbon-kernel v4.6.0 default.json $ref).
-        assert.deepEqual([toml.keystore.tls, toml.keystore.internal], [undefined, undefined]);
+        assert.deepEqual({ ...toml.keystore.internal }, {
+            file_name: "wso2-apim-internal.jks", type: "JKS", password: "$secret{internal_keystore_password}", alias: "wso2-apim-internal", key_password: "$secret{internal_keystore_password}",
+        });
+        assert.deepEqual({ ...toml.truststore }, { file_name: "dc-shared/wso2-apim-truststore.jks", type: "JKS", password: "$env{TRUSTSTORE_PASSWORD}" });
+        // tls follows primary (carbon-kernel v4.6.0 default.json $ref); the API-key kid stays gateway_certificate_alias.
+        assert.equal(toml.keystore.tls, undefined);
+        assert.equal(toml.apim.devportal?.api_key_alias, undefined);
+    });
+
+    it("exactly one gateway environment is the Developer Portal's token endpoint, the global gateway name, and it comes first", async () => {
+        for (const stack of ["us-east", "us-west"]) {
+            const [node] = ofType(await run(stack), "aws:ec2/instance:Instance");
+            const environments = (TOML.parse(nodeFile(node, "/etc/wso2-apim/deployment.toml")) as any).apim.gateway.environment;
+            assert.deepEqual(environments.filter((env: any) => env.show_as_token_endpoint_url).map((env: any) => [env.name, env.https_endpoint]),
+                [[GLOBAL_ENVIRONMENT_NAME, "https://gateway.example.com"]]);
+            assert.equal(environments[0].name, GLOBAL_ENVIRONMENT_NAME);
+            assert.deepEqual(environments.slice(1).map((env: any) => env.https_endpoint), ["https://gateway-us-east-1.example.com", "https://gateway-us-west-2.example.com"]);
+        }
     });
 });

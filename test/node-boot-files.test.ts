@@ -43,6 +43,8 @@ function sysctlSettings(text: string): Map<string, string> {
 const DATABASE = { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" };
 const TOML_INPUT = {
     hostname: "apim.example.com",
+    globalGatewayHost: "gateway.example.com",
+    datacenter: "DC1",
     database: DATABASE,
     trafficManagers: ["apim-1.dc1.wso2-apim.internal", "apim-2.dc1.wso2-apim.internal"],
     gatewayTokenCacheSeconds: 900,
@@ -82,7 +84,7 @@ describe("node boot files", () => {
                 region: "us-east-1",
                 wso2PackS3Uri: `s3://bucket/${"x".repeat(USER_DATA_LIMIT_BYTES)}`,
                 efsFileSystemId: "fs-1",
-                accessPointIds: { "synapse-configs": "fsap-1", executionplans: "fsap-2", tenants: "fsap-3" },
+                accessPointIds: { "synapse-configs": "fsap-1", executionplans: "fsap-2", tenants: "fsap-3", security: "fsap-4" },
                 adminSecretId: "arn:secret",
                 bootHookUris: [],
             },
@@ -133,16 +135,18 @@ describe("node boot files", () => {
         assert.deepEqual(second, first);
     });
 
-    it("deployment.toml of every node parses back with the public host and one gateway environment per region", async () => {
+    it("deployment.toml of every node parses back with the public host, the global gateway environment and one per region", async () => {
         for (const { stack, node, userData } of await nodeUserData()) {
             const toml = TOML.parse(writeFiles(userData).get("/etc/wso2-apim/deployment.toml")!) as any;
             assert.equal(toml.server.hostname, "apim.example.com", node);
             assert.equal(toml.server.node_ip, "$env{NODE_IP}");
-            assert.equal(toml.super_admin.password, "$env{WSO2_ADMIN_PASSWORD}");
+            assert.equal(toml.super_admin.password, "$secret{admin_password}");
             assert.equal(toml.transport.https.properties.proxyPort, 443);
             assert.deepEqual(
                 toml.apim.gateway.environment.map((e: any) => [e.name, e.type, e.service_url, e.https_endpoint]),
                 [
+                    // The Developer Portal's token endpoint: the global name, deployed through the node's own DC.
+                    ["Global", "hybrid", `https://apim.${stack === "us-east" ? "dc1" : "dc2"}.wso2-apim.internal:9443/services/`, "https://gateway.example.com"],
                     // Admin services over the peering, by the DC's private name (docs/artifacts.md).
                     ["DC1 us-east-1", "hybrid", "https://apim.dc1.wso2-apim.internal:9443/services/", "https://gateway-us-east-1.example.com"],
                     ["DC2 us-west-2", "hybrid", "https://apim.dc2.wso2-apim.internal:9443/services/", "https://gateway-us-west-2.example.com"],

@@ -91,7 +91,7 @@ function packTree(w: World, node: string, marker: string): string {
     return home;
 }
 
-const ACCESS_POINTS = { "synapse-configs": "fsap-synapse", executionplans: "fsap-plans", tenants: "fsap-tenants" };
+const ACCESS_POINTS = { "synapse-configs": "fsap-synapse", executionplans: "fsap-plans", tenants: "fsap-tenants", security: "fsap-security" };
 
 /**
  * The node's user-data as the program renders it, with the bootstrap.env paths pointed into the
@@ -112,10 +112,12 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
         },
         deploymentToml: {
             hostname: "apim.example.com",
+            globalGatewayHost: "gateway.example.com",
+            datacenter: "DC1",
             database: { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
             trafficManagers: ["apim-1.dc1.wso2-apim.internal"],
             gatewayTokenCacheSeconds: 900,
-            gatewayEnvironments: [],
+            gatewayEnvironments: [{ datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.wso2-apim.internal" }],
         },
         database: NODE_DATABASE,
         healthSignal: NODE_HEALTH_SIGNAL,
@@ -207,7 +209,7 @@ describe("node boot script (bash, against fakes)", () => {
         }
         assert.equal(fs.readFileSync(deployedApi(w), "utf8"), "from the pack");
         const fstab = fs.readFileSync(path.join(node.nodeRoot, "etc", "fstab"), "utf8").trim().split("\n");
-        assert.equal(fstab.length, 3);
+        assert.equal(fstab.length, SHARED_PATHS.length);
         for (const line of fstab) assert.match(line, /^fs-0123:\/ \S+ efs _netdev,noresvport,tls,iam,accesspoint=fsap-\w+ 0 0$/);
         assert.equal(fs.statSync(path.join(node.configDir, "runtime.env")).mode & 0o777, 0o600);
         assert.ok(fs.existsSync(path.join(node.apimHome, "repository", "conf", "deployment.toml")));
@@ -258,7 +260,7 @@ describe("node boot script (bash, against fakes)", () => {
         assert.doesNotMatch(again.calls, /^aws s3 cp .*wso2am-3\.1\.0\.zip/m);
         assert.match(again.log, /WSO2 pack already in/);
         assert.match(again.log, /node files match the current user-data/);
-        assert.equal(fs.readFileSync(path.join(again.nodeRoot, "etc", "fstab"), "utf8").trim().split("\n").length, 3);
+        assert.equal(fs.readFileSync(path.join(again.nodeRoot, "etc", "fstab"), "utf8").trim().split("\n").length, SHARED_PATHS.length);
         assert.match(again.calls, /^systemctl restart --no-block wso2am\.service$/m);
     });
 

@@ -198,9 +198,13 @@ for (const stack of STACKS) {
                     ["secretsmanager:GetSecretValue", [
                         `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-keystore-passwords-??????`,
                         `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-keystore-key-??????`,
+                        `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-internal-key-??????`,
                     ]],
                     ...(region === "us-east-1"
-                        ? [["secretsmanager:PutSecretValue", "arn:aws:secretsmanager:us-east-1:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-keystore-key-??????"]]
+                        ? [["secretsmanager:PutSecretValue", [
+                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-keystore-key-??????",
+                            "arn:aws:secretsmanager:us-east-1:123456789012:secret:wso2-apim/wso2-apim-multi-dc/wso2-internal-key-??????",
+                        ]]]
                         : []),
                     // The runtime-artifact sync (docs/artifacts.md): any DC may be promoted and push to its own bucket.
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/wso2-apim-multi-dc/runtime-artifacts-source`],
@@ -276,7 +280,7 @@ for (const stack of STACKS) {
             assert.equal(ofType(withArn, T.listener).find((l) => l.inputs.port === 443)!.inputs.certificateArn, arn);
         });
 
-        it("shares an encrypted, backed-up, TLS-only EFS with a mount target per private subnet and the three paths", async () => {
+        it("shares an encrypted, backed-up, TLS-only EFS with a mount target per private subnet and the four paths", async () => {
             const program = await run(stack);
             const [fs] = ofType(program, T.efs);
             assert.equal(fs.inputs.encrypted, true);
@@ -285,7 +289,7 @@ for (const stack of STACKS) {
             const mounts = ofType(program, T.mountTarget);
             assert.deepEqual(mounts.map((m) => m.inputs.subnetId).sort(), [`(known after apply: ${dc}-net-private-1.id)`, `(known after apply: ${dc}-net-private-2.id)`]);
             for (const m of mounts) assert.deepEqual(m.inputs.securityGroups, [`(known after apply: ${dc}-sg-efs.id)`]);
-            assert.deepEqual(ofType(program, T.accessPoint).map((a) => (a.inputs.rootDirectory as any).path).sort(), ["/executionplans", "/synapse-configs", "/tenants"]);
+            assert.deepEqual(ofType(program, T.accessPoint).map((a) => (a.inputs.rootDirectory as any).path).sort(), ["/executionplans", "/security", "/synapse-configs", "/tenants"]);
             const policy = JSON.parse(String(ofType(program, "aws:efs/fileSystemPolicy:FileSystemPolicy")[0].inputs.policy));
             assert.ok(policy.Statement.some((s: any) => s.Effect === "Deny" && s.Condition.Bool["aws:SecureTransport"] === "false"));
             for (const node of ofType(program, T.instance)) {
@@ -309,7 +313,7 @@ for (const stack of STACKS) {
                     .map((r) => `(known after apply: ${r.name}.result)`);
                 for (const value of [...secretValues, "[secret]"]) assert.ok(!userData.includes(value), `${value} flowed into user-data`);
                 const toml = TOML.parse(writtenContent(files.find((f) => f.path === "/etc/wso2-apim/deployment.toml")!));
-                for (const password of findKeys(toml, "password")) assert.match(password, /^(\$env\{[A-Z0-9_]+\}|\$\{admin\.password\})$/);
+                for (const password of findKeys(toml, "password")) assert.match(password, /^(\$env\{[A-Z0-9_]+\}|\$secret\{[a-z_]+\}|\$\{admin\.password\})$/);
             }
         });
 

@@ -4,8 +4,10 @@
  * modules/distribution/product/src/main/conf/deployment.toml) and overrides only what this
  * deployment decides: test/deployment-toml-shipped.test.ts lists every shipped setting and the
  * reason for each override.
- * Secrets never appear here: they are `$env{…}` references that WSO2 resolves at start-up from
- * the environment the boot script builds out of Secrets Manager.
+ * No secret value appears here: passwords are `$secret{…}` references to WSO2's secure vault
+ * (VAULT_SECRETS), or `$env{…}` references (DEPLOYMENT_TOML_ENV) to the environment the boot
+ * builds out of Secrets Manager. config-mapper substitutes `$env{…}` values into the files it
+ * renders, which is why wso2am.service runs with UMask=0077 (docs/artifacts.md, Keystores).
  */
 import { stringify } from "smol-toml";
 import { KEYSTORE } from "../keystore";
@@ -37,8 +39,15 @@ export interface DatabaseConnection {
 export interface DeploymentTomlInput {
     /** Public Publisher/Developer Portal host name. */
     hostname: string;
-    /** One per datacenter, so the Publisher deploys every API to every region's gateways (docs/artifacts.md). */
+    /** The global gateway name (geolocation routed): the Developer Portal's token endpoint. */
+    globalGatewayHost: string;
+    /**
+     * One per datacenter, so the Publisher deploys every API to every region's gateways
+     * (docs/artifacts.md); this node's own datacenter's also serves the global environment.
+     */
     gatewayEnvironments: GatewayEnvironment[];
+    /** This node's datacenter id. */
+    datacenter: string;
     database: DatabaseConnection;
     /**
      * Private names of this region's nodes, each a Traffic Manager. Gateways publish throttling
@@ -52,22 +61,84 @@ export interface DeploymentTomlInput {
 /** The gateway's WebSocket listeners in 3.1.0: 9099 (the shipped ws_endpoint) and 8099 (default.json `apim.wss.port`). */
 export const WEBSOCKET_PORTS = { ws: 9099, wss: 8099 } as const;
 
-/** Environment variables the rendered file refers to; the boot script and hooks must export them. */
-export const DEPLOYMENT_TOML_ENV = [
-    "NODE_IP", "WSO2_ADMIN_PASSWORD", "APIM_DB_PASSWORD", "SHARED_DB_PASSWORD", "KEYSTORE_PASSWORD", "TRUSTSTORE_PASSWORD",
+/**
+ * Passwords the file refers to as `$secret{alias}`: WSO2's secure vault resolves them at run time,
+ * so config-mapper writes the reference, not the value, into what it renders (docs/artifacts.md,
+ * Keystores). Each is read by a consumer that resolves secure-vault references in 3.1.0:
+ * user-mgt.xml (RealmConfigXMLProcessor), master-datasources.xml (DataSourceUtils), carbon.xml
+ * (ServerConfiguration); carbon-kernel v4.6.0. The vault script (lib/render/scripts/secrets-at-rest.sh)
+ * seals each from the environment variable named here into the [secrets] table before WSO2 starts.
+ */
+export const VAULT_SECRETS = [
+    { alias: "admin_password", variable: "WSO2_ADMIN_PASSWORD" },
+    { alias: "apim_db_password", variable: "APIM_DB_PASSWORD" },
+    { alias: "shared_db_password", variable: "SHARED_DB_PASSWORD" },
+    { alias: "internal_keystore_password", variable: "INTERNAL_KEYSTORE_PASSWORD" },
 ] as const;
 
-function datasource(db: DatabaseConnection, user: string, passwordVariable: string) {
+type VaultAlias = (typeof VAULT_SECRETS)[number]["alias"];
+const vaulted = (alias: VaultAlias) => `$secret{${alias}}`;
+
+/**
+ * Environment variables the rendered file refers to as `$env{…}`; the boot script and hooks must
+ * export them. The primary keystore's and the truststore's passwords stay here: 3.1.0 hands them
+ * (through keystore.tls) to consumers that never resolve the vault, broker.xml (no svns namespace)
+ * and the secure WebSocket endpoint, which would get the literal `$secret{…}`.
+ */
+export const DEPLOYMENT_TOML_ENV = ["NODE_IP", "KEYSTORE_PASSWORD", "TRUSTSTORE_PASSWORD"] as const;
+
+function datasource(db: DatabaseConnection, user: string, passwordAlias: VaultAlias) {
     return {
         type: "oracle",
         url: `jdbc:oracle:thin:@${db.host}:${db.port}/${db.serviceName}`,
         username: user,
-        password: `$env{${passwordVariable}}`,
+        password: vaulted(passwordAlias),
         driver: "oracle.jdbc.OracleDriver",
         // WSO2's default, SELECT 1, is not valid Oracle.
         validationQuery: "SELECT 1 FROM DUAL",
         pool_options: { maxActive: 100, maxWait: 60000, testOnBorrow: true, validationInterval: 30000 },
     };
+}
+
+/** The name of the environment the Developer Portal shows as the token endpoint. */
+export const GLOBAL_ENVIRONMENT_NAME = "Global";
+
+/**
+ * `[[apim.gateway.environment]]`: first the global one, the only one with
+ * `show_as_token_endpoint_url` (rendered as `isDefault`). The Developer Portal's token endpoint is
+ * the HTTPS endpoint of the first default environment in file order, "/token" appended
+ * (carbon-apimgt 08ea54ec: SettingsMappingUtil.fromSettingstoDTO, devportal ViewCurl.jsx), so
+ * clients get the geolocation-routed name, never one region's. Its admin services are this node's
+ * own datacenter's: the Publisher deploying to it writes to gateways it already deploys to
+ * through their own environment, the same files again. Then one environment per datacenter, on
+ * that region's public names.
+ */
+function gatewayEnvironments(input: DeploymentTomlInput) {
+    const own = input.gatewayEnvironments.find((env) => env.datacenter === input.datacenter);
+    if (!own) throw new Error(`no gateway environment for this node's datacenter ${input.datacenter}`);
+    const environment = (name: string, description: string, publicHost: string, adminServicesHost: string, tokenEndpoint: boolean) => ({
+        name,
+        type: "hybrid",
+        display_in_api_console: true,
+        description,
+        show_as_token_endpoint_url: tokenEndpoint,
+        // Admin calls go to the node directly: 3.1.0's wso2server.sh starts the JVM with
+        // -Dhttpclient.hostnameVerifier=AllowAll, so the node's certificate need not name this host.
+        service_url: `https://${adminServicesHost}:${PORTS.management}/services/`,
+        username: "${admin.username}",
+        password: "${admin.password}",
+        http_endpoint: `http://${publicHost}`,
+        https_endpoint: `https://${publicHost}`,
+        // The WebSocket listener (3.1.0 default 9099) named on the public host rather than
+        // localhost; the ALB does not forward its port (see docs/nodes.md). No wss_endpoint: the
+        // secure WebSocket endpoint is not deployed (lib/render/scripts/secrets-at-rest.sh).
+        ws_endpoint: `ws://${publicHost}:${WEBSOCKET_PORTS.ws}`,
+    });
+    return [
+        environment(GLOBAL_ENVIRONMENT_NAME, "The nearest healthy region's gateways (geolocation routed)", input.globalGatewayHost, own.adminServicesHost, true),
+        ...input.gatewayEnvironments.map((env) =>
+            environment(`${env.datacenter} ${env.region}`, `Gateways of ${env.datacenter} (${env.region})`, env.gatewayHost, env.adminServicesHost, false)),
+    ];
 }
 
 export function renderDeploymentToml(input: DeploymentTomlInput): string {
@@ -82,21 +153,22 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
         },
         super_admin: {
             username: "admin",
-            password: "$env{WSO2_ADMIN_PASSWORD}",
+            password: vaulted("admin_password"),
             create_admin_account: true,
         },
         // The multi-DC SHARED_DB scripts declare UM_USER.UM_USER_ID NOT NULL with no default; only the
         // unique-id user store manager fills it (the JDBC one it replaces would fail the admin insert).
         user_store: { type: "database_unique_id" },
         database: {
-            apim_db: datasource(input.database, input.database.amDbUser, "APIM_DB_PASSWORD"),
-            shared_db: datasource(input.database, input.database.sharedDbUser, "SHARED_DB_PASSWORD"),
+            apim_db: datasource(input.database, input.database.amDbUser, "apim_db_password"),
+            shared_db: datasource(input.database, input.database.sharedDbUser, "shared_db_password"),
             // Per node, never shared (DESIGN §6): the local registry and its H2 file, as shipped.
             local: { url: "jdbc:h2:./repository/database/WSO2CARBON_DB;DB_CLOSE_ON_EXIT=FALSE" },
         },
-        // The deployment's own key pair instead of the pack's public wso2carbon.jks (docs/artifacts.md,
-        // Keystores), installed by the keystore boot hook. [keystore.tls] and [keystore.internal] are
-        // left out on purpose: carbon-kernel 4.6.0's default.json resolves each to [keystore.primary].
+        // The deployment's own key pairs instead of the pack's public wso2carbon.jks (docs/artifacts.md,
+        // Keystores), installed by the keystore boot hook. [keystore.tls] follows [keystore.primary]
+        // (carbon-kernel 4.6.0 default.json $ref); [keystore.internal] would too, and is set apart on
+        // purpose so that rotating the signing key never changes the key stored data is encrypted with.
         keystore: {
             primary: {
                 file_name: KEYSTORE.keystoreFile,
@@ -104,6 +176,13 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
                 password: "$env{KEYSTORE_PASSWORD}",
                 alias: KEYSTORE.keyAlias,
                 key_password: "$env{KEYSTORE_PASSWORD}",
+            },
+            internal: {
+                file_name: KEYSTORE.internalKeystoreFile,
+                type: "JKS",
+                password: vaulted("internal_keystore_password"),
+                alias: KEYSTORE.internalKeyAlias,
+                key_password: vaulted("internal_keystore_password"),
             },
         },
         truststore: { file_name: KEYSTORE.truststoreFile, type: "JKS", password: "$env{TRUSTSTORE_PASSWORD}" },
@@ -123,26 +202,7 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
                     type: "loadbalance",
                 })),
             },
-            gateway: {
-                environment: input.gatewayEnvironments.map((env) => ({
-                    name: `${env.datacenter} ${env.region}`,
-                    type: "hybrid",
-                    display_in_api_console: true,
-                    description: `Gateways of ${env.datacenter} (${env.region})`,
-                    show_as_token_endpoint_url: true,
-                    // Admin calls go to the node directly: 3.1.0's wso2server.sh starts the JVM with
-                    // -Dhttpclient.hostnameVerifier=AllowAll, so the node's certificate need not name this host.
-                    service_url: `https://${env.adminServicesHost}:${PORTS.management}/services/`,
-                    username: "${admin.username}",
-                    password: "${admin.password}",
-                    http_endpoint: `http://${env.gatewayHost}`,
-                    https_endpoint: `https://${env.gatewayHost}`,
-                    // WebSocket listeners (3.1.0 defaults 9099/8099) named on the region's gateway host
-                    // rather than localhost; the ALB does not forward these ports (see docs/nodes.md).
-                    ws_endpoint: `ws://${env.gatewayHost}:${WEBSOCKET_PORTS.ws}`,
-                    wss_endpoint: `wss://${env.gatewayHost}:${WEBSOCKET_PORTS.wss}`,
-                })),
-            },
+            gateway: { environment: gatewayEnvironments(input) },
             // As shipped: the Publisher and Developer Portal consoles call the gateways cross-origin.
             cors: {
                 allow_origins: "*",

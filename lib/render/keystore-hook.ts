@@ -1,12 +1,20 @@
-/** The keystore boot hook (lib/render/scripts/keystore.sh with its parameters), from the stack's bucket like the database hook. */
+/**
+ * The keystore boot hook (lib/render/scripts/keystore.sh with its parameters, and the two scripts
+ * wso2am.service runs before every start: the trust assertion lib/render/scripts/trust-check.sh and
+ * lib/render/scripts/secrets-at-rest.sh: file modes, no secure WebSocket endpoint, the secure vault), from the stack's bucket like the
+ * database hook.
+ */
 import * as fs from "fs";
 import * as path from "path";
-import { KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName } from "../keystore";
-import { WSO2_USER } from "../shared-paths";
+import { internalKeySecretName, KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName, SECRETS_AT_REST_PATH, SHARED_SECURITY_DIR, TRUST_CHECK_PATH } from "../keystore";
+import { APIM_HOME, WSO2_USER } from "../shared-paths";
 import { shellQuote } from "./bootstrap-env";
+import { VAULT_SECRETS } from "./deployment-toml";
 import { RUNTIME_ENV_FILE } from "./systemd-unit";
 
 export const KEYSTORE_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "keystore.sh"), "utf8");
+export const TRUST_CHECK_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "trust-check.sh"), "utf8");
+export const SECRETS_AT_REST_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "secrets-at-rest.sh"), "utf8");
 export const KEYSTORE_ENV_PATH = "/etc/wso2-apim/keystore.env";
 export const KEYSTORE_SCRIPT_PATH = "/usr/local/sbin/wso2-keystore";
 
@@ -18,37 +26,75 @@ export interface KeystoreHookInput {
     commonName: string;
 }
 
-/** Its parameters (no secrets: the pack's truststore password is public), then the script. */
-export function renderKeystoreHook(input: KeystoreHookInput): string {
+/** Where the scripts find the stores; tests point them into a directory. */
+export interface KeystorePaths {
+    apimHome: string;
+    securityDir: string;
+    sharedSecurityDir: string;
+    runtimeEnvFile: string;
+    trustCheckPath: string;
+}
+
+const NODE_PATHS: KeystorePaths = {
+    apimHome: APIM_HOME,
+    securityDir: KEYSTORE.securityDir,
+    sharedSecurityDir: SHARED_SECURITY_DIR,
+    runtimeEnvFile: RUNTIME_ENV_FILE,
+    trustCheckPath: TRUST_CHECK_PATH,
+};
+
+/** The scripts' parameters (no secrets: the pack's store password is public). */
+export function keystoreEnv(input: KeystoreHookInput, paths: KeystorePaths = NODE_PATHS): [string, string][] {
     const env: [string, string | number][] = [
         ["AWS_REGION", input.region],
         ["PASSWORD_SECRET_ID", keystorePasswordSecretName(input.project)],
         ["KEY_SECRET_ID", keystoreKeySecretName(input.project)],
+        ["INTERNAL_KEY_SECRET_ID", internalKeySecretName(input.project)],
         ["TRUSTED_SOURCE", String(input.trustedSource)],
         ["CERT_DNAME", `CN=${input.commonName}`],
+        ["INTERNAL_CERT_DNAME", `CN=${input.commonName} internal encryption`],
         ["KEY_ALIAS", KEYSTORE.keyAlias],
-        ["TRUSTED_ALIAS", KEYSTORE.trustedAlias],
+        ["INTERNAL_KEY_ALIAS", KEYSTORE.internalKeyAlias],
+        ["TRUST_ALIASES", KEYSTORE.trustAliases.join(" ")],
+        ["MIN_KEY_BITS", KEYSTORE.minKeyBits],
         ["VALIDITY_DAYS", KEYSTORE.validityDays],
         ["KEY_WAIT_SECONDS", KEYSTORE.waitSeconds],
         ["KEY_VERSION_TOKEN", KEYSTORE.versionToken],
-        ["SECURITY_DIR", KEYSTORE.securityDir],
+        ["APIM_HOME", paths.apimHome],
+        ["SECURITY_DIR", paths.securityDir],
         ["KEYSTORE_FILE", KEYSTORE.keystoreFile],
-        ["TRUSTSTORE_FILE", KEYSTORE.truststoreFile],
-        ["PACK_TRUSTSTORE", KEYSTORE.packTruststore.file],
-        ["PACK_TS_PASS", KEYSTORE.packTruststore.password],
+        ["INTERNAL_KEYSTORE_FILE", KEYSTORE.internalKeystoreFile],
+        ["TRUSTSTORE_PATH", `${paths.sharedSecurityDir}/${path.posix.basename(KEYSTORE.truststoreFile)}`],
+        ["LOCAL_TRUSTSTORE_FILE", KEYSTORE.legacyTruststoreFile],
+        ["PACK_KEYSTORE", KEYSTORE.pack.keystoreFile],
+        ["PACK_KEY_ALIAS", KEYSTORE.pack.keyAlias],
+        ["PACK_TRUSTSTORE", KEYSTORE.pack.truststoreFile],
+        ["PACK_STORE_PASS", KEYSTORE.pack.storePassword],
         ["WSO2_USER", WSO2_USER.name],
-        ["RUNTIME_ENV_FILE", RUNTIME_ENV_FILE],
+        ["RUNTIME_ENV_FILE", paths.runtimeEnvFile],
+        ["TRUST_CHECK_PATH", paths.trustCheckPath],
+        ["VAULT_SECRETS", VAULT_SECRETS.map(({ alias, variable }) => `${alias}=${variable}`).join(" ")],
     ];
+    return env.map(([name, value]) => [name, String(value)]);
+}
+
+/** Writes a script to `target` (a here-document: the script text is taken as it is). */
+function installed(target: string, script: string): string[] {
+    return [`cat > ${target} <<'SCRIPT'`, script.trimEnd(), "SCRIPT", `chmod 0755 ${target}`];
+}
+
+/** Its parameters, the two scripts wso2am.service runs before a start, then the hook's script. */
+export function renderKeystoreHook(input: KeystoreHookInput): string {
     return [
         "#!/bin/bash",
-        "# Boot hook: the deployment's keystore (docs/artifacts.md). Rendered by lib/render/keystore-hook.ts.",
+        "# Boot hook: the deployment's keystores and truststore (docs/artifacts.md). Rendered by lib/render/keystore-hook.ts.",
         "set -euo pipefail",
         `cat > ${KEYSTORE_ENV_PATH} <<'ENV'`,
-        ...env.map(([name, value]) => `${name}=${shellQuote(String(value))}`),
+        ...keystoreEnv(input).map(([name, value]) => `${name}=${shellQuote(value)}`),
         "ENV",
-        `cat > ${KEYSTORE_SCRIPT_PATH} <<'SCRIPT'`,
-        KEYSTORE_SCRIPT.trimEnd(),
-        "SCRIPT",
+        ...installed(TRUST_CHECK_PATH, TRUST_CHECK_SCRIPT),
+        ...installed(SECRETS_AT_REST_PATH, SECRETS_AT_REST_SCRIPT),
+        ...installed(KEYSTORE_SCRIPT_PATH, KEYSTORE_SCRIPT),
         `exec bash ${KEYSTORE_SCRIPT_PATH}`,
         "",
     ].join("\n");

@@ -4,6 +4,7 @@
  * API Manager in the foreground as its own user, and only after a successful boot.
  */
 import { APIM_HOME, SHARED_PATHS, WSO2_USER } from "../shared-paths";
+import { SECRETS_AT_REST_PATH, TRUST_CHECK_PATH } from "../keystore";
 
 export const UNIT_NAME = "wso2am.service";
 export const BOOT_UNIT_NAME = "wso2-boot.service";
@@ -67,6 +68,14 @@ export function renderSystemdUnit(): string {
             // JAVA_HOME and JVM_MEM_OPTS (read by wso2server.sh 3.1.0) come from the boot, which
             // finds Corretto 11 and sizes the heap for this instance.
             ["EnvironmentFile", RUNTIME_ENV_FILE],
+            // Every file WSO2 writes is its user's alone: config-mapper substitutes $env{} secrets into
+            // the XML it renders, into .metadata and into backup/ (docs/artifacts.md, Keystores).
+            ["UMask", "0077"],
+            // Before every start of the JVM, the boot's or a restart's: the truststore trusts the
+            // deployment key as gateway_certificate_alias and never the pack's public key; then the
+            // WSO2 home's files are made private and the secure vault's passwords sealed.
+            ["ExecStartPre", TRUST_CHECK_PATH],
+            ["ExecStartPre", SECRETS_AT_REST_PATH],
             ["ExecStart", `${APIM_HOME}/bin/wso2server.sh`],
             ["SuccessExitStatus", "143"],
             ["Restart", "on-failure"],

@@ -198,7 +198,7 @@ write_runtime_env() {
     mem_opts=$(jvm_mem_opts)
     log "JAVA_HOME=$home JVM_MEM_OPTS=$mem_opts"
     # The hooks have written the schema and keystore passwords already: keep them.
-    kept=$(grep -E '^(APIM_DB_PASSWORD|SHARED_DB_PASSWORD|KEYSTORE_PASSWORD|TRUSTSTORE_PASSWORD)=' "$RUNTIME_ENV_FILE" 2>/dev/null) || true
+    kept=$(grep -E '^(APIM_DB_PASSWORD|SHARED_DB_PASSWORD|KEYSTORE_PASSWORD|TRUSTSTORE_PASSWORD|INTERNAL_KEYSTORE_PASSWORD)=' "$RUNTIME_ENV_FILE" 2>/dev/null) || true
     # Quoted the way both systemd's EnvironmentFile and bash read it.
     (umask 077 && printf 'NODE_IP=%s\nWSO2_ADMIN_PASSWORD=%s\nJAVA_HOME=%s\nJVM_MEM_OPTS="%s"\n%s\n' \
         "$node_ip" "$admin_password" "$home" "$mem_opts" "$kept" | sed '/^$/d' >"$RUNTIME_ENV_FILE")

@@ -1,63 +1,149 @@
 #!/bin/bash
-# Boot hook: installs the deployment's one keystore and truststore (docs/artifacts.md, Keystores).
-# The key pair is a PKCS12 in Secrets Manager (binary, encrypted with KMS), the same in every DC:
-# the trusted source's first node to find it missing generates it; every other node waits for it.
-# The passwords are in a second secret; no password ever appears on a command line (keytool :env).
-# Parameters: /etc/wso2-apim/keystore.env.
+# Boot hook: installs the deployment's keystores and truststore (docs/artifacts.md, Keystores).
+# Two key pairs, each a PKCS12 in Secrets Manager (binary, encrypted with KMS), the same in every
+# DC: the primary key signs tokens and serves TLS; the internal key encrypts what WSO2 stores
+# encrypted and is never rotated with the primary. The trusted source's first node to find one
+# missing generates it; every other node waits for it. A supplied PKCS12 is checked (alias, password,
+# expiry, RSA of 2048 bits or more) before anything is installed: a bad one stops the boot here,
+# naming the secret, and the node keeps the stores it had.
+# The truststore lives on the DC's shared file system (TRUSTSTORE_PATH), so the certificates WSO2
+# adds at run time reach the DC's other nodes and outlive a node; each boot merges it with the
+# pack's public CAs, removes every entry holding the pack's public key and trusts the deployment
+# certificate under TRUST_ALIASES, then asserts the result (trust-check.sh).
+# No password is ever on a command line (keytool :env). Parameters: /etc/wso2-apim/keystore.env.
 set -Eeuo pipefail
 
 KEYSTORE_ENV=${KEYSTORE_ENV:-/etc/wso2-apim/keystore.env}
 # shellcheck source=/dev/null
 source "$KEYSTORE_ENV"
+# shellcheck source=/dev/null
+source "$TRUST_CHECK_PATH"
 
 log() { printf '%s wso2-keystore: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
+fail() { log "FAILED: $*"; exit 1; }
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 
+password() {
+    python3 -c 'import json, sys; print(json.load(sys.stdin)[sys.argv[1]])' "$1" <<<"$passwords" ||
+        fail "secret $PASSWORD_SECRET_ID has no $1"
+}
 passwords=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$PASSWORD_SECRET_ID" --query SecretString --output text)
-KS_PASS=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["keystorePassword"])' <<<"$passwords")
-TS_PASS=$(python3 -c 'import json, sys; print(json.load(sys.stdin)["truststorePassword"])' <<<"$passwords")
-export KS_PASS TS_PASS PACK_TS_PASS
+KEYSTORE_PASSWORD=$(password keystorePassword)
+TRUSTSTORE_PASSWORD=$(password truststorePassword)
+INTERNAL_KEYSTORE_PASSWORD=$(password internalKeystorePassword)
+unset passwords
+export KEYSTORE_PASSWORD TRUSTSTORE_PASSWORD INTERNAL_KEYSTORE_PASSWORD PACK_STORE_PASS
 
 # The CLI prints a binary secret base64-encoded; a secret without a value yet fails.
 fetch_key() {
-    aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$KEY_SECRET_ID" \
-        --query SecretBinary --output text 2>/dev/null | base64 -d >"$work/key.p12" 2>/dev/null && [[ -s "$work/key.p12" ]]
+    aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$1" \
+        --query SecretBinary --output text 2>/dev/null | base64 -d >"$2" 2>/dev/null && [[ -s "$2" ]]
 }
 
-if ! fetch_key && [[ "$TRUSTED_SOURCE" == true ]]; then
-    log "no deployment key yet: generating one"
-    keytool -genkeypair -alias "$KEY_ALIAS" -keyalg RSA -keysize 3072 -validity "$VALIDITY_DAYS" -dname "$CERT_DNAME" \
-        -storetype PKCS12 -keystore "$work/new.p12" -storepass:env KS_PASS -keypass:env KS_PASS
-    # A fixed version token: of two nodes racing, the second one's different key is refused
-    # (PutSecretValue ClientRequestToken), and it uses the first one's.
-    aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$KEY_SECRET_ID" \
-        --secret-binary "fileb://$work/new.p12" --client-request-token "$KEY_VERSION_TOKEN" >/dev/null ||
-        log "another node stored the deployment key first"
-fi
-waited=0
-until fetch_key; do
-    ((waited < KEY_WAIT_SECONDS)) || { log "FAILED: no deployment key in $KEY_SECRET_ID after ${waited}s"; exit 1; }
-    log "waiting for the deployment key in $KEY_SECRET_ID (the trusted source's nodes create it; replication brings it here)"
-    sleep 30
-    waited=$((waited + 30))
+# $1 secret, $2 PKCS12 file, $3 password variable, $4 alias, $5 subject: the key pair, generated
+# on the trusted source when missing, else waited for.
+obtain_key() {
+    if ! fetch_key "$1" "$2" && [[ "$TRUSTED_SOURCE" == true ]]; then
+        log "no key in $1 yet: generating one"
+        keytool -genkeypair -alias "$4" -keyalg RSA -keysize 3072 -validity "$VALIDITY_DAYS" -dname "$5" \
+            -storetype PKCS12 -keystore "$work/new.p12" -storepass:env "$3" -keypass:env "$3"
+        # A fixed version token: of two nodes racing, the second one's different key is refused
+        # (PutSecretValue ClientRequestToken), and it uses the first one's.
+        aws secretsmanager put-secret-value --region "$AWS_REGION" --secret-id "$1" \
+            --secret-binary "fileb://$work/new.p12" --client-request-token "$KEY_VERSION_TOKEN" >/dev/null ||
+            log "another node stored the key in $1 first"
+        rm -f "$work/new.p12"
+    fi
+    local waited=0
+    until fetch_key "$1" "$2"; do
+        ((waited < KEY_WAIT_SECONDS)) || fail "no key in $1 after ${waited}s"
+        log "waiting for the key in $1 (the trusted source's nodes create it; replication brings it here)"
+        sleep 30
+        waited=$((waited + 30))
+    done
+}
+
+# $1 secret, $2 PKCS12 file, $3 password variable, $4 alias: what WSO2 needs of a key pair. Leaves
+# the entry's certificate beside the file ($2 with .pem for .p12).
+# RSA only: 3.1.0 signs JWTs with SHA256withRSA (carbon-apimgt 08ea54ec, APIMJWTGenerator / APIUtil.signJwt).
+validate_key() {
+    local entry pem=${2%.p12}.pem text bits
+    if ! entry=$(keytool -list -rfc -alias "$4" -keystore "$2" -storetype PKCS12 -storepass:env "$3" 2>/dev/null); then
+        keytool -list -keystore "$2" -storetype PKCS12 -storepass:env "$3" >/dev/null 2>&1 ||
+            fail "secret $1: not a PKCS12 that opens with the $3 of $PASSWORD_SECRET_ID (wrong password, or not PKCS12)"
+        fail "secret $1: no entry under alias '$4' (entries: $(keytool -list -keystore "$2" -storetype PKCS12 -storepass:env "$3" 2>/dev/null | awk -F', ' '/Entry, *$/ { printf "%s ", $1 }'))"
+    fi
+    [[ "$entry" == *PrivateKeyEntry* ]] || fail "secret $1: '$4' is a certificate, not a private key entry"
+    awk '/^-----BEGIN CERTIFICATE-----$/ { on = 1 } on { print } /^-----END CERTIFICATE-----$/ { exit }' <<<"$entry" >"$pem"
+    openssl x509 -noout -checkend 0 <"$pem" >/dev/null ||
+        fail "secret $1: the certificate of '$4' expired ($(openssl x509 -noout -enddate <"$pem"))"
+    text=$(openssl x509 -noout -text <"$pem")
+    [[ "$text" == *"Public Key Algorithm: rsaEncryption"* ]] || fail "secret $1: the key of '$4' is not RSA"
+    bits=$(sed -nE 's/.*Public-Key: \(([0-9]+) bit\).*/\1/p' <<<"$text")
+    ((bits >= MIN_KEY_BITS)) || fail "secret $1: the key of '$4' has ${bits} bits; at least $MIN_KEY_BITS are needed"
+}
+
+# $1 PKCS12, $2 JKS, $3 password variable, $4 alias.
+to_jks() {
+    keytool -importkeystore -noprompt -srckeystore "$1" -srcstoretype PKCS12 -srcstorepass:env "$3" \
+        -srcalias "$4" -destalias "$4" -destkeystore "$2" -deststoretype JKS \
+        -deststorepass:env "$3" -destkeypass:env "$3" >/dev/null 2>&1
+}
+
+obtain_key "$KEY_SECRET_ID" "$work/key.p12" KEYSTORE_PASSWORD "$KEY_ALIAS" "$CERT_DNAME"
+obtain_key "$INTERNAL_KEY_SECRET_ID" "$work/internal.p12" INTERNAL_KEYSTORE_PASSWORD "$INTERNAL_KEY_ALIAS" "$INTERNAL_CERT_DNAME"
+validate_key "$KEY_SECRET_ID" "$work/key.p12" KEYSTORE_PASSWORD "$KEY_ALIAS"
+validate_key "$INTERNAL_KEY_SECRET_ID" "$work/internal.p12" INTERNAL_KEYSTORE_PASSWORD "$INTERNAL_KEY_ALIAS"
+to_jks "$work/key.p12" "$work/keystore.jks" KEYSTORE_PASSWORD "$KEY_ALIAS"
+to_jks "$work/internal.p12" "$work/internal.jks" INTERNAL_KEYSTORE_PASSWORD "$INTERNAL_KEY_ALIAS"
+
+pack_key=$(entry_public_key "$SECURITY_DIR/$PACK_KEYSTORE" PACK_STORE_PASS "$PACK_KEY_ALIAS") ||
+    fail "cannot read '$PACK_KEY_ALIAS' from the pack's $SECURITY_DIR/$PACK_KEYSTORE"
+deployment_key=$(public_key_sha256 <"$work/key.pem")
+[[ "$deployment_key" != "$pack_key" ]] || fail "secret $KEY_SECRET_ID holds the pack's public wso2carbon key"
+[[ "$(public_key_sha256 <"$work/internal.pem")" != "$pack_key" ]] || fail "secret $INTERNAL_KEY_SECRET_ID holds the pack's public wso2carbon key"
+
+# The truststore: the pack's public CAs, what the DC's truststore holds already (certificates WSO2
+# added at run time; on the first boot after an upgrade, the node's own earlier truststore), less
+# every entry of the pack's key, plus the deployment certificate under each trusted alias.
+truststore="$work/truststore.jks"
+cp "$SECURITY_DIR/$PACK_TRUSTSTORE" "$truststore"
+keytool -storepasswd -keystore "$truststore" -storepass:env PACK_STORE_PASS -new:env TRUSTSTORE_PASSWORD
+for previous in "$TRUSTSTORE_PATH" "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE"; do
+    [[ -s "$previous" ]] || continue
+    keytool -importkeystore -noprompt -srckeystore "$previous" -srcstoretype JKS -srcstorepass:env TRUSTSTORE_PASSWORD \
+        -destkeystore "$truststore" -deststoretype JKS -deststorepass:env TRUSTSTORE_PASSWORD >/dev/null 2>&1 ||
+        fail "$previous does not open with the truststorePassword of $PASSWORD_SECRET_ID (see docs/artifacts.md, rotation)"
+    log "kept the entries of $previous"
+    break
 done
+while read -r alias key; do
+    if [[ "$key" == "$pack_key" || " $TRUST_ALIASES " == *" $alias "* ]]; then
+        [[ "$key" != "$pack_key" ]] || log "removing '$alias': it holds the pack's public wso2carbon key"
+        keytool -delete -alias "$alias" -keystore "$truststore" -storepass:env TRUSTSTORE_PASSWORD
+    fi
+done < <(store_public_keys "$truststore" TRUSTSTORE_PASSWORD)
+for alias in $TRUST_ALIASES; do
+    keytool -importcert -noprompt -alias "$alias" -file "$work/key.pem" -keystore "$truststore" -storepass:env TRUSTSTORE_PASSWORD 2>/dev/null
+done
+if ! problems=$(truststore_problems "$truststore" TRUSTSTORE_PASSWORD "$deployment_key" "$pack_key"); then
+    fail "the truststore built does not hold: $problems"
+fi
 
-keytool -importkeystore -noprompt -srckeystore "$work/key.p12" -srcstoretype PKCS12 -srcstorepass:env KS_PASS \
-    -srcalias "$KEY_ALIAS" -destalias "$KEY_ALIAS" -destkeystore "$work/keystore.jks" -deststoretype JKS \
-    -deststorepass:env KS_PASS -destkeypass:env KS_PASS
-# The pack's truststore (its public CAs), under the deployment's password, plus the deployment's certificate.
-cp "$SECURITY_DIR/$PACK_TRUSTSTORE" "$work/truststore.jks"
-keytool -storepasswd -keystore "$work/truststore.jks" -storepass:env PACK_TS_PASS -new:env TS_PASS
-keytool -exportcert -rfc -alias "$KEY_ALIAS" -keystore "$work/keystore.jks" -storepass:env KS_PASS -file "$work/cert.pem"
-keytool -importcert -noprompt -alias "$TRUSTED_ALIAS" -file "$work/cert.pem" -keystore "$work/truststore.jks" -storepass:env TS_PASS
+# Installed only now, each file replaced in one step: a failure above leaves the stores as they were.
+install_store() {
+    install -m 0600 -o "$WSO2_USER" -g "$WSO2_USER" "$1" "$2.new"
+    mv -f "$2.new" "$2"
+}
+install_store "$work/keystore.jks" "$SECURITY_DIR/$KEYSTORE_FILE"
+install_store "$work/internal.jks" "$SECURITY_DIR/$INTERNAL_KEYSTORE_FILE"
+install_store "$truststore" "$TRUSTSTORE_PATH"
+log "installed $KEYSTORE_FILE, $INTERNAL_KEYSTORE_FILE and $TRUSTSTORE_PATH (deployment key $deployment_key trusted as $TRUST_ALIASES)"
 
-install -m 0640 -o "$WSO2_USER" -g "$WSO2_USER" "$work/keystore.jks" "$SECURITY_DIR/$KEYSTORE_FILE"
-install -m 0640 -o "$WSO2_USER" -g "$WSO2_USER" "$work/truststore.jks" "$SECURITY_DIR/$TRUSTSTORE_FILE"
-log "installed $KEYSTORE_FILE and $TRUSTSTORE_FILE"
-
-# deployment.toml names both passwords as $env{…}; the boot keeps them when it rewrites the file.
-kept=$(grep -Ev '^(KEYSTORE_PASSWORD|TRUSTSTORE_PASSWORD)=' "$RUNTIME_ENV_FILE" 2>/dev/null) || true
-(umask 077 && printf '%s\nKEYSTORE_PASSWORD=%s\nTRUSTSTORE_PASSWORD=%s\n' "$kept" "$KS_PASS" "$TS_PASS" | sed '/^$/d' >"$RUNTIME_ENV_FILE")
-log "KEYSTORE_PASSWORD and TRUSTSTORE_PASSWORD written to $RUNTIME_ENV_FILE"
+# deployment.toml names the passwords as $env{…}; the boot keeps them when it rewrites the file.
+kept=$(grep -Ev '^(KEYSTORE_PASSWORD|TRUSTSTORE_PASSWORD|INTERNAL_KEYSTORE_PASSWORD)=' "$RUNTIME_ENV_FILE" 2>/dev/null) || true
+(umask 077 && printf '%s\nKEYSTORE_PASSWORD=%s\nTRUSTSTORE_PASSWORD=%s\nINTERNAL_KEYSTORE_PASSWORD=%s\n' \
+    "$kept" "$KEYSTORE_PASSWORD" "$TRUSTSTORE_PASSWORD" "$INTERNAL_KEYSTORE_PASSWORD" | sed '/^$/d' >"$RUNTIME_ENV_FILE")
+log "KEYSTORE_PASSWORD, TRUSTSTORE_PASSWORD and INTERNAL_KEYSTORE_PASSWORD written to $RUNTIME_ENV_FILE"
