@@ -15,6 +15,8 @@ export const SHARED_SECURITY_DIR = SHARED_PATHS.find((p) => p.key === "security"
 
 /** The trust assertion (lib/render/scripts/trust-check.sh): the keystore hook installs it, wso2am.service runs it. */
 export const TRUST_CHECK_PATH = "/usr/local/sbin/wso2-trust-check";
+/** Touches the node's SSL profiles when the shared truststore changed (lib/render/scripts/truststore-watch.sh), every minute. */
+export const TRUSTSTORE_WATCH = { scriptPath: "/usr/local/sbin/wso2-truststore-watch", unit: "wso2-truststore-watch", intervalSeconds: 60 } as const;
 /** Secrets at rest in the WSO2 home, the secure vault's included (lib/render/scripts/secrets-at-rest.sh): installed and run likewise. */
 export const SECRETS_AT_REST_PATH = "/usr/local/sbin/wso2-secrets-at-rest";
 

@@ -7,7 +7,7 @@ import * as path from "path";
 import * as TOML from "smol-toml";
 import { internalKeySecretName, KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName } from "../lib/keystore";
 import { GLOBAL_ENVIRONMENT_NAME, renderDeploymentToml, VAULT_SECRETS } from "../lib/render/deployment-toml";
-import { keystoreEnv, KEYSTORE_SCRIPT, renderKeystoreHook, SECRETS_AT_REST_SCRIPT, TRUST_CHECK_SCRIPT } from "../lib/render/keystore-hook";
+import { keystoreEnv, KEYSTORE_SCRIPT, renderKeystoreHook, SECRETS_AT_REST_SCRIPT, TRUST_CHECK_SCRIPT, TRUSTSTORE_WATCH_SCRIPT } from "../lib/render/keystore-hook";
 import { nodeFile, ofType, requireTool, run, shellcheck } from "./harness";
 
 /**
@@ -313,6 +313,33 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         assert.deepEqual([...storeKeys(upgraded.truststore, PASSWORDS.truststorePassword)].filter(([, key]) => key === packKey), []);
     });
 
+    it("the truststore watch touches this node's SSL profiles once after another node changed the shared truststore", () => {
+        const dc = world();
+        const first = boot(dc, "node1");
+        assert.equal(first.status, 0, first.stderr);
+        const security = path.join(dc.root, "node1", "security");
+        const profiles = ["sslprofiles.xml", "listenerprofiles.xml"].map((name) => path.join(security, name));
+        const past = new Date(Date.now() - 3600_000);
+        for (const file of profiles) {
+            fs.writeFileSync(file, "<profiles/>");
+            fs.utimesSync(file, past, past);
+        }
+        const watch = () => spawnSync("bash", ["-c", TRUSTSTORE_WATCH_SCRIPT], { encoding: "utf8", env: bootEnv(dc, "node1", true) });
+        const mtimes = () => profiles.map((file) => fs.statSync(file).mtimeMs);
+        assert.equal(watch().status, 0);
+        const touched = mtimes();
+        assert.ok(touched.every((mtime) => mtime > past.getTime() + 1000), "the first run after a change touches both profiles");
+        fs.utimesSync(profiles[0], past, past);
+        fs.utimesSync(profiles[1], past, past);
+        assert.equal(watch().status, 0);
+        assert.deepEqual(mtimes(), [past.getTime(), past.getTime()], "no change, no touch");
+        // Another node adds a certificate: the shared file's time moves on.
+        const later = new Date(Date.now() + 5000);
+        fs.utimesSync(first.truststore, later, later);
+        assert.equal(watch().status, 0);
+        assert.ok(mtimes().every((mtime) => mtime > past.getTime() + 1000));
+    });
+
     it("the trust check passes on what the hook built, and refuses the pack's key under any alias or a gateway alias holding another key", () => {
         const dc = world();
         const installed = boot(dc, "node1");
@@ -485,7 +512,7 @@ describe("the keystore hook as the stacks ship it", () => {
         assert.match(hook, /^exec bash \/usr\/local\/sbin\/wso2-keystore$/m);
         assert.equal(spawnSync("bash", ["-n"], { input: hook }).status, 0);
         requireTool(this, "shellcheck");
-        for (const script of [KEYSTORE_SCRIPT, TRUST_CHECK_SCRIPT, SECRETS_AT_REST_SCRIPT, hook]) {
+        for (const script of [KEYSTORE_SCRIPT, TRUST_CHECK_SCRIPT, SECRETS_AT_REST_SCRIPT, TRUSTSTORE_WATCH_SCRIPT, hook]) {
             const result = shellcheck(script);
             assert.equal(result.status, 0, result.output);
         }

@@ -6,7 +6,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
-import { internalKeySecretName, KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName, SECRETS_AT_REST_PATH, SHARED_SECURITY_DIR, TRUST_CHECK_PATH } from "../keystore";
+import { internalKeySecretName, KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName, SECRETS_AT_REST_PATH, SHARED_SECURITY_DIR, TRUST_CHECK_PATH, TRUSTSTORE_WATCH } from "../keystore";
 import { APIM_HOME, WSO2_USER } from "../shared-paths";
 import { shellQuote } from "./bootstrap-env";
 import { VAULT_SECRETS } from "./deployment-toml";
@@ -14,6 +14,7 @@ import { RUNTIME_ENV_FILE } from "./systemd-unit";
 
 export const KEYSTORE_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "keystore.sh"), "utf8");
 export const TRUST_CHECK_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "trust-check.sh"), "utf8");
+export const TRUSTSTORE_WATCH_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "truststore-watch.sh"), "utf8");
 export const SECRETS_AT_REST_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "secrets-at-rest.sh"), "utf8");
 export const KEYSTORE_ENV_PATH = "/etc/wso2-apim/keystore.env";
 export const KEYSTORE_SCRIPT_PATH = "/usr/local/sbin/wso2-keystore";
@@ -83,7 +84,27 @@ function installed(target: string, script: string): string[] {
     return [`cat > ${target} <<'SCRIPT'`, script.trimEnd(), "SCRIPT", `chmod 0755 ${target}`];
 }
 
-/** Its parameters, the two scripts wso2am.service runs before a start, then the hook's script. */
+/** The truststore watch's unit files by name: as the service user, every minute, only on the mounted shared directory. */
+export function truststoreWatchUnits(): Record<string, string> {
+    const lines = (...parts: string[]) => `${parts.join("\n")}\n`;
+    return {
+        [`${TRUSTSTORE_WATCH.unit}.service`]: lines(
+            "[Unit]", "Description=Reloads the gateway's SSL profiles when the DC's shared truststore changed (docs/artifacts.md)",
+            `RequiresMountsFor=${SHARED_SECURITY_DIR}`,
+            "", "[Service]", "Type=oneshot", `User=${WSO2_USER.name}`, `ExecStart=${TRUSTSTORE_WATCH.scriptPath}`, "TimeoutStartSec=30",
+        ),
+        [`${TRUSTSTORE_WATCH.unit}.timer`]: lines(
+            "[Unit]", "Description=Runs the truststore watch every minute",
+            "", "[Timer]", `OnBootSec=${TRUSTSTORE_WATCH.intervalSeconds}`, `OnUnitActiveSec=${TRUSTSTORE_WATCH.intervalSeconds}`,
+            "", "[Install]", "WantedBy=timers.target",
+        ),
+    };
+}
+
+/**
+ * Its parameters, the two scripts wso2am.service runs before a start, the truststore watch and its
+ * timer, then the hook's script.
+ */
 export function renderKeystoreHook(input: KeystoreHookInput): string {
     return [
         "#!/bin/bash",
@@ -94,6 +115,10 @@ export function renderKeystoreHook(input: KeystoreHookInput): string {
         "ENV",
         ...installed(TRUST_CHECK_PATH, TRUST_CHECK_SCRIPT),
         ...installed(SECRETS_AT_REST_PATH, SECRETS_AT_REST_SCRIPT),
+        ...installed(TRUSTSTORE_WATCH.scriptPath, TRUSTSTORE_WATCH_SCRIPT),
+        ...Object.entries(truststoreWatchUnits()).flatMap(([name, unit]) => [`cat > /etc/systemd/system/${name} <<'UNIT'`, unit.trimEnd(), "UNIT"]),
+        "systemctl daemon-reload",
+        `systemctl enable --now ${TRUSTSTORE_WATCH.unit}.timer`,
         ...installed(KEYSTORE_SCRIPT_PATH, KEYSTORE_SCRIPT),
         `exec bash ${KEYSTORE_SCRIPT_PATH}`,
         "",
