@@ -39,7 +39,22 @@ export const KEYSTORE = {
      * `keystore.primary.*`, `truststore.*`): its `wso2carbon` key is public, its truststore holds
      * the public CAs and, under two aliases, that key's certificate.
      */
-    pack: { keystoreFile: "wso2carbon.jks", keyAlias: "wso2carbon", truststoreFile: "client-truststore.jks", storePassword: "wso2carbon" },
+    pack: {
+        keystoreFile: "wso2carbon.jks", keyAlias: "wso2carbon", truststoreFile: "client-truststore.jks", storePassword: "wso2carbon",
+        /**
+         * SHA-256 of the SubjectPublicKeyInfo of the wso2carbon key the 3.1.0 pack ships (carbon-kernel
+         * v4.6.0 repository/resources/security/wso2carbon.jks; product-apim v3.1.0 client-truststore.jks
+         * holds its certificate as `wso2carbon` and `gateway_certificate_alias`), refused even if a
+         * pack's own wso2carbon.jks was replaced. The pack's key is read from the pack as well.
+         */
+        pinnedPublicKeys: ["caa08ab78bb6223dd7f464a988b788e2fbd5a5899033b1cdf19f8727def145e3"],
+        /**
+         * Pack truststore entries nothing of this deployment is signed by, whose keys are refused
+         * too: the self-signed `CN=localhost` certificate of WSO2 API-M Analytics' default keystore.
+         * A token's `kid` can name any alias the gateway trusts.
+         */
+        untrustedAliases: ["apim_analytics3.0.0"],
+    },
     /** The primary key's alias: the pack's (default.json `keystore.primary.alias`), so anything configured by alias still finds the key. */
     keyAlias: "wso2carbon",
     internalKeyAlias: "wso2-apim-internal",

@@ -55,7 +55,7 @@ const SHIPPED: [string, unknown][] = [
 ];
 
 const ORACLE = "the region's Oracle database (DESIGN §6), password from Secrets Manager at boot";
-const PER_REGION_GATEWAY = "a global gateway environment, then one per datacenter on that region's public hosts";
+const PER_REGION_GATEWAY = "one gateway environment per datacenter: the node's own first on the global gateway name, the others on their region's";
 const KEYSTORE = "left to carbon-kernel 4.6.0's default.json, which resolves keystore.tls to the same pack keystore; literal passwords must not be in user-data (WSO2-SEC-009)";
 
 /**
@@ -81,7 +81,7 @@ const OVERRIDES: Record<string, { reason: string; absent?: true; inSome?: true }
     "keystore.tls.key_password": { reason: KEYSTORE, absent: true },
     "apim.gateway.environment[].name": { reason: PER_REGION_GATEWAY },
     "apim.gateway.environment[].description": { reason: PER_REGION_GATEWAY },
-    "apim.gateway.environment[].show_as_token_endpoint_url": { reason: "only the global environment is the Developer Portal's token endpoint (docs/artifacts.md, Keystores)", inSome: true },
+    "apim.gateway.environment[].show_as_token_endpoint_url": { reason: "only the node's own datacenter's environment, on the global name, is the Developer Portal's token endpoint (docs/artifacts.md, Keystores)", inSome: true },
     "apim.gateway.environment[].service_url": { reason: `${PER_REGION_GATEWAY} (the region's nodes' private name, over the peering: docs/artifacts.md)` },
     "apim.gateway.environment[].ws_endpoint": { reason: PER_REGION_GATEWAY },
     "apim.gateway.environment[].wss_endpoint": { reason: "the secure WebSocket endpoint is not deployed: 3.1.0 renders the keystore password into it, on the shared synapse-configs (docs/artifacts.md, Keystores)", absent: true },

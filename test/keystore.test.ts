@@ -6,7 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import * as TOML from "smol-toml";
 import { internalKeySecretName, KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName } from "../lib/keystore";
-import { GLOBAL_ENVIRONMENT_NAME, renderDeploymentToml, VAULT_SECRETS } from "../lib/render/deployment-toml";
+import { renderDeploymentToml, VAULT_SECRETS } from "../lib/render/deployment-toml";
 import { keystoreEnv, KEYSTORE_SCRIPT, renderKeystoreHook, SECRETS_AT_REST_SCRIPT, TRUST_CHECK_SCRIPT, TRUSTSTORE_WATCH_SCRIPT } from "../lib/render/keystore-hook";
 import { nodeFile, ofType, requireTool, run, shellcheck } from "./harness";
 
@@ -105,6 +105,8 @@ function gatewayVerifies(truststore: string, jwt: string): boolean {
 let template: string;
 let packPrivateKey: string;
 let packKey: string;
+/** Stands in for the pack truststore's `apim_analytics3.0.0` (KEYSTORE.pack.untrustedAliases). */
+let analyticsPrivateKey: string;
 
 /** The pack's security directory, made once: wso2carbon.jks and client-truststore.jks as 3.1.0 ships them (but with a key of our own). */
 function makePack(): void {
@@ -119,12 +121,20 @@ function makePack(): void {
     const packPem = path.join(template, "pack.pem");
     fs.writeFileSync(packPem, certificatePem(packP12, "wso2carbon", PACK_PASSWORD));
     packKey = spki(new crypto.X509Certificate(fs.readFileSync(packPem)).publicKey);
+    // The key pairs most tests start with (generating them takes the hook seconds each boot).
+    keyPair(path.join(template, secretName(keystoreKeySecretName(PROJECT))), KEYSTORE.keyAlias, PASSWORDS.keystorePassword);
+    keyPair(path.join(template, secretName(internalKeySecretName(PROJECT))), KEYSTORE.internalKeyAlias, PASSWORDS.internalKeystorePassword);
     const caP12 = path.join(template, "ca.p12");
     keyPair(caP12, "examplerootca", "capassword");
     const caPem = path.join(template, "ca.pem");
     fs.writeFileSync(caPem, certificatePem(caP12, "examplerootca", "capassword"));
+    const analyticsP12 = path.join(template, "analytics.p12");
+    keyPair(analyticsP12, "analytics", "analyticspw");
+    analyticsPrivateKey = privateKeyPem(analyticsP12, "analyticspw");
+    const analyticsPem = path.join(template, "analytics.pem");
+    fs.writeFileSync(analyticsPem, certificatePem(analyticsP12, "analytics", "analyticspw"));
     const truststore = path.join(security, KEYSTORE.pack.truststoreFile);
-    for (const [alias, pem] of [["wso2carbon", packPem], ["gateway_certificate_alias", packPem], ["examplerootca", caPem]]) {
+    for (const [alias, pem] of [["wso2carbon", packPem], ["gateway_certificate_alias", packPem], ["examplerootca", caPem], [KEYSTORE.pack.untrustedAliases[0], analyticsPem]]) {
         tool("keytool", ["-importcert", "-noprompt", "-alias", alias, "-file", pem, "-keystore", truststore, "-storetype", "JKS", "-storepass:env", "P"], { P: PACK_PASSWORD });
     }
 }
@@ -136,7 +146,8 @@ interface World {
     shared: string;
 }
 
-function newWorld(): World {
+/** A DC; by default the deployment's two key pairs are stored already (made once), else the trusted source generates them. */
+function newWorld(keys: "stored" | "none"): World {
     const root = fs.mkdtempSync(path.join(os.tmpdir(), "keystore-world-"));
     const world = { root, secrets: path.join(root, "secrets"), shared: path.join(root, "shared") };
     fs.mkdirSync(world.secrets);
@@ -147,11 +158,17 @@ function newWorld(): World {
     fs.writeFileSync(path.join(root, "bin", "openssl"), LOGGING_SHIM("openssl"), { mode: 0o755 });
     fs.writeFileSync(path.join(root, "trust-check.sh"), TRUST_CHECK_SCRIPT, { mode: 0o755 });
     fs.writeFileSync(secretFile(world, keystorePasswordSecretName(PROJECT)), JSON.stringify(PASSWORDS));
+    if (keys === "stored") {
+        for (const id of [keystoreKeySecretName(PROJECT), internalKeySecretName(PROJECT)]) fs.copyFileSync(path.join(template, secretName(id)), secretFile(world, id));
+    }
     return world;
 }
 
+/** The fake Secrets Manager's file name for a secret id. */
+const secretName = (id: string) => id.replaceAll("/", "_");
+
 function secretFile(world: World, id: string): string {
-    return path.join(world.secrets, id.replaceAll("/", "_"));
+    return path.join(world.secrets, secretName(id));
 }
 
 /** A node of the DC: the pack's security directory, copied from the template on its first boot. */
@@ -217,8 +234,8 @@ function storedDeploymentKey(world: World): string {
 describe("the deployment keystores and truststore, with the real keytool and openssl (docs/artifacts.md, Keystores)", function () {
     this.timeout(120000);
     const worlds: World[] = [];
-    const world = () => {
-        const made = newWorld();
+    const world = (keys: "stored" | "none" = "stored") => {
+        const made = newWorld(keys);
         worlds.push(made);
         return made;
     };
@@ -244,16 +261,19 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         for (const kid of ["gateway_certificate_alias", "wso2carbon", "examplerootca"]) {
             assert.equal(gatewayVerifies(first.truststore, signedJwt(packPrivateKey, kid)), false, kid);
         }
+        // Nor with the key of the pack's analytics certificate, under its own alias.
+        assert.equal(gatewayVerifies(first.truststore, signedJwt(analyticsPrivateKey, KEYSTORE.pack.untrustedAliases[0])), false);
         const keys = storeKeys(first.truststore, PASSWORDS.truststorePassword);
         assert.deepEqual([...keys].filter(([, key]) => key === packKey), []);
+        assert.ok(!keys.has(KEYSTORE.pack.untrustedAliases[0]));
         assert.ok(keys.has("examplerootca"), "the pack's public CAs are kept");
         const deploymentSpki = spki(crypto.createPublicKey(deploymentKey));
         assert.deepEqual(KEYSTORE.trustAliases.map((alias) => keys.get(alias)), KEYSTORE.trustAliases.map(() => deploymentSpki));
-        assert.match(first.stderr, /removing 'gateway_certificate_alias': it holds the pack's public wso2carbon key/);
+        assert.match(first.stderr, /removed 'gateway_certificate_alias': it holds a key the WSO2 pack ships/);
     });
 
     it("every DC and node gets the same trust from the stored keys; a DC2 node never generates one", () => {
-        const dc1 = world();
+        const dc1 = world("none");
         assert.equal(boot(dc1, "node1").status, 0);
         // DC2: another shared directory, the same (replicated) secrets.
         const dc2 = { ...world(), secrets: dc1.secrets };
@@ -313,7 +333,34 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         assert.deepEqual([...storeKeys(upgraded.truststore, PASSWORDS.truststorePassword)].filter(([, key]) => key === packKey), []);
     });
 
-    it("the truststore watch touches this node's SSL profiles once after another node changed the shared truststore", () => {
+    it("a key pinned as the pack's is removed and refused even when the pack's own keystore holds another", () => {
+        const dc = world();
+        const pinnedP12 = path.join(dc.root, "pinned.p12");
+        keyPair(pinnedP12, "old-pack", "pinnedpw");
+        const pinnedPem = path.join(dc.root, "pinned.pem");
+        fs.writeFileSync(pinnedPem, certificatePem(pinnedP12, "old-pack", "pinnedpw"));
+        const pinned = spki(new crypto.X509Certificate(fs.readFileSync(pinnedPem)).publicKey);
+        const truststore = path.join(nodeDir(dc, "node1"), "security", KEYSTORE.pack.truststoreFile);
+        tool("keytool", ["-importcert", "-noprompt", "-alias", "some-partner", "-file", pinnedPem, "-keystore", truststore, "-storepass:env", "P"], { P: PACK_PASSWORD });
+        // bootEnv writes keystore.env afresh: the pin goes in after it.
+        const env = path.join(dc.root, "node1", "keystore.env");
+        const pinning = () => fs.writeFileSync(env, fs.readFileSync(env, "utf8").replace(/^PINNED_PUBLIC_KEYS=.*$/m, `PINNED_PUBLIC_KEYS='${pinned}'`));
+        const bootProcessEnv = bootEnv(dc, "node1", true);
+        pinning();
+        const booted = spawnSync("bash", ["-c", KEYSTORE_SCRIPT], { encoding: "utf8", env: bootProcessEnv });
+        assert.equal(booted.status, 0, booted.stderr);
+        assert.match(booted.stderr, /removed 'some-partner': it holds a key the WSO2 pack ships/);
+        const installed = path.join(dc.shared, path.basename(KEYSTORE.truststoreFile));
+        assert.ok(!storeKeys(installed, PASSWORDS.truststorePassword).has("some-partner"));
+        tool("keytool", ["-importcert", "-noprompt", "-alias", "some-partner", "-file", pinnedPem, "-keystore", installed, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
+        const processEnv = serviceEnv(dc, "node1");
+        pinning();
+        const refused = spawnSync("bash", [path.join(dc.root, "trust-check.sh")], { encoding: "utf8", env: processEnv });
+        assert.equal(refused.status, 1);
+        assert.match(refused.stderr, new RegExp(`'some-partner' holds the public key ${pinned} of a certificate the WSO2 pack ships`));
+    });
+
+    it("the truststore watch touches this node's SSL profiles once after another node changed the shared truststore, and removes a pack key added at run time", () => {
         const dc = world();
         const first = boot(dc, "node1");
         assert.equal(first.status, 0, first.stderr);
@@ -324,7 +371,7 @@ describe("the deployment keystores and truststore, with the real keytool and ope
             fs.writeFileSync(file, "<profiles/>");
             fs.utimesSync(file, past, past);
         }
-        const watch = () => spawnSync("bash", ["-c", TRUSTSTORE_WATCH_SCRIPT], { encoding: "utf8", env: bootEnv(dc, "node1", true) });
+        const watch = () => spawnSync("bash", ["-c", TRUSTSTORE_WATCH_SCRIPT], { encoding: "utf8", env: serviceEnv(dc, "node1") });
         const mtimes = () => profiles.map((file) => fs.statSync(file).mtimeMs);
         assert.equal(watch().status, 0);
         const touched = mtimes();
@@ -332,12 +379,23 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         fs.utimesSync(profiles[0], past, past);
         fs.utimesSync(profiles[1], past, past);
         assert.equal(watch().status, 0);
-        assert.deepEqual(mtimes(), [past.getTime(), past.getTime()], "no change, no touch");
+        assert.ok(mtimes().every((mtime) => Math.abs(mtime - past.getTime()) < 1), "no change, no touch");
         // Another node adds a certificate: the shared file's time moves on.
         const later = new Date(Date.now() + 5000);
         fs.utimesSync(first.truststore, later, later);
         assert.equal(watch().status, 0);
         assert.ok(mtimes().every((mtime) => mtime > past.getTime() + 1000));
+        // A Publisher user uploads the pack's certificate as an endpoint certificate, while WSO2 runs.
+        const packPem = path.join(dc.root, "pack.pem");
+        fs.writeFileSync(packPem, certificatePem(path.join(template, "security", KEYSTORE.pack.keystoreFile), "wso2carbon", PACK_PASSWORD, "JKS"));
+        tool("keytool", ["-importcert", "-noprompt", "-alias", "partner cert", "-file", packPem, "-keystore", first.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
+        fs.utimesSync(first.truststore, new Date(Date.now() + 10_000), new Date(Date.now() + 10_000));
+        assert.equal(gatewayVerifies(first.truststore, signedJwt(packPrivateKey, "partner cert")), true, "the window 3.1.0 leaves open");
+        const cleaned = watch();
+        assert.equal(cleaned.status, 0, cleaned.stderr);
+        assert.match(cleaned.stderr, /REMOVED from .*: partner cert \(each held a key the WSO2 pack ships/);
+        assert.equal(gatewayVerifies(first.truststore, signedJwt(packPrivateKey, "partner cert")), false);
+        assert.equal(gatewayVerifies(first.truststore, signedJwt(storedDeploymentKey(dc))), true);
     });
 
     it("the trust check passes on what the hook built, and refuses the pack's key under any alias or a gateway alias holding another key", () => {
@@ -346,23 +404,26 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         assert.equal(installed.status, 0, installed.stderr);
         const ok = trustCheck(dc, "node1");
         assert.equal(ok.status, 0, ok.stderr);
-        assert.match(ok.stderr, /trusts the deployment key [0-9a-f]{64} as gateway_certificate_alias wso2carbon and not the pack's key/);
+        assert.match(ok.stderr, /trusts the deployment key [0-9a-f]{64} as gateway_certificate_alias wso2carbon and no key the pack ships/);
 
         const packPem = path.join(dc.root, "pack.pem");
         fs.writeFileSync(packPem, certificatePem(path.join(template, "security", KEYSTORE.pack.keystoreFile), "wso2carbon", PACK_PASSWORD, "JKS"));
         const importPack = (alias: string) => tool("keytool", ["-importcert", "-noprompt", "-alias", alias, "-file", packPem, "-keystore", installed.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
-        importPack("some-endpoint");
+        // 3.1.0 takes any non-empty alias for an endpoint certificate, spaces included.
+        importPack("some endpoint");
         const refused = trustCheck(dc, "node1");
         assert.equal(refused.status, 1);
-        assert.match(refused.stderr, /REFUSING to start WSO2: .*'some-endpoint' holds the pack's public wso2carbon key/);
+        assert.match(refused.stderr, new RegExp(`REFUSING to start WSO2: .*'some endpoint' holds the public key ${packKey} of a certificate the WSO2 pack ships`));
 
         tool("keytool", ["-delete", "-alias", "gateway_certificate_alias", "-keystore", installed.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
         importPack("gateway_certificate_alias");
         const swapped = trustCheck(dc, "node1");
         assert.equal(swapped.status, 1);
         assert.match(swapped.stderr, /'gateway_certificate_alias' holds public key [0-9a-f]{64}, not the deployment key/);
-        // The next boot repairs it.
-        assert.equal(boot(dc, "node1").status, 0);
+        // The next boot repairs both.
+        const repaired = boot(dc, "node1");
+        assert.equal(repaired.status, 0, repaired.stderr);
+        assert.match(repaired.stderr, /removed 'some endpoint': it holds a key the WSO2 pack ships/);
         assert.equal(trustCheck(dc, "node1").status, 0);
     });
 
@@ -376,7 +437,7 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         ];
         for (const { title, make, error } of cases) {
             it(title, () => {
-                const dc = world();
+                const dc = world("none");
                 make(secretFile(dc, keystoreKeySecretName(PROJECT)));
                 const result = boot(dc, "node1");
                 assert.equal(result.status, 1);
@@ -401,7 +462,8 @@ describe("the deployment keystores and truststore, with the real keytool and ope
     });
 
     it("no password is ever on a command line, and the stores and runtime.env are the service user's alone", () => {
-        const dc = world();
+        // Generating the keys too.
+        const dc = world("none");
         const result = boot(dc, "node1");
         assert.equal(result.status, 0, result.stderr);
         const calls = fs.readFileSync(path.join(dc.root, "calls"), "utf8");
@@ -433,6 +495,8 @@ describe("the deployment keystores and truststore, with the real keytool and ope
                 "repository/resources/conf/.metadata/references.properties": `env:KEYSTORE_PASSWORD=${PASSWORDS.keystorePassword}`,
                 "backup/repository/conf/carbon.xml": `<Password>${PASSWORDS.keystorePassword}</Password>`,
                 [`repository/resources/conf/templates/${WSS}.j2`]: "<inboundEndpoint/>",
+                // What config-mapper 1.0.2 left after the last render: every output it wrote, with its MD5.
+                "repository/resources/conf/.metadata/metadata_config.properties": `#Sun Dec 06 05:00:00 UTC 2026\nrepository/conf/carbon.xml=0123\n${WSS}=4567\n`,
                 [WSS]: `<parameter name="wss.ssl.key.store.pass">${PASSWORDS.keystorePassword}</parameter>`,
             };
             for (const [name, content] of Object.entries(files)) {
@@ -462,7 +526,9 @@ describe("the deployment keystores and truststore, with the real keytool and ope
             assert.deepEqual([toml.keystore.internal.password, toml.keystore.internal.key_password], ["$secret{internal_keystore_password}", "$secret{internal_keystore_password}"]);
             const text = tomlOf(home);
             for (const value of Object.values(expected)) assert.ok(!text.includes(value));
-            assert.equal(fs.readFileSync(path.join(home, "password-tmp"), "utf8"), `${PASSWORDS.internalKeystorePassword}\n`);
+            // Kept by WSO2 (password-persist): a restart inside wso2server.sh's loop (exit 121) finds it again.
+            assert.equal(fs.readFileSync(path.join(home, "password-persist"), "utf8"), `${PASSWORDS.internalKeystorePassword}\n`);
+            assert.ok(!fs.existsSync(path.join(home, "password-tmp")));
         });
 
         it("a restart keeps the same file, and a changed password changes only its own ciphertext", () => {
@@ -486,6 +552,18 @@ describe("the deployment keystores and truststore, with the real keytool and ope
             for (const file of [WSS, `repository/resources/conf/templates/${WSS}.j2`]) assert.ok(!fs.existsSync(path.join(home, file)), file);
         });
 
+        it("drops config-mapper's metadata when a file it lists is gone, so WSO2 renders again instead of exiting; keeps complete metadata", () => {
+            const { home, start } = startedNode();
+            const metadata = path.join(home, "repository/resources/conf/.metadata/metadata_config.properties");
+            const first = start();
+            assert.equal(first.status, 0, String(first.stderr));
+            assert.ok(!fs.existsSync(metadata));
+            assert.match(String(first.stderr), new RegExp(`${WSS.replaceAll(".", "\\.")} is gone: config-mapper renders every file again`));
+            fs.writeFileSync(metadata, "repository/conf/carbon.xml=0123\n");
+            assert.equal(start().status, 0);
+            assert.equal(fs.readFileSync(metadata, "utf8"), "repository/conf/carbon.xml=0123\n");
+        });
+
         it("refuses to start, naming the variable, when a vault password is missing", () => {
             const { start } = startedNode();
             const result = start({ SHARED_DB_PASSWORD: "" });
@@ -495,7 +573,7 @@ describe("the deployment keystores and truststore, with the real keytool and ope
     });
 
     it("outside the trusted source fails, naming the secret, when the key never arrives", () => {
-        const result = boot(world(), "node1", false);
+        const result = boot(world("none"), "node1", false);
         assert.equal(result.status, 1);
         assert.match(result.stderr, new RegExp(`FAILED: no key in ${keystoreKeySecretName(PROJECT)} after 0s`));
     });
@@ -553,14 +631,17 @@ describe("the keystore hook as the stacks ship it", () => {
         assert.equal(toml.apim.devportal?.api_key_alias, undefined);
     });
 
-    it("exactly one gateway environment is the Developer Portal's token endpoint, the global gateway name, and it comes first", async () => {
-        for (const stack of ["us-east", "us-west"]) {
+    it("exactly one gateway environment is the Developer Portal's token endpoint: the node's own DC's, first, on the global gateway name", async () => {
+        for (const [stack, own, other] of [["us-east", "DC1 us-east-1", "https://gateway-us-west-2.example.com"], ["us-west", "DC2 us-west-2", "https://gateway-us-east-1.example.com"]]) {
             const [node] = ofType(await run(stack), "aws:ec2/instance:Instance");
             const environments = (TOML.parse(nodeFile(node, "/etc/wso2-apim/deployment.toml")) as any).apim.gateway.environment;
             assert.deepEqual(environments.filter((env: any) => env.show_as_token_endpoint_url).map((env: any) => [env.name, env.https_endpoint]),
-                [[GLOBAL_ENVIRONMENT_NAME, "https://gateway.example.com"]]);
-            assert.equal(environments[0].name, GLOBAL_ENVIRONMENT_NAME);
-            assert.deepEqual(environments.slice(1).map((env: any) => env.https_endpoint), ["https://gateway-us-east-1.example.com", "https://gateway-us-west-2.example.com"]);
+                [[own, "https://gateway.example.com"]]);
+            assert.equal(environments[0].name, own);
+            assert.deepEqual(environments.slice(1).map((env: any) => env.https_endpoint), [other]);
+            // One environment per admin target: 3.1.0 undeploys from every environment an API drops.
+            const targets = environments.map((env: any) => env.service_url);
+            assert.equal(new Set(targets).size, targets.length);
         }
     });
 });

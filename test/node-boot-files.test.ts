@@ -135,7 +135,7 @@ describe("node boot files", () => {
         assert.deepEqual(second, first);
     });
 
-    it("deployment.toml of every node parses back with the public host, the global gateway environment and one per region", async () => {
+    it("deployment.toml of every node parses back with the public host and one gateway environment per region, its own first on the global name", async () => {
         for (const { stack, node, userData } of await nodeUserData()) {
             const toml = TOML.parse(writeFiles(userData).get("/etc/wso2-apim/deployment.toml")!) as any;
             assert.equal(toml.server.hostname, "apim.example.com", node);
@@ -144,12 +144,14 @@ describe("node boot files", () => {
             assert.equal(toml.transport.https.properties.proxyPort, 443);
             assert.deepEqual(
                 toml.apim.gateway.environment.map((e: any) => [e.name, e.type, e.service_url, e.https_endpoint]),
-                [
-                    // The Developer Portal's token endpoint: the global name, deployed through the node's own DC.
-                    ["Global", "hybrid", `https://apim.${stack === "us-east" ? "dc1" : "dc2"}.wso2-apim.internal:9443/services/`, "https://gateway.example.com"],
-                    // Admin services over the peering, by the DC's private name (docs/artifacts.md).
-                    ["DC1 us-east-1", "hybrid", "https://apim.dc1.wso2-apim.internal:9443/services/", "https://gateway-us-east-1.example.com"],
+                // Admin services over the peering, by the DC's private name (docs/artifacts.md); the node's
+                // own DC first, on the global name (the Developer Portal's token endpoint).
+                stack === "us-east" ? [
+                    ["DC1 us-east-1", "hybrid", "https://apim.dc1.wso2-apim.internal:9443/services/", "https://gateway.example.com"],
                     ["DC2 us-west-2", "hybrid", "https://apim.dc2.wso2-apim.internal:9443/services/", "https://gateway-us-west-2.example.com"],
+                ] : [
+                    ["DC2 us-west-2", "hybrid", "https://apim.dc2.wso2-apim.internal:9443/services/", "https://gateway.example.com"],
+                    ["DC1 us-east-1", "hybrid", "https://apim.dc1.wso2-apim.internal:9443/services/", "https://gateway-us-east-1.example.com"],
                 ],
                 `${stack} ${node}`,
             );

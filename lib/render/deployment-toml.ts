@@ -43,7 +43,7 @@ export interface DeploymentTomlInput {
     globalGatewayHost: string;
     /**
      * One per datacenter, so the Publisher deploys every API to every region's gateways
-     * (docs/artifacts.md); this node's own datacenter's also serves the global environment.
+     * (docs/artifacts.md); this node's own datacenter's shows the global name.
      */
     gatewayEnvironments: GatewayEnvironment[];
     /** This node's datacenter id. */
@@ -100,45 +100,44 @@ function datasource(db: DatabaseConnection, user: string, passwordAlias: VaultAl
     };
 }
 
-/** The name of the environment the Developer Portal shows as the token endpoint. */
-export const GLOBAL_ENVIRONMENT_NAME = "Global";
-
 /**
- * `[[apim.gateway.environment]]`: first the global one, the only one with
- * `show_as_token_endpoint_url` (rendered as `isDefault`). The Developer Portal's token endpoint is
- * the HTTPS endpoint of the first default environment in file order, "/token" appended
- * (carbon-apimgt 08ea54ec: SettingsMappingUtil.fromSettingstoDTO, devportal ViewCurl.jsx), so
- * clients get the geolocation-routed name, never one region's. Its admin services are this node's
- * own datacenter's: the Publisher deploying to it writes to gateways it already deploys to
- * through their own environment, the same files again. Then one environment per datacenter, on
- * that region's public names.
+ * `[[apim.gateway.environment]]`, one per datacenter, each deploying through that datacenter's
+ * admin services. The Developer Portal's token endpoint is the HTTPS endpoint of the first
+ * environment whose `show_as_token_endpoint_url` (rendered as `isDefault`) is true, "/token"
+ * appended (carbon-apimgt 08ea54ec: SettingsMappingUtil.fromSettingstoDTO, devportal ViewCurl.jsx).
+ * So the node's own datacenter's environment comes first, is the only one marked, and shows the
+ * geolocation-routed global name: clients get the nearest healthy region, never one region's name.
+ * The others show their region's own name. No environment may share another's admin services:
+ * 3.1.0 undeploys an API from every environment removed from it (APIProviderImpl.updateAPI,
+ * APIGatewayManager.removeFromGateway), even if another still selected names the same gateways.
  */
 function gatewayEnvironments(input: DeploymentTomlInput) {
     const own = input.gatewayEnvironments.find((env) => env.datacenter === input.datacenter);
     if (!own) throw new Error(`no gateway environment for this node's datacenter ${input.datacenter}`);
-    const environment = (name: string, description: string, publicHost: string, adminServicesHost: string, tokenEndpoint: boolean) => ({
-        name,
-        type: "hybrid",
-        display_in_api_console: true,
-        description,
-        show_as_token_endpoint_url: tokenEndpoint,
-        // Admin calls go to the node directly: 3.1.0's wso2server.sh starts the JVM with
-        // -Dhttpclient.hostnameVerifier=AllowAll, so the node's certificate need not name this host.
-        service_url: `https://${adminServicesHost}:${PORTS.management}/services/`,
-        username: "${admin.username}",
-        password: "${admin.password}",
-        http_endpoint: `http://${publicHost}`,
-        https_endpoint: `https://${publicHost}`,
-        // The WebSocket listener (3.1.0 default 9099) named on the public host rather than
-        // localhost; the ALB does not forward its port (see docs/nodes.md). No wss_endpoint: the
-        // secure WebSocket endpoint is not deployed (lib/render/scripts/secrets-at-rest.sh).
-        ws_endpoint: `ws://${publicHost}:${WEBSOCKET_PORTS.ws}`,
+    const ordered = [own, ...input.gatewayEnvironments.filter((env) => env !== own)];
+    return ordered.map((env) => {
+        const publicHost = env === own ? input.globalGatewayHost : env.gatewayHost;
+        return {
+            name: `${env.datacenter} ${env.region}`,
+            type: "hybrid",
+            display_in_api_console: true,
+            description: env === own
+                ? `Gateways of ${env.datacenter} (${env.region}); clients reach the nearest healthy region at ${input.globalGatewayHost}`
+                : `Gateways of ${env.datacenter} (${env.region})`,
+            show_as_token_endpoint_url: env === own,
+            // Admin calls go to the node directly: 3.1.0's wso2server.sh starts the JVM with
+            // -Dhttpclient.hostnameVerifier=AllowAll, so the node's certificate need not name this host.
+            service_url: `https://${env.adminServicesHost}:${PORTS.management}/services/`,
+            username: "${admin.username}",
+            password: "${admin.password}",
+            http_endpoint: `http://${publicHost}`,
+            https_endpoint: `https://${publicHost}`,
+            // The WebSocket listener (3.1.0 default 9099) named on the public host rather than
+            // localhost; the ALB does not forward its port (see docs/nodes.md). No wss_endpoint: the
+            // secure WebSocket endpoint is not deployed (lib/render/scripts/secrets-at-rest.sh).
+            ws_endpoint: `ws://${publicHost}:${WEBSOCKET_PORTS.ws}`,
+        };
     });
-    return [
-        environment(GLOBAL_ENVIRONMENT_NAME, "The nearest healthy region's gateways (geolocation routed)", input.globalGatewayHost, own.adminServicesHost, true),
-        ...input.gatewayEnvironments.map((env) =>
-            environment(`${env.datacenter} ${env.region}`, `Gateways of ${env.datacenter} (${env.region})`, env.gatewayHost, env.adminServicesHost, false)),
-    ];
 }
 
 export function renderDeploymentToml(input: DeploymentTomlInput): string {

@@ -71,6 +71,8 @@ export function keystoreEnv(input: KeystoreHookInput, paths: KeystorePaths = NOD
         ["PACK_KEY_ALIAS", KEYSTORE.pack.keyAlias],
         ["PACK_TRUSTSTORE", KEYSTORE.pack.truststoreFile],
         ["PACK_STORE_PASS", KEYSTORE.pack.storePassword],
+        ["PINNED_PUBLIC_KEYS", KEYSTORE.pack.pinnedPublicKeys.join(" ")],
+        ["UNTRUSTED_PACK_ALIASES", KEYSTORE.pack.untrustedAliases.join(" ")],
         ["WSO2_USER", WSO2_USER.name],
         ["RUNTIME_ENV_FILE", paths.runtimeEnvFile],
         ["TRUST_CHECK_PATH", paths.trustCheckPath],
@@ -91,7 +93,9 @@ export function truststoreWatchUnits(): Record<string, string> {
         [`${TRUSTSTORE_WATCH.unit}.service`]: lines(
             "[Unit]", "Description=Reloads the gateway's SSL profiles when the DC's shared truststore changed (docs/artifacts.md)",
             `RequiresMountsFor=${SHARED_SECURITY_DIR}`,
-            "", "[Service]", "Type=oneshot", `User=${WSO2_USER.name}`, `ExecStart=${TRUSTSTORE_WATCH.scriptPath}`, "TimeoutStartSec=30",
+            // The truststore's password, as wso2am.service has it.
+            "", "[Service]", "Type=oneshot", `User=${WSO2_USER.name}`, `EnvironmentFile=${RUNTIME_ENV_FILE}`,
+            `ExecStart=${TRUSTSTORE_WATCH.scriptPath}`, "TimeoutStartSec=50",
         ),
         [`${TRUSTSTORE_WATCH.unit}.timer`]: lines(
             "[Unit]", "Description=Runs the truststore watch every minute",

@@ -8,7 +8,8 @@
 # naming the secret, and the node keeps the stores it had.
 # The truststore lives on the DC's shared file system (TRUSTSTORE_PATH), so the certificates WSO2
 # adds at run time reach the DC's other nodes and outlive a node; each boot merges it with the
-# pack's public CAs, removes every entry holding the pack's public key and trusts the deployment
+# pack's public CAs, removes every entry holding a key the pack ships (untrusted_public_keys in
+# trust-check.sh) and trusts the deployment
 # certificate under TRUST_ALIASES, then asserts the result (trust-check.sh).
 # No password is ever on a command line (keytool :env). Parameters: /etc/wso2-apim/keystore.env.
 set -Eeuo pipefail
@@ -99,47 +100,65 @@ validate_key "$INTERNAL_KEY_SECRET_ID" "$work/internal.p12" INTERNAL_KEYSTORE_PA
 to_jks "$work/key.p12" "$work/keystore.jks" KEYSTORE_PASSWORD "$KEY_ALIAS"
 to_jks "$work/internal.p12" "$work/internal.jks" INTERNAL_KEYSTORE_PASSWORD "$INTERNAL_KEY_ALIAS"
 
-pack_key=$(entry_public_key "$SECURITY_DIR/$PACK_KEYSTORE" PACK_STORE_PASS "$PACK_KEY_ALIAS") ||
-    fail "cannot read '$PACK_KEY_ALIAS' from the pack's $SECURITY_DIR/$PACK_KEYSTORE"
+untrusted=$(untrusted_public_keys) || fail "cannot read '$PACK_KEY_ALIAS' from the pack's $SECURITY_DIR/$PACK_KEYSTORE"
 deployment_key=$(public_key_sha256 <"$work/key.pem")
-[[ "$deployment_key" != "$pack_key" ]] || fail "secret $KEY_SECRET_ID holds the pack's public wso2carbon key"
-[[ "$(public_key_sha256 <"$work/internal.pem")" != "$pack_key" ]] || fail "secret $INTERNAL_KEY_SECRET_ID holds the pack's public wso2carbon key"
+! grep -qxF "$deployment_key" <<<"$untrusted" || fail "secret $KEY_SECRET_ID holds a key the WSO2 pack ships (its private key is public)"
+! grep -qxF "$(public_key_sha256 <"$work/internal.pem")" <<<"$untrusted" ||
+    fail "secret $INTERNAL_KEY_SECRET_ID holds a key the WSO2 pack ships (its private key is public)"
 
 # The truststore: the pack's public CAs, what the DC's truststore holds already (certificates WSO2
 # added at run time; on the first boot after an upgrade, the node's own earlier truststore), less
-# every entry of the pack's key, plus the deployment certificate under each trusted alias.
-truststore="$work/truststore.jks"
-cp "$SECURITY_DIR/$PACK_TRUSTSTORE" "$truststore"
-keytool -storepasswd -keystore "$truststore" -storepass:env PACK_STORE_PASS -new:env TRUSTSTORE_PASSWORD
-for previous in "$TRUSTSTORE_PATH" "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE"; do
-    [[ -s "$previous" ]] || continue
-    keytool -importkeystore -noprompt -srckeystore "$previous" -srcstoretype JKS -srcstorepass:env TRUSTSTORE_PASSWORD \
-        -destkeystore "$truststore" -deststoretype JKS -deststorepass:env TRUSTSTORE_PASSWORD >/dev/null 2>&1 ||
-        fail "$previous does not open with the truststorePassword of $PASSWORD_SECRET_ID (see docs/artifacts.md, rotation)"
-    log "kept the entries of $previous"
-    break
-done
-while read -r alias key; do
-    if [[ "$key" == "$pack_key" || " $TRUST_ALIASES " == *" $alias "* ]]; then
-        [[ "$key" != "$pack_key" ]] || log "removing '$alias': it holds the pack's public wso2carbon key"
-        keytool -delete -alias "$alias" -keystore "$truststore" -storepass:env TRUSTSTORE_PASSWORD
+# every entry of a key the pack ships with a public private key, plus the deployment certificate
+# under each trusted alias. Prints the time of the shared file it merged ("none" without one).
+build_truststore() {
+    local previous removed merged=none
+    cp "$SECURITY_DIR/$PACK_TRUSTSTORE" "$1"
+    keytool -storepasswd -keystore "$1" -storepass:env PACK_STORE_PASS -new:env TRUSTSTORE_PASSWORD
+    for previous in "$TRUSTSTORE_PATH" "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE"; do
+        [[ -s "$previous" ]] || continue
+        [[ "$previous" != "$TRUSTSTORE_PATH" ]] || merged=$(stat -c '%y %s' "$previous")
+        keytool -importkeystore -noprompt -srckeystore "$previous" -srcstoretype JKS -srcstorepass:env TRUSTSTORE_PASSWORD \
+            -destkeystore "$1" -deststoretype JKS -deststorepass:env TRUSTSTORE_PASSWORD >/dev/null 2>&1 ||
+            fail "$previous does not open with the truststorePassword of $PASSWORD_SECRET_ID (see docs/artifacts.md, rotation)"
+        log "kept the entries of $previous"
+        break
+    done
+    while IFS= read -r removed; do
+        log "removed '$removed': it holds a key the WSO2 pack ships, whose private key is public"
+    done < <(remove_entries "$1" TRUSTSTORE_PASSWORD "$untrusted" "$TRUST_ALIASES")
+    for alias in $TRUST_ALIASES; do
+        keytool -importcert -noprompt -alias "$alias" -file "$work/key.pem" -keystore "$1" -storepass:env TRUSTSTORE_PASSWORD 2>/dev/null
+    done
+    if ! problems=$(truststore_problems "$1" TRUSTSTORE_PASSWORD "$deployment_key" "$untrusted"); then
+        fail "the truststore built does not hold: $problems"
     fi
-done < <(store_public_keys "$truststore" TRUSTSTORE_PASSWORD)
-for alias in $TRUST_ALIASES; do
-    keytool -importcert -noprompt -alias "$alias" -file "$work/key.pem" -keystore "$truststore" -storepass:env TRUSTSTORE_PASSWORD 2>/dev/null
-done
-if ! problems=$(truststore_problems "$truststore" TRUSTSTORE_PASSWORD "$deployment_key" "$pack_key"); then
-    fail "the truststore built does not hold: $problems"
-fi
+    echo "$merged"
+}
 
-# Installed only now, each file replaced in one step: a failure above leaves the stores as they were.
+# Each file replaced in one step.
 install_store() {
     install -m 0600 -o "$WSO2_USER" -g "$WSO2_USER" "$1" "$2.new"
     mv -f "$2.new" "$2"
 }
+
+# The DC's nodes share the truststore: one booting node at a time (a lock on the shared directory,
+# which EFS keeps across clients), and a file WSO2 rewrote meanwhile on a running node (a runtime
+# certificate) is merged again rather than overwritten.
+exec {lock}>"$(dirname "$TRUSTSTORE_PATH")/.truststore.lock"
+flock "$lock"
+for attempt in 1 2 3; do
+    merged=$(build_truststore "$work/truststore.jks")
+    current=none
+    [[ ! -s "$TRUSTSTORE_PATH" ]] || current=$(stat -c '%y %s' "$TRUSTSTORE_PATH")
+    [[ "$current" != "$merged" ]] || break
+    ((attempt < 3)) || fail "$TRUSTSTORE_PATH kept changing while it was rebuilt"
+    log "$TRUSTSTORE_PATH changed while it was rebuilt; merging again"
+done
+# Installed only now: a failure above leaves the stores as they were.
 install_store "$work/keystore.jks" "$SECURITY_DIR/$KEYSTORE_FILE"
 install_store "$work/internal.jks" "$SECURITY_DIR/$INTERNAL_KEYSTORE_FILE"
-install_store "$truststore" "$TRUSTSTORE_PATH"
+install_store "$work/truststore.jks" "$TRUSTSTORE_PATH"
+flock -u "$lock"
 log "installed $KEYSTORE_FILE, $INTERNAL_KEYSTORE_FILE and $TRUSTSTORE_PATH (deployment key $deployment_key trusted as $TRUST_ALIASES)"
 
 # deployment.toml names the passwords as $env{…}; the boot keeps them when it rewrites the file.

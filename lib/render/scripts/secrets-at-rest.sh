@@ -20,8 +20,8 @@
 #   - the [secrets] table is appended to the installed deployment.toml (config-mapper renders it
 #     into repository/conf/security/cipher-text.properties);
 #   - secret-conf.properties is written (only WSO2's cipher tool writes it; the pack has none);
-#   - password-tmp in the WSO2 home gives the vault its keystore's password once: WSO2 reads it
-#     and deletes it at start (carbon-kernel v4.6.0 DefaultSecretCallbackHandler).
+#   - password-persist in the WSO2 home gives the vault its keystore's password (carbon-kernel
+#     v4.6.0 DefaultSecretCallbackHandler reads it at every start of the JVM and keeps it).
 # Parameters: /etc/wso2-apim/keystore.env.
 set -Eeuo pipefail
 
@@ -36,6 +36,25 @@ umask 077
 find "$APIM_HOME" -xdev ! -type l -perm /077 -exec chmod go= {} +
 wss=repository/deployment/server/synapse-configs/default/inbound-endpoints/SecureWebSocketInboundEndpoint.xml
 rm -f "$APIM_HOME/repository/resources/conf/templates/$wss.j2" "$APIM_HOME/$wss"
+# config-mapper 1.0.2 reads every file its metadata lists and exits on a missing one (MetaDataParser
+# getChangedFiles → ConfigParserException → carbon-kernel Main: System.exit(1)); without the
+# metadata it renders everything again, as on a first start. So a listed file that is gone (the
+# endpoint above, removed here or by another node of the DC on the shared synapse-configs) drops it.
+metadata=$APIM_HOME/repository/resources/conf/.metadata/metadata_config.properties
+first_missing_output() {
+    local line
+    [[ -s "$metadata" ]] || return 0
+    while IFS= read -r line; do
+        [[ "$line" != \#* && "$line" == *=* && ! -e "$APIM_HOME/${line%%=*}" ]] || continue
+        echo "${line%%=*}"
+        return
+    done <"$metadata"
+}
+gone=$(first_missing_output)
+if [[ -n "$gone" ]]; then
+    echo "wso2-secrets-at-rest: $gone is gone: config-mapper renders every file again" >&2
+    rm -f "$metadata"
+fi
 
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
@@ -58,7 +77,7 @@ decrypt() { base64 -d <<<"$1" 2>/dev/null | openssl pkeyutl -decrypt -inkey "$wo
 
 declare -A previous=()
 if [[ -s "$sealed" ]]; then
-    while IFS='=' read -r alias ciphertext; do previous[$alias]=$ciphertext; done <"$sealed"
+    while IFS= read -r line; do previous[${line%%=*}]=${line#*=}; done <"$sealed"
 fi
 
 : >"$work/sealed"
@@ -101,5 +120,9 @@ keystore.identity.store.secretProvider=org.wso2.carbon.securevault.DefaultSecret
 keystore.identity.key.password=identity.key.password
 keystore.identity.key.secretProvider=org.wso2.carbon.securevault.DefaultSecretCallbackHandler
 PROPERTIES
-printf '%s\n' "$INTERNAL_KEYSTORE_PASSWORD" >"$APIM_HOME/password-tmp"
+# password-persist, not password-tmp: a restart from the console or ServerAdmin (exit 121) starts a
+# new JVM inside wso2server.sh's loop, without this step, and the vault would find no password.
+# Nothing new is exposed: the JVM's environment (runtime.env) already holds it.
+rm -f "$APIM_HOME/password-tmp"
+printf '%s\n' "$INTERNAL_KEYSTORE_PASSWORD" >"$APIM_HOME/password-persist"
 echo "wso2-secrets-at-rest: sealed $(cut -d= -f1 "$work/sealed" | tr '\n' ' ')with $keystore" >&2

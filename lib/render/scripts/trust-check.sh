@@ -1,15 +1,18 @@
 #!/bin/bash
 # Trust assertion (docs/artifacts.md, Keystores): WSO2 3.1.0's gateway verifies JWT access tokens
-# and API keys against the truststore entry `gateway_certificate_alias` (carbon-apimgt 08ea54ec,
-# GatewayUtils / APIUtil.getCertificateFromTrustStore). The pack's client-truststore.jks ships that
-# alias, and `wso2carbon`, as the certificate of the key every WSO2 download contains: left there,
-# anyone can sign a token the gateways accept. So before WSO2 starts, this checks that
+# and API keys against the truststore entry named by the token's `kid`, else
+# `gateway_certificate_alias` (carbon-apimgt 08ea54ec, JWTValidator / GatewayUtils /
+# APIUtil.getCertificateFromTrustStore). The pack's client-truststore.jks ships that alias, and
+# `wso2carbon`, as the certificate of the key every WSO2 download contains: left there, anyone can
+# sign a token the gateways accept. So before WSO2 starts, this checks that
 #   - every alias of TRUST_ALIASES holds the deployment's certificate (same public key as the key
 #     the primary keystore signs with), and
-#   - no entry, under any alias, holds the pack's public key (read from the pack's own wso2carbon.jks).
-# Keys are compared by the SHA-256 of their SubjectPublicKeyInfo, so a re-issued certificate of the
-# pack's key is caught too. Run by the keystore hook after it builds the stores, and by wso2am.service
+#   - no entry, under any alias, holds a public key of a certificate the pack ships with a public
+#     private key (untrusted_public_keys: the pack's own wso2carbon key, read from its wso2carbon.jks).
+# Keys are compared by the SHA-256 of their SubjectPublicKeyInfo, so a re-issued certificate of a
+# key is caught too. Run by the keystore hook after it builds the stores, and by wso2am.service
 # (ExecStartPre) before every start of the JVM; a failure names the store, the alias and both keys.
+# The keystore hook and the truststore watch source it for its functions.
 # Parameters: /etc/wso2-apim/keystore.env; passwords from the environment (runtime.env).
 set -Eeuo pipefail
 
@@ -20,10 +23,11 @@ public_key_sha256() {
     printf '%s\n' "${der%% *}"
 }
 
-# Prints "<alias> <public key sha256>" for every entry of a store (the first certificate of a key
-# entry's chain). $1 store, $2 name of the variable holding its password, $3 store type.
+# Prints "<public key sha256> <alias>" for every entry of a store (the first certificate of a key
+# entry's chain); the alias is the rest of the line, spaces and all. $1 store, $2 name of the
+# variable holding its password, $3 store type.
 store_public_keys() {
-    local listing dir alias file
+    local listing dir file
     listing=$(keytool -list -rfc -keystore "$1" -storetype "${3:-JKS}" -storepass:env "$2") || return 1
     dir=$(mktemp -d)
     # keytool -list -rfc: "Alias name: <alias>", then the entry's certificate(s) as PEM.
@@ -35,8 +39,7 @@ store_public_keys() {
     ' <<<"$listing"
     for file in "$dir"/*.alias; do
         [[ -e "$file" ]] || continue
-        alias=$(<"$file")
-        printf '%s %s\n' "$alias" "$(public_key_sha256 <"${file%.alias}.pem")"
+        printf '%s %s\n' "$(public_key_sha256 <"${file%.alias}.pem")" "$(<"$file")"
     done
     rm -rf "$dir"
 }
@@ -46,13 +49,40 @@ entry_public_key() {
     keytool -exportcert -rfc -alias "$3" -keystore "$1" -storetype "${4:-JKS}" -storepass:env "$2" | public_key_sha256
 }
 
-# $1 truststore, $2 its password variable, $3 the deployment key's public key hash, $4 the pack's.
-# Prints every problem; returns 1 if there is one.
+# The public keys no entry may hold, one SHA-256 a line: the pack's own wso2carbon key (read from
+# the pack, whatever key it ships), the 3.1.0 pack's as pinned (PINNED_PUBLIC_KEYS, in case the
+# pack's keystore was swapped), and those of the pack truststore's UNTRUSTED_PACK_ALIASES.
+untrusted_public_keys() {
+    local alias key
+    entry_public_key "$SECURITY_DIR/$PACK_KEYSTORE" PACK_STORE_PASS "$PACK_KEY_ALIAS" || return 1
+    for key in $PINNED_PUBLIC_KEYS; do echo "$key"; done
+    for alias in $UNTRUSTED_PACK_ALIASES; do
+        entry_public_key "$SECURITY_DIR/$PACK_TRUSTSTORE" PACK_STORE_PASS "$alias" 2>/dev/null || true
+    done
+}
+
+# Deletes from a store every entry holding one of the untrusted keys, and every entry under one of
+# `$4` (aliases to be set again); prints the aliases of the untrusted ones it deleted.
+# $1 store, $2 password variable, $3 untrusted keys (untrusted_public_keys), $4 aliases.
+remove_entries() {
+    local key alias
+    while read -r key alias; do
+        if grep -qxF "$key" <<<"$3"; then
+            echo "$alias"
+        elif [[ " $4 " != *" $alias "* ]]; then
+            continue
+        fi
+        keytool -delete -alias "$alias" -keystore "$1" -storepass:env "$2"
+    done < <(store_public_keys "$1" "$2")
+}
+
+# $1 truststore, $2 its password variable, $3 the deployment key's public key hash, $4 the
+# untrusted public keys (untrusted_public_keys). Prints every problem; returns 1 if there is one.
 truststore_problems() {
-    local keys alias key expected problems=0
+    local keys alias key problems=0
     keys=$(store_public_keys "$1" "$2") || { echo "$1 does not open with its password"; return 1; }
     for alias in $TRUST_ALIASES; do
-        key=$(awk -v a="$alias" '$1 == a { print $2 }' <<<"$keys")
+        key=$(while read -r k a; do [[ "$a" != "$alias" ]] || echo "$k"; done <<<"$keys")
         if [[ -z "$key" ]]; then
             echo "$1 has no entry '$alias' (the gateway verifies tokens against it)"
             problems=1
@@ -61,29 +91,31 @@ truststore_problems() {
             problems=1
         fi
     done
-    while read -r alias key; do
-        if [[ "$key" == "$4" ]]; then
-            echo "$1: '$alias' holds the pack's public wso2carbon key $4 (its private key ships in every WSO2 download)"
+    while read -r key alias; do
+        if grep -qxF "$key" <<<"$4"; then
+            echo "$1: '$alias' holds the public key $key of a certificate the WSO2 pack ships, whose private key is public"
             problems=1
         fi
     done <<<"$keys"
-    expected=$3
-    [[ "$expected" != "$4" ]] || { echo "the deployment key is the pack's public wso2carbon key $4"; problems=1; }
+    if grep -qxF "$3" <<<"$4"; then
+        echo "the deployment key $3 is a key the WSO2 pack ships"
+        problems=1
+    fi
     return "$problems"
 }
 
 # The whole assertion over the installed stores; a failure is logged and ends with status 1.
 check_installed_trust() {
-    local pack_key deployment_key problems
-    pack_key=$(entry_public_key "$SECURITY_DIR/$PACK_KEYSTORE" PACK_STORE_PASS "$PACK_KEY_ALIAS") ||
+    local untrusted deployment_key problems
+    untrusted=$(untrusted_public_keys) ||
         { echo "wso2-trust-check: REFUSING to start WSO2: cannot read the pack's $PACK_KEYSTORE to know its public key" >&2; return 1; }
     deployment_key=$(entry_public_key "$SECURITY_DIR/$KEYSTORE_FILE" KEYSTORE_PASSWORD "$KEY_ALIAS") ||
         { echo "wso2-trust-check: REFUSING to start WSO2: cannot read '$KEY_ALIAS' from $SECURITY_DIR/$KEYSTORE_FILE" >&2; return 1; }
-    if ! problems=$(truststore_problems "$TRUSTSTORE_PATH" TRUSTSTORE_PASSWORD "$deployment_key" "$pack_key"); then
+    if ! problems=$(truststore_problems "$TRUSTSTORE_PATH" TRUSTSTORE_PASSWORD "$deployment_key" "$untrusted"); then
         while read -r line; do echo "wso2-trust-check: REFUSING to start WSO2: $line" >&2; done <<<"$problems"
         return 1
     fi
-    echo "wso2-trust-check: $TRUSTSTORE_PATH trusts the deployment key $deployment_key as $TRUST_ALIASES and not the pack's key" >&2
+    echo "wso2-trust-check: $TRUSTSTORE_PATH trusts the deployment key $deployment_key as $TRUST_ALIASES and no key the pack ships" >&2
 }
 
 if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
@@ -91,5 +123,7 @@ if [[ "${BASH_SOURCE[0]}" == "$0" ]]; then
     # shellcheck source=/dev/null
     source "$KEYSTORE_ENV"
     export PACK_STORE_PASS
+    # wso2am.service has JAVA_HOME from runtime.env: its keytool, whatever the PATH.
+    [[ -z "${JAVA_HOME:-}" ]] || PATH=$JAVA_HOME/bin:$PATH
     check_installed_trust
 fi

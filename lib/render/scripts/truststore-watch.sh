@@ -1,24 +1,45 @@
 #!/bin/bash
-# Makes this node's gateway transports take up certificates another node of the DC added to the
-# shared truststore (docs/artifacts.md, Keystores). WSO2 3.1.0 adds a runtime certificate by
-# rewriting the JVM truststore on the node that received the admin call, then touching that node's
-# own sslprofiles.xml or listenerprofiles.xml; the passthrough sender and listener rebuild their SSL
-# contexts when that file's modification time moves (wso2-synapse v2.1.7-wso2v147
-# DynamicProfileReloader, FileUpdateNotificationHandler). Token verification needs no help: it
-# reloads the truststore itself when the file changes (carbon-apimgt 08ea54ec CertificateReLoader).
-# Run every minute by wso2-truststore-watch.timer, as the service user. Parameters: keystore.env.
+# Follows the DC's shared truststore while WSO2 runs (docs/artifacts.md, Keystores). Run every
+# minute by wso2-truststore-watch.timer, as the service user, with runtime.env. When the file
+# changed since the last run:
+#   - an entry holding a key the WSO2 pack ships with a public private key (untrusted_public_keys in
+#     trust-check.sh) is removed: 3.1.0 adds any certificate a Publisher user uploads under any
+#     alias, and a token's `kid` can name that alias; the gateway's token check reloads the file by
+#     itself within seconds (carbon-apimgt 08ea54ec CertificateReLoader);
+#   - this node's sslprofiles.xml and listenerprofiles.xml are touched: 3.1.0 adds a runtime
+#     certificate by rewriting the JVM truststore on the node that received the admin call, then
+#     touching only that node's profile file, and the passthrough sender and listener rebuild their
+#     SSL contexts when that file's time moves (wso2-synapse v2.1.7-wso2v147 DynamicProfileReloader).
+# Parameters: /etc/wso2-apim/keystore.env.
 set -Eeuo pipefail
 
 KEYSTORE_ENV=${KEYSTORE_ENV:-/etc/wso2-apim/keystore.env}
 # shellcheck source=/dev/null
 source "$KEYSTORE_ENV"
+# shellcheck source=/dev/null
+source "$TRUST_CHECK_PATH"
+export PACK_STORE_PASS
+[[ -z "${JAVA_HOME:-}" ]] || PATH=$JAVA_HOME/bin:$PATH
 
 seen=$SECURITY_DIR/.truststore-seen
 [[ -e "$TRUSTSTORE_PATH" ]] || exit 0
-if [[ ! -e "$seen" || "$TRUSTSTORE_PATH" -nt "$seen" ]]; then
-    for profiles in sslprofiles.xml listenerprofiles.xml; do
-        [[ ! -e "$SECURITY_DIR/$profiles" ]] || touch "$SECURITY_DIR/$profiles"
-    done
-    touch -r "$TRUSTSTORE_PATH" "$seen"
-    echo "wso2-truststore-watch: the shared truststore changed; the gateway's SSL profiles reload" >&2
+[[ ! -e "$seen" || "$TRUSTSTORE_PATH" -nt "$seen" ]] || exit 0
+
+untrusted=$(untrusted_public_keys)
+if store_public_keys "$TRUSTSTORE_PATH" TRUSTSTORE_PASSWORD | awk '{ print $1 }' | grep -qxF -f <(grep . <<<"$untrusted"); then
+    work=$(mktemp -d)
+    trap 'rm -rf "$work"' EXIT
+    exec {lock}>"$(dirname "$TRUSTSTORE_PATH")/.truststore.lock"
+    flock "$lock"
+    cp "$TRUSTSTORE_PATH" "$work/truststore.jks"
+    removed=$(remove_entries "$work/truststore.jks" TRUSTSTORE_PASSWORD "$untrusted" "" | tr '\n' ' ')
+    cp "$work/truststore.jks" "$TRUSTSTORE_PATH.new"
+    mv -f "$TRUSTSTORE_PATH.new" "$TRUSTSTORE_PATH"
+    flock -u "$lock"
+    echo "wso2-truststore-watch: REMOVED from $TRUSTSTORE_PATH: ${removed}(each held a key the WSO2 pack ships, whose private key is public)" >&2
 fi
+for profiles in sslprofiles.xml listenerprofiles.xml; do
+    [[ ! -e "$SECURITY_DIR/$profiles" ]] || touch "$SECURITY_DIR/$profiles"
+done
+touch -r "$TRUSTSTORE_PATH" "$seen"
+echo "wso2-truststore-watch: the shared truststore changed; the gateway's SSL profiles reload" >&2
