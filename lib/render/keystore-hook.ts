@@ -1,8 +1,8 @@
 /**
- * The keystore boot hook (lib/render/scripts/keystore.sh with its parameters, and the two scripts
- * wso2am.service runs before every start: the trust assertion lib/render/scripts/trust-check.sh and
- * lib/render/scripts/secrets-at-rest.sh: file modes, no secure WebSocket endpoint, the secure vault), from the stack's bucket like the
- * database hook.
+ * The keystore boot hook, from the stack's bucket like the database hook: lib/render/scripts/keystore.sh
+ * with its parameters; the two scripts wso2am.service runs before every start, the trust assertion
+ * (trust-check.sh) and secrets at rest (secrets-at-rest.sh: file modes, no secure WebSocket
+ * endpoint, the secure vault); and the truststore watch (truststore-watch.sh) with its timer.
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -93,8 +93,8 @@ export function truststoreWatchUnits(): Record<string, string> {
         [`${TRUSTSTORE_WATCH.unit}.service`]: lines(
             "[Unit]", "Description=Reloads the gateway's SSL profiles when the DC's shared truststore changed (docs/artifacts.md)",
             `RequiresMountsFor=${SHARED_SECURITY_DIR}`,
-            // The truststore's password, as wso2am.service has it.
-            "", "[Service]", "Type=oneshot", `User=${WSO2_USER.name}`, `EnvironmentFile=${RUNTIME_ENV_FILE}`,
+            // The truststore's password, as wso2am.service has it (once the keystore hook has written it).
+            "", "[Service]", "Type=oneshot", `User=${WSO2_USER.name}`, `EnvironmentFile=-${RUNTIME_ENV_FILE}`,
             `ExecStart=${TRUSTSTORE_WATCH.scriptPath}`, "TimeoutStartSec=50",
         ),
         [`${TRUSTSTORE_WATCH.unit}.timer`]: lines(

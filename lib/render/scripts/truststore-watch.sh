@@ -22,7 +22,8 @@ export PACK_STORE_PASS
 [[ -z "${JAVA_HOME:-}" ]] || PATH=$JAVA_HOME/bin:$PATH
 
 seen=$SECURITY_DIR/.truststore-seen
-[[ -e "$TRUSTSTORE_PATH" ]] || exit 0
+# Until the keystore hook has installed the truststore and written its password, nothing to follow.
+[[ -e "$TRUSTSTORE_PATH" && -n "${TRUSTSTORE_PASSWORD:-}" ]] || exit 0
 [[ ! -e "$seen" || "$TRUSTSTORE_PATH" -nt "$seen" ]] || exit 0
 
 untrusted=$(untrusted_public_keys)
