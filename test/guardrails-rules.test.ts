@@ -108,6 +108,11 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
             { title: "a password literal in deployment.toml", resources: withUserData('[database.apim_db]\npassword = "wso2carbon"\n'), message: /^userData: password is set to a literal \(line 2\)$/ },
             { title: "a password in an env file", resources: withUserData("export DB_PASSWORD=hunter2\n"), message: /DB_PASSWORD is set to a literal/ },
             { title: "a JSON password", resources: withUserData('{"db_password": "hunter2"}'), message: /db_password is set to a literal/ },
+            {
+                title: "a literal after a comment line, or after a # inside a line",
+                resources: withUserData('# the database\nuser = "app" # password = "x"\npassword = "hunter2"\n'),
+                message: /^userData: password is set to a literal \(line 2\)$/,
+            },
             { title: "an AWS access key id", resources: withUserData("AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE\n"), message: /AWS access key id/ },
             { title: "a private key", resources: withUserData("-----BEGIN RSA PRIVATE KEY-----\nMIIE\n"), message: /private key/ },
             {
@@ -139,6 +144,10 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
         keeps: [
             { title: "values drawn at run time", resources: withUserData('password="$DB_PASSWORD"\nexport DB_PASSWORD=$(read_secret db)\nsecret_key = "$secret{key}"\n') },
             { title: "an empty password", resources: withUserData('password = ""\n') },
+            {
+                title: "a comment that describes a secret's shape (the GoldenGate hub's boot script, issue 22)",
+                resources: withUserData('#!/bin/bash\n# The secret holds the plain password or {"password": "..."}\n  -- PASSWORD mine is set at run time\n'),
+            },
             {
                 title: "passwords supplied at run time to GoldenGate and SQL*Plus",
                 resources: (b) => [...b, resource("aws:s3/bucketObjectv2:BucketObjectv2", "sql", {

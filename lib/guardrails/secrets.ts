@@ -79,18 +79,29 @@ function lineOf(text: string, index: number): number {
     return text.slice(0, index).split("\n").length;
 }
 
+/**
+ * A match inside a comment line of the formats rendered here: shell, YAML, TOML and properties
+ * (`#`), SQL, SQL*Plus and GoldenGate parameter files (`--`). A comment describes a value; it is
+ * not one a program reads.
+ */
+function inComment(text: string, index: number): boolean {
+    const lineStart = text.lastIndexOf("\n", index - 1) + 1;
+    return /^\s*(#|--)/.test(text.slice(lineStart, index + 1));
+}
+
 /** Literal secrets in a text, described without repeating them. */
 export function secretLiterals(text: string): string[] {
     const found: string[] = [];
-    for (const match of text.matchAll(QUOTED_ASSIGNMENT)) {
+    const matches = (pattern: RegExp) => [...text.matchAll(pattern)].filter((match) => !inComment(text, match.index!));
+    for (const match of matches(QUOTED_ASSIGNMENT)) {
         const value = match[3];
         if (value !== "" && !isReference(value)) found.push(`${match[1]} is set to a literal (line ${lineOf(text, match.index!)})`);
     }
-    for (const match of text.matchAll(BARE_ASSIGNMENT)) {
+    for (const match of matches(BARE_ASSIGNMENT)) {
         found.push(`${match[1]} is set to a literal (line ${lineOf(text, match.index!)})`);
     }
-    for (const match of text.matchAll(GOLDENGATE_PASSWORD)) found.push(`a GoldenGate PASSWORD literal (line ${lineOf(text, match.index!)})`);
-    for (const match of text.matchAll(ORACLE_IDENTIFIED_BY)) found.push(`an IDENTIFIED BY literal (line ${lineOf(text, match.index!)})`);
+    for (const match of matches(GOLDENGATE_PASSWORD)) found.push(`a GoldenGate PASSWORD literal (line ${lineOf(text, match.index!)})`);
+    for (const match of matches(ORACLE_IDENTIFIED_BY)) found.push(`an IDENTIFIED BY literal (line ${lineOf(text, match.index!)})`);
     for (const match of text.matchAll(AWS_ACCESS_KEY_ID)) found.push(`an AWS access key id (line ${lineOf(text, match.index!)})`);
     for (const match of text.matchAll(PRIVATE_KEY)) found.push(`a private key (line ${lineOf(text, match.index!)})`);
     return found;
