@@ -157,6 +157,8 @@ function newWorld(keys: "stored" | "none"): World {
     fs.writeFileSync(path.join(root, "bin", "keytool"), LOGGING_SHIM("keytool"), { mode: 0o755 });
     fs.writeFileSync(path.join(root, "bin", "openssl"), LOGGING_SHIM("openssl"), { mode: 0o755 });
     fs.writeFileSync(path.join(root, "trust-check.sh"), TRUST_CHECK_SCRIPT, { mode: 0o755 });
+    // Amazon Linux 2023's awk is gawk (Debian's default is mawk): the scripts run with it here.
+    fs.symlinkSync(which("gawk"), path.join(root, "bin", "awk"));
     fs.writeFileSync(secretFile(world, keystorePasswordSecretName(PROJECT)), JSON.stringify(PASSWORDS));
     if (keys === "stored") {
         for (const id of [keystoreKeySecretName(PROJECT), internalKeySecretName(PROJECT)]) fs.copyFileSync(path.join(template, secretName(id)), secretFile(world, id));
@@ -241,7 +243,7 @@ describe("the deployment keystores and truststore, with the real keytool and ope
     };
 
     before(function () {
-        for (const name of ["keytool", "java", "openssl"]) requireTool(this, name);
+        for (const name of ["keytool", "java", "openssl", "gawk"]) requireTool(this, name);
         makePack();
     });
     after(() => {
@@ -320,17 +322,12 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         assert.equal(boot(dc, "node1").status, 0, "reboot");
         const other = boot(dc, "node2");
         assert.equal(other.status, 0, other.stderr);
+        // Both: the DC's runtime certificate, and node 2's own from before the upgrade (merged once, then kept aside).
         const keys = storeKeys(other.truststore, PASSWORDS.truststorePassword);
-        assert.ok(keys.has("backend-endpoint"), [...keys.keys()].join(" "));
-        // The shared truststore comes first: the node-local one is read only where there is no shared one yet.
-        assert.ok(!keys.has("client-cert"));
-        const fresh = world();
-        fs.mkdirSync(path.join(fresh.root, "node1"));
-        fs.cpSync(node2Security, path.join(fresh.root, "node1", "security"), { recursive: true });
-        const upgraded = boot({ ...fresh, secrets: dc.secrets }, "node1");
-        assert.equal(upgraded.status, 0, upgraded.stderr);
-        assert.ok(storeKeys(upgraded.truststore, PASSWORDS.truststorePassword).has("client-cert"));
-        assert.deepEqual([...storeKeys(upgraded.truststore, PASSWORDS.truststorePassword)].filter(([, key]) => key === packKey), []);
+        assert.ok(keys.has("backend-endpoint") && keys.has("client-cert"), [...keys.keys()].join(" "));
+        assert.ok(!fs.existsSync(legacy) && fs.existsSync(`${legacy}.merged`));
+        assert.deepEqual([...keys].filter(([, key]) => key === packKey), []);
+        assert.ok(storeKeys(boot(dc, "node1").truststore, PASSWORDS.truststorePassword).has("client-cert"), "kept on the next boot of another node");
     });
 
     it("a key pinned as the pack's is removed and refused even when the pack's own keystore holds another", () => {
@@ -413,11 +410,20 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         const packPem = path.join(dc.root, "pack.pem");
         fs.writeFileSync(packPem, certificatePem(path.join(template, "security", KEYSTORE.pack.keystoreFile), "wso2carbon", PACK_PASSWORD, "JKS"));
         const importPack = (alias: string) => tool("keytool", ["-importcert", "-noprompt", "-alias", alias, "-file", packPem, "-keystore", installed.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
-        // 3.1.0 takes any non-empty alias for an endpoint certificate, spaces included.
+        // 3.1.0 takes any non-empty alias for an endpoint certificate, spaces included, at either end too.
         importPack("some endpoint");
+        importPack(" leading");
+        const other = path.join(dc.root, "other.p12");
+        keyPair(other, "other", "otherpass");
+        const otherPem = path.join(dc.root, "other.pem");
+        fs.writeFileSync(otherPem, certificatePem(other, "other", "otherpass"));
+        tool("keytool", ["-importcert", "-noprompt", "-alias", "gateway_certificate_alias ", "-file", otherPem, "-keystore", installed.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
         const refused = trustCheck(dc, "node1");
         assert.equal(refused.status, 1);
         assert.match(refused.stderr, new RegExp(`REFUSING to start WSO2: .*'some endpoint' holds the public key ${packKey} of a certificate the WSO2 pack ships`));
+        assert.match(refused.stderr, new RegExp(`REFUSING to start WSO2: .*' leading' holds the public key ${packKey}`));
+        // An ordinary certificate under "gateway_certificate_alias " is another alias, not the gateway's.
+        assert.doesNotMatch(refused.stderr, /'gateway_certificate_alias' holds/);
 
         tool("keytool", ["-delete", "-alias", "gateway_certificate_alias", "-keystore", installed.truststore, "-storepass:env", "P"], { P: PASSWORDS.truststorePassword });
         importPack("gateway_certificate_alias");
@@ -428,6 +434,7 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         const repaired = boot(dc, "node1");
         assert.equal(repaired.status, 0, repaired.stderr);
         assert.match(repaired.stderr, /removed 'some endpoint': it holds a key the WSO2 pack ships/);
+        assert.match(repaired.stderr, /removed ' leading': it holds a key the WSO2 pack ships/);
         assert.equal(trustCheck(dc, "node1").status, 0);
     });
 

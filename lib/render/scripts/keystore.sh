@@ -106,22 +106,31 @@ deployment_key=$(public_key_sha256 <"$work/key.pem")
 ! grep -qxF "$(public_key_sha256 <"$work/internal.pem")" <<<"$untrusted" ||
     fail "secret $INTERNAL_KEY_SECRET_ID holds a key the WSO2 pack ships (its private key is public)"
 
+# The SHA-256 of a file's content ("none" when there is no file). Read, not stat'ed: on EFS a
+# file's attributes may come from the client's cache, its content on open does not.
+file_digest() {
+    if [[ -e "$1" ]]; then sha256sum <"$1" | cut -d' ' -f1; else echo none; fi
+}
+
 # The truststore: the pack's public CAs, what the DC's truststore holds already (certificates WSO2
-# added at run time; on the first boot after an upgrade, the node's own earlier truststore), less
-# every entry of a key the pack ships with a public private key, plus the deployment certificate
-# under each trusted alias. Prints the time of the shared file it merged ("none" without one).
+# added at run time) and this node's own earlier truststore (an upgrade: merged once, then kept
+# aside), less every entry of a key the pack ships with a public private key, plus the deployment
+# certificate under each trusted alias. Prints the digest of the shared file it merged; fails when
+# that file is there but cannot be read (a node may be rewriting it).
 build_truststore() {
-    local previous removed merged=none
+    local previous removed merged
     cp "$SECURITY_DIR/$PACK_TRUSTSTORE" "$1"
     keytool -storepasswd -keystore "$1" -storepass:env PACK_STORE_PASS -new:env TRUSTSTORE_PASSWORD
+    merged=$(file_digest "$TRUSTSTORE_PATH")
     for previous in "$TRUSTSTORE_PATH" "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE"; do
-        [[ -s "$previous" ]] || continue
-        [[ "$previous" != "$TRUSTSTORE_PATH" ]] || merged=$(stat -c '%y %s' "$previous")
-        keytool -importkeystore -noprompt -srckeystore "$previous" -srcstoretype JKS -srcstorepass:env TRUSTSTORE_PASSWORD \
-            -destkeystore "$1" -deststoretype JKS -deststorepass:env TRUSTSTORE_PASSWORD >/dev/null 2>&1 ||
-            fail "$previous does not open with the truststorePassword of $PASSWORD_SECRET_ID (see docs/artifacts.md, rotation)"
+        [[ -e "$previous" ]] || continue
+        if ! keytool -importkeystore -noprompt -srckeystore "$previous" -srcstoretype JKS -srcstorepass:env TRUSTSTORE_PASSWORD \
+            -destkeystore "$1" -deststoretype JKS -deststorepass:env TRUSTSTORE_PASSWORD >/dev/null 2>&1; then
+            log "$previous does not open with the truststorePassword of $PASSWORD_SECRET_ID"
+            [[ "$previous" != "$TRUSTSTORE_PATH" ]] || return 1
+            continue
+        fi
         log "kept the entries of $previous"
-        break
     done
     while IFS= read -r removed; do
         log "removed '$removed': it holds a key the WSO2 pack ships, whose private key is public"
@@ -146,19 +155,22 @@ install_store() {
 # certificate) is merged again rather than overwritten.
 exec {lock}>"$(dirname "$TRUSTSTORE_PATH")/.truststore.lock"
 flock "$lock"
-for attempt in 1 2 3; do
-    merged=$(build_truststore "$work/truststore.jks")
-    current=none
-    [[ ! -s "$TRUSTSTORE_PATH" ]] || current=$(stat -c '%y %s' "$TRUSTSTORE_PATH")
-    [[ "$current" != "$merged" ]] || break
-    ((attempt < 3)) || fail "$TRUSTSTORE_PATH kept changing while it was rebuilt"
-    log "$TRUSTSTORE_PATH changed while it was rebuilt; merging again"
+for attempt in 1 2 3 4 5; do
+    if merged=$(build_truststore "$work/truststore.jks"); then
+        [[ "$(file_digest "$TRUSTSTORE_PATH")" != "$merged" ]] || break
+        log "$TRUSTSTORE_PATH changed while it was rebuilt; merging again"
+    fi
+    ((attempt < 5)) || fail "could not merge $TRUSTSTORE_PATH (see above; a password rotation: docs/artifacts.md, Rotation)"
+    sleep 2
 done
 # Installed only now: a failure above leaves the stores as they were.
 install_store "$work/keystore.jks" "$SECURITY_DIR/$KEYSTORE_FILE"
 install_store "$work/internal.jks" "$SECURITY_DIR/$INTERNAL_KEYSTORE_FILE"
 install_store "$work/truststore.jks" "$TRUSTSTORE_PATH"
 flock -u "$lock"
+if [[ -e "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE" ]]; then
+    mv -f "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE" "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE.merged"
+fi
 log "installed $KEYSTORE_FILE, $INTERNAL_KEYSTORE_FILE and $TRUSTSTORE_PATH (deployment key $deployment_key trusted as $TRUST_ALIASES)"
 
 # deployment.toml names the passwords as $env{…}; the boot keeps them when it rewrites the file.

@@ -123,6 +123,7 @@ PROPERTIES
 # password-persist, not password-tmp: a restart from the console or ServerAdmin (exit 121) starts a
 # new JVM inside wso2server.sh's loop, without this step, and the vault would find no password.
 # Nothing new is exposed: the JVM's environment (runtime.env) already holds it.
-rm -f "$APIM_HOME/password-tmp"
+# A `password` or `password-tmp` file would be read first (and deleted): none is left.
+rm -f "$APIM_HOME/password" "$APIM_HOME/password-tmp"
 printf '%s\n' "$INTERNAL_KEYSTORE_PASSWORD" >"$APIM_HOME/password-persist"
 echo "wso2-secrets-at-rest: sealed $(cut -d= -f1 "$work/sealed" | tr '\n' ' ')with $keystore" >&2

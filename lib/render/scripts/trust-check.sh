@@ -15,6 +15,8 @@
 # The keystore hook and the truststore watch source it for its functions.
 # Parameters: /etc/wso2-apim/keystore.env; passwords from the environment (runtime.env).
 set -Eeuo pipefail
+# keytool's listing is parsed ("Alias name: …"): its words in English whatever the node's locale.
+export LC_ALL=C
 
 # The SHA-256 of the public key of the PEM certificate on stdin.
 public_key_sha256() {
@@ -61,12 +63,40 @@ untrusted_public_keys() {
     done
 }
 
+# Splits a store_public_keys line into `key` and `alias` (the alias exactly, spaces at either end
+# included: 3.1.0 stores an endpoint certificate's alias as given).
+split_entry() {
+    key=${1%% *}
+    alias=${1#* }
+}
+
+# The public key under exactly alias $2, if any. $1 store_public_keys output.
+key_of() {
+    local line key alias
+    while IFS= read -r line; do
+        split_entry "$line"
+        if [[ "$alias" == "$2" ]]; then echo "$key"; fi
+    done <<<"$1"
+}
+
+# The untrusted keys' entries of a store, as store_public_keys lines. $1 store_public_keys output,
+# $2 untrusted keys.
+untrusted_entries() {
+    local line key alias
+    while IFS= read -r line; do
+        [[ -n "$line" ]] || continue
+        split_entry "$line"
+        if grep -qxF "$key" <<<"$2"; then printf '%s\n' "$line"; fi
+    done <<<"$1"
+}
+
 # Deletes from a store every entry holding one of the untrusted keys, and every entry under one of
 # `$4` (aliases to be set again); prints the aliases of the untrusted ones it deleted.
 # $1 store, $2 password variable, $3 untrusted keys (untrusted_public_keys), $4 aliases.
 remove_entries() {
-    local key alias
-    while read -r key alias; do
+    local line key alias
+    while IFS= read -r line; do
+        split_entry "$line"
         if grep -qxF "$key" <<<"$3"; then
             echo "$alias"
         elif [[ " $4 " != *" $alias "* ]]; then
@@ -79,10 +109,10 @@ remove_entries() {
 # $1 truststore, $2 its password variable, $3 the deployment key's public key hash, $4 the
 # untrusted public keys (untrusted_public_keys). Prints every problem; returns 1 if there is one.
 truststore_problems() {
-    local keys alias key problems=0
+    local keys line alias key problems=0
     keys=$(store_public_keys "$1" "$2") || { echo "$1 does not open with its password"; return 1; }
     for alias in $TRUST_ALIASES; do
-        key=$(while read -r k a; do [[ "$a" != "$alias" ]] || echo "$k"; done <<<"$keys")
+        key=$(key_of "$keys" "$alias")
         if [[ -z "$key" ]]; then
             echo "$1 has no entry '$alias' (the gateway verifies tokens against it)"
             problems=1
@@ -91,12 +121,12 @@ truststore_problems() {
             problems=1
         fi
     done
-    while read -r key alias; do
-        if grep -qxF "$key" <<<"$4"; then
-            echo "$1: '$alias' holds the public key $key of a certificate the WSO2 pack ships, whose private key is public"
-            problems=1
-        fi
-    done <<<"$keys"
+    while IFS= read -r line; do
+        [[ -n "$line" ]] || continue
+        split_entry "$line"
+        echo "$1: '$alias' holds the public key $key of a certificate the WSO2 pack ships, whose private key is public"
+        problems=1
+    done < <(untrusted_entries "$keys" "$4")
     if grep -qxF "$3" <<<"$4"; then
         echo "the deployment key $3 is a key the WSO2 pack ships"
         problems=1

@@ -25,9 +25,11 @@ seen=$SECURITY_DIR/.truststore-seen
 # Until the keystore hook has installed the truststore and written its password, nothing to follow.
 [[ -e "$TRUSTSTORE_PATH" && -n "${TRUSTSTORE_PASSWORD:-}" ]] || exit 0
 [[ ! -e "$seen" || "$TRUSTSTORE_PATH" -nt "$seen" ]] || exit 0
+# The time of the file as read now: a change made while this runs is newer, and the next run sees it.
+touch -r "$TRUSTSTORE_PATH" "$seen.next"
 
 untrusted=$(untrusted_public_keys)
-if store_public_keys "$TRUSTSTORE_PATH" TRUSTSTORE_PASSWORD | awk '{ print $1 }' | grep -qxF -f <(grep . <<<"$untrusted"); then
+if [[ -n "$(untrusted_entries "$(store_public_keys "$TRUSTSTORE_PATH" TRUSTSTORE_PASSWORD)" "$untrusted")" ]]; then
     work=$(mktemp -d)
     trap 'rm -rf "$work"' EXIT
     exec {lock}>"$(dirname "$TRUSTSTORE_PATH")/.truststore.lock"
@@ -42,5 +44,5 @@ fi
 for profiles in sslprofiles.xml listenerprofiles.xml; do
     [[ ! -e "$SECURITY_DIR/$profiles" ]] || touch "$SECURITY_DIR/$profiles"
 done
-touch -r "$TRUSTSTORE_PATH" "$seen"
+mv -f "$seen.next" "$seen"
 echo "wso2-truststore-watch: the shared truststore changed; the gateway's SSL profiles reload" >&2
