@@ -11,6 +11,7 @@ import { KeyColumns, parseKeyColumns } from "./goldengate/key-columns";
 import { MAX_DATACENTERS } from "./goldengate/names";
 import { instanceTypeProblem } from "./instance-types";
 import { nearestName } from "./nearest-name";
+import { checkStackFile } from "./stack-config";
 
 export const PROJECT = "wso2-apim-multi-dc";
 
@@ -639,6 +640,7 @@ function fullKey(key: string): string {
  * would be silently ignored: every key the stack sets is checked here.
  */
 export function loadConfig(): DeploymentConfig {
+    checkStackFile(process.cwd(), PROJECT, pulumi.getStack());
     return parseConfig(new pulumi.Config(PROJECT), new pulumi.Config("aws"), pulumi.getStack(), Object.keys(pulumi.runtime.allConfig()));
 }
 

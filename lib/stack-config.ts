@@ -28,6 +28,52 @@ interface Declaration {
     secret?: boolean;
 }
 
+/**
+ * The project's keys a stack file may set: what differs by region (its datacenter, images, an
+ * existing VPC, the Oracle host, an ACM certificate, which only serves its own region). Every other
+ * key of the project is shared: stacks that disagreed on one would build a deployment no stack
+ * describes (two design-time active regions answering `apim.<zone>`, two trusted sources, records
+ * in two zones).
+ */
+export const PER_STACK_KEYS = {
+    project: "wso2-apim-multi-dc",
+    keys: [
+        "datacenter", "nodeAmiId", "vpcId", "publicSubnetIds", "privateSubnetIds",
+        "databaseAmiId", "databaseInstanceType", "goldengateAmiId", "certificateArn",
+    ],
+} as const;
+
+/** The shared keys of this project a stack file's `config` sets (unqualified, as Pulumi.yaml names them). */
+export function sharedKeysSet(projectName: string, stackConfig: Record<string, unknown>): string[] {
+    if (projectName !== PER_STACK_KEYS.project) return [];
+    return Object.keys(stackConfig)
+        .filter((key) => !key.includes(":") || key.startsWith(`${projectName}:`))
+        .map((key) => key.replace(`${projectName}:`, ""))
+        .filter((key) => !(PER_STACK_KEYS.keys as readonly string[]).includes(key));
+}
+
+/** The error for a stack file that sets shared keys: which keys, which file, and how to set them for every stack. */
+export function sharedKeysMessage(projectName: string, stackFile: string, keys: string[]): string {
+    const names = keys.map((key) => `'${projectName}:${key}'`).join(", ");
+    return `sets ${names}, shared by every stack of the deployment: a stack may set only ${PER_STACK_KEYS.keys.join(", ")}. `
+        + `Set ${keys.length > 1 ? "them" : "it"} once for every stack in Pulumi.yaml (config: ${keys[0]}: value: …) `
+        + `and remove ${keys.length > 1 ? "them" : "it"} from ${path.basename(stackFile)}`;
+}
+
+function refuseSharedKeys(projectName: string, stackFile: string, stackConfig: Record<string, unknown>): void {
+    const shared = sharedKeysSet(projectName, stackConfig);
+    if (shared.length > 0) throw new StackConfigError(stackFile, sharedKeysMessage(projectName, stackFile, shared));
+}
+
+/**
+ * The same refusal for `pulumi up`, which runs the program in the project's directory: the stack
+ * file, when it is there (config may also come from elsewhere, which this cannot see).
+ */
+export function checkStackFile(projectDir: string, projectName: string, stack: string): void {
+    const stackFile = path.join(projectDir, `Pulumi.${stack}.yaml`);
+    if (fs.existsSync(stackFile)) refuseSharedKeys(projectName, stackFile, readYaml(stackFile).config ?? {});
+}
+
 export class StackConfigError extends Error {
     constructor(file: string, message: string) {
         super(`${file}: ${message}`);
@@ -113,6 +159,9 @@ export function loadStackConfig(projectDir: string, stack: string): StackConfig 
             values[full] = entry;
         }
     }
+
+    // After the undeclared-key check: a misspelt key gets its nearest name first.
+    refuseSharedKeys(projectName, stackFile, stackSettings.config ?? {});
 
     for (const [full, declaration] of declarations) {
         if (!(full in values)) {

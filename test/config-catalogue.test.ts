@@ -9,7 +9,7 @@ import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { ConfigError, parseConfig } from "../lib/config";
-import { StackConfigError, loadStackConfig } from "../lib/stack-config";
+import { PER_STACK_KEYS, StackConfigError, loadStackConfig } from "../lib/stack-config";
 import { PROJECT_DIR, sourcesOf } from "./harness";
 
 const STACK = "us-east";
@@ -47,29 +47,41 @@ function setPath(target: any, pathText: string, value: unknown): void {
 }
 
 /**
- * Writes the project with the shipped stack file changed by `override` into a temporary
- * directory: a key sets a config key, null removes it, `key[i].field` changes one field of the
- * shipped value.
+ * Writes the project changed by `override` into a temporary directory, each key where a user sets
+ * it: a key every stack shares as its `value` in Pulumi.yaml, a per-stack key (and one Pulumi.yaml
+ * does not declare) in the shipped stack file. A key sets a config key, null removes it,
+ * `key[i].field` changes one field of the shipped value.
  */
 function projectWith(override: Record<string, unknown>): string {
     const shipped = loadStackConfig(PROJECT_DIR, STACK);
+    const projectFile = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
     const stackFile = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${STACK}.yaml`), "utf8"));
     const config: Record<string, unknown> = stackFile.config;
     for (const [keyPath, value] of Object.entries(override)) {
         const [, root, rest] = /^([^.[]+)(.*)$/.exec(keyPath)!;
         const key = root.includes(":") ? root : `${shipped.project}:${root}`;
-        if (rest !== "") {
-            const changed = structuredClone(config[key] ?? shipped.values[key]);
+        const name = key.slice(shipped.project.length + 1);
+        // A `secure:` value can only be in a stack file.
+        const secure = value !== null && typeof value === "object" && "secure" in value;
+        const declaration = key.startsWith(`${shipped.project}:`) && !(PER_STACK_KEYS.keys as readonly string[]).includes(name) && !secure
+            ? projectFile.config[name] : undefined;
+        const current = declaration ? declaration.value ?? shipped.values[key] : config[key] ?? shipped.values[key];
+        const next = rest === "" ? value : (() => {
+            const changed = structuredClone(current);
             setPath(changed, rest, value);
-            config[key] = changed;
-        } else if (value === null) {
+            return changed;
+        })();
+        if (declaration) {
+            if (next === null) delete declaration.default;
+            else declaration.value = next;
+        } else if (next === null) {
             delete config[key];
         } else {
-            config[key] = value;
+            config[key] = next;
         }
     }
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "config-catalogue-"));
-    fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+    fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(projectFile));
     fs.writeFileSync(path.join(dir, `Pulumi.${STACK}.yaml`), YAML.stringify(stackFile));
     return dir;
 }

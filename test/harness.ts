@@ -115,6 +115,16 @@ export function threeDatacenterProject(prefix: string): string {
     return dir;
 }
 
+/**
+ * The shipped Pulumi.yaml with `values` (unqualified keys every stack shares) set as they are set for
+ * every stack: as each key's `value`.
+ */
+export function projectYamlWith(values: Record<string, unknown>): string {
+    const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+    for (const [key, value] of Object.entries(values)) project.config[key].value = value;
+    return YAML.stringify(project);
+}
+
 /** The text a node's user-data writes to `file` (decoded when it travels compressed). */
 export function nodeFile(instance: RecordedResource, file: string): string {
     const entry = (YAML.parse(String(instance.inputs.userData)).write_files as WrittenFile[]).find((f) => f.path === file);

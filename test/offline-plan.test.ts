@@ -9,7 +9,7 @@ import { main } from "../tools/plan/cli";
 import { estimateCost } from "../tools/plan/cost";
 import { diffPlans, renderDiff } from "../tools/plan/diff";
 import { buildPlan, Plan, PlanResource } from "../tools/plan/plan-json";
-import { PROJECT_DIR, run, STACKS } from "./harness";
+import { PROJECT_DIR, projectYamlWith, run, STACKS } from "./harness";
 
 const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 
@@ -184,9 +184,8 @@ describe("offline plan", function () {
 
     it("fails on a stack that breaks a mandatory guardrail, naming the rule, the resource and the fix", () => {
         const configDir = tempDir("plan-guardrail-");
-        for (const file of ["Pulumi.yaml", "Pulumi.us-west.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(configDir, file));
-        const stackFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-east.yaml"), "utf8");
-        fs.writeFileSync(path.join(configDir, "Pulumi.us-east.yaml"), `${stackFile}  wso2-apim-multi-dc:databaseMultiAz: false\n`);
+        for (const stack of STACKS) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(configDir, `Pulumi.${stack}.yaml`));
+        fs.writeFileSync(path.join(configDir, "Pulumi.yaml"), projectYamlWith({ databaseMultiAz: false }));
         const out = tempDir("plan-guardrail-out-");
         const result = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
             cwd: PROJECT_DIR,
@@ -203,11 +202,8 @@ describe("offline plan", function () {
         // (ACM API Reference, RequestCertificate DomainName), so gateway.<zone> caps the zone at 56.
         const zone = "wso2-api-manager-multi-datacenter-deployments.example.com"; // 57 characters
         const configDir = tempDir("plan-aws-input-");
-        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
-        for (const stack of STACKS) {
-            const stackFile = fs.readFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), "utf8");
-            fs.writeFileSync(path.join(configDir, `Pulumi.${stack}.yaml`), `${stackFile}  wso2-apim-multi-dc:hostedZoneName: ${zone}\n`);
-        }
+        fs.writeFileSync(path.join(configDir, "Pulumi.yaml"), projectYamlWith({ hostedZoneName: zone }));
+        for (const stack of STACKS) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(configDir, `Pulumi.${stack}.yaml`));
         const out = tempDir("plan-aws-input-out-");
         const result = spawnSync(process.execPath, ["-r", "sucrase/register/ts", "tools/plan/cli.ts", "--config-dir", configDir, "--out", out], {
             cwd: PROJECT_DIR,
@@ -246,9 +242,8 @@ describe("offline plan", function () {
 
     it("exits non-zero naming the key on bad config, leaving no plan for that stack", () => {
         const configDir = tempDir("plan-config-");
-        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(configDir, "Pulumi.yaml"));
-        const stackFile = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-east.yaml"), "utf8");
-        fs.writeFileSync(path.join(configDir, "Pulumi.us-east.yaml"), `${stackFile}  wso2-apim-multi-dc:nodeCount: 0\n`);
+        fs.writeFileSync(path.join(configDir, "Pulumi.yaml"), projectYamlWith({ nodeCount: 0 }));
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.us-east.yaml"), path.join(configDir, "Pulumi.us-east.yaml"));
         const out = tempDir("plan-bad-");
         fs.mkdirSync(path.join(out, "us-east"));
         fs.writeFileSync(path.join(out, "us-east", "plan.json"), "{}"); // an earlier plan must not survive

@@ -16,11 +16,11 @@ describe("real preview set-up", () => {
         ]);
     });
 
-    it("refuses stacks that disagree on the prefix", () => {
+    it("refuses a stack that sets its own prefix: the stacks of one deployment share it", () => {
         const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-prefix-"));
         for (const file of ["Pulumi.yaml", "Pulumi.us-east.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
         fs.writeFileSync(path.join(dir, "Pulumi.us-west.yaml"), `${fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-west.yaml"), "utf8")}  wso2-apim-multi-dc:stackReferencePrefix: acme/apim\n`);
-        assert.throws(() => previewStacks(dir), /stackReferencePrefix differs between stacks \(us-east: organization\/wso2-apim-multi-dc, us-west: acme\/apim\)/);
+        assert.throws(() => previewStacks(dir), /Pulumi\.us-west\.yaml: sets 'wso2-apim-multi-dc:stackReferencePrefix', shared by every stack/);
         fs.rmSync(dir, { recursive: true, force: true });
     });
 

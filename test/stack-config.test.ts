@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { listStacks, loadStackConfig, SECRET_PLACEHOLDER, toRuntimeConfig } from "../lib/stack-config";
+import { checkStackFile, listStacks, loadStackConfig, PER_STACK_KEYS, SECRET_PLACEHOLDER, toRuntimeConfig } from "../lib/stack-config";
 import { PROJECT_DIR } from "./harness";
 
 /** A throwaway project directory holding the given files. */
@@ -78,6 +78,31 @@ describe("stack config loading (as the Pulumi CLI does)", () => {
         );
         const far = project({ "Pulumi.yaml": PROJECT_YAML, "Pulumi.dev.yaml": "config:\n  demo:required: x\n  colour: blue\n" });
         assert.throws(() => loadStackConfig(far, "dev"), /configuration key 'demo:colour' is not declared in Pulumi\.yaml$/);
+    });
+
+    describe("keys every stack shares are set in Pulumi.yaml only (issue 22)", () => {
+        const shipped = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8");
+        const west = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-west.yaml"), "utf8");
+
+        it("a stack file that sets designTimeActive (two design-time active regions) stops the plan and pulumi up, naming the key, the file and the fix", () => {
+            const dir = project({ "Pulumi.yaml": shipped, "Pulumi.us-west.yaml": `${west}  wso2-apim-multi-dc:designTimeActive: DC2\n  hostedZoneName: example.org\n` });
+            const message = /Pulumi\.us-west\.yaml: sets 'wso2-apim-multi-dc:designTimeActive', 'wso2-apim-multi-dc:hostedZoneName', shared by every stack of the deployment: a stack may set only datacenter, .*\. Set them once for every stack in Pulumi\.yaml \(config: designTimeActive: value: …\) and remove them from Pulumi\.us-west\.yaml$/;
+            assert.throws(() => loadStackConfig(dir, "us-west"), message);
+            // What the program checks under `pulumi up` (it runs in the project's directory).
+            assert.throws(() => checkStackFile(dir, "wso2-apim-multi-dc", "us-west"), message);
+        });
+
+        it("the shipped stack files and the per-stack keys pass", () => {
+            for (const stack of listStacks(PROJECT_DIR)) checkStackFile(PROJECT_DIR, "wso2-apim-multi-dc", stack);
+            const dir = project({ "Pulumi.yaml": shipped, "Pulumi.us-west.yaml": `${west}  wso2-apim-multi-dc:nodeAmiId: ami-0123456789abcdef0\n  wso2-apim-multi-dc:certificateArn: arn:aws:acm:us-west-2:123456789012:certificate/0f1e2d3c-4b5a-6978-8796-a5b4c3d2e1f0\n` });
+            assert.equal(loadStackConfig(dir, "us-west").values["wso2-apim-multi-dc:nodeAmiId"], "ami-0123456789abcdef0");
+        });
+
+        it("the per-stack keys are the ones Pulumi.yaml lists under its per-stack heading", () => {
+            const section = shipped.slice(shipped.indexOf("# --- per stack"));
+            const declared = [...section.matchAll(/^  ([A-Za-z]+):$/gm)].map((m) => m[1]);
+            assert.deepEqual(declared.sort(), [...PER_STACK_KEYS.keys].sort());
+        });
     });
 
     it("names the stacks that exist when asked for one that does not", () =>

@@ -29,21 +29,16 @@ export interface PreviewSettings {
 /** The organization Pulumi.yaml ships in `stackReferencePrefix` (organization/wso2-apim-multi-dc) until it is set. */
 const EXAMPLE_ORGANIZATION = "organization";
 
-/** Every stack with its region and Pulumi name; the stacks must agree on the prefix (one deployment). */
+/**
+ * Every stack with its region and Pulumi name. The stacks agree on the prefix: it is shared, set in
+ * Pulumi.yaml only (the loader refuses a stack file that sets it).
+ */
 export function previewStacks(projectDir: string): PreviewStack[] {
-    const stacks = listStacks(projectDir).map((stack) => {
+    return listStacks(projectDir).map((stack) => {
         const config = loadStackConfig(projectDir, stack);
-        return {
-            stack,
-            region: String(config.values["aws:region"] ?? ""),
-            prefix: String(config.values[`${config.project}:stackReferencePrefix`] ?? ""),
-        };
+        const prefix = String(config.values[`${config.project}:stackReferencePrefix`] ?? "");
+        return { stack, region: String(config.values["aws:region"] ?? ""), pulumiStack: `${prefix}/${stack}` };
     });
-    const prefixes = [...new Set(stacks.map((s) => s.prefix))];
-    if (prefixes.length > 1) {
-        throw new Error(`stackReferencePrefix differs between stacks (${stacks.map((s) => `${s.stack}: ${s.prefix}`).join(", ")}); one deployment has one prefix`);
-    }
-    return stacks.map(({ stack, region, prefix }) => ({ stack, region, pulumiStack: `${prefix}/${stack}` }));
 }
 
 /** What is missing for a real preview, each with where to set it; empty when the preview can run. */
