@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { accessLogPrincipal } from "../lib/elb-log-delivery";
 import { Hostnames } from "../lib/config";
 import { MANAGEMENT_HEALTH_PATH, publicListenerRules } from "../lib/listener-rules";
 import { PORTS } from "../lib/wso2-ports";
@@ -130,16 +131,16 @@ export class LoadBalancer extends pulumi.ComponentResource {
         this.registerOutputs({ dnsName: this.dnsName, zoneId: this.zoneId, accessLogBucket: this.accessLogBucket });
     }
 
-    /** Encrypted, private bucket that the region's ELB service account may write access logs to. */
+    /** Encrypted, private bucket that the region's load balancers may write access logs to (lib/elb-log-delivery.ts). */
     private accessLogBucketFor(name: string, region: string): PrivateBucket {
-        const elbAccount = aws.elb.getServiceAccountOutput({ region }, { parent: this });
+        const principal = accessLogPrincipal(region);
         return new PrivateBucket(`${name}-access-logs`, {
             encryption: "AES256",
             versioning: false,
             expireAfterDays: 365,
             stateful: true,
-            grants: (bucketArn) => pulumi.all([bucketArn, elbAccount.arn]).apply(([arn, elbArn]) => [
-                { Sid: "AlbAccessLogs", Effect: "Allow", Principal: { AWS: elbArn }, Action: "s3:PutObject", Resource: `${arn}/${name}/*` },
+            grants: (bucketArn) => pulumi.output(bucketArn).apply((arn) => [
+                { Sid: "AlbAccessLogs", Effect: "Allow", Principal: principal, Action: "s3:PutObject", Resource: `${arn}/${name}/*` },
             ]),
         }, { parent: this });
     }

@@ -9,7 +9,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { ConfigSource } from "../lib/config";
+import { ConfigSource, conventionalStackName } from "../lib/config";
 import { WrittenFile, writtenContent } from "../lib/render/user-data";
 import { listStacks, loadStackConfig, StackConfig } from "../lib/stack-config";
 import { deploymentOrder, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
@@ -100,17 +100,17 @@ export const THIRD_DATACENTER = { id: "DC3", index: 3, region: "eu-west-1", cidr
 
 /**
  * A temporary project directory with three datacenters: the shipped Pulumi.yaml with
- * THIRD_DATACENTER added, the shipped stack files and `Pulumi.eu-west.yaml` for DC3. The caller
- * removes it when done.
+ * THIRD_DATACENTER added (in `region`, eu-west-1 unless given; its stack the conventional name),
+ * the shipped stack files and the third's stack file. The caller removes it when done.
  */
-export function threeDatacenterProject(prefix: string): string {
+export function threeDatacenterProject(prefix: string, region: string = THIRD_DATACENTER.region): string {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
-    project.config.datacenters.value = [...(stackConfig("us-east").values[`${project.name}:datacenters`] as object[]), THIRD_DATACENTER];
+    project.config.datacenters.value = [...(stackConfig("us-east").values[`${project.name}:datacenters`] as object[]), { ...THIRD_DATACENTER, region }];
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));
     for (const stack of STACKS) fs.copyFileSync(path.join(PROJECT_DIR, `Pulumi.${stack}.yaml`), path.join(dir, `Pulumi.${stack}.yaml`));
-    fs.writeFileSync(path.join(dir, "Pulumi.eu-west.yaml"), YAML.stringify({
-        config: { "aws:region": THIRD_DATACENTER.region, [`${project.name}:datacenter`]: THIRD_DATACENTER.id, [`${project.name}:nodeAmiId`]: "ami-0123456789abcdef0" },
+    fs.writeFileSync(path.join(dir, `Pulumi.${conventionalStackName(region)}.yaml`), YAML.stringify({
+        config: { "aws:region": region, [`${project.name}:datacenter`]: THIRD_DATACENTER.id, [`${project.name}:nodeAmiId`]: "ami-0123456789abcdef0" },
     }));
     return dir;
 }

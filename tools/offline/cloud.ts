@@ -13,16 +13,6 @@ export function knownAfterApply(resourceName: string, property: string): string 
 }
 
 /** Account ids of the regional Elastic Load Balancing service (access-log writers), per AWS docs. */
-const ELB_ACCOUNT_BY_REGION: Record<string, string> = {
-    "us-east-1": "127311923021",
-    "us-east-2": "033677994240",
-    "us-west-1": "027434742980",
-    "us-west-2": "797873946194",
-    "eu-west-1": "156460612806",
-    "eu-central-1": "054676820928",
-    "ap-southeast-1": "114774131450",
-    "ap-northeast-1": "582318560864",
-};
 
 /** An invoke's `filters` input as name → values; a filter the pretend cloud does not know fails loudly. */
 function filtersOf(args: MockCallArgs, known: string[]): Map<string, string[]> {
@@ -112,11 +102,6 @@ export function answerInvoke(args: MockCallArgs, region: string): Record<string,
             return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" };
         case "aws:route53/getZone:getZone":
             return { zoneId: "Z0OFFLINE0EXAMPLE", name: args.inputs.name, id: "Z0OFFLINE0EXAMPLE", privateZone: false };
-        case "aws:elb/getServiceAccount:getServiceAccount": {
-            const account = ELB_ACCOUNT_BY_REGION[args.inputs.region ?? region];
-            if (!account) throw new Error(`offline cloud: no ELB service account known for region ${region}`);
-            return { id: account, arn: `arn:aws:iam::${account}:root` };
-        }
         default:
             throw new Error(`offline cloud: the program called ${args.token}, which has no offline answer; add one to tools/offline/cloud.ts`);
     }

@@ -164,10 +164,11 @@ async function plan(options: Options): Promise<number> {
     fs.mkdirSync(options.outDir, { recursive: true });
     for (const stack of selected) {
         const plan = plans.get(stack)!;
-        const cost = estimateCost(plan.resources);
+        const cost = estimateCost(plan.resources, String(plan.config["aws:region"]));
         const advisories = findings.get(stack)!.filter((f) => f.severity === "advisory").map(formatFinding);
         writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories }));
-        console.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
+        const pricedAs = cost.pricedAs ? ` (priced as ${cost.pricedAs})` : "";
+        console.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month${pricedAs} → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
     }
 
     if (options.diffAgainst) {

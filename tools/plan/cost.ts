@@ -21,6 +21,11 @@ export interface CostEstimate {
     date: string;
     source: string;
     assumptions: string[];
+    /**
+     * The region the prices are of when the plan's region has none in the price file (prices
+     * differ by region), else null.
+     */
+    pricedAs: string | null;
 }
 
 const H = prices.hoursPerMonth;
@@ -103,7 +108,8 @@ function noChargeLine(free: PlanResource[]): CostLine[] {
     return [{ resource: `${free.length} resources`, type: NO_CHARGE, monthlyUsd: 0, basis: types.join(", ") }];
 }
 
-export function estimateCost(resources: PlanResource[]): CostEstimate {
+/** `region`: the stack's; its prices when the file has them, else us-east-1's, and the estimate says so. */
+export function estimateCost(resources: PlanResource[], region?: string): CostEstimate {
     const costed = resources.filter((r) => !r.type.startsWith("wso2-apim:")).map((r) => ({ resource: r, priced: price(r) }));
     const lines = [
         ...costed.filter(({ priced }) => priced?.basis !== NO_CHARGE).map(({ resource: r, priced }): CostLine => priced
@@ -118,5 +124,6 @@ export function estimateCost(resources: PlanResource[]): CostEstimate {
         date: prices.date,
         source: `${prices.source} ${prices.cloudWatchSource}`,
         assumptions: Object.entries(A).map(([key, value]) => `${key}: ${value}`),
+        pricedAs: region === undefined || prices.regions.includes(region) ? null : prices.regions[0],
     };
 }

@@ -104,6 +104,7 @@ function costTable(cost: CostEstimate): string {
     return [
         `Prices as of ${cost.date}. Source: ${cost.source}`,
         "",
+        ...(cost.pricedAs ? [`**Priced as ${cost.pricedAs}**: the price file has no prices for this region; AWS's prices there differ (often higher).`, ""] : []),
         `Assumptions: ${cost.assumptions.join("; ")}.`,
         "",
         "| resource | type | USD / month | basis |",
