@@ -11,7 +11,7 @@ import { KeyColumns, parseKeyColumns } from "./goldengate/key-columns";
 import { MAX_DATACENTERS } from "./goldengate/names";
 import { instanceTypeProblem } from "./instance-types";
 import { nearestName } from "./nearest-name";
-import { checkStackFile } from "./stack-config";
+import { checkStackFile, PER_STACK_KEYS } from "./stack-config";
 
 export const PROJECT = "wso2-apim-multi-dc";
 
@@ -28,6 +28,12 @@ export const CONFIG_KEYS = [
     "goldengateVolumeGiB", "goldengateKeyColumns", "trustedSourceBackupCopy",
     "alarmEmails",
 ] as const;
+
+/**
+ * Config namespaces something of this program reads: its own, the providers it uses (aws, random),
+ * and Pulumi's (`pulumi:` settings such as `pulumi:tags`).
+ */
+const KNOWN_NAMESPACES = [PROJECT, "aws", "random", "pulumi"] as const;
 
 /** What to say about a key the program does not read: the nearest declared key when one is close. */
 export function unknownKeyMessage(key: string): string {
@@ -147,6 +153,8 @@ export interface ConfigProblem {
     /** Full key as the CLI names it, e.g. `wso2-apim-multi-dc:nodeCount`. */
     key: string;
     message: string;
+    /** The file the key is set in: Pulumi.yaml for a key every stack shares, else the stack's file. */
+    file?: string;
 }
 
 /** Thrown when config is invalid: lists every problem, each naming its key and what is allowed. */
@@ -154,7 +162,7 @@ export class ConfigError extends pulumi.RunError {
     constructor(readonly problems: ConfigProblem[]) {
         super(
             `Invalid configuration (nothing was deployed):\n` +
-                problems.map((p) => `  - ${p.key}: ${p.message}`).join("\n"),
+                problems.map((p) => `  - ${p.key}: ${p.message}${p.file ? ` [${p.file}]` : ""}`).join("\n"),
         );
         this.name = "ConfigError";
     }
@@ -233,6 +241,12 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     for (const key of configKeys) {
         const name = key.slice(PROJECT.length + 1);
         if (key.startsWith(`${PROJECT}:`) && !(CONFIG_KEYS as readonly string[]).includes(name)) fail(name, unknownKeyMessage(name));
+        const namespace = key.includes(":") ? key.slice(0, key.indexOf(":")) : "";
+        if (!(KNOWN_NAMESPACES as readonly string[]).includes(namespace)) {
+            const bare = key.slice(namespace.length + 1);
+            const suggestion = (CONFIG_KEYS as readonly string[]).includes(bare) ? `: did you mean ${PROJECT}:${bare}?` : "";
+            problems.push({ key, message: `is in namespace "${namespace}", which nothing of this project reads (its settings are ${PROJECT}:…, the AWS provider's aws:…)${suggestion}` });
+        }
     }
 
     const str = (key: string): string | undefined => {
@@ -391,15 +405,21 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
 
     // SNS Subscribe with protocol email takes one address per subscription (SNS API Reference: Subscribe, Endpoint).
     const alarmEmails = json("alarmEmails") ?? [];
-    if (!Array.isArray(alarmEmails) || alarmEmails.some((email) => typeof email !== "string" || !/^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(email))) {
+    if (!Array.isArray(alarmEmails)) {
         fail("alarmEmails", `must be a list of email addresses (one per entry), got ${JSON.stringify(alarmEmails)}`);
-    } else if (new Set(alarmEmails).size !== alarmEmails.length) {
-        fail("alarmEmails", `lists an address twice, got ${JSON.stringify(alarmEmails)}`);
+    } else {
+        alarmEmails.forEach((email: unknown, i) => {
+            if (typeof email !== "string" || !/^[^\s@,;]+@[^\s@,;]+\.[^\s@,;]+$/.test(email)) {
+                fail(`alarmEmails[${i}]`, `must be one email address, got ${JSON.stringify(email)}`);
+            } else if (alarmEmails.indexOf(email) !== i) {
+                fail(`alarmEmails[${i}]`, `lists ${email} again (alarmEmails[${alarmEmails.indexOf(email)}])`);
+            }
+        });
     }
 
     const replication = parseReplication({ str, json, matching, instanceType, integer, fail, trustedSourceBackupRetentionDays, self, trustedSource, datacenters, kind });
 
-    if (problems.length > 0) throw new ConfigError(problems);
+    if (problems.length > 0) throw new ConfigError(problems.map((problem) => ({ ...problem, file: fileOf(problem.key, stack) })));
 
     const regional = regionalHostnames(zoneName, self.region);
     return {
@@ -495,6 +515,9 @@ export function regionalHostnames(zoneName: string, region: string): { gateway: 
     return { gateway: `gateway-${region}.${zoneName}`, portal: `apim-${region}.${zoneName}` };
 }
 
+/** The fields of a `datacenters` entry. */
+const DATACENTER_FIELDS = ["id", "index", "region", "cidr", "gatewayLocations", "stack", "goldengateHubIp"] as const;
+
 function parseDatacenters(raw: unknown, fail: (key: string, message: string) => void): Datacenter[] {
     const key = "datacenters";
     if (!Array.isArray(raw) || raw.length === 0) {
@@ -516,6 +539,10 @@ function parseDatacenters(raw: unknown, fail: (key: string, message: string) => 
                 ok = false;
             }
         };
+        for (const field of Object.keys(entry).filter((f) => !(DATACENTER_FIELDS as readonly string[]).includes(f))) {
+            const nearest = nearestName(field, DATACENTER_FIELDS);
+            check(false, field, `unknown field${nearest ? `, did you mean ${nearest}?` : ""} (a datacenter has ${DATACENTER_FIELDS.join(", ")})`);
+        }
         check(typeof id === "string" && DC_ID.test(id), "id", `must be DC1, DC2, … got ${JSON.stringify(id)}`);
         check(
             Number.isInteger(index) && index >= 1 && index <= raw.length,
@@ -627,6 +654,19 @@ function parseExistingNetwork(
         publicSubnetIds: subnets("publicSubnetIds", publicSubnets),
         privateSubnetIds: subnets("privateSubnetIds", privateSubnets),
     };
+}
+
+/**
+ * Where a key is set: a key every stack shares in Pulumi.yaml (lib/stack-config.ts PER_STACK_KEYS),
+ * a per-stack, misspelt or aws: key in the stack's file; a key of another namespace could be in either.
+ */
+function fileOf(key: string, stack: string): string | undefined {
+    const name = /^[^:]+:([A-Za-z]+)/.exec(key)?.[1] ?? "";
+    if (key.startsWith(`${PROJECT}:`)) {
+        const shared = (CONFIG_KEYS as readonly string[]).includes(name) && !(PER_STACK_KEYS.keys as readonly string[]).includes(name);
+        return shared ? "Pulumi.yaml" : `Pulumi.${stack}.yaml`;
+    }
+    return key.startsWith("aws:") ? `Pulumi.${stack}.yaml` : undefined;
 }
 
 function fullKey(key: string): string {

@@ -92,7 +92,7 @@ function failureOf(override: Record<string, unknown>): unknown {
     try {
         const config = loadStackConfig(dir, STACK);
         const { project, aws } = sourcesOf(config);
-        parseConfig(project, aws, STACK);
+        parseConfig(project, aws, STACK, Object.keys(config.values));
         return undefined;
     } catch (err) {
         return err;
