@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import { Finding, StackResources, evaluateStacks, formatFinding, stackContext } from "../lib/guardrails";
-import { STACKS, run, runAll, threeDatacenterProject } from "./harness";
+import { EXISTING_VPC, STACKS, run, runAll, threeDatacenterProject } from "./harness";
 
 /**
  * Every configuration path the README and docs offer plans through every mandatory guardrail
@@ -33,12 +33,7 @@ describe("every documented configuration path plans through every mandatory guar
     }
 
     it("an existing VPC", async () => {
-        const existing = {
-            vpcId: "vpc-0123456789abcdef0",
-            publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-            privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
-        };
-        const program = await run("us-east", existing);
+        const program = await run("us-east", EXISTING_VPC);
         assert.deepEqual(mandatory(evaluateStacks([{ ...stackContext(program.config), resources: program.resources }])), []);
     });
 

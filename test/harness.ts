@@ -95,6 +95,13 @@ export async function runAll(configDir: string): Promise<Map<string, ProgramRun>
     return runs;
 }
 
+/** An operator's VPC and subnets (existing-VPC mode), as a stack file would name them. */
+export const EXISTING_VPC = {
+    vpcId: "vpc-0123456789abcdef0",
+    publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
+    privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
+};
+
 /** A third datacenter for the tests of three or more DCs: DC3 in eu-west-1, answering Great Britain. */
 export const THIRD_DATACENTER = { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] };
 

@@ -7,7 +7,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import { ProgramRun, runProgram } from "../tools/offline/run";
 import { ACCOUNT_ID } from "../tools/offline/cloud";
-import { named, ofType, PROJECT_DIR, run, runAll, stackConfig, threeDatacenterProject } from "./harness";
+import { EXISTING_VPC, named, ofType, PROJECT_DIR, run, runAll, stackConfig, threeDatacenterProject } from "./harness";
 
 const T = {
     peering: "aws:ec2/vpcPeeringConnection:VpcPeeringConnection",
@@ -89,12 +89,7 @@ describe("VPC peering: the shipped two datacenters", () => {
     });
 
     it("adds no route when a VPC is the operator's (existing-VPC mode)", async () => {
-        const existing = {
-            vpcId: "vpc-0123456789abcdef0",
-            publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-            privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
-        };
-        const west = await run("us-west", existing);
+        const west = await run("us-west", EXISTING_VPC);
         assert.deepEqual(routes(west, "dc2-aws"), []);
         assert.equal(ofType(west, T.peering)[0].inputs.vpcId, "vpc-0123456789abcdef0");
     });

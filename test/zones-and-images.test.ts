@@ -9,7 +9,7 @@ import { ConfigError } from "../lib/config";
 import { pickZones } from "../lib/zones";
 import { architectureOf } from "../lib/instance-types";
 import { answerInvoke } from "../tools/offline/cloud";
-import { ofType, run } from "./harness";
+import { EXISTING_VPC, ofType, run } from "./harness";
 
 const SUBNET = "aws:ec2/subnet:Subnet";
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -26,11 +26,7 @@ describe("Availability Zones of a new VPC", function () {
     it("uses two Availability Zones proper, never the opted-in Local Zone the account lists first; an existing VPC's subnets as given", async () => {
         assert.deepEqual(zonesOfSubnets(await run("us-east")), ["us-east-1a", "us-east-1b"]);
         assert.deepEqual(zonesOfSubnets(await run("us-west")), ["us-west-2a", "us-west-2b"]);
-        const existing = await run("us-east", {
-            vpcId: "vpc-0123456789abcdef0",
-            publicSubnetIds: ["subnet-0123456789abcdef0", "subnet-0123456789abcdef1"],
-            privateSubnetIds: ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"],
-        });
+        const existing = await run("us-east", EXISTING_VPC);
         assert.equal(ofType(existing, SUBNET).length, 0);
         assert.deepEqual(ofType(existing, INSTANCE).map((n) => n.inputs.subnetId), ["subnet-0123456789abcdef2", "subnet-0123456789abcdef3"]);
     });
