@@ -1,5 +1,5 @@
 /**
- * `npm run plan [-- --stack <name>]... [--diff <earlier plan dir>] [--out <dir>] [--config-dir <dir>] [--debug]`
+ * `npm run plan [-- --stack <name>]... [--diff <earlier plan dir>] [--out <dir>] [--config-dir <dir>] [--require-real-config] [--debug]`
  *
  * Runs the real program under mocks for each stack and writes out/<stack>/: plan.json,
  * files/ and summary.md (DESIGN §7). Each stack is written to a temporary directory and moved
@@ -10,6 +10,7 @@ import * as path from "path";
 import { listStacks, loadStackConfig, StackConfig, StackConfigError } from "../../lib/stack-config";
 import { ConfigError, conventionalStackName, PROJECT } from "../../lib/config";
 import { evaluateStacks, formatFinding, stackContext } from "../../lib/guardrails";
+import { placeholdersIn } from "../../lib/placeholders";
 import { deploymentOrder, runProgram, ProgramRun } from "../offline/run";
 import { estimateCost } from "./cost";
 import { diffPlans, renderDiff } from "./diff";
@@ -28,6 +29,8 @@ interface Options {
     outDir: string;
     /** Keep full stack traces (slower): for unexpected errors in the program. */
     debug: boolean;
+    /** Fail on a setting still at its shipped example (lib/placeholders.ts) instead of advising. */
+    requireRealConfig: boolean;
 }
 
 class UsageError extends Error {}
@@ -36,7 +39,7 @@ class UsageError extends Error {}
 class GuardrailError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-    const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out"), debug: false };
+    const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out"), debug: false, requireRealConfig: false };
     for (let i = 0; i < argv.length; i++) {
         const value = () => {
             const next = argv[++i];
@@ -49,6 +52,7 @@ function parseArgs(argv: string[]): Options {
             case "--out": options.outDir = path.resolve(value()); break;
             case "--config-dir": options.configDir = path.resolve(value()); break;
             case "--debug": options.debug = true; break;
+            case "--require-real-config": options.requireRealConfig = true; break;
             default: throw new UsageError(`unknown argument ${argv[i]}`);
         }
     }
@@ -161,11 +165,19 @@ async function plan(options: Options): Promise<number> {
         throw new GuardrailError(`${broken.length} mandatory guardrail(s) broken (docs/guardrails.md):\n${broken.join("\n")}`);
     }
 
+    const placeholders = new Map(selected.map((stack) => [stack, placeholdersIn(configOf(stack).project, configOf(stack).values)]));
+    const examples = selected.flatMap((stack) => placeholders.get(stack)!.map((p) => `  - ${stack}: ${p}`));
+    if (options.requireRealConfig && examples.length > 0) {
+        for (const stack of selected) fs.rmSync(path.join(options.outDir, stack), { recursive: true, force: true });
+        throw new GuardrailError(`${examples.length} setting(s) still at the shipped example (--require-real-config):\n${examples.join("\n")}`);
+    }
+    for (const line of examples) console.log(`advisory:${line.slice(3)}`);
+
     fs.mkdirSync(options.outDir, { recursive: true });
     for (const stack of selected) {
         const plan = plans.get(stack)!;
         const cost = estimateCost(plan.resources, String(plan.config["aws:region"]));
-        const advisories = findings.get(stack)!.filter((f) => f.severity === "advisory").map(formatFinding);
+        const advisories = [...placeholders.get(stack)!, ...findings.get(stack)!.filter((f) => f.severity === "advisory").map(formatFinding)];
         writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories }));
         const pricedAs = cost.pricedAs ? ` (priced as ${cost.pricedAs})` : "";
         console.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month${pricedAs} → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
