@@ -33,7 +33,10 @@ source "$KEYSTORE_ENV"
 fail() { echo "wso2-secrets-at-rest: REFUSING to start WSO2: $*" >&2; exit 1; }
 
 umask 077
-find "$APIM_HOME" -xdev ! -type l -perm /077 -exec chmod go= {} +
+# Only the service user's own files can be changed here, and only those can hold what WSO2 renders;
+# one that cannot (made by root) is named, not fatal.
+find "$APIM_HOME" -xdev ! -type l -perm /077 -user "$(id -u)" -exec chmod go= {} +
+find "$APIM_HOME" -xdev ! -type l -perm /077 ! -user "$(id -u)" -printf "wso2-secrets-at-rest: %p is not the service user's and stays readable (mode %m)\n" >&2
 wss=repository/deployment/server/synapse-configs/default/inbound-endpoints/SecureWebSocketInboundEndpoint.xml
 rm -f "$APIM_HOME/repository/resources/conf/templates/$wss.j2" "$APIM_HOME/$wss"
 # config-mapper 1.0.2 reads every file its metadata lists and exits on a missing one (MetaDataParser
