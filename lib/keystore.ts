@@ -20,6 +20,9 @@ export const TRUSTSTORE_WATCH = { scriptPath: "/usr/local/sbin/wso2-truststore-w
 /** Secrets at rest in the WSO2 home, the secure vault's included (lib/render/scripts/secrets-at-rest.sh): installed and run likewise. */
 export const SECRETS_AT_REST_PATH = "/usr/local/sbin/wso2-secrets-at-rest";
 
+/** The truststore's file name: on the DC's shared directory now, on each node in earlier versions. */
+const TRUSTSTORE_NAME = "wso2-apim-truststore.jks";
+
 export const KEYSTORE = {
     /** Installed beside the pack's own files, which stay untouched. */
     securityDir: `${APIM_HOME}/repository/resources/security`,
@@ -31,9 +34,9 @@ export const KEYSTORE = {
      * `repository/resources/security/` (carbon-kernel v4.6.0 carbon.xml.j2, product-apim v3.1.0
      * default.json), so a name under the shared directory points every consumer at the DC's copy.
      */
-    truststoreFile: `${path.posix.basename(SHARED_SECURITY_DIR)}/wso2-apim-truststore.jks`,
+    truststoreFile: `${path.posix.basename(SHARED_SECURITY_DIR)}/${TRUSTSTORE_NAME}`,
     /** Where earlier versions kept each node's truststore: merged once, so certificates WSO2 added there are kept. */
-    legacyTruststoreFile: "wso2-apim-truststore.jks",
+    legacyTruststoreFile: TRUSTSTORE_NAME,
     /**
      * The pack's own stores and the password both ship with (carbon-kernel v4.6.0 default.json
      * `keystore.primary.*`, `truststore.*`): its `wso2carbon` key is public, its truststore holds
