@@ -22,6 +22,11 @@ export const gatewayHealthCheckId = region.gatewayHealthCheckId;
 export const portalHealthCheckId = region.portalHealthCheckId ?? null;
 export const efsFileSystemId = region.efsFileSystemId;
 export const nodeInstanceIds = region.nodeInstanceIds;
+// What on-call reaches for first (docs/operations.md): the nodes' logs, the database, the hub, where alarms go.
+export const nodeLogGroupName = region.nodeLogGroupName;
+export const databaseIdentifier = region.databaseIdentifier;
+export const goldengateHubInstanceId = region.goldengateHubInstanceId;
+export const alarmTopicArns = region.alarmTopicArns;
 // The image the nodes boot and where it came from (a pinned nodeAmiId or AWS's current Amazon Linux 2023).
 export const nodeImage = { amiId: region.nodeImage.amiId, source: region.nodeImage.source };
 // Read by the later datacenters' stacks, which own the VPC peering with this one (components/peering.ts).

@@ -13,6 +13,8 @@ import { NodeHealthGate } from "./node-health-gate";
 
 export interface ApimNodesArgs {
     region: string;
+    /** Begins the names AWS holds once per account and region (DeploymentConfig.deploymentName). */
+    deploymentName: string;
     dcId: string;
     count: number;
     instanceType: string;
@@ -95,12 +97,12 @@ export class ApimNodes extends pulumi.ComponentResource {
                     { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
                     { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${logArn}:*` },
                     ...efsMountTargetLookup(args.region, accountId, fileSystemId),
-                    ...healthGateStatements(args.region, accountId, args.dcId),
+                    ...healthGateStatements(args.region, accountId, args.deploymentName, args.dcId),
                     ...extra,
                 ])),
         }, child);
 
-        const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.dcId, i + 1));
+        const trafficManagers = Array.from({ length: args.count }, (_, i) => nodeHostname(args.deploymentName, args.dcId, i + 1));
         const userDataFor = (ordinal: number) => pulumi
             .all([args.efsFileSystemId, pulumi.all(args.accessPointIds), args.adminSecretId, args.bootHookUris, pulumi.output(args.database), logGroup.name,
                 pulumi.all(args.targetGroups.map((group) => pulumi.output(group.arn)))])
@@ -118,7 +120,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 database: { ...(database as Omit<DatabaseBootParameters, "schemaApplier">), schemaApplier: ordinal === 1 },
                 healthSignal: {
                     region: args.region,
-                    gateStack: gateStackName(args.dcId, ordinal),
+                    gateStack: gateStackName(args.deploymentName, args.dcId, ordinal),
                     targetGroups: args.targetGroups.map((group, g) => ({ arn: targetGroupArns[g], port: group.port })),
                     trustedSource: database.trustedSource,
                     replicationReadyParameter: database.replicationReadyParameter,
@@ -131,7 +133,7 @@ export class ApimNodes extends pulumi.ComponentResource {
         const gates: NodeHealthGate[] = [];
         const instances = Array.from({ length: args.count }, (_, i) => {
             const nodeName = `${name}-${i + 1}`;
-            const previousGate = i > 0 ? [gates[i - 1].stack] : [];
+            const previousGate = i > 0 ? [gates[i - 1].passed] : [];
             const instance = new aws.ec2.Instance(nodeName, {
                 ami: args.amiId,
                 instanceType: args.instanceType,
@@ -146,7 +148,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 userData: userDataFor(i + 1),
                 tags: { Name: nodeName },
             }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready, ...previousGate], ignoreChanges: args.keepRunningImage ? ["ami"] : [] });
-            gates.push(new NodeHealthGate(`${nodeName}-gate`, { stackName: gateStackName(args.dcId, i + 1), instance, after: args.healthGateAfter }, child));
+            gates.push(new NodeHealthGate(`${nodeName}-gate`, { stackName: gateStackName(args.deploymentName, args.dcId, i + 1), instance, after: args.healthGateAfter }, child));
             new aws.route53.Record(`${nodeName}-name`, {
                 zoneId: args.privateZoneId,
                 name: trafficManagers[i],
@@ -165,7 +167,7 @@ export class ApimNodes extends pulumi.ComponentResource {
         // One name for all the DC's nodes: the Publishers' gateway environments reach its admin services by it (docs/artifacts.md).
         new aws.route53.Record(`${name}-admin-services-name`, {
             zoneId: args.privateZoneId,
-            name: adminServicesHostname(args.dcId),
+            name: adminServicesHostname(args.deploymentName, args.dcId),
             type: "A",
             ttl: 60,
             records: instances.map((instance) => instance.privateIp),

@@ -8,6 +8,8 @@ import { PORTS } from "../lib/wso2-ports";
 import { streamsPoolBytes } from "../lib/goldengate/parameter-files";
 
 export interface OracleDatabaseArgs {
+    /** Begins the names AWS holds once per account and region (DeploymentConfig.deploymentName). */
+    deploymentName: string;
     dcId: string;
     isTrustedSource: boolean;
     config: DatabaseConfig;
@@ -43,14 +45,14 @@ export class OracleDatabase extends pulumi.ComponentResource {
     constructor(name: string, args: OracleDatabaseArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:database:OracleDatabase", name, {}, opts);
         const child = { parent: this };
-        this.hostname = databaseHostname(args.dcId);
-        this.replicationReadyParameter = replicationReadyParameter(args.dcId);
+        this.hostname = databaseHostname(args.deploymentName, args.dcId);
+        this.replicationReadyParameter = replicationReadyParameter(args.deploymentName, args.dcId);
 
         if (args.config.kind === "rds") {
             const instance = this.rdsInstance(name, args);
             this.endpoint = instance.address;
             this.hostInstanceId = undefined;
-            this.masterSecretRef = pulumi.output(`rds-db:${databaseIdentifier(args.dcId)}`);
+            this.masterSecretRef = pulumi.output(`rds-db:${databaseIdentifier(args.deploymentName, args.dcId)}`);
             this.nameRecord(name, args.privateZoneId, "CNAME", instance.address);
         } else {
             const host = this.ec2Host(name, args);
@@ -99,7 +101,7 @@ export class OracleDatabase extends pulumi.ComponentResource {
             policyArn: "arn:aws:iam::aws:policy/service-role/AmazonRDSEnhancedMonitoringRole",
         }, child);
         return new aws.rds.Instance(`${name}-oracle`, {
-            identifier: databaseIdentifier(args.dcId),
+            identifier: databaseIdentifier(args.deploymentName, args.dcId),
             engine: config.engine,
             engineVersion: "19",
             licenseModel: config.engine === "oracle-se2" ? "license-included" : "bring-your-own-license",
@@ -121,7 +123,7 @@ export class OracleDatabase extends pulumi.ComponentResource {
             copyTagsToSnapshot: true,
             deletionProtection: true,
             skipFinalSnapshot: false,
-            finalSnapshotIdentifier: `${databaseIdentifier(args.dcId)}-final`,
+            finalSnapshotIdentifier: `${databaseIdentifier(args.deploymentName, args.dcId)}-final`,
             autoMinorVersionUpgrade: true,
             applyImmediately: false,
             enabledCloudwatchLogsExports: ["alert", "listener", "trace"],

@@ -37,6 +37,8 @@ export const WSO2_ERROR_PATTERN = `"] ERROR {"`;
 export const OUT_OF_MEMORY_PATTERN = `"java.lang.OutOfMemoryError"`;
 
 export interface MonitoringArgs {
+    /** Begins the names AWS holds once per account and region (DeploymentConfig.deploymentName). */
+    deploymentName: string;
     dcId: string;
     region: string;
     accountId: pulumi.Input<string>;
@@ -83,12 +85,14 @@ type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | 
  */
 export class Monitoring extends pulumi.ComponentResource {
     readonly topicArn: pulumi.Output<string>;
+    /** The us-east-1 topic of the Route 53 health-check alarms (the same topic in a us-east-1 stack). */
+    readonly healthCheckTopicArn: pulumi.Output<string>;
     readonly alarmNames: pulumi.Output<string>[] = [];
 
     constructor(name: string, args: MonitoringArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:ops:Monitoring", name, {}, opts);
         const child = { parent: this };
-        const prefix = `wso2-apim-${args.dcId.toLowerCase()}`;
+        const prefix = `${args.deploymentName}-${args.dcId.toLowerCase()}`;
 
         const topic = this.notificationTopic(name, args, child);
         this.topicArn = topic.arn;
@@ -103,6 +107,7 @@ export class Monitoring extends pulumi.ComponentResource {
             }, child),
         };
         const route53Topic = inRoute53Region ? topic : this.notificationTopic(`${name}-${ROUTE53_METRICS_REGION}`, args, route53Opts);
+        this.healthCheckTopicArn = route53Topic.arn;
 
         const alarm = (key: string, spec: AlarmSpec, options: pulumi.CustomResourceOptions = child, target = topic) => {
             const { description, extraActions, ...metric } = spec;

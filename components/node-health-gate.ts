@@ -1,6 +1,7 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_GATE, renderGateTemplate, serviceIdentityHash } from "../lib/health-gate";
+import * as random from "@pulumi/random";
+import { gateGenerationKeeper, gateNotPassed, HEALTH_GATE, renderGateTemplate } from "../lib/health-gate";
 
 export interface NodeHealthGateArgs {
     /** CloudFormation stack name (gateStackName): the node's signal script finds it by this name. */
@@ -18,23 +19,31 @@ export interface NodeHealthGateArgs {
 /**
  * One node's health gate (docs/nodes.md § Rolling replacement): a CloudFormation stack whose
  * WaitCondition completes only when the node signals that it is healthy behind the ALB (or that
- * its DC is not replication-ready yet). Its logical ids carry the hash of the node's instance id,
- * AMI, instance type and user-data, so a replacement or a stop/start of the node updates the
- * stack with a new WaitCondition that waits again. The next node of the region depends on
- * `stack`, so Pulumi touches it only after this gate completed.
+ * its DC is not replication-ready yet). A replacement or a stop/start of the node (its instance
+ * id, AMI, instance type or user-data change), or a change of the WaitCondition itself, starts a
+ * new generation with a random id never used before: the stack is updated with a new handle and
+ * WaitCondition that wait again. `passed` resolves only once Pulumi's state shows CloudFormation
+ * completed this generation; the next node of the region depends on it.
  */
 export class NodeHealthGate extends pulumi.ComponentResource {
     readonly stack: aws.cloudformation.Stack;
+    /** The gate stack, once it has passed the current generation (else the program stops with why). */
+    readonly passed: pulumi.Output<aws.cloudformation.Stack>;
 
     constructor(name: string, args: NodeHealthGateArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:compute:NodeHealthGate", name, {}, opts);
         const instance = args.instance;
-        const template = pulumi
-            .all([instance.id, instance.ami, instance.instanceType, instance.userData])
-            .apply(([instanceId, ami, instanceType, userData]) => renderGateTemplate(
-                serviceIdentityHash({ instanceId, ami, instanceType, userData: userData ?? "" }),
-                `Health gate of ${instanceId}: completes when the node signals it is healthy behind the ALB`,
-            ));
+        const generation = new random.RandomId(`${name}-generation`, {
+            byteLength: HEALTH_GATE.generationBytes,
+            keepers: {
+                gate: pulumi.all([instance.id, instance.ami, instance.instanceType, instance.userData])
+                    .apply(([instanceId, ami, instanceType, userData]) => gateGenerationKeeper({ instanceId, ami, instanceType, userData: userData ?? "" })),
+            },
+        }, { parent: this });
+        const template = pulumi.all([generation.hex, instance.id]).apply(([gateId, instanceId]) => renderGateTemplate(
+            gateId,
+            `Health gate of ${instanceId}: completes when the node signals it is healthy behind the ALB`,
+        ));
         this.stack = new aws.cloudformation.Stack(`${name}-stack`, {
             name: args.stackName,
             templateBody: template,
@@ -45,6 +54,12 @@ export class NodeHealthGate extends pulumi.ComponentResource {
             parent: this,
             dependsOn: args.after,
             customTimeouts: { create: HEALTH_GATE.pulumiTimeout, update: HEALTH_GATE.pulumiTimeout },
+        });
+        const stack = this.stack;
+        this.passed = pulumi.all([stack.outputs, generation.hex]).apply(([outputs, gateId]) => {
+            const problem = gateNotPassed(args.stackName, gateId, outputs);
+            if (problem) throw new pulumi.RunError(problem);
+            return stack;
         });
         this.registerOutputs({ stackId: this.stack.id });
     }

@@ -42,6 +42,14 @@ export class Region extends pulumi.ComponentResource {
     readonly regionalPortalUrl: string;
     readonly efsFileSystemId: pulumi.Output<string>;
     readonly nodeInstanceIds: pulumi.Output<string>[];
+    /** The CloudWatch log group of the nodes' WSO2 logs. */
+    readonly nodeLogGroupName: pulumi.Output<string>;
+    /** The RDS instance identifier; null with databaseKind ec2. */
+    readonly databaseIdentifier: string | null;
+    /** The alarm topics: this region's, and the us-east-1 one of the Route 53 health-check alarms. */
+    readonly alarmTopicArns: { region: pulumi.Output<string>; healthChecks: pulumi.Output<string> };
+    /** The GoldenGate hub (goldengateLicense byol); null without one. */
+    readonly goldengateHubInstanceId: pulumi.Output<string> | null = null;
     readonly regionalGatewayName: string;
     readonly regionalPortalName: string;
     readonly gatewayHealthCheckId: pulumi.Output<string>;
@@ -60,6 +68,7 @@ export class Region extends pulumi.ComponentResource {
         super("wso2-apim:region:Region", name, {}, opts);
         const { config } = args;
         const dc = config.self;
+        const deployment = config.deploymentName;
 
         const defaultTags = { project: config.project, stack: config.stack, datacenter: dc.id };
         const provider = new aws.Provider(`${name}-aws`, {
@@ -74,7 +83,7 @@ export class Region extends pulumi.ComponentResource {
             existing: config.existingNetwork,
             instanceTypes: [config.nodes.instanceType, config.database.ec2?.instanceType, config.replication.hub?.instanceType]
                 .filter((type): type is string => type !== undefined),
-            privateZoneName: privateZoneName(dc.id),
+            privateZoneName: privateZoneName(deployment, dc.id),
         }, child);
         const peers = config.datacenters.filter((other) => other.id !== dc.id);
         const hubAddress = (of: typeof dc) => ({ dcId: of.id, hubIp: of.goldengateHubIp, vpcCidr: of.cidr });
@@ -98,28 +107,29 @@ export class Region extends pulumi.ComponentResource {
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.efs.id,
             artifactSource: {
-                parameterName: artifactSourceParameterName(config.project),
-                value: accountId.apply((account) => artifactSourceValue(active.id, bootBucketName(active.id, account, active.region))),
+                parameterName: artifactSourceParameterName(deployment, config.project),
+                value: accountId.apply((account) => artifactSourceValue(active.id, bootBucketName(deployment, active.id, account, active.region))),
             },
         }, child);
         const secrets = new StackSecrets(`${name}-secrets`, {
             region: dc.region,
-            scope: dc.id.toLowerCase(),
+            scope: `${deployment}/${dc.id.toLowerCase()}`,
             databaseMasterUser: config.database.kind === "ec2" ? "SYSTEM" : undefined,
             // One admin for every DC (the user store replicates): the trusted source creates it.
             admin: {
-                name: adminSecretName(config.project),
+                name: adminSecretName(deployment, config.project),
                 replicaRegions: dc.id === config.trustedSource.id ? peers.map((peer) => peer.region) : undefined,
             },
             // The same key pair in every DC (tokens signed in one validate in all): created like the admin secret.
             keystore: dc.id === config.trustedSource.id ? {
-                passwordSecretName: keystorePasswordSecretName(config.project),
-                keySecretName: keystoreKeySecretName(config.project),
-                internalKeySecretName: internalKeySecretName(config.project),
+                passwordSecretName: keystorePasswordSecretName(deployment, config.project),
+                keySecretName: keystoreKeySecretName(deployment, config.project),
+                internalKeySecretName: internalKeySecretName(deployment, config.project),
                 replicaRegions: peers.map((peer) => peer.region),
             } : undefined,
         }, child);
         const database = new OracleDatabase(`${name}-db`, {
+            deploymentName: deployment,
             dcId: dc.id,
             isTrustedSource: dc.id === config.trustedSource.id,
             integratedExtracts: integratedExtracts(dc.id === config.trustedSource.id, config.datacenters.length),
@@ -135,19 +145,19 @@ export class Region extends pulumi.ComponentResource {
             const { sourceDcId, sourceRegion, retentionDays } = config.replication.trustedBackupCopy;
             new TrustedBackupCopy(`${name}-trusted-backups`, {
                 sourceDcId,
-                sourceDbInstanceArn: pulumi.interpolate`arn:aws:rds:${sourceRegion}:${accountId}:db:${databaseIdentifier(sourceDcId)}`,
+                sourceDbInstanceArn: pulumi.interpolate`arn:aws:rds:${sourceRegion}:${accountId}:db:${databaseIdentifier(deployment, sourceDcId)}`,
                 retentionDays,
             }, child);
         }
         const artifacts = new BootArtifacts(`${name}-artifacts`, {
-            bucketName: accountId.apply((account) => bootBucketName(dc.id, account, dc.region)),
+            bucketName: accountId.apply((account) => bootBucketName(deployment, dc.id, account, dc.region)),
             objects: bootObjects(config),
         }, child);
         const imageFor = hostImages({ key: `${config.project}:nodeAmiId`, amiId: config.nodes.amiId }, { parent: this, provider });
         this.nodeImage = imageFor(config.nodes.instanceType);
         const hub = config.replication.hub;
         if (hub) {
-            new GoldenGateHub(`${name}-goldengate`, {
+            this.goldengateHubInstanceId = new GoldenGateHub(`${name}-goldengate`, {
                 region: dc.region,
                 // Without an image of its own, the hub boots the node image (for its own architecture).
                 amiId: hub.amiId || imageFor(hub.instanceType).amiId,
@@ -169,7 +179,7 @@ export class Region extends pulumi.ComponentResource {
                 datacenterId: dc.id,
                 datacenters: config.datacenters.map(({ id, index }) => ({ id, index })),
                 bootDependencies: [...artifacts.uploads, ...network.privateEgress],
-            }, child);
+            }, child).instanceId;
         }
 
         const zoneId = config.dns.zoneId
@@ -191,6 +201,7 @@ export class Region extends pulumi.ComponentResource {
         }, child);
 
         const nodes = new ApimNodes(`${name}-apim`, {
+            deploymentName: deployment,
             region: dc.region,
             count: config.nodes.count,
             instanceType: config.nodes.instanceType,
@@ -225,16 +236,17 @@ export class Region extends pulumi.ComponentResource {
                     accountId: account,
                     artifactsBucketArn: bucketArn,
                     replicationReadyParameter: database.replicationReadyParameter,
-                    rdsIdentifier: config.database.kind === "rds" ? databaseIdentifier(dc.id) : null,
+                    rdsIdentifier: config.database.kind === "rds" ? databaseIdentifier(deployment, dc.id) : null,
                     oracleClientZips: config.database.oracleClientZips,
                 }),
                 adminSecretStatement(adminSecret),
-                ...keystoreStatements({ region: dc.region, accountId: account, project: config.project, trustedSource: dc.id === config.trustedSource.id }),
+                ...keystoreStatements({ region: dc.region, accountId: account, deployment, project: config.project, trustedSource: dc.id === config.trustedSource.id }),
                 ...artifactSyncStatements({
                     region: dc.region,
                     accountId: account,
+                    deployment,
                     project: config.project,
-                    bucketNames: config.datacenters.map((other) => bootBucketName(other.id, account, other.region)),
+                    bucketNames: config.datacenters.map((other) => bootBucketName(deployment, other.id, account, other.region)),
                 }),
             ]),
             adminSecretId: secrets.adminSecretId,
@@ -247,7 +259,8 @@ export class Region extends pulumi.ComponentResource {
             healthGateAfter: [database],
         }, child);
 
-        new Monitoring(`${name}-ops`, {
+        const monitoring = new Monitoring(`${name}-ops`, {
+            deploymentName: deployment,
             dcId: dc.id,
             region: dc.region,
             accountId,
@@ -263,7 +276,7 @@ export class Region extends pulumi.ComponentResource {
             nodes: nodes.instanceIds.map((instanceId, i) => ({ name: `node-${i + 1}`, instanceId })),
             nodeLogGroupName: nodes.logGroupName,
             database: config.database.kind === "rds"
-                ? { kind: "rds", identifier: databaseIdentifier(dc.id), storageGiB: config.database.storageGiB }
+                ? { kind: "rds", identifier: databaseIdentifier(deployment, dc.id), storageGiB: config.database.storageGiB }
                 : { kind: "ec2", hostInstanceId: database.hostInstanceId! },
             healthChecks: [
                 { key: "gateway-health", id: dns.gatewayHealthCheckId },
@@ -283,6 +296,9 @@ export class Region extends pulumi.ComponentResource {
         this.regionalPortalUrl = `https://${config.hostnames.regionalPortal}`;
         this.efsFileSystemId = shared.fileSystemId;
         this.nodeInstanceIds = nodes.instanceIds;
+        this.nodeLogGroupName = nodes.logGroupName;
+        this.databaseIdentifier = config.database.kind === "rds" ? databaseIdentifier(deployment, dc.id) : null;
+        this.alarmTopicArns = { region: monitoring.topicArn, healthChecks: monitoring.healthCheckTopicArn };
         this.regionalGatewayName = dns.regionalGatewayName;
         this.regionalPortalName = dns.regionalPortalName;
         this.gatewayHealthCheckId = dns.gatewayHealthCheckId;

@@ -24,8 +24,8 @@ export const ADMIN_PASSWORD = { length: 30, special: false, minUpper: 2, minLowe
  * source's stack creates it and Secrets Manager keeps a replica under this name in every other
  * datacenter's region, so each node reads it by name in its own region.
  */
-export function adminSecretName(project: string): string {
-    return `wso2-apim/${project}/wso2-admin`;
+export function adminSecretName(deployment: string, project: string): string {
+    return `${deployment}/${project}/wso2-admin`;
 }
 
 /** The deployment's keystore secrets (lib/keystore.ts). */
@@ -39,7 +39,7 @@ export interface KeystoreSecretNames {
 
 export interface StackSecretsArgs {
     region: string;
-    /** Secrets are named `wso2-apim/<scope>/…`; the nodes may read exactly this prefix. */
+    /** Secrets are named `<scope>/…` (`<deploymentName>/<dc>`); the nodes may read exactly this prefix. */
     scope: string;
     /** Also generate the DBA account of a self-managed (ec2) Oracle host; RDS manages its own. */
     databaseMasterUser?: string;
@@ -80,7 +80,7 @@ export class StackSecrets extends pulumi.ComponentResource {
 
     constructor(name: string, args: StackSecretsArgs, opts?: pulumi.ComponentResourceOptions) {
         super("wso2-apim:secrets:StackSecrets", name, {}, opts);
-        const prefix = `wso2-apim/${args.scope}/`;
+        const prefix = `${args.scope}/`;
 
         this.amDbPasswordSecretArn = this.oraclePassword(name, prefix, "am-db", "Oracle password of the AM_DB schema owner");
         this.sharedDbPasswordSecretArn = this.oraclePassword(name, prefix, "shared-db", "Oracle password of the SHARED_DB schema owner");

@@ -10,13 +10,13 @@ import { ARTIFACT_SYNC_LAG_METRIC } from "./metrics";
 export const ARTIFACT_PREFIX = "runtime-artifacts";
 
 /** A datacenter's boot bucket (components/boot-artifacts.ts): fixed, so every DC can name every other's. */
-export function bootBucketName(dcId: string, accountId: string, region: string): string {
-    return `wso2-apim-${dcId.toLowerCase()}-${accountId}-${region}`;
+export function bootBucketName(deployment: string, dcId: string, accountId: string, region: string): string {
+    return `${deployment}-${dcId.toLowerCase()}-${accountId}-${region}`;
 }
 
 /** The SSM parameter (String) each region holds: `<active DC id> s3://<its boot bucket>/runtime-artifacts`. */
-export function artifactSourceParameterName(project: string): string {
-    return `/wso2-apim/${project}/runtime-artifacts-source`;
+export function artifactSourceParameterName(deployment: string, project: string): string {
+    return `/${deployment}/${project}/runtime-artifacts-source`;
 }
 
 export function artifactSourceValue(activeDcId: string, activeBootBucket: string): string {
@@ -28,10 +28,10 @@ export function artifactSourceValue(activeDcId: string, activeBootBucket: string
  * promoted, and then pushes to its own); publish the lag metric, in its namespace only
  * (PutMetricData takes no resource: IAM `cloudwatch:namespace` condition key).
  */
-export function artifactSyncStatements(access: { region: string; accountId: string; project: string; bucketNames: string[] }): PolicyStatement[] {
+export function artifactSyncStatements(access: { region: string; accountId: string; deployment: string; project: string; bucketNames: string[] }): PolicyStatement[] {
     const buckets = access.bucketNames.map((name) => `arn:aws:s3:::${name}`);
     return [
-        { Sid: "ReadArtifactSource", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${access.region}:${access.accountId}:parameter${artifactSourceParameterName(access.project)}` },
+        { Sid: "ReadArtifactSource", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${access.region}:${access.accountId}:parameter${artifactSourceParameterName(access.deployment, access.project)}` },
         { Sid: "ListRuntimeArtifacts", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": [`${ARTIFACT_PREFIX}/*`] } } },
         { Sid: "SyncRuntimeArtifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: buckets.map((arn) => `${arn}/${ARTIFACT_PREFIX}/*`) },
         { Sid: "PublishArtifactSyncLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": ARTIFACT_SYNC_LAG_METRIC.namespace } } },

@@ -15,9 +15,17 @@ import { checkStackFile, PER_STACK_KEYS } from "./stack-config";
 
 export const PROJECT = "wso2-apim-multi-dc";
 
+export const DEFAULT_DEPLOYMENT_NAME = "wso2-apim";
+/**
+ * The tightest rules of the names it begins: an RDS identifier (letters, digits, hyphens, a letter
+ * first, no `--`, no hyphen last) and an S3 bucket name (lower case, at most 63: `<name>-dcN-<12-digit
+ * account>-<region>` leaves 24 for the name with a 14-character region and a two-digit DC).
+ */
+const DEPLOYMENT_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,23}$/;
+
 /** Every key of the project namespace the program reads; Pulumi.yaml declares the same set. */
 export const CONFIG_KEYS = [
-    "datacenters", "trustedSource", "designTimeActive", "datacenter",
+    "deploymentName", "datacenters", "trustedSource", "designTimeActive", "datacenter",
     "nodeCount", "nodeInstanceType", "nodeRootVolumeGiB", "nodeAmiId", "wso2PackS3Uri", "gatewayTokenCacheSeconds",
     "hostedZoneName", "hostedZoneId", "certificateArn",
     "vpcId", "publicSubnetIds", "privateSubnetIds",
@@ -76,6 +84,12 @@ export interface Hostnames {
 export interface DeploymentConfig {
     project: string;
     stack: string;
+    /**
+     * Begins every name AWS holds once per account and region (RDS identifiers, CloudFormation
+     * gate stacks, SSM parameters, secrets, the boot buckets, alarms, the dashboard): two
+     * deployments (staging beside production) can then share an account and region.
+     */
+    deploymentName: string;
     /** All datacenters, ordered by index. */
     datacenters: Datacenter[];
     /** The datacenter this stack deploys. */
@@ -334,6 +348,9 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     // Shortens how long a token revoked in another DC stays valid here; WSO2's default is 900 s.
     const gatewayTokenCacheSeconds = integer("gatewayTokenCacheSeconds", 900, 1, 900);
 
+    const deploymentName = matching("deploymentName", DEPLOYMENT_NAME,
+        "2 to 24 lower-case letters, digits and single hyphens, a letter first, no hyphen last (it begins RDS identifiers and S3 bucket names)") ?? DEFAULT_DEPLOYMENT_NAME;
+
     const wso2PackS3Uri =
         matching(
             "wso2PackS3Uri",
@@ -425,6 +442,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     return {
         project: PROJECT,
         stack,
+        deploymentName,
         datacenters,
         self,
         trustedSource,

@@ -25,8 +25,10 @@ export const HEALTH_GATE = {
      * thereafter"), so Pulumi waits longer than it.
      */
     pulumiTimeout: "90m",
-    /** Hex characters of the SHA-256 kept in the logical ids. */
+    /** Hex characters of the service identity's SHA-256 kept in the gate's keepers. */
     hashLength: 12,
+    /** Random bytes of a gate generation's id (16 hex characters in the logical ids). */
+    generationBytes: 8,
     handlePrefix: "NodeSignal",
     conditionPrefix: "NodeHealthy",
 } as const;
@@ -40,12 +42,12 @@ export const HEALTH_SIGNAL = {
 } as const;
 
 /** The gate stack of node `ordinal` of a DC: letters, digits and hyphens, a letter first (WSO2-AWS-017). */
-export function gateStackName(dcId: string, ordinal: number): string {
-    return `${gateStackPrefix(dcId)}${ordinal}-gate`;
+export function gateStackName(deployment: string, dcId: string, ordinal: number): string {
+    return `${gateStackPrefix(deployment, dcId)}${ordinal}-gate`;
 }
 
-function gateStackPrefix(dcId: string): string {
-    return `wso2-apim-${dcId.toLowerCase()}-node-`;
+function gateStackPrefix(deployment: string, dcId: string): string {
+    return `${deployment}-${dcId.toLowerCase()}-node-`;
 }
 
 /** What takes a node out of service when it changes: a new instance, or a stop/start. */
@@ -57,37 +59,77 @@ export interface NodeServiceIdentity {
 }
 
 /**
- * A short hash of the node's service identity. A replacement (new instance id or AMI) or a
- * stop/start (instance type, user-data) changes it, and with it the logical ids of the gate's
- * resources: CloudFormation then creates a new WaitCondition that waits for a new signal.
+ * A short hash of the node's service identity: a replacement (new instance id or AMI) or a
+ * stop/start (instance type, user-data) changes it.
  */
 export function serviceIdentityHash(identity: NodeServiceIdentity): string {
     const canonical = JSON.stringify([identity.instanceId, identity.ami, identity.instanceType, identity.userData]);
     return createHash("sha256").update(canonical).digest("hex").slice(0, HEALTH_GATE.hashLength);
 }
 
+/** The WaitCondition's own properties but its handle: a change of them needs a new WaitCondition. */
+function waitConditionProperties(): { Count: number; Timeout: string } {
+    return { Count: 1, Timeout: String(HEALTH_GATE.timeoutSeconds) };
+}
+
 /**
- * The gate's template (JSON). A WaitCondition and its handle cannot be updated in place
- * (CloudFormation Template Reference, AWS::CloudFormation::WaitCondition and
- * WaitConditionHandle: "Updates aren't supported"), and a new WaitCondition needs a new handle
- * ("Don't reuse an old wait condition handle"): both logical ids carry the hash, so a changed
- * node means a stack update that replaces both and waits for Count 1 success signal. A timeout
- * fails the update, which CloudFormation rolls back, and Pulumi's `up` fails there.
+ * What starts a new gate generation (the keepers of the gate's random id): the node's service
+ * identity and the WaitCondition's properties. A WaitCondition cannot be updated in place
+ * (CloudFormation Template Reference, AWS::CloudFormation::WaitCondition: "Updates aren't
+ * supported"), so a change of its properties alone (a new timeout) must give it a new logical id too.
  */
-export function renderGateTemplate(hash: string, description: string): string {
-    if (!/^[0-9a-f]+$/.test(hash)) throw new Error(`gate hash must be hex, got "${hash}"`);
-    const handle = `${HEALTH_GATE.handlePrefix}${hash}`;
+export function gateGenerationKeeper(identity: NodeServiceIdentity): string {
+    return `${serviceIdentityHash(identity)}-${createHash("sha256").update(JSON.stringify(waitConditionProperties())).digest("hex").slice(0, 8)}`;
+}
+
+/** The stack output that carries the gate id of the template CloudFormation last completed. */
+export const GATE_OUTPUT = "GateId";
+
+/**
+ * The gate's template (JSON). `gateId` is random per generation, never derived from the identity
+ * alone: a WaitCondition added by an update needs a handle never defined in the template before
+ * ("Don't reuse an old wait condition handle that has already been defined in the template. If
+ * you reuse a wait condition handle, the wait condition might evaluate old signals from a previous
+ * create or update stack command", AWS::CloudFormation::WaitConditionHandle), and reverting a node
+ * to an earlier identity would otherwise re-create that identity's handle with its old SUCCESS.
+ * Both logical ids carry the id, so each generation replaces both and waits for Count 1 success
+ * signal; a timeout fails the update, which CloudFormation rolls back. The output `GateId` is
+ * what CloudFormation reports only once an operation with this template completed
+ * (DescribeStacks Outputs belong to the stack's current template: after a rollback, the old one's).
+ */
+export function renderGateTemplate(gateId: string, description: string): string {
+    if (!/^[0-9a-f]{8,}$/.test(gateId)) throw new Error(`gate id must be at least 8 hex characters, got "${gateId}"`);
+    const handle = `${HEALTH_GATE.handlePrefix}${gateId}`;
     return JSON.stringify({
         AWSTemplateFormatVersion: "2010-09-09",
         Description: description,
         Resources: {
             [handle]: { Type: "AWS::CloudFormation::WaitConditionHandle" },
-            [`${HEALTH_GATE.conditionPrefix}${hash}`]: {
+            [`${HEALTH_GATE.conditionPrefix}${gateId}`]: {
                 Type: "AWS::CloudFormation::WaitCondition",
-                Properties: { Handle: { Ref: handle }, Count: 1, Timeout: String(HEALTH_GATE.timeoutSeconds) },
+                Properties: { Handle: { Ref: handle }, ...waitConditionProperties() },
             },
         },
+        Outputs: { [GATE_OUTPUT]: { Description: "Gate generation CloudFormation completed", Value: gateId } },
     }, null, 2);
+}
+
+/**
+ * Why the gate `stackName` has not passed generation `gateId`, or null when it has: the gate
+ * stack's outputs as Pulumi's state holds them must name this generation. They do only after
+ * the provider read the stack back from CloudFormation following a completed create or update
+ * (terraform-provider-aws, internal/service/cloudformation/stack.go: resourceStackRead sets
+ * `outputs` from DescribeStacks; CustomizeDiff makes `outputs` unknown whenever the template
+ * changes). After a failed update the provider's saved state has the new template but not its
+ * output (hashicorp/terraform-plugin-sdk#476), so the next `pulumi up` sees no change in the
+ * gate and would pass it: this check stops there instead (docs/nodes.md § A failed gate).
+ */
+export function gateNotPassed(stackName: string, gateId: string, outputs: Record<string, string> | undefined): string | null {
+    const completed = outputs?.[GATE_OUTPUT];
+    if (completed === gateId) return null;
+    return `health gate ${stackName} has not passed generation ${gateId} (CloudFormation last completed ${completed ? `generation ${completed}` : "no generation of this gate"}): ` +
+        "an earlier pulumi up failed on this gate and Pulumi's state does not match CloudFormation. " +
+        "Run `pulumi refresh` (Pulumi.yaml sets refresh: always; was --refresh=false given?), then `pulumi up` again: the gate waits for its node again.";
 }
 
 /**
@@ -100,13 +142,13 @@ export function renderGateTemplate(hash: string, description: string): string {
  * on "*"; it is read-only. The signal itself is a PUT to the handle's presigned S3 URL, which
  * needs no IAM permission. The replication-ready flag is already readable (node-permissions.ts).
  */
-export function healthGateStatements(region: string, accountId: string, dcId: string): PolicyStatement[] {
+export function healthGateStatements(region: string, accountId: string, deployment: string, dcId: string): PolicyStatement[] {
     return [
         {
             Sid: "FindNodeHealthGates",
             Effect: "Allow",
             Action: "cloudformation:DescribeStackResources",
-            Resource: `arn:aws:cloudformation:${region}:${accountId}:stack/${gateStackPrefix(dcId)}*-gate/*`,
+            Resource: `arn:aws:cloudformation:${region}:${accountId}:stack/${gateStackPrefix(deployment, dcId)}*-gate/*`,
         },
         { Sid: "ReadOwnTargetHealth", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" },
     ];

@@ -53,11 +53,12 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
         [BOOT_KEYS.databaseHook]: DATABASE_BOOT_SCRIPT,
         [BOOT_KEYS.keystoreHook]: renderKeystoreHook({
             region: dc.region,
+            deployment: config.deploymentName,
             project: config.project,
             trustedSource: dc.id === config.trustedSource.id,
             commonName: config.hostnames.portal,
         }),
-        [BOOT_KEYS.artifactSyncHook]: renderArtifactSyncHook({ region: dc.region, datacenter: dc.id, project: config.project }),
+        [BOOT_KEYS.artifactSyncHook]: renderArtifactSyncHook({ region: dc.region, datacenter: dc.id, deployment: config.deploymentName, project: config.project }),
         ...Object.fromEntries(sql.map(({ name, content }) => [`${BOOT_KEYS.sqlPrefix}${name}`, content])),
         ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),
     };
@@ -79,7 +80,7 @@ export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseSt
     const { database } = config;
     return {
         region: config.self.region,
-        host: databaseHostname(config.self.id),
+        host: databaseHostname(config.deploymentName, config.self.id),
         port: PORTS.oracle,
         serviceName: database.serviceName,
         platform: database.kind,
@@ -102,7 +103,7 @@ export function deploymentTomlInput(config: DeploymentConfig): Omit<DeploymentTo
         datacenter: config.self.id,
         gatewayTokenCacheSeconds: config.nodes.gatewayTokenCacheSeconds,
         database: {
-            host: databaseHostname(config.self.id),
+            host: databaseHostname(config.deploymentName, config.self.id),
             port: PORTS.oracle,
             serviceName: config.database.serviceName,
             amDbUser: DATABASE_USERS.amDb,
@@ -110,7 +111,7 @@ export function deploymentTomlInput(config: DeploymentConfig): Omit<DeploymentTo
         },
         gatewayEnvironments: config.datacenters.map((other) => {
             const names = regionalHostnames(config.dns.zoneName, other.region);
-            return { datacenter: other.id, region: other.region, gatewayHost: names.gateway, adminServicesHost: adminServicesHostname(other.id) };
+            return { datacenter: other.id, region: other.region, gatewayHost: names.gateway, adminServicesHost: adminServicesHostname(config.deploymentName, other.id) };
         }),
     };
 }

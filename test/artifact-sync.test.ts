@@ -1,5 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
+import { DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
 import { ARTIFACT_SYNC, ARTIFACT_SYNC_SCRIPT, renderArtifactSyncHook } from "../lib/render/artifact-sync";
 import { requireTool, runWithFakes, shellcheck } from "./harness";
 
@@ -63,7 +64,7 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
     });
 
     it("is installed by a boot hook with its parameters and a timer every minute, and passes shellcheck", function () {
-        const hook = renderArtifactSyncHook({ region: "eu-west-1", datacenter: "DC3", project: "wso2-apim-multi-dc" });
+        const hook = renderArtifactSyncHook({ region: "eu-west-1", datacenter: "DC3", deployment: DEFAULT_DEPLOYMENT_NAME, project: "wso2-apim-multi-dc" });
         assert.match(hook, /^DATACENTER='DC3'$/m);
         assert.match(hook, /^SOURCE_PARAMETER='\/wso2-apim\/wso2-apim-multi-dc\/runtime-artifacts-source'$/m);
         assert.match(hook, /^OnUnitActiveSec=60$/m);

@@ -27,6 +27,14 @@ const withDc = (i: number, patch: Record<string, unknown>) => DCS.map((dc, j) =>
 const K = (key: string) => `wso2-apim-multi-dc:${key}`;
 
 describe("config validation", () => {
+    it("rejects a deploymentName RDS identifiers or S3 bucket names would refuse", () => {
+        for (const bad of ["Staging", "1prod", "prod-", "pro--d", "a", "a-very-long-deployment-name", "prod_1"]) {
+            rejects({ deploymentName: bad }, K("deploymentName"), /lower-case letters, digits and single hyphens/);
+        }
+        assert.equal(parseWith({ deploymentName: "prod-2" }).deploymentName, "prod-2");
+        assert.equal(parseWith({}).deploymentName, "wso2-apim");
+    });
+
     it("accepts both shipped stacks and resolves their datacenter", () => {
         assert.equal(parseWith({}, "us-east").self.id, "DC1");
         const west = parseWith({}, "us-west");

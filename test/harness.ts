@@ -12,7 +12,7 @@ import * as YAML from "yaml";
 import { ConfigSource, conventionalStackName } from "../lib/config";
 import { WrittenFile, writtenContent } from "../lib/render/user-data";
 import { listStacks, loadStackConfig, StackConfig } from "../lib/stack-config";
-import { deploymentOrder, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
+import { deploymentOrder, PriorState, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
 
 export const PROJECT_DIR = path.resolve(__dirname, "..");
 export const STACKS = ["us-east", "us-west"] as const;
@@ -82,13 +82,14 @@ export function run(stack: string, overrides?: Record<string, unknown>, as?: str
 
 /**
  * Runs every stack of a project directory (Pulumi.yaml and stack files, e.g. a temporary one
- * with a third datacenter) in deployment order, each reading the outputs of those before it.
+ * with a third datacenter) in deployment order, each reading the outputs of those before it;
+ * `priorStates` stands in for what Pulumi's state holds in place of a successful operation's.
  */
-export async function runAll(configDir: string): Promise<Map<string, ProgramRun>> {
+export async function runAll(configDir: string, priorStates: Record<string, PriorState> = {}): Promise<Map<string, ProgramRun>> {
     const runs = new Map<string, ProgramRun>();
     const outputs: Record<string, Record<string, unknown>> = {};
     for (const stack of deploymentOrder(listStacks(configDir), (s) => loadStackConfig(configDir, s))) {
-        const program = await withoutStackTraces(() => runProgram(PROJECT_DIR, loadStackConfig(configDir, stack), outputs));
+        const program = await withoutStackTraces(() => runProgram(PROJECT_DIR, loadStackConfig(configDir, stack), outputs, priorStates[stack]));
         runs.set(stack, program);
         outputs[stack] = program.outputs;
     }

@@ -5,6 +5,7 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as TOML from "smol-toml";
+import { DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
 import { internalKeySecretName, KEYSTORE, keystoreKeySecretName, keystorePasswordSecretName } from "../lib/keystore";
 import { renderDeploymentToml, VAULT_SECRETS } from "../lib/render/deployment-toml";
 import { keystoreEnv, KEYSTORE_SCRIPT, renderKeystoreHook, SECRETS_AT_REST_SCRIPT, TRUST_CHECK_SCRIPT, TRUSTSTORE_WATCH_SCRIPT } from "../lib/render/keystore-hook";
@@ -122,8 +123,8 @@ function makePack(): void {
     fs.writeFileSync(packPem, certificatePem(packP12, "wso2carbon", PACK_PASSWORD));
     packKey = spki(new crypto.X509Certificate(fs.readFileSync(packPem)).publicKey);
     // The key pairs most tests start with (generating them takes the hook seconds each boot).
-    keyPair(path.join(template, secretName(keystoreKeySecretName(PROJECT))), KEYSTORE.keyAlias, PASSWORDS.keystorePassword);
-    keyPair(path.join(template, secretName(internalKeySecretName(PROJECT))), KEYSTORE.internalKeyAlias, PASSWORDS.internalKeystorePassword);
+    keyPair(path.join(template, secretName(keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT))), KEYSTORE.keyAlias, PASSWORDS.keystorePassword);
+    keyPair(path.join(template, secretName(internalKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT))), KEYSTORE.internalKeyAlias, PASSWORDS.internalKeystorePassword);
     const caP12 = path.join(template, "ca.p12");
     keyPair(caP12, "examplerootca", "capassword");
     const caPem = path.join(template, "ca.pem");
@@ -159,9 +160,9 @@ function newWorld(keys: "stored" | "none"): World {
     fs.writeFileSync(path.join(root, "trust-check.sh"), TRUST_CHECK_SCRIPT, { mode: 0o755 });
     // Amazon Linux 2023's awk is gawk (Debian's default is mawk): the scripts run with it here.
     fs.symlinkSync(which("gawk"), path.join(root, "bin", "awk"));
-    fs.writeFileSync(secretFile(world, keystorePasswordSecretName(PROJECT)), JSON.stringify(PASSWORDS));
+    fs.writeFileSync(secretFile(world, keystorePasswordSecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)), JSON.stringify(PASSWORDS));
     if (keys === "stored") {
-        for (const id of [keystoreKeySecretName(PROJECT), internalKeySecretName(PROJECT)]) fs.copyFileSync(path.join(template, secretName(id)), secretFile(world, id));
+        for (const id of [keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT), internalKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)]) fs.copyFileSync(path.join(template, secretName(id)), secretFile(world, id));
     }
     return world;
 }
@@ -187,7 +188,7 @@ const which = (name: string) => tool("bash", ["-c", `command -v ${name}`]).trim(
 
 function bootEnv(world: World, node: string, trustedSource: boolean): NodeJS.ProcessEnv {
     const dir = nodeDir(world, node);
-    const env = keystoreEnv({ region: "us-east-1", project: PROJECT, trustedSource, commonName: "apim.example.com" }, {
+    const env = keystoreEnv({ region: "us-east-1", deployment: DEFAULT_DEPLOYMENT_NAME, project: PROJECT, trustedSource, commonName: "apim.example.com" }, {
         apimHome: path.join(dir, "home"),
         securityDir: path.join(dir, "security"),
         sharedSecurityDir: world.shared,
@@ -230,7 +231,7 @@ function trustCheck(world: World, node: string) {
 }
 
 function storedDeploymentKey(world: World): string {
-    return privateKeyPem(secretFile(world, keystoreKeySecretName(PROJECT)), PASSWORDS.keystorePassword);
+    return privateKeyPem(secretFile(world, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)), PASSWORDS.keystorePassword);
 }
 
 describe("the deployment keystores and truststore, with the real keytool and openssl (docs/artifacts.md, Keystores)", function () {
@@ -293,8 +294,8 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         const internalBefore = storeKeys(first.internal, PASSWORDS.internalKeystorePassword).get(KEYSTORE.internalKeyAlias);
         const primaryBefore = storeKeys(first.keystore, PASSWORDS.keystorePassword).get(KEYSTORE.keyAlias);
         assert.ok(internalBefore && primaryBefore && internalBefore !== primaryBefore);
-        keyPair(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".new", KEYSTORE.keyAlias, PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "3072"]);
-        fs.renameSync(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".new", secretFile(dc, keystoreKeySecretName(PROJECT)));
+        keyPair(secretFile(dc, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)) + ".new", KEYSTORE.keyAlias, PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "3072"]);
+        fs.renameSync(secretFile(dc, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)) + ".new", secretFile(dc, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)));
         const rotated = boot(dc, "node1");
         assert.equal(rotated.status, 0, rotated.stderr);
         assert.notEqual(storeKeys(rotated.keystore, PASSWORDS.keystorePassword).get(KEYSTORE.keyAlias), primaryBefore);
@@ -449,10 +450,10 @@ describe("the deployment keystores and truststore, with the real keytool and ope
         for (const { title, make, error } of cases) {
             it(title, () => {
                 const dc = world("none");
-                make(secretFile(dc, keystoreKeySecretName(PROJECT)));
+                make(secretFile(dc, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)));
                 const result = boot(dc, "node1");
                 assert.equal(result.status, 1);
-                assert.match(result.stderr, new RegExp(`FAILED: secret ${keystoreKeySecretName(PROJECT)}: `));
+                assert.match(result.stderr, new RegExp(`FAILED: secret ${keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)}: `));
                 assert.match(result.stderr, error);
                 assert.deepEqual(result.installed, [KEYSTORE.pack.truststoreFile, KEYSTORE.pack.keystoreFile].sort());
                 assert.deepEqual(fs.readdirSync(dc.shared), []);
@@ -465,8 +466,8 @@ describe("the deployment keystores and truststore, with the real keytool and ope
             const good = boot(dc, "node1");
             assert.equal(good.status, 0, good.stderr);
             const before = [good.keystore, good.truststore].map((file) => fs.readFileSync(file));
-            keyPair(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".bad", "wso2carbon", PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "1024"]);
-            fs.renameSync(secretFile(dc, keystoreKeySecretName(PROJECT)) + ".bad", secretFile(dc, keystoreKeySecretName(PROJECT)));
+            keyPair(secretFile(dc, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)) + ".bad", "wso2carbon", PASSWORDS.keystorePassword, ["-keyalg", "RSA", "-keysize", "1024"]);
+            fs.renameSync(secretFile(dc, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)) + ".bad", secretFile(dc, keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)));
             assert.equal(boot(dc, "node1").status, 1);
             assert.deepEqual([good.keystore, good.truststore].map((file) => fs.readFileSync(file)), before);
         });
@@ -598,13 +599,13 @@ describe("the deployment keystores and truststore, with the real keytool and ope
     it("outside the trusted source fails, naming the secret, when the key never arrives", () => {
         const result = boot(world("none"), "node1", false);
         assert.equal(result.status, 1);
-        assert.match(result.stderr, new RegExp(`FAILED: no key in ${keystoreKeySecretName(PROJECT)} after 0s`));
+        assert.match(result.stderr, new RegExp(`FAILED: no key in ${keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT)} after 0s`));
     });
 });
 
 describe("the keystore hook as the stacks ship it", () => {
     it("writes its parameters and the trust check, then runs the script from a file; all pass shellcheck", function () {
-        const hook = renderKeystoreHook({ region: "us-east-1", project: PROJECT, trustedSource: true, commonName: "apim.example.com" });
+        const hook = renderKeystoreHook({ region: "us-east-1", deployment: DEFAULT_DEPLOYMENT_NAME, project: PROJECT, trustedSource: true, commonName: "apim.example.com" });
         assert.match(hook, /^PASSWORD_SECRET_ID='wso2-apim\/wso2-apim-multi-dc\/wso2-keystore-passwords'$/m);
         assert.match(hook, /^INTERNAL_KEY_SECRET_ID='wso2-apim\/wso2-apim-multi-dc\/wso2-internal-key'$/m);
         assert.match(hook, /^TRUST_ALIASES='gateway_certificate_alias wso2carbon'$/m);
@@ -626,9 +627,9 @@ describe("the keystore hook as the stacks ship it", () => {
             .filter((s) => /wso2-(keystore|internal)/.test(String(s.inputs.name)))
             .map((s) => [s.inputs.name, s.inputs.replicas]);
         assert.deepEqual(secrets(east), [
-            [keystorePasswordSecretName(PROJECT), [{ region: "us-west-2" }]],
-            [keystoreKeySecretName(PROJECT), [{ region: "us-west-2" }]],
-            [internalKeySecretName(PROJECT), [{ region: "us-west-2" }]],
+            [keystorePasswordSecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT), [{ region: "us-west-2" }]],
+            [keystoreKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT), [{ region: "us-west-2" }]],
+            [internalKeySecretName(DEFAULT_DEPLOYMENT_NAME, PROJECT), [{ region: "us-west-2" }]],
         ]);
         assert.deepEqual(secrets(west), []);
         // The keys get no value from the program (a node or the user stores them); the passwords do, as a secret.

@@ -325,6 +325,19 @@ for (const stack of STACKS) {
             assert.equal(outputs.efsFileSystemId, `(known after apply: ${dc}-efs-fs.id)`);
             assert.deepEqual(outputs.nodeInstanceIds, [`(known after apply: ${dc}-apim-1.id)`, `(known after apply: ${dc}-apim-2.id)`]);
         });
+
+        it("exports what on-call needs: the node log group, the database, the alarm topics, the hub (null without one)", async () => {
+            const { outputs } = await run(stack);
+            assert.equal(outputs.nodeLogGroupName, `(known after apply: ${dc}-apim-logs.name)`);
+            assert.equal(outputs.databaseIdentifier, `wso2-apim-${dc}`);
+            assert.equal(outputs.goldengateHubInstanceId, null);
+            const topics = outputs.alarmTopicArns as Record<string, string>;
+            assert.equal(topics.region, `(known after apply: ${dc}-ops-alarms.arn)`);
+            assert.match(topics.healthChecks, stack === "us-east" ? new RegExp(`^\\(known after apply: ${dc}-ops-alarms\\.arn\\)$`) : /us-east-1-alarms\.arn/);
+            const withHub = await run(stack, { goldengateLicense: "byol", goldengateInstallerS3Uri: "s3://example-ogg/ogg.zip" });
+            assert.equal(withHub.outputs.goldengateHubInstanceId, `(known after apply: ${dc}-goldengate-host.id)`);
+            assert.equal((await run(stack, { databaseKind: "ec2", databaseAmiId: "ami-0123456789abcdef0" })).outputs.databaseIdentifier, null);
+        });
     });
 }
 

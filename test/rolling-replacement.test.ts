@@ -6,12 +6,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { gateStackName, HEALTH_GATE, healthGateStatements, NodeServiceIdentity, renderGateTemplate, serviceIdentityHash } from "../lib/health-gate";
+import * as YAML from "yaml";
+import { DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
+import { GATE_OUTPUT, gateGenerationKeeper, gateNotPassed, gateStackName, HEALTH_GATE, healthGateStatements, NodeServiceIdentity, renderGateTemplate, serviceIdentityHash } from "../lib/health-gate";
 import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, renderHealthSignalEnv, renderHealthSignalTimer } from "../lib/render/health-signal";
 import { withoutCommentLines } from "../lib/render/script-text";
-import { ProgramRun, RecordedResource } from "../tools/offline/run";
+import { PriorState, ProgramRun, RecordedResource } from "../tools/offline/run";
 import { extractFiles } from "../tools/plan/files";
-import { named, nodeFile, ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
+import { named, nodeFile, ofType, PROJECT_DIR, requireTool, run, runAll, runWithFakes, shellcheck } from "./harness";
 
 const STACK_TYPE = "aws:cloudformation/stack:Stack";
 const IDENTITY: NodeServiceIdentity = { instanceId: "i-0123456789abcdef0", ami: "ami-0aaaaaaaaaaaaaaaa", instanceType: "m5.xlarge", userData: "#cloud-config\nwrite_files: []\n" };
@@ -21,22 +23,23 @@ function gateOf(program: ProgramRun, dc: string, ordinal: number): RecordedResou
 }
 
 describe("rolling node replacement: the health gate", () => {
-    it("the template holds a handle and a WaitCondition (Count 1, the justified timeout) whose logical ids carry the hash", () => {
-        const template = JSON.parse(renderGateTemplate("0a1b2c3d4e5f", "gate"));
+    it("the template holds a handle and a WaitCondition (Count 1, the justified timeout) named by the generation id, which its output reports", () => {
+        const template = JSON.parse(renderGateTemplate("0a1b2c3d4e5f6a7b", "gate"));
         assert.deepEqual(template.Resources, {
-            NodeSignal0a1b2c3d4e5f: { Type: "AWS::CloudFormation::WaitConditionHandle" },
-            NodeHealthy0a1b2c3d4e5f: {
+            NodeSignal0a1b2c3d4e5f6a7b: { Type: "AWS::CloudFormation::WaitConditionHandle" },
+            NodeHealthy0a1b2c3d4e5f6a7b: {
                 Type: "AWS::CloudFormation::WaitCondition",
-                Properties: { Handle: { Ref: "NodeSignal0a1b2c3d4e5f" }, Count: 1, Timeout: "3600" },
+                Properties: { Handle: { Ref: "NodeSignal0a1b2c3d4e5f6a7b" }, Count: 1, Timeout: "3600" },
             },
         });
+        assert.equal(template.Outputs[GATE_OUTPUT].Value, "0a1b2c3d4e5f6a7b");
         // CloudFormation's ceiling for a WaitCondition Timeout is 43200 s; Pulumi waits longer than the gate.
         assert.ok(HEALTH_GATE.timeoutSeconds <= 43200);
         assert.ok(Number(HEALTH_GATE.pulumiTimeout.replace("m", "")) * 60 > HEALTH_GATE.timeoutSeconds);
         assert.throws(() => renderGateTemplate("not-hex", "gate"), /hex/);
     });
 
-    it("the hash changes with the instance id, AMI, instance type or user-data, and only with them", () => {
+    it("the identity hash changes with the instance id, AMI, instance type or user-data, and only with them", () => {
         const base = serviceIdentityHash(IDENTITY);
         assert.match(base, /^[0-9a-f]{12}$/);
         assert.equal(serviceIdentityHash({ ...IDENTITY }), base);
@@ -51,10 +54,12 @@ describe("rolling node replacement: the health gate", () => {
         // Fields are delimited: moving text from one to the next is a different identity.
         assert.notEqual(serviceIdentityHash({ ...IDENTITY, ami: "ami-0", instanceType: "1m5.xlarge" }),
             serviceIdentityHash({ ...IDENTITY, ami: "ami-01", instanceType: "m5.xlarge" }));
+        // The generation's keeper is the identity and the WaitCondition's properties.
+        assert.ok(gateGenerationKeeper(IDENTITY).startsWith(`${base}-`));
     });
 
     for (const [stack, dc] of [["us-east", "dc1"], ["us-west", "dc2"]] as const) {
-        it(`${stack}: node 2 waits for node 1's gate stack, and each gate hashes its node's instance`, async () => {
+        it(`${stack}: node 2 waits for node 1's gate, each gate's generation is kept by its node's identity and names its template`, async () => {
             const program = await run(stack);
             const [first, second] = [named(program, `${dc}-apim-1`), named(program, `${dc}-apim-2`)];
             assert.ok(second.dependsOn.includes(gateOf(program, dc, 1).urn), "node 2 does not wait for node 1's gate");
@@ -62,15 +67,25 @@ describe("rolling node replacement: the health gate", () => {
             assert.ok(!first.dependsOn.some((urn) => gates.includes(urn)), "node 1 waits for a gate");
             for (const [ordinal, node] of [[1, first], [2, second]] as const) {
                 const gate = gateOf(program, dc, ordinal);
-                assert.equal(gate.inputs.name, gateStackName(dc.toUpperCase(), ordinal));
+                assert.equal(gate.inputs.name, gateStackName(DEFAULT_DEPLOYMENT_NAME, dc.toUpperCase(), ordinal));
                 assert.ok(gate.dependsOn.includes(node.urn), `gate ${ordinal} does not read its node`);
-                const hash = serviceIdentityHash({
-                    instanceId: `(known after apply: ${dc}-apim-${ordinal}.id)`,
-                    ami: String(node.inputs.ami),
-                    instanceType: String(node.inputs.instanceType),
-                    userData: String(node.inputs.userData),
+                // RandomId is re-created when a keeper changes (@pulumi/random RandomId, keepers): a new
+                // identity, and a revert to an earlier one, both get an id the stack never had.
+                const generation = named(program, `${dc}-apim-${ordinal}-gate-generation`);
+                assert.equal(generation.type, "random:index/randomId:RandomId");
+                assert.deepEqual(generation.inputs.keepers, {
+                    gate: gateGenerationKeeper({
+                        instanceId: `(known after apply: ${dc}-apim-${ordinal}.id)`,
+                        ami: String(node.inputs.ami),
+                        instanceType: String(node.inputs.instanceType),
+                        userData: String(node.inputs.userData),
+                    }),
                 });
-                assert.ok(Object.keys(JSON.parse(String(gate.inputs.templateBody)).Resources).includes(`NodeHealthy${hash}`));
+                assert.ok(gate.dependsOn.includes(generation.urn));
+                const template = JSON.parse(String(gate.inputs.templateBody));
+                const gateId = template.Outputs[GATE_OUTPUT].Value;
+                assert.match(gateId, /^[0-9a-f]{16}$/);
+                assert.deepEqual(Object.keys(template.Resources).sort(), [`NodeHealthy${gateId}`, `NodeSignal${gateId}`]);
                 assert.equal(gate.inputs.onFailure, "DELETE");
                 // The node finds its own gate by the name in its parameters.
                 assert.match(nodeFile(node, HEALTH_SIGNAL.envPath), new RegExp(`^GATE_STACK='${gate.inputs.name}'$`, "m"));
@@ -78,6 +93,36 @@ describe("rolling node replacement: the health gate", () => {
             assert.equal(ofType(program, STACK_TYPE).length, 2);
         });
     }
+
+    it("a gate whose state says new while CloudFormation holds the old (a failed update, then pulumi up again) stops the run before the next node", async () => {
+        // Stand-in for the state a failed update leaves (terraform-plugin-sdk#476): the new template
+        // recorded, the outputs not read back from CloudFormation (the rolled-back generation's, or none
+        // after a failed first create). Without the check, node 2 would be stopped next.
+        for (const completed of [{ [GATE_OUTPUT]: "00000000deadbeef" }, {}]) {
+            const registered: string[] = [];
+            const failedGate: PriorState = (_type, name, state) => {
+                registered.push(name);
+                return name === "dc1-apim-1-gate-stack" ? { ...state, outputs: completed } : state;
+            };
+            const runs = await runAll(PROJECT_DIR, { "us-east": failedGate }).then(() => null, (err: Error) => err);
+            assert.ok(runs, "the run passed a gate CloudFormation never completed");
+            assert.match(runs.message, /health gate wso2-apim-dc1-node-1-gate has not passed generation [0-9a-f]{16}/);
+            assert.match(runs.message, /pulumi refresh/);
+            assert.ok(registered.includes("dc1-apim-1-gate-stack"));
+            assert.ok(!registered.includes("dc1-apim-2"), "node 2 was touched after a gate that did not pass");
+        }
+    });
+
+    it("Pulumi.yaml refreshes before every up, preview and destroy (the state then shows the rolled-back gate)", () => {
+        const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+        assert.equal(project.options?.refresh, "always");
+    });
+
+    it("the check explains itself: the generation CloudFormation completed, or none", () => {
+        assert.equal(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "aaaaaaaa11111111" }), null);
+        assert.match(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "bbbbbbbb22222222" })!, /last completed generation bbbbbbbb22222222/);
+        assert.match(gateNotPassed("g", "aaaaaaaa11111111", undefined)!, /last completed no generation/);
+    });
 
     it("the plan shows each gate's template under files/cloudformation/, as sent", async () => {
         const program = await run("us-west");
@@ -105,7 +150,7 @@ describe("rolling node replacement: the health gate", () => {
     });
 
     it("the node role reads only this DC's gate stacks by name, and target health (no resource-level permissions)", async () => {
-        const [find, health] = healthGateStatements("us-east-1", "123456789012", "DC1");
+        const [find, health] = healthGateStatements("us-east-1", "123456789012", DEFAULT_DEPLOYMENT_NAME, "DC1");
         assert.equal(find.Action, "cloudformation:DescribeStackResources");
         assert.equal(find.Resource, "arn:aws:cloudformation:us-east-1:123456789012:stack/wso2-apim-dc1-node-*-gate/*");
         assert.deepEqual(health, { Sid: "ReadOwnTargetHealth", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" });

@@ -24,6 +24,7 @@ export const ARTIFACT_SYNC = {
 export interface ArtifactSyncHookInput {
     region: string;
     datacenter: string;
+    deployment: string;
     project: string;
 }
 
@@ -34,7 +35,7 @@ export function renderArtifactSyncHook(input: ArtifactSyncHookInput): string {
     const env = [
         ["AWS_REGION", input.region],
         ["DATACENTER", input.datacenter],
-        ["SOURCE_PARAMETER", artifactSourceParameterName(input.project)],
+        ["SOURCE_PARAMETER", artifactSourceParameterName(input.deployment, input.project)],
         ["EXECUTIONPLANS_DIR", executionplansDir],
         ["MARKER", ARTIFACT_SYNC.marker],
         ["METRIC_NAMESPACE", ARTIFACT_SYNC_LAG_METRIC.namespace],

@@ -21,6 +21,8 @@ export const KEYSTORE_SCRIPT_PATH = "/usr/local/sbin/wso2-keystore";
 
 export interface KeystoreHookInput {
     region: string;
+    /** The deployment name and project of the secrets (lib/keystore.ts). */
+    deployment: string;
     project: string;
     trustedSource: boolean;
     /** The certificate's subject, e.g. the public Publisher/Portal name. */
@@ -48,9 +50,9 @@ const NODE_PATHS: KeystorePaths = {
 export function keystoreEnv(input: KeystoreHookInput, paths: KeystorePaths = NODE_PATHS): [string, string][] {
     const env: [string, string | number][] = [
         ["AWS_REGION", input.region],
-        ["PASSWORD_SECRET_ID", keystorePasswordSecretName(input.project)],
-        ["KEY_SECRET_ID", keystoreKeySecretName(input.project)],
-        ["INTERNAL_KEY_SECRET_ID", internalKeySecretName(input.project)],
+        ["PASSWORD_SECRET_ID", keystorePasswordSecretName(input.deployment, input.project)],
+        ["KEY_SECRET_ID", keystoreKeySecretName(input.deployment, input.project)],
+        ["INTERNAL_KEY_SECRET_ID", internalKeySecretName(input.deployment, input.project)],
         ["TRUSTED_SOURCE", String(input.trustedSource)],
         ["CERT_DNAME", `CN=${input.commonName}`],
         ["INTERNAL_CERT_DNAME", `CN=${input.commonName} internal encryption`],

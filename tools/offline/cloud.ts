@@ -3,6 +3,7 @@
  * program calls, and placeholders for every value only a real deployment can know. Anything the
  * program asks that is not listed here fails loudly, so a new lookup cannot slip through unmocked.
  */
+import { createHash } from "crypto";
 import { MockCallArgs } from "@pulumi/pulumi/runtime";
 
 export const ACCOUNT_ID = "123456789012";
@@ -154,8 +155,24 @@ export function newResourceState(type: string, name: string, inputs: Record<stri
             resourceRecordValue: knownAfterApply(name, `domainValidationOptions[${i}].resourceRecordValue`),
         }));
     }
-    if (type.startsWith("random:")) state.result = knownAfterApply(name, "result");
+    if (type === "random:index/randomId:RandomId") {
+        // Random in the cloud; here a digest of the name and keepers, so a change of keepers gives a new id as a replacement would.
+        state.hex = createHash("sha256").update(JSON.stringify([name, inputs.keepers ?? {}])).digest("hex").slice(0, 2 * Number(inputs.byteLength));
+    } else if (type.startsWith("random:")) {
+        state.result = knownAfterApply(name, "result");
+    }
+    if (type === "aws:cloudformation/stack:Stack") state.outputs = completedStackOutputs(String(inputs.templateBody));
     return { id: knownAfterApply(name, "id"), state };
+}
+
+/**
+ * A stack's outputs once CloudFormation completed its template (DescribeStacks `Outputs`): each
+ * output's literal Value; one computed by an intrinsic function is known only after apply.
+ */
+function completedStackOutputs(templateBody: string): Record<string, string> {
+    const outputs = (JSON.parse(templateBody).Outputs ?? {}) as Record<string, { Value: unknown }>;
+    return Object.fromEntries(Object.entries(outputs).map(([key, output]) =>
+        [key, typeof output.Value === "string" ? output.Value : knownAfterApply("stack", `outputs.${key}`)]));
 }
 
 function typeNamesItself(type: string, property: string): boolean {

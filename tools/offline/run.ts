@@ -122,6 +122,12 @@ function dropLeftoversOfFailedRuns(): void {
 }
 
 /**
+ * What Pulumi's state holds for a resource instead of what a successful operation would have left
+ * (tests: the state a failed `pulumi up` leaves behind). Receives the pretend cloud's state.
+ */
+export type PriorState = (type: string, name: string, state: Record<string, unknown>) => Record<string, unknown>;
+
+/**
  * Runs `index.ts` of `projectDir` for one stack. Throws what the program throws (a ConfigError
  * for invalid config). Runs are sequential: the Pulumi runtime is process-global.
  * `stackOutputs` holds the outputs of the stacks already run, by stack name: stack references
@@ -131,13 +137,16 @@ export async function runProgram(
     projectDir: string,
     config: StackConfig,
     stackOutputs: Record<string, Record<string, unknown>> = {},
+    priorState?: PriorState,
 ): Promise<ProgramRun> {
     const region = String(config.values["aws:region"] ?? "");
     const monitor = new RecordingMonitor({
         call: (args) => answerInvoke(args, region),
-        newResource: (args) => args.type === STACK_REFERENCE
-            ? stackReferenceState(String(args.inputs.name), stackOutputs)
-            : newResourceState(args.type, args.name, args.inputs),
+        newResource: (args) => {
+            if (args.type === STACK_REFERENCE) return stackReferenceState(String(args.inputs.name), stackOutputs);
+            const fresh = newResourceState(args.type, args.name, args.inputs);
+            return priorState ? { ...fresh, state: priorState(args.type, args.name, fresh.state) } : fresh;
+        },
     });
     settings.setMockOptions(monitor, config.project, config.stack, false);
     enableMockFeatures();
