@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { ARTIFACT_PREFIX } from "../lib/artifact-sync";
 import { PrivateBucket } from "./private-bucket";
 
 export interface BootArtifactsArgs {
@@ -28,6 +29,8 @@ export class BootArtifacts extends pulumi.ComponentResource {
             bucketName: args.bucketName,
             encryption: "aws:kms",
             versioning: true,
+            // The runtime-artifact sync rewrites its marker every minute and deletes plans with --delete.
+            noncurrentVersions: { prefix: `${ARTIFACT_PREFIX}/`, expireAfterDays: 1 },
             stateful: false,
         }, child);
 

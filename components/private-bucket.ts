@@ -10,6 +10,12 @@ export interface PrivateBucketArgs {
     versioning: boolean;
     /** Objects expire after this many days; omit to keep them. */
     expireAfterDays?: number;
+    /**
+     * With versioning: under `prefix`, versions that are no longer current are deleted after
+     * `days`, and a delete marker left with no versions behind it is removed. For objects
+     * rewritten often (a marker written every minute would otherwise keep every version forever).
+     */
+    noncurrentVersions?: { prefix: string; expireAfterDays: number };
     /** Statements granting writers, given the bucket ARN; a TLS-only deny is always added. */
     grants?: (bucketArn: pulumi.Output<string>) => pulumi.Input<PolicyStatement[]>;
     /** Stateful buckets (logs) are protected and kept with their objects; caches of rendered files are not. */
@@ -49,12 +55,20 @@ export class PrivateBucket extends pulumi.ComponentResource {
         if (args.versioning) {
             new aws.s3.BucketVersioning(`${name}-versioning`, { bucket: bucketId, versioningConfiguration: { status: "Enabled" } }, child);
         }
-        if (args.expireAfterDays !== undefined) {
-            new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, {
-                bucket: bucketId,
-                rules: [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.expireAfterDays } }],
-            }, child);
-        }
+        // One lifecycle configuration per bucket (PutBucketLifecycleConfiguration replaces the whole
+        // set), so every rule goes in it. S3 User Guide, "Lifecycle configuration elements":
+        // ExpiredObjectDeleteMarker cannot be combined with Days in one Expiration.
+        const rules: aws.types.input.s3.BucketLifecycleConfigurationRule[] = [
+            ...(args.expireAfterDays !== undefined ? [{ id: "expire", status: "Enabled", filter: {}, expiration: { days: args.expireAfterDays } }] : []),
+            ...(args.noncurrentVersions ? [{
+                id: "noncurrent-versions",
+                status: "Enabled",
+                filter: { prefix: args.noncurrentVersions.prefix },
+                noncurrentVersionExpiration: { noncurrentDays: args.noncurrentVersions.expireAfterDays },
+                expiration: { expiredObjectDeleteMarker: true },
+            }] : []),
+        ];
+        if (rules.length > 0) new aws.s3.BucketLifecycleConfiguration(`${name}-lifecycle`, { bucket: bucketId, rules }, child);
         const grants = args.grants?.(this.bucket.arn) ?? [];
         this.policy = new aws.s3.BucketPolicy(`${name}-policy`, {
             bucket: bucketId,

@@ -108,7 +108,7 @@ export class Region extends pulumi.ComponentResource {
             securityGroupId: groups.efs.id,
             artifactSource: {
                 parameterName: artifactSourceParameterName(deployment, config.project),
-                value: accountId.apply((account) => artifactSourceValue(active.id, bootBucketName(deployment, active.id, account, active.region))),
+                value: accountId.apply((account) => artifactSourceValue(active.id, active.region, bootBucketName(deployment, active.id, account, active.region))),
             },
         }, child);
         const secrets = new StackSecrets(`${name}-secrets`, {

@@ -14,13 +14,13 @@ export function bootBucketName(deployment: string, dcId: string, accountId: stri
     return `${deployment}-${dcId.toLowerCase()}-${accountId}-${region}`;
 }
 
-/** The SSM parameter (String) each region holds: `<active DC id> s3://<its boot bucket>/runtime-artifacts`. */
+/** The SSM parameter (String) each region holds: `<active DC id> <its region> s3://<its boot bucket>/runtime-artifacts`. */
 export function artifactSourceParameterName(deployment: string, project: string): string {
     return `/${deployment}/${project}/runtime-artifacts-source`;
 }
 
-export function artifactSourceValue(activeDcId: string, activeBootBucket: string): string {
-    return `${activeDcId} s3://${activeBootBucket}/${ARTIFACT_PREFIX}`;
+export function artifactSourceValue(activeDcId: string, activeRegion: string, activeBootBucket: string): string {
+    return `${activeDcId} ${activeRegion} s3://${activeBootBucket}/${ARTIFACT_PREFIX}`;
 }
 
 /**

@@ -129,7 +129,7 @@ export function gateNotPassed(stackName: string, gateId: string, outputs: Record
     if (completed === gateId) return null;
     return `health gate ${stackName} has not passed generation ${gateId} (CloudFormation last completed ${completed ? `generation ${completed}` : "no generation of this gate"}): ` +
         "an earlier pulumi up failed on this gate and Pulumi's state does not match CloudFormation. " +
-        "Run `pulumi refresh` (Pulumi.yaml sets refresh: always; was --refresh=false given?), then `pulumi up` again: the gate waits for its node again.";
+        "Run `pulumi up --refresh` (or `pulumi refresh`, then `pulumi up`): the refresh reads the gate back from CloudFormation, and the update waits for the node again.";
 }
 
 /**

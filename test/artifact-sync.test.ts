@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import { DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
 import { ARTIFACT_SYNC, ARTIFACT_SYNC_SCRIPT, renderArtifactSyncHook } from "../lib/render/artifact-sync";
-import { requireTool, runWithFakes, shellcheck } from "./harness";
+import { ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
 /**
  * A fake `aws` (only the four calls the sync makes): it logs each call, answers the SSM parameter
@@ -13,7 +13,7 @@ const FAKE_AWS = `#!/bin/bash
 printf '%s\\n' "$*" >> "$FAKE_LOG"
 case "$1 $2" in
   "ssm get-parameter") printf '%s\\n' "$FAKE_SOURCE" ;;
-  "s3 cp") if [[ "$5" == "-" ]]; then [[ -n "\${FAKE_MARKER:-}" ]] || exit 1; printf '%s\\n' "$FAKE_MARKER"; else cat > /dev/null; fi ;;
+  "s3 cp") if [[ "\${!#}" == "-" ]]; then [[ -n "\${FAKE_MARKER:-}" ]] || exit 1; printf '%s\\n' "$FAKE_MARKER"; else cat > /dev/null; fi ;;
 esac
 `;
 
@@ -31,7 +31,7 @@ function runSync(datacenter: string, marker?: string): { status: number | null; 
         },
         env: {
             SYNC_ENV: "<dir>/sync.env",
-            FAKE_SOURCE: "DC1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
+            FAKE_SOURCE: "DC1 us-east-1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
         },
     });
 }
@@ -42,8 +42,8 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
     it("in the active DC pushes executionplans with --delete, then the push marker, and publishes a lag of 0", () => {
         const { status, calls } = runSync("DC1");
         assert.equal(status, 0);
-        assert.equal(calls[1], `s3 sync --only-show-errors --delete <dir>/executionplans/ ${SOURCE}/executionplans/`);
-        assert.equal(calls[2], `s3 cp --only-show-errors - ${SOURCE}/push-complete`);
+        assert.equal(calls[1], `s3 sync --only-show-errors --region us-east-1 --delete <dir>/executionplans/ ${SOURCE}/executionplans/`);
+        assert.equal(calls[2], `s3 cp --only-show-errors --region us-east-1 - ${SOURCE}/push-complete`);
         assert.equal(calls[3], "cloudwatch put-metric-data --region us-west-2 --namespace WSO2APIM/Artifacts --metric-name ArtifactSyncLagSeconds --unit Seconds --value 0 --dimensions Datacenter=DC1");
     });
 
@@ -51,7 +51,7 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
         const pushedAt = Math.floor(Date.now() / 1000) - 90;
         const { status, calls } = runSync("DC2", String(pushedAt));
         assert.equal(status, 0);
-        assert.equal(calls[2], `s3 sync --only-show-errors --delete ${SOURCE}/executionplans/ <dir>/executionplans/`);
+        assert.equal(calls[2], `s3 sync --only-show-errors --region us-east-1 --delete ${SOURCE}/executionplans/ <dir>/executionplans/`);
         const lag = Number(/--value (\d+) --dimensions Datacenter=DC2$/.exec(calls[3])?.[1]);
         assert.ok(lag >= 90 && lag < 150, calls[3]);
     });
@@ -76,5 +76,20 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
             const result = shellcheck(script);
             assert.equal(result.status, 0, result.output);
         }
+    });
+
+    it("every stack's source parameter names the active DC, its region and its boot bucket (the S3 calls' --region)", async () => {
+        for (const stack of ["us-east", "us-west"]) {
+            const parameter = ofType(await run(stack), "aws:ssm/parameter:Parameter").find((p) => String(p.inputs.name).endsWith("/runtime-artifacts-source"))!;
+            assert.equal(parameter.inputs.insecureValue ?? parameter.inputs.value, `DC1 us-east-1 ${SOURCE}`);
+        }
+    });
+
+    it("the boot bucket deletes the sync's old versions and lone delete markers after a day (the marker is rewritten every minute)", async () => {
+        const lifecycle = ofType(await run("us-east"), "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").find((r) => r.name.startsWith("dc1-artifacts"))!;
+        assert.deepEqual(lifecycle.inputs.rules, [{
+            id: "noncurrent-versions", status: "Enabled", filter: { prefix: "runtime-artifacts/" },
+            noncurrentVersionExpiration: { noncurrentDays: 1 }, expiration: { expiredObjectDeleteMarker: true },
+        }]);
     });
 });
