@@ -277,7 +277,7 @@ describe("DNS routing with a third region added by config only", () => {
 
 describe("DNS plan (pure)", () => {
     it("lists every alias target name before the records aliasing it, for every datacenter", () => {
-        const base = configOf({ config: stackConfig("us-east"), resources: [], outputs: {} });
+        const base = configOf({ config: stackConfig("us-east"), resources: [], outputs: {}, invokes: [] });
         for (const self of base.datacenters) {
             const regional = regionalHostnames(base.dns.zoneName, self.region);
             const hostnames = { ...base.hostnames, regionalGateway: regional.gateway, regionalPortal: regional.portal };

@@ -31,10 +31,20 @@ export interface RecordedResource {
 /** What a failed run throws: the program's own error, with the types it had declared by then. */
 export type ProgramFailure = Error & { declared: string[] };
 
+/** A provider function the program called (a data source): the deployer and preview roles need its read. */
+export interface RecordedInvoke {
+    /** Pulumi function token, e.g. `aws:ssm/getParameter:getParameter`. */
+    token: string;
+    inputs: Record<string, unknown>;
+    /** URN of the explicit provider the call went through, or null for the stack's default provider. */
+    provider: string | null;
+}
+
 export interface ProgramRun {
     config: StackConfig;
     resources: RecordedResource[];
     outputs: Record<string, unknown>;
+    invokes: RecordedInvoke[];
 }
 
 /** Turns wire-format property values into plain JSON, redacting secrets. */
@@ -140,8 +150,12 @@ export async function runProgram(
     priorState?: PriorState,
 ): Promise<ProgramRun> {
     const region = String(config.values["aws:region"] ?? "");
+    const invokes: RecordedInvoke[] = [];
     const monitor = new RecordingMonitor({
-        call: (args) => answerInvoke(args, region),
+        call: (args) => {
+            invokes.push({ token: args.token, inputs: plainValue(args.inputs ?? {}) as Record<string, unknown>, provider: args.provider ? providerUrn(args.provider) : null });
+            return answerInvoke(args, region);
+        },
         newResource: (args) => {
             if (args.type === STACK_REFERENCE) return stackReferenceState(String(args.inputs.name), stackOutputs);
             const fresh = newResourceState(args.type, args.name, args.inputs);
@@ -168,7 +182,7 @@ export async function runProgram(
     }
 
     // Providers register through a different call; the mock records them as resources too.
-    return { config, resources: monitor.recorded, outputs: (plainValue(outputs ?? {}) as Record<string, unknown>) };
+    return { config, resources: monitor.recorded, outputs: (plainValue(outputs ?? {}) as Record<string, unknown>), invokes };
 }
 
 /**

@@ -16,6 +16,8 @@ import { estimateCost } from "./cost";
 import { diffPlans, renderDiff } from "./diff";
 import { extractFiles } from "./files";
 import { buildPlan, Plan } from "./plan-json";
+import { policiesSection, policyFiles, RenderedPolicies, renderPolicies, UnknownPermissionsError } from "./deployer-policy";
+import { ACCOUNT_ID } from "../offline/cloud";
 import { renderSummary } from "./summary";
 import { routingTableMarkdown } from "./routing";
 
@@ -59,10 +61,11 @@ function parseArgs(argv: string[]): Options {
     return options;
 }
 
-function writeStack(outDir: string, plan: Plan, summary: string): void {
+function writeStack(outDir: string, plan: Plan, summary: string, policies: RenderedPolicies): void {
     const target = path.join(outDir, plan.stack);
     const staging = fs.mkdtempSync(path.join(outDir, `.${plan.stack}-`));
     fs.writeFileSync(path.join(staging, "plan.json"), JSON.stringify(plan, null, 2) + "\n");
+    for (const { path: file, document } of policyFiles(policies)) fs.writeFileSync(path.join(staging, file), JSON.stringify(document, null, 2) + "\n");
     for (const file of extractFiles(plan.resources)) {
         const destination = path.join(staging, "files", file.path);
         fs.mkdirSync(path.dirname(destination), { recursive: true });
@@ -156,6 +159,15 @@ async function plan(options: Options): Promise<number> {
         }
     }
     const plans = new Map([...runs].map(([stack, run]) => [stack, buildPlan(run)]));
+    // Before anything is written: a type the IAM table does not know fails the plan (docs/deployer-iam.md).
+    const policies = new Map<string, RenderedPolicies>();
+    try {
+        for (const stack of selected) policies.set(stack, renderPolicies(plans.get(stack)!, runs.get(stack)!.invokes, ACCOUNT_ID));
+    } catch (err) {
+        for (const s of selected) fs.rmSync(path.join(options.outDir, s), { recursive: true, force: true });
+        if (err instanceof Error) err.message = `IAM policies: ${err.message}`;
+        throw err;
+    }
     const routing = routingTableMarkdown([...plans.values()]);
 
     const findings = evaluateStacks([...runs.values()].map((run) => ({ ...stackContext(run.config), resources: run.resources })));
@@ -178,7 +190,8 @@ async function plan(options: Options): Promise<number> {
         const plan = plans.get(stack)!;
         const cost = estimateCost(plan.resources, String(plan.config["aws:region"]));
         const advisories = [...placeholders.get(stack)!, ...findings.get(stack)!.filter((f) => f.severity === "advisory").map(formatFinding)];
-        writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories }));
+        const stackPolicies = policies.get(stack)!;
+        writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories, policies: policiesSection(stackPolicies) }), stackPolicies);
         const pricedAs = cost.pricedAs ? ` (priced as ${cost.pricedAs})` : "";
         console.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month${pricedAs} → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
     }
@@ -195,7 +208,7 @@ if (require.main === module) {
     main(process.argv.slice(2)).then(
         (code) => process.exit(code),
         (err: Error) => {
-            const expected = [ConfigError, StackConfigError, UsageError, GuardrailError].some((type) => err instanceof type);
+            const expected = [ConfigError, StackConfigError, UsageError, GuardrailError, UnknownPermissionsError].some((type) => err instanceof type);
             // Expected failures get their message alone; anything else is a bug: show its trace (see --debug).
             console.error(`plan failed: ${expected ? err.message : `${err.stack}\n(run with --debug for the full trace)`}`);
             process.exit(1);

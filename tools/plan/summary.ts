@@ -9,6 +9,8 @@ export interface SummaryInput {
     routingTable: string;
     /** Markdown list of advisory guardrail findings (empty when none). */
     advisories: string[];
+    /** Markdown of the IAM policies section (tools/plan/deployer-policy.ts); omitted when absent. */
+    policies?: string;
 }
 
 const usd = (value: number) => `$${value.toFixed(2)}`;
@@ -175,6 +177,7 @@ export function renderSummary(input: SummaryInput): string {
         "",
         costTable(cost),
         "",
+        ...(input.policies ? ["## IAM policies", "", input.policies, ""] : []),
         "## Advisory findings",
         "",
         input.advisories.length ? input.advisories.map((a) => `- ${a}`).join("\n") : "None.",
