@@ -38,6 +38,7 @@ export const NOT_IN_AWS = new Set([
     "pulumi:pulumi:StackReference", // read from the Pulumi backend, not from AWS
     "pulumi:providers:aws",
     "random:index/randomPassword:RandomPassword",
+    "random:index/randomId:RandomId",
 ]);
 
 /** The program's own component resources (a `<package>:<module>:<Type>` of this project) group others and call nothing. */
