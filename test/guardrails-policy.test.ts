@@ -3,17 +3,14 @@
  * constructed here: that starts the analyzer's gRPC server.
  */
 import * as assert from "node:assert/strict";
-import type { PolicyResource, ResourceValidationArgs, ResourceValidationPolicy, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
+import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/policy";
 import { GuardedResource, RULES } from "../lib/guardrails";
 import { stackContextFromProject } from "../lib/guardrails/context";
 import { fromStackArgs, plainValue, policiesFor, stackOfUrn } from "../lib/guardrails/policy-adapter";
 import { STACK, compliantStack, patch, resource } from "./guardrails-fixture";
 import { PROJECT_DIR } from "./harness";
+import { resourceArgs, stackResource, unknownCheckingProxy, unknownStringValue, validateResource, validateStack } from "./policy-pack-driver";
 
-// The SDK's preview machinery: props are wrapped so that reading an unknown value throws.
-const { unknownCheckingProxy, unknownStringValue } = require("@pulumi/policy/proxy");
-
-const OPTIONS = { protect: false, ignoreChanges: [], aliases: [], customTimeouts: { createSeconds: 0, updateSeconds: 0, deleteSeconds: 0 }, additionalSecretOutputs: [] };
 const fixture = (name: string) => compliantStack().find((r) => r.name === name)!;
 
 function policies(contextCalls: string[] = []) {
@@ -23,43 +20,6 @@ function policies(contextCalls: string[] = []) {
     });
     const byName = (name: string) => all.find((p) => p.name === name)!;
     return { all, resourcePolicy: (name: string) => byName(name) as ResourceValidationPolicy, stackPolicy: (name: string) => byName(name) as StackValidationPolicy };
-}
-
-function resourceArgs(r: GuardedResource, provider?: GuardedResource): ResourceValidationArgs {
-    return {
-        type: r.type,
-        props: unknownCheckingProxy(r.inputs),
-        urn: r.urn,
-        name: r.name,
-        opts: { ...OPTIONS, protect: r.protect },
-        provider: provider && { type: provider.type, props: provider.inputs, urn: provider.urn, name: provider.name },
-    } as unknown as ResourceValidationArgs;
-}
-
-/** A stack resource as the SDK hands it over; `dependsOn` names what each input came from. */
-function stackResource(r: GuardedResource, dependsOn: Record<string, GuardedResource[]> = {}): PolicyResource {
-    const urnOnly = (d: GuardedResource) => ({ urn: d.urn }) as PolicyResource;
-    return {
-        type: r.type,
-        props: unknownCheckingProxy(r.inputs),
-        urn: r.urn,
-        name: r.name,
-        opts: { ...OPTIONS, protect: r.protect },
-        dependencies: Object.values(dependsOn).flat().map(urnOnly),
-        propertyDependencies: Object.fromEntries(Object.entries(dependsOn).map(([key, deps]) => [key, deps.map(urnOnly)])),
-    } as unknown as PolicyResource;
-}
-
-function validateResource(policy: ResourceValidationPolicy, args: ResourceValidationArgs): string[] {
-    const reported: string[] = [];
-    (policy.validateResource as Function)(args, (message: string) => reported.push(message));
-    return reported;
-}
-
-function validateStack(policy: StackValidationPolicy, resources: PolicyResource[]): { message: string; urn?: string }[] {
-    const reported: { message: string; urn?: string }[] = [];
-    policy.validateStack({ resources } as StackValidationArgs, (message, urn) => reported.push({ message, urn }));
-    return reported;
 }
 
 describe("guardrails policy pack adapter", () => {
@@ -111,6 +71,23 @@ describe("guardrails policy pack adapter", () => {
             urn: wrong.urn,
         }]);
         assert.deepEqual(validateStack(policy, stack(open("alb-https", 443), albGroup)), []);
+    });
+
+    it("counts a target-group alarm whose dimensions are unknown in a preview through its property dependencies", () => {
+        const policy = policies().stackPolicy("WSO2-OPS-004");
+        const [alb, topic] = [fixture("alb"), fixture("alarms")];
+        const gateway = resource("aws:lb/targetGroup:TargetGroup", "gateway", { port: 8243, protocol: "HTTPS" });
+        const alarm = resource("aws:cloudwatch/metricAlarm:MetricAlarm", "gateway-5xx", {
+            namespace: "AWS/ApplicationELB", metricName: "HTTPCode_Target_5XX_Count",
+            dimensions: { LoadBalancer: unknownStringValue, TargetGroup: unknownStringValue }, alarmActions: [unknownStringValue],
+        });
+        const targetGroupFindings = (dimensionsFrom: GuardedResource[]) => validateStack(policy, [
+            ...compliantStack().map((r) => stackResource(r)),
+            stackResource(gateway),
+            stackResource(alarm, { dimensions: dimensionsFrom, alarmActions: [topic] }),
+        ]).filter((v) => v.urn === gateway.urn);
+        assert.deepEqual(targetGroupFindings([alb, gateway]), []);
+        assert.equal(targetGroupFindings([alb]).length, 1, "an alarm computed from the load balancer alone does not watch the target group");
     });
 
     it("links references by value once ids are known (after deploy)", () => {

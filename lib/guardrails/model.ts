@@ -15,6 +15,12 @@ export interface GuardedResource {
     protect: boolean;
     /** URN of the provider resource; null for the default provider and for components. */
     provider: string | null;
+    /**
+     * Per input, the URNs of the resources it was computed from, where the caller knows them (the
+     * policy pack's property dependencies). In a preview a value computed from two resources is
+     * just unknown; this still says which resources it came from.
+     */
+    inputDependencies?: Record<string, string[]>;
 }
 
 /** Mandatory findings fail the plan (and a `pulumi preview` with the pack); advisory ones are reported. */

@@ -107,7 +107,8 @@ export function fromStackArgs(args: Pick<StackValidationArgs, "resources">): Gua
             const dependencies = (r.propertyDependencies[key] ?? []).flatMap((d) => plain.get(d.urn) ?? []);
             return [key, dependencies.length > 0 ? linkReferences(value, dependencies) : value];
         }));
-        return { ...resource, inputs };
+        const inputDependencies = Object.fromEntries(Object.entries(r.propertyDependencies).map(([key, deps]) => [key, deps.map((d) => d.urn)]));
+        return { ...resource, inputs, inputDependencies };
     });
     const providers = args.resources
         .flatMap((r) => (r.provider && !plain.has(r.provider.urn) ? [r.provider] : []))

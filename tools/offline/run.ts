@@ -20,6 +20,8 @@ export interface RecordedResource {
     provider: string | null;
     /** URNs this resource waits for: explicit dependsOn and those through consumed outputs. */
     dependsOn: string[];
+    /** Per input, the URNs of the resources whose outputs it was computed from (what a policy pack sees). */
+    propertyDependencies: Record<string, string[]>;
     protect: boolean;
     /** The ignoreChanges resource option: properties whose new values never update or replace it. */
     ignoreChanges: string[];
@@ -69,6 +71,15 @@ function providerUrn(reference: string): string | null {
     return reference ? reference.slice(0, reference.lastIndexOf("::")) : null;
 }
 
+/** A registration's per-property dependencies (reads carry none). */
+function propertyDependenciesOf(req: any): Record<string, string[]> {
+    const map = req.getPropertydependenciesMap?.();
+    if (!map) return {};
+    const entries: [string, string[]][] = [];
+    map.forEach((dependencies: any, key: string) => entries.push([key, [...new Set<string>(dependencies.getUrnsList())].sort()]));
+    return Object.fromEntries(entries);
+}
+
 class RecordingMonitor extends MockMonitor {
     readonly recorded: RecordedResource[] = [];
 
@@ -91,6 +102,7 @@ class RecordingMonitor extends MockMonitor {
             parent: req.getParent() || null,
             provider: providerUrn(req.getProvider()),
             dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
+            propertyDependencies: propertyDependenciesOf(req),
             protect,
             ignoreChanges,
             inputs: plainValue(properties?.toJavaScript() ?? {}) as Record<string, unknown>,

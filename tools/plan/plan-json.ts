@@ -2,8 +2,8 @@
 import { SECRET_PLACEHOLDER } from "../../lib/stack-config";
 import { ProgramRun, RecordedResource } from "../offline/run";
 
-/** A resource as plan.json shows it (DESIGN §7): what the runner records, less the custom/component flag and ignoreChanges. */
-export type PlanResource = Omit<RecordedResource, "custom" | "ignoreChanges">;
+/** A resource as plan.json shows it (DESIGN §7): what the runner records, less the custom/component flag, ignoreChanges and per-property dependencies. */
+export type PlanResource = Omit<RecordedResource, "custom" | "ignoreChanges" | "propertyDependencies">;
 
 export interface Plan {
     project: string;

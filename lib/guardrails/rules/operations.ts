@@ -5,14 +5,26 @@
  * 1521), every target group and every Route 53 health check.
  */
 import { PORTS } from "../../wso2-ports";
-import { asList, isRecord, resolveReference } from "../inputs";
+import { asList, isRecord, KNOWN_AFTER_APPLY, resolveReference } from "../inputs";
 import { GuardedResource, StackRule, StackView, Violation } from "../model";
 import { TYPES } from "../types";
 
 /** The dimensions an alarm watches: its own metric's, and each metric of its math queries. */
-function watchedDimensions(alarm: GuardedResource): Record<string, unknown>[] {
+/** An alarm's dimensions (its own and its metric queries'), each with the input it came from. */
+function watchedDimensions(alarm: GuardedResource): { input: string; dimensions: Record<string, unknown> }[] {
     const queries = asList(alarm.inputs.metricQueries).filter(isRecord).map((query) => query.metric).filter(isRecord);
-    return [alarm.inputs.dimensions, ...queries.map((metric) => metric.dimensions)].filter(isRecord);
+    return [{ input: "dimensions", dimensions: alarm.inputs.dimensions }, ...queries.map((metric) => ({ input: "metricQueries", dimensions: metric.dimensions }))]
+        .filter((d): d is { input: string; dimensions: Record<string, unknown> } => isRecord(d.dimensions));
+}
+
+/**
+ * Whether a dimension value names `resource`: a reference to it, or, in a preview where the value
+ * is unknown and computed from several resources (a target group's dimension beside its load
+ * balancer's), an unknown computed from it.
+ */
+function namesResource(value: unknown, alarm: GuardedResource, input: string, resource: GuardedResource): boolean {
+    if (resolveReference(value, [resource]) !== undefined) return true;
+    return value === `${KNOWN_AFTER_APPLY})` && (alarm.inputDependencies?.[input] ?? []).includes(resource.urn);
 }
 
 /** Whether an alarm action reaches people: an SNS topic of the stack, or a topic ARN. */
@@ -44,9 +56,10 @@ export const watchedResourcesAlarm: StackRule = {
     equivalents: {},
     check(view) {
         const notifying = view.ofType(TYPES.metricAlarm).filter((alarm) => notifies(view, alarm));
-        const dimensionValues = notifying.flatMap(watchedDimensions).flatMap((dimensions) => Object.entries(dimensions));
-        const watched = (resource: GuardedResource, dimension: string, literal?: unknown) => dimensionValues.some(([name, value]) =>
-            name === dimension && (resolveReference(value, [resource]) !== undefined || (literal !== undefined && value === literal)));
+        const dimensionValues = notifying.flatMap((alarm) => watchedDimensions(alarm)
+            .flatMap(({ input, dimensions }) => Object.entries(dimensions).map(([name, value]) => ({ alarm, input, name, value }))));
+        const watched = (resource: GuardedResource, dimension: string, literal?: unknown) => dimensionValues.some(({ alarm, input, name, value }) =>
+            name === dimension && (namesResource(value, alarm, input, resource) || (literal !== undefined && value === literal)));
         const unwatched = (resources: GuardedResource[], what: string, dimension: string, literal?: (r: GuardedResource) => unknown): Violation[] =>
             resources.filter((r) => !watched(r, dimension, literal?.(r))).map((r) => ({ resource: r, message: `${what} has no alarm that notifies a topic (dimension ${dimension})` }));
         const hosts = [...new Set([...apimNodes(view), ...oracleHosts(view)])];
