@@ -102,18 +102,20 @@ export async function s3ObjectChecks(aws: PreflightAws, config: DeploymentConfig
     return results;
 }
 
-/** The public zones named `zoneName`: ListHostedZonesByName starts at the name and goes on in order, so read while the name matches. */
+/**
+ * The zones named `zoneName`: ListHostedZonesByName lists zones from the given name onwards in its
+ * order (not only that name), so keep the exact matches and read on while the next zone still has it.
+ */
 async function zonesNamed(aws: PreflightAws, zoneName: string): Promise<{ id: string; privateZone: boolean }[]> {
     const wanted = `${zoneName}.`;
     const found: { id: string; privateZone: boolean }[] = [];
     let page = await aws.listHostedZonesByName(wanted);
+    // 20 pages of 100 is far past any account's zones of one name.
     for (let pages = 1; ; pages++) {
         const matching = page.zones.filter((zone) => zone.name.toLowerCase() === wanted);
         found.push(...matching.map((zone) => ({ id: zone.id.replace(/^\/hostedzone\//, ""), privateZone: zone.privateZone })));
-        // A page that ends on another name has passed ours (the list is sorted); 20 pages is far past any account's same-named zones.
-        const passed = page.zones.length > 0 && page.zones[page.zones.length - 1].name.toLowerCase() !== wanted;
-        if (!page.isTruncated || passed || pages >= 20) return found;
-        page = await aws.listHostedZonesByName(page.nextDnsName ?? wanted, page.nextZoneId);
+        if (!page.isTruncated || page.nextDnsName?.toLowerCase() !== wanted || pages >= 20) return found;
+        page = await aws.listHostedZonesByName(wanted, page.nextZoneId);
     }
 }
 
