@@ -487,6 +487,23 @@ describe("preflight (issue 22, item 2)", function () {
             assert.equal(rds.detail, "40 in use + 1 the stack adds = 41, quota 40 (AWS default, rds L-7B6409FD): not enough room in us-east-1");
         });
 
+        it("a call the caller may not make fails the check, naming the key and the IAM action (not a pass)", async () => {
+            const account = new FakeAccount();
+            account.getServiceQuota = async () => {
+                throw awsError("AccessDeniedException", 400, "User: arn:aws:iam::123456789012:user/ci is not authorized to perform: servicequotas:GetServiceQuota");
+            };
+            account.describeAddresses = async () => {
+                throw awsError("UnauthorizedOperation", 403, "You are not authorized to perform this operation.");
+            };
+            const rds = only(await check(account), "quota: DB instances");
+            assert.equal(rds.status, "FAIL");
+            assert.equal(rds.key, `${P}:databaseKind`);
+            assert.match(rds.detail, /^could not be checked: servicequotas:GetServiceQuota failed \(AccessDeniedException: User: /);
+            account.appliedQuotas.set("ec2/L-0263D0A3", 5);
+            delete (account as Partial<FakeAccount>).getServiceQuota;
+            assert.match(only(await check(account), "quota: EC2-VPC Elastic IPs").detail, /^could not be checked: ec2:DescribeAddresses failed \(UnauthorizedOperation/);
+        });
+
         it("a quota the stack adds nothing to is skipped without a call", async () => {
             const account = new FakeAccount();
             const results = await check(account, EXISTING_VPC, { vpcs: 0, elasticIps: 0, natGateways: 0, dbInstances: 0 });

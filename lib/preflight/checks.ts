@@ -393,6 +393,8 @@ interface QuotaQuestion {
     alternative: string;
     /** The plural noun the report uses. */
     noun: string;
+    /** The IAM action of the usage call, for a call that fails. */
+    usageAction: string;
 }
 
 async function quotaCheck(aws: PreflightAws, region: string, q: QuotaQuestion): Promise<CheckResult> {
@@ -402,9 +404,13 @@ async function quotaCheck(aws: PreflightAws, region: string, q: QuotaQuestion): 
     let used: { count: number; where?: string };
     try {
         limit = await quotaLimit(aws, q.spec, region);
+    } catch (err) {
+        return couldNotCheck(check, q.key, "servicequotas:GetServiceQuota", err);
+    }
+    try {
         used = await q.used();
     } catch (err) {
-        return couldNotCheck(check, q.key, `servicequotas:GetServiceQuota and the ${q.noun}' describe call`, err);
+        return couldNotCheck(check, q.key, q.usageAction, err);
     }
     const sum = `${used.count} in use${used.where ? ` (${used.where})` : ""} + ${q.adding} the stack adds = ${used.count + q.adding}, quota ${limit.value} (${limit.source}, ${q.spec.serviceCode} ${q.spec.quotaCode})`;
     if (fitsQuota(limit.value, used.count, q.adding)) return ok(check, sum);
@@ -418,16 +424,16 @@ export async function quotaChecks(aws: PreflightAws, config: DeploymentConfig, p
     const existingVpc = `deploy into an existing VPC (${fullKey("vpcId")}, publicSubnetIds, privateSubnetIds)`;
     const questions: QuotaQuestion[] = [
         {
-            spec: QUOTAS.vpcs, adding: planned.vpcs, key: "vpcId", alternative: existingVpc, noun: "VPCs",
+            spec: QUOTAS.vpcs, adding: planned.vpcs, key: "vpcId", alternative: existingVpc, noun: "VPCs", usageAction: "ec2:DescribeVpcs",
             used: async () => ({ count: (await aws.describeVpcs()).length }),
         },
         {
-            spec: QUOTAS.elasticIps, adding: planned.elasticIps, key: "vpcId", alternative: existingVpc, noun: "Elastic IPs",
+            spec: QUOTAS.elasticIps, adding: planned.elasticIps, key: "vpcId", alternative: existingVpc, noun: "Elastic IPs", usageAction: "ec2:DescribeAddresses",
             // EC2-Classic addresses (domain "standard") do not count against the VPC quota.
             used: async () => ({ count: (await aws.describeAddresses()).filter((a) => a.domain !== "standard").length }),
         },
         {
-            spec: QUOTAS.natGatewaysPerAz, adding: natGatewaysAddedPerZone(planned.natGateways), key: "vpcId", alternative: existingVpc, noun: "NAT gateways",
+            spec: QUOTAS.natGatewaysPerAz, adding: natGatewaysAddedPerZone(planned.natGateways), key: "vpcId", alternative: existingVpc, noun: "NAT gateways", usageAction: "ec2:DescribeNatGateways and ec2:DescribeSubnets",
             used: async () => {
                 const nats = await aws.describeNatGateways();
                 const zoneOfSubnet = new Map<string, string>();
@@ -444,7 +450,7 @@ export async function quotaChecks(aws: PreflightAws, config: DeploymentConfig, p
             },
         },
         {
-            spec: QUOTAS.dbInstances, adding: planned.dbInstances, key: "databaseKind", alternative: `run Oracle on your own host (${fullKey("databaseKind")}: ec2)`, noun: "DB instances",
+            spec: QUOTAS.dbInstances, adding: planned.dbInstances, key: "databaseKind", alternative: `run Oracle on your own host (${fullKey("databaseKind")}: ec2)`, noun: "DB instances", usageAction: "rds:DescribeAccountAttributes",
             used: async () => ({ count: await aws.rdsDbInstancesUsed() }),
         },
     ];
