@@ -243,7 +243,11 @@ export function launchedInstanceTypes(config: DeploymentConfig): { key: string; 
     ];
 }
 
-/** Every EC2 type the stack launches is offered in its region (DescribeInstanceTypeOfferings, LocationType region). */
+/**
+ * Every EC2 type the stack launches is offered in its region (EC2 API Reference,
+ * DescribeInstanceTypeOfferings: LocationType `region` lists the types the current region offers;
+ * a type it does not offer is absent from the answer, not an error).
+ */
 export async function instanceTypeChecks(aws: PreflightAws, config: DeploymentConfig): Promise<CheckResult[]> {
     const region = config.self.region;
     const launched = launchedInstanceTypes(config);
@@ -265,7 +269,9 @@ export function licenseModelOf(engine: DeploymentConfig["database"]["engine"]): 
 
 /**
  * The RDS class can be ordered in the region for what the program creates: the engine at major
- * version 19, its licence model, gp3 storage, in a VPC, Multi-AZ when configured.
+ * version 19, its licence model, gp3 storage, in a VPC, Multi-AZ when configured (RDS API Reference,
+ * DescribeOrderableDBInstanceOptions: filters Engine, DBInstanceClass, LicenseModel, Vpc; each option
+ * has EngineVersion, StorageType, MultiAZCapable).
  */
 export async function databaseClassCheck(aws: PreflightAws, config: DeploymentConfig): Promise<CheckResult> {
     const check = "database class";
@@ -286,7 +292,10 @@ export async function databaseClassCheck(aws: PreflightAws, config: DeploymentCo
         `set ${fullKey("databaseInstanceClass")} to a class RDS offers there (aws rds describe-orderable-db-instance-options --region ${region} --engine ${db.engine} --license-model ${licenseModelOf(db.engine)} --query "OrderableDBInstanceOptions[?starts_with(EngineVersion,'19.')].DBInstanceClass")`);
 }
 
-/** Whether a certificate name covers a host: equal, or a wildcard standing for exactly one leftmost label. */
+/**
+ * Whether a certificate name covers a host: equal, or a wildcard standing for exactly one leftmost
+ * label (RFC 6125 §6.4.3: `*.example.com` matches foo.example.com, not bar.foo.example.com or example.com).
+ */
 export function certificateCovers(certificateNames: readonly string[], host: string): boolean {
     const wanted = host.toLowerCase();
     return certificateNames.some((name) => {
@@ -303,7 +312,11 @@ export function servedNames(config: DeploymentConfig): string[] {
     return [gateway, portal, regionalGateway, regionalPortal];
 }
 
-/** certificateArn, when set, is an ISSUED ACM certificate of the region covering every served name (ACM DescribeCertificate). */
+/**
+ * certificateArn, when set, is an ISSUED ACM certificate of the region covering every served name
+ * (ACM API Reference, DescribeCertificate: ResourceNotFoundException for an unknown ARN;
+ * CertificateDetail.Status PENDING_VALIDATION | ISSUED | INACTIVE | EXPIRED | VALIDATION_TIMED_OUT | REVOKED | FAILED).
+ */
 export async function certificateCheck(aws: PreflightAws, config: DeploymentConfig): Promise<CheckResult> {
     const check = "certificate";
     const arn = config.certificateArn;
@@ -328,7 +341,10 @@ export async function certificateCheck(aws: PreflightAws, config: DeploymentConf
     return ok(check, `${fullKey("certificateArn")} is ISSUED and covers ${servedNames(config).join(", ")}`);
 }
 
-/** An existing VPC and its subnets exist, the subnets belong to it, and each tier spans two zones. */
+/**
+ * An existing VPC and its subnets exist, the subnets belong to it, and each tier spans two zones.
+ * EC2 answers an unknown id with InvalidVpcID.NotFound / InvalidSubnetID.NotFound (EC2 API error codes).
+ */
 export async function existingNetworkChecks(aws: PreflightAws, config: DeploymentConfig): Promise<CheckResult[]> {
     const network = config.existingNetwork;
     if (!network) return [skipped("existing VPC", "vpcId unset: the stack creates its VPC")];
@@ -372,7 +388,10 @@ export async function existingNetworkChecks(aws: PreflightAws, config: Deploymen
     return results;
 }
 
-/** The applied quota, or the AWS default when Service Quotas has no applied value (NoSuchResourceException). */
+/**
+ * The applied quota, or the AWS default when Service Quotas has no applied value (Service Quotas API
+ * Reference, GetServiceQuota: throws NoSuchResourceException).
+ */
 export async function quotaLimit(aws: PreflightAws, spec: QuotaSpec, region: string): Promise<{ value: number; source: string }> {
     try {
         return { value: await aws.getServiceQuota(spec.serviceCode, spec.quotaCode), source: "applied" };
@@ -451,6 +470,7 @@ export async function quotaChecks(aws: PreflightAws, config: DeploymentConfig, p
         },
         {
             spec: QUOTAS.dbInstances, adding: planned.dbInstances, key: "databaseKind", alternative: `run Oracle on your own host (${fullKey("databaseKind")}: ec2)`, noun: "DB instances", usageAction: "rds:DescribeAccountAttributes",
+            // RDS API Reference, AccountQuota: DBInstances "Used" counts RDS, Aurora, Neptune and DocumentDB instances.
             used: async () => ({ count: await aws.rdsDbInstancesUsed() }),
         },
     ];

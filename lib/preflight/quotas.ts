@@ -55,7 +55,10 @@ export function natGatewaysAddedPerZone(planned: number): number {
     return Math.ceil(planned / NETWORK_ZONES);
 }
 
-/** NAT gateways count against the quota in these states (Amazon VPC quotas: pending, active, deleting; the API calls "active" available). */
+/**
+ * NAT gateways count against the quota in these states (Amazon VPC quotas: "pending, active, and
+ * deleting"); the API's states are pending | failed | available | deleting | deleted (EC2 API Reference, NatGateway).
+ */
 export const NAT_STATES_COUNTED = ["pending", "available", "deleting"] as const;
 
 /** Whether what is in use plus what the stack adds stays within the limit. */
