@@ -219,7 +219,7 @@ export async function imageCheck(aws: PreflightAws, region: string, use: ImageUs
     if (architectures === null) return skipped(check, `${use.amiId} is available; the architecture of ${use.instanceType} is unknown in ${region} (see the instance type check)`);
     if (!architectures.includes(image.architecture)) {
         return fail(check, use.amiKey, `${use.amiId} is ${image.architecture}, but ${fullKey(use.typeKey)} ${use.instanceType} runs ${architectures.join("/")}`,
-            `set ${key} to a ${architectures.join(" or ")} image, or ${fullKey(use.typeKey)} to a type of the image's architecture`);
+            `set ${key} to an ${architectures.join(" or ")} image, or ${fullKey(use.typeKey)} to a type of the image's architecture`);
     }
     return ok(check, `${key} ${use.amiId} is available in ${region} (${image.architecture}, matches ${use.instanceType})`);
 }
