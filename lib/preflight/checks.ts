@@ -41,7 +41,7 @@ const fail = (check: string, key: string, detail: string, fix: string): CheckRes
 
 /** A call that failed for a reason the check does not interpret (permissions, throttling): the check could not be made. */
 function couldNotCheck(check: string, key: string, action: string, err: unknown): CheckResult {
-    return fail(check, key, `could not be checked: ${action} failed (${describeError(err)})`, `allow ${action} to the caller (docs/preflight.md lists the policy) and run the preflight again`);
+    return fail(check, key, `could not be checked: ${action} failed (${describeError(err)})`, `if it was denied, allow ${action} to the caller (docs/preflight.md lists the policy); then, or after a passing fault, run the preflight again`);
 }
 
 /** Settings still at the example Pulumi.yaml ships (lib/placeholders.ts): in the preflight, each is a failure. */
