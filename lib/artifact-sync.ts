@@ -23,6 +23,12 @@ export function artifactSourceValue(activeDcId: string, activeRegion: string, ac
     return `${activeDcId} ${activeRegion} s3://${activeBootBucket}/${ARTIFACT_PREFIX}`;
 }
 
+/** The parts of an artifactSourceValue (empty strings for a value that is not one). */
+export function parseArtifactSource(value: string): { activeDcId: string; region: string; uri: string } {
+    const [activeDcId = "", region = "", uri = ""] = value.split(" ");
+    return { activeDcId, region, uri };
+}
+
 /**
  * Read the source parameter; read and write the prefix in every DC's boot bucket (any DC may be
  * promoted, and then pushes to its own); publish the lag metric, in its namespace only

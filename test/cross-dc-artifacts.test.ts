@@ -1,6 +1,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as TOML from "smol-toml";
+import { parseArtifactSource } from "../lib/artifact-sync";
 import { ProgramRun } from "../tools/offline/run";
 import { buildPlan } from "../tools/plan/plan-json";
 import { mermaidDiagram } from "../tools/plan/summary";
@@ -59,7 +60,7 @@ function policyPaths(runs: Map<string, ProgramRun>): { dc: string; source: strin
         const dc = String(program.outputs.datacenter);
         const parameter = ofType(program, "aws:ssm/parameter:Parameter").find((p) => p.inputs.name === "/wso2-apim/wso2-apim-multi-dc/runtime-artifacts-source");
         const source = String(parameter?.inputs.insecureValue);
-        const prefixArn = `arn:aws:s3:::${source.split(" ")[1]?.replace("s3://", "")}/*`;
+        const prefixArn = `arn:aws:s3:::${parseArtifactSource(source).uri.replace("s3://", "")}/*`;
         const policy = JSON.parse(String(ofType(program, "aws:iam/rolePolicy:RolePolicy").find((r) => r.name === `${dc.toLowerCase()}-apim-iam-access`)!.inputs.policy));
         const nodesMayRead = policy.Statement.some((st: any) => [st.Action].flat().includes("s3:GetObject") && [st.Resource].flat().includes(prefixArn));
         const hookObject = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === "boot.d/60-artifact-sync.sh");
@@ -70,7 +71,7 @@ function policyPaths(runs: Map<string, ProgramRun>): { dc: string; source: strin
     });
 }
 
-const fromDc1 = (dc: string) => ({ dc, source: "DC1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", nodesMayRead: true, hookInstalled: true });
+const fromDc1 = (dc: string) => ({ dc, source: "DC1 us-east-1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", nodesMayRead: true, hookInstalled: true });
 
 const expected = (from: string, to: string): Hop => ({
     from, to,

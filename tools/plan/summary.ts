@@ -1,4 +1,5 @@
 /** summary.md: the picture, the counts, the DNS routing table, the cost, and advisory findings. */
+import { parseArtifactSource } from "../../lib/artifact-sync";
 import { CostEstimate } from "./cost";
 import { Plan, PlanResource } from "./plan-json";
 
@@ -53,7 +54,7 @@ export function mermaidDiagram(plan: Plan): string {
         .map((r) => String(r.name.split("-nodes-admin-from-")[1]).toUpperCase());
     // Throttling policies: a one-way S3 sync of executionplans from the design-time active DC.
     const artifactSource = String(of(plan, "aws:ssm/parameter:Parameter").find((p) => p.name.endsWith("-artifact-source"))?.inputs.insecureValue ?? "");
-    const [activeDc, sourceUri] = artifactSource.split(" ");
+    const { activeDcId: activeDc, uri: sourceUri } = parseArtifactSource(artifactSource);
     const selfDc = String(config["wso2-apim-multi-dc:datacenter"] ?? "");
 
     const lines = ["```mermaid", "flowchart LR", "  clients((Clients))"];
