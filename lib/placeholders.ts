@@ -1,13 +1,16 @@
 /**
  * Settings a real deployment must change: Pulumi.yaml ships them with example values that plan
  * green but fail late (a pack address that does not exist fails node 1's boot after RDS was created;
- * `example.com` is not your zone; stacks named under `organization/` cannot read each other).
- * `shipped` is Pulumi.yaml's default (test/placeholders.test.ts keeps them equal).
+ * `example.com` is not your zone). `shipped` is Pulumi.yaml's default (test/placeholders.test.ts
+ * keeps them equal). `stackReferencePrefix` is not one: its default `organization/<project>` is
+ * what a self-managed backend requires ("Non-legacy DIY backends do support the org/project/stack
+ * format, but org must be set to \"organization\"", Pulumi Automation API, fullyQualifiedStackName);
+ * with Pulumi Cloud it is `<your org>/<project>`, and a wrong one fails `pulumi up` before anything
+ * is created (the stack reference is read first).
  */
 export const PLACEHOLDER_SETTINGS: readonly { key: string; shipped: string; fix: string }[] = [
     { key: "wso2PackS3Uri", shipped: "s3://example-wso2-artifacts/wso2am-3.1.0.zip", fix: "the s3:// address of your wso2am-3.1.0.zip, in a bucket of this account" },
     { key: "hostedZoneName", shipped: "example.com", fix: "the public Route 53 zone you own" },
-    { key: "stackReferencePrefix", shipped: "organization/wso2-apim-multi-dc", fix: "<your Pulumi organization>/wso2-apim-multi-dc" },
 ];
 
 /** The settings of a stack's effective config (full key → value) still at their shipped example, described. */

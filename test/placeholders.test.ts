@@ -34,7 +34,7 @@ describe("settings still at their shipped example (issue 22)", function () {
 
     it("are named with the fix; real values are not", () => {
         const shipped = Object.fromEntries(PLACEHOLDER_SETTINGS.map(({ key, shipped: value }) => [`p:${key}`, value]));
-        assert.deepEqual(placeholdersIn("p", shipped).map((line) => line.split(" is ")[0]), ["p:wso2PackS3Uri", "p:hostedZoneName", "p:stackReferencePrefix"]);
+        assert.deepEqual(placeholdersIn("p", shipped).map((line) => line.split(" is ")[0]), ["p:wso2PackS3Uri", "p:hostedZoneName"]);
         assert.match(placeholdersIn("p", shipped)[1], /^p:hostedZoneName is still the shipped example "example\.com" \(Pulumi\.yaml\): use the public Route 53 zone you own$/);
         assert.deepEqual(placeholdersIn("p", Object.fromEntries(Object.entries(REAL).map(([key, value]) => [`p:${key}`, value]))), []);
     });
@@ -47,7 +47,7 @@ describe("settings still at their shipped example (issue 22)", function () {
         assert.match(advised.summary!, /^- wso2-apim-multi-dc:hostedZoneName is still the shipped example "example\.com"/m);
         const refused = planIn(shipped, "--require-real-config");
         assert.equal(refused.status, 1);
-        assert.match(refused.stderr, /plan failed: 6 setting\(s\) still at the shipped example \(--require-real-config\):\n {2}- us-east: wso2-apim-multi-dc:wso2PackS3Uri/);
+        assert.match(refused.stderr, /plan failed: 4 setting\(s\) still at the shipped example \(--require-real-config\):\n {2}- us-east: wso2-apim-multi-dc:wso2PackS3Uri/);
         assert.equal(refused.summary, null);
         const real = planIn(projectYamlWith(REAL), "--require-real-config");
         assert.equal(real.status, 0, real.stderr);
