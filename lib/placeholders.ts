@@ -19,3 +19,16 @@ export function placeholdersIn(project: string, values: Record<string, unknown>)
         .filter(({ key, shipped }) => values[`${project}:${key}`] === shipped)
         .map(({ key, shipped, fix }) => `${project}:${key} is still the shipped example "${shipped}" (Pulumi.yaml): use ${fix}`);
 }
+
+/**
+ * Settings that plan and deploy but give up something a reader of the plan should see: one node
+ * per region lives in one Availability Zone, and a rolling change (a new image, user-data or
+ * instance type) stops that node, so the region serves nothing until it is back (docs/nodes.md).
+ */
+export function settingAdvisories(project: string, values: Record<string, unknown>): string[] {
+    const advisories: string[] = [];
+    if (Number(values[`${project}:nodeCount`]) === 1) {
+        advisories.push(`${project}:nodeCount is 1: the region's only node is in one Availability Zone, and every rolling change (image, user-data, instance type) stops it, so the region serves nothing meanwhile; use 2 or more for production`);
+    }
+    return advisories;
+}

@@ -4,8 +4,10 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PLACEHOLDER_SETTINGS, placeholdersIn } from "../lib/placeholders";
-import { PROJECT_DIR, projectYamlWith, STACKS } from "./harness";
+import { PLACEHOLDER_SETTINGS, placeholdersIn, settingAdvisories } from "../lib/placeholders";
+import { buildPlan } from "../tools/plan/plan-json";
+import { replicationLine } from "../tools/plan/summary";
+import { PROJECT_DIR, projectYamlWith, run, STACKS } from "./harness";
 
 const REAL = { wso2PackS3Uri: "s3://acme-apim-artifacts/wso2am-3.1.0.zip", hostedZoneName: "apis.acme.test", stackReferencePrefix: "acme/wso2-apim-multi-dc" };
 
@@ -52,5 +54,27 @@ describe("settings still at their shipped example (issue 22)", function () {
         const real = planIn(projectYamlWith(REAL), "--require-real-config");
         assert.equal(real.status, 0, real.stderr);
         assert.doesNotMatch(real.stdout, /advisory:/);
+        // A setting that gives something up is advised on, never refused.
+        const single = planIn(projectYamlWith({ ...REAL, nodeCount: 1 }), "--require-real-config");
+        assert.equal(single.status, 0, single.stderr);
+        assert.match(single.stdout, /^advisory: us-east: wso2-apim-multi-dc:nodeCount is 1: /m);
+        assert.match(single.summary!, /^- wso2-apim-multi-dc:nodeCount is 1: /m);
+    });
+});
+
+describe("what the plan says about a setting that gives something up (issue 22)", function () {
+    this.timeout(120_000);
+
+    it("one node per region is advised against, two or more are not", () => {
+        assert.match(settingAdvisories("p", { "p:nodeCount": 1 })[0], /^p:nodeCount is 1: the region's only node is in one Availability Zone, and every rolling change .* stops it/);
+        assert.deepEqual(settingAdvisories("p", { "p:nodeCount": 2 }), []);
+    });
+
+    it("says what replicates each DC: nothing (and that only the trusted source serves), or a hub priced in the table with the licence outside", async () => {
+        const [east, west] = [buildPlan(await run("us-east")), buildPlan(await run("us-west"))];
+        assert.match(replicationLine(east), /No GoldenGate host .* This DC is the trusted source and serves on its own/);
+        assert.match(replicationLine(west), /No GoldenGate host .* this DC serves nothing until you run GoldenGate/);
+        const hub = buildPlan(await run("us-west", { goldengateLicense: "byol", goldengateAmiId: "ami-0fedcba9876543210" }));
+        assert.match(replicationLine(hub), /^GoldenGate hub: `m6i\.large` host `dc2-goldengate-host`, priced in the cost table; the GoldenGate licence .* not in the estimate\.$/);
     });
 });

@@ -10,7 +10,7 @@ import * as path from "path";
 import { listStacks, loadStackConfig, StackConfig, StackConfigError } from "../../lib/stack-config";
 import { ConfigError, conventionalStackName, PROJECT } from "../../lib/config";
 import { evaluateStacks, formatFinding, stackContext } from "../../lib/guardrails";
-import { placeholdersIn } from "../../lib/placeholders";
+import { placeholdersIn, settingAdvisories } from "../../lib/placeholders";
 import { deploymentOrder, runProgram, ProgramRun } from "../offline/run";
 import { estimateCost } from "./cost";
 import { diffPlans, renderDiff } from "./diff";
@@ -183,13 +183,14 @@ async function plan(options: Options): Promise<number> {
         for (const stack of selected) fs.rmSync(path.join(options.outDir, stack), { recursive: true, force: true });
         throw new GuardrailError(`${examples.length} setting(s) still at the shipped example (--require-real-config):\n${examples.join("\n")}`);
     }
-    for (const line of examples) console.log(`advisory:${line.slice(3)}`);
+    const settings = new Map(selected.map((stack) => [stack, settingAdvisories(configOf(stack).project, configOf(stack).values)]));
+    for (const line of [...examples, ...selected.flatMap((stack) => settings.get(stack)!.map((a) => `  - ${stack}: ${a}`))]) console.log(`advisory:${line.slice(3)}`);
 
     fs.mkdirSync(options.outDir, { recursive: true });
     for (const stack of selected) {
         const plan = plans.get(stack)!;
         const cost = estimateCost(plan.resources, String(plan.config["aws:region"]));
-        const advisories = [...placeholders.get(stack)!, ...findings.get(stack)!.filter((f) => f.severity === "advisory").map(formatFinding)];
+        const advisories = [...placeholders.get(stack)!, ...settings.get(stack)!, ...findings.get(stack)!.filter((f) => f.severity === "advisory").map(formatFinding)];
         const stackPolicies = policies.get(stack)!;
         writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories, policies: policiesSection(stackPolicies) }), stackPolicies);
         const pricedAs = cost.pricedAs ? ` (priced as ${cost.pricedAs})` : "";

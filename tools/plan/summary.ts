@@ -148,6 +148,24 @@ export function nodeImageLine(plan: Plan): string {
     return image ? `Node image: \`${String(image.amiId)}\` from \`${String(image.source)}\`.` : "Node image: not reported by the program.";
 }
 
+/**
+ * What replicates this DC's database: the hub the plan declares (priced in the cost table; the
+ * licence is the operator's and outside it), or nothing, and what that means for this DC.
+ */
+export function replicationLine(plan: Plan): string {
+    const hub = of(plan, "aws:ec2/instance:Instance").find((r) => r.name.endsWith("-goldengate-host"));
+    if (hub) {
+        return `GoldenGate hub: \`${String(hub.inputs.instanceType)}\` host \`${hub.name}\`, priced in the cost table; the GoldenGate licence (goldengateLicense: byol) is yours and is not in the estimate.`;
+    }
+    const project = plan.project;
+    const dc = String(plan.config[`${project}:datacenter`] ?? "");
+    const trusted = String(plan.config[`${project}:trustedSource`] ?? "");
+    const files = "No GoldenGate host (goldengateLicense: none): the parameter files are rendered (files/s3/<boot bucket>/goldengate/) but nothing runs them.";
+    return dc === trusted
+        ? `${files} This DC is the trusted source and serves on its own; no other DC serves until replication to it is set up.`
+        : `${files} WSO2 here does not start before this DC's replication-ready flag is true, so this DC serves nothing until you run GoldenGate (docs/replication.md).`;
+}
+
 export function renderSummary(input: SummaryInput): string {
     const { plan, cost } = input;
     return [
@@ -157,6 +175,8 @@ export function renderSummary(input: SummaryInput): string {
         "Produced by `npm run plan` under Pulumi mocks: values only the cloud knows read `(known after apply: …)`.",
         "",
         nodeImageLine(plan),
+        "",
+        replicationLine(plan),
         "",
         "## Region",
         "",
