@@ -20,7 +20,7 @@ export interface SecurityGroupsArgs {
 
 /**
  * Every security group of the region and every rule between them, in one place so that the
- * traffic allowed is reviewable at a glance (DESIGN §8): only the ALB takes 0.0.0.0/0, on 80 and
+ * traffic allowed is reviewable at a glance (docs/guardrails.md): only the ALB takes 0.0.0.0/0, on 80 and
  * 443; nodes take 8243/9443 from the ALB only and the Traffic Manager ports from each other; EFS
  * takes 2049 from the nodes only; the database takes 1521 from the nodes. No port 22 anywhere: nodes are managed through SSM.
  *

@@ -124,7 +124,8 @@ export class StackSecrets extends pulumi.ComponentResource {
     /**
      * The deployment's admin secret, under its fixed name, replicated to the other datacenters'
      * regions. Deleting it keeps the name taken for the 7-day recovery window (DeleteSecret): a
-     * stack re-created within it restores the secret instead (docs/database.md, bootstrap order).
+     * stack re-created within it fails to create the secret until the operator restores and imports
+     * it, or deletes it for good (docs/database.md § The WSO2 admin secret).
      */
     private adminSecret(name: string, secretName: string, replicaRegions: string[]): void {
         const child = { parent: this };

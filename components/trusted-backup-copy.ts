@@ -10,8 +10,8 @@ export interface TrustedBackupCopyArgs {
 }
 
 /**
- * A copy of the trusted source's automated RDS backups in this stack's region (DESIGN §3 rule
- * 7): losing the trusted source's region must not lose the reference of every re-sync. RDS
+ * A copy of the trusted source's automated RDS backups in this stack's region (the article: one
+ * DC's database is the reference; docs/database.md): losing the trusted source's region must not lose the reference of every re-sync. RDS
  * replicates the snapshots and archived redo, so point-in-time restore works here too; the
  * copies are encrypted with a key of this region.
  */

@@ -1,5 +1,5 @@
 /**
- * The WSO2 directories a region's nodes share through EFS (DESIGN §1): 3.1.0 has no artifact
+ * The WSO2 directories a region's nodes share through EFS (README.md § What it deploys): 3.1.0 has no artifact
  * synchroniser, so APIs deployed by the Publisher reach every gateway of the region through these;
  * the truststore is shared so the certificates WSO2 adds at run time reach every node. No secret is
  * kept in them (docs/artifacts.md, Keystores). Everything else (local H2, Solr index, the Traffic

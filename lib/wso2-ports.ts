@@ -1,4 +1,4 @@
-/** WSO2 API Manager 3.1.0 ports (DESIGN §6) and the other ports the deployment opens. */
+/** WSO2 API Manager 3.1.0 ports (docs/nodes.md) and the other ports the deployment opens. */
 export const PORTS = {
     gatewayHttps: 8243,
     management: 9443,

@@ -16,6 +16,6 @@ import { policiesFor } from "../lib/guardrails/policy-adapter";
 const PROJECT_DIR = path.resolve(__dirname, "..");
 
 new PolicyPack("wso2-apim-guardrails", {
-    description: "Security and reliability rules of the WSO2 API Manager multi-DC deployment (DESIGN §8).",
+    description: "Security and reliability rules of the WSO2 API Manager multi-DC deployment (docs/guardrails.md).",
     policies: policiesFor(RULES, (stack) => stackContextFromProject(PROJECT_DIR, stack)),
 });

@@ -54,7 +54,7 @@ const SHIPPED: [string, unknown][] = [
     ["database.local.url", "jdbc:h2:./repository/database/WSO2CARBON_DB;DB_CLOSE_ON_EXIT=FALSE"],
 ];
 
-const ORACLE = "the region's Oracle database (DESIGN §6), password from Secrets Manager at boot";
+const ORACLE = "the region's Oracle database (docs/nodes.md), password from Secrets Manager at boot";
 const PER_REGION_GATEWAY = "one gateway environment per datacenter: the node's own first on the global gateway name, the others on their region's";
 const KEYSTORE = "left to carbon-kernel 4.6.0's default.json, which resolves keystore.tls to the same pack keystore; literal passwords must not be in user-data (WSO2-SEC-009)";
 

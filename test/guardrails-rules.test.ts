@@ -846,4 +846,9 @@ describe("docs/guardrails.md", () => {
             assert.equal(cdkNag, (rule.equivalents.cdkNag ?? []).join(", ") || "—", `${rule.id} cdk-nag`);
         }
     });
+
+    it("the README counts the rules there are", () => {
+        const readme = fs.readFileSync(path.join(PROJECT_DIR, "README.md"), "utf8");
+        assert.match(readme, new RegExp(`^${RULES.length} rules with ids`, "m"));
+    });
 });

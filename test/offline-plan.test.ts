@@ -29,7 +29,7 @@ describe("offline plan", function () {
     });
 
     for (const stack of STACKS) {
-        it(`${stack}: plan.json follows the DESIGN §7 contract`, () => {
+        it(`${stack}: plan.json follows the contract of README.md § The offline plan`, () => {
             const plan = planOf(stack);
             assert.deepEqual(Object.keys(plan), ["project", "stack", "config", "resources", "outputs"]);
             assert.equal(plan.project, "wso2-apim-multi-dc");

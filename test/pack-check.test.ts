@@ -1,7 +1,7 @@
 /**
  * `npm run pack:check` and the remedy SQL it shares with the boot. The packs under
  * test/fixtures/pack-check are our own SQL with the kinds of defects of WSO2's 3.1.0 multi-DC
- * scripts (DESIGN §3): stock-like has all three, wso2-fixed has some fixed, unremediable adds
+ * scripts (docs/database.md): stock-like has all three, wso2-fixed has some fixed, unremediable adds
  * defects no remedy covers.
  */
 import * as assert from 'node:assert/strict';

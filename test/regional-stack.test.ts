@@ -119,7 +119,7 @@ for (const stack of STACKS) {
             ]));
         });
 
-        it("allows exactly the traffic of DESIGN §8 and nothing from 0.0.0.0/0 but HTTP(S) to the ALB", async () => {
+        it("allows exactly the traffic of docs/guardrails.md and nothing from 0.0.0.0/0 but HTTP(S) to the ALB", async () => {
             const program = await run(stack);
             assert.deepEqual(describeRules(program.resources, T.ingress, "from"), [
                 `${dc}-sg-alb tcp/443-443 from 0.0.0.0/0`,

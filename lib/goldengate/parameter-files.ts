@@ -10,7 +10,7 @@
  * spoke everything except what came from that spoke. Every change thus reaches every DC except
  * its origin, in the trusted source's commit order: conflicts are decided in one place.
  *
- * What every file upholds (DESIGN §3 rules 5 and 6, §4):
+ * What every file upholds (the article: no data looping, no DDL replication; docs/replication.md):
  * - no data looping: the Replicat of the path f→t tags what it applies with f's tag (DBOPTIONS
  *   SETTAG) and the Extract of the path t→f excludes f's tag (TRANLOGOPTIONS EXCLUDETAG);
  * - DML only: no DDL parameter anywhere, each DC applies its own DDL;

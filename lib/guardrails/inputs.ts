@@ -1,7 +1,7 @@
 /** Reading recorded inputs: references between resources, JSON policy documents, lists. */
 import { GuardedResource, StackResources, StackView } from "./model";
 
-/** Prefix of every value only the cloud can know (DESIGN §7). */
+/** Prefix of every value only the cloud can know (README.md § The offline plan). */
 export const KNOWN_AFTER_APPLY = "(known after apply";
 const REFERENCE = /^\(known after apply: (.+)\)$/;
 

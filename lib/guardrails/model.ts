@@ -1,6 +1,6 @@
 /**
  * The vocabulary of the guardrails: what a rule looks at, what it says, and what a finding is.
- * A resource is the engine's view of it as plan.json records it (DESIGN §7), so the same rules
+ * A resource is the engine's view of it as plan.json records it (README.md § The offline plan), so the same rules
  * run over the mocks in tests, over the offline plan and, through an adapter, as a policy pack.
  */
 
@@ -29,7 +29,7 @@ export type Severity = "mandatory" | "advisory";
 /** One stack's resources and what the rules must know about the stack. */
 export interface StackResources {
     stack: string;
-    /** This stack's datacenter is the trusted source (DESIGN §3 rule 7). */
+    /** This stack's datacenter is the trusted source (the article: one DC's database is the reference; docs/database.md). */
     trustedSource: boolean;
     resources: readonly GuardedResource[];
 }

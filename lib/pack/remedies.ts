@@ -1,5 +1,5 @@
 /**
- * The defects of WSO2's multi-DC Oracle scripts (3.1.0 ships carbon-apimgt 6.6.163; DESIGN §3) that
+ * The defects of WSO2's multi-DC Oracle scripts (3.1.0 ships carbon-apimgt 6.6.163; docs/database.md) that
  * the boot remedies, described once. Each remedy is one block of our own SQL in
  * `sql/remedies-shared-db.sql` or `sql/remedies-am-db.sql`, after a `-- remedy: <id>` line; the
  * boot runs those files, and `npm run pack:check` reads the same blocks and applies their DDL when

@@ -161,7 +161,7 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
         database: {
             apim_db: datasource(input.database, input.database.amDbUser, "apim_db_password"),
             shared_db: datasource(input.database, input.database.sharedDbUser, "shared_db_password"),
-            // Per node, never shared (DESIGN §6): the local registry and its H2 file, as shipped.
+            // Per node, never shared (docs/nodes.md): the local registry and its H2 file, as shipped.
             local: { url: "jdbc:h2:./repository/database/WSO2CARBON_DB;DB_CLOSE_ON_EXIT=FALSE" },
         },
         // The deployment's own key pairs instead of the pack's public wso2carbon.jks (docs/artifacts.md,

@@ -42,7 +42,7 @@ export function renderBootUnit(): string {
             ["Restart", "on-failure"],
             ["RestartSec", String(BOOT_RESTARTS.pauseSeconds)],
             // The database step waits for the database and, outside the trusted source, for the
-            // replication-ready flag (DESIGN §3); its own limits bound those waits, not systemd's 90 s.
+            // replication-ready flag (docs/database.md); its own limits bound those waits, not systemd's 90 s.
             ["TimeoutStartSec", "infinity"],
             ["StandardOutput", `append:${BOOTSTRAP_LOG}`],
             ["StandardError", `append:${BOOTSTRAP_LOG}`],

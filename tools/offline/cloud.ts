@@ -8,7 +8,7 @@ import { MockCallArgs } from "@pulumi/pulumi/runtime";
 
 export const ACCOUNT_ID = "123456789012";
 
-/** The DESIGN §7 placeholder for a cloud-computed value. */
+/** The offline plan's placeholder (README.md § The offline plan) for a cloud-computed value. */
 export function knownAfterApply(resourceName: string, property: string): string {
     return `(known after apply: ${resourceName}.${property})`;
 }

@@ -2,7 +2,7 @@
  * `npm run plan [-- --stack <name>]... [--diff <earlier plan dir>] [--out <dir>] [--config-dir <dir>] [--require-real-config] [--debug]`
  *
  * Runs the real program under mocks for each stack and writes out/<stack>/: plan.json,
- * files/ and summary.md (DESIGN §7). Each stack is written to a temporary directory and moved
+ * files/ and summary.md (README.md § The offline plan). Each stack is written to a temporary directory and moved
  * into place only when complete, so a failed plan never leaves a stale plan looking valid.
  */
 import * as fs from "fs";

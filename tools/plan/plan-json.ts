@@ -1,8 +1,8 @@
-/** plan.json, the contract of DESIGN §7: what the program would declare, as reviewers and tools read it. */
+/** plan.json, the contract of README.md § The offline plan: what the program would declare, as reviewers and tools read it. */
 import { SECRET_PLACEHOLDER } from "../../lib/stack-config";
 import { ProgramRun, RecordedResource } from "../offline/run";
 
-/** A resource as plan.json shows it (DESIGN §7): what the runner records, less the custom/component flag, ignoreChanges and per-property dependencies. */
+/** A resource as plan.json shows it (README.md § The offline plan): what the runner records, less the custom/component flag, ignoreChanges and per-property dependencies. */
 export type PlanResource = Omit<RecordedResource, "custom" | "ignoreChanges" | "propertyDependencies">;
 
 export interface Plan {

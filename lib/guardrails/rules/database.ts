@@ -56,7 +56,7 @@ export const trustedSourceKeepsLongestBackups: StackRule = {
     kind: "stack",
     id: "WSO2-REL-002",
     title: "The trusted source keeps the longest backups",
-    rationale: "The trusted source's database is the reference for the initial load and every re-sync (DESIGN §3 rule 7).",
+    rationale: "The trusted source's database is the reference for the initial load and every re-sync (the article: one DC's database is the reference; docs/database.md).",
     severity: "mandatory",
     fix: "raise the trusted source's backupRetentionPeriod above every other datacenter's (RDS allows up to 35 days)",
     equivalents: {},

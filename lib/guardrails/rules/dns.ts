@@ -1,5 +1,5 @@
 /**
- * Route 53 (DESIGN §5): every routed or alias record judges its target's health, so an outage
+ * Route 53 (docs/dns.md): every routed or alias record judges its target's health, so an outage
  * moves clients elsewhere; the gateway's geolocation set has a default record, so clients
  * outside every listed location still get an answer.
  */

@@ -1,5 +1,5 @@
 /**
- * Security groups least-privilege (DESIGN §8): only the ALB takes traffic from anywhere, on 80
+ * Security groups least-privilege (docs/guardrails.md): only the ALB takes traffic from anywhere, on 80
  * and 443; the APIM ports take traffic from the ALB only; the database from hosts; EFS from the
  * nodes; no remote-login port anywhere. And flow logs on every VPC.
  */
@@ -20,7 +20,7 @@ import { parseCidr } from "../../config";
 
 const WEB_PORTS = [80, 443];
 const REMOTE_LOGIN_PORTS = [22, 3389];
-/** WSO2's gateway HTTPS and management ports, the ALB's targets (DESIGN §6); 9443 also serves the peers' Publishers. */
+/** WSO2's gateway HTTPS and management ports, the ALB's targets (docs/nodes.md); 9443 also serves the peers' Publishers. */
 const APIM_PORTS = [8243, 9443];
 const ORACLE_PORT = 1521;
 const NFS_PORT = 2049;

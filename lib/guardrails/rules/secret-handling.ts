@@ -1,6 +1,6 @@
 /**
  * Secrets live in Secrets Manager (or RDS's own password) and are fetched at boot by the node's
- * role (DESIGN §2): never in user-data, rendered files, outputs or any other input.
+ * role (README.md § Configuration reference): never in user-data, rendered files, outputs or any other input.
  */
 import { SECRET_PLACEHOLDER } from "../../stack-config";
 import { KNOWN_AFTER_APPLY } from "../inputs";
