@@ -42,6 +42,7 @@ export class NodeHealthGate extends pulumi.ComponentResource {
         }, { parent: this });
         const template = pulumi.all([generation.hex, instance.id]).apply(([gateId, instanceId]) => renderGateTemplate(
             gateId,
+            instanceId,
             `Health gate of ${instanceId}: completes when the node signals it is healthy behind the ALB`,
         ));
         this.stack = new aws.cloudformation.Stack(`${name}-stack`, {

@@ -350,6 +350,10 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
 
     const deploymentName = matching("deploymentName", DEPLOYMENT_NAME,
         "2 to 24 lower-case letters, digits and single hyphens, a letter first, no hyphen last (it begins RDS identifiers and S3 bucket names)") ?? DEFAULT_DEPLOYMENT_NAME;
+    // S3 refuses bucket names beginning xn--, sthree- or amzn-s3-demo- (Amazon S3 User Guide, bucket
+    // naming rules); SSM refuses parameter names beginning aws or ssm (PutParameter, Name).
+    const reservedPrefix = /^(xn--|sthree-|amzn-s3-demo-|aws|ssm)/.exec(deploymentName)?.[1];
+    if (reservedPrefix) fail("deploymentName", `must not begin with "${reservedPrefix}": it begins S3 bucket and SSM parameter names, which AWS refuses with that prefix`);
 
     const wso2PackS3Uri =
         matching(

@@ -96,8 +96,11 @@ export const GATE_OUTPUT = "GateId";
  * signal; a timeout fails the update, which CloudFormation rolls back. The output `GateId` is
  * what CloudFormation reports only once an operation with this template completed
  * (DescribeStacks Outputs belong to the stack's current template: after a rollback, the old one's).
+ * The WaitCondition's Metadata names the instance that may signal it: a replaced node's old
+ * instance runs until Pulumi deletes it at the end of the update (create before delete), healthy
+ * all along, and must not pass its successor's gate (the signal script compares the id).
  */
-export function renderGateTemplate(gateId: string, description: string): string {
+export function renderGateTemplate(gateId: string, instanceId: string, description: string): string {
     if (!/^[0-9a-f]{8,}$/.test(gateId)) throw new Error(`gate id must be at least 8 hex characters, got "${gateId}"`);
     const handle = `${HEALTH_GATE.handlePrefix}${gateId}`;
     return JSON.stringify({
@@ -107,6 +110,7 @@ export function renderGateTemplate(gateId: string, description: string): string 
             [handle]: { Type: "AWS::CloudFormation::WaitConditionHandle" },
             [`${HEALTH_GATE.conditionPrefix}${gateId}`]: {
                 Type: "AWS::CloudFormation::WaitCondition",
+                Metadata: { InstanceId: instanceId },
                 Properties: { Handle: { Ref: handle }, ...waitConditionProperties() },
             },
         },
@@ -127,7 +131,7 @@ export function renderGateTemplate(gateId: string, description: string): string 
 export function gateNotPassed(stackName: string, gateId: string, outputs: Record<string, string> | undefined): string | null {
     const completed = outputs?.[GATE_OUTPUT];
     if (completed === gateId) return null;
-    return `health gate ${stackName} has not passed generation ${gateId} (CloudFormation last completed ${completed ? `generation ${completed}` : "no generation of this gate"}): ` +
+    return `health gate ${stackName} has not passed generation ${gateId} (Pulumi's state records ${completed ? `generation ${completed} as the last completed` : "no completed generation: the last operation on it failed"}): ` +
         "an earlier pulumi up failed on this gate and Pulumi's state does not match CloudFormation. " +
         "Run `pulumi up --refresh` (or `pulumi refresh`, then `pulumi up`): the refresh reads the gate back from CloudFormation, and the update waits for the node again.";
 }
@@ -147,7 +151,7 @@ export function healthGateStatements(region: string, accountId: string, deployme
         {
             Sid: "FindNodeHealthGates",
             Effect: "Allow",
-            Action: "cloudformation:DescribeStackResources",
+            Action: ["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"],
             Resource: `arn:aws:cloudformation:${region}:${accountId}:stack/${gateStackPrefix(deployment, dcId)}*-gate/*`,
         },
         { Sid: "ReadOwnTargetHealth", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" },

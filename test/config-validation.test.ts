@@ -31,6 +31,7 @@ describe("config validation", () => {
         for (const bad of ["Staging", "1prod", "prod-", "pro--d", "a", "a-very-long-deployment-name", "prod_1"]) {
             rejects({ deploymentName: bad }, K("deploymentName"), /lower-case letters, digits and single hyphens/);
         }
+        for (const reserved of ["aws-prod", "ssmx", "sthree-a", "amzn-s3-demo-x"]) rejects({ deploymentName: reserved }, K("deploymentName"), /must not begin with/);
         assert.equal(parseWith({ deploymentName: "prod-2" }).deploymentName, "prod-2");
         assert.equal(parseWith({}).deploymentName, "wso2-apim");
     });

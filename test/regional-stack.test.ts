@@ -187,7 +187,7 @@ for (const stack of STACKS) {
                     [["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], `(known after apply: ${dc}-apim-logs.arn):*`],
                     ["elasticfilesystem:DescribeMountTargets", `arn:aws:elasticfilesystem:${region}:123456789012:file-system/(known after apply: ${dc}-efs-fs.id)`],
                     ["ec2:DescribeAvailabilityZones", "*"],
-                    ["cloudformation:DescribeStackResources", `arn:aws:cloudformation:${region}:123456789012:stack/wso2-apim-${dc}-node-*-gate/*`],
+                    [["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"], `arn:aws:cloudformation:${region}:123456789012:stack/wso2-apim-${dc}-node-*-gate/*`],
                     ["elasticloadbalancing:DescribeTargetHealth", "*"],
                     ["s3:GetObject", [`(known after apply: ${dc}-artifacts-s3-bucket.arn)/*`]],
                     ["ssm:GetParameter", `arn:aws:ssm:${region}:123456789012:parameter/wso2-apim/${dc}/replication-ready`],

@@ -23,11 +23,12 @@ function gateOf(program: ProgramRun, dc: string, ordinal: number): RecordedResou
 
 describe("rolling node replacement: the health gate", () => {
     it("the template holds a handle and a WaitCondition (Count 1, the justified timeout) named by the generation id, which its output reports", () => {
-        const template = JSON.parse(renderGateTemplate("0a1b2c3d4e5f6a7b", "gate"));
+        const template = JSON.parse(renderGateTemplate("0a1b2c3d4e5f6a7b", "i-0123456789abcdef0", "gate"));
         assert.deepEqual(template.Resources, {
             NodeSignal0a1b2c3d4e5f6a7b: { Type: "AWS::CloudFormation::WaitConditionHandle" },
             NodeHealthy0a1b2c3d4e5f6a7b: {
                 Type: "AWS::CloudFormation::WaitCondition",
+                Metadata: { InstanceId: "i-0123456789abcdef0" },
                 Properties: { Handle: { Ref: "NodeSignal0a1b2c3d4e5f6a7b" }, Count: 1, Timeout: "3600" },
             },
         });
@@ -35,7 +36,7 @@ describe("rolling node replacement: the health gate", () => {
         // CloudFormation's ceiling for a WaitCondition Timeout is 43200 s; Pulumi waits longer than the gate.
         assert.ok(HEALTH_GATE.timeoutSeconds <= 43200);
         assert.ok(Number(HEALTH_GATE.pulumiTimeout.replace("m", "")) * 60 > HEALTH_GATE.timeoutSeconds);
-        assert.throws(() => renderGateTemplate("not-hex", "gate"), /hex/);
+        assert.throws(() => renderGateTemplate("not-hex", "i-0123456789abcdef0", "gate"), /hex/);
     });
 
     it("the identity hash changes with the instance id, AMI, instance type or user-data, and only with them", () => {
@@ -114,8 +115,8 @@ describe("rolling node replacement: the health gate", () => {
 
     it("the check explains itself: the generation CloudFormation completed, or none", () => {
         assert.equal(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "aaaaaaaa11111111" }), null);
-        assert.match(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "bbbbbbbb22222222" })!, /last completed generation bbbbbbbb22222222/);
-        assert.match(gateNotPassed("g", "aaaaaaaa11111111", undefined)!, /last completed no generation/);
+        assert.match(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "bbbbbbbb22222222" })!, /records generation bbbbbbbb22222222 as the last completed/);
+        assert.match(gateNotPassed("g", "aaaaaaaa11111111", undefined)!, /records no completed generation: the last operation on it failed/);
     });
 
     it("the plan shows each gate's template under files/cloudformation/, as sent", async () => {
@@ -145,7 +146,7 @@ describe("rolling node replacement: the health gate", () => {
 
     it("the node role reads only this DC's gate stacks by name, and target health (no resource-level permissions)", async () => {
         const [find, health] = healthGateStatements("us-east-1", "123456789012", DEFAULT_DEPLOYMENT_NAME, "DC1");
-        assert.equal(find.Action, "cloudformation:DescribeStackResources");
+        assert.deepEqual(find.Action, ["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"]);
         assert.equal(find.Resource, "arn:aws:cloudformation:us-east-1:123456789012:stack/wso2-apim-dc1-node-*-gate/*");
         assert.deepEqual(health, { Sid: "ReadOwnTargetHealth", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" });
         const program = await run("us-east");
@@ -187,13 +188,14 @@ describe("rolling node replacement: the health gate", () => {
 
 /**
  * Fakes: `aws` answers describe-stack-resources from $FAKE_RESOURCES (absent: the stack does not
- * exist), the target health of each group from $FAKE_HEALTH ("<arn>=<state> …") and the flag
+ * exist), a condition's Metadata from $FAKE_METADATA, the target health of each group from $FAKE_HEALTH ("<arn>=<state> …") and the flag
  * from $FAKE_FLAG (absent: ParameterNotFound); `curl` answers IMDS and records each PUT to a handle.
  */
 const FAKE_AWS = `#!/bin/bash
 printf 'aws %s\\n' "$*" >> "$FAKE_LOG"
 case "$1 $2" in
   "cloudformation describe-stack-resources") [[ -f "$FAKE_RESOURCES" ]] || { echo "Stack with id x does not exist" >&2; exit 254; }; cat "$FAKE_RESOURCES" ;;
+  "cloudformation describe-stack-resource") printf '%s\n' "$FAKE_METADATA" ;;
   "elbv2 describe-target-health") arn=$6; for pair in $FAKE_HEALTH; do [[ \${pair%=*} == "$arn" ]] && echo "\${pair##*=}"; done ;;
   "ssm get-parameter") [[ -n "\${FAKE_FLAG:-}" ]] || { echo "ParameterNotFound" >&2; exit 254; }
     [[ $FAKE_FLAG != denied ]] || { echo "AccessDeniedException" >&2; exit 254; }; echo "$FAKE_FLAG" ;;
@@ -218,7 +220,7 @@ const WAITING = [
     `NodeSignal123\tCREATE_COMPLETE\thttps://cloudformation-waitcondition-us-west-2.s3.amazonaws.com/old`,
 ].join("\n");
 
-interface Situation { resources?: string; health: string; flag?: string; trustedSource?: boolean }
+interface Situation { resources?: string; health: string; flag?: string; trustedSource?: boolean; metadata?: string }
 
 function signal(situation: Situation): { status: number | null; calls: string[]; puts: string[]; stderr: string } {
     const run = runWithFakes({
@@ -236,6 +238,8 @@ function signal(situation: Situation): { status: number | null; calls: string[];
         env: {
             SIGNAL_ENV: "<dir>/signal.env", FAKE_RESOURCES: "<dir>/resources", FAKE_HEALTH: situation.health,
             ...(situation.flag ? { FAKE_FLAG: situation.flag } : {}),
+            // CloudFormation returns the Metadata as a JSON string; by default this node's own.
+            FAKE_METADATA: situation.metadata ?? '{"InstanceId": "i-0123456789abcdef0"}',
         },
     });
     return { status: run.status, calls: run.calls, puts: run.calls.filter((c) => c.startsWith("curl ")), stderr: run.stderr };
@@ -256,6 +260,17 @@ describe("rolling node replacement: the node's signal (bash, against fakes)", ()
         // Its own instance, on the port it serves each group.
         assert.ok(calls.includes("aws elbv2 describe-target-health --region us-west-2 --target-group-arn arn:tg/gw --targets Id=i-0123456789abcdef0,Port=8243 --query TargetHealthDescriptions[0].TargetHealth.State --output text"));
         assert.ok(calls.some((c) => c.includes("--target-group-arn arn:tg/mgmt --targets Id=i-0123456789abcdef0,Port=9443")));
+    });
+
+    it("a condition that waits for another instance (the replacement of this node) is never signalled by this one", () => {
+        // Pulumi replaces a node create-before-delete: the old instance stays healthy until the update ends.
+        for (const metadata of ['{"InstanceId":"i-0fedcba9876543210"}', "None"]) {
+            const { status, puts, stderr, calls } = signal({ resources: WAITING, health: BOTH_HEALTHY, flag: "true", metadata });
+            assert.equal(status, 0);
+            assert.deepEqual(puts, [], metadata);
+            assert.match(stderr, /not signalling NodeHealthyabc: it waits for another instance/);
+            assert.ok(calls.includes("aws cloudformation describe-stack-resource --region us-west-2 --stack-name wso2-apim-dc2-node-1-gate --logical-resource-id NodeHealthyabc --query StackResourceDetail.Metadata --output text"));
+        }
     });
 
     it("replication-ready but unhealthy in one target group: no signal", () => {

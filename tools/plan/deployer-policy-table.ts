@@ -144,6 +144,8 @@ export const RESOURCE_GRANTS: Record<string, Grant[]> = {
             on: ["elb-load-balancer"],
         },
         { write: ["iam:CreateServiceLinkedRole"], on: ["iam-service-linked-role"], forService: "elasticloadbalancing.amazonaws.com" },
+        // CreateLoadBalancer also needs ec2:DescribeAccountAttributes (ELB User Guide, "Elastic Load Balancing API permissions"); no resource type.
+        { read: ["ec2:DescribeAccountAttributes"], on: ["*"] },
     ],
     "aws:lb/listener:Listener": [
         { read: ["elasticloadbalancing:DescribeListeners", "elasticloadbalancing:DescribeListenerAttributes", "elasticloadbalancing:DescribeTags"], on: ["*"] },
@@ -226,6 +228,8 @@ export const RESOURCE_GRANTS: Record<string, Grant[]> = {
         { write: ["iam:CreateServiceLinkedRole"], on: ["iam-service-linked-role"], forService: "rds.amazonaws.com" },
         // manageMasterUserPassword: RDS creates and deletes the rds!db-… secret as the caller (RDS User Guide, rds-secrets-manager-permissions).
         { write: ["secretsmanager:CreateSecret", "secretsmanager:TagResource", "secretsmanager:DeleteSecret"], on: ["rds-managed-secret"] },
+        // ... and kms:DescribeKey on the key that encrypts that secret (the AWS managed aws/secretsmanager key: id unknown).
+        { read: ["kms:DescribeKey"], on: ["kms-key"] },
     ],
     "aws:rds/parameterGroup:ParameterGroup": [
         { read: ["rds:DescribeDBParameterGroups", "rds:DescribeDBParameters", "rds:ListTagsForResource"], on: ["rds-parameter-group"] },
@@ -388,7 +392,9 @@ export const RESOURCE_GRANTS: Record<string, Grant[]> = {
         { read: ["elasticfilesystem:DescribeMountTargets", "elasticfilesystem:DescribeMountTargetSecurityGroups"], on: ["efs-file-system"] },
         { read: ["ec2:DescribeSubnets", "ec2:DescribeNetworkInterfaces"], on: ["*"] },
         { write: ["elasticfilesystem:CreateMountTarget", "elasticfilesystem:ModifyMountTargetSecurityGroups", "elasticfilesystem:DeleteMountTarget"], on: ["efs-file-system"] },
-        { write: ["ec2:CreateNetworkInterface"], on: ["ec2"] },
+        // A mount target is a network interface EFS manages as the caller (EFS API Reference: CreateMountTarget,
+        // DeleteMountTarget, ModifyMountTargetSecurityGroups list these EC2 permissions).
+        { write: ["ec2:CreateNetworkInterface", "ec2:DeleteNetworkInterface", "ec2:ModifyNetworkInterfaceAttribute"], on: ["ec2"] },
     ],
     "aws:efs/accessPoint:AccessPoint": [
         { read: ["elasticfilesystem:DescribeAccessPoints"], on: ["efs-file-system", "efs-access-point"] },

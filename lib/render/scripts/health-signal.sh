@@ -51,6 +51,14 @@ else
     exit 0
 fi
 for hash in $waiting; do
+    # Only this instance's condition: a replaced node's old instance is healthy until Pulumi deletes
+    # it after the update, and must not pass its successor's gate (Metadata.InstanceId, lib/health-gate.ts).
+    owner=$(aws cloudformation describe-stack-resource --region "$AWS_REGION" --stack-name "$GATE_STACK" \
+        --logical-resource-id "$CONDITION_PREFIX$hash" --query StackResourceDetail.Metadata --output text 2>/dev/null) || owner=""
+    if ! grep -Eq "\"InstanceId\" *: *\"$ID\"" <<<"$owner"; then
+        log "not signalling $CONDITION_PREFIX$hash: it waits for another instance (${owner:-no metadata})"
+        continue
+    fi
     url=$(awk -v id="$HANDLE_PREFIX$hash" '$1 == id { print $3 }' <<<"$rows")
     [[ -n $url ]] || { log "no handle $HANDLE_PREFIX$hash in $GATE_STACK"; continue; }
     # CloudFormation User Guide, "Create wait conditions": PUT the JSON with an empty Content-Type.
