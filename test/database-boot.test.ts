@@ -369,10 +369,13 @@ describe("database boot hook: one schema applier at a time (lease in the databas
         assert.equal(run.status, 0, run.log);
         const order = sessions(box).filter((s) => s !== "other");
         assert.equal(order[0], "acquire");
-        assert.equal(order[1], "01-users.sql");
+        assert.equal(order[2], "01-users.sql");
         assert.equal(order[order.length - 1], "release");
         assert.equal(order[order.length - 2], "04-verify.sql");
-        assert.ok(order.indexOf("renew") < order.indexOf("remedies-shared-db.sql") && order.lastIndexOf("renew") < order.indexOf("03-per-dc.sql"));
+        // Every session that changes the database is preceded by a renewal.
+        for (const [i, session] of order.entries()) {
+            if ( /\.sql$/.test(session)) assert.equal(order[i - 1], "renew", `${session} (session ${i}) runs right after a renewal: ${order.join(", ")}`);
+        }
         assert.equal(fs.readFileSync(leaseFile(box), "utf8"), "", "released");
     });
 
@@ -384,6 +387,28 @@ describe("database boot hook: one schema applier at a time (lease in the databas
         assert.match(run.log, /another schema applier still holds the lease after 30s \(LEASE HELD BY OLD-NODE:4242 FOR 70 MORE SECONDS\)/);
         assert.deepEqual(scriptsRun(run), [], "nothing applied");
         assert.equal(fs.readFileSync(leaseFile(box), "utf8"), "OLD-NODE:4242 100\n", "the old holder keeps it");
+    });
+
+    it("a holder that releases while we ask (the row gone before the read, ORA-01403 without the handler): the next ask takes it at once", () => {
+        const box = sandbox();
+        fs.writeFileSync(leaseFile(box), "OLD-NODE:4242 100\n");
+        fs.writeFileSync(path.join(box.state, "lease-race"), "1\n");
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.match(run.log, /the schema applier lease was released while we asked for it: asking again/);
+        assert.equal(run.calls.filter((c) => c.startsWith("sleep")).length, 0, "no wait: asked again at once");
+        assert.deepEqual(scriptsRun(run), FIRST_BOOT);
+        const hook = fs.readFileSync(HOOK, "utf8");
+        assert.match(hook, /'        WHEN NO_DATA_FOUND THEN' \\\n\s+"          DBMS_OUTPUT.PUT_LINE\('LEASE RELEASED MEANWHILE'\);"/, "the read of the holder handles the vanished row");
+    });
+
+    it("every session that changes the database runs under a time limit below the lease it just renewed", () => {
+        const box = sandbox();
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        const limited = run.calls.filter((c) => c.startsWith("timeout "));
+        assert.equal(limited.length, scriptsRun(run).length, "one bounded session per script");
+        assert.ok(limited.every((c) => c.startsWith("timeout --kill-after=30 1500 sqlplus ")), limited.join("\n"));
     });
 
     it("the lease of an applier that died lapses, and the next one proceeds", () => {

@@ -98,8 +98,13 @@ install_client() {
     log "JDBC driver installed as $APIM_HOME/repository/components/lib/ojdbc8.jar"
 }
 
+# SESSION_LIMIT (seconds, empty: none) bounds a session with timeout(1): the applier's sessions
+# must end before the lease they renewed can lapse (see applier_session).
+SESSION_LIMIT=""
 sqlplus_command() {
-    LD_LIBRARY_PATH="$ORACLE_CLIENT_HOME" NLS_LANG=AMERICAN_AMERICA.AL32UTF8 "$ORACLE_CLIENT_HOME/sqlplus" "$@" 2>&1
+    local limit=()
+    [[ -z $SESSION_LIMIT ]] || limit=(timeout --kill-after=30 "$SESSION_LIMIT")
+    LD_LIBRARY_PATH="$ORACLE_CLIENT_HOME" NLS_LANG=AMERICAN_AMERICA.AL32UTF8 "${limit[@]}" "$ORACLE_CLIENT_HOME/sqlplus" "$@" 2>&1
 }
 
 download_sql() {
@@ -202,11 +207,26 @@ sql_session() {
     return "$status"
 }
 
+# A session that changes the database, as sql_session. While this boot holds the applier lease,
+# the lease is renewed right before it and the session is killed before the renewed lease could
+# lapse: another applier can take a lapsed lease, so no change of ours may run past it (the lease
+# is otherwise only looked at when renewed).
+applier_session() {
+    if [[ $LEASE_HELD == true ]]; then
+        renew_lease
+        SESSION_LIMIT=$((LEASE_SECONDS - LEASE_MARGIN_SECONDS))
+    fi
+    local status=0
+    sql_session "$@" || status=$?
+    SESSION_LIMIT=""
+    return "$status"
+}
+
 # Runs one script as user $1 (password $2): the parameters file, then lines $4, then @$3.
 run_script() {
     local user=$1 password=$2 script=$3 lines=${4:-}
     log "running $script as $user"
-    if sql_session "$user" "$password" "@$SQL_DIR/parameters.sql"$'\n'"$lines"$'\n'"@$script"; then
+    if applier_session "$user" "$password" "@$SQL_DIR/parameters.sql"$'\n'"$lines"$'\n'"@$script"; then
         log_output "$SQL_OUTPUT"
     else
         log_output "$SQL_OUTPUT"
@@ -275,7 +295,6 @@ schema_problems() {
 initialise_schema() {
     local label=$1 user=$2 password=$3 dir=$4 remedies=$5 expected script initial
     STEP="$label schema"
-    renew_lease
     expected=$(expected_objects "$dir/tables.sql" "$dir/sequences.sql")
     [[ -n $expected ]] || fail "found no CREATE TABLE, SEQUENCE or TRIGGER in $dir/tables.sql and $dir/sequences.sql"
     schema_state "$user" "$password" "$expected" || {
@@ -293,7 +312,7 @@ initialise_schema() {
             STEP="$label schema: $script"
             log "applying $script to $user"
             # SQLBLANKLINES: WSO2's statements contain blank lines; DEFINE OFF: no & substitution in WSO2's text.
-            if sql_session "$user" "$password" "$(printf '%s\n' 'SET DEFINE OFF' 'SET SQLBLANKLINES ON' 'SET ECHO OFF' 'SET FEEDBACK OFF' "@$script")"; then
+            if applier_session "$user" "$password" "$(printf '%s\n' 'SET DEFINE OFF' 'SET SQLBLANKLINES ON' 'SET ECHO OFF' 'SET FEEDBACK OFF' "@$script")"; then
                 log_output "$SQL_OUTPUT"
             else
                 log_output "$SQL_OUTPUT"
@@ -319,10 +338,13 @@ initialise_schema() {
 
 # The schema applier lease: one row in the master user's own schema (not replicated: GoldenGate
 # captures AM_DB and SHARED_DB only), held by this boot ($LEASE_HOLDER) for LEASE_SECONDS from
-# the database's clock and renewed before each schema's changes and before the per-DC step. It spans the apply's many SQL*Plus sessions;
-# a node that dies stops renewing, and the lease lapses. A replacement node 1 that overlaps the
-# old one waits for it.
+# the database's clock. It spans the apply's many SQL*Plus sessions: every session that changes
+# the database renews it first and is killed LEASE_MARGIN_SECONDS before that renewal could lapse
+# (applier_session), so no change of ours runs while another applier may hold it. A node that dies
+# stops renewing, and the lease lapses. A replacement node 1 that overlaps the old one waits.
 LEASE_SECONDS=1800
+# A session under the lease is killed this long before the lease it renewed would lapse.
+LEASE_MARGIN_SECONDS=300
 LEASE_HOLDER=""
 lease_session() {
     sql_session "$MASTER_USER" "$MASTER_PASSWORD" "$(printf '%s\n' \
@@ -363,9 +385,16 @@ lease_session() {
         '    IF SQL%ROWCOUNT = 1 THEN' \
         "      DBMS_OUTPUT.PUT_LINE('LEASE ACQUIRED');" \
         '    ELSE' \
-        "      EXECUTE IMMEDIATE 'SELECT holder, ROUND((CAST(expires_at AS DATE) - CAST(SYSTIMESTAMP AS DATE)) * 86400) FROM ' || c_table || ' WHERE id = 1'" \
-        '        INTO v_holder, v_seconds;' \
-        "      DBMS_OUTPUT.PUT_LINE('LEASE HELD BY ' || v_holder || ' FOR ' || v_seconds || ' MORE SECONDS');" \
+        '      -- The holder may release (delete the row) between our UPDATE and this read: without the' \
+        '      -- handler that is ORA-01403 and the boot would fail; the caller tries again at once.' \
+        '      BEGIN' \
+        "        EXECUTE IMMEDIATE 'SELECT holder, ROUND((CAST(expires_at AS DATE) - CAST(SYSTIMESTAMP AS DATE)) * 86400) FROM ' || c_table || ' WHERE id = 1'" \
+        '          INTO v_holder, v_seconds;' \
+        "        DBMS_OUTPUT.PUT_LINE('LEASE HELD BY ' || v_holder || ' FOR ' || v_seconds || ' MORE SECONDS');" \
+        '      EXCEPTION' \
+        '        WHEN NO_DATA_FOUND THEN' \
+        "          DBMS_OUTPUT.PUT_LINE('LEASE RELEASED MEANWHILE');" \
+        '      END;' \
         '    END IF;' \
         "  ELSIF '&lease_action' = 'renew' THEN" \
         "    EXECUTE IMMEDIATE 'UPDATE ' || c_table || ' SET expires_at = SYSTIMESTAMP + NUMTODSINTERVAL(:s, ''SECOND'') WHERE id = 1 AND holder = :h'" \
@@ -387,13 +416,17 @@ acquire_lease() {
     STEP="applier lease"
     # Unique per boot: the host name (one per instance) and this process.
     LEASE_HOLDER="${HOSTNAME%%.*}:$$"
-    local waited=0
+    local waited=0 races=0
     while :; do
         lease_session acquire || {
             log_output "$SQL_OUTPUT"
             fail "cannot take the schema applier lease"
         }
         [[ $SQL_OUTPUT != *"LEASE ACQUIRED"* ]] || break
+        if [[ $SQL_OUTPUT == *"LEASE RELEASED MEANWHILE"* ]] && ((++races <= 3)); then
+            log "the schema applier lease was released while we asked for it: asking again"
+            continue
+        fi
         ((waited < SCHEMA_WAIT_SECONDS)) ||
             fail "another schema applier still holds the lease after ${SCHEMA_WAIT_SECONDS}s ($(tail -n 1 <<<"$SQL_OUTPUT")): is an older node 1 still applying?"
         log "another schema applier is at work ($(tail -n 1 <<<"$SQL_OUTPUT")); retrying in ${POLL_SECONDS}s"
@@ -434,7 +467,6 @@ apply_schemas() {
     initialise_schema AM_DB "$AM_DB_USER" "$AM_DB_PASSWORD" "$PACK_DIR/apimgt" remedies-am-db.sql
 
     STEP="per-DC step"
-    renew_lease
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
 
