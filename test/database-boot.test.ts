@@ -353,6 +353,98 @@ describe("database boot hook: the pack's defects, as SQL*Plus runs the scripts",
     });
 });
 
+describe("database boot hook: no sequence hands out a key that exists (rows of several stripes)", () => {
+    const db = (box: Sandbox, owner: string) => path.join(box.state, `db.${owner}`);
+    const sequenceLine = (box: Sandbox, owner: string, name: string) =>
+        fs.readFileSync(db(box, owner), "utf8").split("\n").find((l) => l.startsWith(`SEQ ${name} `))!.split(" ").slice(2).map(Number);
+    /** Rows as GoldenGate or an initial load stores them: keys made by other DCs, or by this one before a rebuild. */
+    const rows = (table: string, column: string, keys: number[]) => keys.map((k) => `ROW ${table} ${column} ${k}\n`).join("");
+    const withCount = (box: Sandbox, dcIndex: number, dcCount: number) =>
+        fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"), renderSqlParameters({ ...SQL_PARAMETERS, dcId: `DC${dcIndex}`, dcIndex, dcCount }));
+
+    it("first boot: the pack's seed row took key 1 from the fresh sequence; the sequence moves onto its stripe above it", () => {
+        const box = sandbox();
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.ok(fs.readFileSync(db(box, "WSO2AM"), "utf8").includes("ROW IDN_OAUTH_CONSUMER_APPS ID 1\n"), "the seed row is there");
+        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(off stripe 2 of 2\): last number 2, increment 1, cache 0, largest key 1 -> restarts at 1004, increment 2/);
+        assert.deepEqual(sequenceLine(box, "WSO2AM", "IDN_OAUTH_CONSUMER_APPS_SEQ"), [1004, 2, 0]);
+    });
+
+    it("a reload from the trusted source brings back keys on this DC's stripe above its sequence: a waiting node's verify fails naming the key, the applier's next boot moves the sequence above every key", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        // DC2's sequence is at 1004; the reload brings DC1's odd keys and DC2's own even keys from before the rebuild.
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1, 1001, 1003, 1006, 2001, 5000, 7777]));
+        const waiting = boot(box, { schemaApplier: false, waits: { schemaSeconds: 0, pollSeconds: 15 } });
+        assert.notEqual(waiting.status, 0, "verify fails loudly");
+        assert.match(waiting.log, /PROBLEM: sequence IDN_OAUTH_CONSUMER_APPS_SEQ may hand out 1004, at or below key 5000 of IDN_OAUTH_CONSUMER_APPS\.ID on stripe 2 of 2/);
+
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(key 5000 in IDN_OAUTH_CONSUMER_APPS\.ID is on its stripe at or above 1004\): .* largest key 7777 -> restarts at 7778, increment 2/);
+        assert.match(run.log, /WSO2AM: 0 problem\(s\)/);
+        const again = boot(box);
+        assert.doesNotMatch(again.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(/, "a re-run changes nothing");
+    });
+
+    it("keys of other stripes ahead of the sequence (a busier DC) move nothing and fail nothing", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1005, 3001, 99999]));
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.doesNotMatch(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(/);
+        assert.deepEqual(sequenceLine(box, "WSO2AM", "IDN_OAUTH_CONSUMER_APPS_SEQ"), [1004, 2, 0]);
+    });
+
+    it("adding a DC (2 -> 3) without a floor: every sequence moves to its new stripe above every key of every DC", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1001, 1002, 1003, 20_001, 20_002]));
+        withCount(box, 2, 3);
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        // 20,002 is above 1004 + 1000 * 2: the keys decide. 20,003 is the first value 2 mod 3 above it.
+        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(off stripe 2 of 3\): last number 1004, increment 2, cache 0, largest key 20002 -> restarts at 20003, increment 3/);
+        assert.match(run.log, /WSO2AM: 0 problem\(s\)/);
+    });
+
+    it("a floor below the keys is not trusted (the keys win); a floor above them lifts the sequence", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [9000]));
+        fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"), renderSqlParameters({ ...SQL_PARAMETERS, sequenceFloor: 500 }));
+        const low = boot(box);
+        assert.match(low.log, /IDN_OAUTH_CONSUMER_APPS_SEQ \(key 9000 in IDN_OAUTH_CONSUMER_APPS\.ID .* -> restarts at 9002, increment 2/);
+        fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"), renderSqlParameters({ ...SQL_PARAMETERS, sequenceFloor: 50_000 }));
+        const high = boot(box);
+        assert.match(high.log, /IDN_OAUTH_CONSUMER_APPS_SEQ \(at or below sequence_floor 50000\): .* -> restarts at 50002, increment 2/);
+    });
+
+    it("a DC that is not the trusted source: rows the initial load brings while it waits for the flag are checked before WSO2 starts", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "ssm-answers"), "false\ntrue\n");
+        // The initial load arrives during the wait (at the first sleep): DC2's own keys from before a rebuild.
+        fs.writeFileSync(path.join(box.state, "reload.WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1, 2, 3, 4000]));
+        const run = boot(box, { trustedSource: false });
+        assert.equal(run.status, 0, run.log);
+        const perDc = scriptsRun(run).filter((s) => s === "WSO2AM: 03-per-dc.sql").length;
+        assert.equal(perDc, 2, "the per-DC step runs again after the flag");
+        assert.match(run.log, /IDN_OAUTH_CONSUMER_APPS_SEQ \(key 4000 in IDN_OAUTH_CONSUMER_APPS\.ID is on its stripe at or above 1004\).* -> restarts at 4002/);
+        const afterFlag = run.log.slice(run.log.indexOf("replication-ready is true"));
+        assert.match(afterFlag, /restarts at 4002[\s\S]*WSO2AM: 0 problem\(s\)[\s\S]*database-boot: done/);
+    });
+
+    it("a sequence no trigger fills cannot be checked: the per-DC step stops naming it", () => {
+        const box = sandbox();
+        fs.appendFileSync(path.join(box.apimHome, "dbscripts", "multi-dc", "oracle", "apimgt", "sequences.sql"), "CREATE SEQUENCE ORPHAN_SEQ START WITH 1 INCREMENT BY 1 NOCACHE;\n");
+        const run = boot(box);
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /ORA-20104: sequence ORPHAN_SEQ fills no column/);
+    });
+});
+
 describe("database boot hook: one schema applier at a time (lease in the database)", () => {
     const leaseFile = (box: Sandbox) => path.join(box.state, "lease");
     /** The SQL*Plus sessions in order, each named by its lease action or the project script it ran. */

@@ -8,7 +8,8 @@
 #     per-DC step, verify. Other nodes: wait until both schemas are complete and verified.
 #  4. The schema passwords into the runtime environment for deployment.toml's $env{} references.
 #  5. A DC that is not the trusted source waits for the replication-ready flag, so WSO2 never
-#     writes its first-start rows into a database that replication has not joined yet.
+#     writes its first-start rows into a database that replication has not joined yet; then its
+#     sequences are moved above the keys the initial load brought (applier) or verified (others).
 # Parameters: /etc/wso2-apim/database.env (no secrets). Secrets never reach a command line, the
 # environment of a child process or the log: SQL*Plus gets them on stdin from shell builtins, and
 # every line logged passes through redact.
@@ -466,6 +467,12 @@ apply_schemas() {
     initialise_schema SHARED_DB "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$PACK_DIR" remedies-shared-db.sql
     initialise_schema AM_DB "$AM_DB_USER" "$AM_DB_PASSWORD" "$PACK_DIR/apimgt" remedies-am-db.sql
 
+    per_dc_and_verify
+    release_lease
+}
+
+# The per-DC step and verify, for both schemas, under the lease.
+per_dc_and_verify() {
     STEP="per-DC step"
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
@@ -473,7 +480,21 @@ apply_schemas() {
     STEP="verify"
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
-    release_lease
+}
+
+# After the replication-ready flag, in a DC that is not the trusted source: the initial load has
+# brought the trusted source's rows, among them keys on this DC's stripe (rows this DC made before
+# a rebuild, seed rows) that its sequences would hand out again. The applier moves its sequences
+# above them again (03-per-dc.sql) and verifies; the other nodes wait until verify passes, which
+# it does only once the applier has done so. Only then may WSO2 start.
+after_replication() {
+    if [[ $SCHEMA_APPLIER == true ]]; then
+        acquire_lease
+        per_dc_and_verify
+        release_lease
+    else
+        wait_for_schemas
+    fi
 }
 
 # True when both schemas are complete and pass the read-only verify.
@@ -567,6 +588,7 @@ main() {
     fi
     write_runtime_env
     wait_for_replication
+    [[ $TRUSTED_SOURCE == true ]] || after_replication
     STEP=finished
     log "done"
 }
