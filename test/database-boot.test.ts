@@ -224,14 +224,52 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
         assert.match(run.log, /FAILED at step 'SHARED_DB schema: .*oracle\/sequences\.sql'/);
     });
 
-    it("a partially initialised schema stops the boot and asks for an operator", () => {
+    it("a partial schema with no WSO2 data (objects missing, no marker) is dropped and rebuilt in the same boot", () => {
         const box = sandbox();
         fs.writeFileSync(path.join(box.state, "db.WSO2SHARED"), ["REG_CLUSTER_LOCK", "REG_LOG", "UM_HYBRID_ROLE", "UM_HYBRID_USER_ROLE"].map((t) => `OBJECT TABLE ${t} VALID\nKEY ${t}\n`).join(""));
         const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partial \(missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER; invalid: none\): dropping its objects if it holds no WSO2 data/);
+        assert.match(run.log, /REBUILD: dropped 5 object\(s\) of WSO2SHARED, which held no WSO2 data/);
+        assert.ok(scriptsRun(run).includes("WSO2SHARED: pack:tables.sql"), "the pack's scripts ran again");
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) has every object of the pack/);
+    });
+
+    for (const script of ["oracle/tables.sql", "oracle/sequences.sql", "apimgt/tables.sql", "apimgt/sequences.sql"]) {
+        for (const after of ["0", "1", "end"]) {
+            const where = after === "end" ? "after its last statement" : `after ${after} statement(s)`;
+            it(`a transient failure in ${script} ${where}: the next boot completes the schema (rebuilt while it holds no WSO2 data)`, () => {
+                const box = sandbox();
+                const crash = `${script}:${after}`;
+                const failed = boot(box, {}, { FAKE_SQLPLUS_CRASH: crash });
+                assert.notEqual(failed.status, 0);
+                assert.match(failed.log, /ORA-03113: end-of-file on communication channel/);
+                assert.match(failed.log, /the next boot drops and rebuilds it while it holds no WSO2 data/);
+                const owner = script.startsWith("apimgt/") ? "WSO2AM" : "WSO2SHARED";
+                assert.match(fs.readFileSync(path.join(box.state, "build"), "utf8"), new RegExp(`^${owner} building$`, "m"));
+
+                const run = boot(box);
+                assert.equal(run.status, 0, run.log);
+                assert.match(run.log, /WSO2SHARED: 0 problem\(s\)[\s\S]*WSO2AM: 0 problem\(s\)/);
+                const am = fs.readFileSync(path.join(box.state, "db.WSO2AM"), "utf8");
+                assert.equal((am.match(/^ROW IDN_OAUTH_CONSUMER_APPS ID /gm) ?? []).length, 1, "the pack's seed row, exactly once");
+                assert.match(fs.readFileSync(path.join(box.state, "build"), "utf8"), new RegExp(`^${owner} built$`, "m"));
+                if (!(after === "0" && script.endsWith("tables.sql"))) {
+                    assert.match(run.log, new RegExp(`\\(${owner}\\): an earlier boot stopped while the pack's scripts ran`));
+                }
+            });
+        }
+    }
+
+    it("a partial schema holding WSO2 data (rows beyond the pack's own) is never dropped: the boot stops naming the tables", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "db.WSO2SHARED"), ["REG_CLUSTER_LOCK", "REG_LOG", "UM_HYBRID_ROLE", "UM_HYBRID_USER_ROLE"].map((t) => `OBJECT TABLE ${t} VALID\nKEY ${t}\n`).join("") + "ROW REG_LOG REG_LOG_ID 7\n");
+        const run = boot(box);
         assert.notEqual(run.status, 0);
-        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partially initialised \(missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER; invalid: none\)/);
-        assert.match(run.log, /an operator must/);
-        assert.ok(!scriptsRun(run).some((s) => s.includes("pack:")), "no DDL on a partial schema");
+        assert.match(run.log, /ORA-20401: schema WSO2SHARED holds WSO2 data, so it is never dropped: REG_LOG \(more than 0 rows\)/);
+        assert.match(run.log, /is partial and holds WSO2 data, so it is never dropped: an operator must complete it by hand/);
+        assert.ok(!scriptsRun(run).some((s) => s.includes("pack:")), "no DDL on a schema with data");
+        assert.ok(fs.readFileSync(path.join(box.state, "db.WSO2SHARED"), "utf8").includes("OBJECT TABLE REG_LOG VALID"), "nothing dropped");
     });
 
     it("a DC that is not the trusted source waits for the replication-ready flag", () => {
@@ -499,8 +537,10 @@ describe("database boot hook: one schema applier at a time (lease in the databas
         const run = boot(box);
         assert.equal(run.status, 0, run.log);
         const limited = run.calls.filter((c) => c.startsWith("timeout "));
-        assert.equal(limited.length, scriptsRun(run).length, "one bounded session per script");
         assert.ok(limited.every((c) => c.startsWith("timeout --kill-after=30 1500 sqlplus ")), limited.join("\n"));
+        const scripted = run.calls.map((c, i) => [c, i] as const).filter(([c]) => c.startsWith("sqlplus ") && /\/(0\d|remedies|rebuild)-[\w-]+\.sql|multi-dc/.test(c));
+        assert.equal(scripted.length, scriptsRun(run).length);
+        for (const [call, i] of scripted) assert.ok(run.calls[i - 1].startsWith("timeout --kill-after=30 1500 sqlplus "), `${call} runs under timeout`);
     });
 
     it("the lease of an applier that died lapses, and the next one proceeds", () => {

@@ -34,6 +34,8 @@ export interface SqlParameters {
 
 /** The remedies for the pack's multi-DC script defects, per schema (lib/pack/remedies.ts lists what each block covers). */
 export const REMEDY_SCRIPTS = { sharedDb: "remedies-shared-db.sql", amDb: "remedies-am-db.sql" } as const;
+/** Drops a partial schema that holds no WSO2 data, so that the pack's scripts can run again. */
+export const REBUILD_SCRIPT = "rebuild-empty-schema.sql";
 /**
  * The project's scripts in the order the schema applier runs them (the pack's scripts run before
  * the remedies); uploaded next to the parameters file.
@@ -45,6 +47,7 @@ export const SQL_SCRIPTS = [
     REMEDY_SCRIPTS.amDb,
     "03-per-dc.sql",
     "04-verify.sql",
+    REBUILD_SCRIPT,
 ] as const;
 /** Name of the rendered parameters file beside the scripts. */
 export const SQL_PARAMETERS_FILE = "parameters.sql";
