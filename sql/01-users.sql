@@ -15,8 +15,16 @@ WHENEVER OSERROR EXIT FAILURE ROLLBACK
 --    same password may be set again at every boot; a limit on either would make that ALTER USER
 --    fail with ORA-28007 (Oracle Database 19c SQL Language Reference, CREATE PROFILE).
 --  - PASSWORD_VERIFY_FUNCTION NULL: the program generates the passwords (30 letters, digits, _).
--- Login-failure limits stay DEFAULT's. The RDS master user holds the DBA role, which has CREATE
--- PROFILE and ALTER PROFILE (Amazon RDS User Guide, "Master user account privileges").
+--  - FAILED_LOGIN_ATTEMPTS UNLIMITED (so PASSWORD_LOCK_TIME never applies): DEFAULT locks an
+--    account after 10 failed logins for 1 day (ORA-28000). This script sets each password again
+--    at every boot of node 1; after a secret rotation the other nodes' pools and GoldenGate still
+--    hold the old password until they restart, and their failed logins would lock the account for
+--    every node of the DC. With no lockout they only fail (ORA-01017) until they have the new one
+--    (rotation order: docs/database.md). Oracle Database 19c SQL Language Reference, CREATE
+--    PROFILE: FAILED_LOGIN_ATTEMPTS and PASSWORD_LOCK_TIME. The database listens only to
+--    the nodes and GoldenGate hubs (security group), so no lockout does not open it to guessing.
+-- The RDS master user holds the DBA role, which has CREATE PROFILE and ALTER PROFILE (Amazon RDS
+-- User Guide, "Master user account privileges").
 --
 -- Input: the parameters file (DEFINE lines, no secrets), then from the caller at run time only,
 -- never from a file: am_db_password, shared_db_password, goldengate_password.
@@ -29,8 +37,9 @@ SET SERVEROUTPUT ON SIZE UNLIMITED
 
 DECLARE
   c_profile CONSTANT VARCHAR2(30) := 'WSO2_APIM_SERVICE';
-  c_limits  CONSTANT VARCHAR2(200) := ' LIMIT PASSWORD_LIFE_TIME UNLIMITED PASSWORD_REUSE_TIME UNLIMITED'
-    || ' PASSWORD_REUSE_MAX UNLIMITED PASSWORD_VERIFY_FUNCTION NULL';
+  c_limits  CONSTANT VARCHAR2(300) := ' LIMIT PASSWORD_LIFE_TIME UNLIMITED PASSWORD_REUSE_TIME UNLIMITED'
+    || ' PASSWORD_REUSE_MAX UNLIMITED PASSWORD_VERIFY_FUNCTION NULL'
+    || ' FAILED_LOGIN_ATTEMPTS UNLIMITED';
   v_count   PLS_INTEGER;
 BEGIN
   SELECT COUNT(*) INTO v_count FROM dba_profiles WHERE profile = c_profile;

@@ -40,16 +40,26 @@ BEGIN
   COMMIT;
   DBMS_OUTPUT.PUT_LINE('archived redo kept &archivelog_retention_hours hours');
 
-  SELECT COUNT(*) INTO v_granted
-    FROM dba_goldengate_privileges
-   WHERE username = c_gg_user AND privilege_type = '*' AND grant_select_privileges = 'YES';
-  IF v_granted = 0 THEN
-    rdsadmin.rdsadmin_dbms_goldengate_auth.grant_admin_privilege(
-      grantee                 => c_gg_user,
-      privilege_type          => '*',
-      grant_select_privileges => TRUE,
-      do_grants               => TRUE);
-    DBMS_OUTPUT.PUT_LINE('GoldenGate capture and apply privileges granted to ' || c_gg_user);
-  END IF;
+  -- Capture (Extract) and apply (Replicat) privileges, each by the call the Amazon RDS User Guide
+  -- documents for its wrapper ("Setting up a source database for use with Oracle GoldenGate on
+  -- Amazon RDS": privilege_type => 'capture'; "... target database ...": privilege_type =>
+  -- 'apply'): every DC is both a source and a target. DBA_GOLDENGATE_PRIVILEGES shows APPLY,
+  -- CAPTURE or * (both) per grant (Oracle Database 19c Reference, DBA_GOLDENGATE_PRIVILEGES), so
+  -- a database granted '*' by an earlier version of this script gets nothing more.
+  FOR p IN (SELECT 'CAPTURE' AS kind, 'capture' AS call_type FROM dual
+            UNION ALL
+            SELECT 'APPLY', 'apply' FROM dual) LOOP
+    SELECT COUNT(*) INTO v_granted
+      FROM dba_goldengate_privileges
+     WHERE username = c_gg_user AND privilege_type IN (p.kind, '*') AND grant_select_privileges = 'YES';
+    IF v_granted = 0 THEN
+      rdsadmin.rdsadmin_dbms_goldengate_auth.grant_admin_privilege(
+        grantee                 => c_gg_user,
+        privilege_type          => p.call_type,
+        grant_select_privileges => TRUE,
+        do_grants               => TRUE);
+      DBMS_OUTPUT.PUT_LINE('GoldenGate ' || p.call_type || ' privileges granted to ' || c_gg_user);
+    END IF;
+  END LOOP;
 END;
 /

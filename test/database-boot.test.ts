@@ -224,14 +224,52 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
         assert.match(run.log, /FAILED at step 'SHARED_DB schema: .*oracle\/sequences\.sql'/);
     });
 
-    it("a partially initialised schema stops the boot and asks for an operator", () => {
+    it("a partial schema with no WSO2 data (objects missing, no marker) is dropped and rebuilt in the same boot", () => {
         const box = sandbox();
         fs.writeFileSync(path.join(box.state, "db.WSO2SHARED"), ["REG_CLUSTER_LOCK", "REG_LOG", "UM_HYBRID_ROLE", "UM_HYBRID_USER_ROLE"].map((t) => `OBJECT TABLE ${t} VALID\nKEY ${t}\n`).join(""));
         const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partial \(missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER; invalid: none\): dropping its objects if it holds no WSO2 data/);
+        assert.match(run.log, /REBUILD: dropped 5 object\(s\) of WSO2SHARED, which held no WSO2 data/);
+        assert.ok(scriptsRun(run).includes("WSO2SHARED: pack:tables.sql"), "the pack's scripts ran again");
+        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) has every object of the pack/);
+    });
+
+    for (const script of ["oracle/tables.sql", "oracle/sequences.sql", "apimgt/tables.sql", "apimgt/sequences.sql"]) {
+        for (const after of ["0", "1", "end"]) {
+            const where = after === "end" ? "after its last statement" : `after ${after} statement(s)`;
+            it(`a transient failure in ${script} ${where}: the next boot completes the schema (rebuilt while it holds no WSO2 data)`, () => {
+                const box = sandbox();
+                const crash = `${script}:${after}`;
+                const failed = boot(box, {}, { FAKE_SQLPLUS_CRASH: crash });
+                assert.notEqual(failed.status, 0);
+                assert.match(failed.log, /ORA-03113: end-of-file on communication channel/);
+                assert.match(failed.log, /the next boot drops and rebuilds it while it holds no WSO2 data/);
+                const owner = script.startsWith("apimgt/") ? "WSO2AM" : "WSO2SHARED";
+                assert.match(fs.readFileSync(path.join(box.state, "build"), "utf8"), new RegExp(`^${owner} building$`, "m"));
+
+                const run = boot(box);
+                assert.equal(run.status, 0, run.log);
+                assert.match(run.log, /WSO2SHARED: 0 problem\(s\)[\s\S]*WSO2AM: 0 problem\(s\)/);
+                const am = fs.readFileSync(path.join(box.state, "db.WSO2AM"), "utf8");
+                assert.equal((am.match(/^ROW IDN_OAUTH_CONSUMER_APPS ID /gm) ?? []).length, 1, "the pack's seed row, exactly once");
+                assert.match(fs.readFileSync(path.join(box.state, "build"), "utf8"), new RegExp(`^${owner} built$`, "m"));
+                if (!(after === "0" && script.endsWith("tables.sql"))) {
+                    assert.match(run.log, new RegExp(`\\(${owner}\\): an earlier boot stopped while the pack's scripts ran`));
+                }
+            });
+        }
+    }
+
+    it("a partial schema holding WSO2 data (rows beyond the pack's own) is never dropped: the boot stops naming the tables", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "db.WSO2SHARED"), ["REG_CLUSTER_LOCK", "REG_LOG", "UM_HYBRID_ROLE", "UM_HYBRID_USER_ROLE"].map((t) => `OBJECT TABLE ${t} VALID\nKEY ${t}\n`).join("") + "ROW REG_LOG REG_LOG_ID 7\n");
+        const run = boot(box);
         assert.notEqual(run.status, 0);
-        assert.match(run.log, /SHARED_DB \(WSO2SHARED\) is partially initialised \(missing: SEQUENCE REG_LOG_SEQUENCE TRIGGER REG_LOG_TRIGGER; invalid: none\)/);
-        assert.match(run.log, /an operator must/);
-        assert.ok(!scriptsRun(run).some((s) => s.includes("pack:")), "no DDL on a partial schema");
+        assert.match(run.log, /ORA-20401: schema WSO2SHARED holds WSO2 data, so it is never dropped: REG_LOG \(more than 0 rows\)/);
+        assert.match(run.log, /is partial and holds WSO2 data, so it is never dropped: an operator must complete it by hand/);
+        assert.ok(!scriptsRun(run).some((s) => s.includes("pack:")), "no DDL on a schema with data");
+        assert.ok(fs.readFileSync(path.join(box.state, "db.WSO2SHARED"), "utf8").includes("OBJECT TABLE REG_LOG VALID"), "nothing dropped");
     });
 
     it("a DC that is not the trusted source waits for the replication-ready flag", () => {
@@ -353,6 +391,98 @@ describe("database boot hook: the pack's defects, as SQL*Plus runs the scripts",
     });
 });
 
+describe("database boot hook: no sequence hands out a key that exists (rows of several stripes)", () => {
+    const db = (box: Sandbox, owner: string) => path.join(box.state, `db.${owner}`);
+    const sequenceLine = (box: Sandbox, owner: string, name: string) =>
+        fs.readFileSync(db(box, owner), "utf8").split("\n").find((l) => l.startsWith(`SEQ ${name} `))!.split(" ").slice(2).map(Number);
+    /** Rows as GoldenGate or an initial load stores them: keys made by other DCs, or by this one before a rebuild. */
+    const rows = (table: string, column: string, keys: number[]) => keys.map((k) => `ROW ${table} ${column} ${k}\n`).join("");
+    const withCount = (box: Sandbox, dcIndex: number, dcCount: number) =>
+        fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"), renderSqlParameters({ ...SQL_PARAMETERS, dcId: `DC${dcIndex}`, dcIndex, dcCount }));
+
+    it("first boot: the pack's seed row took key 1 from the fresh sequence; the sequence moves onto its stripe above it", () => {
+        const box = sandbox();
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.ok(fs.readFileSync(db(box, "WSO2AM"), "utf8").includes("ROW IDN_OAUTH_CONSUMER_APPS ID 1\n"), "the seed row is there");
+        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(off stripe 2 of 2\): last number 2, increment 1, cache 0, largest key 1 -> restarts at 1004, increment 2/);
+        assert.deepEqual(sequenceLine(box, "WSO2AM", "IDN_OAUTH_CONSUMER_APPS_SEQ"), [1004, 2, 0]);
+    });
+
+    it("a reload from the trusted source brings back keys on this DC's stripe above its sequence: a waiting node's verify fails naming the key, the applier's next boot moves the sequence above every key", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        // DC2's sequence is at 1004; the reload brings DC1's odd keys and DC2's own even keys from before the rebuild.
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1, 1001, 1003, 1006, 2001, 5000, 7777]));
+        const waiting = boot(box, { schemaApplier: false, waits: { schemaSeconds: 0, pollSeconds: 15 } });
+        assert.notEqual(waiting.status, 0, "verify fails loudly");
+        assert.match(waiting.log, /PROBLEM: sequence IDN_OAUTH_CONSUMER_APPS_SEQ may hand out 1004, at or below key 5000 of IDN_OAUTH_CONSUMER_APPS\.ID on stripe 2 of 2/);
+
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(key 5000 in IDN_OAUTH_CONSUMER_APPS\.ID is on its stripe at or above 1004\): .* largest key 7777 -> restarts at 7778, increment 2/);
+        assert.match(run.log, /WSO2AM: 0 problem\(s\)/);
+        const again = boot(box);
+        assert.doesNotMatch(again.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(/, "a re-run changes nothing");
+    });
+
+    it("keys of other stripes ahead of the sequence (a busier DC) move nothing and fail nothing", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1005, 3001, 99999]));
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.doesNotMatch(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(/);
+        assert.deepEqual(sequenceLine(box, "WSO2AM", "IDN_OAUTH_CONSUMER_APPS_SEQ"), [1004, 2, 0]);
+    });
+
+    it("adding a DC (2 -> 3) without a floor: every sequence moves to its new stripe above every key of every DC", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1001, 1002, 1003, 20_001, 20_002]));
+        withCount(box, 2, 3);
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        // 20,002 is above 1004 + 1000 * 2: the keys decide. 20,003 is the first value 2 mod 3 above it.
+        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(off stripe 2 of 3\): last number 1004, increment 2, cache 0, largest key 20002 -> restarts at 20003, increment 3/);
+        assert.match(run.log, /WSO2AM: 0 problem\(s\)/);
+    });
+
+    it("a floor below the keys is not trusted (the keys win); a floor above them lifts the sequence", () => {
+        const box = sandbox();
+        assert.equal(boot(box).status, 0);
+        fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [9000]));
+        fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"), renderSqlParameters({ ...SQL_PARAMETERS, sequenceFloor: 500 }));
+        const low = boot(box);
+        assert.match(low.log, /IDN_OAUTH_CONSUMER_APPS_SEQ \(key 9000 in IDN_OAUTH_CONSUMER_APPS\.ID .* -> restarts at 9002, increment 2/);
+        fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"), renderSqlParameters({ ...SQL_PARAMETERS, sequenceFloor: 50_000 }));
+        const high = boot(box);
+        assert.match(high.log, /IDN_OAUTH_CONSUMER_APPS_SEQ \(at or below sequence_floor 50000\): .* -> restarts at 50002, increment 2/);
+    });
+
+    it("a DC that is not the trusted source: rows the initial load brings while it waits for the flag are checked before WSO2 starts", () => {
+        const box = sandbox();
+        fs.writeFileSync(path.join(box.state, "ssm-answers"), "false\ntrue\n");
+        // The initial load arrives during the wait (at the first sleep): DC2's own keys from before a rebuild.
+        fs.writeFileSync(path.join(box.state, "reload.WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1, 2, 3, 4000]));
+        const run = boot(box, { trustedSource: false });
+        assert.equal(run.status, 0, run.log);
+        const perDc = scriptsRun(run).filter((s) => s === "WSO2AM: 03-per-dc.sql").length;
+        assert.equal(perDc, 2, "the per-DC step runs again after the flag");
+        assert.match(run.log, /IDN_OAUTH_CONSUMER_APPS_SEQ \(key 4000 in IDN_OAUTH_CONSUMER_APPS\.ID is on its stripe at or above 1004\).* -> restarts at 4002/);
+        const afterFlag = run.log.slice(run.log.indexOf("replication-ready is true"));
+        assert.match(afterFlag, /restarts at 4002[\s\S]*WSO2AM: 0 problem\(s\)[\s\S]*database-boot: done/);
+    });
+
+    it("a sequence no trigger fills cannot be checked: the per-DC step stops naming it", () => {
+        const box = sandbox();
+        fs.appendFileSync(path.join(box.apimHome, "dbscripts", "multi-dc", "oracle", "apimgt", "sequences.sql"), "CREATE SEQUENCE ORPHAN_SEQ START WITH 1 INCREMENT BY 1 NOCACHE;\n");
+        const run = boot(box);
+        assert.notEqual(run.status, 0);
+        assert.match(run.log, /ORA-20104: sequence ORPHAN_SEQ fills no column/);
+    });
+});
+
 describe("database boot hook: one schema applier at a time (lease in the database)", () => {
     const leaseFile = (box: Sandbox) => path.join(box.state, "lease");
     /** The SQL*Plus sessions in order, each named by its lease action or the project script it ran. */
@@ -369,10 +499,13 @@ describe("database boot hook: one schema applier at a time (lease in the databas
         assert.equal(run.status, 0, run.log);
         const order = sessions(box).filter((s) => s !== "other");
         assert.equal(order[0], "acquire");
-        assert.equal(order[1], "01-users.sql");
+        assert.equal(order[2], "01-users.sql");
         assert.equal(order[order.length - 1], "release");
         assert.equal(order[order.length - 2], "04-verify.sql");
-        assert.ok(order.indexOf("renew") < order.indexOf("remedies-shared-db.sql") && order.lastIndexOf("renew") < order.indexOf("03-per-dc.sql"));
+        // Every session that changes the database is preceded by a renewal.
+        for (const [i, session] of order.entries()) {
+            if ( /\.sql$/.test(session)) assert.equal(order[i - 1], "renew", `${session} (session ${i}) runs right after a renewal: ${order.join(", ")}`);
+        }
         assert.equal(fs.readFileSync(leaseFile(box), "utf8"), "", "released");
     });
 
@@ -384,6 +517,30 @@ describe("database boot hook: one schema applier at a time (lease in the databas
         assert.match(run.log, /another schema applier still holds the lease after 30s \(LEASE HELD BY OLD-NODE:4242 FOR 70 MORE SECONDS\)/);
         assert.deepEqual(scriptsRun(run), [], "nothing applied");
         assert.equal(fs.readFileSync(leaseFile(box), "utf8"), "OLD-NODE:4242 100\n", "the old holder keeps it");
+    });
+
+    it("a holder that releases while we ask (the row gone before the read, ORA-01403 without the handler): the next ask takes it at once", () => {
+        const box = sandbox();
+        fs.writeFileSync(leaseFile(box), "OLD-NODE:4242 100\n");
+        fs.writeFileSync(path.join(box.state, "lease-race"), "1\n");
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        assert.match(run.log, /the schema applier lease was released while we asked for it: asking again/);
+        assert.equal(run.calls.filter((c) => c.startsWith("sleep")).length, 0, "no wait: asked again at once");
+        assert.deepEqual(scriptsRun(run), FIRST_BOOT);
+        const hook = fs.readFileSync(HOOK, "utf8");
+        assert.match(hook, /'        WHEN NO_DATA_FOUND THEN' \\\n\s+"          DBMS_OUTPUT.PUT_LINE\('LEASE RELEASED MEANWHILE'\);"/, "the read of the holder handles the vanished row");
+    });
+
+    it("every session that changes the database runs under a time limit below the lease it just renewed", () => {
+        const box = sandbox();
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        const limited = run.calls.filter((c) => c.startsWith("timeout "));
+        assert.ok(limited.every((c) => c.startsWith("timeout --kill-after=30 1500 sqlplus ")), limited.join("\n"));
+        const scripted = run.calls.map((c, i) => [c, i] as const).filter(([c]) => c.startsWith("sqlplus ") && /\/(0\d|remedies|rebuild)-[\w-]+\.sql|multi-dc/.test(c));
+        assert.equal(scripted.length, scriptsRun(run).length);
+        for (const [call, i] of scripted) assert.ok(run.calls[i - 1].startsWith("timeout --kill-after=30 1500 sqlplus "), `${call} runs under timeout`);
     });
 
     it("the lease of an applier that died lapses, and the next one proceeds", () => {

@@ -25,7 +25,9 @@ describe("schema step SQL", () => {
         assert.ok(profile >= 0, "a block creates the profile, or corrects an existing one");
         // DEFAULT's PASSWORD_LIFE_TIME is 180 days (ORA-28001 after it); both reuse limits UNLIMITED
         // means neither applies, so re-setting the same password never fails with ORA-28007.
-        for (const limit of ["PASSWORD_LIFE_TIME UNLIMITED", "PASSWORD_REUSE_TIME UNLIMITED", "PASSWORD_REUSE_MAX UNLIMITED", "PASSWORD_VERIFY_FUNCTION NULL"]) {
+        // FAILED_LOGIN_ATTEMPTS UNLIMITED: DEFAULT's 10 failed logins would lock the account for the
+        // whole DC (ORA-28000) while other nodes and GoldenGate still hold the old password.
+        for (const limit of ["PASSWORD_LIFE_TIME UNLIMITED", "PASSWORD_REUSE_TIME UNLIMITED", "PASSWORD_REUSE_MAX UNLIMITED", "PASSWORD_VERIFY_FUNCTION NULL", "FAILED_LOGIN_ATTEMPTS UNLIMITED"]) {
             assert.ok(users[profile].includes(limit), `the profile sets ${limit}`);
         }
         const ensure = users.findIndex((s) => s.includes("CREATE USER"));
@@ -38,6 +40,15 @@ describe("schema step SQL", () => {
         for (const user of ["&AM_DB_USER", "&SHARED_DB_USER", "&GOLDENGATE_USER"]) {
             assert.ok(block.includes(`ENSURE_USER ( '${user}' ,`), `${user} goes through ensure_user`);
         }
+    });
+
+    it("02-goldengate-prerequisites.sql grants capture and apply by the two calls the RDS guide documents, never '*'", () => {
+        const block = statements("02-goldengate-prerequisites.sql").find((s) => s.includes("GRANT_ADMIN_PRIVILEGE"))!;
+        assert.ok(block, "the block calls the rdsadmin wrapper");
+        assert.match(block, /RDSADMIN \. RDSADMIN_DBMS_GOLDENGATE_AUTH \. GRANT_ADMIN_PRIVILEGE \( GRANTEE = > C_GG_USER , PRIVILEGE_TYPE = > P \. CALL_TYPE ,/);
+        assert.ok(block.includes("SELECT 'CAPTURE' AS KIND , 'CAPTURE' AS CALL_TYPE FROM DUAL UNION ALL SELECT 'APPLY' , 'APPLY' FROM DUAL"), "one call per documented type");
+        assert.ok(!block.includes("PRIVILEGE_TYPE = > '*'"), "no undocumented '*' call");
+        assert.ok(block.includes("PRIVILEGE_TYPE IN ( P . KIND , '*' )"), "an earlier '*' grant counts as both: nothing granted twice");
     });
 
     it("03-per-dc.sql waits for the DDL lock on the busy token table instead of failing with ORA-00054", () => {

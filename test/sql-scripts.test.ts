@@ -15,6 +15,7 @@ const scripts = SQL_SCRIPTS.map((name) => ({ name, text: fs.readFileSync(path.jo
 const FROM_THE_HOOK: Record<string, string[]> = {
     "01-users.sql": ["am_db_password", "shared_db_password", "goldengate_password"],
     "04-verify.sql": ["recompile"],
+    "rebuild-empty-schema.sql": ["pack_rows"],
 };
 
 const PARAMETERS = renderSqlParameters({

@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { isOnStripe, renderSqlParameters, RESTRIPE_BURST, restripe, SQL_DIR, SqlParameters, stripeStart } from "../lib/render/sql-parameters";
+import { isOnStripe, keyClash, renderSqlParameters, RESTRIPE_BURST, restripe, SQL_DIR, SqlParameters, stripeStart } from "../lib/render/sql-parameters";
 
 const USERS = { amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED", goldengateUser: "OGGADM1", archiveLogRetentionHours: 72 };
 
@@ -111,12 +111,52 @@ describe("sequence stripes", () => {
         take("DC3", values(restripe(1, 1, 3, 3, floor)!, 3, 1000));
     });
 
-    it("adding a DC without a floor can collide, which is why docs/database.md asks for one", () => {
-        // DC1 at 101 (slow), DC2 at 10002 (busy): DC1 re-striped to 1 mod 3 restarts above its own
-        // margin, at 2104, but DC2 has already handed out 2104 (even, and 1 mod 3).
-        const start = restripe(101, 2, 1, 3)!;
-        const dc2Values = new Set(values(2, 2, 5000));
-        assert.ok(values(start, 3, 100).some((v) => dc2Values.has(v)));
+    it("adding a DC without a floor: the replicated keys lift every restart above them; only the old stripes' values handed out after the restart can still meet it", () => {
+        // DC1 at 101 (slow), DC2 at 10002 (busy). Without its keys, DC1 re-striped to 1 mod 3
+        // would restart at 2104, which DC2 has already handed out (even, and 1 mod 3).
+        const dc2Keys = values(2, 2, 5000);
+        const blind = restripe(101, 2, 1, 3)!;
+        assert.ok(values(blind, 3, 100).some((v) => dc2Keys.includes(v)));
+        // The keys replicated into DC1 (every stripe) put the restart above all of them.
+        const start = restripe(101, 2, 1, 3, 0, 0, dc2Keys)!;
+        assert.ok(start > Math.max(...dc2Keys) && values(start, 3, 1000).every((v) => !dc2Keys.includes(v)));
+        // What remains: DC2, still on 2 mod 2 until its own re-stripe, hands out values above that
+        // restart; sequenceFloor (above what the old stripes reach meanwhile) closes that window,
+        // and verify reports any such key on DC1's stripe.
+        const later = values(10_002, 2, 2000);
+        const met = values(start, 3, 2000).find((v) => later.includes(v))!;
+        assert.ok(met !== undefined);
+        assert.equal(keyClash(start, 3, 1, 3, 0, [...dc2Keys, met]), met, "verify names the key");
+    });
+
+    it("rows of several stripes already in the table (a reload from the trusted source, a DC added, seed rows): the sequence restarts above every key, on its stripe, and verify then finds nothing", () => {
+        for (let count = 1; count <= 4; count++) {
+            for (let index = 1; index <= count; index++) {
+                for (const [lastNumber, incrementBy, cacheSize] of [[1, 1, 0], [index, count, 0], [index + 40 * count, count, 20], [7, 1, 20]]) {
+                    // keys of every stripe, some far above the sequence (made by other DCs or before a rebuild)
+                    const keys = [1, 2, 3, 5, 8, 13, 21, 34, 55, 89, 144, 233, 377, 610, 987].map((k) => k * (index + 1));
+                    const start = restripe(lastNumber, incrementBy, index, count, 0, cacheSize, keys);
+                    if (start === null) {
+                        assert.equal(keyClash(lastNumber, incrementBy, index, count, cacheSize, keys), null);
+                        continue;
+                    }
+                    assert.ok(start > Math.max(...keys), `start ${start} above every key`);
+                    assert.equal(mod(start - index, count), 0);
+                    assert.equal(keyClash(start, count, index, count, 0, keys), null, "verify passes after the restart");
+                    assert.equal(restripe(start, count, index, count, 0, 0, keys), null, "a re-run changes nothing");
+                    assert.ok(values(start, count, 1000).every((v) => !keys.includes(v)), "never a stored key");
+                }
+            }
+        }
+    });
+
+    it("a sequence on its stripe with no key of its stripe ahead of it stays, whatever other DCs' keys it sees: DCs never push each other", () => {
+        // DC1 of 2 at 11 (NOCACHE); DC2 has stored even keys up to 10000.
+        assert.equal(restripe(11, 2, 1, 2, 0, 0, values(2, 2, 5000)), null);
+        assert.equal(keyClash(11, 2, 1, 2, 0, values(2, 2, 5000)), null);
+        // An odd key at 11 or above (DC1's own, back from a reload) moves it.
+        assert.ok(restripe(11, 2, 1, 2, 0, 0, [2, 4, 13])! > 13);
+        assert.equal(keyClash(11, 2, 1, 2, 0, [2, 4, 13]), 13);
     });
 
     it("a live re-stripe of a cached sequence: a stale LAST_NUMBER would restart among values already handed out; the read before the ALTER with the cache margin never does", () => {
@@ -137,18 +177,47 @@ describe("sequence stripes", () => {
         assert.ok(restripe(listed, 1, 1, 2, 0, cache)! > listed + cache + RESTRIPE_BURST - 1);
     });
 
-    it("sql/03-per-dc.sql applies the same formula and rule, and verify checks the same rule", () => {
+    it("sql/03-per-dc.sql applies the same formula and rule, and verify checks the same rules", () => {
         const perDc = fs.readFileSync(path.join(SQL_DIR, "03-per-dc.sql"), "utf8");
         const verify = fs.readFileSync(path.join(SQL_DIR, "04-verify.sql"), "utf8");
         assert.ok(perDc.includes("v_candidate NUMBER := FLOOR(p_high / c_count) * c_count + c_index;"));
         assert.match(perDc, /IF v_candidate <= p_high THEN\s+v_candidate := v_candidate \+ c_count;/);
-        assert.ok(perDc.includes("v_start := stripe_start(GREATEST(v_last + (v_cache + c_burst) * ABS(v_increment), c_floor));"));
+        assert.ok(perDc.includes("v_start := stripe_start(GREATEST(v_last + (v_cache + c_burst) * ABS(v_increment), NVL(v_top, 0), c_floor));"));
         assert.ok(perDc.includes(`c_burst CONSTANT NUMBER := ${RESTRIPE_BURST};`));
-        // LAST_NUMBER, INCREMENT_BY and CACHE_SIZE are read inside the loop, for the sequence about to change.
-        assert.match(perDc, /LOOP\s+--[^\n]*\n\s+SELECT last_number, increment_by, cache_size INTO v_last, v_increment, v_cache\s+FROM user_sequences\s+WHERE sequence_name = s\.sequence_name;\s+v_start :=/);
-        const offStripe = "WHERE increment_by <> c_count OR MOD(last_number - c_index, c_count) <> 0";
-        assert.ok(perDc.includes(offStripe), "per-DC re-stripes exactly the sequences off their stripe");
-        assert.ok(verify.includes(offStripe), "verify reports exactly those");
-        assert.ok(perDc.includes("' INCREMENT BY ' || c_count || ' RESTART START WITH ' || v_start"));
+        // The keys are read first, LAST_NUMBER right before the ALTER.
+        assert.match(perDc, /scan_keys\(s\.sequence_name, v_lowest, v_columns, v_top, v_clash, v_where\);[\s\S]*?SELECT last_number, increment_by, cache_size INTO v_last, v_increment, v_cache\s+FROM user_sequences\s+WHERE sequence_name = s\.sequence_name;\s+v_lowest := v_last - v_cache \* ABS\(v_increment\);/);
+        // The four reasons to move, in lowestNext/restripe's terms.
+        for (const reason of ["WHEN v_increment <> c_count OR MOD(v_last - c_index, c_count) <> 0 THEN", "WHEN v_clash IS NOT NULL THEN", "WHEN v_cache > 0 THEN", "WHEN v_lowest <= c_floor THEN"]) {
+            assert.ok(perDc.includes(reason), reason);
+        }
+        assert.ok(perDc.includes("' INCREMENT BY ' || c_count || ' NOCACHE RESTART START WITH ' || v_start"));
+        // Verify: the same stripe rule, and the same key scan (identical text) read before LAST_NUMBER.
+        assert.ok(verify.includes("WHERE increment_by <> c_count OR MOD(last_number - c_index, c_count) <> 0"));
+        const scan = (text: string) => text.slice(text.indexOf("    c_name   CONSTANT"), text.indexOf("  END scan_keys;"));
+        assert.ok(scan(perDc).length > 500 && scan(perDc) === scan(verify), "03 and 04 parse the triggers and scan the keys alike");
+        assert.ok(scan(perDc).includes("WHERE ' || v_col || ' >= :low AND MOD(' || v_col || ' - :i, :n) = 0' INTO v_hit USING p_low, c_index, c_count;"));
+        assert.match(verify, /scan_keys\(s\.sequence_name, s\.lowest, v_columns, v_top, v_clash, v_where\);\s+SELECT last_number - cache_size \* ABS\(increment_by\) INTO v_lowest/);
+        assert.ok(verify.includes("ELSIF v_clash >= v_lowest THEN"));
+    });
+
+    it("the trigger parse of 03 and 04 finds the column of every sequence of WSO2 3.1.0's multi-DC scripts and of the remedies", () => {
+        const perDc = fs.readFileSync(path.join(SQL_DIR, "03-per-dc.sql"), "utf8");
+        const name = /c_name\s+CONSTANT VARCHAR2\(40\) := '([^']+)';/.exec(perDc)![1];
+        const into = /c_into\s+CONSTANT VARCHAR2\(300\) := '([^']+)' \|\| c_name \|\| '([^']+)' \|\| c_name;/.exec(perDc)!;
+        const assign = /c_assign CONSTANT VARCHAR2\(300\) := '([^']+)' \|\| c_name \|\| '([^']+)' \|\| c_name \|\| '([^']+)';/.exec(perDc)!;
+        // Oracle's POSIX regex with \s as JavaScript reads it (case-insensitive, as the 'i' flag).
+        const intoRe = new RegExp(into[1] + name + into[2] + name, "gi");
+        const assignRe = new RegExp(assign[1] + name + assign[2] + name + assign[3], "gi");
+        const triggers = [
+            "BEGIN\n  SELECT REG_LOG_SEQUENCE.nextval INTO :NEW.REG_LOG_ID FROM dual;\nEND;",
+            "BEGIN\n    SELECT SP_AUTH_SCRIPT_SEQ.nextval\n    INTO :NEW.ID\n    FROM dual;\nEND;",
+            "BEGIN\n  SELECT AM_POLICY_GLOBAL_seq.NEXTVAL INTO :NEW.POLICY_ID FROM DUAL;\nEND;",
+            "BEGIN\n  :NEW.ID := MDC_SCOPE_BINDING_SEQ.NEXTVAL;\nEND;",
+        ];
+        const found = triggers.flatMap((body) => [
+            ...[...body.matchAll(intoRe)].map((m) => `${m[2].toUpperCase()} ${m[3].toUpperCase()}`),
+            ...[...body.matchAll(assignRe)].map((m) => `${m[3].toUpperCase()} ${m[1].toUpperCase()}`),
+        ]);
+        assert.deepEqual(found, ["REG_LOG_SEQUENCE REG_LOG_ID", "SP_AUTH_SCRIPT_SEQ ID", "AM_POLICY_GLOBAL_SEQ POLICY_ID", "MDC_SCOPE_BINDING_SEQ ID"]);
     });
 });

@@ -34,6 +34,8 @@ export interface SqlParameters {
 
 /** The remedies for the pack's multi-DC script defects, per schema (lib/pack/remedies.ts lists what each block covers). */
 export const REMEDY_SCRIPTS = { sharedDb: "remedies-shared-db.sql", amDb: "remedies-am-db.sql" } as const;
+/** Drops a partial schema that holds no WSO2 data, so that the pack's scripts can run again. */
+export const REBUILD_SCRIPT = "rebuild-empty-schema.sql";
 /**
  * The project's scripts in the order the schema applier runs them (the pack's scripts run before
  * the remedies); uploaded next to the parameters file.
@@ -45,6 +47,7 @@ export const SQL_SCRIPTS = [
     REMEDY_SCRIPTS.amDb,
     "03-per-dc.sql",
     "04-verify.sql",
+    REBUILD_SCRIPT,
 ] as const;
 /** Name of the rendered parameters file beside the scripts. */
 export const SQL_PARAMETERS_FILE = "parameters.sql";
@@ -156,10 +159,31 @@ export const RESTRIPE_BURST = 1000;
 
 /**
  * What 03-per-dc.sql does to one sequence, from LAST_NUMBER, INCREMENT_BY and CACHE_SIZE read right
- * before the ALTER: null when it is left alone, else its RESTART START WITH value, above a margin
- * of (cacheSize + RESTRIPE_BURST) * |incrementBy| values.
+ * before the ALTER and the keys already stored in the columns it fills (every stripe): null when it
+ * is left alone, else its RESTART START WITH value (it is then NOCACHE). It moves when it is off
+ * its stripe, when a key on its stripe is at or above the lowest value it may still hand out
+ * (LAST_NUMBER - CACHE_SIZE * |INCREMENT_BY|), when it is cached, or when that lowest value is at or
+ * below the floor; it restarts above LAST_NUMBER plus (cacheSize + RESTRIPE_BURST) * |incrementBy|,
+ * above every key and above the floor.
  */
-export function restripe(lastNumber: number, incrementBy: number, index: number, count: number, floor = 0, cacheSize = 0): number | null {
-    if (isOnStripe(lastNumber, incrementBy, index, count)) return null;
-    return stripeStart(Math.max(lastNumber + (cacheSize + RESTRIPE_BURST) * Math.abs(incrementBy), floor), index, count);
+export function restripe(lastNumber: number, incrementBy: number, index: number, count: number, floor = 0, cacheSize = 0, keys: readonly number[] = []): number | null {
+    const lowest = lowestNext(lastNumber, incrementBy, cacheSize);
+    const clash = keys.some((key) => key >= lowest && modulo(key - index, count) === 0);
+    if (isOnStripe(lastNumber, incrementBy, index, count) && !clash && cacheSize === 0 && lowest > floor) return null;
+    return stripeStart(Math.max(lastNumber + (cacheSize + RESTRIPE_BURST) * Math.abs(incrementBy), ...keys, floor), index, count);
+}
+
+/** The lowest value a sequence may still hand out: LAST_NUMBER itself when NOCACHE. */
+export function lowestNext(lastNumber: number, incrementBy: number, cacheSize = 0): number {
+    return lastNumber - cacheSize * Math.abs(incrementBy);
+}
+
+/**
+ * 04-verify.sql's key rule: the largest key on this DC's stripe that the sequence could hand out
+ * again (at or above its lowest next value), or null when there is none.
+ */
+export function keyClash(lastNumber: number, incrementBy: number, index: number, count: number, cacheSize: number, keys: readonly number[]): number | null {
+    const lowest = lowestNext(lastNumber, incrementBy, cacheSize);
+    const clashes = keys.filter((key) => key >= lowest && modulo(key - index, count) === 0);
+    return clashes.length === 0 ? null : Math.max(...clashes);
 }

@@ -8,7 +8,8 @@
 #     per-DC step, verify. Other nodes: wait until both schemas are complete and verified.
 #  4. The schema passwords into the runtime environment for deployment.toml's $env{} references.
 #  5. A DC that is not the trusted source waits for the replication-ready flag, so WSO2 never
-#     writes its first-start rows into a database that replication has not joined yet.
+#     writes its first-start rows into a database that replication has not joined yet; then its
+#     sequences are moved above the keys the initial load brought (applier) or verified (others).
 # Parameters: /etc/wso2-apim/database.env (no secrets). Secrets never reach a command line, the
 # environment of a child process or the log: SQL*Plus gets them on stdin from shell builtins, and
 # every line logged passes through redact.
@@ -98,8 +99,13 @@ install_client() {
     log "JDBC driver installed as $APIM_HOME/repository/components/lib/ojdbc8.jar"
 }
 
+# SESSION_LIMIT (seconds, empty: none) bounds a session with timeout(1): the applier's sessions
+# must end before the lease they renewed can lapse (see applier_session).
+SESSION_LIMIT=""
 sqlplus_command() {
-    LD_LIBRARY_PATH="$ORACLE_CLIENT_HOME" NLS_LANG=AMERICAN_AMERICA.AL32UTF8 "$ORACLE_CLIENT_HOME/sqlplus" "$@" 2>&1
+    local limit=()
+    [[ -z $SESSION_LIMIT ]] || limit=(timeout --kill-after=30 "$SESSION_LIMIT")
+    LD_LIBRARY_PATH="$ORACLE_CLIENT_HOME" NLS_LANG=AMERICAN_AMERICA.AL32UTF8 "${limit[@]}" "$ORACLE_CLIENT_HOME/sqlplus" "$@" 2>&1
 }
 
 download_sql() {
@@ -110,7 +116,7 @@ download_sql() {
     # One object at a time: the node role may read these objects (s3:GetObject) but not list the
     # prefix, which `aws s3 cp --recursive` would need.
     for name in parameters.sql 01-users.sql 02-goldengate-prerequisites.sql remedies-shared-db.sql remedies-am-db.sql \
-        03-per-dc.sql 04-verify.sql; do
+        03-per-dc.sql 04-verify.sql rebuild-empty-schema.sql; do
         aws s3 cp --only-show-errors --region "$AWS_REGION" "$SQL_S3_PREFIX$name" "$SQL_DIR/$name" ||
             fail "cannot download $SQL_S3_PREFIX$name"
     done
@@ -202,11 +208,26 @@ sql_session() {
     return "$status"
 }
 
+# A session that changes the database, as sql_session. While this boot holds the applier lease,
+# the lease is renewed right before it and the session is killed before the renewed lease could
+# lapse: another applier can take a lapsed lease, so no change of ours may run past it (the lease
+# is otherwise only looked at when renewed).
+applier_session() {
+    if [[ $LEASE_HELD == true ]]; then
+        renew_lease
+        SESSION_LIMIT=$((LEASE_SECONDS - LEASE_MARGIN_SECONDS))
+    fi
+    local status=0
+    sql_session "$@" || status=$?
+    SESSION_LIMIT=""
+    return "$status"
+}
+
 # Runs one script as user $1 (password $2): the parameters file, then lines $4, then @$3.
 run_script() {
     local user=$1 password=$2 script=$3 lines=${4:-}
     log "running $script as $user"
-    if sql_session "$user" "$password" "@$SQL_DIR/parameters.sql"$'\n'"$lines"$'\n'"@$script"; then
+    if applier_session "$user" "$password" "@$SQL_DIR/parameters.sql"$'\n'"$lines"$'\n'"@$script"; then
         log_output "$SQL_OUTPUT"
     else
         log_output "$SQL_OUTPUT"
@@ -267,15 +288,105 @@ schema_problems() {
     printf 'missing: %s; invalid: %s' "${MISSING_OBJECTS:-none}" "${INVALID_OBJECTS:-none}"
 }
 
-# Brings schema $2 (password $3; $1 names it, SHARED_DB or AM_DB, in the log) to the pack's objects:
-# the pack's tables.sql then sequences.sql from directory $4, only when the schema is empty; then,
-# on every boot, the project's remedies $5 for the pack's defects. A remedy acts only when its
-# defect is present, so it completes a stock pack's schema (the trigger SQL*Plus skipped) also
-# when an earlier boot stopped before it, and leaves a fixed pack's alone.
+# ",TABLE:count,...," of the rows the pack scripts $@ insert (INSERT INTO statements per table):
+# what rebuild-empty-schema.sql allows a partial schema to hold without calling it WSO2 data.
+pack_rows() {
+    local rows
+    rows=$(sed -e 's/--.*$//' "$@" | tr '[:lower:]' '[:upper:]' |
+        { grep -oE 'INSERT[[:space:]]+INTO[[:space:]]+"?[A-Z0-9_$#]+' || true; } | awk '{ gsub(/"/, "", $NF); print $NF }' |
+        sort | uniq -c | awk '{ printf "%s:%s,", $2, $1 }')
+    printf ',%s' "$rows"
+}
+
+# The build marker of schema $1 in the master user's schema (not replicated), beside the lease:
+# "building" from before the first pack script until the last one succeeded, then "built".
+# build_mark OWNER STATE sets it; build_mark OWNER reads it into BUILD_STATE (none: never marked,
+# e.g. a schema built before the marker existed, judged by its objects alone).
+BUILD_TABLE=WSO2_APIM_SCHEMA_BUILD
+build_mark() {
+    local action=read state=${2:-}
+    [[ -z $state ]] || action="write"
+    applier_session "$MASTER_USER" "$MASTER_PASSWORD" "$(printf '%s\n' \
+        "DEFINE build_action = $action" "DEFINE build_owner = '$1'" "DEFINE build_state = '${state:-none}'" \
+        'SET SERVEROUTPUT ON' 'SET FEEDBACK OFF' 'SET VERIFY OFF' \
+        'DECLARE' \
+        '  v_state VARCHAR2(20);' \
+        'BEGIN' \
+        '  BEGIN' \
+        "    EXECUTE IMMEDIATE 'CREATE TABLE $BUILD_TABLE (owner VARCHAR2(128) PRIMARY KEY, state VARCHAR2(20) NOT NULL, changed_at TIMESTAMP WITH TIME ZONE NOT NULL)';" \
+        '  EXCEPTION' \
+        '    WHEN OTHERS THEN' \
+        '      IF SQLCODE <> -955 THEN RAISE; END IF;' \
+        '  END;' \
+        "  IF '&build_action' = 'write' THEN" \
+        "    EXECUTE IMMEDIATE 'MERGE INTO $BUILD_TABLE b USING (SELECT :o AS owner FROM dual) n ON (b.owner = n.owner)'" \
+        "      || ' WHEN MATCHED THEN UPDATE SET state = :s1, changed_at = SYSTIMESTAMP'" \
+        "      || ' WHEN NOT MATCHED THEN INSERT (owner, state, changed_at) VALUES (:o2, :s2, SYSTIMESTAMP)'" \
+        "      USING '&build_owner', '&build_state', '&build_owner', '&build_state';" \
+        '    COMMIT;' \
+        '  END IF;' \
+        '  BEGIN' \
+        "    EXECUTE IMMEDIATE 'SELECT state FROM $BUILD_TABLE WHERE owner = :o' INTO v_state USING '&build_owner';" \
+        '  EXCEPTION' \
+        "    WHEN NO_DATA_FOUND THEN v_state := 'none';" \
+        '  END;' \
+        "  DBMS_OUTPUT.PUT_LINE('BUILD STATE ' || v_state);" \
+        'END;' \
+        '/')" || {
+        log_output "$SQL_OUTPUT"
+        fail "cannot read or write the build marker of $1 in $MASTER_USER.$BUILD_TABLE"
+    }
+    [[ $SQL_OUTPUT =~ BUILD\ STATE\ ([a-z]+) ]] || fail "no build state of $1 in: $SQL_OUTPUT"
+    BUILD_STATE=${BASH_REMATCH[1]}
+}
+
+# The pack's tables.sql then sequences.sql from directory $4 into schema $2 (password $3; $1 names
+# it), between the build marks "building" and "built".
+apply_pack() {
+    local label=$1 user=$2 password=$3 dir=$4 expected=$5 script
+    build_mark "$user" building
+    for script in "$dir/tables.sql" "$dir/sequences.sql"; do
+        STEP="$label schema: $script"
+        log "applying $script to $user"
+        # SQLBLANKLINES: WSO2's statements contain blank lines; DEFINE OFF: no & substitution in WSO2's text.
+        if applier_session "$user" "$password" "$(printf '%s\n' 'SET DEFINE OFF' 'SET SQLBLANKLINES ON' 'SET ECHO OFF' 'SET FEEDBACK OFF' "@$script")"; then
+            log_output "$SQL_OUTPUT"
+        else
+            log_output "$SQL_OUTPUT"
+            schema_state "$user" "$password" "$expected" || true
+            fail "$script failed in $user (SQL*Plus output above; $(schema_problems)). A PL/SQL unit whose / line is missing swallows the statements after it: npm run pack:check names it. The schema is partial; the next boot drops and rebuilds it while it holds no WSO2 data (docs/database.md)"
+        fi
+    done
+    build_mark "$user" built
+}
+
+# Drops schema $2's objects (password $3; $1 names it; the pack scripts in $4) when it holds no
+# WSO2 data (rebuild-empty-schema.sql), else stops the boot naming the tables that hold data.
+rebuild_schema() {
+    local label=$1 user=$2 password=$3 dir=$4 rows
+    STEP="$label rebuild"
+    rows=$(pack_rows "$dir/tables.sql" "$dir/sequences.sql")
+    ((${#rows} <= 240)) || fail "the pack's scripts insert rows into too many tables for SQL*Plus (${#rows} characters of pack_rows, at most 240)"
+    log "$label ($user) is partial ($(schema_problems)): dropping its objects if it holds no WSO2 data (rows beyond the pack's own: $rows)"
+    if applier_session "$user" "$password" "@$SQL_DIR/parameters.sql"$'\n'"DEFINE pack_rows = '$rows'"$'\n'"@$SQL_DIR/rebuild-empty-schema.sql"; then
+        log_output "$SQL_OUTPUT"
+    else
+        log_output "$SQL_OUTPUT"
+        fail "$label ($user) is partial and holds WSO2 data, so it is never dropped: an operator must complete it by hand (docs/database.md)"
+    fi
+}
+
+# Brings schema $2 (password $3; $1 names it, SHARED_DB or AM_DB, in the log) to the pack's objects
+# and rows, from the pack's scripts in directory $4, then runs the project's remedies $5 for the
+# pack's defects (every boot: each acts only when its defect is present). Every step is resumable:
+#  - empty: the pack's scripts, marked "building" until both succeeded;
+#  - marked "building" (an earlier boot stopped in the pack's scripts): dropped and rebuilt, since
+#    what ran is committed but may lack objects or the pack's rows;
+#  - otherwise the remedies, then judged by its objects: complete goes on; partial is dropped and
+#    rebuilt once in this boot. A schema holding WSO2 data is never dropped (rebuild_schema).
 initialise_schema() {
-    local label=$1 user=$2 password=$3 dir=$4 remedies=$5 expected script initial
+    local label=$1 user=$2 password=$3 dir=$4 remedies=$5 expected initial
     STEP="$label schema"
-    renew_lease
     expected=$(expected_objects "$dir/tables.sql" "$dir/sequences.sql")
     [[ -n $expected ]] || fail "found no CREATE TABLE, SEQUENCE or TRIGGER in $dir/tables.sql and $dir/sequences.sql"
     schema_state "$user" "$password" "$expected" || {
@@ -283,46 +394,51 @@ initialise_schema() {
         fail "cannot read the objects of $user"
     }
     initial=$SCHEMA_STATE
+    build_mark "$user"
     case $initial in
         empty) log "$label ($user) is empty: applying the pack's multi-DC scripts" ;;
         complete) log "$label ($user) already has every table, sequence and trigger of the pack: no pack DDL applied" ;;
         partial) log "$label ($user) lacks $MISSING_OBJECTS: the remedies may complete it" ;;
     esac
-    if [[ $initial == empty ]]; then
-        for script in "$dir/tables.sql" "$dir/sequences.sql"; do
-            STEP="$label schema: $script"
-            log "applying $script to $user"
-            # SQLBLANKLINES: WSO2's statements contain blank lines; DEFINE OFF: no & substitution in WSO2's text.
-            if sql_session "$user" "$password" "$(printf '%s\n' 'SET DEFINE OFF' 'SET SQLBLANKLINES ON' 'SET ECHO OFF' 'SET FEEDBACK OFF' "@$script")"; then
-                log_output "$SQL_OUTPUT"
-            else
-                log_output "$SQL_OUTPUT"
-                schema_state "$user" "$password" "$expected" || true
-                fail "$script failed in $user (SQL*Plus output above; $(schema_problems)). A PL/SQL unit whose / line is missing swallows the statements after it: npm run pack:check names it. The schema is now partial and needs an operator (docs/database.md)"
-            fi
-        done
+    if [[ $initial != empty && $BUILD_STATE == building ]]; then
+        log "$label ($user): an earlier boot stopped while the pack's scripts ran"
+        rebuild_schema "$label" "$user" "$password" "$dir"
+        initial=empty
     fi
+    [[ $initial != empty ]] || apply_pack "$label" "$user" "$password" "$dir" "$expected"
     STEP="$label remedies"
     run_script "$user" "$password" "$SQL_DIR/$remedies"
     schema_state "$user" "$password" "$expected" || {
         log_output "$SQL_OUTPUT"
         fail "cannot read the objects of $user"
     }
+    if [[ $SCHEMA_STATE != complete && $initial != empty ]]; then
+        rebuild_schema "$label" "$user" "$password" "$dir"
+        initial=empty
+        apply_pack "$label" "$user" "$password" "$dir" "$expected"
+        STEP="$label remedies"
+        run_script "$user" "$password" "$SQL_DIR/$remedies"
+        schema_state "$user" "$password" "$expected" || {
+            log_output "$SQL_OUTPUT"
+            fail "cannot read the objects of $user"
+        }
+    fi
     if [[ $SCHEMA_STATE == complete ]]; then
         log "$label ($user) has every object of the pack"
-    elif [[ $initial == empty ]]; then
-        fail "$label ($user) is not complete after the pack scripts and the remedies ($(schema_problems)): npm run pack:check names the pack's defect"
     else
-        fail "$label ($user) is partially initialised ($(schema_problems)). The pack scripts are not re-runnable: an operator must either complete the schema by hand or drop its objects, then reboot this node (docs/database.md)"
+        fail "$label ($user) is not complete after the pack scripts and the remedies ($(schema_problems)): npm run pack:check names the pack's defect"
     fi
 }
 
 # The schema applier lease: one row in the master user's own schema (not replicated: GoldenGate
 # captures AM_DB and SHARED_DB only), held by this boot ($LEASE_HOLDER) for LEASE_SECONDS from
-# the database's clock and renewed before each schema's changes and before the per-DC step. It spans the apply's many SQL*Plus sessions;
-# a node that dies stops renewing, and the lease lapses. A replacement node 1 that overlaps the
-# old one waits for it.
+# the database's clock. It spans the apply's many SQL*Plus sessions: every session that changes
+# the database renews it first and is killed LEASE_MARGIN_SECONDS before that renewal could lapse
+# (applier_session), so no change of ours runs while another applier may hold it. A node that dies
+# stops renewing, and the lease lapses. A replacement node 1 that overlaps the old one waits.
 LEASE_SECONDS=1800
+# A session under the lease is killed this long before the lease it renewed would lapse.
+LEASE_MARGIN_SECONDS=300
 LEASE_HOLDER=""
 lease_session() {
     sql_session "$MASTER_USER" "$MASTER_PASSWORD" "$(printf '%s\n' \
@@ -363,9 +479,16 @@ lease_session() {
         '    IF SQL%ROWCOUNT = 1 THEN' \
         "      DBMS_OUTPUT.PUT_LINE('LEASE ACQUIRED');" \
         '    ELSE' \
-        "      EXECUTE IMMEDIATE 'SELECT holder, ROUND((CAST(expires_at AS DATE) - CAST(SYSTIMESTAMP AS DATE)) * 86400) FROM ' || c_table || ' WHERE id = 1'" \
-        '        INTO v_holder, v_seconds;' \
-        "      DBMS_OUTPUT.PUT_LINE('LEASE HELD BY ' || v_holder || ' FOR ' || v_seconds || ' MORE SECONDS');" \
+        '      -- The holder may release (delete the row) between our UPDATE and this read: without the' \
+        '      -- handler that is ORA-01403 and the boot would fail; the caller tries again at once.' \
+        '      BEGIN' \
+        "        EXECUTE IMMEDIATE 'SELECT holder, ROUND((CAST(expires_at AS DATE) - CAST(SYSTIMESTAMP AS DATE)) * 86400) FROM ' || c_table || ' WHERE id = 1'" \
+        '          INTO v_holder, v_seconds;' \
+        "        DBMS_OUTPUT.PUT_LINE('LEASE HELD BY ' || v_holder || ' FOR ' || v_seconds || ' MORE SECONDS');" \
+        '      EXCEPTION' \
+        '        WHEN NO_DATA_FOUND THEN' \
+        "          DBMS_OUTPUT.PUT_LINE('LEASE RELEASED MEANWHILE');" \
+        '      END;' \
         '    END IF;' \
         "  ELSIF '&lease_action' = 'renew' THEN" \
         "    EXECUTE IMMEDIATE 'UPDATE ' || c_table || ' SET expires_at = SYSTIMESTAMP + NUMTODSINTERVAL(:s, ''SECOND'') WHERE id = 1 AND holder = :h'" \
@@ -387,13 +510,17 @@ acquire_lease() {
     STEP="applier lease"
     # Unique per boot: the host name (one per instance) and this process.
     LEASE_HOLDER="${HOSTNAME%%.*}:$$"
-    local waited=0
+    local waited=0 races=0
     while :; do
         lease_session acquire || {
             log_output "$SQL_OUTPUT"
             fail "cannot take the schema applier lease"
         }
         [[ $SQL_OUTPUT != *"LEASE ACQUIRED"* ]] || break
+        if [[ $SQL_OUTPUT == *"LEASE RELEASED MEANWHILE"* ]] && ((++races <= 3)); then
+            log "the schema applier lease was released while we asked for it: asking again"
+            continue
+        fi
         ((waited < SCHEMA_WAIT_SECONDS)) ||
             fail "another schema applier still holds the lease after ${SCHEMA_WAIT_SECONDS}s ($(tail -n 1 <<<"$SQL_OUTPUT")): is an older node 1 still applying?"
         log "another schema applier is at work ($(tail -n 1 <<<"$SQL_OUTPUT")); retrying in ${POLL_SECONDS}s"
@@ -433,15 +560,34 @@ apply_schemas() {
     initialise_schema SHARED_DB "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$PACK_DIR" remedies-shared-db.sql
     initialise_schema AM_DB "$AM_DB_USER" "$AM_DB_PASSWORD" "$PACK_DIR/apimgt" remedies-am-db.sql
 
+    per_dc_and_verify
+    release_lease
+}
+
+# The per-DC step and verify, for both schemas, under the lease.
+per_dc_and_verify() {
     STEP="per-DC step"
-    renew_lease
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
 
     STEP="verify"
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
-    release_lease
+}
+
+# After the replication-ready flag, in a DC that is not the trusted source: the initial load has
+# brought the trusted source's rows, among them keys on this DC's stripe (rows this DC made before
+# a rebuild, seed rows) that its sequences would hand out again. The applier moves its sequences
+# above them again (03-per-dc.sql) and verifies; the other nodes wait until verify passes, which
+# it does only once the applier has done so. Only then may WSO2 start.
+after_replication() {
+    if [[ $SCHEMA_APPLIER == true ]]; then
+        acquire_lease
+        per_dc_and_verify
+        release_lease
+    else
+        wait_for_schemas
+    fi
 }
 
 # True when both schemas are complete and pass the read-only verify.
@@ -535,6 +681,7 @@ main() {
     fi
     write_runtime_env
     wait_for_replication
+    [[ $TRUSTED_SOURCE == true ]] || after_replication
     STEP=finished
     log "done"
 }
