@@ -2,6 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { adminServicesHostname, nodeHostname } from "../lib/database-names";
 import { policyDocument, PolicyStatement } from "../lib/iam";
+import { NODE_HOST_METRICS } from "../lib/metrics";
 import { SharedPathKey } from "../lib/shared-paths";
 import { DatabaseBootParameters } from "../lib/render/database-boot-env";
 import { DeploymentTomlInput } from "../lib/render/deployment-toml";
@@ -96,6 +97,8 @@ export class ApimNodes extends pulumi.ComponentResource {
                     { Sid: "ReadWso2Pack", Effect: "Allow", Action: "s3:GetObject", Resource: packObjectArn },
                     { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
                     { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${logArn}:*` },
+                    // The CloudWatch agent's memory and disk metrics (PutMetricData takes no resource: the namespace condition key).
+                    { Sid: "PublishHostMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": NODE_HOST_METRICS.namespace } } },
                     ...efsMountTargetLookup(args.region, accountId, fileSystemId),
                     ...healthGateStatements(args.region, accountId, args.deploymentName, args.dcId),
                     ...extra,

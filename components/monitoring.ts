@@ -8,8 +8,9 @@ import {
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { ARTIFACT_SYNC_LAG_METRIC, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { ARTIFACT_SYNC_LAG_METRIC, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
+import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
 /**
  * Route 53 publishes its health-check metrics in US East (N. Virginia) only, so alarms on them
@@ -23,6 +24,7 @@ export function nodeLogMetrics(dcId: string) {
         namespace: `WSO2APIM/Nodes/${dcId}`,
         errorLines: "Wso2ErrorLines",
         outOfMemory: "OutOfMemoryErrors",
+        unexpectedExits: "Wso2UnexpectedExits",
     };
 }
 
@@ -35,6 +37,8 @@ export function nodeLogMetrics(dcId: string) {
  */
 export const WSO2_ERROR_PATTERN = `"] ERROR {"`;
 export const OUT_OF_MEMORY_PATTERN = `"java.lang.OutOfMemoryError"`;
+/** The line wso2am.service's start wrapper writes when WSO2 ended without a stop request (lib/render/scripts/wso2-run.sh). */
+export const UNEXPECTED_EXIT_PATTERN = `"WSO2 ENDED WITHOUT A STOP REQUEST"`;
 
 export interface MonitoringArgs {
     /** Begins the names AWS holds once per account and region (DeploymentConfig.deploymentName). */
@@ -166,7 +170,10 @@ export class Monitoring extends pulumi.ComponentResource {
             treatMissingData: "notBreaching",
         });
 
-        for (const node of args.nodes) this.statusCheckAlarms(alarm, node.name, node.instanceId, args.region);
+        for (const node of args.nodes) {
+            this.statusCheckAlarms(alarm, node.name, node.instanceId, args.region);
+            this.hostAlarms(alarm, node.name, node.instanceId);
+        }
         if (args.database.kind === "rds") {
             this.rdsAlarms(alarm, args.dcId, args.database.identifier, args.database.storageGiB, args.replication.archiveLogRetentionHours);
         } else {
@@ -221,6 +228,7 @@ export class Monitoring extends pulumi.ComponentResource {
         for (const [key, metricName, pattern] of [
             ["wso2-errors", logMetrics.errorLines, WSO2_ERROR_PATTERN],
             ["out-of-memory", logMetrics.outOfMemory, OUT_OF_MEMORY_PATTERN],
+            ["wso2-unexpected-exits", logMetrics.unexpectedExits, UNEXPECTED_EXIT_PATTERN],
         ] as const) {
             new aws.cloudwatch.LogMetricFilter(`${name}-${key}`, {
                 logGroupName: args.nodeLogGroupName,
@@ -244,6 +252,15 @@ export class Monitoring extends pulumi.ComponentResource {
             period: 60,
             evaluationPeriods: 1,
             threshold: 1,
+        });
+
+        alarm("wso2-unexpected-exits", {
+            ...logAlarm,
+            description: `WSO2 ended without a stop request ${ALARM_THRESHOLDS.wso2UnexpectedExitsPer30Minutes} or more times in 30 minutes on ${args.dcId}'s nodes: systemd restarts it, up to ${WSO2_RESTARTS.burst} starts in ${WSO2_RESTARTS.intervalSeconds / 60} minutes (docs/operations.md#wso2-keeps-dying)`,
+            metricName: logMetrics.unexpectedExits,
+            period: 1800,
+            evaluationPeriods: 1,
+            threshold: ALARM_THRESHOLDS.wso2UnexpectedExitsPer30Minutes,
         });
 
         for (const check of args.healthChecks) {
@@ -343,6 +360,33 @@ export class Monitoring extends pulumi.ComponentResource {
             description: `${host} failed the EC2 instance status check for 3 minutes (docs/operations.md#instance-status-check)`,
             metricName: "StatusCheckFailed_Instance",
             evaluationPeriods: 3,
+        });
+    }
+
+    /**
+     * The CloudWatch agent's memory and root-volume use of a node (lib/metrics.ts NODE_HOST_METRICS).
+     * A node that publishes nothing (stopped, replaced, agent down) leaves them missing: the status
+     * checks and the target groups' health speak for it.
+     */
+    private hostAlarms(alarm: (key: string, spec: AlarmSpec) => unknown, host: string, instanceId: pulumi.Input<string>) {
+        const common = { namespace: NODE_HOST_METRICS.namespace, period: NODE_HOST_METRICS.periodSeconds, comparisonOperator: "GreaterThanThreshold", treatMissingData: "missing" } as const;
+        alarm(`${host}-memory`, {
+            ...common,
+            description: `${host} used over ${ALARM_THRESHOLDS.nodeMemoryUsedPercent}% of its memory for 15 minutes (docs/operations.md#node-memory-and-disk)`,
+            metricName: NODE_HOST_METRICS.memoryUsedPercent,
+            dimensions: { InstanceId: instanceId },
+            statistic: "Average",
+            evaluationPeriods: 15,
+            threshold: ALARM_THRESHOLDS.nodeMemoryUsedPercent,
+        });
+        alarm(`${host}-disk`, {
+            ...common,
+            description: `${host}'s root volume was over ${ALARM_THRESHOLDS.nodeDiskUsedPercent}% full for 10 minutes (docs/operations.md#node-memory-and-disk)`,
+            metricName: NODE_HOST_METRICS.diskUsedPercent,
+            dimensions: { InstanceId: instanceId, path: NODE_HOST_METRICS.diskPath },
+            statistic: "Maximum",
+            evaluationPeriods: 10,
+            threshold: ALARM_THRESHOLDS.nodeDiskUsedPercent,
         });
     }
 

@@ -41,4 +41,13 @@ export const ALARM_THRESHOLDS = {
     databaseFreeableMemoryBytes: 256 * 1024 ** 2,
     /** WSO2 ERROR lines per node log group in five minutes. */
     wso2ErrorLinesPer5Minutes: 50,
+    /**
+     * Ends of WSO2 that no stop asked for, on the DC's nodes, in 30 minutes (the wrapper's log line):
+     * one is a crash systemd heals; three is a node that keeps dying (or several that die together).
+     */
+    wso2UnexpectedExitsPer30Minutes: 3,
+    /** A node's mem_used_percent, averaged over 15 minutes: the heap alone is half of MemTotal (docs/nodes.md). */
+    nodeMemoryUsedPercent: 90,
+    /** A node's root volume use for 10 minutes: leaves room for a day of logs and the boot's downloads. */
+    nodeDiskUsedPercent: 80,
 } as const;

@@ -39,6 +39,12 @@ export const HEALTH_SIGNAL = {
     envPath: "/etc/wso2-apim/health-signal.env",
     unit: "wso2-health-signal",
     intervalSeconds: 60,
+    /**
+     * A run's bound (TimeoutStartSec): a oneshot has no start timeout by default (systemd.service(5),
+     * TimeoutStartSec=), and a timer does not start a unit that is still starting, so one hung run
+     * would end the signal for good. Under the period, so the next run starts on time.
+     */
+    timeoutSeconds: 50,
 } as const;
 
 /** The gate stack of node `ordinal` of a DC: letters, digits and hyphens, a letter first (WSO2-AWS-017). */

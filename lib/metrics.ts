@@ -40,3 +40,19 @@ export const ARTIFACT_SYNC_LAG_METRIC: CustomMetric = {
     unit: "Seconds",
     periodSeconds: 60,
 };
+
+/**
+ * Memory and root-volume use of each APIM node, published every minute by the CloudWatch agent
+ * (lib/render/cloudwatch-agent.ts) as `mem_used_percent` {InstanceId} and `disk_used_percent`
+ * {InstanceId, path}: the agent names a metric `<section>_<measurement>` (CloudWatch User Guide,
+ * "Metrics collected by the CloudWatch agent"). WSO2, its logs and its heap dump live on the root
+ * volume (`/`): the node has no other disk, and the shared directories are EFS, which does not fill.
+ */
+export const NODE_HOST_METRICS = {
+    namespace: "WSO2APIM/NodeHost",
+    memoryUsedPercent: "mem_used_percent",
+    diskUsedPercent: "disk_used_percent",
+    /** The one file system whose use is published. */
+    diskPath: "/",
+    periodSeconds: 60,
+} as const;

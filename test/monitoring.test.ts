@@ -1,10 +1,13 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { OUT_OF_MEMORY_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
-import { ARTIFACT_SYNC_LAG_METRIC, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { OUT_OF_MEMORY_PATTERN, UNEXPECTED_EXIT_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
+import { ALARM_THRESHOLDS } from "../lib/alarms";
+import { ARTIFACT_SYNC_LAG_METRIC, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
-import { named, ofType, PROJECT_DIR, run, STACKS } from "./harness";
+import { named, nodeFile, ofType, PROJECT_DIR, run, STACKS } from "./harness";
+
+const RUN_WRAPPER = readFileSync(path.join(PROJECT_DIR, "lib/render/scripts/wso2-run.sh"), "utf8");
 import { ProgramRun, RecordedResource } from "../tools/offline/run";
 
 const ALARM = "aws:cloudwatch/metricAlarm:MetricAlarm";
@@ -51,7 +54,8 @@ for (const stack of STACKS) {
                 "alb-5xx-rate", "artifact-sync-lag", "database-cpu", "database-free-storage", "database-freeable-memory", "database-storage-runway",
                 "dns-gateway-health", "dns-portal-health", "gateway-unhealthy-hosts", "management-unhealthy-hosts",
                 "node-1-instance-check", "node-1-system-check", "node-2-instance-check", "node-2-system-check",
-                "out-of-memory", `${lag}-critical`, `${lag}-warning`, "target-5xx-rate", "target-response-p95", "wso2-errors",
+                "node-1-memory", "node-1-disk", "node-2-memory", "node-2-disk",
+                "out-of-memory", `${lag}-critical`, `${lag}-warning`, "target-5xx-rate", "target-response-p95", "wso2-errors", "wso2-unexpected-exits",
             ].sort());
             for (const a of ofType(program, ALARM)) {
                 const topic = notifiedTopic(program, a);
@@ -167,7 +171,7 @@ for (const stack of STACKS) {
         it("counts WSO2 ERROR lines and OutOfMemoryError in the node log group", async () => {
             const program = await run(stack);
             const filters = ofType(program, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
-            assert.deepEqual(filters.map((f) => f.inputs.pattern).sort(), [WSO2_ERROR_PATTERN, OUT_OF_MEMORY_PATTERN].sort());
+            assert.deepEqual(filters.map((f) => f.inputs.pattern).sort(), [WSO2_ERROR_PATTERN, OUT_OF_MEMORY_PATTERN, UNEXPECTED_EXIT_PATTERN].sort());
             for (const filter of filters) {
                 assert.equal(filter.inputs.logGroupName, `(known after apply: ${dc}-apim-logs.name)`);
                 const metric = (filter.inputs.metricTransformation as any);
@@ -176,6 +180,42 @@ for (const stack of STACKS) {
             }
             assert.equal(alarm(program, "out-of-memory").inputs.threshold, 1);
             assert.equal(alarm(program, "wso2-errors").inputs.threshold, 50);
+        });
+
+        it("alarms when WSO2 keeps ending without a stop request, on the line its start wrapper writes", async () => {
+            const program = await run(stack);
+            const a = alarm(program, "wso2-unexpected-exits");
+            assert.equal(a.inputs.metricName, "Wso2UnexpectedExits");
+            assert.equal(a.inputs.statistic, "Sum");
+            assert.equal(a.inputs.period, 1800);
+            assert.equal(a.inputs.threshold, ALARM_THRESHOLDS.wso2UnexpectedExitsPer30Minutes);
+            assert.equal(a.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
+            // The pattern matches the line the wrapper logs, as its script has it (a quoted phrase matches exactly).
+            assert.ok(RUN_WRAPPER.includes(UNEXPECTED_EXIT_PATTERN.slice(1, -1)), "the wrapper does not write the counted line");
+        });
+
+        it("alarms on each node's memory and root-volume use, on the dimensions the CloudWatch agent publishes", async () => {
+            const program = await run(stack);
+            const agent = JSON.parse(nodeFile(ofType(program, "aws:ec2/instance:Instance")[0], "/etc/wso2-apim/cloudwatch-agent.json"));
+            assert.equal(agent.metrics.namespace, NODE_HOST_METRICS.namespace);
+            assert.deepEqual(agent.metrics.append_dimensions, { InstanceId: "${aws:InstanceId}" });
+            assert.deepEqual(agent.metrics.aggregation_dimensions, [["InstanceId", "path"]]);
+            assert.deepEqual(agent.metrics.metrics_collected.disk.resources, ["/"]);
+            assert.equal(agent.agent.omit_hostname, true);
+            for (const n of [1, 2]) {
+                const instance = `(known after apply: ${dc}-apim-${n}.id)`;
+                const memory = alarm(program, `node-${n}-memory`);
+                assert.equal(memory.inputs.namespace, NODE_HOST_METRICS.namespace);
+                assert.equal(memory.inputs.metricName, "mem_used_percent");
+                assert.deepEqual(memory.inputs.dimensions, { InstanceId: instance });
+                assert.equal(memory.inputs.threshold, ALARM_THRESHOLDS.nodeMemoryUsedPercent);
+                const disk = alarm(program, `node-${n}-disk`);
+                assert.equal(disk.inputs.metricName, "disk_used_percent");
+                // The roll-up the agent adds (InstanceId, path): the full set carries the AMI's fstype.
+                assert.deepEqual(disk.inputs.dimensions, { InstanceId: instance, path: "/" });
+                assert.equal(disk.inputs.threshold, ALARM_THRESHOLDS.nodeDiskUsedPercent);
+                assert.equal(regionOf(program, disk), region);
+            }
         });
 
         it("alarms on each Route 53 health check in us-east-1, notifying a topic there", async () => {

@@ -8,7 +8,7 @@ import * as YAML from "yaml";
 import { renderDeploymentToml } from "../lib/render/deployment-toml";
 import { LOCAL_PORT_RANGE, renderSysctlConf, WSO2_LISTEN_PORTS } from "../lib/render/sysctl";
 import { renderBootUnit, renderSystemdUnit } from "../lib/render/systemd-unit";
-import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
+import { BOOTSTRAP_SCRIPT, renderUserData, RUN_WRAPPER_SCRIPT, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { SHARED_PATHS } from "../lib/shared-paths";
 import { ofType, requireTool, run, shellcheck, STACKS } from "./harness";
 import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
@@ -106,12 +106,14 @@ describe("node boot files", () => {
                 "/etc/systemd/system/wso2-boot.service",
                 "/etc/wso2-apim/cloudwatch-agent.json",
                 "/usr/local/sbin/wso2-bootstrap",
+                "/usr/local/sbin/wso2-run",
                 "/etc/wso2-apim/health-signal.env",
                 "/etc/systemd/system/wso2-health-signal.service",
                 "/etc/systemd/system/wso2-health-signal.timer",
                 "/usr/local/sbin/wso2-health-signal",
             ], node);
             assert.equal(files.get("/usr/local/sbin/wso2-bootstrap"), BOOTSTRAP_SCRIPT);
+            assert.equal(files.get("/usr/local/sbin/wso2-run"), RUN_WRAPPER_SCRIPT);
             // cloud-init runs runcmd once per instance: it only hands over to the unit that runs at every start.
             assert.deepEqual(YAML.parse(userData).runcmd, [
                 ["systemctl", "daemon-reload"],
@@ -171,7 +173,8 @@ describe("node boot files", () => {
         assert.match(unit, /^User=wso2$/m);
         assert.match(unit, /^EnvironmentFile=\/etc\/wso2-apim\/runtime\.env$/m);
         assert.match(unit, new RegExp(`^RequiresMountsFor=${SHARED_PATHS.map((p) => p.path).join(" ")}$`, "m"));
-        assert.match(unit, /^ExecStart=\/opt\/wso2am-3\.1\.0\/bin\/wso2server\.sh$/m);
+        // The start wrapper runs wso2server.sh of that home (test/wso2-restart.test.ts).
+        assert.match(unit, /^ExecStart=\/usr\/local\/sbin\/wso2-run \/opt\/wso2am-3\.1\.0$/m);
     });
 
     it("WSO2 starts only after a successful boot, with JAVA_HOME and the heap from the boot, not a fixed path", () => {
@@ -224,6 +227,8 @@ describe("log shipping", () => {
                 "/opt/wso2am-3.1.0/repository/logs/audit.log",
                 // Tomcat's AccessLogValve with prefix http_access_ and suffix .log dates the file per day.
                 "/opt/wso2am-3.1.0/repository/logs/http_access_*.log",
+                // wso2am.service's start wrapper: a line per end of WSO2 nobody asked for.
+                "/opt/wso2am-3.1.0/repository/logs/wso2-run.log",
             ]);
             for (const f of files) {
                 assert.equal(f.log_group_name, "(known after apply: dc1-apim-logs.name)");

@@ -185,6 +185,8 @@ for (const stack of STACKS) {
                     ["s3:GetObject", "arn:aws:s3:::example-wso2-artifacts/wso2am-3.1.0.zip"],
                     ["secretsmanager:GetSecretValue", `arn:aws:secretsmanager:${region}:123456789012:secret:wso2-apim/${dc}/*`],
                     [["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], `(known after apply: ${dc}-apim-logs.arn):*`],
+                    // The CloudWatch agent's memory and disk metrics, in their namespace only.
+                    ["cloudwatch:PutMetricData", "*"],
                     ["elasticfilesystem:DescribeMountTargets", `arn:aws:elasticfilesystem:${region}:123456789012:file-system/(known after apply: ${dc}-efs-fs.id)`],
                     ["ec2:DescribeAvailabilityZones", "*"],
                     [["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"], `arn:aws:cloudformation:${region}:123456789012:stack/wso2-apim-${dc}-node-*-gate/*`],
@@ -217,6 +219,7 @@ for (const stack of STACKS) {
                 ],
             );
             assert.deepEqual(policy.Statement.at(-1).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/Artifacts" } });
+            assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "PublishHostMetrics").Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/NodeHost" } });
             assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "ReadDatabaseMasterSecret").Condition, {
                 StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}` },
             });

@@ -19,6 +19,12 @@ export const HUB_ENV_FILE = "/etc/goldengate/hub.env";
 const UNIT = "goldengate-hub.service";
 const LAG_UNIT = "goldengate-lag";
 const SCRIPT = "/usr/local/sbin/goldengate-hub-boot";
+/**
+ * The lag publisher's bound per run (TimeoutStartSec): a oneshot has no start timeout by default
+ * (systemd.service(5)), and a timer does not start a unit still starting, so one hung GGSCI or CLI
+ * call would silence the metric for good. Under the metric's period.
+ */
+export const LAG_TIMEOUT_SECONDS = 50;
 
 export interface HubBootParameters {
     region: string;
@@ -86,7 +92,7 @@ export function renderLagUnits(): { service: string; timer: string } {
     const period = REPLICATION_LAG_METRIC.periodSeconds;
     return {
         service: ["[Unit]", "Description=Publish the GoldenGate replication lag", `Requisite=${UNIT}`, `After=${UNIT}`, "",
-            "[Service]", "Type=oneshot", `ExecStart=${SCRIPT} publish-lag`, ""].join("\n"),
+            "[Service]", "Type=oneshot", `ExecStart=${SCRIPT} publish-lag`, `TimeoutStartSec=${LAG_TIMEOUT_SECONDS}`, ""].join("\n"),
         timer: ["[Unit]", `Description=Publish the GoldenGate replication lag every ${period} s`, "",
             "[Timer]", `OnBootSec=${period}`, `OnUnitActiveSec=${period}`, "AccuracySec=5", "",
             "[Install]", "WantedBy=timers.target", ""].join("\n"),

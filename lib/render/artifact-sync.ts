@@ -17,6 +17,12 @@ export const ARTIFACT_SYNC = {
     envPath: "/etc/wso2-apim/artifact-sync.env",
     unit: "wso2-artifact-sync",
     intervalSeconds: 60,
+    /**
+     * A run's bound (TimeoutStartSec; a oneshot has none by default and a hung run would stop the
+     * timer for good): a sync of the small execution plans takes seconds; a run killed at 3 minutes
+     * leaves the lag alarm (10 minutes) time to see the next one.
+     */
+    timeoutSeconds: 180,
     /** Written after a complete push; holds its epoch seconds. */
     marker: "push-complete",
 } as const;
@@ -45,7 +51,7 @@ export function renderArtifactSyncHook(input: ArtifactSyncHookInput): string {
         "[Unit]", "Description=WSO2 runtime-artifact sync (docs/artifacts.md)",
         // Never on the node's local copy of the shared directory.
         "RequiresMountsFor=" + executionplansDir,
-        "", "[Service]", "Type=oneshot", `ExecStart=${ARTIFACT_SYNC.scriptPath}`,
+        "", "[Service]", "Type=oneshot", `ExecStart=${ARTIFACT_SYNC.scriptPath}`, `TimeoutStartSec=${ARTIFACT_SYNC.timeoutSeconds}`,
     ].join("\n");
     const timer = [
         "[Unit]", "Description=Runs the WSO2 runtime-artifact sync every minute",

@@ -1,4 +1,8 @@
-/** The CloudWatch agent's configuration: ships the boot log and WSO2's logs to the node log group. */
+/**
+ * The CloudWatch agent's configuration: ships the boot log and WSO2's logs to the node log group,
+ * and publishes the node's memory and root-volume use (lib/metrics.ts NODE_HOST_METRICS).
+ */
+import { NODE_HOST_METRICS } from "../metrics";
 import { APIM_HOME } from "../shared-paths";
 import { BOOTSTRAP_LOG } from "./systemd-unit";
 
@@ -18,11 +22,28 @@ export const SHIPPED_LOGS: { path: string; stream: string }[] = [
     { path: `${WSO2_LOGS}/wso2-apigw-errors.log`, stream: "gateway-errors" },
     { path: `${WSO2_LOGS}/audit.log`, stream: "audit" },
     { path: `${WSO2_LOGS}/http_access_*.log`, stream: "management-access" },
+    // wso2am.service's start wrapper (lib/render/scripts/wso2-run.sh): one line per unexpected end.
+    { path: `${WSO2_LOGS}/wso2-run.log`, stream: "wso2-run" },
 ];
 
 export function renderCloudWatchAgentConfig(logGroupName: string): string {
     const config = {
-        agent: { run_as_user: "root" },
+        // omit_hostname: no `host` dimension, so the alarms can name every dimension a metric has.
+        agent: { run_as_user: "root", omit_hostname: true },
+        // CloudWatch User Guide, "Manually create or edit the CloudWatch agent configuration file":
+        // append_dimensions ${aws:InstanceId}; the disk section's `resources` (mount points) and
+        // `drop_device`. Its `fstype` dimension is the AMI's: aggregation_dimensions adds a copy
+        // with InstanceId and path only (a roll-up keeps a subset of the metric's dimensions:
+        // aws/amazon-cloudwatch-agent plugins/outputs/cloudwatch/cloudwatch.go ProcessRollup).
+        metrics: {
+            namespace: NODE_HOST_METRICS.namespace,
+            append_dimensions: { InstanceId: "${aws:InstanceId}" },
+            aggregation_dimensions: [["InstanceId", "path"]],
+            metrics_collected: {
+                mem: { measurement: ["used_percent"], metrics_collection_interval: NODE_HOST_METRICS.periodSeconds },
+                disk: { measurement: ["used_percent"], resources: [NODE_HOST_METRICS.diskPath], drop_device: true, metrics_collection_interval: NODE_HOST_METRICS.periodSeconds },
+            },
+        },
         logs: {
             logs_collected: {
                 files: {

@@ -48,6 +48,7 @@ export function renderHealthSignalService(): string {
         "[Service]",
         "Type=oneshot",
         `ExecStart=${HEALTH_SIGNAL.scriptPath}`,
+        `TimeoutStartSec=${HEALTH_SIGNAL.timeoutSeconds}`,
         "",
     ].join("\n");
 }

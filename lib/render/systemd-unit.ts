@@ -13,6 +13,19 @@ export const BOOTSTRAP_LOG = "/var/log/wso2-bootstrap.log";
 /** Written at every boot (bootstrap.sh and the database hook: instance metadata, Secrets Manager, rpm, /proc), never by user-data. */
 export const RUNTIME_ENV_FILE = "/etc/wso2-apim/runtime.env";
 
+/** wso2am.service's start wrapper (lib/render/scripts/wso2-run.sh), written by the user-data. */
+export const RUN_WRAPPER_PATH = "/usr/local/sbin/wso2-run";
+
+/**
+ * WSO2 that ends without a stop request is started again after `pauseSeconds`, at most `burst`
+ * starts (the first included) within `intervalSeconds`; the next start is refused and the unit is
+ * left `failed` (systemd.unit(5) StartLimitIntervalSec=/StartLimitBurst=; systemd.exec(5)
+ * $SERVICE_RESULT "start-limit-hit"). A JVM that dies at start-up (about 20 s) hits it within
+ * about 4 minutes; one that dies every 6 minutes or less often is restarted for ever, and the
+ * unexpected-exits alarm (lib/alarms.ts) fires either way.
+ */
+export const WSO2_RESTARTS = { burst: 5, intervalSeconds: 1800, pauseSeconds: 30 } as const;
+
 /** A whole boot that failed is tried again this often within the interval, then left failed. */
 export const BOOT_RESTARTS = { burst: 4, intervalSeconds: 7200, pauseSeconds: 60 } as const;
 
@@ -60,6 +73,9 @@ export function renderSystemdUnit(): string {
             ["After", `${BOOT_UNIT_NAME} network-online.target remote-fs.target`],
             // Never start on the node's local copies of the shared directories.
             ["RequiresMountsFor", SHARED_PATHS.map((p) => p.path).join(" ")],
+            // Bounds the restarts below (the default, 5 in 10 s, never trips with a 30 s pause).
+            ["StartLimitIntervalSec", String(WSO2_RESTARTS.intervalSeconds)],
+            ["StartLimitBurst", String(WSO2_RESTARTS.burst)],
         ]],
         ["Service", [
             ["Type", "simple"],
@@ -76,10 +92,12 @@ export function renderSystemdUnit(): string {
             // WSO2 home's files are made private and the secure vault's passwords sealed.
             ["ExecStartPre", TRUST_CHECK_PATH],
             ["ExecStartPre", SECRETS_AT_REST_PATH],
-            ["ExecStart", `${APIM_HOME}/bin/wso2server.sh`],
-            ["SuccessExitStatus", "143"],
-            ["Restart", "on-failure"],
-            ["RestartSec", "30"],
+            // wso2server.sh 3.1.0 exits 0 whatever ended the JVM; the wrapper exits 0 only when
+            // systemd stopped it (lib/render/scripts/wso2-run.sh). `always` restarts even a clean
+            // exit that nobody asked for; `systemctl stop` never restarts (systemd.service(5), Restart=).
+            ["ExecStart", `${RUN_WRAPPER_PATH} ${APIM_HOME}`],
+            ["Restart", "always"],
+            ["RestartSec", String(WSO2_RESTARTS.pauseSeconds)],
             ["TimeoutStopSec", "120"],
             ["LimitNOFILE", "65535"],
         ]],

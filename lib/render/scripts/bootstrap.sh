@@ -38,8 +38,8 @@ retry() {
 # IMDSv2: a session token, then the path (meta-data/… or user-data).
 imds() {
     local token
-    token=$(curl -sSf -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300') &&
-        curl -sSf -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/$1"
+    token=$(curl -sSf --connect-timeout 2 --max-time 10 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300') &&
+        curl -sSf --connect-timeout 2 --max-time 10 -H "X-aws-ec2-metadata-token: ${token}" "http://169.254.169.254/latest/$1"
 }
 
 # cloud-init writes the files of write_files only on the instance's first start. Writes each file
@@ -225,9 +225,11 @@ run_boot_hooks() {
 
 # wso2am.service runs after this unit has finished (After=wso2-boot.service): --no-block queues
 # the restart instead of waiting for a start that waits for us.
+# reset-failed: a boot gives WSO2 its full start budget again, even after a crash loop had used it up.
 start_wso2() {
     install -m 0640 -o "$WSO2_USER" -g "$WSO2_USER" "$CONFIG_DIR/deployment.toml" "$APIM_HOME/repository/conf/deployment.toml"
     systemctl daemon-reload
+    systemctl reset-failed wso2am.service 2>/dev/null || true
     systemctl restart --no-block wso2am.service
     log "WSO2 API Manager (re)start queued"
 }

@@ -8,10 +8,11 @@ set -Eeuo pipefail
 source "${SIGNAL_ENV:-/etc/wso2-apim/health-signal.env}"
 log() { printf '%s wso2-health-signal: %s\n' "$(date -u +%FT%TZ)" "$*" >&2; }
 
+# Every curl is bounded (--connect-timeout, --max-time): the unit's TimeoutStartSec bounds the run.
 imds() {
     local t
-    t=$(curl -sSf -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') &&
-        curl -sSf -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/$1"
+    t=$(curl -sSf --connect-timeout 2 --max-time 5 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 60') &&
+        curl -sSf --connect-timeout 2 --max-time 5 -H "X-aws-ec2-metadata-token: $t" "http://169.254.169.254/latest/$1"
 }
 
 # Not ready only on a flag read as other than true, or absent; any other error decides nothing.
@@ -62,7 +63,7 @@ for hash in $waiting; do
     url=$(awk -v id="$HANDLE_PREFIX$hash" '$1 == id { print $3 }' <<<"$rows")
     [[ -n $url ]] || { log "no handle $HANDLE_PREFIX$hash in $GATE_STACK"; continue; }
     # CloudFormation User Guide, "Create wait conditions": PUT the JSON with an empty Content-Type.
-    curl -sSf --retry 3 -X PUT -H 'Content-Type:' --data-binary \
+    curl -sSf --connect-timeout 5 --max-time 10 --retry 2 --retry-max-time 25 -X PUT -H 'Content-Type:' --data-binary \
         "{\"Status\":\"SUCCESS\",\"Reason\":\"$reason\",\"UniqueId\":\"$ID\",\"Data\":\"$reason\"}" "$url" >/dev/null
     log "signalled $GATE_STACK $CONDITION_PREFIX$hash: $reason"
 done
