@@ -144,6 +144,7 @@ function boot(box: Sandbox, overrides: Partial<DatabaseBootParameters> = {}, ext
             FAKE_REMEDIES: remedyCatalogue(),
             FAKE_SECRETS_DIR: path.join(box.root, "secrets"),
             FAKE_S3_DIR: path.join(box.root, "s3"),
+            INSTALL_FAILURES: path.join(box.root, "install-failures"),
             ...extraEnv,
         },
     });
@@ -185,7 +186,7 @@ const FIRST_BOOT = [
 
 describe("database boot hook: the Oracle Instant Client as a versioned install (issue 24, items 5 and 6)", () => {
     const clientHome = (box: Sandbox) => path.join(box.root, "oracle", "instantclient");
-    const failures = (box: Sandbox) => path.join(box.root, "install-failures");
+    const failures = (box: Sandbox) => path.join(box.root, "install-failures"); // boot() points the hook there
     const withZips = (version: string, sha256 = PLACEHOLDER_ZIP_SHA256) => ({
         oracleClientZips: CLIENT_ZIPS.map((zip) => ({ url: zip.url.replaceAll("19.10.0.0.0", version).replace("191000", version.replaceAll(".", "").slice(0, 6)), sha256 })),
     });
@@ -195,6 +196,7 @@ describe("database boot hook: the Oracle Instant Client as a versioned install (
     it("a changed oracleClientZips installs at the next start into its own directory, switched by one symlink; the previous one is kept, older ones go", () => {
         const box = sandbox();
         assert.equal(run(box).status, 0);
+        assert.ok(fs.existsSync(path.join(failures(box), ".checked")), "this start's installs are marked checked for the health signal");
         const first = fs.readlinkSync(clientHome(box));
         assert.match(first, /instantclient-[0-9a-f]{16}$/);
 

@@ -232,7 +232,8 @@ function signal(situation: Situation): { status: number | null; calls: string[];
                 targetGroups: [{ arn: "arn:tg/gw", port: 8243 }, { arn: "arn:tg/mgmt", port: 9443 }],
             }),
             ...(situation.resources !== undefined ? { resources: situation.resources } : {}),
-            ...Object.fromEntries(Object.entries(situation.installFailures ?? {}).map(([name, text]) => [`install-failures/${name}`, text])),
+            // By default this start has checked its installs (the database hook's mark) and none failed.
+            ...Object.fromEntries(Object.entries(situation.installFailures ?? { ".checked": "" }).map(([name, text]) => [`install-failures/${name}`, text])),
         },
         env: {
             SIGNAL_ENV: "<dir>/signal.env", FAKE_RESOURCES: "<dir>/resources", FAKE_HEALTH: situation.health, INSTALL_FAILURES: "<dir>/install-failures",
@@ -276,6 +277,12 @@ describe("rolling node replacement: the node's signal (bash, against fakes)", ()
             assert.match(puts[0], /"Reason":"not replication-ready/);
             assert.ok(!calls.some((c) => c.includes("describe-target-health")));
         }
+    });
+
+    it("not replication-ready, but this start has not checked its installs yet: no signal (a bad pack or client must fail the gate, not pass it)", () => {
+        const { status, puts } = signal({ resources: WAITING, health: "", installFailures: {} });
+        assert.equal(status, 0);
+        assert.deepEqual(puts, []);
     });
 
     it("a flag it cannot read (other than not found) decides nothing: no signal", () => {

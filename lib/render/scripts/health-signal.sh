@@ -46,11 +46,14 @@ ID=$(imds meta-data/instance-id)
 # What the boot could not install (bootstrap.sh, database-boot.sh), naming the config key: the node
 # keeps running its previous version, and the gate fails with this reason (a WaitCondition takes
 # Status FAILURE; CloudFormation User Guide, "Create wait conditions").
-failed=$(cat "${INSTALL_FAILURES:-/var/lib/wso2-apim/install-failures}"/* 2>/dev/null | tr '\n' ' ') || true
+F=${INSTALL_FAILURES:-/var/lib/wso2-apim/install-failures}
+failed=$(cat "$F"/* 2>/dev/null | tr '\n' ' ') || true
 status=SUCCESS
 if [[ -n $failed ]]; then
     status=FAILURE reason="not installed: ${failed% }"
 elif ! ready; then
+    # Not before this start has checked its installs (the database hook marks it after the client).
+    [[ -e $F/.checked ]] || exit 0
     reason="not replication-ready: this DC serves nothing yet"
 elif healthy; then
     reason="healthy in every target group"
