@@ -145,7 +145,8 @@ stage_pack() {
     link_shared "$home" && chown -R "$WSO2_USER:$WSO2_USER" "$home" && mv -T "$home" "$1/pack"
 }
 
-# Points the symlink $1 at $2 with one rename; of its versions ($1-*) keeps $2 and the one before.
+# Points the symlink $1 at $2 with one rename (rename(2): "If newpath already exists, it will be
+# atomically replaced"; `ln -sfn` alone unlinks first); of its versions ($1-*) keeps $2 and the one before.
 switch_version() {
     local old version
     old=$(readlink "$1") || true
@@ -191,6 +192,8 @@ install_pack() {
     fi
 }
 
+# mount(8) looks a mount point alone up in /etc/fstab, and efs-utils takes the access point as the
+# accesspoint= option (amazon-efs-utils README), so the line is the mount's only record.
 # fstab is written from the current parameters at every start: a changed access point's mount is
 # taken down and mounted from its new line. The first node of the region seeds each directory
 # from the pack's copy; later nodes and restarts never overwrite.

@@ -109,7 +109,7 @@ stage_client() {
     mv -T "${unpacked[0]}" "$staging/client"
 }
 
-# Switches the symlink $1 to $2 with one rename, and keeps only $2 and what $1 pointed to before
+# Switches the symlink $1 to $2 with one rename (rename(2) replaces an existing newpath atomically), and keeps only $2 and what $1 pointed to before
 # (for rollback: a configuration set back finds it in place) among the versions named $1-*.
 switch_version() {
     local link=$1 target=$2 old version
