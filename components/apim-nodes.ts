@@ -28,6 +28,8 @@ export interface ApimNodesArgs {
     subnetIds: pulumi.Input<string>[];
     securityGroupId: pulumi.Input<string>;
     wso2PackS3Uri: string;
+    /** SHA-256 of the pack; null: not verified (with the URI it keys the node's versioned install). */
+    wso2PackSha256: string | null;
     efsFileSystemId: pulumi.Input<string>;
     /** The stack's AWS account (for the EFS file system's ARN). */
     accountId: pulumi.Input<string>;
@@ -114,6 +116,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 bootstrap: {
                     region: args.region,
                     wso2PackS3Uri: args.wso2PackS3Uri,
+                    wso2PackSha256: args.wso2PackSha256,
                     efsFileSystemId,
                     accessPointIds: accessPointIds as Record<SharedPathKey, string>,
                     adminSecretId,

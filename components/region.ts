@@ -211,6 +211,7 @@ export class Region extends pulumi.ComponentResource {
             subnetIds: network.privateSubnetIds,
             securityGroupId: groups.nodes.id,
             wso2PackS3Uri: config.wso2PackS3Uri,
+            wso2PackSha256: config.wso2PackSha256,
             efsFileSystemId: shared.fileSystemId,
             accountId,
             accessPointIds: shared.accessPointIds,

@@ -9,7 +9,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { formatGeoLocation, GeoLocation, parseGeoLocation } from "./geo";
 import { KeyColumns, parseKeyColumns } from "./goldengate/key-columns";
 import { MAX_DATACENTERS } from "./goldengate/names";
-import { instanceTypeProblem } from "./instance-types";
+import { architectureOf, instanceTypeProblem } from "./instance-types";
 import { nearestName } from "./nearest-name";
 import { checkStackFile, PER_STACK_KEYS } from "./stack-config";
 
@@ -26,7 +26,7 @@ const DEPLOYMENT_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,23}$/;
 /** Every key of the project namespace the program reads; Pulumi.yaml declares the same set. */
 export const CONFIG_KEYS = [
     "deploymentName", "datacenters", "trustedSource", "designTimeActive", "datacenter",
-    "nodeCount", "nodeInstanceType", "nodeRootVolumeGiB", "nodeAmiId", "wso2PackS3Uri", "gatewayTokenCacheSeconds",
+    "nodeCount", "nodeInstanceType", "nodeRootVolumeGiB", "nodeAmiId", "wso2PackS3Uri", "wso2PackSha256", "gatewayTokenCacheSeconds",
     "hostedZoneName", "hostedZoneId", "certificateArn",
     "vpcId", "publicSubnetIds", "privateSubnetIds",
     "databaseKind", "databaseEngine", "databaseInstanceClass", "databaseMultiAz", "databaseStorageGiB", "databaseServiceName",
@@ -107,6 +107,11 @@ export interface DeploymentConfig {
     };
     /** s3://bucket/key of the WSO2 API Manager 3.1.0 pack (zip). */
     wso2PackS3Uri: string;
+    /**
+     * SHA-256 of that zip, lower-case hex; null: not verified. With the URI it keys the node's
+     * versioned install (docs/nodes.md § What a change does): a new value installs at the next start.
+     */
+    wso2PackSha256: string | null;
     /** Null when the program creates the VPC. */
     existingNetwork: ExistingNetwork | null;
     dns: {
@@ -154,8 +159,15 @@ export interface DatabaseConfig {
     archiveLogRetentionHours: number;
     /** Re-striped sequences start above this value (see docs/database.md). */
     sequenceFloor: number;
-    /** Oracle Instant Client zips (https:// or s3://); empty for the pinned default. */
-    oracleClientZips: string[];
+    /** Oracle Instant Client zips (https:// or s3://) with their SHA-256; empty for the pinned default of the nodes' architecture. */
+    oracleClientZips: ClientZip[];
+}
+
+/** A download the nodes verify before they install it. */
+export interface ClientZip {
+    url: string;
+    /** Lower-case hex SHA-256 of the file. */
+    sha256: string;
 }
 
 /** What Pulumi's Config offers; a plain map in tests. Values arrive as strings, objects as JSON. */
@@ -193,6 +205,7 @@ const DOMAIN = /^(?=.{1,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z]{2,63}
 const ACM_ARN = /^arn:aws(-[a-z]+)*:acm:([a-z0-9-]+):[0-9]{12}:certificate\/[0-9a-f-]{36}$/;
 const STACK_NAME = /^[A-Za-z0-9_.-]{1,100}$/;
 const STACK_PREFIX = /^[A-Za-z0-9][A-Za-z0-9_.-]*\/[A-Za-z0-9_.-]+$/;
+const SHA256 = /^[0-9a-f]{64}$/;
 const IPV4 = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
 
 /** A dotted IPv4 address as a number; null when malformed. */
@@ -363,6 +376,8 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
             required("wso2PackS3Uri", "the s3:// location of the WSO2 API Manager 3.1.0 pack"),
         ) ?? "";
 
+    const wso2PackSha256 = matching("wso2PackSha256", SHA256, "the SHA-256 of the pack zip, 64 lower-case hex digits (sha256sum wso2am-3.1.0.zip), or empty: not verified") ?? null;
+
     const zoneName = required("hostedZoneName", "the public hosted zone the gateway and portal names live in").replace(/\.$/, "");
     if (zoneName && !DOMAIN.test(zoneName)) fail("hostedZoneName", `must be a lower-case DNS name such as example.com, got "${zoneName}"`);
     const zoneId = matching("hostedZoneId", ZONE_ID, "a Route 53 hosted zone id such as Z0123456789ABCDEFGHIJ") ?? null;
@@ -395,10 +410,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         fail("trustedSourceBackupRetentionDays", `must be longer than backupRetentionDays (${backupRetentionDays}): the trusted source keeps the longest backups, got ${trustedSourceBackupRetentionDays}`);
     }
     const serviceName = matching("databaseServiceName", /^[A-Za-z][A-Za-z0-9]{0,7}$/, "1 to 8 letters and digits starting with a letter (the RDS DB name)") ?? "APIMDB";
-    const oracleClientZips = json("oracleClientZips");
-    if (oracleClientZips !== undefined && (!Array.isArray(oracleClientZips) || oracleClientZips.some((zip) => !/^(s3|https):\/\/\S+\.zip$/.test(String(zip))))) {
-        fail("oracleClientZips", `must be a list of s3:// or https:// .zip locations, got ${JSON.stringify(oracleClientZips)}`);
-    }
+    const oracleClientZips = parseClientZips(json("oracleClientZips"), architectureOf(nodeInstanceType), fail);
     const database: DatabaseConfig = {
         kind,
         engine: oneOf("databaseEngine", ["oracle-se2", "oracle-ee"] as const, "oracle-se2"),
@@ -415,7 +427,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
             : null,
         archiveLogRetentionHours: integer("archiveLogRetentionHours", 24, 1, 168),
         sequenceFloor: integer("sequenceFloor", 0, 0, Number.MAX_SAFE_INTEGER),
-        oracleClientZips: Array.isArray(oracleClientZips) ? oracleClientZips.map(String) : [],
+        oracleClientZips,
     };
 
     const existingNetwork = parseExistingNetwork(str("vpcId"), json("publicSubnetIds"), json("privateSubnetIds"), fail);
@@ -453,6 +465,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
         designTimeActive,
         nodes: { count, instanceType: nodeInstanceType, amiId, rootVolumeGiB, gatewayTokenCacheSeconds },
         wso2PackS3Uri,
+        wso2PackSha256,
         existingNetwork,
         dns: { zoneName, zoneId },
         hostnames: {
@@ -527,6 +540,44 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
         keyColumns,
         trustedBackupCopy,
     };
+}
+
+/** Words of an Instant Client zip's file name that say its architecture (Oracle names them `…-linux.x64-…` and `…-linux.arm64-…`). */
+const ZIP_ARCHITECTURES = { x86_64: /(x64|x86[_-]64|amd64)/i, arm64: /(arm64|aarch64)/i } as const;
+
+/**
+ * `oracleClientZips`: a list of { url, sha256 } (s3:// or https:// .zip, its SHA-256), each
+ * verified by the nodes before it is unpacked. A zip whose file name names the other architecture
+ * than the nodes' (nodeInstanceType) is refused here: it could only fail at boot.
+ */
+function parseClientZips(raw: unknown, architecture: "arm64" | "x86_64", fail: (key: string, message: string) => void): ClientZip[] {
+    if (raw === undefined) return [];
+    const shape = "a list of { url: s3:// or https:// location of a .zip, sha256: its SHA-256 in 64 lower-case hex digits }";
+    if (!Array.isArray(raw)) {
+        fail("oracleClientZips", `must be ${shape}, got ${JSON.stringify(raw)}`);
+        return [];
+    }
+    const zips: ClientZip[] = [];
+    raw.forEach((entry: unknown, i) => {
+        const at = `oracleClientZips[${i}]`;
+        const { url, sha256 } = (typeof entry === "object" && entry !== null ? entry : {}) as Record<string, unknown>;
+        if (typeof entry === "string") {
+            fail(at, `must be { url, sha256 } (the nodes verify every download), got the bare location ${JSON.stringify(entry)}: add its SHA-256 (sha256sum <zip>)`);
+        } else if (typeof url !== "string" || !/^(s3|https):\/\/\S+\.zip$/.test(url)) {
+            fail(`${at}.url`, `must be an s3:// or https:// location of a .zip, got ${JSON.stringify(url)}`);
+        } else if (typeof sha256 !== "string" || !SHA256.test(sha256)) {
+            fail(`${at}.sha256`, `must be the zip's SHA-256, 64 lower-case hex digits (sha256sum <zip>), got ${JSON.stringify(sha256)}`);
+        } else {
+            const other = architecture === "arm64" ? "x86_64" : "arm64";
+            const name = url.slice(url.lastIndexOf("/") + 1);
+            if (ZIP_ARCHITECTURES[other].test(name) && !ZIP_ARCHITECTURES[architecture].test(name)) {
+                fail(`${at}.url`, `${name} is built for ${other}, but nodeInstanceType runs ${architecture}: use the Instant Client zips for Linux ${architecture === "arm64" ? "ARM (aarch64)" : "x86-64"}`);
+            } else {
+                zips.push({ url, sha256 });
+            }
+        }
+    });
+    return zips;
 }
 
 /**

@@ -13,14 +13,14 @@ export interface DatabaseStepAccess {
     /** RDS instance identifier, when the database is RDS (its managed master secret is read). */
     rdsIdentifier: string | null;
     /** Instant Client zips; the s3:// ones need read access. */
-    oracleClientZips: string[];
+    oracleClientZips: { url: string }[];
 }
 
 export function databaseStepStatements(access: DatabaseStepAccess): PolicyStatement[] {
     const { region, accountId } = access;
     const s3Objects = [
         `${access.artifactsBucketArn}/*`,
-        ...access.oracleClientZips.filter((zip) => zip.startsWith("s3://")).map((zip) => zip.replace(/^s3:\/\//, "arn:aws:s3:::")),
+        ...access.oracleClientZips.map((zip) => zip.url).filter((zip) => zip.startsWith("s3://")).map((zip) => zip.replace(/^s3:\/\//, "arn:aws:s3:::")),
     ];
     const statements: PolicyStatement[] = [
         { Sid: "ReadBootArtifacts", Effect: "Allow", Action: "s3:GetObject", Resource: s3Objects },

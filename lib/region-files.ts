@@ -13,6 +13,7 @@ import { renderGoldenGateFiles } from "./goldengate/parameter-files";
 import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT, DatabaseBootParameters } from "./render/database-boot-env";
 import { DeploymentTomlInput } from "./render/deployment-toml";
 import { sqlArtifacts } from "./render/sql-parameters";
+import { architectureOf } from "./instance-types";
 import { PORTS } from "./wso2-ports";
 
 /** Keys in the boot bucket. */
@@ -89,6 +90,7 @@ export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseSt
         sharedDb: { user: DATABASE_USERS.sharedDb, secretId: ids.sharedDbSecretId },
         goldengate: { user: DATABASE_USERS.goldengate, secretId: ids.goldengateSecretId },
         sqlS3Prefix: `s3://${ids.bootBucket}/${BOOT_KEYS.sqlPrefix}`,
+        architecture: architectureOf(config.nodes.instanceType),
         oracleClientZips: database.oracleClientZips.length ? database.oracleClientZips : undefined,
         trustedSource: config.self.id === config.trustedSource.id,
         replicationReadyParameter: ids.replicationReadyParameter,

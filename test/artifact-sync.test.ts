@@ -68,7 +68,7 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
         assert.match(hook, /^DATACENTER='DC3'$/m);
         assert.match(hook, /^SOURCE_PARAMETER='\/wso2-apim\/wso2-apim-multi-dc\/runtime-artifacts-source'$/m);
         assert.match(hook, /^OnUnitActiveSec=60$/m);
-        assert.match(hook, /^RequiresMountsFor=\/opt\/wso2am-3\.1\.0\/repository\/deployment\/server\/executionplans$/m);
+        assert.match(hook, /^RequiresMountsFor=\/mnt\/wso2-shared\/executionplans$/m);
         assert.match(hook, new RegExp(`^systemctl enable --now ${ARTIFACT_SYNC.unit}\\.timer$`, "m"));
         assert.equal(spawnSync("bash", ["-n"], { input: hook }).status, 0);
         requireTool(this, "shellcheck");

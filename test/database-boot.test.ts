@@ -48,6 +48,12 @@ const SQL_PARAMETERS: SqlParameters = {
     archiveLogRetentionHours: 72,
 };
 
+const PLACEHOLDER_ZIP_SHA256 = "217cb5e10748610cb0acb2ed6818191c548b1e25a4dda6588f9c89d1edaba6ba";
+const CLIENT_ZIPS = ["basic", "sqlplus"].map((kind) => ({
+    url: `https://download.oracle.com/otn_software/linux/instantclient/191000/instantclient-${kind}-linux.x64-19.10.0.0.0dbru.zip`,
+    sha256: PLACEHOLDER_ZIP_SHA256,
+}));
+
 function bootParameters(overrides: Partial<DatabaseBootParameters> = {}): DatabaseBootParameters {
     return {
         region: "us-west-2",
@@ -59,6 +65,9 @@ function bootParameters(overrides: Partial<DatabaseBootParameters> = {}): Databa
         sharedDb: { user: "wso2shared", secretId: "shared-db" },
         goldengate: { user: "oggadm1", secretId: "goldengate" },
         sqlS3Prefix: "s3://test-artifacts/dc2/sql/",
+        architecture: "x86_64",
+        // What the fake curl downloads, and its SHA-256 (the hook verifies every zip).
+        oracleClientZips: CLIENT_ZIPS,
         schemaApplier: true,
         trustedSource: true,
         replicationReadyParameter: "/wso2-apim/dc2/replication-ready",
@@ -135,6 +144,7 @@ function boot(box: Sandbox, overrides: Partial<DatabaseBootParameters> = {}, ext
             FAKE_REMEDIES: remedyCatalogue(),
             FAKE_SECRETS_DIR: path.join(box.root, "secrets"),
             FAKE_S3_DIR: path.join(box.root, "s3"),
+            INSTALL_FAILURES: path.join(box.root, "install-failures"),
             ...extraEnv,
         },
     });
@@ -173,6 +183,81 @@ const FIRST_BOOT = [
     "WSO2SHARED: 04-verify.sql",
     "WSO2AM: 04-verify.sql",
 ];
+
+describe("database boot hook: the Oracle Instant Client as a versioned install (issue 24, items 5 and 6)", () => {
+    const clientHome = (box: Sandbox) => path.join(box.root, "oracle", "instantclient");
+    const failures = (box: Sandbox) => path.join(box.root, "install-failures"); // boot() points the hook there
+    const withZips = (version: string, sha256 = PLACEHOLDER_ZIP_SHA256) => ({
+        oracleClientZips: CLIENT_ZIPS.map((zip) => ({ url: zip.url.replaceAll("19.10.0.0.0", version).replace("191000", version.replaceAll(".", "").slice(0, 6)), sha256 })),
+    });
+    const run = (box: Sandbox, overrides: Partial<DatabaseBootParameters> = {}, env: Record<string, string> = {}) =>
+        boot(box, overrides, { INSTALL_FAILURES: failures(box), ...env });
+
+    it("a changed oracleClientZips installs at the next start into its own directory, switched by one symlink; the previous one is kept, older ones go", () => {
+        const box = sandbox();
+        assert.equal(run(box).status, 0);
+        assert.ok(fs.existsSync(path.join(failures(box), ".checked")), "this start's installs are marked checked for the health signal");
+        const first = fs.readlinkSync(clientHome(box));
+        assert.match(first, /instantclient-[0-9a-f]{16}$/);
+
+        const again = run(box);
+        assert.equal(again.status, 0, again.log);
+        assert.equal(again.calls.filter((c) => c.startsWith("curl ")).length, 0, "the same zips are not downloaded again");
+
+        const changed = run(box, withZips("19.11.0.0.0"));
+        assert.equal(changed.status, 0, changed.log);
+        const second = fs.readlinkSync(clientHome(box));
+        assert.notEqual(second, first);
+        assert.equal(changed.calls.filter((c) => c.startsWith("curl ")).length, 2);
+        assert.ok(fs.existsSync(first), "the previous client is kept for a rollback");
+        assert.match(changed.log, /now points to .*instantclient-[0-9a-f]{16} \(kept for rollback: .*instantclient-[0-9a-f]{16}\)/);
+
+        assert.equal(run(box, withZips("19.12.0.0.0")).status, 0);
+        assert.ok(!fs.existsSync(first), "only the previous version is kept");
+        assert.ok(fs.existsSync(second));
+        // Setting the configuration back finds the previous version in place: no download.
+        const back = run(box, withZips("19.11.0.0.0"));
+        assert.equal(fs.readlinkSync(clientHome(box)), second);
+        assert.equal(back.calls.filter((c) => c.startsWith("curl ")).length, 0);
+        assert.deepEqual(fs.readdirSync(path.join(box.root, "oracle")).filter((name) => name.includes("staging")), []);
+    });
+
+    it("a zip whose SHA-256 does not match: nothing is unpacked, the node keeps its client, and the gate's marker names oracleClientZips", () => {
+        const box = sandbox();
+        assert.equal(run(box).status, 0);
+        const before = fs.readlinkSync(clientHome(box));
+        const bad = run(box, withZips("19.11.0.0.0", "f".repeat(64)));
+        assert.equal(bad.status, 0, bad.log);
+        assert.equal(fs.readlinkSync(clientHome(box)), before);
+        assert.ok(!bad.calls.some((c) => c.startsWith("unzip ")), "a zip that fails its checksum is never unpacked");
+        const marker = fs.readFileSync(path.join(failures(box), "oracle-client"), "utf8");
+        assert.match(marker, /^oracleClientZips: https:\/\/\S+19\.11\S+\.zip has SHA-256 217cb5e1\w+, not the configured f{64}$/m);
+        assert.match(bad.log, /keeping the client in .*instantclient-[0-9a-f]{16} \(the health gate fails on this\)/);
+        // The next good start clears it.
+        assert.equal(run(box).status, 0);
+        assert.ok(!fs.existsSync(path.join(failures(box), "oracle-client")));
+    });
+
+    it("zips for the other architecture: the check names the architectures instead of blaming libaio; a first boot stops, naming the key", () => {
+        const box = sandbox();
+        const first = run(box, {}, { FAKE_OTHER_ARCH: "1" });
+        assert.notEqual(first.status, 0);
+        assert.match(first.log, /FAILED at step 'Oracle Instant Client': oracleClientZips: sqlplus is built for (x86_64|aarch64), this node is (x86_64|aarch64): use the Instant Client zips for its architecture/);
+        assert.ok(!fs.existsSync(clientHome(box)), "nothing half-installed is left as the client");
+        assert.deepEqual(fs.readdirSync(path.join(box.root, "oracle")), [], "the staging directory is removed");
+
+        assert.equal(run(box).status, 0);
+        const kept = run(box, withZips("19.11.0.0.0"), { FAKE_OTHER_ARCH: "1" });
+        assert.equal(kept.status, 0, kept.log);
+        assert.match(fs.readFileSync(path.join(failures(box), "oracle-client"), "utf8"), /^oracleClientZips: sqlplus is built for/);
+    });
+
+    it("retries dnf with growing pauses (a mirror or the network fails for a passing reason)", () => {
+        const script = DATABASE_BOOT_SCRIPT;
+        assert.match(script, /^\s+retry_dnf libaio libnsl unzip$/m);
+        assert.doesNotMatch(script.replace(/^retry_dnf\(\) \{[\s\S]*?^\}/m, ""), /^\s+dnf install/m);
+    });
+});
 
 describe("database boot hook (bash, against fake sqlplus and aws)", () => {
     it("first boot of the applier: installs the client, applies the pack per schema in order, then per-DC and verify", () => {
@@ -626,12 +711,12 @@ describe("database boot renderers", () => {
         assert.equal(secretId, odd);
         assert.equal(trusted, "false");
         assert.equal(port, "1521");
-        assert.match(zips, /^https:\/\/\S+basic\S+\.zip https:\/\/\S+sqlplus\S+\.zip$/);
+        assert.match(zips, /^[0-9a-f]{64}:https:\/\/\S+basic\S+\.zip [0-9a-f]{64}:https:\/\/\S+sqlplus\S+\.zip$/);
     });
 
     it("rejects env parameters the hook could not use", () => {
         assert.throws(
-            () => renderDatabaseBootEnv(bootParameters({ sqlS3Prefix: "s3://bucket/sql", port: 70000, oracleClientZips: ["ftp://x/y.zip"], waits: { pollSeconds: 0 } })),
+            () => renderDatabaseBootEnv(bootParameters({ sqlS3Prefix: "s3://bucket/sql", port: 70000, oracleClientZips: [{ url: "ftp://x/y.zip", sha256: PLACEHOLDER_ZIP_SHA256 }], waits: { pollSeconds: 0 } })),
             (error: Error) =>
                 /sqlS3Prefix must be an s3:\/\/ prefix ending in \//.test(error.message) &&
                 /port must be 1\.\.65535/.test(error.message) &&

@@ -7,9 +7,9 @@ import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import * as YAML from "yaml";
 import { ConfigError } from "../lib/config";
-import { HUB_BOOT_SCRIPT, HUB_ENV_FILE } from "../lib/goldengate/hub-user-data";
+import { HUB_BOOT_SCRIPT, HUB_ENV_FILE, HubBootParameters, renderHubUserData } from "../lib/goldengate/hub-user-data";
 import { REPLICATION_LAG_METRIC } from "../lib/metrics";
-import { named, ofType, requireTool, run, shellcheck } from "./harness";
+import { named, ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const HUB_AMI = "ami-0fedcba9876543210";
@@ -149,5 +149,73 @@ describe("GoldenGate hub", () => {
         ].join("\n");
         const result = spawnSync("awk", ["-v", "letters=A=DC1 B=DC2 C=DC3", awk], { input: output, encoding: "utf8" });
         assert.deepEqual(result.stdout.trim().split("\n").sort(), ["DC1 2.1", "DC2 65.5"]);
+    });
+
+    describe("at every start, the hub's files from its current user-data (issue 24, item 5)", () => {
+        const PARAMS: HubBootParameters = {
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
+            databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
+            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }],
+        };
+        /** The hub's user-data with OGG_HOME pointed into the test directory (a later assignment wins). */
+        const userData = (params: HubBootParameters, script = HUB_BOOT_SCRIPT) => {
+            const doc = YAML.parse(renderHubUserData(params));
+            doc.write_files.find((f: any) => f.path === HUB_ENV_FILE).content += "OGG_HOME='<dir>/ogg'\n";
+            doc.write_files.find((f: any) => f.path === "/usr/local/sbin/goldengate-hub-boot").content = script;
+            return `#cloud-config\n${YAML.stringify(doc, { lineWidth: 0 })}`;
+        };
+        /** cloud-init's part on the first start: every file of `first`, under root/. */
+        const firstStart = (first: string) => Object.fromEntries((YAML.parse(first).write_files as any[]).map((f) => [`root${f.path}`, f.content]));
+        const FAKES = {
+            curl: 'case "$*" in *api/token*) echo token ;; *latest/user-data*) cat "$FAKE_USER_DATA" ;; *) exit 22 ;; esac',
+            systemctl: 'echo "systemctl $*" >>"$FAKE_LOG"',
+            getent: "exit 0", install: "exit 0", chown: "exit 0", sleep: "exit 0",
+            runuser: 'shift 3; exec "$@"',
+            aws: 'echo "aws $*" >>"$FAKE_LOG"; [[ "$1 $2" != "secretsmanager get-secret-value" ]] || echo "Gg_Pass_1"',
+        };
+        const startHub = (first: string, current: string) => runWithFakes({
+            prefix: "hub-start-",
+            // The hub logs to stdout (the journal); here to stderr, which the harness returns.
+            script: "#!/bin/bash\nchmod +x \"$FILES_ROOT/../ogg/ggsci\"\nexec bash \"$FILES_ROOT/usr/local/sbin/goldengate-hub-boot\" start >&2\n",
+            fakes: Object.fromEntries(Object.entries(FAKES).map(([name, body]) => [name, `#!/bin/bash\n${body}\n`])),
+            files: {
+                ...firstStart(first),
+                "ogg/ggsci": "#!/bin/bash\ncat >/dev/null\necho 'Alias: ogg_dc1'\n",
+                "ogg/dircrd/cwallet.sso": "",
+                "current-user-data": current,
+            },
+            env: { FILES_ROOT: "<dir>/root", FAKE_USER_DATA: "<dir>/current-user-data" },
+            inspect: (dir) => require("fs").readFileSync(`${dir}/root${HUB_ENV_FILE}`, "utf8") as string,
+        });
+
+        it("the same user-data: nothing rewritten, the Manager starts", () => {
+            const same = userData(PARAMS);
+            const result = startHub(same, same);
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stderr, /files match the current user-data/);
+            assert.match(result.stderr, /starting the Manager/);
+            assert.ok(!result.calls.includes("systemctl daemon-reload"));
+        });
+
+        it("adding a DC (new user-data): hub.env is rewritten before the Manager starts, so the new path's letters and lag reach the hub; systemd reloads the units", () => {
+            const before = userData(PARAMS);
+            const after = userData({ ...PARAMS, datacenters: [...PARAMS.datacenters, { id: "DC3", index: 3 }] });
+            const result = startHub(before, after);
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.inspected, /^DATACENTER_LETTERS='A=DC1 B=DC2 C=DC3'$/m);
+            assert.match(result.stderr, /files rewritten from the current user-data: \/etc\/goldengate\/hub\.env$/m);
+            assert.ok(result.stderr.indexOf("files rewritten") < result.stderr.indexOf("starting the Manager"));
+            assert.ok(result.calls.includes("systemctl daemon-reload"), result.calls.join("\n"));
+        });
+
+        it("a changed script runs in place of the old one at that start", () => {
+            const before = userData(PARAMS);
+            const after = userData(PARAMS, HUB_BOOT_SCRIPT.replace('log "starting the Manager', 'log "v2: starting the Manager'));
+            const result = startHub(before, after);
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stderr, /the script itself changed; running the new one/);
+            assert.match(result.stderr, /v2: starting the Manager/);
+            assert.equal((result.calls.filter((c) => c.startsWith("aws secretsmanager"))).length, 1, "the old script stopped before its steps");
+        });
     });
 });

@@ -9,7 +9,7 @@ import { renderDeploymentToml } from "../lib/render/deployment-toml";
 import { LOCAL_PORT_RANGE, renderSysctlConf, WSO2_LISTEN_PORTS } from "../lib/render/sysctl";
 import { renderBootUnit, renderSystemdUnit } from "../lib/render/systemd-unit";
 import { BOOTSTRAP_SCRIPT, renderUserData, RUN_WRAPPER_SCRIPT, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
-import { SHARED_PATHS } from "../lib/shared-paths";
+import { SHARED_PATHS, sharedMountPoint } from "../lib/shared-paths";
 import { ofType, requireTool, run, shellcheck, STACKS } from "./harness";
 import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
 
@@ -83,6 +83,7 @@ describe("node boot files", () => {
             bootstrap: {
                 region: "us-east-1",
                 wso2PackS3Uri: `s3://bucket/${"x".repeat(USER_DATA_LIMIT_BYTES)}`,
+                wso2PackSha256: null,
                 efsFileSystemId: "fs-1",
                 accessPointIds: { "synapse-configs": "fsap-1", executionplans: "fsap-2", tenants: "fsap-3", security: "fsap-4" },
                 adminSecretId: "arn:secret",
@@ -172,7 +173,8 @@ describe("node boot files", () => {
         const unit = renderSystemdUnit();
         assert.match(unit, /^User=wso2$/m);
         assert.match(unit, /^EnvironmentFile=\/etc\/wso2-apim\/runtime\.env$/m);
-        assert.match(unit, new RegExp(`^RequiresMountsFor=${SHARED_PATHS.map((p) => p.path).join(" ")}$`, "m"));
+        // The mount points, outside the versioned WSO2 home (its paths are symlinks, which systemd does not follow).
+        assert.match(unit, new RegExp(`^RequiresMountsFor=${SHARED_PATHS.map((p) => sharedMountPoint(p.path)).join(" ")}$`, "m"));
         // The start wrapper runs wso2server.sh of that home (test/wso2-restart.test.ts).
         assert.match(unit, /^ExecStart=\/usr\/local\/sbin\/wso2-run \/opt\/wso2am-3\.1\.0$/m);
     });

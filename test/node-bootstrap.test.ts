@@ -44,6 +44,7 @@ const FAKES: Record<string, string> = {
     ].join("\n"),
     unzip: 'while (($#)); do [[ $1 == -d ]] && cp -a "$FAKE_PACK_TREE" "$2/"; shift; done',
     mountpoint: 'test -L "${@: -1}"',
+    umount: 'rm "$1" && mkdir "$1"',
     mount: [
         'dir=$1',
         'ap=$(grep " $dir efs " "$FAKE_FSTAB" | sed "s/.*accesspoint=\\([^ ]*\\).*/\\1/")',
@@ -105,6 +106,7 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
         bootstrap: {
             region: "us-east-1",
             wso2PackS3Uri: "s3://packs/wso2am-3.1.0.zip",
+            wso2PackSha256: null,
             efsFileSystemId: "fs-0123",
             accessPointIds: ACCESS_POINTS,
             adminSecretId: "wso2-apim/wso2-admin",
@@ -122,10 +124,9 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
         database: NODE_DATABASE,
         healthSignal: NODE_HEALTH_SIGNAL,
     }));
-    const local = (p: string) => p.replace("/opt/wso2am-3.1.0", apimHome);
     const overrides = {
         APIM_HOME: apimHome,
-        SHARED_MOUNTS: SHARED_PATHS.map(({ key, path: p }) => `${local(p)}=${ACCESS_POINTS[key]}`).join(" "),
+        SHARED_ROOT: path.join(nodeRoot, "mnt", "wso2-shared"),
         SEED_DIR: path.join(nodeRoot, "seed"),
         SEED_WAIT_SECONDS: "10",
         RUNTIME_ENV_FILE: path.join(nodeRoot, "etc", "wso2-apim", "runtime.env"),
@@ -318,7 +319,9 @@ describe("node boot script (bash, against fakes)", () => {
     it("gives up after a bounded number of attempts and names the step; WSO2 is not started", () => {
         const node = boot(world(), "node-1", { failures: { aws: 99 } });
         assert.notEqual(node.status, 0);
-        assert.match(node.log, /wso2-bootstrap: FAILED: gave up after 5 attempts: aws s3 cp --only-show-errors s3:\/\/packs\/wso2am-3\.1\.0\.zip /);
+        assert.match(node.log, /wso2-bootstrap: gave up after 5 attempts: aws s3 cp --only-show-errors s3:\/\/packs\/wso2am-3\.1\.0\.zip /);
+        // No pack in place yet: the boot stops, naming the key.
+        assert.match(node.log, /wso2-bootstrap: FAILED: wso2PackS3Uri: cannot download s3:\/\/packs\/wso2am-3\.1\.0\.zip$/m);
         assert.deepEqual(node.calls.match(/^sleep .*$/gm), ["sleep 5", "sleep 10", "sleep 20", "sleep 40"]);
         assert.doesNotMatch(node.calls, /^systemctl (restart|start).*wso2am/m);
         // The health gate's signal runs even so: it reports only a node healthy behind the ALB.
@@ -344,5 +347,154 @@ describe("node boot script (bash, against fakes)", () => {
         assert.ok(hook >= 0 && secret > hook, `the admin secret was read before the boot hooks:\n${node.calls}`);
         assert.match(runtimeEnv(node), /^WSO2_ADMIN_PASSWORD=Admin-Pass-1$/m);
         assert.match(runtimeEnv(node), /^APIM_DB_PASSWORD=Db_Pass_1$/m);
+    });
+
+    describe("what a change does at the node's next start (issue 24, item 5)", () => {
+        const sha256 = (text: string) => require("crypto").createHash("sha256").update(text).digest("hex") as string;
+        const PACK_U2 = "the pack with update 2";
+        /** A node's user-data with bootstrap.env lines appended (later assignments win). */
+        const withEnv = (w: World, lines: Record<string, string>) => nodeUserData(w, "node-1", (files) => {
+            files.find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!.content += Object.entries(lines).map(([k, v]) => `${k}=${shellQuote(v)}`).join("\n") + "\n";
+        });
+        const fresh = () => {
+            const w = world();
+            fs.writeFileSync(path.join(w.s3, "packs", "wso2am-3.1.0-u2.zip"), PACK_U2);
+            const userData = nodeUserData(w, "node-1");
+            firstStart(w, "node-1", userData);
+            const node = start(w, "node-1", userData);
+            assert.equal(node.status, 0, node.log);
+            return { w, node, userData };
+        };
+        const home = (node: { apimHome: string }) => fs.readlinkSync(node.apimHome);
+        const marker = (node: { nodeRoot: string }) => path.join(node.nodeRoot, "var", "lib", "wso2-apim", "install-failures", "wso2-pack");
+
+        it("a new wso2PackS3Uri installs into its own directory and switches the WSO2 home to it; the previous version is kept, older ones go, and a rollback downloads nothing", () => {
+            const { w, node } = fresh();
+            const first = home(node);
+            assert.match(first, /wso2am-3\.1\.0-[0-9a-f]{16}$/);
+            fs.writeFileSync(deployedApi(w), "published through the Publisher");
+
+            const u2 = withEnv(w, { WSO2_PACK_S3_URI: "s3://packs/wso2am-3.1.0-u2.zip" });
+            const changed = start(w, "node-1", u2);
+            assert.equal(changed.status, 0, changed.log);
+            const second = home(changed);
+            assert.notEqual(second, first);
+            assert.match(changed.calls, /^aws s3 cp --only-show-errors s3:\/\/packs\/wso2am-3\.1\.0-u2\.zip /m);
+            assert.ok(fs.existsSync(path.join(first, "bin", "wso2server.sh")), "the previous version is kept for rollback");
+            // The new version reads the same shared directories (symlinks to the EFS mounts) and gets the rendered deployment.toml.
+            for (const { path: p } of SHARED_PATHS) {
+                const link = p.replace("/opt/wso2am-3.1.0", second);
+                assert.equal(fs.readlinkSync(link), path.join(changed.nodeRoot, "mnt", "wso2-shared", path.basename(p)));
+            }
+            assert.equal(fs.readFileSync(deployedApi(w), "utf8"), "published through the Publisher", "the region's shared files are untouched");
+            assert.ok(fs.existsSync(path.join(second, "repository", "conf", "deployment.toml")));
+            assert.match(changed.calls, /^systemctl restart --no-block wso2am\.service$/m);
+
+            const third = start(w, "node-1", withEnv(w, { WSO2_PACK_S3_URI: "s3://packs/wso2am-3.1.0.zip", WSO2_PACK_SHA256: sha256("a zip, as far as the fake unzip cares") }));
+            assert.equal(third.status, 0, third.log);
+            assert.ok(!fs.existsSync(first), "only the previous version is kept");
+            assert.ok(fs.existsSync(second));
+
+            const back = start(w, "node-1", u2);
+            assert.equal(home(back), second);
+            assert.doesNotMatch(back.calls, /^aws s3 cp .*wso2am-3\.1\.0/m, "the kept version is switched back to without a download");
+            assert.match(back.log, /WSO2 pack already in /);
+        });
+
+        it("a checksum that does not match: the node keeps running its version, the gate's marker names wso2PackSha256, nothing is left half-installed", () => {
+            const { w, node } = fresh();
+            const before = home(node);
+            const bad = start(w, "node-1", withEnv(w, { WSO2_PACK_S3_URI: "s3://packs/wso2am-3.1.0-u2.zip", WSO2_PACK_SHA256: "0".repeat(64) }));
+            assert.equal(bad.status, 0, bad.log);
+            assert.equal(home(bad), before);
+            assert.equal(fs.readFileSync(marker(bad), "utf8"), `wso2PackSha256: s3://packs/wso2am-3.1.0-u2.zip has SHA-256 ${sha256(PACK_U2)}, not ${"0".repeat(64)}\n`);
+            assert.doesNotMatch(bad.calls, /^unzip /m, "a pack that fails its checksum is never unpacked");
+            assert.deepEqual(fs.readdirSync(bad.nodeRoot).filter((name) => name.startsWith("wso2am-3.1.0")).length, 2, "the home link and its one version");
+            assert.match(bad.calls, /^systemctl restart --no-block wso2am\.service$/m);
+
+            // The right checksum installs it at the next start and clears the marker.
+            const good = start(w, "node-1", withEnv(w, { WSO2_PACK_S3_URI: "s3://packs/wso2am-3.1.0-u2.zip", WSO2_PACK_SHA256: sha256(PACK_U2) }));
+            assert.equal(good.status, 0, good.log);
+            assert.notEqual(home(good), before);
+            assert.ok(!fs.existsSync(marker(good)));
+        });
+
+        it("a pack URI that changes to an object that does not exist: the node keeps its version, the marker names wso2PackS3Uri", () => {
+            const { w, node } = fresh();
+            const missing = start(w, "node-1", withEnv(w, { WSO2_PACK_S3_URI: "s3://packs/no-such-pack.zip" }));
+            assert.equal(missing.status, 0, missing.log);
+            assert.equal(home(missing), home(node));
+            assert.equal(fs.readFileSync(marker(missing), "utf8"), "wso2PackS3Uri: cannot download s3://packs/no-such-pack.zip\n");
+            assert.match(missing.log, /wso2PackS3Uri: cannot download s3:\/\/packs\/no-such-pack\.zip; WSO2 keeps /);
+        });
+
+        it("an interrupted install (a partial, root-owned unpack) is removed at the next start, never used", () => {
+            const w = world();
+            const userData = nodeUserData(w, "node-1");
+            firstStart(w, "node-1", userData);
+            const nodeRoot = path.join(w.root, "node-1");
+            const partial = path.join(nodeRoot, "wso2am-3.1.0.staging-abc123", "wso2am-3.1.0", "repository");
+            fs.mkdirSync(partial, { recursive: true });
+            const failed = start(w, "node-1", userData, { failures: { unzip: 1 } });
+            assert.notEqual(failed.status, 0);
+            assert.match(failed.log, /FAILED: wso2PackS3Uri: s3:\/\/packs\/wso2am-3\.1\.0\.zip did not unpack to wso2am-3\.1\.0\/bin\/wso2server\.sh$/m);
+            assert.ok(!fs.existsSync(path.join(nodeRoot, "wso2am-3.1.0")), "no WSO2 home from a failed unpack");
+            assert.deepEqual(fs.readdirSync(nodeRoot).filter((name) => name.includes("staging")), []);
+            const next = start(w, "node-1", userData);
+            assert.equal(next.status, 0, next.log);
+            assert.ok(fs.existsSync(path.join(next.apimHome, "bin", "wso2server.sh")));
+        });
+
+        it("a node booted before versioned installs (the pack a directory, the mounts inside it) moves it aside, installs and keeps it for rollback; fstab gets the new mount points", () => {
+            const w = world();
+            const userData = nodeUserData(w, "node-1");
+            firstStart(w, "node-1", userData);
+            const nodeRoot = path.join(w.root, "node-1");
+            const legacy = path.join(nodeRoot, "wso2am-3.1.0");
+            fs.cpSync(packTree(w, "legacy", "from the pack"), legacy, { recursive: true });
+            const fstab = path.join(nodeRoot, "etc", "fstab");
+            fs.writeFileSync(fstab, "LABEL=/ / xfs defaults 0 0\n");
+            for (const { key, path: p } of SHARED_PATHS) {
+                const dir = p.replace("/opt/wso2am-3.1.0", legacy);
+                const ap = ACCESS_POINTS[key];
+                fs.appendFileSync(fstab, `fs-0123:/ ${dir} efs _netdev,noresvport,tls,iam,accesspoint=${ap} 0 0\n`);
+                fs.mkdirSync(path.join(w.efs, ap), { recursive: true });
+                fs.rmSync(dir, { recursive: true, force: true });
+                fs.mkdirSync(path.dirname(dir), { recursive: true });
+                fs.symlinkSync(path.join(w.efs, ap), dir); // mounted, as the fake mount does it
+            }
+            fs.mkdirSync(path.join(w.efs, "fsap-synapse", "default", "api"), { recursive: true });
+            fs.writeFileSync(deployedApi(w), "published through the Publisher");
+            const node = start(w, "node-1", userData);
+            assert.equal(node.status, 0, node.log);
+            assert.match(node.log, /moving the unversioned pack in .* aside/);
+            assert.match(home(node), /wso2am-3\.1\.0-[0-9a-f]{16}$/);
+            assert.ok(fs.existsSync(`${legacy}-unversioned/bin/wso2server.sh`), "kept for rollback");
+            const lines = fs.readFileSync(fstab, "utf8").trim().split("\n");
+            assert.equal(lines[0], "LABEL=/ / xfs defaults 0 0", "other file systems stay");
+            assert.equal(lines.length, 1 + SHARED_PATHS.length);
+            for (const line of lines.slice(1)) assert.match(line, new RegExp(`^fs-0123:/ ${nodeRoot}/mnt/wso2-shared/[\\w-]+ efs `));
+            assert.equal(fs.readFileSync(deployedApi(w), "utf8"), "published through the Publisher");
+            assert.equal((node.calls.match(/^umount /gm) ?? []).length, SHARED_PATHS.length, "the old mounts are taken down before the move");
+        });
+
+        it("a changed EFS access point (a new id) is written to fstab and mounted at the next start, replacing the old line and mount", () => {
+            const { w } = fresh();
+            const moved = withEnv(w, {
+                SHARED_MOUNTS: SHARED_PATHS.map(({ key, path: p }) => `${p.slice("/opt/wso2am-3.1.0/".length)}=${key === "synapse-configs" ? "fsap-synapse-2" : ACCESS_POINTS[key]}`).join(" "),
+            });
+            const node = start(w, "node-1", moved);
+            assert.equal(node.status, 0, node.log);
+            const fstab = fs.readFileSync(path.join(node.nodeRoot, "etc", "fstab"), "utf8").trim().split("\n");
+            assert.equal(fstab.length, SHARED_PATHS.length);
+            assert.equal(fstab.filter((line) => line.includes("accesspoint=fsap-synapse-2")).length, 1);
+            assert.ok(!fstab.some((line) => line.includes("accesspoint=fsap-synapse ")));
+            assert.match(node.log, /fstab: \S+\/synapse-configs from access point fsap-synapse-2/);
+            assert.equal(fs.readlinkSync(path.join(node.nodeRoot, "mnt", "wso2-shared", "synapse-configs")), path.join(w.efs, "fsap-synapse-2"));
+            assert.equal((node.calls.match(/^umount /gm) ?? []).length, 1, "only the changed mount is taken down");
+            // The next start with the same parameters changes nothing.
+            const again = start(w, "node-1", moved);
+            assert.doesNotMatch(again.log, /fstab: /);
+        });
     });
 });

@@ -15,6 +15,7 @@ export const NODE_DATABASE: DatabaseBootParameters = {
     sharedDb: { user: "WSO2SHARED", secretId: "arn:shared" },
     goldengate: { user: "OGGADMIN", secretId: "arn:gg" },
     sqlS3Prefix: "s3://bucket/sql/",
+    architecture: "x86_64",
     schemaApplier: true,
     trustedSource: true,
     replicationReadyParameter: "/wso2-apim/dc1/replication-ready",

@@ -258,7 +258,8 @@ describe("preflight (issue 22, item 2)", function () {
             const results = await check(account, {
                 goldengateLicense: "byol",
                 goldengateInstallerS3Uri: "s3://acme-apim-artifacts/gg/missing.zip",
-                oracleClientZips: ["s3://acme-apim-artifacts/oracle/basic.zip", "s3://acme-apim-artifacts/oracle/sqlplus.zip", "https://download.oracle.com/x/sqlplus.zip"],
+                oracleClientZips: ["s3://acme-apim-artifacts/oracle/basic.zip", "s3://acme-apim-artifacts/oracle/sqlplus.zip", "https://download.oracle.com/x/sqlplus.zip"]
+                    .map((url) => ({ url, sha256: "0".repeat(64) })),
             });
             assert.deepEqual(failures(results).map((r) => r.key), [`${P}:goldengateInstallerS3Uri`, `${P}:oracleClientZips[1]`]);
             assert.deepEqual(named(results, "oracle client zip").map((r) => r.status), ["ok", "FAIL", "skipped"]);

@@ -308,7 +308,8 @@ for (const stack of STACKS) {
                 const files = YAML.parse(userData).write_files as { path: string; content: string }[];
                 const env = files.find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!.content;
                 for (const { key, path } of SHARED_PATHS) {
-                    assert.match(env, new RegExp(`${path}=\\(known after apply: ${dc}-efs-${key}\\.id\\)`));
+                    // Relative to the WSO2 home; the boot mounts it at /mnt/wso2-shared/<last part> (lib/shared-paths.ts).
+                    assert.match(env, new RegExp(`[' ]${path.slice("/opt/wso2am-3.1.0/".length)}=\\(known after apply: ${dc}-efs-${key}\\.id\\)`));
                 }
                 assert.match(writtenContent(files.find((f) => f.path === "/usr/local/sbin/wso2-bootstrap")!), /efs _netdev,noresvport,tls,iam,accesspoint=/);
                 const secretValues = program.resources

@@ -220,7 +220,7 @@ const WAITING = [
     `NodeSignal123\tCREATE_COMPLETE\thttps://cloudformation-waitcondition-us-west-2.s3.amazonaws.com/old`,
 ].join("\n");
 
-interface Situation { resources?: string; health: string; flag?: string; trustedSource?: boolean; metadata?: string }
+interface Situation { resources?: string; health: string; flag?: string; trustedSource?: boolean; metadata?: string; installFailures?: Record<string, string> }
 
 function signal(situation: Situation): { status: number | null; calls: string[]; puts: string[]; stderr: string } {
     const run = runWithFakes({
@@ -234,9 +234,11 @@ function signal(situation: Situation): { status: number | null; calls: string[];
                 targetGroups: [{ arn: "arn:tg/gw", port: 8243 }, { arn: "arn:tg/mgmt", port: 9443 }],
             }),
             ...(situation.resources !== undefined ? { resources: situation.resources } : {}),
+            // By default this start has checked its installs (the database hook's mark) and none failed.
+            ...Object.fromEntries(Object.entries(situation.installFailures ?? { ".checked": "" }).map(([name, text]) => [`install-failures/${name}`, text])),
         },
         env: {
-            SIGNAL_ENV: "<dir>/signal.env", FAKE_RESOURCES: "<dir>/resources", FAKE_HEALTH: situation.health,
+            SIGNAL_ENV: "<dir>/signal.env", FAKE_RESOURCES: "<dir>/resources", FAKE_HEALTH: situation.health, INSTALL_FAILURES: "<dir>/install-failures",
             ...(situation.flag ? { FAKE_FLAG: situation.flag } : {}),
             // CloudFormation returns the Metadata as a JSON string; by default this node's own.
             FAKE_METADATA: situation.metadata ?? '{"InstanceId": "i-0123456789abcdef0"}',
@@ -292,6 +294,12 @@ describe("rolling node replacement: the node's signal (bash, against fakes)", ()
         }
     });
 
+    it("not replication-ready, but this start has not checked its installs yet: no signal (a bad pack or client must fail the gate, not pass it)", () => {
+        const { status, puts } = signal({ resources: WAITING, health: "", installFailures: {} });
+        assert.equal(status, 0);
+        assert.deepEqual(puts, []);
+    });
+
     it("a flag it cannot read (other than not found) decides nothing: no signal", () => {
         const { status, puts, stderr } = signal({ resources: WAITING, health: "", flag: "denied" });
         assert.equal(status, 0);
@@ -303,6 +311,21 @@ describe("rolling node replacement: the node's signal (bash, against fakes)", ()
         const { calls, puts } = signal({ resources: WAITING, health: "arn:tg/gw=unhealthy arn:tg/mgmt=unhealthy", trustedSource: true });
         assert.deepEqual(puts, []);
         assert.ok(!calls.some((c) => c.startsWith("aws ssm")));
+    });
+
+    it("a start that could not install what the configuration asks (issue 24, bad input): FAILURE naming the key, however healthy the node still is", () => {
+        const { status, puts } = signal({
+            resources: WAITING, health: BOTH_HEALTHY, flag: "true",
+            installFailures: { "wso2-pack": "wso2PackSha256: s3://packs/wso2am-3.1.0-u2.zip has SHA-256 1a2b, not 3c4d\n" },
+        });
+        assert.equal(status, 0);
+        assert.equal(puts.length, 1);
+        const body = JSON.parse(/--data-binary (\{.*\}) https/.exec(puts[0])![1]);
+        assert.equal(body.Status, "FAILURE");
+        assert.equal(body.Reason, "not installed: wso2PackSha256: s3://packs/wso2am-3.1.0-u2.zip has SHA-256 1a2b, not 3c4d");
+        // Also where the DC is not replication-ready yet: a failed install is never reported as ready.
+        const notReady = signal({ resources: WAITING, health: "", installFailures: { "oracle-client": "oracleClientZips: cannot download https://x/y.zip\n" } });
+        assert.match(notReady.puts[0], /"Status":"FAILURE","Reason":"not installed: oracleClientZips: cannot download https:\/\/x\/y\.zip"/);
     });
 
     it("nothing waiting (every WaitCondition complete) or no gate stack yet: no call beyond the lookup", () => {

@@ -5,6 +5,8 @@
  * lib/instance-types.ts.
  */
 import * as assert from "node:assert/strict";
+import { DEFAULT_ORACLE_CLIENT_ZIPS } from "../lib/render/database-boot-env";
+import * as YAML from "yaml";
 import { ConfigError } from "../lib/config";
 import { pickZones } from "../lib/zones";
 import { architectureOf } from "../lib/instance-types";
@@ -90,6 +92,18 @@ describe("node image", function () {
         assert.deepEqual(nodes.map((n) => n.inputs.ami), [RESOLVED("arm64"), RESOLVED("arm64")]);
         assert.equal(hub.inputs.ami, RESOLVED("x86_64"));
         assert.deepEqual(hub.ignoreChanges, ["ami"]);
+    });
+
+    it("Graviton nodes get the Instant Client built for ARM (aarch64), x86-64 nodes the x64 one, each with its pinned SHA-256 (issue 24, item 6)", async () => {
+        const zipsOf = (program: Awaited<ReturnType<typeof run>>) => ofType(program, INSTANCE).filter((i) => i.name.includes("-apim-")).map((node) => {
+            const files = YAML.parse(String(node.inputs.userData)).write_files as { path: string; content: string }[];
+            return /^ORACLE_CLIENT_ZIPS='(.*)'$/m.exec(files.find((f) => f.path === "/etc/wso2-apim/database.env")!.content)![1];
+        });
+        const expected = (architecture: "x86_64" | "arm64") => DEFAULT_ORACLE_CLIENT_ZIPS[architecture].map((zip) => `${zip.sha256}:${zip.url}`).join(" ");
+        assert.deepEqual(zipsOf(await run("us-east", { nodeInstanceType: "m7g.xlarge" })), [expected("arm64"), expected("arm64")]);
+        assert.match(expected("arm64"), /^[0-9a-f]{64}:https:\/\/download\.oracle\.com\/\S+instantclient-basic-linux\.arm64-19\.10\.0\.0\.0dbru\.zip [0-9a-f]{64}:\S+instantclient-sqlplus-linux\.arm64-19\.10\.0\.0\.0dbru\.zip$/);
+        assert.deepEqual(zipsOf(await run("us-east")), [expected("x86_64"), expected("x86_64")]);
+        assert.doesNotMatch(expected("x86_64"), /arm64/);
     });
 
     it("boots a pinned nodeAmiId, hub included, and lets a change of it roll the nodes", async () => {

@@ -2,9 +2,11 @@
  * The GoldenGate hub's EC2 user-data: a cloud-config that writes the hub's script, its
  * parameters (ids and names only, no secret), a systemd unit that runs it at every start and
  * stops every group gracefully at shutdown, and a timer that publishes the replication lag every
- * minute. The parameter files come from the boot bucket at every start, so a `pulumi up` that
- * changed them is one restart away; what this user-data writes is written once, at the first
- * boot (cloud-init), so a change to the hub's script or units needs a new hub.
+ * minute. The parameter files come from the boot bucket at every start. cloud-init writes this
+ * user-data's files once per instance; the script writes them again at every start from the
+ * instance's current user-data (IMDS), as the nodes' boot does, so a `pulumi up` that changed them
+ * (the AWS provider stops and starts the hub for a new userData) takes effect at that start
+ * (docs/nodes.md § What a change does).
  */
 import * as fs from "fs";
 import * as path from "path";

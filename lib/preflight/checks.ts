@@ -94,7 +94,7 @@ export async function s3ObjectChecks(aws: PreflightAws, config: DeploymentConfig
     if (installer) results.push(await s3ObjectCheck(aws, "goldengate installer", "goldengateInstallerS3Uri", installer));
     else results.push(skipped("goldengate installer", "goldengateInstallerS3Uri unset (no GoldenGate hub, or its image carries GoldenGate)"));
 
-    for (const [i, zip] of config.database.oracleClientZips.entries()) {
+    for (const [i, { url: zip }] of config.database.oracleClientZips.entries()) {
         const key = `oracleClientZips[${i}]`;
         if (zip.startsWith("s3://")) results.push(await s3ObjectCheck(aws, "oracle client zip", key, zip));
         else results.push(skipped("oracle client zip", `${fullKey(key)} ${zip} is not in S3; the preflight checks s3:// addresses only`));

@@ -7,7 +7,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { artifactSourceParameterName } from "../artifact-sync";
 import { ARTIFACT_SYNC_LAG_METRIC } from "../metrics";
-import { SHARED_PATHS } from "../shared-paths";
+import { SHARED_PATHS, sharedMountPoint } from "../shared-paths";
 import { shellQuote } from "./bootstrap-env";
 
 export const ARTIFACT_SYNC_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "artifact-sync.sh"), "utf8");
@@ -50,7 +50,8 @@ export function renderArtifactSyncHook(input: ArtifactSyncHookInput): string {
     const service = [
         "[Unit]", "Description=WSO2 runtime-artifact sync (docs/artifacts.md)",
         // Never on the node's local copy of the shared directory.
-        "RequiresMountsFor=" + executionplansDir,
+        // The mount point itself: the path in the WSO2 home is a symlink, which systemd does not follow.
+        "RequiresMountsFor=" + sharedMountPoint(executionplansDir),
         "", "[Service]", "Type=oneshot", `ExecStart=${ARTIFACT_SYNC.scriptPath}`, `TimeoutStartSec=${ARTIFACT_SYNC.timeoutSeconds}`,
     ].join("\n");
     const timer = [

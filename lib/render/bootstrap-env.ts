@@ -1,5 +1,5 @@
 /** The parameters of `scripts/bootstrap.sh`, as a shell file it sources. No secrets: only ids. */
-import { APIM_HOME, SHARED_PATHS, SharedPathKey, WSO2_USER } from "../shared-paths";
+import { APIM_HOME, SHARED_PATHS, SHARED_ROOT, SharedPathKey, WSO2_USER } from "../shared-paths";
 import { CLOUDWATCH_AGENT_CONFIG_FILE } from "./cloudwatch-agent";
 import { HEALTH_SIGNAL } from "../health-gate";
 import { SYSCTL_FILE } from "./sysctl";
@@ -20,6 +20,8 @@ export const JVM_HEAP = { percentOfMemory: 50, floorMiB: 1024, ceilingMiB: 30720
 export interface BootstrapParameters {
     region: string;
     wso2PackS3Uri: string;
+    /** SHA-256 of the pack zip; null: not verified. */
+    wso2PackSha256: string | null;
     efsFileSystemId: string;
     accessPointIds: Record<SharedPathKey, string>;
     /** Secrets Manager id of the WSO2 admin password. */
@@ -38,11 +40,14 @@ export function renderBootstrapEnv(params: BootstrapParameters): string {
         ["AWS_REGION", params.region],
         ["APIM_HOME", APIM_HOME],
         ["WSO2_PACK_S3_URI", params.wso2PackS3Uri],
+        ["WSO2_PACK_SHA256", params.wso2PackSha256 ?? ""],
         ["WSO2_USER", WSO2_USER.name],
         ["WSO2_UID", WSO2_USER.uid],
         ["WSO2_GID", WSO2_USER.gid],
         ["EFS_FILE_SYSTEM_ID", params.efsFileSystemId],
-        ["SHARED_MOUNTS", SHARED_PATHS.map(({ key, path }) => `${path}=${params.accessPointIds[key]}`).join(" ")],
+        // <path in the WSO2 home>=<access point>; mounted at SHARED_ROOT/<last part of the path>.
+        ["SHARED_MOUNTS", SHARED_PATHS.map(({ key, path }) => `${path.slice(APIM_HOME.length + 1)}=${params.accessPointIds[key]}`).join(" ")],
+        ["SHARED_ROOT", SHARED_ROOT],
         ["SEED_DIR", "/opt/wso2-seed"],
         ["SEED_WAIT_SECONDS", 600],
         ["ADMIN_SECRET_ID", params.adminSecretId],

@@ -6,6 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { APIM_HOME, WSO2_USER } from "../shared-paths";
 import { shellQuote } from "./bootstrap-env";
+import type { ClientZip } from "../config";
 import { RUNTIME_ENV_FILE } from "./systemd-unit";
 
 /** Where the hook goes: bootstrap.sh runs /etc/wso2-apim/boot.d/*.sh before it starts WSO2. */
@@ -15,14 +16,40 @@ export const DATABASE_BOOT_ENV_FILE = "/etc/wso2-apim/database.env";
 export const DATABASE_BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "database-boot.sh"), "utf8");
 
 /**
- * Oracle Instant Client 19 (Basic with ojdbc8.jar, and SQL*Plus) from Oracle's download site: 19c
- * clients talk to databases 11.2 and later, so self-managed older hosts work too. Pinned so every
- * node runs the same client; set your own (s3:// copies for a VPC without internet) in config.
+ * Oracle Instant Client 19c (Basic with ojdbc8.jar, and SQL*Plus) from Oracle's download site, per
+ * CPU architecture of the nodes (lib/instance-types.ts architectureOf): 19c clients talk to
+ * databases 11.2 and later, so self-managed older hosts work too. 19.10 is the first 19c release
+ * update Oracle builds for Linux ARM (aarch64) (Oracle Database Client Installation Guide 19c for
+ * Linux, "Installing Oracle Instant Client": "Starting with Oracle Database 19c Release Update
+ * (19.10), Oracle Instant Client is available on Linux x86-64 and Linux for Arm (aarch64)"), so
+ * both architectures run the same release. The SHA-256s are the ones spack's oracle-instant-client
+ * package pins for these URLs (spack/spack var/spack/repos/builtin/packages/oracle-instant-client/
+ * package.py, release 19.10.0.0.0, Linux-x86_64 and Linux-aarch64). Pinned so every node runs
+ * the same verified client; set your own (s3:// copies for a VPC without internet, a newer
+ * release update) in config `oracleClientZips` with their SHA-256s.
  */
-export const DEFAULT_ORACLE_CLIENT_ZIPS = [
-    "https://download.oracle.com/otn_software/linux/instantclient/1928000/instantclient-basic-linux.x64-19.28.0.0.0dbru.zip",
-    "https://download.oracle.com/otn_software/linux/instantclient/1928000/instantclient-sqlplus-linux.x64-19.28.0.0.0dbru.zip",
-];
+export const DEFAULT_ORACLE_CLIENT_ZIPS: Record<"x86_64" | "arm64", ClientZip[]> = {
+    x86_64: [
+        {
+            url: "https://download.oracle.com/otn_software/linux/instantclient/191000/instantclient-basic-linux.x64-19.10.0.0.0dbru.zip",
+            sha256: "c2eeea093d70f5416f8a8560f9fa5b57707a76ac9775906dbc4aaa778fdee84f",
+        },
+        {
+            url: "https://download.oracle.com/otn_software/linux/instantclient/191000/instantclient-sqlplus-linux.x64-19.10.0.0.0dbru.zip",
+            sha256: "eee44825f348966796166beb8c0d8cc8f61929bae05229b65b34794e0f05659a",
+        },
+    ],
+    arm64: [
+        {
+            url: "https://download.oracle.com/otn_software/linux/instantclient/191000/instantclient-basic-linux.arm64-19.10.0.0.0dbru.zip",
+            sha256: "0cd9ed1f6d01026a3990ecfbb84816d8d5da35fc1dbc9f25f28327a79d013ac6",
+        },
+        {
+            url: "https://download.oracle.com/otn_software/linux/instantclient/191000/instantclient-sqlplus-linux.arm64-19.10.0.0.0dbru.zip",
+            sha256: "8877328a31e102f8ec02a37d47e471a36478ee4f78d15bcf6d271cd8c5989f44",
+        },
+    ],
+};
 export const ORACLE_CLIENT_HOME = "/opt/oracle/instantclient";
 
 export interface DatabaseUser {
@@ -47,8 +74,10 @@ export interface DatabaseBootParameters {
     goldengate: DatabaseUser;
     /** s3://bucket/prefix/ holding the project's SQL scripts and this DC's parameters.sql. */
     sqlS3Prefix: string;
-    /** Instant Client zips (https:// or s3://); default DEFAULT_ORACLE_CLIENT_ZIPS. */
-    oracleClientZips?: string[];
+    /** The nodes' CPU architecture: picks the default Instant Client zips. */
+    architecture: "x86_64" | "arm64";
+    /** Instant Client zips (https:// or s3://) with their SHA-256; default DEFAULT_ORACLE_CLIENT_ZIPS of the architecture. */
+    oracleClientZips?: ClientZip[];
     /** Node ordinal 1 of the region: the only node that changes the schemas. */
     schemaApplier: boolean;
     /** This DC's database is the trusted source: its nodes never wait for the replication flag. */
@@ -64,6 +93,10 @@ const S3_PREFIX = /^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]\/(\S+\/)?$/;
 const ORACLE_NAME = /^[A-Za-z][A-Za-z0-9_$#]{0,29}$/;
 const SSM_NAME = /^\/?[A-Za-z0-9_.\-/]{1,1011}$/;
 
+function clientZips(p: DatabaseBootParameters): ClientZip[] {
+    return p.oracleClientZips ?? DEFAULT_ORACLE_CLIENT_ZIPS[p.architecture];
+}
+
 function validate(p: DatabaseBootParameters): string[] {
     const problems: string[] = [];
     const port = p.port ?? 1521;
@@ -76,8 +109,9 @@ function validate(p: DatabaseBootParameters): string[] {
     }
     if (!p.masterSecretId) problems.push("masterSecretId is required");
     if (!S3_PREFIX.test(p.sqlS3Prefix)) problems.push(`sqlS3Prefix must be an s3:// prefix ending in /, got "${p.sqlS3Prefix}"`);
-    for (const zip of p.oracleClientZips ?? DEFAULT_ORACLE_CLIENT_ZIPS) {
-        if (!S3_OR_HTTPS.test(zip)) problems.push(`oracleClientZips entries must be s3:// or https:// locations, got "${zip}"`);
+    for (const zip of clientZips(p)) {
+        if (!S3_OR_HTTPS.test(zip.url)) problems.push(`oracleClientZips entries must be s3:// or https:// locations, got "${zip.url}"`);
+        if (!/^[0-9a-f]{64}$/.test(zip.sha256)) problems.push(`oracleClientZips entries need a SHA-256 (64 lower-case hex digits), got "${zip.sha256}" for ${zip.url}`);
     }
     if (!SSM_NAME.test(p.replicationReadyParameter)) problems.push(`replicationReadyParameter must be an SSM parameter name, got "${p.replicationReadyParameter}"`);
     for (const [name, value] of Object.entries(p.waits ?? {})) {
@@ -108,7 +142,8 @@ export function renderDatabaseBootEnv(p: DatabaseBootParameters): string {
         ["GOLDENGATE_USER", p.goldengate.user.toUpperCase()],
         ["GOLDENGATE_SECRET_ID", p.goldengate.secretId],
         ["SQL_S3_PREFIX", p.sqlS3Prefix],
-        ["ORACLE_CLIENT_ZIPS", (p.oracleClientZips ?? DEFAULT_ORACLE_CLIENT_ZIPS).join(" ")],
+        // <sha256>:<url> per zip: a SHA-256 has no colon, so the first one splits them.
+        ["ORACLE_CLIENT_ZIPS", clientZips(p).map((zip) => `${zip.sha256}:${zip.url}`).join(" ")],
         ["ORACLE_CLIENT_HOME", ORACLE_CLIENT_HOME],
         ["SCHEMA_APPLIER", String(p.schemaApplier)],
         ["TRUSTED_SOURCE", String(p.trustedSource)],

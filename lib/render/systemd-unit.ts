@@ -3,7 +3,7 @@
  * instance (cloud-init's runcmd runs once per instance, so it cannot); `wso2am.service` runs WSO2
  * API Manager in the foreground as its own user, and only after a successful boot.
  */
-import { APIM_HOME, SHARED_PATHS, WSO2_USER } from "../shared-paths";
+import { APIM_HOME, SHARED_PATHS, sharedMountPoint, WSO2_USER } from "../shared-paths";
 import { SECRETS_AT_REST_PATH, TRUST_CHECK_PATH } from "../keystore";
 
 export const UNIT_NAME = "wso2am.service";
@@ -72,7 +72,8 @@ export function renderSystemdUnit(): string {
             ["Requires", BOOT_UNIT_NAME],
             ["After", `${BOOT_UNIT_NAME} network-online.target remote-fs.target`],
             // Never start on the node's local copies of the shared directories.
-            ["RequiresMountsFor", SHARED_PATHS.map((p) => p.path).join(" ")],
+            // The mount points themselves: the paths in the WSO2 home are symlinks, which systemd does not follow.
+            ["RequiresMountsFor", SHARED_PATHS.map((p) => sharedMountPoint(p.path)).join(" ")],
             // Bounds the restarts below (the default, 5 in 10 s, never trips with a 30 s pause).
             ["StartLimitIntervalSec", String(WSO2_RESTARTS.intervalSeconds)],
             ["StartLimitBurst", String(WSO2_RESTARTS.burst)],

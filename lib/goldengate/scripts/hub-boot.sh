@@ -1,6 +1,7 @@
 #!/bin/bash
 # The GoldenGate hub's service script (goldengate-hub.service, goldengate-lag.timer).
-# start (default), at every boot: GoldenGate itself (from the AMI, or once from the installer in
+# start (default), at every boot: first the hub's files again from its current user-data (as the
+#   nodes' boot does: cloud-init writes them once per instance), then GoldenGate itself (from the AMI, or once from the installer in
 #   S3), the parameter files from the boot bucket, the database credential from Secrets Manager
 #   into the credential store, then the Manager, which starts every added group (AUTOSTART).
 #   Groups are added by the operator (docs/replication.md): their order depends on the initial load.
@@ -9,8 +10,12 @@
 # Parameters come from hub.env (rendered by the Pulumi program, no secrets).
 set -Eeuo pipefail
 
+# Tests point FILES_ROOT into a directory; on the hub it is empty.
+ROOT=${FILES_ROOT:-}
+HUB_ENV=${HUB_ENV:-$ROOT/etc/goldengate/hub.env}
+SELF=$ROOT/usr/local/sbin/goldengate-hub-boot
 # shellcheck source=/dev/null
-source "${HUB_ENV:-/etc/goldengate/hub.env}"
+source "$HUB_ENV"
 
 log() { printf '%s goldengate-hub: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 fail() { log "FAILED: $*"; exit 1; }
@@ -18,6 +23,68 @@ trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
 
 # GGSCI reads its commands on stdin, so that no password is ever on a command line.
 ggsci() { (cd "$OGG_HOME" && runuser -u "$OGG_USER" -- ./ggsci); }
+
+# IMDSv2: a session token, then the path.
+imds() {
+    local token
+    token=$(curl -sSf --max-time 10 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300') &&
+        curl -sSf --max-time 10 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/$1"
+}
+
+# cloud-init runs write_files once per instance, and a `pulumi up` that changed the hub's
+# user-data (adding a DC changes its parameters) stops and starts it (the AWS provider's userData
+# update): writes each file of the current user-data whose content differs, atomically, reloads
+# systemd, and runs a changed script in place of this one. PyYAML is there: cloud-init needs it.
+refresh_files() {
+    local attempt user_data changed
+    for attempt in 1 2 3 4 5; do
+        user_data=$(imds user-data) && break
+        ((attempt < 5)) || fail "cannot read the user-data from instance metadata"
+        sleep $((5 * 2 ** (attempt - 1)))
+    done
+    changed=$(FILES_ROOT=$ROOT python3 -c '
+import base64, gzip, os, sys, yaml
+root = os.environ["FILES_ROOT"]
+for entry in yaml.safe_load(sys.stdin)["write_files"]:
+    path, content = root + entry["path"], entry["content"].encode()
+    if entry.get("encoding") == "gz+b64":
+        content = gzip.decompress(base64.b64decode(content))
+    try:
+        with open(path, "rb") as current:
+            if current.read() == content:
+                continue
+    except FileNotFoundError:
+        pass
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    with open(path + ".new", "wb") as new:
+        new.write(content)
+    os.chmod(path + ".new", int(entry["permissions"], 8))
+    os.replace(path + ".new", path)
+    print(entry["path"])
+' <<<"$user_data") || fail "the user-data is not a cloud-config with write_files"
+    if [[ -z $changed ]]; then
+        log "files match the current user-data"
+        return
+    fi
+    log "files rewritten from the current user-data: ${changed//$'\n'/ }"
+    systemctl daemon-reload
+    if grep -qx /usr/local/sbin/goldengate-hub-boot <<<"$changed"; then
+        log "the script itself changed; running the new one"
+        HUB_FILES_FRESH=1 exec "$SELF" start
+    fi
+    # shellcheck source=/dev/null
+    source "$HUB_ENV"
+}
+
+# dnf fails for passing reasons (a mirror, the network): 5 attempts, pausing 5, 10, 20, 40 s.
+retry_dnf() {
+    local attempt
+    for attempt in 1 2 3 4 5; do
+        dnf install -y -q "$@" && return
+        ((attempt < 5)) || fail "dnf install $* failed 5 times"
+        sleep $((5 * 2 ** (attempt - 1)))
+    done
+}
 
 create_user() {
     getent passwd "$OGG_USER" >/dev/null || useradd --system --create-home --shell /bin/bash "$OGG_USER"
@@ -32,7 +99,7 @@ install_goldengate() {
     [[ -n "$INSTALLER_S3_URI" ]] ||
         fail "no GoldenGate in $OGG_HOME and no installer: use an AMI that has it or set goldengateInstallerS3Uri"
     log "installing GoldenGate from $INSTALLER_S3_URI"
-    dnf install -y -q unzip libaio libnsl
+    retry_dnf unzip libaio libnsl
     local staging installer
     staging=$(mktemp -d)
     aws s3 cp --only-show-errors "$INSTALLER_S3_URI" "$staging/goldengate.zip"
@@ -126,6 +193,7 @@ publish_lag() {
 
 case "${1:-start}" in
     start)
+        [[ -n ${HUB_FILES_FRESH:-} ]] || refresh_files
         create_user
         install_goldengate
         fetch_files

@@ -2,8 +2,8 @@
 # Boots a WSO2 API Manager 3.1.0 all-in-one node. wso2-boot.service runs it at every start of the
 # instance. It first writes the node's files again from the instance's current user-data (so a
 # `pulumi up` that changed them, which stops and starts the instance, takes effect), then does
-# what is missing: kernel settings, packages, the WSO2 pack from S3, the region's shared
-# directories on EFS (seeded once from the pack), the runtime environment (node IP, admin
+# what is missing: kernel settings, packages, the WSO2 pack from S3 (a versioned install), the
+# region's shared directories on EFS (seeded once from the pack), the runtime environment (node IP, admin
 # password, JAVA_HOME, heap size), the boot hooks (the database step), and (re)starts WSO2.
 # Steps that can fail for a passing reason (IMDS, dnf, S3, Secrets Manager, the EFS mount) are
 # retried with growing pauses; the unit retries a failed boot a bounded number of times.
@@ -16,6 +16,8 @@ MEMINFO=${MEMINFO:-/proc/meminfo}
 CONFIG_DIR=$FILES_ROOT/etc/wso2-apim
 FSTAB=$FILES_ROOT/etc/fstab
 SELF=$FILES_ROOT/usr/local/sbin/wso2-bootstrap
+# What this start could not install, one file per thing, naming its key: the health signal fails the gate with it.
+INSTALL_FAILURES=$FILES_ROOT/var/lib/wso2-apim/install-failures
 RETRY_ATTEMPTS=5
 RETRY_FIRST_PAUSE_SECONDS=5
 
@@ -27,7 +29,7 @@ trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
 retry() {
     local attempt=1 pause=$RETRY_FIRST_PAUSE_SECONDS
     until "$@"; do
-        ((attempt < RETRY_ATTEMPTS)) || fail "gave up after $attempt attempts: $*"
+        ((attempt < RETRY_ATTEMPTS)) || { log "gave up after $attempt attempts: $*"; return 1; }
         log "attempt $attempt failed: $*; retrying in ${pause}s"
         sleep "$pause"
         attempt=$((attempt + 1))
@@ -105,7 +107,7 @@ install_packages() {
     retry dnf install -y -q "$CORRETTO_PACKAGE" amazon-efs-utils amazon-cloudwatch-agent unzip
     # efs-utils looks a mount target's IP up with botocore when the file system's DNS name does not
     # resolve; without it only that fallback is lost, so the boot goes on.
-    dnf install -y -q python3-botocore || log "python3-botocore not installed: efs-utils' mount-target IP fallback is off"
+    retry dnf install -y -q python3-botocore || log "python3-botocore not installed: efs-utils' mount-target IP fallback is off"
 }
 
 start_log_shipping() {
@@ -118,34 +120,93 @@ create_user() {
         useradd --system --uid "$WSO2_UID" --gid "$WSO2_GID" --home-dir "$APIM_HOME" --no-create-home --shell /sbin/nologin "$WSO2_USER"
 }
 
-install_pack() {
-    if [[ -x "$APIM_HOME/bin/wso2server.sh" ]]; then
-        log "WSO2 pack already in $APIM_HOME"
-        return
-    fi
-    log "downloading the WSO2 pack from $WSO2_PACK_S3_URI"
-    local archive
-    archive=$(mktemp --suffix=.zip)
-    retry aws s3 cp --only-show-errors "$WSO2_PACK_S3_URI" "$archive"
-    unzip -q "$archive" -d "$(dirname "$APIM_HOME")"
-    rm -f "$archive"
-    [[ -x "$APIM_HOME/bin/wso2server.sh" ]] || fail "the pack did not unpack to $APIM_HOME (is it wso2am-3.1.0.zip?)"
-    chown -R "$WSO2_USER:$WSO2_USER" "$APIM_HOME"
+# In every pack version the shared directories are symlinks to their EFS mounts under SHARED_ROOT;
+# the first pack's own copies are kept in SEED_DIR to seed the region's file system once.
+link_shared() {
+    local mount dir seed
+    for mount in $SHARED_MOUNTS; do
+        dir=$1/${mount%%=*}
+        seed=$SEED_DIR/${dir##*/}
+        if [[ -d $dir && ! -L $dir ]]; then
+            ! mountpoint -q "$dir" || return 1
+            if [[ -e $seed ]]; then rm -rf "$dir"; else mkdir -p "$SEED_DIR" && mv -T "$dir" "$seed"; fi
+        fi
+        mkdir -p "${dir%/*}" && ln -sfn "$SHARED_ROOT/${dir##*/}" "$dir"
+    done
 }
 
-# Mounts one shared directory from its EFS access point. The pack's own copy is kept aside and
-# copied in only by the first node of the region; later nodes and restarts never overwrite.
-mount_shared() {
-    local dir=$1 access_point=$2 pack_copy
-    pack_copy="$SEED_DIR/$(basename "$dir")"
-    if ! grep -q " $dir efs " "$FSTAB"; then
-        if [[ -d "$dir" && ! -e "$pack_copy" ]]; then
-            mkdir -p "$SEED_DIR"
-            mv "$dir" "$pack_copy"
-        fi
-        mkdir -p "$dir"
-        echo "$EFS_FILE_SYSTEM_ID:/ $dir efs _netdev,noresvport,tls,iam,accesspoint=$access_point 0 0" >>"$FSTAB"
+# Prints why the pack cannot be installed, naming the key; else leaves it checked in $1/pack.
+stage_pack() {
+    local home=$1/${APIM_HOME##*/} sum
+    retry aws s3 cp --only-show-errors "$WSO2_PACK_S3_URI" "$1/pack.zip" || { echo "wso2PackS3Uri: cannot download $WSO2_PACK_S3_URI"; return 1; }
+    sum=$(sha256sum "$1/pack.zip" | cut -d' ' -f1)
+    [[ -z $WSO2_PACK_SHA256 || $sum == "$WSO2_PACK_SHA256" ]] || { echo "wso2PackSha256: $WSO2_PACK_S3_URI has SHA-256 $sum, not $WSO2_PACK_SHA256"; return 1; }
+    { unzip -q "$1/pack.zip" -d "$1" && [[ -x $home/bin/wso2server.sh ]]; } || { echo "wso2PackS3Uri: $WSO2_PACK_S3_URI did not unpack to ${APIM_HOME##*/}/bin/wso2server.sh"; return 1; }
+    link_shared "$home" && chown -R "$WSO2_USER:$WSO2_USER" "$home" && mv -T "$home" "$1/pack"
+}
+
+# Points the symlink $1 at $2 with one rename (rename(2): "If newpath already exists, it will be
+# atomically replaced"; `ln -sfn` alone unlinks first); of its versions ($1-*) keeps $2 and the one before.
+switch_version() {
+    local old version
+    old=$(readlink "$1") || true
+    [[ $old != "$2" ]] || return 0
+    ln -sfn "$2" "$1.new" && mv -T "$1.new" "$1"
+    log "$1 now points to $2 (kept for rollback: ${old:-nothing})"
+    for version in "$1"-*; do
+        [[ $version == "$2" || $version == "$old" ]] || rm -rf "$version"
+    done
+}
+
+# A pack version is unpacked into its own directory, named by a digest of wso2PackS3Uri and
+# wso2PackSha256, checked, then switched to; a version that cannot be installed never replaces the
+# one in place, which keeps running (docs/nodes.md § What a change does).
+install_pack() {
+    local target staging why=""
+    target=$APIM_HOME-$(printf '%s %s' "$WSO2_PACK_S3_URI" "$WSO2_PACK_SHA256" | sha256sum | cut -c1-16)
+    if [[ -d $APIM_HOME && ! -L $APIM_HOME ]]; then
+        log "moving the unversioned pack in $APIM_HOME aside"
+        for staging in $SHARED_MOUNTS; do
+            ! mountpoint -q "$APIM_HOME/${staging%%=*}" || umount "$APIM_HOME/${staging%%=*}"
+        done
+        mv -T "$APIM_HOME" "$APIM_HOME-unversioned"
+        link_shared "$APIM_HOME-unversioned"
+        ln -s "$APIM_HOME-unversioned" "$APIM_HOME"
     fi
+    if [[ ! -d $target ]]; then
+        log "installing $WSO2_PACK_S3_URI into $target"
+        rm -rf "$APIM_HOME".staging-*
+        staging=$(mktemp -d "$APIM_HOME.staging-XXXXXX")
+        why=$(stage_pack "$staging") && mv -T "$staging/pack" "$target"
+        rm -rf "$staging"
+    else
+        log "WSO2 pack already in $target"
+    fi
+    if [[ -d $target ]]; then
+        switch_version "$APIM_HOME" "$target"
+    else
+        mkdir -p "$INSTALL_FAILURES"
+        tr -d '"\134' <<<"$why" >"$INSTALL_FAILURES/wso2-pack"
+        [[ -x $APIM_HOME/bin/wso2server.sh ]] || fail "$why"
+        log "$why; WSO2 keeps $(readlink "$APIM_HOME")"
+    fi
+}
+
+# mount(8) looks a mount point alone up in /etc/fstab, and efs-utils takes the access point as the
+# accesspoint= option (amazon-efs-utils README), so the line is the mount's only record.
+# fstab is written from the current parameters at every start: a changed access point's mount is
+# taken down and mounted from its new line. The first node of the region seeds each directory
+# from the pack's copy; later nodes and restarts never overwrite.
+mount_shared() {
+    local dir=$SHARED_ROOT/${1##*/} line pack_copy=$SEED_DIR/${1##*/}
+    line="$EFS_FILE_SYSTEM_ID:/ $dir efs _netdev,noresvport,tls,iam,accesspoint=$2 0 0"
+    if ! grep -qxF "$line" "$FSTAB"; then
+        log "fstab: $dir from access point $2"
+        { grep -vF -e " $dir efs " -e " $APIM_HOME/$1 efs " "$FSTAB" || true; echo "$line"; } >"$FSTAB.new"
+        mv "$FSTAB.new" "$FSTAB"
+        ! mountpoint -q "$dir" || umount "$dir"
+    fi
+    mkdir -p "$dir"
     mountpoint -q "$dir" || retry mount "$dir"
 
     if [[ -e "$dir/.seeded" ]]; then
@@ -237,6 +298,7 @@ start_wso2() {
 main() {
     log "starting"
     [[ -n "${WSO2_BOOT_FILES_FRESH:-}" ]] || refresh_node_files "$@"
+    rm -rf "$INSTALL_FAILURES"
     # shellcheck source=/dev/null
     source "$CONFIG_DIR/bootstrap.env"
     enable_health_signal

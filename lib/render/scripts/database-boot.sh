@@ -65,31 +65,101 @@ check_parameters() {
     done
 }
 
+# Install failures are not fatal while a working install is in place: the node keeps it, and this
+# marker (bootstrap.sh's INSTALL_FAILURES) makes the health signal fail the node's gate, naming the
+# config key (health-signal.sh).
+INSTALL_FAILURES=${INSTALL_FAILURES:-/var/lib/wso2-apim/install-failures}
+
+# ELF e_machine (bytes 18-19, little-endian) of a file: 3e00 x86-64, b700 AArch64 (System V ABI).
+elf_machine() {
+    case $(od -An -tx1 -j18 -N2 "$1" 2>/dev/null | tr -d ' \n') in
+        3e00) echo x86_64 ;;
+        b700) echo aarch64 ;;
+        *) echo "not an ELF file" ;;
+    esac
+}
+
+# Downloads, verifies and unpacks the zips into $1 (a directory beside the installs, same file
+# system), checks that SQL*Plus runs there; prints why not on failure.
+stage_client() {
+    local staging=$1 entry sha url file actual unpacked version
+    mkdir -p "$staging/zips"
+    for entry in $ORACLE_CLIENT_ZIPS; do
+        sha=${entry%%:*} url=${entry#*:}
+        file="$staging/zips/$(basename "$url")"
+        log "downloading $url"
+        case $url in
+            s3://*) aws s3 cp --only-show-errors --region "$AWS_REGION" "$url" "$file" ;;
+            https://*) curl -fsSL --retry 5 --max-time 600 -o "$file" "$url" ;;
+            *) false ;;
+        esac || { echo "cannot download $url"; return 1; }
+        actual=$(sha256sum "$file" | cut -d' ' -f1)
+        [[ $actual == "$sha" ]] || { echo "$url has SHA-256 $actual, not the configured $sha"; return 1; }
+        unzip -q -o "$file" -d "$staging/unpacked" || { echo "$url is not a zip that unpacks"; return 1; }
+    done
+    unpacked=("$staging"/unpacked/instantclient_*)
+    [[ -d ${unpacked[0]} ]] || { echo "the zips did not unpack to an instantclient_* directory"; return 1; }
+    [[ -f ${unpacked[0]}/ojdbc8.jar ]] || { echo "no ojdbc8.jar: the Basic package is needed, not Basic Light"; return 1; }
+    if ! version=$(LD_LIBRARY_PATH="${unpacked[0]}" "${unpacked[0]}/sqlplus" -V 2>&1); then
+        local built node
+        built=$(elf_machine "${unpacked[0]}/sqlplus") node=$(uname -m)
+        [[ $built == "$node" ]] || { echo "sqlplus is built for $built, this node is $node: use the Instant Client zips for its architecture"; return 1; }
+        echo "sqlplus does not run (missing libaio or libnsl?): ${version//$'\n'/ }"
+        return 1
+    fi
+    mv -T "${unpacked[0]}" "$staging/client"
+}
+
+# Switches the symlink $1 to $2 with one rename (rename(2) replaces an existing newpath atomically), and keeps only $2 and what $1 pointed to before
+# (for rollback: a configuration set back finds it in place) among the versions named $1-*.
+switch_version() {
+    local link=$1 target=$2 old version
+    old=$(readlink "$link" || true)
+    [[ $old != "$target" ]] || return 0
+    ln -sfn "$target" "$link.new"
+    mv -T "$link.new" "$link"
+    log "$link now points to $target (kept for rollback: ${old:-nothing})"
+    for version in "$link"-*; do
+        [[ $version == "$target" || $version == "$old" || ! -d $version ]] || rm -rf "$version"
+    done
+}
+
+# Each set of zips installs into its own directory, named by a digest of the zips and their
+# checksums; ORACLE_CLIENT_HOME is a symlink switched to it only once it is verified and runs, so
+# a changed oracleClientZips installs at the next start and a bad one never replaces a working client.
 install_client() {
     STEP="Oracle Instant Client"
-    if [[ -x $ORACLE_CLIENT_HOME/sqlplus && -f $ORACLE_CLIENT_HOME/ojdbc8.jar ]]; then
-        log "Oracle Instant Client already in $ORACLE_CLIENT_HOME"
+    local id target staging why
+    id=$(printf '%s' "$ORACLE_CLIENT_ZIPS" | sha256sum | cut -c1-16)
+    target="$ORACLE_CLIENT_HOME-$id"
+    if [[ -d $ORACLE_CLIENT_HOME && ! -L $ORACLE_CLIENT_HOME ]]; then
+        log "moving the unversioned client in $ORACLE_CLIENT_HOME aside"
+        mv -T "$ORACLE_CLIENT_HOME" "$ORACLE_CLIENT_HOME-unversioned"
+        ln -s "$ORACLE_CLIENT_HOME-unversioned" "$ORACLE_CLIENT_HOME"
+    fi
+    if [[ -d $target ]]; then
+        log "Oracle Instant Client $id already in $target"
     else
-        log "installing Oracle Instant Client into $ORACLE_CLIENT_HOME"
+        log "installing Oracle Instant Client $id into $target"
         # Instant Client 19 needs libaio and libnsl (libnsl.so.1); unzip unpacks its zips. None is
         # in the Amazon Linux 2023 AMI (see docs/database.md for the package names' sources).
-        dnf install -y -q libaio libnsl unzip
-        local download="$WORK_DIR/instantclient" zip file
-        mkdir -p "$download/unpacked"
-        for zip in $ORACLE_CLIENT_ZIPS; do
-            file="$download/$(basename "$zip")"
-            log "downloading $zip"
-            case $zip in
-                s3://*) aws s3 cp --only-show-errors --region "$AWS_REGION" "$zip" "$file" ;;
-                https://*) curl -fsSL --retry 5 -o "$file" "$zip" ;;
-                *) fail "unsupported Instant Client location $zip (s3:// or https://)" ;;
-            esac
-            unzip -q -o "$file" -d "$download/unpacked"
-        done
-        local unpacked=("$download"/unpacked/instantclient_*)
-        [[ -d ${unpacked[0]} ]] || fail "the Instant Client zips did not unpack to an instantclient_* directory"
-        mkdir -p "$ORACLE_CLIENT_HOME"
-        cp -a "${unpacked[0]}/." "$ORACLE_CLIENT_HOME/"
+        retry_dnf libaio libnsl unzip
+        rm -rf "$ORACLE_CLIENT_HOME".staging-*
+        mkdir -p "$(dirname "$ORACLE_CLIENT_HOME")"
+        staging=$(mktemp -d "$ORACLE_CLIENT_HOME.staging-XXXXXX")
+        if why=$(stage_client "$staging"); then
+            mv -T "$staging/client" "$target"
+        fi
+        rm -rf "$staging"
+    fi
+    if [[ -d $target ]]; then
+        switch_version "$ORACLE_CLIENT_HOME" "$target"
+        rm -f "$INSTALL_FAILURES/oracle-client"
+    else
+        mkdir -p "$INSTALL_FAILURES"
+        printf 'oracleClientZips: %s\n' "${why:-not installed}" | tr -d '"\134' >"$INSTALL_FAILURES/oracle-client"
+        [[ -x $ORACLE_CLIENT_HOME/sqlplus ]] || fail "oracleClientZips: ${why:-not installed}"
+        log "oracleClientZips: ${why:-not installed}; keeping the client in $(readlink "$ORACLE_CLIENT_HOME") (the health gate fails on this)"
     fi
     local version
     version=$(sqlplus_command -V) || fail "sqlplus in $ORACLE_CLIENT_HOME does not run (missing libaio or libnsl?): $version"
@@ -97,6 +167,21 @@ install_client() {
     [[ -f $ORACLE_CLIENT_HOME/ojdbc8.jar ]] || fail "$ORACLE_CLIENT_HOME/ojdbc8.jar is missing: the Basic package is needed, not Basic Light"
     install -m 0644 -o "$WSO2_USER" -g "$(id -gn "$WSO2_USER")" "$ORACLE_CLIENT_HOME/ojdbc8.jar" "$APIM_HOME/repository/components/lib/ojdbc8.jar"
     log "JDBC driver installed as $APIM_HOME/repository/components/lib/ojdbc8.jar"
+    # This start's installs are checked (the pack's by bootstrap.sh before the hooks): the health
+    # signal may now report a DC that is not replication-ready.
+    mkdir -p "$INSTALL_FAILURES" && touch "$INSTALL_FAILURES/.checked"
+}
+
+# dnf fails for passing reasons (a mirror, the network): 5 attempts, pausing 5, 10, 20, 40 s.
+retry_dnf() {
+    local attempt pause=5
+    for attempt in 1 2 3 4 5; do
+        dnf install -y -q "$@" && return
+        ((attempt < 5)) || fail "dnf install $* failed 5 times"
+        log "dnf install $* failed (attempt $attempt); retrying in ${pause}s"
+        sleep "$pause"
+        pause=$((pause * 2))
+    done
 }
 
 # SESSION_LIMIT (seconds, empty: none) bounds a session with timeout(1): the applier's sessions

@@ -44,7 +44,17 @@ rows=$(aws cloudformation describe-stack-resources --region "$AWS_REGION" --stac
 waiting=$(awk -v p="$CONDITION_PREFIX" 'index($1, p) == 1 && $2 == "CREATE_IN_PROGRESS" { print substr($1, length(p) + 1) }' <<<"$rows")
 [[ -n $waiting ]] || exit 0
 ID=$(imds meta-data/instance-id)
-if ! ready; then
+# What the boot could not install (bootstrap.sh, database-boot.sh), naming the config key: the node
+# keeps running its previous version, and the gate fails with this reason (a WaitCondition takes
+# Status FAILURE; CloudFormation User Guide, "Create wait conditions").
+F=${INSTALL_FAILURES:-/var/lib/wso2-apim/install-failures}
+failed=$(cat "$F"/* 2>/dev/null | tr '\n' ' ') || true
+status=SUCCESS
+if [[ -n $failed ]]; then
+    status=FAILURE reason="not installed: ${failed% }"
+elif ! ready; then
+    # Not before this start has checked its installs (the database hook marks it after the client).
+    [[ -e $F/.checked ]] || exit 0
     reason="not replication-ready: this DC serves nothing yet"
 elif healthy; then
     reason="healthy in every target group"
@@ -64,6 +74,6 @@ for hash in $waiting; do
     [[ -n $url ]] || { log "no handle $HANDLE_PREFIX$hash in $GATE_STACK"; continue; }
     # CloudFormation User Guide, "Create wait conditions": PUT the JSON with an empty Content-Type.
     curl -sSf --connect-timeout 5 --max-time 10 --retry 2 --retry-max-time 25 -X PUT -H 'Content-Type:' --data-binary \
-        "{\"Status\":\"SUCCESS\",\"Reason\":\"$reason\",\"UniqueId\":\"$ID\",\"Data\":\"$reason\"}" "$url" >/dev/null
-    log "signalled $GATE_STACK $CONDITION_PREFIX$hash: $reason"
+        "{\"Status\":\"$status\",\"Reason\":\"$reason\",\"UniqueId\":\"$ID\",\"Data\":\"$reason\"}" "$url" >/dev/null
+    log "signalled $status to $GATE_STACK $CONDITION_PREFIX$hash: $reason"
 done

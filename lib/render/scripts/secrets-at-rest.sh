@@ -35,8 +35,9 @@ fail() { echo "wso2-secrets-at-rest: REFUSING to start WSO2: $*" >&2; exit 1; }
 umask 077
 # Only the service user's own files can be changed here, and only those can hold what WSO2 renders;
 # one that cannot (made by root) is named, not fatal.
-find "$APIM_HOME" -xdev ! -type l -perm /077 -user "$(id -u)" -exec chmod go= {} +
-find "$APIM_HOME" -xdev ! -type l -perm /077 ! -user "$(id -u)" -printf "wso2-secrets-at-rest: %p is not the service user's and stays readable (mode %m)\n" >&2
+# APIM_HOME is a symlink to the current pack version: the trailing / makes find start inside it.
+find "$APIM_HOME/" -xdev ! -type l -perm /077 -user "$(id -u)" -exec chmod go= {} +
+find "$APIM_HOME/" -xdev ! -type l -perm /077 ! -user "$(id -u)" -printf "wso2-secrets-at-rest: %p is not the service user's and stays readable (mode %m)\n" >&2
 wss=repository/deployment/server/synapse-configs/default/inbound-endpoints/SecureWebSocketInboundEndpoint.xml
 rm -f "$APIM_HOME/repository/resources/conf/templates/$wss.j2" "$APIM_HOME/$wss"
 # config-mapper 1.0.2 reads every file its metadata lists and exits on a missing one (MetaDataParser
