@@ -217,7 +217,7 @@ export class Region extends pulumi.ComponentResource {
             accessPointIds: shared.accessPointIds,
             dcId: dc.id,
             bootDependencies: [...shared.mountTargets, ...artifacts.uploads, ...network.privateEgress],
-            bootHookUris: artifacts.bucketName.apply((bucket) => [BOOT_KEYS.databaseHook, BOOT_KEYS.keystoreHook, BOOT_KEYS.artifactSyncHook]
+            bootHookUris: artifacts.bucketName.apply((bucket) => [BOOT_KEYS.nodeToolsHook, BOOT_KEYS.databaseHook, BOOT_KEYS.keystoreHook, BOOT_KEYS.artifactSyncHook]
                 .map((key) => `s3://${bucket}/${key}`)),
             privateZoneId: network.privateZoneId,
             database: pulumi.all([

@@ -6,6 +6,7 @@
 import { KEYSTORE } from "./keystore";
 import { renderKeystoreHook } from "./render/keystore-hook";
 import { ARTIFACT_SYNC, renderArtifactSyncHook } from "./render/artifact-sync";
+import { NODE_TOOLS_HOOK_KEY, renderNodeToolsHook } from "./render/node-tools-hook";
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "./config";
 import { adminServicesHostname, DATABASE_USERS, databaseHostname } from "./database-names";
@@ -26,6 +27,8 @@ export const BOOT_KEYS = {
     keystoreHook: KEYSTORE.hookKey,
     /** Installs the runtime-artifact sync (docs/artifacts.md); runs after the database hook. */
     artifactSyncHook: ARTIFACT_SYNC.hookKey,
+    /** Installs the scripts the node's units run (lib/render/node-tools-hook.ts); the boot runs it first. */
+    nodeToolsHook: NODE_TOOLS_HOOK_KEY,
 } as const;
 
 /** Every object of the region's boot bucket: key → content. */
@@ -51,6 +54,7 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
         keyColumns: config.replication.keyColumns,
     });
     return {
+        [BOOT_KEYS.nodeToolsHook]: renderNodeToolsHook(),
         [BOOT_KEYS.databaseHook]: DATABASE_BOOT_SCRIPT,
         [BOOT_KEYS.keystoreHook]: renderKeystoreHook({
             region: dc.region,

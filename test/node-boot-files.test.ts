@@ -8,9 +8,11 @@ import * as YAML from "yaml";
 import { renderDeploymentToml } from "../lib/render/deployment-toml";
 import { LOCAL_PORT_RANGE, renderSysctlConf, WSO2_LISTEN_PORTS } from "../lib/render/sysctl";
 import { renderBootUnit, renderSystemdUnit } from "../lib/render/systemd-unit";
-import { BOOTSTRAP_SCRIPT, renderUserData, RUN_WRAPPER_SCRIPT, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
+import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
+import { NODE_TOOLS_HOOK_KEY, renderNodeToolsHook, RUN_WRAPPER_SCRIPT } from "../lib/render/node-tools-hook";
+import { HEALTH_SIGNAL_SCRIPT } from "../lib/render/health-signal";
 import { SHARED_PATHS, sharedMountPoint } from "../lib/shared-paths";
-import { ofType, requireTool, run, shellcheck, STACKS } from "./harness";
+import { named, nodeFile, ofType, requireTool, run, shellcheck, STACKS } from "./harness";
 import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
 
 function tempFile(name: string, content: string): string {
@@ -107,14 +109,11 @@ describe("node boot files", () => {
                 "/etc/systemd/system/wso2-boot.service",
                 "/etc/wso2-apim/cloudwatch-agent.json",
                 "/usr/local/sbin/wso2-bootstrap",
-                "/usr/local/sbin/wso2-run",
                 "/etc/wso2-apim/health-signal.env",
                 "/etc/systemd/system/wso2-health-signal.service",
                 "/etc/systemd/system/wso2-health-signal.timer",
-                "/usr/local/sbin/wso2-health-signal",
             ], node);
             assert.equal(files.get("/usr/local/sbin/wso2-bootstrap"), BOOTSTRAP_SCRIPT);
-            assert.equal(files.get("/usr/local/sbin/wso2-run"), RUN_WRAPPER_SCRIPT);
             // cloud-init runs runcmd once per instance: it only hands over to the unit that runs at every start.
             assert.deepEqual(YAML.parse(userData).runcmd, [
                 ["systemctl", "daemon-reload"],
@@ -254,5 +253,28 @@ describe("node role", () => {
             ]);
             assert.deepEqual(grants("ec2:DescribeAvailabilityZones").map((s) => s.Resource), ["*"]);
         }
+    });
+});
+
+describe("the scripts the node's units run arrive by a boot hook (the user-data has no room for them)", () => {
+    it("the hook writes the start wrapper and the health signal as deployed, each with one rename; every node fetches it and the boot runs it first", async () => {
+        const hook = renderNodeToolsHook();
+        const body = (marker: string) => hook.slice(hook.indexOf(`<<'${marker}'\n`) + `<<'${marker}'\n`.length, hook.indexOf(`\n${marker}\n`));
+        assert.equal(body("WRAPPER"), RUN_WRAPPER_SCRIPT.trimEnd());
+        assert.equal(body("SIGNAL"), HEALTH_SIGNAL_SCRIPT.trimEnd());
+        for (const target of ["/usr/local/sbin/wso2-run", "/usr/local/sbin/wso2-health-signal"]) {
+            assert.ok(hook.includes(`\nmv -f ${target}.new ${target}\n`), target);
+        }
+        assert.equal(spawnSync("bash", ["-n"], { input: hook }).status, 0);
+        const program = await run("us-east");
+        const uploaded = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === NODE_TOOLS_HOOK_KEY);
+        assert.equal(uploaded?.inputs.content, hook);
+        const env = nodeFile(named(program, "dc1-apim-1"), "/etc/wso2-apim/bootstrap.env");
+        assert.ok(/^BOOT_HOOK_URIS='([^']*)'$/m.exec(env)![1].split(" ").some((uri) => uri.endsWith(`/${NODE_TOOLS_HOOK_KEY}`)));
+        // The boot runs it by name, after fetching the hooks and before it enables the health signal's timer.
+        const main = BOOTSTRAP_SCRIPT.slice(BOOTSTRAP_SCRIPT.indexOf("main() {"));
+        assert.ok(BOOTSTRAP_SCRIPT.includes(`"$CONFIG_DIR/${NODE_TOOLS_HOOK_KEY}"`));
+        const order = ["fetch_boot_hooks", "install_node_tools", "enable_health_signal", "run_boot_hooks", "start_wso2"].map((step) => main.indexOf(`\n    ${step}\n`));
+        assert.ok(order.every((at, i) => at > 0 && (i === 0 || at > order[i - 1])), String(order));
     });
 });

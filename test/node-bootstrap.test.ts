@@ -21,6 +21,9 @@ import { shellQuote } from "../lib/render/bootstrap-env";
 import { BOOTSTRAP_SCRIPT, renderUserData, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { SHARED_PATHS } from "../lib/shared-paths";
 import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
+import { NODE_TOOLS_HOOK_KEY } from "../lib/render/node-tools-hook";
+
+const NODE_TOOLS_HOOK_URI = `s3://hooks/${path.posix.basename(NODE_TOOLS_HOOK_KEY)}`;
 
 const FAKES: Record<string, string> = {
     dnf: "",
@@ -75,6 +78,9 @@ function world(): World {
     }
     fs.mkdirSync(path.join(w.s3, "packs"), { recursive: true });
     fs.writeFileSync(path.join(w.s3, "packs", "wso2am-3.1.0.zip"), "a zip, as far as the fake unzip cares");
+    // Stands in for the node-tools hook (it writes into /usr/local/sbin: test/node-boot-files.test.ts checks what it writes).
+    fs.mkdirSync(path.join(w.s3, "hooks"), { recursive: true });
+    fs.writeFileSync(path.join(w.s3, "hooks", path.posix.basename(NODE_TOOLS_HOOK_KEY)), 'echo "node tools installed" >>"$FAKE_CALLS"\n');
     return w;
 }
 
@@ -110,7 +116,7 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
             efsFileSystemId: "fs-0123",
             accessPointIds: ACCESS_POINTS,
             adminSecretId: "wso2-apim/wso2-admin",
-            bootHookUris: [],
+            bootHookUris: [NODE_TOOLS_HOOK_URI],
         },
         deploymentToml: {
             hostname: "apim.example.com",
@@ -306,37 +312,38 @@ describe("node boot script (bash, against fakes)", () => {
         assert.equal(node.status, 0, node.log);
         assert.match(node.log, /attempt 1 failed: fetch_user_data/);
         assert.match(node.log, /attempt 1 failed: dnf install/);
-        assert.match(node.log, /attempt 2 failed: aws s3 cp --only-show-errors s3:\/\/packs\/wso2am-3\.1\.0\.zip/);
+        // The first S3 call of a start fetches the boot hooks (the node-tools hook runs first).
+        assert.match(node.log, /attempt 2 failed: aws s3 cp --only-show-errors s3:\/\/hooks\/40-node-tools\.sh/);
         assert.match(node.log, /attempt 1 failed: mount /);
-        assert.deepEqual(node.calls.match(/^sleep .*$/gm), ["sleep 5", "sleep 10", "sleep 5", "sleep 5", "sleep 10", "sleep 5"]);
+        assert.deepEqual(node.calls.match(/^sleep .*$/gm), ["sleep 5", "sleep 10", "sleep 5", "sleep 10", "sleep 5", "sleep 5"]);
         assert.match(node.calls, /^systemctl restart --no-block wso2am\.service$/m);
-        // Once the pack is in place, Secrets Manager is the first AWS call of a start.
-        const again = start(w, "node-1", nodeUserData(w, "node-1"), { failures: { aws: 1 } });
+        // Once the pack is in place, the hooks and Secrets Manager are the AWS calls of a start, each retried.
+        const again = start(w, "node-1", nodeUserData(w, "node-1"), { failures: { aws: 2 } });
         assert.equal(again.status, 0, again.log);
-        assert.match(again.log, /attempt 1 failed: aws secretsmanager get-secret-value --region us-east-1 --secret-id wso2-apim\/wso2-admin /);
+        assert.match(again.log, /attempt 2 failed: aws s3 cp --only-show-errors s3:\/\/hooks\/40-node-tools\.sh /);
+        const secretFault = start(w, "node-1", nodeUserData(w, "node-1"), { failures: {} });
+        assert.equal(secretFault.status, 0, secretFault.log);
+        assert.match(secretFault.calls, /^aws secretsmanager get-secret-value --region us-east-1 --secret-id wso2-apim\/wso2-admin /m);
     });
 
     it("gives up after a bounded number of attempts and names the step; WSO2 is not started", () => {
         const node = boot(world(), "node-1", { failures: { aws: 99 } });
         assert.notEqual(node.status, 0);
-        assert.match(node.log, /wso2-bootstrap: gave up after 5 attempts: aws s3 cp --only-show-errors s3:\/\/packs\/wso2am-3\.1\.0\.zip /);
-        // No pack in place yet: the boot stops, naming the key.
-        assert.match(node.log, /wso2-bootstrap: FAILED: wso2PackS3Uri: cannot download s3:\/\/packs\/wso2am-3\.1\.0\.zip$/m);
+        // The boot bucket unreachable: the hooks (and with them the node's scripts) cannot be fetched.
+        assert.match(node.log, /wso2-bootstrap: gave up after 5 attempts: aws s3 cp --only-show-errors s3:\/\/hooks\/40-node-tools\.sh /);
         assert.deepEqual(node.calls.match(/^sleep .*$/gm), ["sleep 5", "sleep 10", "sleep 20", "sleep 40"]);
         assert.doesNotMatch(node.calls, /^systemctl (restart|start).*wso2am/m);
-        // The health gate's signal runs even so: it reports only a node healthy behind the ALB.
-        assert.match(node.calls, /^systemctl enable --now wso2-health-signal\.timer$/m);
+        assert.doesNotMatch(node.calls, /^aws s3 cp .*wso2am-3\.1\.0\.zip/m, "nothing is installed after a failed step");
     });
 
     it("reads the admin secret only after the boot hooks (a DC that is not the trusted source waits there until the secret's replica exists) and keeps the schema passwords they wrote", () => {
         const w = world();
         const runtimeEnvFile = path.join(w.root, "node-1", "etc", "wso2-apim", "runtime.env");
-        fs.mkdirSync(path.join(w.s3, "hooks"));
         // Stands in for the database hook: records that it ran and writes a schema password.
         fs.writeFileSync(path.join(w.s3, "hooks", "database.sh"),
             `echo "hook ran" >>"$FAKE_CALLS"\nprintf 'APIM_DB_PASSWORD=Db_Pass_1\\n' >>${shellQuote(runtimeEnvFile)}\n`);
         const userData = nodeUserData(w, "node-1", (files) => {
-            files.find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!.content += "BOOT_HOOK_URIS='s3://hooks/database.sh'\n";
+            files.find((f) => f.path === "/etc/wso2-apim/bootstrap.env")!.content += `BOOT_HOOK_URIS='${NODE_TOOLS_HOOK_URI} s3://hooks/database.sh'\n`;
         });
         firstStart(w, "node-1", userData);
         const node = start(w, "node-1", userData);

@@ -168,7 +168,7 @@ describe("rolling node replacement: the health gate", () => {
         // The ARNs only the cloud knows stand in for themselves in the plan.
         assert.match(shipped, /^TARGET_GROUPS='\(known after apply: dc2-lb-gateway\.arn\)=8243 \(known after apply: dc2-lb-management\.arn\)=9443'$/m);
         assert.match(shipped, /^TRUSTED_SOURCE='false'$/m);
-        assert.equal(nodeFile(named(program, "dc2-apim-1"), HEALTH_SIGNAL.scriptPath), HEALTH_SIGNAL_SCRIPT);
+        // The script itself arrives by the node-tools hook (test/node-boot-files.test.ts).
     });
 
     it("scripts travel without comment lines but keep the shebang and shellcheck directives", () => {

@@ -9,7 +9,7 @@ import { ARTIFACT_SYNC, renderArtifactSyncHook } from "../lib/render/artifact-sy
 import { renderHealthSignalService } from "../lib/render/health-signal";
 import { truststoreWatchUnits } from "../lib/render/keystore-hook";
 import { renderSystemdUnit, RUN_WRAPPER_PATH, WSO2_RESTARTS } from "../lib/render/systemd-unit";
-import { RUN_WRAPPER_SCRIPT } from "../lib/render/user-data";
+import { RUN_WRAPPER_SCRIPT } from "../lib/render/node-tools-hook";
 import { requireTool, shellcheck } from "./harness";
 import { Exit, restartsAfter, serviceRules, simulate } from "./systemd-model";
 

@@ -21,16 +21,14 @@ import { BootstrapParameters, renderBootstrapEnv } from "./bootstrap-env";
 import { CLOUDWATCH_AGENT_CONFIG_FILE, renderCloudWatchAgentConfig } from "./cloudwatch-agent";
 import { DATABASE_BOOT_ENV_FILE, DatabaseBootParameters, renderDatabaseBootEnv } from "./database-boot-env";
 import { DeploymentTomlInput, renderDeploymentToml } from "./deployment-toml";
-import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, HealthSignalInput, renderHealthSignalEnv, renderHealthSignalService, renderHealthSignalTimer } from "./health-signal";
+import { HEALTH_SIGNAL, HealthSignalInput, renderHealthSignalEnv, renderHealthSignalService, renderHealthSignalTimer } from "./health-signal";
 import { withoutCommentLines } from "./script-text";
 import { renderSysctlConf, SYSCTL_FILE } from "./sysctl";
-import { BOOT_UNIT_NAME, BOOTSTRAP_PATH, renderBootUnit, renderSystemdUnit, RUN_WRAPPER_PATH, UNIT_NAME } from "./systemd-unit";
+import { BOOT_UNIT_NAME, BOOTSTRAP_PATH, renderBootUnit, renderSystemdUnit, UNIT_NAME } from "./systemd-unit";
 
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 /** The boot script as deployed: without its comment lines (lib/render/script-text.ts). */
 export const BOOTSTRAP_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "bootstrap.sh"), "utf8"));
-/** wso2am.service's start wrapper as deployed, without its comment lines. */
-export const RUN_WRAPPER_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "wso2-run.sh"), "utf8"));
 
 export interface NodeFile {
     path: string;
@@ -79,11 +77,9 @@ export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
         { path: `/etc/systemd/system/${BOOT_UNIT_NAME}`, content: renderBootUnit(), permissions: "0644", compressed: true },
         { path: CLOUDWATCH_AGENT_CONFIG_FILE, content: renderCloudWatchAgentConfig(input.logGroupName), permissions: "0644", compressed: true },
         { path: BOOTSTRAP_PATH, content: BOOTSTRAP_SCRIPT, permissions: "0755", compressed: true },
-        { path: RUN_WRAPPER_PATH, content: RUN_WRAPPER_SCRIPT, permissions: "0755", compressed: true },
         { path: HEALTH_SIGNAL.envPath, content: renderHealthSignalEnv(input.healthSignal), permissions: "0644" },
         { path: `/etc/systemd/system/${HEALTH_SIGNAL.unit}.service`, content: renderHealthSignalService(), permissions: "0644", compressed: true },
         { path: `/etc/systemd/system/${HEALTH_SIGNAL.unit}.timer`, content: renderHealthSignalTimer(), permissions: "0644", compressed: true },
-        { path: HEALTH_SIGNAL.scriptPath, content: HEALTH_SIGNAL_SCRIPT, permissions: "0755", compressed: true },
     ];
 }
 

@@ -275,6 +275,12 @@ fetch_boot_hooks() {
     done
 }
 
+# The scripts the units run (the health signal, WSO2's start wrapper) come from the boot bucket
+# (the user-data has no room): installed first, so the gate can hear this boot from the start.
+install_node_tools() {
+    bash "$CONFIG_DIR/boot.d/40-node-tools.sh" || fail "installing the node's scripts (boot.d/40-node-tools.sh) failed"
+}
+
 run_boot_hooks() {
     local hook
     for hook in "$CONFIG_DIR"/boot.d/*.sh; do
@@ -301,6 +307,8 @@ main() {
     rm -rf "$INSTALL_FAILURES"
     # shellcheck source=/dev/null
     source "$CONFIG_DIR/bootstrap.env"
+    fetch_boot_hooks
+    install_node_tools
     enable_health_signal
     apply_kernel_settings
     install_packages
@@ -311,7 +319,6 @@ main() {
     for mount in $SHARED_MOUNTS; do
         mount_shared "${mount%%=*}" "${mount#*=}"
     done
-    fetch_boot_hooks
     run_boot_hooks
     # After the hooks: a DC that is not the trusted source waits in them for replication, and by
     # then the trusted source's stack has replicated the deployment's admin secret to this region.
