@@ -1,8 +1,9 @@
 /**
  * The node's side of the health gate (lib/health-gate.ts, docs/nodes.md § Rolling replacement):
- * `wso2-health-signal`, its parameters and a timer running it every minute. They travel in the
- * user-data (the gate must be signalled even while the boot waits in its hooks), and the boot
- * enables the timer at every start, before the hooks.
+ * `wso2-health-signal`, its parameters and a timer running it every minute. The parameters and
+ * units travel in the user-data, the script by the node-tools hook (lib/render/node-tools-hook.ts:
+ * the user-data has no room), which the boot runs first; it then enables the timer at every start,
+ * before the other hooks (the gate must be signalled even while the boot waits in them).
  */
 import * as fs from "fs";
 import * as path from "path";
