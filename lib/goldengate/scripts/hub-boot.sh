@@ -27,8 +27,8 @@ ggsci() { (cd "$OGG_HOME" && runuser -u "$OGG_USER" -- ./ggsci); }
 # IMDSv2: a session token, then the path.
 imds() {
     local token
-    token=$(curl -sSf --max-time 10 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300') &&
-        curl -sSf --max-time 10 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/$1"
+    token=$(curl -sSf --connect-timeout 2 --max-time 10 -X PUT http://169.254.169.254/latest/api/token -H 'X-aws-ec2-metadata-token-ttl-seconds: 300') &&
+        curl -sSf --connect-timeout 2 --max-time 10 -H "X-aws-ec2-metadata-token: $token" "http://169.254.169.254/latest/$1"
 }
 
 # cloud-init runs write_files once per instance, and a `pulumi up` that changed the hub's

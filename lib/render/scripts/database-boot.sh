@@ -90,7 +90,7 @@ stage_client() {
         log "downloading $url"
         case $url in
             s3://*) aws s3 cp --only-show-errors --region "$AWS_REGION" "$url" "$file" ;;
-            https://*) curl -fsSL --retry 5 --max-time 600 -o "$file" "$url" ;;
+            https://*) curl -fsSL --retry 5 --connect-timeout 10 --max-time 600 -o "$file" "$url" ;;
             *) false ;;
         esac || { echo "cannot download $url"; return 1; }
         actual=$(sha256sum "$file" | cut -d' ' -f1)
