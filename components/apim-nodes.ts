@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { adminServicesHostname, nodeHostname } from "../lib/database-names";
 import { policyDocument, PolicyStatement } from "../lib/iam";
-import { NODE_HOST_METRICS } from "../lib/metrics";
+import { metricNamespace, NODE_HOST_METRICS } from "../lib/metrics";
 import { SharedPathKey } from "../lib/shared-paths";
 import { DatabaseBootParameters } from "../lib/render/database-boot-env";
 import { DeploymentTomlInput } from "../lib/render/deployment-toml";
@@ -100,7 +100,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                     { Sid: "ReadStackSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: `${secretPrefix}*` },
                     { Sid: "WriteNodeLogs", Effect: "Allow", Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"], Resource: `${logArn}:*` },
                     // The CloudWatch agent's memory and disk metrics (PutMetricData takes no resource: the namespace condition key).
-                    { Sid: "PublishHostMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": NODE_HOST_METRICS.namespace } } },
+                    { Sid: "PublishHostMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": metricNamespace(args.deploymentName, NODE_HOST_METRICS.area) } } },
                     ...efsMountTargetLookup(args.region, accountId, fileSystemId),
                     ...healthGateStatements(args.region, accountId, args.deploymentName, args.dcId),
                     ...extra,
@@ -113,6 +113,7 @@ export class ApimNodes extends pulumi.ComponentResource {
                 pulumi.all(args.targetGroups.map((group) => pulumi.output(group.arn)))])
             .apply(([efsFileSystemId, accessPointIds, adminSecretId, bootHookUris, database, logGroupName, targetGroupArns]) => renderUserData({
                 logGroupName,
+                hostMetricsNamespace: metricNamespace(args.deploymentName, NODE_HOST_METRICS.area),
                 bootstrap: {
                     region: args.region,
                     wso2PackS3Uri: args.wso2PackS3Uri,

@@ -2,11 +2,12 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
 import { policyDocument } from "../lib/iam";
-import { REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { InstanceRole } from "./instance-role";
 
 export interface GoldenGateHubArgs {
     region: string;
+    /** The deployment's namespace of the replication lag the hub publishes (lib/metrics.ts metricNamespace). */
+    lagNamespace: string;
     /** The host's image: GoldenGate installed in /u01/app/ogg, or a base image for the installer. */
     amiId: pulumi.Input<string>;
     instanceType: string;
@@ -58,7 +59,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").
                 {
                     Sid: "PublishReplicationLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
-                    Condition: { StringEquals: { "cloudwatch:namespace": REPLICATION_LAG_METRIC.namespace } },
+                    Condition: { StringEquals: { "cloudwatch:namespace": args.lagNamespace } },
                 },
             ])),
         }, child);
@@ -84,6 +85,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 credentialAlias: args.database.credentialAlias,
                 datacenterId: args.datacenterId,
                 datacenters: args.datacenters,
+                lagNamespace: args.lagNamespace,
             })),
             tags: { Name: `${name}-host` },
         // Its checkpoints and trails say where replication stands: replacing it means re-positioning every process.

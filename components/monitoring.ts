@@ -8,7 +8,7 @@ import {
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { ARTIFACT_SYNC_LAG_METRIC, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
@@ -19,9 +19,9 @@ import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 export const ROUTE53_METRICS_REGION = "us-east-1";
 
 /** What the metric filters on the node log group count (docs/operations.md, "WSO2 errors"). */
-export function nodeLogMetrics(dcId: string) {
+export function nodeLogMetrics(deployment: string, dcId: string) {
     return {
-        namespace: `WSO2APIM/Nodes/${dcId}`,
+        namespace: metricNamespace(deployment, `Nodes/${dcId}`),
         errorLines: "Wso2ErrorLines",
         outOfMemory: "OutOfMemoryErrors",
         unexpectedExits: "Wso2UnexpectedExits",
@@ -172,7 +172,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
         for (const node of args.nodes) {
             this.statusCheckAlarms(alarm, node.name, node.instanceId, args.region);
-            this.hostAlarms(alarm, node.name, node.instanceId);
+            this.hostAlarms(alarm, metricNamespace(args.deploymentName, NODE_HOST_METRICS.area), node.name, node.instanceId);
         }
         if (args.database.kind === "rds") {
             this.rdsAlarms(alarm, args.dcId, args.database.identifier, args.database.storageGiB, args.replication.archiveLogRetentionHours);
@@ -183,7 +183,7 @@ export class Monitoring extends pulumi.ComponentResource {
         const critical = lagCriticalSeconds(args.replication.archiveLogRetentionHours);
         for (const source of args.replication.sourceDcIds) {
             const lag = {
-                namespace: REPLICATION_LAG_METRIC.namespace,
+                namespace: metricNamespace(args.deploymentName, REPLICATION_LAG_METRIC.area),
                 metricName: REPLICATION_LAG_METRIC.metricName,
                 dimensions: { SourceDatacenter: source, TargetDatacenter: args.dcId },
                 statistic: "Maximum",
@@ -212,7 +212,7 @@ export class Monitoring extends pulumi.ComponentResource {
 
         alarm("artifact-sync-lag", {
             description: `${args.dcId}'s Traffic Managers hold throttling policies over ${ARTIFACT_SYNC_LAG_SECONDS / 60} minutes old, or no node reports its artifact sync (docs/operations.md#artifact-sync)`,
-            namespace: ARTIFACT_SYNC_LAG_METRIC.namespace,
+            namespace: metricNamespace(args.deploymentName, ARTIFACT_SYNC_LAG_METRIC.area),
             metricName: ARTIFACT_SYNC_LAG_METRIC.metricName,
             dimensions: { Datacenter: args.dcId },
             statistic: "Maximum",
@@ -224,7 +224,7 @@ export class Monitoring extends pulumi.ComponentResource {
             treatMissingData: "breaching",
         });
 
-        const logMetrics = nodeLogMetrics(args.dcId);
+        const logMetrics = nodeLogMetrics(args.deploymentName, args.dcId);
         for (const [key, metricName, pattern] of [
             ["wso2-errors", logMetrics.errorLines, WSO2_ERROR_PATTERN],
             ["out-of-memory", logMetrics.outOfMemory, OUT_OF_MEMORY_PATTERN],
@@ -287,6 +287,7 @@ export class Monitoring extends pulumi.ComponentResource {
                 pulumi.all(args.healthChecks.map((check) => check.id)),
             ]).apply(([albSuffix, groupSuffixes, checkIds]) => renderDashboard({
                 dcId: args.dcId,
+                replicationLagNamespace: metricNamespace(args.deploymentName, REPLICATION_LAG_METRIC.area),
                 region: args.region,
                 loadBalancer: albSuffix,
                 targetGroups: args.loadBalancer.targetGroups.map((group, i) => ({ role: group.role, dimension: groupSuffixes[i] })),
@@ -368,8 +369,8 @@ export class Monitoring extends pulumi.ComponentResource {
      * A node that publishes nothing (stopped, replaced, agent down) leaves them missing: the status
      * checks and the target groups' health speak for it.
      */
-    private hostAlarms(alarm: (key: string, spec: AlarmSpec) => unknown, host: string, instanceId: pulumi.Input<string>) {
-        const common = { namespace: NODE_HOST_METRICS.namespace, period: NODE_HOST_METRICS.periodSeconds, comparisonOperator: "GreaterThanThreshold", treatMissingData: "missing" } as const;
+    private hostAlarms(alarm: (key: string, spec: AlarmSpec) => unknown, namespace: string, host: string, instanceId: pulumi.Input<string>) {
+        const common = { namespace, period: NODE_HOST_METRICS.periodSeconds, comparisonOperator: "GreaterThanThreshold", treatMissingData: "missing" } as const;
         alarm(`${host}-memory`, {
             ...common,
             description: `${host} used over ${ALARM_THRESHOLDS.nodeMemoryUsedPercent}% of its memory for 15 minutes (docs/operations.md#node-memory-and-disk)`,

@@ -4,6 +4,7 @@ import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatement
 import { DeploymentConfig } from "../lib/config";
 import { internalKeySecretName, keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
+import { metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { credentialAlias } from "../lib/goldengate/names";
 import { integratedExtracts } from "../lib/goldengate/parameter-files";
 import { adminSecretStatement, databaseStepStatements } from "../lib/node-permissions";
@@ -159,6 +160,7 @@ export class Region extends pulumi.ComponentResource {
         if (hub) {
             this.goldengateHubInstanceId = new GoldenGateHub(`${name}-goldengate`, {
                 region: dc.region,
+                lagNamespace: metricNamespace(deployment, REPLICATION_LAG_METRIC.area),
                 // Without an image of its own, the hub boots the node image (for its own architecture).
                 amiId: hub.amiId || imageFor(hub.instanceType).amiId,
                 instanceType: hub.instanceType,

@@ -4,7 +4,7 @@
  * and what the nodes may do for it.
  */
 import { PolicyStatement } from "./iam";
-import { ARTIFACT_SYNC_LAG_METRIC } from "./metrics";
+import { ARTIFACT_SYNC_LAG_METRIC, metricNamespace } from "./metrics";
 
 /** Under the active DC's boot bucket. */
 export const ARTIFACT_PREFIX = "runtime-artifacts";
@@ -40,6 +40,6 @@ export function artifactSyncStatements(access: { region: string; accountId: stri
         { Sid: "ReadArtifactSource", Effect: "Allow", Action: "ssm:GetParameter", Resource: `arn:aws:ssm:${access.region}:${access.accountId}:parameter${artifactSourceParameterName(access.deployment, access.project)}` },
         { Sid: "ListRuntimeArtifacts", Effect: "Allow", Action: "s3:ListBucket", Resource: buckets, Condition: { StringLike: { "s3:prefix": [`${ARTIFACT_PREFIX}/*`] } } },
         { Sid: "SyncRuntimeArtifacts", Effect: "Allow", Action: ["s3:GetObject", "s3:PutObject", "s3:DeleteObject"], Resource: buckets.map((arn) => `${arn}/${ARTIFACT_PREFIX}/*`) },
-        { Sid: "PublishArtifactSyncLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": ARTIFACT_SYNC_LAG_METRIC.namespace } } },
+        { Sid: "PublishArtifactSyncLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*", Condition: { StringEquals: { "cloudwatch:namespace": metricNamespace(access.deployment, ARTIFACT_SYNC_LAG_METRIC.area) } } },
     ];
 }

@@ -5,8 +5,18 @@
  * Namespace and names keep to CloudWatch's rules (PutMetricData: namespace of letters, digits and
  * `. - _ / # :`, not starting with `AWS/`; dimension names and values 1–255 characters).
  */
+/**
+ * A custom metric's namespace: `WSO2APIM/<deploymentName>/<area>`. Two deployments in one account
+ * and region (staging beside production) then never write the same series, nor trip each other's
+ * alarms (a namespace is per account and region; CloudWatch User Guide, "Metrics concepts").
+ */
+export function metricNamespace(deployment: string, area: string): string {
+    return `WSO2APIM/${deployment}/${area}`;
+}
+
 export interface CustomMetric {
-    namespace: string;
+    /** The last part of its namespace (metricNamespace). */
+    area: string;
     metricName: string;
     /** Dimension names, in the order the publisher sets them. */
     dimensions: readonly string[];
@@ -21,7 +31,7 @@ export interface CustomMetric {
  * for each datacenter it receives from (`SourceDatacenter`, e.g. DC1).
  */
 export const REPLICATION_LAG_METRIC: CustomMetric = {
-    namespace: "WSO2APIM/GoldenGate",
+    area: "GoldenGate",
     metricName: "ReplicationLagSeconds",
     dimensions: ["SourceDatacenter", "TargetDatacenter"],
     unit: "Seconds",
@@ -34,7 +44,7 @@ export const REPLICATION_LAG_METRIC: CustomMetric = {
  * DC (it pushes), elsewhere the seconds since the active DC's last completed push.
  */
 export const ARTIFACT_SYNC_LAG_METRIC: CustomMetric = {
-    namespace: "WSO2APIM/Artifacts",
+    area: "Artifacts",
     metricName: "ArtifactSyncLagSeconds",
     dimensions: ["Datacenter"],
     unit: "Seconds",
@@ -49,7 +59,7 @@ export const ARTIFACT_SYNC_LAG_METRIC: CustomMetric = {
  * volume (`/`): the node has no other disk, and the shared directories are EFS, which does not fill.
  */
 export const NODE_HOST_METRICS = {
-    namespace: "WSO2APIM/NodeHost",
+    area: "NodeHost",
     memoryUsedPercent: "mem_used_percent",
     diskUsedPercent: "disk_used_percent",
     /** The one file system whose use is published. */

@@ -44,6 +44,19 @@ describe("deploymentName: two deployments in one account and region", () => {
         assert.equal(DEFAULT_DEPLOYMENT_NAME, "wso2-apim");
     });
 
+    it("every custom metric the deployment publishes or alarms on is in its own namespace", async () => {
+        const program = await run("us-east", { deploymentName: "staging-apim", goldengateLicense: "byol", goldengateInstallerS3Uri: "s3://example-ogg/ogg.zip" });
+        const custom = ofType(program, "aws:cloudwatch/metricAlarm:MetricAlarm").map((a) => String(a.inputs.namespace ?? "")).filter((ns) => ns.startsWith("WSO2APIM"));
+        assert.ok(custom.length >= 5, custom.join(", "));
+        for (const namespace of custom) assert.match(namespace, /^WSO2APIM\/staging-apim\//);
+        const filters = ofType(program, "aws:cloudwatch/logMetricFilter:LogMetricFilter").map((f) => (f.inputs.metricTransformation as { namespace: string }).namespace);
+        for (const namespace of filters) assert.match(namespace, /^WSO2APIM\/staging-apim\/Nodes\/DC1$/);
+        // Publishers: the hub's lag, the nodes' sync lag and host metrics, each allowed only its own namespace.
+        const policies = JSON.stringify(ofType(program, "aws:iam/rolePolicy:RolePolicy").map((p) => p.inputs.policy));
+        for (const area of ["GoldenGate", "Artifacts", "NodeHost"]) assert.ok(policies.includes(`WSO2APIM/staging-apim/${area}`), area);
+        assert.match(nodeFile(named(program, "dc1-apim-1"), "/etc/wso2-apim/cloudwatch-agent.json"), /"namespace": ?"WSO2APIM\/staging-apim\/NodeHost"/);
+    });
+
     it("the nodes' gate permission, secrets prefix and names in deployment.toml follow it", async () => {
         const program = await run("us-east", { deploymentName: "staging-apim" });
         const policy = JSON.stringify(ofType(program, "aws:iam/rolePolicy:RolePolicy").map((p) => p.inputs.policy));

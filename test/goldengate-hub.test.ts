@@ -8,7 +8,7 @@ import { spawnSync } from "node:child_process";
 import * as YAML from "yaml";
 import { ConfigError } from "../lib/config";
 import { HUB_BOOT_SCRIPT, HUB_ENV_FILE, HubBootParameters, renderHubUserData } from "../lib/goldengate/hub-user-data";
-import { REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { named, ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
@@ -65,7 +65,7 @@ describe("GoldenGate hub", () => {
             ]);
             assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
             // Only the lag metric's namespace: the alarms of the operations side watch that one.
-            assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": REPLICATION_LAG_METRIC.namespace } });
+            assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area) } });
         });
 
         it("boots from user-data that names its files, database and secret, but holds no secret", async () => {
@@ -90,7 +90,7 @@ describe("GoldenGate hub", () => {
             for (const line of [
                 "DATACENTER_ID='DC1'",
                 "DATACENTER_LETTERS='A=DC1 B=DC2'",
-                `LAG_NAMESPACE='${REPLICATION_LAG_METRIC.namespace}'`,
+                `LAG_NAMESPACE='WSO2APIM/wso2-apim/GoldenGate'`,
                 `LAG_METRIC='${REPLICATION_LAG_METRIC.metricName}'`,
                 "LAG_SOURCE_DIMENSION='SourceDatacenter'",
                 "LAG_TARGET_DIMENSION='TargetDatacenter'",
@@ -153,6 +153,7 @@ describe("GoldenGate hub", () => {
 
     describe("at every start, the hub's files from its current user-data (issue 24, item 5)", () => {
         const PARAMS: HubBootParameters = {
+            lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
             region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }],

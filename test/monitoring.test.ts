@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { OUT_OF_MEMORY_PATTERN, UNEXPECTED_EXIT_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
 import { ALARM_THRESHOLDS } from "../lib/alarms";
-import { ARTIFACT_SYNC_LAG_METRIC, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { named, nodeFile, ofType, PROJECT_DIR, run, STACKS } from "./harness";
 
@@ -142,7 +142,7 @@ for (const stack of STACKS) {
             const warning = alarm(program, `${lag}-warning`);
             const critical = alarm(program, `${lag}-critical`);
             for (const a of [warning, critical]) {
-                assert.equal(a.inputs.namespace, REPLICATION_LAG_METRIC.namespace);
+                assert.equal(a.inputs.namespace, metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area));
                 assert.equal(a.inputs.metricName, REPLICATION_LAG_METRIC.metricName);
                 assert.deepEqual(a.inputs.dimensions, { SourceDatacenter: peer, TargetDatacenter: dc.toUpperCase() });
                 assert.equal(regionOf(program, a), region);
@@ -160,7 +160,7 @@ for (const stack of STACKS) {
         it("alarms on the runtime-artifact sync's lag of this datacenter, and on its silence", async () => {
             const program = await run(stack);
             const a = alarm(program, "artifact-sync-lag");
-            assert.equal(a.inputs.namespace, ARTIFACT_SYNC_LAG_METRIC.namespace);
+            assert.equal(a.inputs.namespace, metricNamespace("wso2-apim", ARTIFACT_SYNC_LAG_METRIC.area));
             assert.equal(a.inputs.metricName, ARTIFACT_SYNC_LAG_METRIC.metricName);
             assert.deepEqual(a.inputs.dimensions, { Datacenter: dc.toUpperCase() });
             assert.equal(a.inputs.threshold, 600);
@@ -197,7 +197,7 @@ for (const stack of STACKS) {
         it("alarms on each node's memory and root-volume use, on the dimensions the CloudWatch agent publishes", async () => {
             const program = await run(stack);
             const agent = JSON.parse(nodeFile(ofType(program, "aws:ec2/instance:Instance")[0], "/etc/wso2-apim/cloudwatch-agent.json"));
-            assert.equal(agent.metrics.namespace, NODE_HOST_METRICS.namespace);
+            assert.equal(agent.metrics.namespace, metricNamespace("wso2-apim", NODE_HOST_METRICS.area));
             assert.deepEqual(agent.metrics.append_dimensions, { InstanceId: "${aws:InstanceId}" });
             assert.deepEqual(agent.metrics.aggregation_dimensions, [["InstanceId", "path"]]);
             assert.deepEqual(agent.metrics.metrics_collected.disk.resources, ["/"]);
@@ -205,7 +205,7 @@ for (const stack of STACKS) {
             for (const n of [1, 2]) {
                 const instance = `(known after apply: ${dc}-apim-${n}.id)`;
                 const memory = alarm(program, `node-${n}-memory`);
-                assert.equal(memory.inputs.namespace, NODE_HOST_METRICS.namespace);
+                assert.equal(memory.inputs.namespace, metricNamespace("wso2-apim", NODE_HOST_METRICS.area));
                 assert.equal(memory.inputs.metricName, "mem_used_percent");
                 assert.deepEqual(memory.inputs.dimensions, { InstanceId: instance });
                 assert.equal(memory.inputs.threshold, ALARM_THRESHOLDS.nodeMemoryUsedPercent);
@@ -288,6 +288,7 @@ describe("WSO2 log metric filter patterns", () => {
 describe("dashboard body", () => {
     const body = JSON.parse(renderDashboard({
         dcId: "DC2",
+        replicationLagNamespace: metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area),
         region: "us-west-2",
         loadBalancer: "app/dc2-lb-alb/0123",
         targetGroups: [{ role: "gateway", dimension: "targetgroup/gw/1" }, { role: "management", dimension: "targetgroup/mg/2" }],
@@ -311,7 +312,7 @@ describe("dashboard body", () => {
 
     it("shows replication lag per path with its thresholds, and the health checks from us-east-1", () => {
         const lag = widget(/^Replication lag into DC2/);
-        assert.deepEqual(lag.metrics[0].slice(0, 6), [REPLICATION_LAG_METRIC.namespace, REPLICATION_LAG_METRIC.metricName, "SourceDatacenter", "DC1", "TargetDatacenter", "DC2"]);
+        assert.deepEqual(lag.metrics[0].slice(0, 6), [metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area), REPLICATION_LAG_METRIC.metricName, "SourceDatacenter", "DC1", "TargetDatacenter", "DC2"]);
         assert.deepEqual(lag.annotations.horizontal.map((h: any) => h.value), [300, 43200]);
         const dns = widget(/^DNS health checks/);
         assert.equal(dns.region, "us-east-1");

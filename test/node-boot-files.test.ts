@@ -82,6 +82,7 @@ describe("node boot files", () => {
     it("refuses to render user-data over the limit rather than truncate it", () => {
         assert.throws(() => renderUserData({
             logGroupName: "dc1-apim-logs",
+            hostMetricsNamespace: "WSO2APIM/wso2-apim/NodeHost",
             bootstrap: {
                 region: "us-east-1",
                 wso2PackS3Uri: `s3://bucket/${"x".repeat(USER_DATA_LIMIT_BYTES)}`,

@@ -109,6 +109,7 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
     const apimHome = path.join(nodeRoot, "wso2am-3.1.0");
     const userData = YAML.parse(renderUserData({
         logGroupName: "dc1-apim-logs",
+            hostMetricsNamespace: "WSO2APIM/wso2-apim/NodeHost",
         bootstrap: {
             region: "us-east-1",
             wso2PackS3Uri: "s3://packs/wso2am-3.1.0.zip",

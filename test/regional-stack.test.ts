@@ -218,8 +218,8 @@ for (const stack of STACKS) {
                     ["cloudwatch:PutMetricData", "*"],
                 ],
             );
-            assert.deepEqual(policy.Statement.at(-1).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/Artifacts" } });
-            assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "PublishHostMetrics").Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/NodeHost" } });
+            assert.deepEqual(policy.Statement.at(-1).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/wso2-apim/Artifacts" } });
+            assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "PublishHostMetrics").Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/wso2-apim/NodeHost" } });
             assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "ReadDatabaseMasterSecret").Condition, {
                 StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}` },
             });

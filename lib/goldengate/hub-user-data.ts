@@ -43,6 +43,8 @@ export interface HubBootParameters {
     /** This datacenter (TargetDatacenter of the lag it publishes) and every datacenter by index (the letters of the paths). */
     datacenterId: string;
     datacenters: { id: string; index: number }[];
+    /** The deployment's namespace of the replication lag the hub publishes (lib/metrics.ts metricNamespace). */
+    lagNamespace: string;
 }
 
 export function renderHubEnv(params: HubBootParameters): string {
@@ -60,7 +62,7 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["CREDENTIAL_DOMAIN", GOLDENGATE.credentialDomain],
         ["DATACENTER_ID", params.datacenterId],
         ["DATACENTER_LETTERS", params.datacenters.map((dc) => `${dcLetter(dc.index)}=${dc.id}`).join(" ")],
-        ["LAG_NAMESPACE", REPLICATION_LAG_METRIC.namespace],
+        ["LAG_NAMESPACE", params.lagNamespace],
         ["LAG_METRIC", REPLICATION_LAG_METRIC.metricName],
         ["LAG_SOURCE_DIMENSION", REPLICATION_LAG_METRIC.dimensions[0]],
         ["LAG_TARGET_DIMENSION", REPLICATION_LAG_METRIC.dimensions[1]],

@@ -6,7 +6,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { artifactSourceParameterName } from "../artifact-sync";
-import { ARTIFACT_SYNC_LAG_METRIC } from "../metrics";
+import { ARTIFACT_SYNC_LAG_METRIC, metricNamespace } from "../metrics";
 import { SHARED_PATHS, sharedMountPoint } from "../shared-paths";
 import { shellQuote } from "./bootstrap-env";
 
@@ -44,7 +44,7 @@ export function renderArtifactSyncHook(input: ArtifactSyncHookInput): string {
         ["SOURCE_PARAMETER", artifactSourceParameterName(input.deployment, input.project)],
         ["EXECUTIONPLANS_DIR", executionplansDir],
         ["MARKER", ARTIFACT_SYNC.marker],
-        ["METRIC_NAMESPACE", ARTIFACT_SYNC_LAG_METRIC.namespace],
+        ["METRIC_NAMESPACE", metricNamespace(input.deployment, ARTIFACT_SYNC_LAG_METRIC.area)],
         ["METRIC_NAME", ARTIFACT_SYNC_LAG_METRIC.metricName],
     ].map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n");
     const service = [

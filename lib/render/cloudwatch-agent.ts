@@ -26,7 +26,8 @@ export const SHIPPED_LOGS: { path: string; stream: string }[] = [
     { path: `${WSO2_LOGS}/wso2-run.log`, stream: "wso2-run" },
 ];
 
-export function renderCloudWatchAgentConfig(logGroupName: string): string {
+/** `hostMetricsNamespace`: the deployment's namespace of NODE_HOST_METRICS (lib/metrics.ts metricNamespace). */
+export function renderCloudWatchAgentConfig(logGroupName: string, hostMetricsNamespace: string): string {
     const config = {
         // omit_hostname: no `host` dimension, so the alarms can name every dimension a metric has.
         agent: { run_as_user: "root", omit_hostname: true },
@@ -36,7 +37,7 @@ export function renderCloudWatchAgentConfig(logGroupName: string): string {
         // with InstanceId and path only (a roll-up keeps a subset of the metric's dimensions:
         // aws/amazon-cloudwatch-agent plugins/outputs/cloudwatch/cloudwatch.go ProcessRollup).
         metrics: {
-            namespace: NODE_HOST_METRICS.namespace,
+            namespace: hostMetricsNamespace,
             append_dimensions: { InstanceId: "${aws:InstanceId}" },
             aggregation_dimensions: [["InstanceId", "path"]],
             metrics_collected: {

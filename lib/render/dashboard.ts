@@ -8,6 +8,8 @@ import { REPLICATION_LAG_METRIC } from "../metrics";
 
 export interface DashboardInput {
     dcId: string;
+    /** The deployment's namespace of the replication lag (lib/metrics.ts metricNamespace). */
+    replicationLagNamespace: string;
     region: string;
     /** The ALB's `app/<name>/<id>`. */
     loadBalancer: string;
@@ -75,7 +77,7 @@ export function renderDashboard(input: DashboardInput): string {
             region: input.region,
             stat: "Maximum",
             metrics: input.replicationSources.map((source) => [
-                REPLICATION_LAG_METRIC.namespace, REPLICATION_LAG_METRIC.metricName,
+                input.replicationLagNamespace, REPLICATION_LAG_METRIC.metricName,
                 "SourceDatacenter", source, "TargetDatacenter", input.dcId, { label: `${source} → ${input.dcId}` },
             ]),
             annotations: {

@@ -54,6 +54,8 @@ export interface NodeUserDataInput {
     bootstrap: BootstrapParameters;
     /** The node log group the CloudWatch agent ships to. */
     logGroupName: string;
+    /** Where the CloudWatch agent publishes the node's memory and disk use (lib/metrics.ts metricNamespace). */
+    hostMetricsNamespace: string;
     deploymentToml: DeploymentTomlInput;
     /** Parameters of the database boot hook (which itself arrives from S3: it is too large). */
     database: DatabaseBootParameters;
@@ -75,7 +77,7 @@ export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
         { path: SYSCTL_FILE, content: renderSysctlConf(), permissions: "0644", compressed: true },
         { path: `/etc/systemd/system/${UNIT_NAME}`, content: renderSystemdUnit(), permissions: "0644", compressed: true },
         { path: `/etc/systemd/system/${BOOT_UNIT_NAME}`, content: renderBootUnit(), permissions: "0644", compressed: true },
-        { path: CLOUDWATCH_AGENT_CONFIG_FILE, content: renderCloudWatchAgentConfig(input.logGroupName), permissions: "0644", compressed: true },
+        { path: CLOUDWATCH_AGENT_CONFIG_FILE, content: renderCloudWatchAgentConfig(input.logGroupName, input.hostMetricsNamespace), permissions: "0644", compressed: true },
         { path: BOOTSTRAP_PATH, content: BOOTSTRAP_SCRIPT, permissions: "0755", compressed: true },
         { path: HEALTH_SIGNAL.envPath, content: renderHealthSignalEnv(input.healthSignal), permissions: "0644" },
         { path: `/etc/systemd/system/${HEALTH_SIGNAL.unit}.service`, content: renderHealthSignalService(), permissions: "0644", compressed: true },
