@@ -426,7 +426,8 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
             }
             : null,
         archiveLogRetentionHours: integer("archiveLogRetentionHours", 24, 1, 168),
-        sequenceFloor: integer("sequenceFloor", 0, 0, Number.MAX_SAFE_INTEGER),
+        // Below 2^31 - 1: WSO2 reads many ids as a Java int (docs/database.md, the sequence floor).
+        sequenceFloor: integer("sequenceFloor", 0, 0, 2_147_483_646),
         oracleClientZips,
     };
 

@@ -27,6 +27,11 @@ const withDc = (i: number, patch: Record<string, unknown>) => DCS.map((dc, j) =>
 const K = (key: string) => `wso2-apim-multi-dc:${key}`;
 
 describe("config validation", () => {
+    it("rejects a sequenceFloor WSO2's Java int ids could not reach past", () => {
+        rejects({ sequenceFloor: 2147483647 }, K("sequenceFloor"), /must be an integer from 0 to 2147483646/);
+        assert.equal(parseWith({ sequenceFloor: 2147483646 }).database.sequenceFloor, 2147483646);
+    });
+
     it("rejects a deploymentName RDS identifiers or S3 bucket names would refuse", () => {
         for (const bad of ["Staging", "1prod", "prod-", "pro--d", "a", "a-very-long-deployment-name", "prod_1"]) {
             rejects({ deploymentName: bad }, K("deploymentName"), /lower-case letters, digits and single hyphens/);

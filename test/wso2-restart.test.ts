@@ -65,7 +65,9 @@ function runWrapper(modes: string[], options: { stop?: boolean; freeMiB?: number
         fs.writeFileSync(path.join(dir, "bin", "java"), FAKE_JVM, { mode: 0o755 });
         fs.writeFileSync(path.join(dir, "bin", "df"), `#!/bin/sh\necho 'Filesystem 1048576-blocks Used Available Capacity Mounted on'\necho "/dev/nvme0n1p1 51200 5000 ${options.freeMiB ?? 46200} 10% /"\n`, { mode: 0o755 });
         fs.writeFileSync(path.join(home, "modes"), modes.join("\n") + "\n");
-        if (options.dumpExists) fs.writeFileSync(path.join(home, "repository", "logs", "heap-dump.hprof"), "");
+        const stateDirectory = path.join(dir, "state");
+        fs.mkdirSync(stateDirectory);
+        if (options.dumpExists) fs.writeFileSync(path.join(stateDirectory, "heap-dump.hprof"), "");
         fs.writeFileSync(path.join(dir, "wrapper"), WRAPPER, { mode: 0o755 });
         // Job control (set -m) gives the wrapper its own process group, the test's stand-in for the cgroup.
         const driver = options.stop
@@ -77,6 +79,8 @@ function runWrapper(modes: string[], options: { stop?: boolean; freeMiB?: number
             env: {
                 PATH: `${dir}/bin:${process.env.PATH}`, FAKE_LOG: path.join(dir, "calls"), HOME_DIR: home,
                 JAVACMD: path.join(dir, "bin", "java"), CARBON_HOME: home, JVM_MEM_OPTS: "-Xms7782m -Xmx7782m",
+                // What systemd sets for StateDirectory= (systemd.exec(5)).
+                STATE_DIRECTORY: stateDirectory,
             },
         });
         const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
@@ -165,12 +169,17 @@ describe("WSO2 that dies is restarted (wso2am.service, its start wrapper and sys
         const javaArgs = (run: WrapperRun) => run.calls.find((c) => c.startsWith("java "))!;
         const roomy = runWrapper(["crash"], { freeMiB: 7782 + 4096 });
         assert.doesNotMatch(javaArgs(roomy), /HeapDumpOnOutOfMemoryError.*-XX:-HeapDumpOnOutOfMemoryError/);
+        // The dump goes to the unit's state directory, after the script's own path (HotSpot takes the last), never into a versioned home.
+        assert.match(javaArgs(roomy), /-XX:HeapDumpPath=\S*repository\/logs\/heap-dump\.hprof .*-XX:HeapDumpPath=\S*\/state\/heap-dump\.hprof/);
         const tight = runWrapper(["crash"], { freeMiB: 7782 + 4095 });
         // After the script's +HeapDumpOnOutOfMemoryError: HotSpot takes the last setting of a flag.
         assert.match(javaArgs(tight), /-XX:\+HeapDumpOnOutOfMemoryError .*-XX:-HeapDumpOnOutOfMemoryError/);
         assert.match(tight.runLog, /heap dumps off: 11877 MiB free, a 7782 MiB heap needs 11878/);
         const kept = runWrapper(["crash"], { dumpExists: true });
-        assert.match(kept.runLog, /a heap dump is kept at .*heap-dump\.hprof/);
+        assert.match(kept.runLog, /a heap dump is kept at \S*\/state\/heap-dump\.hprof/);
+        const unit = renderSystemdUnit();
+        assert.match(unit, /^StateDirectory=wso2-heap-dumps$/m);
+        assert.match(unit, /^StateDirectoryMode=0700$/m);
     });
 
     it("the wrapper passes shellcheck and travels without its comment lines", function () {

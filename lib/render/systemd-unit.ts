@@ -15,6 +15,8 @@ export const RUNTIME_ENV_FILE = "/etc/wso2-apim/runtime.env";
 
 /** wso2am.service's start wrapper (lib/render/scripts/wso2-run.sh), written by the user-data. */
 export const RUN_WRAPPER_PATH = "/usr/local/sbin/wso2-run";
+/** Under /var/lib: where the JVM writes its one heap dump (lib/render/scripts/wso2-run.sh). */
+export const HEAP_DUMP_STATE_DIRECTORY = "wso2-heap-dumps";
 
 /**
  * WSO2 that ends without a stop request is started again after `pauseSeconds`, at most `burst`
@@ -88,6 +90,11 @@ export function renderSystemdUnit(): string {
             // Every file WSO2 writes is its user's alone: config-mapper substitutes $env{} secrets into
             // the XML it renders, into .metadata and into backup/ (docs/artifacts.md, Keystores).
             ["UMask", "0077"],
+            // One heap-dump directory outside the versioned WSO2 homes (a kept previous version would
+            // hold its own dump too): systemd creates /var/lib/<name> for the unit's user and passes it
+            // as $STATE_DIRECTORY (systemd.exec(5), StateDirectory=); the wrapper points the JVM there.
+            ["StateDirectory", HEAP_DUMP_STATE_DIRECTORY],
+            ["StateDirectoryMode", "0700"],
             // Before every start of the JVM, the boot's or a restart's: the truststore trusts the
             // deployment key as gateway_certificate_alias and never the pack's public key; then the
             // WSO2 home's files are made private and the secure vault's passwords sealed.

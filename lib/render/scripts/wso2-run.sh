@@ -6,14 +6,15 @@
 # SIGTERM, sent to every process of the unit: KillMode=control-group) and exits 0 only then; any
 # other end is a failure, logged to $RUN_LOG (shipped; the unexpected-exits alarm counts the line).
 # Heap dumps: the script passes -XX:+HeapDumpOnOutOfMemoryError to repository/logs/heap-dump.hprof
-# on the root volume; HotSpot never overwrites that file (O_EXCL), so there is at most one, and
-# JAVA_OPTS, which comes after it, turns it off when the heap would not fit with a reserve left.
+# of its own (versioned) home; JAVA_OPTS, which comes after it, moves the dump to the unit's state
+# directory, one for every version, and HotSpot never overwrites that file (O_EXCL), so there is at
+# most one; JAVA_OPTS turns dumps off when the heap would not fit with a reserve left.
 set -uo pipefail
 # The WSO2 home (the unit passes it); the heap size comes from JVM_MEM_OPTS (runtime.env, -Xmx in MiB).
 home=${1:?usage: wso2-run <WSO2 home>}
 LOGS=$home/repository/logs
 RUN_LOG=$LOGS/wso2-run.log
-DUMP=$LOGS/heap-dump.hprof
+DUMP=${STATE_DIRECTORY:?the unit sets StateDirectory=}/heap-dump.hprof
 # Left free on the volume after a dump of the whole heap: logs and the OS go on writing.
 DUMP_RESERVE_MIB=4096
 log() { printf '%s wso2-run: %s\n' "$(date -u +%FT%TZ)" "$*" | tee -a "$RUN_LOG" >&2; }
@@ -21,7 +22,8 @@ log() { printf '%s wso2-run: %s\n' "$(date -u +%FT%TZ)" "$*" | tee -a "$RUN_LOG"
 heap=${JVM_MEM_OPTS:-}
 heap=${heap##*-Xmx}
 heap=${heap%%[!0-9]*}
-free=$(df -Pm "$LOGS" | awk 'NR == 2 { print $4 }')
+free=$(df -Pm "$STATE_DIRECTORY" | awk 'NR == 2 { print $4 }')
+export JAVA_OPTS="${JAVA_OPTS:-} -XX:HeapDumpPath=$DUMP"
 if [[ -e $DUMP ]]; then
     log "a heap dump is kept at $DUMP (none is written while it exists): copy it off the node and delete it"
 elif [[ -z $heap || -z $free ]] || ((free < heap + DUMP_RESERVE_MIB)); then
