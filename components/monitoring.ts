@@ -37,8 +37,11 @@ export function nodeLogMetrics(deployment: string, dcId: string) {
  */
 export const WSO2_ERROR_PATTERN = `"] ERROR {"`;
 export const OUT_OF_MEMORY_PATTERN = `"java.lang.OutOfMemoryError"`;
-/** The line wso2am.service's start wrapper writes when WSO2 ended without a stop request (lib/render/scripts/wso2-run.sh). */
-export const UNEXPECTED_EXIT_PATTERN = `"WSO2 ENDED WITHOUT A STOP REQUEST"`;
+/**
+ * The line wso2am.service's ExecStopPost writes after a run that failed: WSO2 ended without a stop
+ * request, or a start refused before it ran (lib/render/scripts/wso2-run.sh --report). One per run.
+ */
+export const UNEXPECTED_EXIT_PATTERN = `"WSO2 UNIT FAILED"`;
 
 export interface MonitoringArgs {
     /** Begins the names AWS holds once per account and region (DeploymentConfig.deploymentName). */

@@ -3,6 +3,7 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { UNEXPECTED_EXIT_PATTERN } from "../components/monitoring";
 import { HEALTH_SIGNAL } from "../lib/health-gate";
 import { renderLagUnits } from "../lib/goldengate/hub-user-data";
 import { ARTIFACT_SYNC, renderArtifactSyncHook } from "../lib/render/artifact-sync";
@@ -180,6 +181,30 @@ describe("WSO2 that dies is restarted (wso2am.service, its start wrapper and sys
         const unit = renderSystemdUnit();
         assert.match(unit, /^StateDirectory=wso2-heap-dumps$/m);
         assert.match(unit, /^StateDirectoryMode=0700$/m);
+    });
+
+    it("after every failed run, a refused start included, ExecStopPost writes the one line the alarm counts; after a stop, none", () => {
+        const unit = renderSystemdUnit();
+        assert.match(unit, new RegExp(`^ExecStopPost=${RUN_WRAPPER_PATH} --report /opt/wso2am-3\\.1\\.0$`, "m"));
+        const run = (env: Record<string, string>) => {
+            const dir = fs.mkdtempSync(path.join(os.tmpdir(), "wso2-run-report-"));
+            try {
+                fs.mkdirSync(path.join(dir, "repository", "logs"), { recursive: true });
+                fs.writeFileSync(path.join(dir, "wrapper"), WRAPPER, { mode: 0o755 });
+                const result = spawnSync(path.join(dir, "wrapper"), ["--report", dir], { encoding: "utf8", env: { PATH: process.env.PATH, ...env } });
+                const log = path.join(dir, "repository", "logs", "wso2-run.log");
+                return { status: result.status, log: fs.existsSync(log) ? fs.readFileSync(log, "utf8") : "" };
+            } finally {
+                fs.rmSync(dir, { recursive: true, force: true });
+            }
+        };
+        // A failed ExecStartPre (the trust check refusing): the main process never ran.
+        const refused = run({ SERVICE_RESULT: "exit-code", EXIT_CODE: "exited", EXIT_STATUS: "1" });
+        assert.equal(refused.status, 0);
+        assert.match(refused.log, /wso2-run: WSO2 UNIT FAILED \(exit-code, exited 1\)\n$/);
+        assert.ok(refused.log.includes(UNEXPECTED_EXIT_PATTERN.slice(1, -1)));
+        const stopped = run({ SERVICE_RESULT: "success", EXIT_CODE: "exited", EXIT_STATUS: "0" });
+        assert.deepEqual(stopped, { status: 0, log: "" });
     });
 
     it("the wrapper passes shellcheck and travels without its comment lines", function () {

@@ -104,6 +104,8 @@ export function renderSystemdUnit(): string {
             // systemd stopped it (lib/render/scripts/wso2-run.sh). `always` restarts even a clean
             // exit that nobody asked for; `systemctl stop` never restarts (systemd.service(5), Restart=).
             ["ExecStart", `${RUN_WRAPPER_PATH} ${APIM_HOME}`],
+            // After every stop, also of a start refused before WSO2 ran: one line per failed run for the alarm.
+            ["ExecStopPost", `${RUN_WRAPPER_PATH} --report ${APIM_HOME}`],
             ["Restart", "always"],
             ["RestartSec", String(WSO2_RESTARTS.pauseSeconds)],
             ["TimeoutStopSec", "120"],

@@ -10,6 +10,15 @@
 # directory, one for every version, and HotSpot never overwrites that file (O_EXCL), so there is at
 # most one; JAVA_OPTS turns dumps off when the heap would not fit with a reserve left.
 set -uo pipefail
+# `--report <home>` is the unit's ExecStopPost: systemd runs it after every stop, also when a start
+# failed before WSO2 ran (a refused trust check), with the unit's result in $SERVICE_RESULT
+# (systemd.service(5), ExecStopPost=; systemd.exec(5)). One line per failed run, the one the alarm counts.
+if [[ ${1:-} == --report ]]; then
+    [[ ${SERVICE_RESULT:-success} == success ]] && exit 0
+    printf '%s wso2-run: WSO2 UNIT FAILED (%s, %s %s)\n' "$(date -u +%FT%TZ)" "$SERVICE_RESULT" "${EXIT_CODE:-}" "${EXIT_STATUS:-}" \
+        >>"${2:?usage: wso2-run --report <WSO2 home>}/repository/logs/wso2-run.log"
+    exit 0
+fi
 # The WSO2 home (the unit passes it); the heap size comes from JVM_MEM_OPTS (runtime.env, -Xmx in MiB).
 home=${1:?usage: wso2-run <WSO2 home>}
 LOGS=$home/repository/logs
