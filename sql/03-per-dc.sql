@@ -59,6 +59,10 @@ DECLARE
   c_dc_id CONSTANT VARCHAR2(30) := '&dc_id';
   -- Values a sequence may hand out between the read of LAST_NUMBER and its ALTER, besides a cache.
   c_burst CONSTANT NUMBER := 1000;
+  -- A sequence striped for another number of DCs (a DC added or removed live): the DCs not yet
+  -- re-striped keep handing out keys on their old stripes, above anything this DC has seen, until
+  -- their own step runs. sequence_floor must leave this much room above every key (docs/database.md).
+  c_live_headroom CONSTANT NUMBER := 1000000;
   v_last      NUMBER;
   v_increment NUMBER;
   v_cache     NUMBER;
@@ -164,6 +168,14 @@ BEGIN
       WHEN v_cache > 0 THEN 'cached (CACHE ' || v_cache || ')'
       WHEN v_lowest <= c_floor THEN 'at or below sequence_floor ' || c_floor
     END;
+    IF v_reason IS NOT NULL AND v_increment > 1 AND v_increment <> c_count
+       AND c_floor < GREATEST(v_last, NVL(v_top, 0)) + c_live_headroom THEN
+      RAISE_APPLICATION_ERROR(-20105, 'sequence ' || s.sequence_name || ' is striped for ' || v_increment || ' DCs and the'
+        || ' deployment now has ' || c_count || ': the DCs not yet re-striped keep handing out keys on their old stripes,'
+        || ' which a restart here could meet. Set sequenceFloor in Pulumi.yaml to at least '
+        || (GREATEST(v_last, NVL(v_top, 0)) + c_live_headroom) || ' (every key in use plus room until every DC is'
+        || ' re-striped; docs/database.md) and run pulumi up again');
+    END IF;
     IF v_reason IS NOT NULL THEN
       v_start := stripe_start(GREATEST(v_last + (v_cache + c_burst) * ABS(v_increment), NVL(v_top, 0), c_floor));
       IF s.sequence_name LIKE 'ISEQ$$%' THEN

@@ -521,15 +521,23 @@ describe("database boot hook: no sequence hands out a key that exists (rows of s
         assert.deepEqual(sequenceLine(box, "WSO2AM", "IDN_OAUTH_CONSUMER_APPS_SEQ"), [1004, 2, 0]);
     });
 
-    it("adding a DC (2 -> 3) without a floor: every sequence moves to its new stripe above every key of every DC", () => {
+    it("adding a DC (2 -> 3) live: refused without a floor that leaves room above every key; with one, every sequence moves to its new stripe above it", () => {
         const box = sandbox();
         assert.equal(boot(box).status, 0);
         fs.appendFileSync(db(box, "WSO2AM"), rows("IDN_OAUTH_CONSUMER_APPS", "ID", [1001, 1002, 1003, 20_001, 20_002]));
         withCount(box, 2, 3);
+        // The DCs not yet re-striped keep handing out keys on 2 mod 2 meanwhile: a restart at 20,003 could meet them.
+        const refused = boot(box);
+        assert.notEqual(refused.status, 0);
+        assert.match(refused.log, /ORA-20105: sequence \S+ is striped for 2 DCs and the deployment now has 3: set sequenceFloor in Pulumi\.yaml to at least \d{7}/);
+        assert.match(refused.log, /FAILED at step 'per-DC step'/);
+        assert.deepEqual(sequenceLine(box, "WSO2AM", "IDN_OAUTH_CONSUMER_APPS_SEQ"), [1004, 2, 0], "nothing moved");
+        fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"),
+            renderSqlParameters({ ...SQL_PARAMETERS, dcId: "DC2", dcIndex: 2, dcCount: 3, sequenceFloor: 1_020_002 }));
         const run = boot(box);
         assert.equal(run.status, 0, run.log);
-        // 20,002 is above 1004 + 1000 * 2: the keys decide. 20,003 is the first value 2 mod 3 above it.
-        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(off stripe 2 of 3\): last number 1004, increment 2, cache 0, largest key 20002 -> restarts at 20003, increment 3/);
+        // The floor decides: 1,020,005 is the first value 2 mod 3 above it.
+        assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(off stripe 2 of 3\): last number 1004, increment 2, cache 0, largest key 20002 -> restarts at 1020005, increment 3/);
         assert.match(run.log, /WSO2AM: 0 problem\(s\)/);
     });
 

@@ -7,7 +7,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { isOnStripe, keyClash, renderSqlParameters, RESTRIPE_BURST, restripe, SQL_DIR, SqlParameters, stripeStart } from "../lib/render/sql-parameters";
+import { isOnStripe, keyClash, LIVE_RESTRIPE_HEADROOM, liveRestripeFloorShortfall, renderSqlParameters, RESTRIPE_BURST, restripe, SQL_DIR, SqlParameters, stripeStart } from "../lib/render/sql-parameters";
 
 const USERS = { amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED", goldengateUser: "OGGADM1", archiveLogRetentionHours: 72 };
 
@@ -127,6 +127,28 @@ describe("sequence stripes", () => {
         const met = values(start, 3, 2000).find((v) => later.includes(v))!;
         assert.ok(met !== undefined);
         assert.equal(keyClash(start, 3, 1, 3, 0, [...dc2Keys, met]), met, "verify names the key");
+    });
+
+    it("adding a DC live: the restart waits for a floor with room above every key, and below that floor the old stripes' values never meet the new ones", () => {
+        // DC1 re-stripes to 1 mod 3 first; DC2 (busy, at 10,002) keeps 2 mod 2 until its own step.
+        const dc2Keys = values(2, 2, 5000);
+        assert.equal(liveRestripeFloorShortfall(101, 2, 3, 0, dc2Keys), Math.max(...dc2Keys) + LIVE_RESTRIPE_HEADROOM, "refused without a floor");
+        const floor = Math.max(...dc2Keys) + LIVE_RESTRIPE_HEADROOM;
+        assert.equal(liveRestripeFloorShortfall(101, 2, 3, floor, dc2Keys), null);
+        const start = restripe(101, 2, 1, 3, floor, 0, dc2Keys)!;
+        // DC1 restarts at the floor or above: every value DC2 hands out on its old stripe while it
+        // stays below the floor (a million values of room) can never be one of DC1's.
+        assert.ok(start > floor && start - floor <= 3);
+        const dc2Meanwhile = values(Math.max(...dc2Keys) + 2, 2, 5000);
+        assert.ok(dc2Meanwhile.every((v) => v < floor));
+        assert.ok(values(start, 3, 5000).every((v) => v > floor));
+        // Neither a first stripe (increment 1) nor a re-run on the same count is a live change.
+        assert.equal(liveRestripeFloorShortfall(7, 1, 3, 0, [5]), null);
+        assert.equal(liveRestripeFloorShortfall(1001, 3, 3, 0, [5]), null);
+        // 03-per-dc.sql holds the same rule and headroom.
+        const perDc = fs.readFileSync(path.join(__dirname, "..", "sql", "03-per-dc.sql"), "utf8");
+        assert.ok(perDc.includes(`c_live_headroom CONSTANT NUMBER := ${LIVE_RESTRIPE_HEADROOM};`));
+        assert.ok(perDc.includes("v_increment > 1 AND v_increment <> c_count"));
     });
 
     it("rows of several stripes already in the table (a reload from the trusted source, a DC added, seed rows): the sequence restarts above every key, on its stripe, and verify then finds nothing", () => {

@@ -173,6 +173,21 @@ export function restripe(lastNumber: number, incrementBy: number, index: number,
     return stripeStart(Math.max(lastNumber + (cacheSize + RESTRIPE_BURST) * Math.abs(incrementBy), ...keys, floor), index, count);
 }
 
+/** Room 03-per-dc.sql demands between every key in use and sequence_floor when the DC count changed (c_live_headroom). */
+export const LIVE_RESTRIPE_HEADROOM = 1_000_000;
+
+/**
+ * 03-per-dc.sql's refusal of a live change of the DC count: a sequence striped for another count
+ * (INCREMENT_BY > 1 and not `count`) may restart only when the floor is at least every key in use
+ * plus LIVE_RESTRIPE_HEADROOM, the values the DCs not yet re-striped hand out meanwhile. Returns that
+ * minimum floor when the floor is below it, else null.
+ */
+export function liveRestripeFloorShortfall(lastNumber: number, incrementBy: number, count: number, floor: number, keys: readonly number[] = []): number | null {
+    if (incrementBy <= 1 || incrementBy === count) return null;
+    const needed = Math.max(lastNumber, ...keys) + LIVE_RESTRIPE_HEADROOM;
+    return floor < needed ? needed : null;
+}
+
 /** The lowest value a sequence may still hand out: LAST_NUMBER itself when NOCACHE. */
 export function lowestNext(lastNumber: number, incrementBy: number, cacheSize = 0): number {
     return lastNumber - cacheSize * Math.abs(incrementBy);
