@@ -8,6 +8,7 @@ import { DatabaseBootParameters } from "../lib/render/database-boot-env";
 import { DeploymentTomlInput } from "../lib/render/deployment-toml";
 import { renderUserData } from "../lib/render/user-data";
 import { gateStackName, healthGateStatements } from "../lib/health-gate";
+import { architectureOf } from "../lib/instance-types";
 import { InstanceRole } from "./instance-role";
 import { NodeHealthGate } from "./node-health-gate";
 
@@ -154,7 +155,14 @@ export class ApimNodes extends pulumi.ComponentResource {
                 rootBlockDevice: { volumeType: "gp3", volumeSize: args.rootVolumeGiB, encrypted: true, deleteOnTermination: true },
                 userData: userDataFor(i + 1),
                 tags: { Name: nodeName },
-            }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready, ...previousGate], ignoreChanges: args.keepRunningImage ? ["ami"] : [] });
+            }, {
+                ...child,
+                dependsOn: [...args.bootDependencies, ...identity.ready, ...previousGate],
+                ignoreChanges: args.keepRunningImage ? ["ami"] : [],
+                // A type of the other architecture cannot run the kept image (EC2 refuses the start after
+                // the provider's stop and modify): replace the node instead (Pulumi's replacementTrigger, engine 3.208).
+                replacementTrigger: architectureOf(args.instanceType),
+            });
             gates.push(new NodeHealthGate(`${nodeName}-gate`, { stackName: gateStackName(args.deploymentName, args.dcId, i + 1), instance, after: args.healthGateAfter }, child));
             new aws.route53.Record(`${nodeName}-name`, {
                 zoneId: args.privateZoneId,

@@ -94,6 +94,16 @@ describe("node image", function () {
         assert.deepEqual(hub.ignoreChanges, ["ami"]);
     });
 
+    it("a node whose type changes architecture is replaced, not stopped and started on an image it cannot run (issue 24)", async () => {
+        // The kept image is ignored (ignoreChanges ami); the architecture is the node's replacementTrigger.
+        const triggers = async (nodeInstanceType?: string) => ofType(await run("us-east", nodeInstanceType ? { nodeInstanceType } : {}), INSTANCE)
+            .filter((i) => i.name.includes("-apim-")).map((n) => n.replacementTrigger);
+        assert.deepEqual(await triggers(), ["x86_64", "x86_64"]);
+        assert.deepEqual(await triggers("m7g.xlarge"), ["arm64", "arm64"]);
+        // Same architecture, another size: the trigger does not change (a stop/start, gated, as before).
+        assert.deepEqual(await triggers("m6i.2xlarge"), ["x86_64", "x86_64"]);
+    });
+
     it("Graviton nodes get the Instant Client built for ARM (aarch64), x86-64 nodes the x64 one, each with its pinned SHA-256 (issue 24, item 6)", async () => {
         const zipsOf = (program: Awaited<ReturnType<typeof run>>) => ofType(program, INSTANCE).filter((i) => i.name.includes("-apim-")).map((node) => {
             const files = YAML.parse(String(node.inputs.userData)).write_files as { path: string; content: string }[];

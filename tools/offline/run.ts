@@ -25,6 +25,8 @@ export interface RecordedResource {
     protect: boolean;
     /** The ignoreChanges resource option: properties whose new values never update or replace it. */
     ignoreChanges: string[];
+    /** The replacementTrigger resource option (a change of it replaces the resource), or null. */
+    replacementTrigger: unknown;
     /** Resolved inputs as sent to the provider; secrets are "[secret]". */
     inputs: Record<string, unknown>;
     custom: boolean;
@@ -103,6 +105,7 @@ class RecordingMonitor extends MockMonitor {
             provider: providerUrn(req.getProvider()),
             dependsOn: [...new Set<string>(req.getDependenciesList())].sort(),
             propertyDependencies: propertyDependenciesOf(req),
+            replacementTrigger: req.getReplacementTrigger?.()?.toJavaScript() ?? null,
             protect,
             ignoreChanges,
             inputs: plainValue(properties?.toJavaScript() ?? {}) as Record<string, unknown>,

@@ -3,7 +3,7 @@ import { SECRET_PLACEHOLDER } from "../../lib/stack-config";
 import { ProgramRun, RecordedResource } from "../offline/run";
 
 /** A resource as plan.json shows it (README.md § The offline plan): what the runner records, less the custom/component flag, ignoreChanges and per-property dependencies. */
-export type PlanResource = Omit<RecordedResource, "custom" | "ignoreChanges" | "propertyDependencies">;
+export type PlanResource = Omit<RecordedResource, "custom" | "ignoreChanges" | "propertyDependencies" | "replacementTrigger">;
 
 export interface Plan {
     project: string;
