@@ -27,6 +27,10 @@ export function placeholdersIn(project: string, values: Record<string, unknown>)
  */
 export function settingAdvisories(project: string, values: Record<string, unknown>): string[] {
     const advisories: string[] = [];
+    const packSha = values[`${project}:wso2PackSha256`];
+    if (packSha === undefined || packSha === null || packSha === "") {
+        advisories.push(`${project}:wso2PackSha256 is empty: the nodes install the pack without checking it, and a new object at the same wso2PackS3Uri never reaches running nodes (its checksum is what names a version: docs/nodes.md, versioned installs)`);
+    }
     if (Number(values[`${project}:nodeCount`]) === 1) {
         advisories.push(`${project}:nodeCount is 1: the region's only node is in one Availability Zone, and every rolling change (image, user-data, instance type) stops it, so the region serves nothing meanwhile; use 2 or more for production`);
     }

@@ -9,7 +9,7 @@ import { buildPlan } from "../tools/plan/plan-json";
 import { replicationLine } from "../tools/plan/summary";
 import { PROJECT_DIR, projectYamlWith, run, STACKS } from "./harness";
 
-const REAL = { wso2PackS3Uri: "s3://acme-apim-artifacts/wso2am-3.1.0.zip", hostedZoneName: "apis.acme.test", stackReferencePrefix: "acme/wso2-apim-multi-dc" };
+const REAL = { wso2PackS3Uri: "s3://acme-apim-artifacts/wso2am-3.1.0.zip", hostedZoneName: "apis.acme.test", stackReferencePrefix: "acme/wso2-apim-multi-dc", wso2PackSha256: "0123456789abcdef".repeat(4) };
 
 function planIn(projectYaml: string, ...args: string[]) {
     const configDir = fs.mkdtempSync(path.join(os.tmpdir(), "placeholders-"));
@@ -65,9 +65,11 @@ describe("settings still at their shipped example (issue 22)", function () {
 describe("what the plan says about a setting that gives something up (issue 22)", function () {
     this.timeout(120_000);
 
-    it("one node per region is advised against, two or more are not", () => {
-        assert.match(settingAdvisories("p", { "p:nodeCount": 1 })[0], /^p:nodeCount is 1: the region's only node is in one Availability Zone, and every rolling change .* stops it/);
-        assert.deepEqual(settingAdvisories("p", { "p:nodeCount": 2 }), []);
+    it("one node per region is advised against, two or more are not; so is a pack without its checksum", () => {
+        const SHA = { "p:wso2PackSha256": "a".repeat(64) };
+        assert.match(settingAdvisories("p", { ...SHA, "p:nodeCount": 1 })[0], /^p:nodeCount is 1: the region's only node is in one Availability Zone, and every rolling change .* stops it/);
+        assert.deepEqual(settingAdvisories("p", { ...SHA, "p:nodeCount": 2 }), []);
+        assert.match(settingAdvisories("p", { "p:nodeCount": 2, "p:wso2PackSha256": "" })[0], /^p:wso2PackSha256 is empty: the nodes install the pack without checking it/);
     });
 
     it("says what replicates each DC: nothing (and that only the trusted source serves), or a hub priced in the table with the licence outside", async () => {
