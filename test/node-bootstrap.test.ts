@@ -486,6 +486,34 @@ describe("node boot script (bash, against fakes)", () => {
             assert.equal((node.calls.match(/^umount /gm) ?? []).length, SHARED_PATHS.length, "the old mounts are taken down before the move");
         });
 
+        it("a migrating boot that stops before its mounts (EFS unreachable) leaves no fstab line inside the old home, so a reboot mounts nothing through its links", () => {
+            const w = world();
+            const userData = nodeUserData(w, "node-1");
+            firstStart(w, "node-1", userData);
+            const nodeRoot = path.join(w.root, "node-1");
+            const legacy = path.join(nodeRoot, "wso2am-3.1.0");
+            fs.cpSync(packTree(w, "legacy", "from the pack"), legacy, { recursive: true });
+            const fstab = path.join(nodeRoot, "etc", "fstab");
+            fs.writeFileSync(fstab, "LABEL=/ / xfs defaults 0 0\n");
+            for (const { key, path: p } of SHARED_PATHS) {
+                const dir = p.replace("/opt/wso2am-3.1.0", legacy);
+                const ap = ACCESS_POINTS[key];
+                fs.appendFileSync(fstab, `fs-0123:/ ${dir} efs _netdev,noresvport,tls,iam,accesspoint=${ap} 0 0\n`);
+                fs.mkdirSync(path.join(w.efs, ap), { recursive: true });
+                fs.rmSync(dir, { recursive: true, force: true });
+                fs.mkdirSync(path.dirname(dir), { recursive: true });
+                fs.symlinkSync(path.join(w.efs, ap), dir); // mounted, as the fake mount does it
+            }
+            fs.mkdirSync(path.join(w.efs, "fsap-synapse", "default", "api"), { recursive: true });
+            fs.writeFileSync(deployedApi(w), "published through the Publisher");
+            const node = start(w, "node-1", userData, { failures: { mount: 99 } });
+            assert.notEqual(node.status, 0, node.log);
+            assert.match(node.log, /moving the unversioned pack in .* aside/);
+            const lines = fs.readFileSync(fstab, "utf8").trim().split("\n");
+            assert.equal(lines[0], "LABEL=/ / xfs defaults 0 0");
+            assert.ok(!lines.some((line) => line.includes(` ${legacy}/`)), lines.join("\n"));
+        });
+
         it("a changed EFS access point (a new id) is written to fstab and mounted at the next start, replacing the old line and mount", () => {
             const { w } = fresh();
             const moved = withEnv(w, {

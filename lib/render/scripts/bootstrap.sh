@@ -166,6 +166,10 @@ install_pack() {
     target=$APIM_HOME-$(printf '%s %s' "$WSO2_PACK_S3_URI" "$WSO2_PACK_SHA256" | sha256sum | cut -c1-16)
     if [[ -d $APIM_HOME && ! -L $APIM_HOME ]]; then
         log "moving the unversioned pack in $APIM_HOME aside"
+        # Its fstab lines mount inside the home: all of them go at once, so that a boot that stops
+        # before mount_shared has written the new lines leaves none that mounts through the links.
+        { grep -vF " $APIM_HOME/" "$FSTAB" || true; } >"$FSTAB.new"
+        mv "$FSTAB.new" "$FSTAB"
         for staging in $SHARED_MOUNTS; do
             ! mountpoint -q "$APIM_HOME/${staging%%=*}" || umount "$APIM_HOME/${staging%%=*}"
         done
