@@ -95,7 +95,8 @@ describe("offline plan", function () {
             assert.ok(Math.abs(sum - cost.totalUsd) < 0.005, `${sum} vs ${cost.totalUsd}`);
             assert.ok(summary.includes(`| **total** | | **$${cost.totalUsd.toFixed(2)}** |`));
             const instanceLine = cost.lines.find((l) => l.type === "aws:ec2/instance:Instance")!;
-            assert.equal(instanceLine.monthlyUsd, Math.round((0.192 * 730 + 50 * 0.08) * 100) / 100);
+            // EC2 hours, the gp3 root and the CloudWatch agent's 3 custom metrics.
+            assert.equal(instanceLine.monthlyUsd, Math.round((0.192 * 730 + 50 * 0.08 + 3 * 0.3) * 100) / 100);
         });
     }
 
@@ -114,6 +115,10 @@ describe("offline plan", function () {
             // 25 alarms reading 27 metrics (the two 5XX rates read errors and requests) at $0.10 each.
             assert.equal(Math.round(alarms.reduce((sum, l) => sum + l.monthlyUsd!, 0) * 100) / 100, 2.7);
             assert.equal(cost.lines.find((l) => l.type === "aws:cloudwatch/dashboard:Dashboard")?.monthlyUsd, 3);
+            // Each node's CloudWatch agent publishes memory, disk and the disk roll-up: 3 custom metrics at $0.30.
+            const node = cost.lines.find((l) => l.resource === `${dc}-apim-1`)!;
+            assert.match(node.basis, /\+ 3 CloudWatch agent metric\(s\) × \$0\.3$/);
+            assert.equal(node.monthlyUsd, Math.round((0.192 * 730 + 50 * 0.08 + 3 * 0.3) * 100) / 100);
             const free = cost.lines.filter((l) => l.monthlyUsd === 0);
             assert.equal(free.length, 1, "one line for everything with no charge");
             assert.equal(free[0].type, "no charge");

@@ -3,6 +3,9 @@
  * states its date and source). Every priced resource gets a line, as does each one with no known
  * price; those with no charge share one line that counts them by type.
  */
+import * as YAML from "yaml";
+import { CLOUDWATCH_AGENT_CONFIG_FILE } from "../../lib/render/cloudwatch-agent";
+import { WrittenFile, writtenContent } from "../../lib/render/user-data";
 import prices from "./prices.json";
 import { PlanResource } from "./plan-json";
 
@@ -32,6 +35,27 @@ const H = prices.hoursPerMonth;
 const A = prices.assumptions;
 const round = (usd: number) => Math.round(usd * 100) / 100;
 
+/**
+ * Custom metrics the CloudWatch agent publishes from an instance, read from the agent's configuration
+ * in its user-data: each measurement (per `resources` entry where the section has them), plus a
+ * roll-up per `aggregation_dimensions` entry for the sections whose metrics carry every dimension of
+ * it (`path` only exists on disk metrics; aws/amazon-cloudwatch-agent plugins/outputs/cloudwatch,
+ * ProcessRollup). 0 for an instance without the agent's metrics.
+ */
+export function agentMetricCount(userData: unknown): number {
+    if (typeof userData !== "string" || !userData.startsWith("#cloud-config")) return 0;
+    const files = (YAML.parse(userData)?.write_files ?? []) as WrittenFile[];
+    const file = files.find((f) => f.path === CLOUDWATCH_AGENT_CONFIG_FILE);
+    const metrics = file ? JSON.parse(writtenContent(file)).metrics : undefined;
+    if (!metrics?.metrics_collected) return 0;
+    const rollups = (metrics.aggregation_dimensions ?? []) as string[][];
+    return Object.values(metrics.metrics_collected as Record<string, { measurement: string[]; resources?: string[] }>).reduce((count, section) => {
+        const dimensions = ["InstanceId", ...(section.resources ? ["path"] : [])];
+        const series = 1 + rollups.filter((rollup) => rollup.every((d) => dimensions.includes(d))).length;
+        return count + section.measurement.length * (section.resources?.length ?? 1) * series;
+    }, 0);
+}
+
 /** Monthly USD and its basis, or null when the type or size has no price in the file. */
 function price(resource: PlanResource): { usd: number; basis: string } | null {
     const i = resource.inputs as any;
@@ -40,7 +64,11 @@ function price(resource: PlanResource): { usd: number; basis: string } | null {
             const hourly = (prices.ec2InstanceHourly as Record<string, number>)[i.instanceType];
             if (hourly === undefined) return null;
             const disk = Number(i.rootBlockDevice?.volumeSize ?? 8);
-            return { usd: hourly * H + disk * prices.ebsGp3PerGiBMonth, basis: `${i.instanceType} $${hourly}/h × ${H} h + ${disk} GiB gp3` };
+            const metrics = agentMetricCount(i.userData);
+            return {
+                usd: hourly * H + disk * prices.ebsGp3PerGiBMonth + metrics * prices.cloudWatchCustomMetricPerMonth,
+                basis: `${i.instanceType} $${hourly}/h × ${H} h + ${disk} GiB gp3${metrics ? ` + ${metrics} CloudWatch agent metric(s) × $${prices.cloudWatchCustomMetricPerMonth}` : ""}`,
+            };
         }
         case "aws:ec2/natGateway:NatGateway":
             return { usd: prices.natGatewayHourly * H, basis: `$${prices.natGatewayHourly}/h, data processing not included` };
