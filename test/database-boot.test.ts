@@ -636,6 +636,29 @@ describe("database boot hook: one schema applier at a time (lease in the databas
         for (const [call, i] of scripted) assert.ok(run.calls[i - 1].startsWith("timeout --kill-after=30 1500 sqlplus "), `${call} runs under timeout`);
     });
 
+    it("a lapsed lease is not taken while a session of its holder still runs a call (killing SQL*Plus does not stop it); once it ends, the next applier proceeds", () => {
+        const box = sandbox();
+        fs.writeFileSync(leaseFile(box), "OLD-NODE:4242 0\n");
+        // Stand-in for V$SESSION: a session tagged MODULE WSO2_APIM_APPLIER, ACTION OLD-NODE:4242, still running.
+        fs.writeFileSync(path.join(box.state, "sessions"), "OLD-NODE:4242\n");
+        const blocked = boot(box);
+        assert.notEqual(blocked.status, 0);
+        assert.match(blocked.log, /another schema applier still holds the lease after 30s \(LEASE HELD BY OLD-NODE:4242: LAPSED, BUT A SESSION OF IT STILL RUNS\)/);
+        assert.deepEqual(scriptsRun(blocked), [], "nothing applied alongside it");
+        fs.writeFileSync(path.join(box.state, "sessions"), "");
+        const run = boot(box);
+        assert.equal(run.status, 0, run.log);
+        // Our own changing sessions carry the tag the next applier looks for.
+        const tagged = fs.readdirSync(box.state).filter((f) => f.endsWith(".stdin")).map((f) => fs.readFileSync(path.join(box.state, f), "utf8"))
+            .filter((stdin) => /@\S*\/0\d-[\w-]+\.sql\n/.test(stdin));
+        assert.ok(tagged.length > 0);
+        for (const stdin of tagged) assert.match(stdin, /^EXEC DBMS_APPLICATION_INFO\.SET_MODULE\('WSO2_APIM_APPLIER', '[^']+:\d+'\)$/m);
+        // The stand-in's rule is the hook's SQL: a lapsed lease is taken only when no tagged session of its holder exists.
+        const hook = fs.readFileSync(path.join(__dirname, "..", "lib", "render", "scripts", "database-boot.sh"), "utf8");
+        assert.ok(hook.includes("expires_at < SYSTIMESTAMP AND NOT EXISTS (SELECT 1 FROM v\\$session s'"));
+        assert.ok(hook.includes("' WHERE s.module = ''$APPLIER_MODULE'' AND s.action = holder)))'"));
+    });
+
     it("the lease of an applier that died lapses, and the next one proceeds", () => {
         const box = sandbox();
         fs.writeFileSync(leaseFile(box), "OLD-NODE:4242 40\n");

@@ -298,12 +298,15 @@ sql_session() {
 # lapse: another applier can take a lapsed lease, so no change of ours may run past it (the lease
 # is otherwise only looked at when renewed).
 applier_session() {
+    local status=0 script=$3
     if [[ $LEASE_HELD == true ]]; then
         renew_lease
         SESSION_LIMIT=$((LEASE_SECONDS - LEASE_MARGIN_SECONDS))
+        # Killing SQL*Plus does not stop a call already running in the database: the session is
+        # tagged with this boot, and a lapsed lease is not taken while such a session still exists.
+        script="EXEC DBMS_APPLICATION_INFO.SET_MODULE('$APPLIER_MODULE', '$LEASE_HOLDER')"$'\n'"$script"
     fi
-    local status=0
-    sql_session "$@" || status=$?
+    sql_session "$1" "$2" "$script" || status=$?
     SESSION_LIMIT=""
     return "$status"
 }
@@ -525,6 +528,8 @@ LEASE_SECONDS=1800
 # A session under the lease is killed this long before the lease it renewed would lapse.
 LEASE_MARGIN_SECONDS=300
 LEASE_HOLDER=""
+# V$SESSION.MODULE of the sessions that change the database under the lease (ACTION: the holder).
+APPLIER_MODULE=WSO2_APIM_APPLIER
 lease_session() {
     sql_session "$MASTER_USER" "$MASTER_PASSWORD" "$(printf '%s\n' \
         "DEFINE lease_action = $1" "DEFINE lease_holder = '$LEASE_HOLDER'" "DEFINE lease_seconds = $LEASE_SECONDS" \
@@ -557,9 +562,11 @@ lease_session() {
         "        USING '&lease_holder', &lease_seconds;" \
         '    EXCEPTION' \
         '      WHEN DUP_VAL_ON_INDEX THEN' \
-        '        -- The row exists: take it only from ourselves or from a holder whose lease lapsed.' \
+        '        -- The row exists: take it only from ourselves, or from a holder whose lease lapsed and' \
+        '        -- none of whose sessions still runs a call (the dynamic view of sessions, MODULE and ACTION: Oracle Database Reference 19c).' \
         "        EXECUTE IMMEDIATE 'UPDATE ' || c_table || ' SET holder = :h, expires_at = SYSTIMESTAMP + NUMTODSINTERVAL(:s, ''SECOND'')'" \
-        "          || ' WHERE id = 1 AND (holder = :h2 OR expires_at < SYSTIMESTAMP)' USING '&lease_holder', &lease_seconds, '&lease_holder';" \
+        "          || ' WHERE id = 1 AND (holder = :h2 OR (expires_at < SYSTIMESTAMP AND NOT EXISTS (SELECT 1 FROM v\$session s'" \
+        "          || ' WHERE s.module = ''$APPLIER_MODULE'' AND s.action = holder)))' USING '&lease_holder', &lease_seconds, '&lease_holder';" \
         '    END;' \
         '    IF SQL%ROWCOUNT = 1 THEN' \
         "      DBMS_OUTPUT.PUT_LINE('LEASE ACQUIRED');" \
@@ -569,7 +576,7 @@ lease_session() {
         '      BEGIN' \
         "        EXECUTE IMMEDIATE 'SELECT holder, ROUND((CAST(expires_at AS DATE) - CAST(SYSTIMESTAMP AS DATE)) * 86400) FROM ' || c_table || ' WHERE id = 1'" \
         '          INTO v_holder, v_seconds;' \
-        "        DBMS_OUTPUT.PUT_LINE('LEASE HELD BY ' || v_holder || ' FOR ' || v_seconds || ' MORE SECONDS');" \
+        "        DBMS_OUTPUT.PUT_LINE('LEASE HELD BY ' || v_holder || CASE WHEN v_seconds < 0 THEN ': LAPSED, BUT A SESSION OF IT STILL RUNS' ELSE ' FOR ' || v_seconds || ' MORE SECONDS' END);" \
         '      EXCEPTION' \
         '        WHEN NO_DATA_FOUND THEN' \
         "          DBMS_OUTPUT.PUT_LINE('LEASE RELEASED MEANWHILE');" \
