@@ -453,7 +453,11 @@ describe("node boot script (bash, against fakes)", () => {
             assert.ok(fs.existsSync(path.join(next.apimHome, "bin", "wso2server.sh")));
         });
 
-        it("a node booted before versioned installs (the pack a directory, the mounts inside it) moves it aside, installs and keeps it for rollback; fstab gets the new mount points", () => {
+        /**
+         * A node booted before versioned installs: the pack a directory at the WSO2 home, the shared
+         * directories mounted inside it by fstab lines of their own, an API published on EFS.
+         */
+        const legacyNode = () => {
             const w = world();
             const userData = nodeUserData(w, "node-1");
             firstStart(w, "node-1", userData);
@@ -473,6 +477,11 @@ describe("node boot script (bash, against fakes)", () => {
             }
             fs.mkdirSync(path.join(w.efs, "fsap-synapse", "default", "api"), { recursive: true });
             fs.writeFileSync(deployedApi(w), "published through the Publisher");
+            return { w, userData, nodeRoot, legacy, fstab };
+        };
+
+        it("a node booted before versioned installs (the pack a directory, the mounts inside it) moves it aside, installs and keeps it for rollback; fstab gets the new mount points", () => {
+            const { w, userData, nodeRoot, legacy, fstab } = legacyNode();
             const node = start(w, "node-1", userData);
             assert.equal(node.status, 0, node.log);
             assert.match(node.log, /moving the unversioned pack in .* aside/);
@@ -487,25 +496,7 @@ describe("node boot script (bash, against fakes)", () => {
         });
 
         it("a migrating boot that stops before its mounts (EFS unreachable) leaves no fstab line inside the old home, so a reboot mounts nothing through its links", () => {
-            const w = world();
-            const userData = nodeUserData(w, "node-1");
-            firstStart(w, "node-1", userData);
-            const nodeRoot = path.join(w.root, "node-1");
-            const legacy = path.join(nodeRoot, "wso2am-3.1.0");
-            fs.cpSync(packTree(w, "legacy", "from the pack"), legacy, { recursive: true });
-            const fstab = path.join(nodeRoot, "etc", "fstab");
-            fs.writeFileSync(fstab, "LABEL=/ / xfs defaults 0 0\n");
-            for (const { key, path: p } of SHARED_PATHS) {
-                const dir = p.replace("/opt/wso2am-3.1.0", legacy);
-                const ap = ACCESS_POINTS[key];
-                fs.appendFileSync(fstab, `fs-0123:/ ${dir} efs _netdev,noresvport,tls,iam,accesspoint=${ap} 0 0\n`);
-                fs.mkdirSync(path.join(w.efs, ap), { recursive: true });
-                fs.rmSync(dir, { recursive: true, force: true });
-                fs.mkdirSync(path.dirname(dir), { recursive: true });
-                fs.symlinkSync(path.join(w.efs, ap), dir); // mounted, as the fake mount does it
-            }
-            fs.mkdirSync(path.join(w.efs, "fsap-synapse", "default", "api"), { recursive: true });
-            fs.writeFileSync(deployedApi(w), "published through the Publisher");
+            const { w, userData, legacy, fstab } = legacyNode();
             const node = start(w, "node-1", userData, { failures: { mount: 99 } });
             assert.notEqual(node.status, 0, node.log);
             assert.match(node.log, /moving the unversioned pack in .* aside/);
