@@ -163,7 +163,10 @@ export class ApimNodes extends pulumi.ComponentResource {
                 // the provider's stop and modify): replace the node instead (Pulumi's replacementTrigger, engine 3.208).
                 replacementTrigger: architectureOf(args.instanceType),
             });
-            gates.push(new NodeHealthGate(`${nodeName}-gate`, { stackName: gateStackName(args.deploymentName, args.dcId, i + 1), instance, after: args.healthGateAfter }, child));
+            gates.push(new NodeHealthGate(`${nodeName}-gate`, {
+                stackName: gateStackName(args.deploymentName, args.dcId, i + 1), instance, after: args.healthGateAfter,
+                completesWhen: "the node signals it is healthy behind the ALB",
+            }, child));
             new aws.route53.Record(`${nodeName}-name`, {
                 zoneId: args.privateZoneId,
                 name: trafficManagers[i],

@@ -1,11 +1,17 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
+import { hubGateStackName, hubGateStatements } from "../lib/health-gate";
 import { policyDocument } from "../lib/iam";
 import { InstanceRole } from "./instance-role";
+import { NodeHealthGate } from "./node-health-gate";
 
 export interface GoldenGateHubArgs {
     region: string;
+    /** Begins the names AWS holds once per account and region (the hub's gate stack). */
+    deploymentName: string;
+    /** The stack's AWS account (the gate stack's ARN in the hub's role). */
+    accountId: pulumi.Input<string>;
     /** The deployment's namespace of the replication lag the hub publishes (lib/metrics.ts metricNamespace). */
     lagNamespace: string;
     /** The host's image: GoldenGate installed in /u01/app/ogg, or a base image for the installer. */
@@ -32,16 +38,22 @@ export interface GoldenGateHubArgs {
     datacenters: { id: string; index: number }[];
     /** What the hub must not boot before: the uploads of its files, the VPC's private egress. */
     bootDependencies: pulumi.Resource[];
+    /** What the hub's groups cannot run without (the region's database): its health gate starts after them. */
+    healthGateAfter: pulumi.Resource[];
 }
 
 /**
  * A region's GoldenGate hub (RDS does not host GoldenGate): a private EC2 host at a fixed
  * address, IMDSv2 only, encrypted gp3 volume, no SSH key (SSM Session Manager), with a role
  * that reads its parameter files from the boot bucket, the installer if any, and the
- * GoldenGate secret, and publishes the replication lag metric, and nothing else. Its boot script
- * puts the files in place, stores the database credential and starts the Manager and its groups.
+ * GoldenGate secret, reads its health gate, and publishes the replication lag metric, and nothing
+ * else. Its boot script puts the files in place, stores the database credential and starts the
+ * Manager and its groups. Like a node, it has a health gate: a change that stops and starts it
+ * (user-data, instance type) or replaces it completes only once its Manager and every added group
+ * run again (docs/replication.md § The hub's health gate).
  */
 export class GoldenGateHub extends pulumi.ComponentResource {
+    /** The hub's instance, once its health gate has passed (else the program stops with why). */
     readonly instanceId: pulumi.Output<string>;
 
     constructor(name: string, args: GoldenGateHubArgs, opts?: pulumi.ComponentResourceOptions) {
@@ -49,8 +61,9 @@ export class GoldenGateHub extends pulumi.ComponentResource {
         const child = { parent: this };
 
         const installerArn = args.installerS3Uri?.replace(/^s3:\/\//, "arn:aws:s3:::");
+        const gateStack = hubGateStackName(args.deploymentName, args.datacenterId);
         const identity = new InstanceRole(`${name}-iam`, {
-            policy: pulumi.all([args.bucketArn, args.secretArn]).apply(([bucketArn, secretArn]) => policyDocument([
+            policy: pulumi.all([args.bucketArn, args.secretArn, args.accountId]).apply(([bucketArn, secretArn, accountId]) => policyDocument([
                 { Sid: "ListHubFiles", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${args.filesPrefix}*` } } },
                 { Sid: "ReadHubFiles", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.filesPrefix}*` },
                 ...(installerArn ? [{ Sid: "ReadInstaller", Effect: "Allow", Action: "s3:GetObject", Resource: installerArn }] : []),
@@ -61,6 +74,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                     Sid: "PublishReplicationLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
                     Condition: { StringEquals: { "cloudwatch:namespace": args.lagNamespace } },
                 },
+                ...hubGateStatements(args.region, accountId, args.deploymentName, args.datacenterId),
             ])),
         }, child);
 
@@ -86,13 +100,18 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 datacenterId: args.datacenterId,
                 datacenters: args.datacenters,
                 lagNamespace: args.lagNamespace,
+                gateStack,
             })),
             tags: { Name: `${name}-host` },
         // Its checkpoints and trails say where replication stands: replacing it means re-positioning every process.
         // A new image (AWS's latest AL2023 when it follows the node image) never replaces it either.
         }, { ...child, dependsOn: [...args.bootDependencies, ...identity.ready], protect: true, ignoreChanges: ["ami"] });
 
-        this.instanceId = host.id;
+        const gate = new NodeHealthGate(`${name}-gate`, {
+            stackName: gateStack, instance: host, after: args.healthGateAfter,
+            completesWhen: "the GoldenGate hub signals that its Manager and every added group run",
+        }, child);
+        this.instanceId = pulumi.all([gate.passed, host.id]).apply(([, instanceId]) => instanceId);
         this.registerOutputs({ instanceId: this.instanceId });
     }
 }

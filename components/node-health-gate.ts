@@ -14,12 +14,14 @@ export interface NodeHealthGateArgs {
     instance: aws.ec2.Instance;
     /** What the node cannot be healthy without (the database): the gate, and its clock, start after them. */
     after: pulumi.Resource[];
+    /** What the node's signal means, in the template's description ("the node signals it is healthy behind the ALB"). */
+    completesWhen: string;
 }
 
 /**
- * One node's health gate (docs/nodes.md § Rolling replacement): a CloudFormation stack whose
- * WaitCondition completes only when the node signals that it is healthy behind the ALB (or that
- * its DC is not replication-ready yet). A replacement or a stop/start of the node (its instance
+ * One host's health gate (docs/nodes.md § Rolling replacement): a CloudFormation stack whose
+ * WaitCondition completes only when the host signals that it is healthy (a node: behind the ALB,
+ * or its DC is not replication-ready yet; the GoldenGate hub: its Manager and groups run). A replacement or a stop/start of the node (its instance
  * id, AMI, instance type or user-data change), or a change of the WaitCondition itself, starts a
  * new generation with a random id never used before: the stack is updated with a new handle and
  * WaitCondition that wait again. `passed` resolves only once Pulumi's state shows CloudFormation
@@ -43,7 +45,7 @@ export class NodeHealthGate extends pulumi.ComponentResource {
         const template = pulumi.all([generation.hex, instance.id]).apply(([gateId, instanceId]) => renderGateTemplate(
             gateId,
             instanceId,
-            `Health gate of ${instanceId}: completes when the node signals it is healthy behind the ALB`,
+            `Health gate of ${instanceId}: completes when ${args.completesWhen}`,
         ));
         this.stack = new aws.cloudformation.Stack(`${name}-stack`, {
             name: args.stackName,

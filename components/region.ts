@@ -160,6 +160,8 @@ export class Region extends pulumi.ComponentResource {
         if (hub) {
             this.goldengateHubInstanceId = new GoldenGateHub(`${name}-goldengate`, {
                 region: dc.region,
+                deploymentName: deployment,
+                accountId,
                 lagNamespace: metricNamespace(deployment, REPLICATION_LAG_METRIC.area),
                 // Without an image of its own, the hub boots the node image (for its own architecture).
                 amiId: hub.amiId || imageFor(hub.instanceType).amiId,
@@ -181,6 +183,7 @@ export class Region extends pulumi.ComponentResource {
                 datacenterId: dc.id,
                 datacenters: config.datacenters.map(({ id, index }) => ({ id, index })),
                 bootDependencies: [...artifacts.uploads, ...network.privateEgress],
+                healthGateAfter: [database],
             }, child).instanceId;
         }
 

@@ -33,9 +33,10 @@ export const HEALTH_GATE = {
     conditionPrefix: "NodeHealthy",
 } as const;
 
-/** The node's signal script, its parameters and its units (lib/render/health-signal.ts). */
+/** The node's signal script, its health command, its parameters and its units (lib/render/health-signal.ts). */
 export const HEALTH_SIGNAL = {
     scriptPath: "/usr/local/sbin/wso2-health-signal",
+    healthCommandPath: "/usr/local/sbin/wso2-node-health",
     envPath: "/etc/wso2-apim/health-signal.env",
     unit: "wso2-health-signal",
     intervalSeconds: 60,
@@ -50,6 +51,11 @@ export const HEALTH_SIGNAL = {
 /** The gate stack of node `ordinal` of a DC: letters, digits and hyphens, a letter first (WSO2-AWS-017). */
 export function gateStackName(deployment: string, dcId: string, ordinal: number): string {
     return `${gateStackPrefix(deployment, dcId)}${ordinal}-gate`;
+}
+
+/** The gate stack of a DC's GoldenGate hub (docs/replication.md § The hub's health gate). */
+export function hubGateStackName(deployment: string, dcId: string): string {
+    return `${deployment}-${dcId.toLowerCase()}-goldengate-gate`;
 }
 
 function gateStackPrefix(deployment: string, dcId: string): string {
@@ -162,4 +168,14 @@ export function healthGateStatements(region: string, accountId: string, deployme
         },
         { Sid: "ReadOwnTargetHealth", Effect: "Allow", Action: "elasticloadbalancing:DescribeTargetHealth", Resource: "*" },
     ];
+}
+
+/** What the hub's signal reads: its own gate stack's resources only (see healthGateStatements). */
+export function hubGateStatements(region: string, accountId: string, deployment: string, dcId: string): PolicyStatement[] {
+    return [{
+        Sid: "FindHubHealthGate",
+        Effect: "Allow",
+        Action: ["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"],
+        Resource: `arn:aws:cloudformation:${region}:${accountId}:stack/${hubGateStackName(deployment, dcId)}/*`,
+    }];
 }

@@ -5,11 +5,22 @@
  */
 import * as assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import * as zlib from "node:zlib";
 import * as YAML from "yaml";
-import { ConfigError } from "../lib/config";
-import { HUB_BOOT_SCRIPT, HUB_ENV_FILE, HubBootParameters, renderHubUserData } from "../lib/goldengate/hub-user-data";
+import { ConfigError, DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
+import {
+    HUB_BOOT_SCRIPT, HUB_ENV_FILE, HUB_GATE_SIGNAL, HUB_HEALTH_GRACE_SECONDS, HubBootParameters, renderGateSignalEnv, renderGateSignalUnits, renderHubEnv, renderHubUserData,
+} from "../lib/goldengate/hub-user-data";
+import { GOLDENGATE } from "../lib/goldengate/names";
+import { GATE_OUTPUT, gateGenerationKeeper, HEALTH_GATE, hubGateStackName } from "../lib/health-gate";
+import { HEALTH_SIGNAL_SCRIPT } from "../lib/render/health-signal";
+import { PriorState, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
 import { metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
-import { named, ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
+import { writtenContent } from "../lib/render/user-data";
+import { named, ofType, PROJECT_DIR, requireTool, run, runWithFakes, shellcheck, stackConfig, THIRD_DATACENTER } from "./harness";
 
 const INSTANCE = "aws:ec2/instance:Instance";
 const HUB_AMI = "ami-0fedcba9876543210";
@@ -50,7 +61,7 @@ describe("GoldenGate hub", () => {
             for (const upload of uploads) assert.ok(host.dependsOn.includes(upload.urn), `the hub does not wait for ${upload.inputs.key}`);
         });
 
-        it("gives it SSM and a role that reads only its files and the GoldenGate secret", async () => {
+        it("gives it SSM and a role that reads only its files, the GoldenGate secret and its own health gate", async () => {
             const program = await hubRun();
             const attachments = ofType(program, "aws:iam/rolePolicyAttachment:RolePolicyAttachment").filter((a) => a.name.startsWith("dc1-goldengate"));
             assert.deepEqual(attachments.map((a) => a.inputs.policyArn), ["arn:aws:iam::aws:policy/AmazonSSMManagedInstanceCore"]);
@@ -62,6 +73,7 @@ describe("GoldenGate hub", () => {
                 ["s3:GetObject", `${bucketArn}/goldengate/*`],
                 ["secretsmanager:GetSecretValue", "(known after apply: dc1-secrets-goldengate.arn)"],
                 ["cloudwatch:PutMetricData", "*"],
+                [["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"], "arn:aws:cloudformation:us-east-1:123456789012:stack/wso2-apim-dc1-goldengate-gate/*"],
             ]);
             assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
             // Only the lag metric's namespace: the alarms of the operations side watch that one.
@@ -86,7 +98,7 @@ describe("GoldenGate hub", () => {
             ]) {
                 assert.ok(env.split("\n").includes(line), `missing ${line}`);
             }
-            assert.equal(doc.write_files.find((f: any) => f.path === "/usr/local/sbin/goldengate-hub-boot").content, HUB_BOOT_SCRIPT);
+            assert.equal(writtenContent(doc.write_files.find((f: any) => f.path === "/usr/local/sbin/goldengate-hub-boot")), HUB_BOOT_SCRIPT);
             for (const line of [
                 "DATACENTER_ID='DC1'",
                 "DATACENTER_LETTERS='A=DC1 B=DC2'",
@@ -99,12 +111,13 @@ describe("GoldenGate hub", () => {
             }
             assert.deepEqual(doc.runcmd, [
                 ["systemctl", "daemon-reload"],
+                ["systemctl", "enable", "--now", "goldengate-gate-signal.timer"],
                 ["systemctl", "enable", "--now", "goldengate-hub.service"],
                 ["systemctl", "enable", "--now", "goldengate-lag.timer"],
             ]);
-            const unit = doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-hub.service").content as string;
+            const unit = writtenContent(doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-hub.service"));
             assert.ok(unit.split("\n").includes("ExecStop=/usr/local/sbin/goldengate-hub-boot stop"), unit);
-            const timer = doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-lag.timer").content as string;
+            const timer = writtenContent(doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-lag.timer"));
             assert.ok(timer.split("\n").includes(`OnUnitActiveSec=${REPLICATION_LAG_METRIC.periodSeconds}`), timer);
             const secrets = ofType(program, "random:index/randomPassword:RandomPassword").map((r) => `(known after apply: ${r.name}.result)`);
             for (const secret of [...secrets, "[secret]"]) assert.ok(!userData.includes(secret));
@@ -156,17 +169,18 @@ describe("GoldenGate hub", () => {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
             region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
-            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }],
+            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
         };
         /** The hub's user-data with OGG_HOME pointed into the test directory (a later assignment wins). */
         const userData = (params: HubBootParameters, script = HUB_BOOT_SCRIPT) => {
             const doc = YAML.parse(renderHubUserData(params));
             doc.write_files.find((f: any) => f.path === HUB_ENV_FILE).content += "OGG_HOME='<dir>/ogg'\n";
-            doc.write_files.find((f: any) => f.path === "/usr/local/sbin/goldengate-hub-boot").content = script;
+            const boot = doc.write_files.find((f: any) => f.path === "/usr/local/sbin/goldengate-hub-boot");
+            Object.assign(boot, { content: zlib.gzipSync(script).toString("base64"), encoding: "gz+b64" });
             return `#cloud-config\n${YAML.stringify(doc, { lineWidth: 0 })}`;
         };
         /** cloud-init's part on the first start: every file of `first`, under root/. */
-        const firstStart = (first: string) => Object.fromEntries((YAML.parse(first).write_files as any[]).map((f) => [`root${f.path}`, f.content]));
+        const firstStart = (first: string) => Object.fromEntries((YAML.parse(first).write_files as any[]).map((f) => [`root${f.path}`, writtenContent(f)]));
         const FAKES = {
             curl: 'case "$*" in *api/token*) echo token ;; *latest/user-data*) cat "$FAKE_USER_DATA" ;; *) exit 22 ;; esac',
             systemctl: 'echo "systemctl $*" >>"$FAKE_LOG"',
@@ -196,6 +210,8 @@ describe("GoldenGate hub", () => {
             assert.match(result.stderr, /files match the current user-data/);
             assert.match(result.stderr, /starting the Manager/);
             assert.ok(!result.calls.includes("systemctl daemon-reload"));
+            // At every start (cloud-init's runcmd runs once): a hub from before the gate gets its signal's timer.
+            assert.ok(result.calls.includes("systemctl enable --now --no-block goldengate-gate-signal.timer"), result.calls.join("\n"));
         });
 
         it("adding a DC (new user-data): hub.env is rewritten before the Manager starts, so the new path's letters and lag reach the hub; systemd reloads the units", () => {
@@ -217,6 +233,179 @@ describe("GoldenGate hub", () => {
             assert.match(result.stderr, /the script itself changed; running the new one/);
             assert.match(result.stderr, /v2: starting the Manager/);
             assert.equal((result.calls.filter((c) => c.startsWith("aws secretsmanager"))).length, 1, "the old script stopped before its steps");
+        });
+    });
+});
+
+describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls through a health gate)", () => {
+    const BYOL = { goldengateLicense: "byol", goldengateAmiId: HUB_AMI };
+    const SHIPPED_DCS = stackConfig("us-east").values["wso2-apim-multi-dc:datacenters"] as object[];
+    const hubFile = (host: RecordedResource, file: string) => writtenContent((YAML.parse(String(host.inputs.userData)).write_files as any[]).find((f) => f.path === file));
+
+    it("a gate stack of its own waits for the hub's instance after the database; its generation is kept by the hub's identity", async () => {
+        const program = await run("us-east", BYOL);
+        const host = named(program, "dc1-goldengate-host");
+        const gate = named(program, "dc1-goldengate-gate-stack");
+        assert.equal(gate.inputs.name, hubGateStackName(DEFAULT_DEPLOYMENT_NAME, "DC1"));
+        assert.equal(gate.inputs.name, "wso2-apim-dc1-goldengate-gate");
+        assert.ok(gate.dependsOn.includes(host.urn));
+        const rds = ofType(program, "aws:rds/instance:Instance")[0];
+        assert.ok(gate.dependsOn.includes(rds.urn), "the gate's hour would include the database's creation");
+        const generation = named(program, "dc1-goldengate-gate-generation");
+        assert.deepEqual(generation.inputs.keepers, {
+            gate: gateGenerationKeeper({ instanceId: "(known after apply: dc1-goldengate-host.id)", ami: HUB_AMI, instanceType: "m6i.large", userData: String(host.inputs.userData) }),
+        });
+        const template = JSON.parse(String(gate.inputs.templateBody));
+        const condition = Object.entries(template.Resources).find(([id]) => id.startsWith(HEALTH_GATE.conditionPrefix))![1] as any;
+        assert.deepEqual(condition.Metadata, { InstanceId: "(known after apply: dc1-goldengate-host.id)" });
+        assert.match(template.Description, /GoldenGate hub signals that its Manager and every added group run/);
+        // The hub finds its gate by name, and runs its own health command for the verdict.
+        const env = hubFile(host, HUB_GATE_SIGNAL.envPath);
+        assert.match(env, /^GATE_STACK='wso2-apim-dc1-goldengate-gate'$/m);
+        assert.match(env, /^HEALTH_COMMAND='\/usr\/local\/sbin\/goldengate-hub-boot health'$/m);
+        assert.equal(hubFile(host, HUB_GATE_SIGNAL.scriptPath), HEALTH_SIGNAL_SCRIPT);
+        assert.match(hubFile(host, `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.service`), /^Environment=SIGNAL_ENV=\/etc\/goldengate\/gate-signal\.env$/m);
+        assert.equal(program.outputs.goldengateHubInstanceId, "(known after apply: dc1-goldengate-host.id)");
+    });
+
+    it("adding a DC changes the hub's user-data, so its gate waits again: a new generation", async () => {
+        const two = await run("us-east", BYOL);
+        const three = await run("us-east", { ...BYOL, datacenters: [...SHIPPED_DCS, THIRD_DATACENTER] });
+        const keeper = (program: ProgramRun) => named(program, "dc1-goldengate-gate-generation").inputs.keepers;
+        assert.notDeepEqual(keeper(three), keeper(two));
+        assert.match(hubFile(named(three, "dc1-goldengate-host"), HUB_ENV_FILE), /^DATACENTER_LETTERS='A=DC1 B=DC2 C=DC3'$/m);
+    });
+
+    it("a hub gate CloudFormation never completed (a failed update, then pulumi up again) stops the run with how to recover", async () => {
+        for (const completed of [{ [GATE_OUTPUT]: "00000000deadbeef" }, {}]) {
+            const failedGate: PriorState = (_type, name, state) => (name === "dc1-goldengate-gate-stack" ? { ...state, outputs: completed } : state);
+            const error = await runProgram(PROJECT_DIR, stackConfig("us-east", BYOL), {}, failedGate).then(() => null, (err: Error) => err);
+            assert.ok(error, "the run passed a hub gate CloudFormation never completed");
+            assert.match(error.message, /health gate wso2-apim-dc1-goldengate-gate has not passed generation [0-9a-f]{16}/);
+            assert.match(error.message, /pulumi up --refresh/);
+        }
+    });
+
+    it("its units verify clean under systemd-analyze", function () {
+        requireTool(this, "systemd-analyze");
+        const units = renderGateSignalUnits();
+        const root = fs.mkdtempSync(path.join(os.tmpdir(), "hub-units-"));
+        try {
+            fs.mkdirSync(path.join(root, "usr", "lib", "systemd"), { recursive: true });
+            fs.cpSync("/usr/lib/systemd/system", path.join(root, "usr", "lib", "systemd", "system"), { recursive: true });
+            fs.mkdirSync(path.join(root, "etc", "systemd", "system"), { recursive: true });
+            fs.mkdirSync(path.join(root, "usr", "local", "sbin"), { recursive: true });
+            fs.writeFileSync(path.join(root, HUB_GATE_SIGNAL.scriptPath), "#!/bin/sh\n", { mode: 0o755 });
+            for (const [suffix, text] of [["service", units.service], ["timer", units.timer]]) {
+                const file = path.join(root, "etc", "systemd", "system", `${HUB_GATE_SIGNAL.unit}.${suffix}`);
+                fs.writeFileSync(file, text);
+                const result = spawnSync("systemd-analyze", ["verify", "--man=no", `--root=${root}`, file], { encoding: "utf8" });
+                assert.equal(result.status, 0, result.stderr);
+                assert.equal(result.stderr.trim(), "", suffix);
+            }
+        } finally {
+            fs.rmSync(root, { recursive: true, force: true });
+        }
+    });
+
+    describe("its verdict (goldengate-hub-boot health, bash against a fake GGSCI)", () => {
+        const PARAMS: HubBootParameters = {
+            lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
+            databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
+            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
+        };
+        const INFO_ALL_HEADER = "Program     Status      Group       Lag at Chkpt  Time Since Chkpt\n\n";
+        const ALL_RUNNING = INFO_ALL_HEADER + [
+            "MANAGER     RUNNING",
+            "EXTRACT     RUNNING     EATOB       00:00:00      00:00:04",
+            "EXTRACT     RUNNING     PATOB       00:00:00      00:00:07",
+            "REPLICAT    RUNNING     RBTOA       00:00:00      00:00:02",
+        ].join("\n");
+        /** State the start leaves in /run/goldengate-hub, and GGSCI's INFO ALL report (a fake GGSCI prints it). */
+        interface HubSituation { state: Record<string, string>; infoAll: string }
+        /** Runs the hub's health command (its verdict on stdout, returned as `stderr`), or the gate signal that runs it. */
+        const verdict = (situation: HubSituation, via: "health" | "signal" = "health") => runWithFakes({
+            prefix: "hub-health-",
+            script: [
+                "#!/bin/bash",
+                "chmod +x \"$FILES_ROOT/../ogg/ggsci\"",
+                via === "health" ? "exec bash \"$FILES_ROOT/usr/local/sbin/goldengate-hub-boot\" health >&2" : "exec bash \"$FILES_ROOT/../signal.sh\"",
+                "",
+            ].join("\n"),
+            fakes: {
+                runuser: '#!/bin/bash\nshift 3; exec "$@"\n',
+                // The gate waits for this instance (Metadata.InstanceId); IMDS names it.
+                aws: `#!/bin/bash\nprintf 'aws %s\\n' "$*" >> "$FAKE_LOG"\ncase "$1 $2" in\n  "cloudformation describe-stack-resources") printf 'NodeHealthyabc\\tCREATE_IN_PROGRESS\\tarn:x\\nNodeSignalabc\\tCREATE_COMPLETE\\thttps://cloudformation-waitcondition-us-east-1.s3.amazonaws.com/h\\n' ;;\n  "cloudformation describe-stack-resource") echo '{"InstanceId": "i-0aaaaaaaaaaaaaaa1"}' ;;\nesac\n`,
+                curl: `#!/bin/bash\ncase "$*" in *api/token*) echo token ;; *instance-id*) echo i-0aaaaaaaaaaaaaaa1 ;; *cloudformation-waitcondition*) printf 'curl %s\\n' "$*" >> "$FAKE_LOG" ;; *) exit 22 ;; esac\n`,
+            },
+            files: {
+                [`root${HUB_ENV_FILE}`]: renderHubEnv(PARAMS) + "OGG_HOME='<dir>/ogg'\n",
+                "root/usr/local/sbin/goldengate-hub-boot": HUB_BOOT_SCRIPT,
+                "signal.sh": HEALTH_SIGNAL_SCRIPT,
+                // The gate signal's parameters, with the hub's command run from the test directory.
+                "gate-signal.env": renderGateSignalEnv(PARAMS) + "HEALTH_COMMAND='bash <dir>/root/usr/local/sbin/goldengate-hub-boot health'\n",
+                "ogg/ggsci": `#!/bin/bash\ncat >/dev/null\ncat <<'REPORT'\n${situation.infoAll}\nREPORT\n`,
+                ...Object.fromEntries(Object.entries(situation.state).map(([name, text]) => [`root/run/goldengate-hub/${name}`, text])),
+            },
+            env: { FILES_ROOT: "<dir>/root", SIGNAL_ENV: "<dir>/gate-signal.env" },
+        });
+        const STARTED = { started: "" };
+        const LONG_AGO = "1000000000\n"; // 2001: far beyond the grace
+        const NOW = () => `${Math.floor(Date.now() / 1000)}\n`;
+
+        it("prints nothing before this boot's start completed (the Manager may still be coming up)", () => {
+            const result = verdict({ state: {}, infoAll: ALL_RUNNING });
+            assert.equal(result.status, 0, result.stderr);
+            assert.equal(result.stderr, "");
+        });
+
+        it("SUCCESS once the start completed and the Manager and every group run; with no group added yet, the Manager alone", () => {
+            const all = verdict({ state: STARTED, infoAll: ALL_RUNNING });
+            assert.equal(all.stderr.trim(), "SUCCESS the Manager and its 3 groups run");
+            const fresh = verdict({ state: STARTED, infoAll: INFO_ALL_HEADER + "MANAGER     RUNNING" });
+            assert.equal(fresh.stderr.trim(), "SUCCESS the Manager and its 0 groups run");
+        });
+
+        it("a group not running within AUTORESTART's retries: nothing yet; after them: FAILURE naming it", () => {
+            const abended = ALL_RUNNING.replace("REPLICAT    RUNNING     RBTOA", "REPLICAT    ABENDED     RBTOA");
+            const first = verdict({ state: STARTED, infoAll: abended });
+            assert.equal(first.stderr, "", "a group abended just now may still be restarted by the Manager");
+            const recent = verdict({ state: { ...STARTED, "not-running/RBTOA": NOW() }, infoAll: abended });
+            assert.equal(recent.stderr, "");
+            const late = verdict({ state: { ...STARTED, "not-running/RBTOA": LONG_AGO }, infoAll: abended });
+            assert.equal(late.stderr.trim(), `FAILURE not running after ${HUB_HEALTH_GRACE_SECONDS} s: RBTOA ABENDED (see dirrpt/ and ggserr.log)`);
+            // The grace covers every AUTORESTART retry the Manager makes (mgr.prm).
+            assert.ok(HUB_HEALTH_GRACE_SECONDS > GOLDENGATE.autorestart.retries * GOLDENGATE.autorestart.waitMinutes * 60);
+            const manager = verdict({ state: { ...STARTED, "not-running/MANAGER": LONG_AGO }, infoAll: INFO_ALL_HEADER + "MANAGER     STOPPED" });
+            assert.match(manager.stderr, /^FAILURE not running after \d+ s: MANAGER STOPPED/);
+            // Running again: the mark goes, and the verdict is SUCCESS.
+            const recovered = verdict({ state: { ...STARTED, "not-running/RBTOA": LONG_AGO }, infoAll: ALL_RUNNING });
+            assert.equal(recovered.stderr.trim(), "SUCCESS the Manager and its 3 groups run");
+        });
+
+        it("a report without a Manager line (GGSCI failed) decides nothing", () => {
+            assert.equal(verdict({ state: STARTED, infoAll: "ERROR: Could not open checkpoint file" }).stderr, "");
+        });
+
+        it("a failed start: FAILURE with the start's reason; an installer that cannot be downloaded names goldengateInstallerS3Uri", () => {
+            const failed = verdict({ state: { failed: `goldengateInstallerS3Uri: cannot download ${INSTALLER}\n` }, infoAll: "" });
+            assert.equal(failed.stderr.trim(), `FAILURE the hub's start failed: goldengateInstallerS3Uri: cannot download ${INSTALLER}`);
+            assert.ok(HUB_BOOT_SCRIPT.includes('fail "goldengateInstallerS3Uri: cannot download $INSTALLER_S3_URI"'));
+        });
+
+        it("through the shared signal script: the verdict is PUT to the hub's waiting condition", () => {
+            const ok = verdict({ state: STARTED, infoAll: ALL_RUNNING }, "signal");
+            assert.equal(ok.status, 0, ok.stderr);
+            const puts = ok.calls.filter((c) => c.startsWith("curl "));
+            assert.equal(puts.length, 1, ok.calls.join("\n"));
+            const body = JSON.parse(/--data-binary (\{.*\}) https/.exec(puts[0])![1]);
+            assert.deepEqual(body, { Status: "SUCCESS", Reason: "the Manager and its 3 groups run", UniqueId: "i-0aaaaaaaaaaaaaaa1", Data: "the Manager and its 3 groups run" });
+            assert.ok(ok.calls.includes("aws cloudformation describe-stack-resources --region us-east-1 --stack-name wso2-apim-dc1-goldengate-gate --query StackResources[].[LogicalResourceId,ResourceStatus,PhysicalResourceId] --output text"));
+            const failed = verdict({ state: { failed: "line 7: unzip -q x\n" }, infoAll: "" }, "signal");
+            assert.match(failed.calls.find((c) => c.startsWith("curl "))!, /"Status":"FAILURE","Reason":"the hub's start failed: line 7: unzip -q x"/);
+            const waiting = verdict({ state: {}, infoAll: ALL_RUNNING }, "signal");
+            assert.deepEqual(waiting.calls.filter((c) => c.startsWith("curl ")), []);
         });
     });
 });

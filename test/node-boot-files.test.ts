@@ -10,7 +10,7 @@ import { LOCAL_PORT_RANGE, renderSysctlConf, WSO2_LISTEN_PORTS } from "../lib/re
 import { renderBootUnit, renderSystemdUnit } from "../lib/render/systemd-unit";
 import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES, WrittenFile, writtenContent } from "../lib/render/user-data";
 import { NODE_TOOLS_HOOK_KEY, renderNodeToolsHook, RUN_WRAPPER_SCRIPT } from "../lib/render/node-tools-hook";
-import { HEALTH_SIGNAL_SCRIPT } from "../lib/render/health-signal";
+import { HEALTH_SIGNAL_SCRIPT, NODE_HEALTH_SCRIPT } from "../lib/render/health-signal";
 import { SHARED_PATHS, sharedMountPoint } from "../lib/shared-paths";
 import { named, nodeFile, ofType, requireTool, run, shellcheck, STACKS } from "./harness";
 import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
@@ -258,12 +258,13 @@ describe("node role", () => {
 });
 
 describe("the scripts the node's units run arrive by a boot hook (the user-data has no room for them)", () => {
-    it("the hook writes the start wrapper and the health signal as deployed, each with one rename; every node fetches it and the boot runs it first", async () => {
+    it("the hook writes the start wrapper, the health signal and the node's health command as deployed, each with one rename; every node fetches it and the boot runs it first", async () => {
         const hook = renderNodeToolsHook();
         const body = (marker: string) => hook.slice(hook.indexOf(`<<'${marker}'\n`) + `<<'${marker}'\n`.length, hook.indexOf(`\n${marker}\n`));
         assert.equal(body("WRAPPER"), RUN_WRAPPER_SCRIPT.trimEnd());
         assert.equal(body("SIGNAL"), HEALTH_SIGNAL_SCRIPT.trimEnd());
-        for (const target of ["/usr/local/sbin/wso2-run", "/usr/local/sbin/wso2-health-signal"]) {
+        assert.equal(body("HEALTH"), NODE_HEALTH_SCRIPT.trimEnd());
+        for (const target of ["/usr/local/sbin/wso2-run", "/usr/local/sbin/wso2-health-signal", "/usr/local/sbin/wso2-node-health"]) {
             assert.ok(hook.includes(`\nmv -f ${target}.new ${target}\n`), target);
         }
         assert.equal(spawnSync("bash", ["-n"], { input: hook }).status, 0);

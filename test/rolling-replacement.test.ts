@@ -8,7 +8,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
 import { GATE_OUTPUT, gateGenerationKeeper, gateNotPassed, gateStackName, HEALTH_GATE, healthGateStatements, NodeServiceIdentity, renderGateTemplate, serviceIdentityHash } from "../lib/health-gate";
-import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, renderHealthSignalEnv, renderHealthSignalTimer } from "../lib/render/health-signal";
+import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, NODE_HEALTH_SCRIPT, renderHealthSignalEnv, renderHealthSignalTimer } from "../lib/render/health-signal";
 import { withoutCommentLines } from "../lib/render/script-text";
 import { PriorState, ProgramRun, RecordedResource } from "../tools/offline/run";
 import { extractFiles } from "../tools/plan/files";
@@ -176,10 +176,10 @@ describe("rolling node replacement: the health gate", () => {
         assert.equal(withoutCommentLines(script), "#!/bin/bash\n# shellcheck source=/dev/null\necho '# not a comment' # trailing\n#!kept\n");
     });
 
-    it("the signal script passes shellcheck, as written and as deployed", function () {
+    it("the signal script and the node's health command pass shellcheck, as written and as deployed", function () {
         requireTool(this, "shellcheck");
-        const source = fs.readFileSync(path.join(__dirname, "..", "lib", "render", "scripts", "health-signal.sh"), "utf8");
-        for (const script of [source, HEALTH_SIGNAL_SCRIPT]) {
+        const source = (name: string) => fs.readFileSync(path.join(__dirname, "..", "lib", "render", "scripts", name), "utf8");
+        for (const script of [source("health-signal.sh"), HEALTH_SIGNAL_SCRIPT, source("node-health.sh"), NODE_HEALTH_SCRIPT]) {
             const result = shellcheck(script);
             assert.equal(result.status, 0, result.output);
         }
@@ -228,11 +228,13 @@ function signal(situation: Situation): { status: number | null; calls: string[];
         script: HEALTH_SIGNAL_SCRIPT,
         fakes: { aws: FAKE_AWS, curl: FAKE_CURL },
         files: {
+            // The node's health command, from the test directory instead of /usr/local/sbin (a later assignment wins).
             "signal.env": renderHealthSignalEnv({
                 region: "us-west-2", gateStack: "wso2-apim-dc2-node-1-gate", trustedSource: situation.trustedSource ?? false,
                 replicationReadyParameter: "/wso2-apim/dc2/replication-ready",
                 targetGroups: [{ arn: "arn:tg/gw", port: 8243 }, { arn: "arn:tg/mgmt", port: 9443 }],
-            }),
+            }) + "HEALTH_COMMAND='bash <dir>/node-health'\n",
+            "node-health": NODE_HEALTH_SCRIPT,
             ...(situation.resources !== undefined ? { resources: situation.resources } : {}),
             // By default this start has checked its installs (the database hook's mark) and none failed.
             ...Object.fromEntries(Object.entries(situation.installFailures ?? { ".checked": "" }).map(([name, text]) => [`install-failures/${name}`, text])),

@@ -1,8 +1,9 @@
 /**
  * The GoldenGate hub's EC2 user-data: a cloud-config that writes the hub's script, its
  * parameters (ids and names only, no secret), a systemd unit that runs it at every start and
- * stops every group gracefully at shutdown, and a timer that publishes the replication lag every
- * minute. The parameter files come from the boot bucket at every start. cloud-init writes this
+ * stops every group gracefully at shutdown, a timer that publishes the replication lag every
+ * minute, and the hub's side of its health gate (the nodes' signal script, run every minute with
+ * the hub's own health command: docs/replication.md § The hub's health gate). The parameter files come from the boot bucket at every start. cloud-init writes this
  * user-data's files once per instance; the script writes them again at every start from the
  * instance's current user-data (IMDS), as the nodes' boot does, so a `pulumi up` that changed them
  * (the AWS provider stops and starts the hub for a new userData) takes effect at that start
@@ -11,8 +12,10 @@
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
+import { HEALTH_GATE, HEALTH_SIGNAL } from "../health-gate";
 import { shellQuote } from "../render/bootstrap-env";
-import { USER_DATA_LIMIT_BYTES } from "../render/user-data";
+import { HEALTH_SIGNAL_SCRIPT } from "../render/health-signal";
+import { USER_DATA_LIMIT_BYTES, writeFilesEntry } from "../render/user-data";
 import { REPLICATION_LAG_METRIC } from "../metrics";
 import { dcLetter, GOLDENGATE } from "./names";
 
@@ -27,6 +30,18 @@ const SCRIPT = "/usr/local/sbin/goldengate-hub-boot";
  * call would silence the metric for good. Under the metric's period.
  */
 export const LAG_TIMEOUT_SECONDS = 50;
+/** The hub's side of its health gate: the signal script (shared with the nodes), its parameters and units. */
+export const HUB_GATE_SIGNAL = {
+    scriptPath: "/usr/local/sbin/goldengate-gate-signal",
+    envPath: "/etc/goldengate/gate-signal.env",
+    unit: "goldengate-gate-signal",
+} as const;
+/**
+ * How long the Manager or a group may be seen not running before the gate fails: the Manager's
+ * AUTORESTART retries an abended group `retries` times, `waitMinutes` apart (mgr.prm), so a group
+ * still down after all of them, with five minutes to spare for the last start, is not passing.
+ */
+export const HUB_HEALTH_GRACE_SECONDS = GOLDENGATE.autorestart.retries * GOLDENGATE.autorestart.waitMinutes * 60 + 300;
 
 export interface HubBootParameters {
     region: string;
@@ -45,6 +60,8 @@ export interface HubBootParameters {
     datacenters: { id: string; index: number }[];
     /** The deployment's namespace of the replication lag the hub publishes (lib/metrics.ts metricNamespace). */
     lagNamespace: string;
+    /** The hub's health gate stack (hubGateStackName). */
+    gateStack: string;
 }
 
 export function renderHubEnv(params: HubBootParameters): string {
@@ -66,6 +83,8 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["LAG_METRIC", REPLICATION_LAG_METRIC.metricName],
         ["LAG_SOURCE_DIMENSION", REPLICATION_LAG_METRIC.dimensions[0]],
         ["LAG_TARGET_DIMENSION", REPLICATION_LAG_METRIC.dimensions[1]],
+        ["HEALTH_GRACE_SECONDS", String(HUB_HEALTH_GRACE_SECONDS)],
+        ["GATE_SIGNAL_TIMER", `${HUB_GATE_SIGNAL.unit}.timer`],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
 }
@@ -103,17 +122,48 @@ export function renderLagUnits(): { service: string; timer: string } {
     };
 }
 
+/** The gate signal's parameters: the signal script runs `goldengate-hub-boot health` for the verdict. */
+export function renderGateSignalEnv(params: HubBootParameters): string {
+    return [
+        ["AWS_REGION", params.region],
+        ["GATE_STACK", params.gateStack],
+        ["HEALTH_COMMAND", `${SCRIPT} health`],
+        ["HANDLE_PREFIX", HEALTH_GATE.handlePrefix],
+        ["CONDITION_PREFIX", HEALTH_GATE.conditionPrefix],
+    ].map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
+}
+
+/** The gate signal every minute from boot, as on the nodes; each run bounded (HEALTH_SIGNAL.timeoutSeconds). */
+export function renderGateSignalUnits(): { service: string; timer: string } {
+    const every = HEALTH_SIGNAL.intervalSeconds;
+    return {
+        service: ["[Unit]", "Description=Signal the GoldenGate hub's health gate (docs/replication.md)", "Wants=network-online.target", "After=network-online.target", "",
+            "[Service]", "Type=oneshot", `Environment=SIGNAL_ENV=${HUB_GATE_SIGNAL.envPath}`, `ExecStart=${HUB_GATE_SIGNAL.scriptPath}`,
+            `TimeoutStartSec=${HEALTH_SIGNAL.timeoutSeconds}`, ""].join("\n"),
+        timer: ["[Unit]", `Description=Signal the GoldenGate hub's health gate every ${every} s`, "",
+            "[Timer]", `OnBootSec=${every}`, `OnUnitActiveSec=${every}`, "", "[Install]", "WantedBy=timers.target", ""].join("\n"),
+    };
+}
+
 export function renderHubUserData(params: HubBootParameters): string {
     const lag = renderLagUnits();
+    const gate = renderGateSignalUnits();
     const cloudConfig = {
+        // Parameters in clear; scripts and units compressed, to fit EC2's 16 KB (cloud-init write_files gz+b64).
         write_files: [
-            { path: HUB_ENV_FILE, owner: "root:root", permissions: "0644", content: renderHubEnv(params) },
-            { path: SCRIPT, owner: "root:root", permissions: "0755", content: HUB_BOOT_SCRIPT },
-            { path: `/etc/systemd/system/${UNIT}`, owner: "root:root", permissions: "0644", content: renderUnit() },
-            { path: `/etc/systemd/system/${LAG_UNIT}.service`, owner: "root:root", permissions: "0644", content: lag.service },
-            { path: `/etc/systemd/system/${LAG_UNIT}.timer`, owner: "root:root", permissions: "0644", content: lag.timer },
-        ],
-        runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", UNIT], ["systemctl", "enable", "--now", `${LAG_UNIT}.timer`]],
+            { path: HUB_ENV_FILE, permissions: "0644", content: renderHubEnv(params) },
+            { path: SCRIPT, permissions: "0755", content: HUB_BOOT_SCRIPT, compressed: true },
+            { path: `/etc/systemd/system/${UNIT}`, permissions: "0644", content: renderUnit(), compressed: true },
+            { path: `/etc/systemd/system/${LAG_UNIT}.service`, permissions: "0644", content: lag.service, compressed: true },
+            { path: `/etc/systemd/system/${LAG_UNIT}.timer`, permissions: "0644", content: lag.timer, compressed: true },
+            { path: HUB_GATE_SIGNAL.envPath, permissions: "0644", content: renderGateSignalEnv(params) },
+            { path: HUB_GATE_SIGNAL.scriptPath, permissions: "0755", content: HEALTH_SIGNAL_SCRIPT, compressed: true },
+            { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.service`, permissions: "0644", content: gate.service, compressed: true },
+            { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.timer`, permissions: "0644", content: gate.timer, compressed: true },
+        ].map(writeFilesEntry),
+        // The gate's timer first: `enable --now` of the hub's unit waits for its start (a oneshot).
+        runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", `${HUB_GATE_SIGNAL.unit}.timer`],
+            ["systemctl", "enable", "--now", UNIT], ["systemctl", "enable", "--now", `${LAG_UNIT}.timer`]],
     };
     const userData = `#cloud-config\n${YAML.stringify(cloudConfig, { lineWidth: 0 })}`;
     const size = Buffer.byteLength(userData, "utf8");

@@ -31,6 +31,11 @@ export const GOLDENGATE = {
     schema: DATABASE_USERS.goldengate,
     /** Nonintegrated Replicat checkpoints (owned by the GoldenGate administrator). */
     checkpointTable: `${DATABASE_USERS.goldengate}.GG_CHECKPOINT`,
+    /**
+     * The Manager's restarts of an abended group (mgr.prm AUTORESTART): passing failures (a peer
+     * hub restarting, the peering flapping) must not stop replication for good.
+     */
+    autorestart: { retries: 5, waitMinutes: 2, resetMinutes: 60 },
     /** The two WSO2 schemas, replicated both ways (AM_DB and SHARED_DB). */
     schemas: [DATABASE_USERS.amDb, DATABASE_USERS.sharedDb] as readonly string[],
 } as const;

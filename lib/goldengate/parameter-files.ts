@@ -172,6 +172,7 @@ export function renderGlobals(self: HubDatacenter): string {
 
 export function renderManager(self: HubDatacenter): string {
     const { from, to } = GOLDENGATE.dynamicPorts;
+    const { retries, waitMinutes, resetMinutes } = GOLDENGATE.autorestart;
     return header("Manager", self.id) + [
         `PORT ${GOLDENGATE.managerPort}`,
         "-- Collectors for the peers' pumps; the hub's security group opens these to the peer hubs only.",
@@ -179,7 +180,7 @@ export function renderManager(self: HubDatacenter): string {
         "-- Every added group starts with the Manager: a hub restart resumes replication (Reference, AUTOSTART).",
         "AUTOSTART ER *",
         "-- A passing failure (a peer hub restarting, the peering flapping) must not stop replication for good.",
-        "AUTORESTART ER *, RETRIES 5, WAITMINUTES 2, RESETMINUTES 60",
+        `AUTORESTART ER *, RETRIES ${retries}, WAITMINUTES ${waitMinutes}, RESETMINUTES ${resetMinutes}`,
         "-- Trail files go once every reader has checkpointed past them, and not before two days.",
         "PURGEOLDEXTRACTS ./dirdat/*, USECHECKPOINTS, MINKEEPHOURS 48",
     ].join("\n") + "\n";

@@ -1,9 +1,11 @@
 /**
  * The node's side of the health gate (lib/health-gate.ts, docs/nodes.md § Rolling replacement):
- * `wso2-health-signal`, its parameters and a timer running it every minute. The parameters and
- * units travel in the user-data, the script by the node-tools hook (lib/render/node-tools-hook.ts:
- * the user-data has no room), which the boot runs first; it then enables the timer at every start,
- * before the other hooks (the gate must be signalled even while the boot waits in them).
+ * `wso2-health-signal` (the signaller the GoldenGate hub shares), the node's health command
+ * `wso2-node-health`, their parameters and a timer running the signal every minute. The parameters
+ * and units travel in the user-data, the scripts by the node-tools hook
+ * (lib/render/node-tools-hook.ts: the user-data has no room), which the boot runs first; it then
+ * enables the timer at every start, before the other hooks (the gate must be signalled even while
+ * the boot waits in them).
  */
 import * as fs from "fs";
 import * as path from "path";
@@ -13,6 +15,8 @@ import { withoutCommentLines } from "./script-text";
 
 /** The signal script as deployed: without its comment lines (lib/render/script-text.ts). */
 export const HEALTH_SIGNAL_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "health-signal.sh"), "utf8"));
+/** The node's health command: its verdict for the signal. */
+export const NODE_HEALTH_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "node-health.sh"), "utf8"));
 export { HEALTH_SIGNAL };
 
 export interface HealthSignalInput {
@@ -31,6 +35,7 @@ export function renderHealthSignalEnv(input: HealthSignalInput): string {
     return [
         ["AWS_REGION", input.region],
         ["GATE_STACK", input.gateStack],
+        ["HEALTH_COMMAND", HEALTH_SIGNAL.healthCommandPath],
         ["TARGET_GROUPS", input.targetGroups.map((group) => `${group.arn}=${group.port}`).join(" ")],
         ["TRUSTED_SOURCE", String(input.trustedSource)],
         ["REPLICATION_READY_PARAMETER", input.replicationReadyParameter],

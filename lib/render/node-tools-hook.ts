@@ -1,15 +1,15 @@
 /**
  * The boot hook that installs the scripts the node's units run: WSO2's start wrapper
  * (`/usr/local/sbin/wso2-run`, lib/render/scripts/wso2-run.sh: a JVM that ends without a stop
- * request is a failure systemd restarts) and the health signal (`/usr/local/sbin/wso2-health-signal`,
- * lib/render/health-signal.ts). They travel through the boot bucket, not the user-data (EC2's
+ * request is a failure systemd restarts), the health signal (`/usr/local/sbin/wso2-health-signal`,
+ * lib/render/health-signal.ts) and the node's health command it runs (`/usr/local/sbin/wso2-node-health`). They travel through the boot bucket, not the user-data (EC2's
  * 16 KB limit). The boot fetches the hooks and runs this one first, before it enables the health
  * signal's timer and long before WSO2's first start (lib/render/scripts/bootstrap.sh,
  * install_node_tools); running it again with the other hooks changes nothing.
  */
 import * as fs from "fs";
 import * as path from "path";
-import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT } from "./health-signal";
+import { HEALTH_SIGNAL, HEALTH_SIGNAL_SCRIPT, NODE_HEALTH_SCRIPT } from "./health-signal";
 import { withoutCommentLines } from "./script-text";
 import { RUN_WRAPPER_PATH } from "./systemd-unit";
 
@@ -23,6 +23,7 @@ export const NODE_TOOLS_HOOK_KEY = "boot.d/40-node-tools.sh";
 const TOOLS: { path: string; script: string; marker: string }[] = [
     { path: RUN_WRAPPER_PATH, script: RUN_WRAPPER_SCRIPT, marker: "WRAPPER" },
     { path: HEALTH_SIGNAL.scriptPath, script: HEALTH_SIGNAL_SCRIPT, marker: "SIGNAL" },
+    { path: HEALTH_SIGNAL.healthCommandPath, script: NODE_HEALTH_SCRIPT, marker: "HEALTH" },
 ];
 
 export function renderNodeToolsHook(): string {

@@ -85,16 +85,21 @@ export function renderNodeFiles(input: NodeUserDataInput): NodeFile[] {
     ];
 }
 
+/** A cloud-config write_files entry for `file`, owned by root (shared with the GoldenGate hub's user-data). */
+export function writeFilesEntry(file: NodeFile): WrittenFile & { owner: string; permissions: string } {
+    return {
+        path: file.path,
+        owner: "root:root",
+        permissions: file.permissions,
+        ...(file.compressed
+            ? { encoding: "gz+b64", content: zlib.gzipSync(file.content, { level: 9 }).toString("base64") }
+            : { content: file.content }),
+    };
+}
+
 export function renderUserData(input: NodeUserDataInput): string {
     const cloudConfig = {
-        write_files: renderNodeFiles(input).map((file) => ({
-            path: file.path,
-            owner: "root:root",
-            permissions: file.permissions,
-            ...(file.compressed
-                ? { encoding: "gz+b64", content: zlib.gzipSync(file.content, { level: 9 }).toString("base64") }
-                : { content: file.content }),
-        })),
+        write_files: renderNodeFiles(input).map(writeFilesEntry),
         // --no-block: runcmd runs inside cloud-final.service, which must not wait for a boot that
         // may wait hours for the replication-ready flag.
         runcmd: [

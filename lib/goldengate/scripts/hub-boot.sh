@@ -7,6 +7,9 @@
 #   Groups are added by the operator (docs/replication.md): their order depends on the initial load.
 # stop: stops every group, then the Manager, so that each checkpoints where it stands.
 # publish-lag: puts the heartbeat lag of every path into this DC as a CloudWatch metric.
+# health: the hub's verdict for its health gate (health-signal.sh runs it every minute): SUCCESS
+#   once this boot's start completed and the Manager and every added group run; FAILURE when the
+#   start failed, or when the Manager or a group has not run for longer than AUTORESTART retries.
 # Parameters come from hub.env (rendered by the Pulumi program, no secrets).
 set -Eeuo pipefail
 
@@ -14,11 +17,17 @@ set -Eeuo pipefail
 ROOT=${FILES_ROOT:-}
 HUB_ENV=${HUB_ENV:-$ROOT/etc/goldengate/hub.env}
 SELF=$ROOT/usr/local/sbin/goldengate-hub-boot
+# What this boot's start reached, for the health gate: /run is empty at every boot.
+STATE=$ROOT/run/goldengate-hub
 # shellcheck source=/dev/null
 source "$HUB_ENV"
 
 log() { printf '%s goldengate-hub: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
-fail() { log "FAILED: $*"; exit 1; }
+fail() {
+    log "FAILED: $*"
+    [[ ${COMMAND:-} != start ]] || { mkdir -p "$STATE" && printf '%s\n' "$*" >"$STATE/failed"; }
+    exit 1
+}
 trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
 
 # GGSCI reads its commands on stdin, so that no password is ever on a command line.
@@ -102,7 +111,8 @@ install_goldengate() {
     retry_dnf unzip libaio libnsl
     local staging installer
     staging=$(mktemp -d)
-    aws s3 cp --only-show-errors "$INSTALLER_S3_URI" "$staging/goldengate.zip"
+    aws s3 cp --only-show-errors "$INSTALLER_S3_URI" "$staging/goldengate.zip" ||
+        fail "goldengateInstallerS3Uri: cannot download $INSTALLER_S3_URI"
     unzip -q "$staging/goldengate.zip" -d "$staging"
     installer=$(find "$staging" -name runInstaller -type f | head -n 1)
     [[ -n "$installer" ]] || fail "$INSTALLER_S3_URI holds no runInstaller (is it the GoldenGate for Oracle installer zip?)"
@@ -191,17 +201,57 @@ publish_lag() {
         done
 }
 
-case "${1:-start}" in
+# GGSCI's INFO ALL: "Program Status Group …" then one line per process, e.g. "MANAGER RUNNING",
+# "REPLICAT ABENDED RBTOA 00:00:00 00:10:02"; a status is STARTING, RUNNING, STOPPED or ABENDED
+# (Reference for Oracle GoldenGate 19c, INFO ALL and INFO ER). Whatever does not run is given
+# HEALTH_GRACE_SECONDS (AUTORESTART's retries and their waits, mgr.prm) from when it was first seen so.
+health() {
+    local report processes process status since now late="" waiting="" groups=0
+    if [[ -s $STATE/failed ]]; then
+        echo "FAILURE the hub's start failed: $(head -n 1 "$STATE/failed")"
+        return
+    fi
+    [[ -e $STATE/started ]] || return 0
+    report=$(printf 'INFO ALL\n' | ggsci) || return 0
+    processes=$(awk '$1 == "MANAGER" { print "MANAGER", $2 } ($1 == "EXTRACT" || $1 == "REPLICAT") && NF >= 3 { print $3, $2 }' <<<"$report")
+    # No Manager line: not an INFO ALL report; decide nothing.
+    grep -q '^MANAGER ' <<<"$processes" || return 0
+    now=$(date +%s)
+    mkdir -p "$STATE/not-running"
+    while read -r process status; do
+        [[ $process == MANAGER ]] || groups=$((groups + 1))
+        if [[ $status == RUNNING ]]; then
+            rm -f "$STATE/not-running/$process"
+            continue
+        fi
+        [[ -e $STATE/not-running/$process ]] || printf '%s\n' "$now" >"$STATE/not-running/$process"
+        since=$(<"$STATE/not-running/$process")
+        if ((now - since >= HEALTH_GRACE_SECONDS)); then late+=" $process $status"; else waiting=yes; fi
+    done <<<"$processes"
+    if [[ -n $late ]]; then
+        echo "FAILURE not running after ${HEALTH_GRACE_SECONDS} s:$late (see dirrpt/ and ggserr.log)"
+    elif [[ -z $waiting ]]; then
+        echo "SUCCESS the Manager and its $groups groups run"
+    fi
+}
+
+COMMAND=${1:-start}
+case "$COMMAND" in
     start)
+        rm -rf "$STATE/started" "$STATE/failed" "$STATE/not-running"
         [[ -n ${HUB_FILES_FRESH:-} ]] || refresh_files
+        # At every start, not only cloud-init's first: a hub from before the gate gets its timer here.
+        systemctl enable --now --no-block "$GATE_SIGNAL_TIMER"
         create_user
         install_goldengate
         fetch_files
         store_credential
         start_manager
+        mkdir -p "$STATE" && : >"$STATE/started"
         log "ready: set up the paths with the obey files of dirprm/ (docs/replication.md)"
         ;;
     stop) stop_groups ;;
     publish-lag) publish_lag ;;
-    *) fail "unknown command $1 (start, stop, publish-lag)" ;;
+    health) health ;;
+    *) fail "unknown command $COMMAND (start, stop, publish-lag, health)" ;;
 esac
