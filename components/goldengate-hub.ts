@@ -20,6 +20,10 @@ export interface GoldenGateHubArgs {
     volumeGiB: number;
     /** s3:// GoldenGate installer zip, installed at first boot; null when the AMI carries GoldenGate. */
     installerS3Uri: string | null;
+    /** Its SHA-256 (goldengateInstallerSha256); null: not verified. */
+    installerSha256: string | null;
+    /** A digest of the hub's files in the boot bucket (hubFilesDigest): a change of them restarts the hub behind its gate. */
+    filesDigest: string;
     /** The private subnet that holds `privateIp`. */
     subnetId: pulumi.Input<string>;
     /** The hub's fixed address: the peers' pumps and security groups name it. */
@@ -93,6 +97,8 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 region: args.region,
                 filesS3Prefix: `s3://${bucket}/${args.filesPrefix}`,
                 installerS3Uri: args.installerS3Uri,
+                installerSha256: args.installerSha256,
+                filesDigest: args.filesDigest,
                 secretId,
                 databaseUser: args.database.user,
                 databaseConnect: args.database.connect,

@@ -59,8 +59,8 @@ export class NodeHealthGate extends pulumi.ComponentResource {
             customTimeouts: { create: HEALTH_GATE.pulumiTimeout, update: HEALTH_GATE.pulumiTimeout },
         });
         const stack = this.stack;
-        this.passed = pulumi.all([stack.outputs, generation.hex]).apply(([outputs, gateId]) => {
-            const problem = gateNotPassed(args.stackName, gateId, outputs);
+        this.passed = pulumi.all([stack.outputs, generation.hex, generation.urn]).apply(([outputs, gateId, generationUrn]) => {
+            const problem = gateNotPassed(args.stackName, gateId, outputs, generationUrn);
             if (problem) throw new pulumi.RunError(problem);
             return stack;
         });

@@ -8,7 +8,7 @@ import { metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { credentialAlias } from "../lib/goldengate/names";
 import { integratedExtracts } from "../lib/goldengate/parameter-files";
 import { adminSecretStatement, databaseStepStatements } from "../lib/node-permissions";
-import { BOOT_KEYS, bootObjects, databaseStepParameters, deploymentTomlInput } from "../lib/region-files";
+import { BOOT_KEYS, bootObjects, databaseStepParameters, hubFilesDigest, deploymentTomlInput } from "../lib/region-files";
 import { BootArtifacts } from "./boot-artifacts";
 import { OracleDatabase } from "./database";
 import { ApimNodes } from "./apim-nodes";
@@ -150,9 +150,10 @@ export class Region extends pulumi.ComponentResource {
                 retentionDays,
             }, child);
         }
+        const bootFiles = bootObjects(config);
         const artifacts = new BootArtifacts(`${name}-artifacts`, {
             bucketName: accountId.apply((account) => bootBucketName(deployment, dc.id, account, dc.region)),
-            objects: bootObjects(config),
+            objects: bootFiles,
         }, child);
         const imageFor = hostImages({ key: `${config.project}:nodeAmiId`, amiId: config.nodes.amiId }, { parent: this, provider });
         this.nodeImage = imageFor(config.nodes.instanceType);
@@ -168,6 +169,8 @@ export class Region extends pulumi.ComponentResource {
                 instanceType: hub.instanceType,
                 volumeGiB: hub.volumeGiB,
                 installerS3Uri: hub.installerS3Uri,
+                installerSha256: hub.installerSha256,
+                filesDigest: hubFilesDigest(bootFiles),
                 subnetId: network.privateSubnetIds[0],
                 privateIp: dc.goldengateHubIp,
                 securityGroupId: groups.goldengate.id,

@@ -32,7 +32,7 @@ export const CONFIG_KEYS = [
     "databaseKind", "databaseEngine", "databaseInstanceClass", "databaseMultiAz", "databaseStorageGiB", "databaseServiceName",
     "databaseAmiId", "databaseInstanceType",
     "backupRetentionDays", "trustedSourceBackupRetentionDays", "archiveLogRetentionHours", "sequenceFloor", "oracleClientZips",
-    "stackReferencePrefix", "goldengateLicense", "goldengateAmiId", "goldengateInstallerS3Uri", "goldengateInstanceType",
+    "stackReferencePrefix", "goldengateLicense", "goldengateAmiId", "goldengateInstallerS3Uri", "goldengateInstallerSha256", "goldengateInstanceType",
     "goldengateVolumeGiB", "goldengateKeyColumns", "trustedSourceBackupCopy",
     "alarmEmails",
 ] as const;
@@ -132,7 +132,7 @@ export interface ReplicationConfig {
     /** `<org>/<project>`: a peer's stack is `<prefix>/<peer's stack>`. */
     stackReferencePrefix: string;
     /** This stack's GoldenGate host; null: no host (the files are rendered all the same). */
-    hub: { amiId: string; installerS3Uri: string | null; instanceType: string; volumeGiB: number } | null;
+    hub: { amiId: string; installerS3Uri: string | null; installerSha256: string | null; instanceType: string; volumeGiB: number } | null;
     /** Tables without a primary or unique key and the columns GoldenGate identifies rows by. */
     keyColumns: KeyColumns[];
     /**
@@ -504,6 +504,7 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
 
     const amiId = matching("goldengateAmiId", AMI_ID, "the AMI id of your GoldenGate host image in this region");
     const installerS3Uri = matching("goldengateInstallerS3Uri", S3_URI, "an S3 URI of the GoldenGate for Oracle installer zip") ?? null;
+    const installerSha256 = matching("goldengateInstallerSha256", SHA256, "the SHA-256 of the installer zip, 64 lower-case hex digits (sha256sum <zip>), or empty: not verified") ?? null;
     const license = str("goldengateLicense") ?? "none";
     if (license !== "none" && license !== "byol") {
         fail("goldengateLicense", `must be none or byol, got "${license}"`);
@@ -513,6 +514,11 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
         fail("goldengateLicense", `byol needs goldengateAmiId or goldengateInstallerS3Uri: the hub host needs GoldenGate from an image or an installer`);
     }
     const hubInstanceType = instanceType("goldengateInstanceType", "m6i.large", "m6i.large");
+    // The hub installs and runs GoldenGate 19c for Oracle's Linux x86-64 build (INSTALL_OPTION ORA19c,
+    // lib/goldengate/scripts/hub-boot.sh); a Graviton type would boot the arm64 image and fail there.
+    if (architectureOf(hubInstanceType) === "arm64") {
+        fail("goldengateInstanceType", `${hubInstanceType} is a Graviton (arm64) type: the hub runs GoldenGate 19c for Oracle's Linux x86-64 build; use an x86-64 type such as m6i.large`);
+    }
     const volumeGiB = integer("goldengateVolumeGiB", 100, 20, 16384);
 
     const rawKeys = json("goldengateKeyColumns");
@@ -537,7 +543,7 @@ function parseReplication(inputs: ReplicationInputs): ReplicationConfig {
 
     return {
         stackReferencePrefix,
-        hub: license === "byol" && (amiId || installerS3Uri) ? { amiId: amiId ?? "", installerS3Uri, instanceType: hubInstanceType, volumeGiB } : null,
+        hub: license === "byol" && (amiId || installerS3Uri) ? { amiId: amiId ?? "", installerS3Uri, installerSha256, instanceType: hubInstanceType, volumeGiB } : null,
         keyColumns,
         trustedBackupCopy,
     };

@@ -140,12 +140,13 @@ export function renderGateTemplate(gateId: string, instanceId: string, descripti
  * output (hashicorp/terraform-plugin-sdk#476), so the next `pulumi up` sees no change in the
  * gate and would pass it: this check stops there instead (docs/nodes.md § A failed gate).
  */
-export function gateNotPassed(stackName: string, gateId: string, outputs: Record<string, string> | undefined): string | null {
+export function gateNotPassed(stackName: string, gateId: string, outputs: Record<string, string> | undefined, generationUrn: string): string | null {
     const completed = outputs?.[GATE_OUTPUT];
     if (completed === gateId) return null;
     return `health gate ${stackName} has not passed generation ${gateId} (Pulumi's state records ${completed ? `generation ${completed} as the last completed` : "no completed generation: the last operation on it failed"}): ` +
         "an earlier pulumi up failed on this gate and Pulumi's state does not match CloudFormation. " +
-        "Run `pulumi up --refresh` (or `pulumi refresh`, then `pulumi up`): the refresh reads the gate back from CloudFormation, and the update waits for the node again.";
+        `Run \`pulumi up --refresh --replace '${generationUrn}'\`: the refresh reads the gate back from CloudFormation, ` +
+        "and the new generation gives the retry a wait condition handle never used before (a reused one may evaluate old signals, AWS::CloudFormation::WaitConditionHandle).";
 }
 
 /**

@@ -3,6 +3,7 @@
  * can read it without the cloud): the boot bucket's objects, the database step's parameters and
  * the deployment.toml input. Ids only the cloud knows come in as arguments.
  */
+import { createHash } from "crypto";
 import { KEYSTORE } from "./keystore";
 import { renderKeystoreHook } from "./render/keystore-hook";
 import { ARTIFACT_SYNC, renderArtifactSyncHook } from "./render/artifact-sync";
@@ -67,6 +68,20 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
         ...Object.fromEntries(sql.map(({ name, content }) => [`${BOOT_KEYS.sqlPrefix}${name}`, content])),
         ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),
     };
+}
+
+/**
+ * A digest of the GoldenGate hub's objects in the boot bucket (`goldengate/…`). The hub copies
+ * them at every start; carrying the digest in its user-data makes a change of them stop and start
+ * the hub (the AWS provider's userData update) behind its health gate, instead of waiting for a
+ * restart nobody schedules.
+ */
+export function hubFilesDigest(objects: Record<string, string>): string {
+    const hash = createHash("sha256");
+    for (const key of Object.keys(objects).filter((k) => k.startsWith(BOOT_KEYS.goldengatePrefix)).sort()) {
+        hash.update(`${key}\0${objects[key]}\0`);
+    }
+    return hash.digest("hex").slice(0, 16);
 }
 
 /** Ids of the database step that only exist once their resources do. */

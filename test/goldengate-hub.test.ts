@@ -12,11 +12,12 @@ import * as zlib from "node:zlib";
 import * as YAML from "yaml";
 import { ConfigError, DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
 import {
-    HUB_BOOT_SCRIPT, HUB_ENV_FILE, HUB_GATE_SIGNAL, HUB_HEALTH_GRACE_SECONDS, HubBootParameters, renderGateSignalEnv, renderGateSignalUnits, renderHubEnv, renderHubUserData,
+    HUB_BOOT_SCRIPT, HUB_ENV_FILE, HUB_GATE_SIGNAL, HUB_HEALTH_GRACE_SECONDS, HUB_HEALTH_SETTLE_SECONDS, HUB_START, HubBootParameters, renderUnit, renderGateSignalEnv, renderGateSignalUnits, renderHubEnv, renderHubUserData,
 } from "../lib/goldengate/hub-user-data";
 import { GOLDENGATE } from "../lib/goldengate/names";
 import { GATE_OUTPUT, gateGenerationKeeper, HEALTH_GATE, hubGateStackName } from "../lib/health-gate";
 import { HEALTH_SIGNAL_SCRIPT } from "../lib/render/health-signal";
+import { hubFilesDigest } from "../lib/region-files";
 import { PriorState, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
 import { metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { writtenContent } from "../lib/render/user-data";
@@ -167,7 +168,7 @@ describe("GoldenGate hub", () => {
     describe("at every start, the hub's files from its current user-data (issue 24, item 5)", () => {
         const PARAMS: HubBootParameters = {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
         };
@@ -276,6 +277,19 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
         assert.match(hubFile(named(three, "dc1-goldengate-host"), HUB_ENV_FILE), /^DATACENTER_LETTERS='A=DC1 B=DC2 C=DC3'$/m);
     });
 
+    it("a change of the hub's files in the boot bucket (e.g. goldengateKeyColumns) changes its user-data, so it restarts behind its gate", async () => {
+        const before = await run("us-east", BYOL);
+        const after = await run("us-east", { ...BYOL, goldengateKeyColumns: ["WSO2AM.AM_EXAMPLE(API_ID, NAME)"] });
+        const digest = (program: ProgramRun) => /^FILES_DIGEST='([0-9a-f]{16})'$/m.exec(hubFile(named(program, "dc1-goldengate-host"), HUB_ENV_FILE))![1];
+        assert.notEqual(digest(after), digest(before));
+        const keeper = (program: ProgramRun) => named(program, "dc1-goldengate-gate-generation").inputs.keepers;
+        assert.notDeepEqual(keeper(after), keeper(before));
+        // Only the hub's objects count: a change of another boot object does not restart the hub.
+        const objects = { "goldengate/GLOBALS": "a", "sql/01.sql": "b" };
+        assert.equal(hubFilesDigest({ ...objects, "sql/01.sql": "c" }), hubFilesDigest(objects));
+        assert.notEqual(hubFilesDigest({ ...objects, "goldengate/GLOBALS": "z" }), hubFilesDigest(objects));
+    });
+
     it("a hub gate CloudFormation never completed (a failed update, then pulumi up again) stops the run with how to recover", async () => {
         for (const completed of [{ [GATE_OUTPUT]: "00000000deadbeef" }, {}]) {
             const failedGate: PriorState = (_type, name, state) => (name === "dc1-goldengate-gate-stack" ? { ...state, outputs: completed } : state);
@@ -286,22 +300,26 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
         }
     });
 
-    it("its units verify clean under systemd-analyze", function () {
+    it("its units, and the hub's own (restarted on failure, a bounded number of times), verify clean under systemd-analyze", function () {
         requireTool(this, "systemd-analyze");
         const units = renderGateSignalUnits();
+        const hubUnit = renderUnit();
+        assert.match(hubUnit, /^Restart=on-failure$/m);
+        assert.match(hubUnit, new RegExp(`^StartLimitBurst=${HUB_START.attempts}$`, "m"));
+        assert.match(hubUnit, /^TimeoutStartSec=\d+$/m);
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "hub-units-"));
         try {
             fs.mkdirSync(path.join(root, "usr", "lib", "systemd"), { recursive: true });
             fs.cpSync("/usr/lib/systemd/system", path.join(root, "usr", "lib", "systemd", "system"), { recursive: true });
             fs.mkdirSync(path.join(root, "etc", "systemd", "system"), { recursive: true });
             fs.mkdirSync(path.join(root, "usr", "local", "sbin"), { recursive: true });
-            fs.writeFileSync(path.join(root, HUB_GATE_SIGNAL.scriptPath), "#!/bin/sh\n", { mode: 0o755 });
-            for (const [suffix, text] of [["service", units.service], ["timer", units.timer]]) {
-                const file = path.join(root, "etc", "systemd", "system", `${HUB_GATE_SIGNAL.unit}.${suffix}`);
+            for (const script of [HUB_GATE_SIGNAL.scriptPath, "/usr/local/sbin/goldengate-hub-boot"]) fs.writeFileSync(path.join(root, script), "#!/bin/sh\n", { mode: 0o755 });
+            for (const [name, text] of [[`${HUB_GATE_SIGNAL.unit}.service`, units.service], [`${HUB_GATE_SIGNAL.unit}.timer`, units.timer], ["goldengate-hub.service", hubUnit]]) {
+                const file = path.join(root, "etc", "systemd", "system", name);
                 fs.writeFileSync(file, text);
                 const result = spawnSync("systemd-analyze", ["verify", "--man=no", `--root=${root}`, file], { encoding: "utf8" });
                 assert.equal(result.status, 0, result.stderr);
-                assert.equal(result.stderr.trim(), "", suffix);
+                assert.equal(result.stderr.trim(), "", name);
             }
         } finally {
             fs.rmSync(root, { recursive: true, force: true });
@@ -311,7 +329,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
     describe("its verdict (goldengate-hub-boot health, bash against a fake GGSCI)", () => {
         const PARAMS: HubBootParameters = {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
         };
@@ -353,6 +371,9 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
         const STARTED = { started: "" };
         const LONG_AGO = "1000000000\n"; // 2001: far beyond the grace
         const NOW = () => `${Math.floor(Date.now() / 1000)}\n`;
+        /** Marks of processes seen RUNNING at every check since long ago (settled). */
+        const settled = (...processes: string[]) => Object.fromEntries(processes.map((p) => [`running/${p}`, LONG_AGO]));
+        const ALL_SETTLED = { ...STARTED, ...settled("MANAGER", "EATOB", "PATOB", "RBTOA") };
 
         it("prints nothing before this boot's start completed (the Manager may still be coming up)", () => {
             const result = verdict({ state: {}, infoAll: ALL_RUNNING });
@@ -360,11 +381,24 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
             assert.equal(result.stderr, "");
         });
 
-        it("SUCCESS once the start completed and the Manager and every group run; with no group added yet, the Manager alone", () => {
-            const all = verdict({ state: STARTED, infoAll: ALL_RUNNING });
-            assert.equal(all.stderr.trim(), "SUCCESS the Manager and its 3 groups run");
-            const fresh = verdict({ state: STARTED, infoAll: INFO_ALL_HEADER + "MANAGER     RUNNING" });
-            assert.equal(fresh.stderr.trim(), "SUCCESS the Manager and its 0 groups run");
+        it("SUCCESS once the start completed and the Manager and every group have run at every check for the settle time; with no group added yet, the Manager alone", () => {
+            const all = verdict({ state: ALL_SETTLED, infoAll: ALL_RUNNING });
+            assert.equal(all.stderr.trim(), `SUCCESS the Manager and its 3 groups have run for ${HUB_HEALTH_SETTLE_SECONDS} s`);
+            const fresh = verdict({ state: { ...STARTED, ...settled("MANAGER") }, infoAll: INFO_ALL_HEADER + "MANAGER     RUNNING" });
+            assert.equal(fresh.stderr.trim(), `SUCCESS the Manager and its 0 groups have run for ${HUB_HEALTH_SETTLE_SECONDS} s`);
+            // The settle time is longer than one AUTORESTART wait.
+            assert.ok(HUB_HEALTH_SETTLE_SECONDS > GOLDENGATE.autorestart.waitMinutes * 60);
+        });
+
+        it("RUNNING at one check is not enough: a group that abends again after each AUTORESTART never passes", () => {
+            // First sight of everything RUNNING: marked now, not yet settled.
+            assert.equal(verdict({ state: STARTED, infoAll: ALL_RUNNING }).stderr, "");
+            // A group RUNNING for a minute only (restarted by the Manager after an abend).
+            assert.equal(verdict({ state: { ...ALL_SETTLED, "running/RBTOA": NOW() }, infoAll: ALL_RUNNING }).stderr, "");
+            // It abends again: its RUNNING mark goes, so its next RUNNING moment starts the settle time afresh.
+            const abended = ALL_RUNNING.replace("REPLICAT    RUNNING     RBTOA", "REPLICAT    ABENDED     RBTOA");
+            const again = verdict({ state: ALL_SETTLED, infoAll: abended });
+            assert.equal(again.stderr, "");
         });
 
         it("a group not running within AUTORESTART's retries: nothing yet; after them: FAILURE naming it", () => {
@@ -373,39 +407,115 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
             assert.equal(first.stderr, "", "a group abended just now may still be restarted by the Manager");
             const recent = verdict({ state: { ...STARTED, "not-running/RBTOA": NOW() }, infoAll: abended });
             assert.equal(recent.stderr, "");
-            const late = verdict({ state: { ...STARTED, "not-running/RBTOA": LONG_AGO }, infoAll: abended });
+            const late = verdict({ state: { ...ALL_SETTLED, "not-running/RBTOA": LONG_AGO }, infoAll: abended });
             assert.equal(late.stderr.trim(), `FAILURE not running after ${HUB_HEALTH_GRACE_SECONDS} s: RBTOA ABENDED (see dirrpt/ and ggserr.log)`);
-            // The grace covers every AUTORESTART retry the Manager makes (mgr.prm).
-            assert.ok(HUB_HEALTH_GRACE_SECONDS > GOLDENGATE.autorestart.retries * GOLDENGATE.autorestart.waitMinutes * 60);
+            // The grace covers the first restart and every AUTORESTART retry after it (mgr.prm).
+            assert.ok(HUB_HEALTH_GRACE_SECONDS > (GOLDENGATE.autorestart.retries + 1) * GOLDENGATE.autorestart.waitMinutes * 60);
             const manager = verdict({ state: { ...STARTED, "not-running/MANAGER": LONG_AGO }, infoAll: INFO_ALL_HEADER + "MANAGER     STOPPED" });
             assert.match(manager.stderr, /^FAILURE not running after \d+ s: MANAGER STOPPED/);
-            // Running again: the mark goes, and the verdict is SUCCESS.
-            const recovered = verdict({ state: { ...STARTED, "not-running/RBTOA": LONG_AGO }, infoAll: ALL_RUNNING });
-            assert.equal(recovered.stderr.trim(), "SUCCESS the Manager and its 3 groups run");
+            // Running again: not yet a pass, it has to settle first.
+            const recovered = verdict({ state: { ...STARTED, ...settled("MANAGER", "EATOB", "PATOB"), "not-running/RBTOA": LONG_AGO }, infoAll: ALL_RUNNING });
+            assert.equal(recovered.stderr, "");
         });
 
         it("a report without a Manager line (GGSCI failed) decides nothing", () => {
             assert.equal(verdict({ state: STARTED, infoAll: "ERROR: Could not open checkpoint file" }).stderr, "");
         });
 
-        it("a failed start: FAILURE with the start's reason; an installer that cannot be downloaded names goldengateInstallerS3Uri", () => {
-            const failed = verdict({ state: { failed: `goldengateInstallerS3Uri: cannot download ${INSTALLER}\n` }, infoAll: "" });
-            assert.equal(failed.stderr.trim(), `FAILURE the hub's start failed: goldengateInstallerS3Uri: cannot download ${INSTALLER}`);
-            assert.ok(HUB_BOOT_SCRIPT.includes('fail "goldengateInstallerS3Uri: cannot download $INSTALLER_S3_URI"'));
+        it("a failed start: nothing while systemd still retries it; FAILURE with the start's reason after the last attempt", () => {
+            const reason = `goldengateInstallerS3Uri: cannot download ${INSTALLER}\n`;
+            for (const attempts of ["1\n", "2\n"]) {
+                assert.equal(verdict({ state: { failed: reason, attempts }, infoAll: "" }).stderr, "", `attempt ${attempts}`);
+            }
+            const failed = verdict({ state: { failed: reason, attempts: `${HUB_START.attempts}\n` }, infoAll: "" });
+            assert.equal(failed.stderr.trim(), `FAILURE the hub's start failed ${HUB_START.attempts} times: goldengateInstallerS3Uri: cannot download ${INSTALLER}`);
         });
 
         it("through the shared signal script: the verdict is PUT to the hub's waiting condition", () => {
-            const ok = verdict({ state: STARTED, infoAll: ALL_RUNNING }, "signal");
+            const ok = verdict({ state: ALL_SETTLED, infoAll: ALL_RUNNING }, "signal");
             assert.equal(ok.status, 0, ok.stderr);
             const puts = ok.calls.filter((c) => c.startsWith("curl "));
             assert.equal(puts.length, 1, ok.calls.join("\n"));
             const body = JSON.parse(/--data-binary (\{.*\}) https/.exec(puts[0])![1]);
-            assert.deepEqual(body, { Status: "SUCCESS", Reason: "the Manager and its 3 groups run", UniqueId: "i-0aaaaaaaaaaaaaaa1", Data: "the Manager and its 3 groups run" });
+            const reason = `the Manager and its 3 groups have run for ${HUB_HEALTH_SETTLE_SECONDS} s`;
+            assert.deepEqual(body, { Status: "SUCCESS", Reason: reason, UniqueId: "i-0aaaaaaaaaaaaaaa1", Data: reason });
             assert.ok(ok.calls.includes("aws cloudformation describe-stack-resources --region us-east-1 --stack-name wso2-apim-dc1-goldengate-gate --query StackResources[].[LogicalResourceId,ResourceStatus,PhysicalResourceId] --output text"));
-            const failed = verdict({ state: { failed: "line 7: unzip -q x\n" }, infoAll: "" }, "signal");
-            assert.match(failed.calls.find((c) => c.startsWith("curl "))!, /"Status":"FAILURE","Reason":"the hub's start failed: line 7: unzip -q x"/);
+            const failed = verdict({ state: { failed: "line 7: unzip -q x\n", attempts: `${HUB_START.attempts}\n` }, infoAll: "" }, "signal");
+            assert.match(failed.calls.find((c) => c.startsWith("curl "))!, /"Status":"FAILURE","Reason":"the hub's start failed 3 times: line 7: unzip -q x"/);
             const waiting = verdict({ state: {}, infoAll: ALL_RUNNING }, "signal");
             assert.deepEqual(waiting.calls.filter((c) => c.startsWith("curl ")), []);
+        });
+    });
+    describe("its start installs GoldenGate from the installer (bash, against fakes of aws, dnf and the installer)", () => {
+        const PARAMS: HubBootParameters = {
+            lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: INSTALLER, installerSha256: null, filesDigest: "0123456789abcdef",
+            secretId: "arn:gg", databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
+            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
+        };
+        const ZIP = "the installer zip's bytes (a fake)\n";
+        const ZIP_SHA256 = require("node:crypto").createHash("sha256").update(ZIP).digest("hex");
+        // The fake installer puts a GGSCI in the home that answers the credential store's INFO.
+        // `aws s3 cp --only-show-errors <uri> <file>` writes the zip; `unzip -q <zip> -d <dir>` writes an installer
+        // that puts a GGSCI in the home (answering the credential store's INFO) and logs each install.
+        const FAKES = {
+            aws: '[[ "$1 $2" == "s3 cp" && "$5" == *goldengate.zip ]] && printf "%s" "$FAKE_ZIP" >"$5"\n[[ "$1 $2" != "secretsmanager get-secret-value" ]] || echo Gg_Pass_1',
+            unzip: [
+                "cat >\"$4/runInstaller\" <<'INSTALLER'",
+                "#!/bin/bash",
+                "mkdir -p \"$OGG_HOME\"",
+                "printf '#!/bin/bash\\ncat >/dev/null\\necho \"Alias: ogg_dc1\"\\n' >\"$OGG_HOME/ggsci\"",
+                "chmod +x \"$OGG_HOME/ggsci\"",
+                "echo installed >>\"$INSTALL_LOG\"",
+                "INSTALLER",
+                "chmod +x \"$4/runInstaller\"",
+            ].join("\n"),
+            dnf: "exit 0", systemctl: "exit 0", getent: "exit 0", install: "exit 0", chown: "exit 0", sleep: "exit 0",
+            runuser: 'shift 3; exec "$@"',
+        };
+        const start = (options: { sha256?: string; files?: Record<string, string> }) => runWithFakes({
+            prefix: "hub-install-",
+            script: "#!/bin/bash\nexport OGG_HOME=\"$FILES_ROOT/../ogg\"\nHUB_FILES_FRESH=1 exec bash \"$FILES_ROOT/usr/local/sbin/goldengate-hub-boot\" start >&2\n",
+            fakes: Object.fromEntries(Object.entries(FAKES).map(([name, body]) => [name, `#!/bin/bash\n${body}\n`])),
+            files: {
+                [`root${HUB_ENV_FILE}`]: renderHubEnv({ ...PARAMS, installerSha256: options.sha256 ?? null }) + "OGG_HOME='<dir>/ogg'\nINVENTORY_DIR='<dir>/inventory'\n",
+                "root/usr/local/sbin/goldengate-hub-boot": HUB_BOOT_SCRIPT,
+                "inventory/.keep": "",
+                ...options.files,
+            },
+            env: { FILES_ROOT: "<dir>/root", FAKE_ZIP: ZIP, INSTALL_LOG: "<dir>/installs" },
+            inspect: (dir) => ({
+                state: Object.fromEntries(["failed", "attempts", "started"].filter((f) => fs.existsSync(`${dir}/root/run/goldengate-hub/${f}`))
+                    .map((f) => [f, fs.readFileSync(`${dir}/root/run/goldengate-hub/${f}`, "utf8")])),
+                installs: fs.existsSync(`${dir}/installs`) ? fs.readFileSync(`${dir}/installs`, "utf8").trim().split("\n").length : 0,
+                incomplete: fs.existsSync(`${dir}/.goldengate-install-incomplete`),
+                staging: fs.existsSync(`${dir}/root/var/tmp/goldengate-install`),
+            }),
+        });
+
+        it("a download whose SHA-256 differs from goldengateInstallerSha256: the start fails naming the key, nothing is installed", () => {
+            const wrong = "0".repeat(64);
+            const result = start({ sha256: wrong });
+            assert.equal(result.status, 1);
+            assert.equal(result.inspected.state.failed, `goldengateInstallerSha256: ${INSTALLER} has SHA-256 ${ZIP_SHA256}, not ${wrong}\n`);
+            assert.equal(result.inspected.installs, 0);
+        });
+
+        it("the pinned checksum: installs, starts the Manager, marks the start done and forgets its attempts; the staging place is gone", () => {
+            const result = start({ sha256: ZIP_SHA256 });
+            assert.equal(result.status, 0, result.stderr);
+            assert.equal(result.inspected.installs, 1);
+            assert.deepEqual(Object.keys(result.inspected.state), ["started"]);
+            assert.equal(result.inspected.incomplete, false);
+            assert.equal(result.inspected.staging, false);
+        });
+
+        it("an install interrupted midway (its marker beside the home) is done again from an empty home, though ggsci is there", () => {
+            const result = start({ files: { "ogg/ggsci": "#!/bin/bash\nexit 1\n", "ogg/half-written.so": "x", ".goldengate-install-incomplete": "" } });
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stderr, /an earlier install into .* did not finish: installing again into an empty home/);
+            assert.equal(result.inspected.installs, 1);
+            assert.equal(result.inspected.incomplete, false);
         });
     });
 });

@@ -107,16 +107,19 @@ describe("rolling node replacement: the health gate", () => {
             const runs = await runAll(PROJECT_DIR, { "us-east": failedGate }).then(() => null, (err: Error) => err);
             assert.ok(runs, "the run passed a gate CloudFormation never completed");
             assert.match(runs.message, /health gate wso2-apim-dc1-node-1-gate has not passed generation [0-9a-f]{16}/);
-            assert.match(runs.message, /pulumi up --refresh/);
+            assert.match(runs.message, /pulumi up --refresh --replace 'urn:pulumi:us-east::wso2-apim-multi-dc::[^']*dc1-apim-1-gate-generation'/);
             assert.ok(registered.includes("dc1-apim-1-gate-stack"));
             assert.ok(!registered.includes("dc1-apim-2"), "node 2 was touched after a gate that did not pass");
         }
     });
 
     it("the check explains itself: the generation CloudFormation completed, or none", () => {
-        assert.equal(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "aaaaaaaa11111111" }), null);
-        assert.match(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "bbbbbbbb22222222" })!, /records generation bbbbbbbb22222222 as the last completed/);
-        assert.match(gateNotPassed("g", "aaaaaaaa11111111", undefined)!, /records no completed generation: the last operation on it failed/);
+        const urn = "urn:pulumi:us-east::wso2-apim-multi-dc::x$random:index/randomId:RandomId::dc1-apim-1-gate-generation";
+        assert.equal(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "aaaaaaaa11111111" }, urn), null);
+        assert.match(gateNotPassed("g", "aaaaaaaa11111111", { [GATE_OUTPUT]: "bbbbbbbb22222222" }, urn)!, /records generation bbbbbbbb22222222 as the last completed/);
+        assert.match(gateNotPassed("g", "aaaaaaaa11111111", undefined, urn)!, /records no completed generation: the last operation on it failed/);
+        // The retry gets a generation (so a handle) never used before: the URN to replace is in the command.
+        assert.ok(gateNotPassed("g", "aaaaaaaa11111111", undefined, urn)!.includes(`pulumi up --refresh --replace '${urn}'`));
     });
 
     it("the plan shows each gate's template under files/cloudformation/, as sent", async () => {

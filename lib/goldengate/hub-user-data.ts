@@ -37,11 +37,24 @@ export const HUB_GATE_SIGNAL = {
     unit: "goldengate-gate-signal",
 } as const;
 /**
- * How long the Manager or a group may be seen not running before the gate fails: the Manager's
- * AUTORESTART retries an abended group `retries` times, `waitMinutes` apart (mgr.prm), so a group
- * still down after all of them, with five minutes to spare for the last start, is not passing.
+ * How long the Manager or a group may be seen not running before the gate fails: the Manager
+ * restarts an abended group `retries` times after the first attempt, `waitMinutes` apart (mgr.prm
+ * AUTORESTART; the Reference counts the retries after the first), so a group still down after
+ * all of them, with five minutes to spare for the last start, is not passing.
  */
-export const HUB_HEALTH_GRACE_SECONDS = GOLDENGATE.autorestart.retries * GOLDENGATE.autorestart.waitMinutes * 60 + 300;
+export const HUB_HEALTH_GRACE_SECONDS = (GOLDENGATE.autorestart.retries + 1) * GOLDENGATE.autorestart.waitMinutes * 60 + 300;
+/**
+ * How long every process must have been RUNNING at each check before the gate passes: longer than
+ * one AUTORESTART wait, so a group that abends again after each restart is never caught only in
+ * its RUNNING moments (INFO ALL shows RUNNING as soon as a process has started).
+ */
+export const HUB_HEALTH_SETTLE_SECONDS = (GOLDENGATE.autorestart.waitMinutes + 1) * 60;
+/**
+ * Starts of the hub's service per boot before its gate reports the failure: a passing error (S3,
+ * Secrets Manager, the network) is retried by systemd (Restart=on-failure, RestartSec) first. The
+ * same number bounds systemd's restarts (StartLimitBurst within StartLimitIntervalSec).
+ */
+export const HUB_START = { attempts: 3, restartSeconds: 60, limitIntervalSeconds: 3600, timeoutSeconds: 1800 } as const;
 
 export interface HubBootParameters {
     region: string;
@@ -49,6 +62,13 @@ export interface HubBootParameters {
     filesS3Prefix: string;
     /** The GoldenGate for Oracle installer zip; null when the AMI carries GoldenGate. */
     installerS3Uri: string | null;
+    /** Its SHA-256 (goldengateInstallerSha256); null: not verified. */
+    installerSha256: string | null;
+    /**
+     * A digest of the hub's files in the boot bucket: the hub copies them at every start, so a
+     * change of them changes the user-data, which stops and starts the hub behind its gate.
+     */
+    filesDigest: string;
     /** Secrets Manager id of the GoldenGate administrator's password. */
     secretId: string;
     /** The database user and its EZConnect address (`host:port/service`). */
@@ -72,6 +92,8 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["INVENTORY_DIR", "/u01/app/oraInventory"],
         ["FILES_S3_PREFIX", params.filesS3Prefix],
         ["INSTALLER_S3_URI", params.installerS3Uri ?? ""],
+        ["INSTALLER_SHA256", params.installerSha256 ?? ""],
+        ["FILES_DIGEST", params.filesDigest],
         ["SECRET_ID", params.secretId],
         ["DB_USER", params.databaseUser],
         ["DB_CONNECT", params.databaseConnect],
@@ -84,6 +106,8 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["LAG_SOURCE_DIMENSION", REPLICATION_LAG_METRIC.dimensions[0]],
         ["LAG_TARGET_DIMENSION", REPLICATION_LAG_METRIC.dimensions[1]],
         ["HEALTH_GRACE_SECONDS", String(HUB_HEALTH_GRACE_SECONDS)],
+        ["HEALTH_SETTLE_SECONDS", String(HUB_HEALTH_SETTLE_SECONDS)],
+        ["HUB_START_ATTEMPTS", String(HUB_START.attempts)],
         ["GATE_SIGNAL_TIMER", `${HUB_GATE_SIGNAL.unit}.timer`],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
@@ -95,11 +119,18 @@ export function renderUnit(): string {
         "Description=GoldenGate hub: parameter files, credential store, Manager and its groups",
         "Wants=network-online.target",
         "After=network-online.target",
+        // At most HUB_START.attempts starts in the interval: then the gate reports the failure.
+        `StartLimitIntervalSec=${HUB_START.limitIntervalSeconds}`,
+        `StartLimitBurst=${HUB_START.attempts}`,
         "",
         "[Service]",
         "Type=oneshot",
         "RemainAfterExit=yes",
         `ExecStart=${SCRIPT} start`,
+        // A passing failure (S3, Secrets Manager) is retried; a hung installer or GGSCI is a failure too.
+        "Restart=on-failure",
+        `RestartSec=${HUB_START.restartSeconds}`,
+        `TimeoutStartSec=${HUB_START.timeoutSeconds}`,
         // A restart or shutdown stops the groups first, each at a checkpoint; the Manager's AUTOSTART resumes them.
         `ExecStop=${SCRIPT} stop`,
         "TimeoutStopSec=300",

@@ -13,6 +13,7 @@
 # Parameters come from hub.env (rendered by the Pulumi program, no secrets).
 set -Eeuo pipefail
 
+COMMAND=${1:-start}
 # Tests point FILES_ROOT into a directory; on the hub it is empty.
 ROOT=${FILES_ROOT:-}
 HUB_ENV=${HUB_ENV:-$ROOT/etc/goldengate/hub.env}
@@ -25,7 +26,7 @@ source "$HUB_ENV"
 log() { printf '%s goldengate-hub: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*"; }
 fail() {
     log "FAILED: $*"
-    [[ ${COMMAND:-} != start ]] || { mkdir -p "$STATE" && printf '%s\n' "$*" >"$STATE/failed"; }
+    [[ $COMMAND != start ]] || { mkdir -p "$STATE" && printf '%s\n' "$*" >"$STATE/failed"; }
     exit 1
 }
 trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
@@ -100,22 +101,37 @@ create_user() {
     install -d -o "$OGG_USER" -g "$OGG_USER" "$OGG_HOME" "$INVENTORY_DIR"
 }
 
+# An install interrupted midway (a reboot, a timeout) leaves a partial home that has ggsci: the
+# marker beside the home says so, and the next start installs again from an empty home.
 install_goldengate() {
-    if [[ -x "$OGG_HOME/ggsci" ]]; then
+    local incomplete staging installer actual
+    incomplete=$(dirname "$OGG_HOME")/.goldengate-install-incomplete
+    if [[ -x "$OGG_HOME/ggsci" && ! -e $incomplete ]]; then
         log "GoldenGate already in $OGG_HOME"
         return
     fi
     [[ -n "$INSTALLER_S3_URI" ]] ||
         fail "no GoldenGate in $OGG_HOME and no installer: use an AMI that has it or set goldengateInstallerS3Uri"
+    if [[ -e $incomplete ]]; then
+        log "an earlier install into $OGG_HOME did not finish: installing again into an empty home"
+        find "$OGG_HOME" "$INVENTORY_DIR" -mindepth 1 -delete
+    fi
     log "installing GoldenGate from $INSTALLER_S3_URI"
     retry_dnf unzip libaio libnsl
-    local staging installer
-    staging=$(mktemp -d)
+    # One fixed staging place: a start after a failed one removes what that left.
+    staging=$ROOT/var/tmp/goldengate-install
+    rm -rf "$staging"
+    mkdir -p "$staging"
     aws s3 cp --only-show-errors "$INSTALLER_S3_URI" "$staging/goldengate.zip" ||
         fail "goldengateInstallerS3Uri: cannot download $INSTALLER_S3_URI"
+    if [[ -n $INSTALLER_SHA256 ]]; then
+        actual=$(sha256sum "$staging/goldengate.zip" | cut -d' ' -f1)
+        [[ $actual == "$INSTALLER_SHA256" ]] ||
+            fail "goldengateInstallerSha256: $INSTALLER_S3_URI has SHA-256 $actual, not $INSTALLER_SHA256"
+    fi
     unzip -q "$staging/goldengate.zip" -d "$staging"
     installer=$(find "$staging" -name runInstaller -type f | head -n 1)
-    [[ -n "$installer" ]] || fail "$INSTALLER_S3_URI holds no runInstaller (is it the GoldenGate for Oracle installer zip?)"
+    [[ -n "$installer" ]] || fail "goldengateInstallerS3Uri: $INSTALLER_S3_URI holds no runInstaller (is it the GoldenGate for Oracle installer zip?)"
     cat >"$staging/goldengate.rsp" <<RSP
 oracle.install.responseFileVersion=/oracle/install/rspfmt_ogginstall_response_schema_v19_1_0
 INSTALL_OPTION=ORA19c
@@ -125,9 +141,11 @@ INVENTORY_LOCATION=$INVENTORY_DIR
 UNIX_GROUP_NAME=$OGG_USER
 RSP
     chown -R "$OGG_USER:$OGG_USER" "$staging"
+    : >"$incomplete"
     runuser -u "$OGG_USER" -- "$installer" -silent -waitforcompletion -responseFile "$staging/goldengate.rsp"
+    [[ -x "$OGG_HOME/ggsci" ]] || fail "goldengateInstallerS3Uri: the installer did not put ggsci in $OGG_HOME"
+    rm -f "$incomplete"
     rm -rf "$staging"
-    [[ -x "$OGG_HOME/ggsci" ]] || fail "the installer did not put ggsci in $OGG_HOME"
 }
 
 fetch_files() {
@@ -203,12 +221,17 @@ publish_lag() {
 
 # GGSCI's INFO ALL: "Program Status Group …" then one line per process, e.g. "MANAGER RUNNING",
 # "REPLICAT ABENDED RBTOA 00:00:00 00:10:02"; a status is STARTING, RUNNING, STOPPED or ABENDED
-# (Reference for Oracle GoldenGate 19c, INFO ALL and INFO ER). Whatever does not run is given
-# HEALTH_GRACE_SECONDS (AUTORESTART's retries and their waits, mgr.prm) from when it was first seen so.
+# (Reference for Oracle GoldenGate 19c, INFO ALL and INFO ER). RUNNING only says a process has
+# started: one that abends soon after each AUTORESTART is RUNNING between restarts. So a process
+# counts as up once it has been RUNNING at every check for HEALTH_SETTLE_SECONDS (longer than
+# AUTORESTART's wait), and as down once it has not been RUNNING for HEALTH_GRACE_SECONDS (all of
+# AUTORESTART's attempts), each measured from the first check that saw it so (marks in $STATE).
 health() {
-    local report processes process status since now late="" waiting="" groups=0
+    local report processes process status mark now late="" unsettled="" groups=0
     if [[ -s $STATE/failed ]]; then
-        echo "FAILURE the hub's start failed: $(head -n 1 "$STATE/failed")"
+        # The unit restarts a failed start (Restart=on-failure) up to HUB_START_ATTEMPTS times.
+        (($(cat "$STATE/attempts" 2>/dev/null || echo 0) >= HUB_START_ATTEMPTS)) || return 0
+        echo "FAILURE the hub's start failed $HUB_START_ATTEMPTS times: $(head -n 1 "$STATE/failed")"
         return
     fi
     [[ -e $STATE/started ]] || return 0
@@ -217,28 +240,37 @@ health() {
     # No Manager line: not an INFO ALL report; decide nothing.
     grep -q '^MANAGER ' <<<"$processes" || return 0
     now=$(date +%s)
-    mkdir -p "$STATE/not-running"
+    mkdir -p "$STATE/running" "$STATE/not-running"
     while read -r process status; do
         [[ $process == MANAGER ]] || groups=$((groups + 1))
         if [[ $status == RUNNING ]]; then
             rm -f "$STATE/not-running/$process"
-            continue
+            mark=$STATE/running/$process
+        else
+            rm -f "$STATE/running/$process"
+            mark=$STATE/not-running/$process
         fi
-        [[ -e $STATE/not-running/$process ]] || printf '%s\n' "$now" >"$STATE/not-running/$process"
-        since=$(<"$STATE/not-running/$process")
-        if ((now - since >= HEALTH_GRACE_SECONDS)); then late+=" $process $status"; else waiting=yes; fi
+        [[ -e $mark ]] || printf '%s\n' "$now" >"$mark"
+        if [[ $status != RUNNING ]]; then
+            ((now - $(<"$mark") < HEALTH_GRACE_SECONDS)) || late+=" $process $status"
+            unsettled=yes
+        elif ((now - $(<"$mark") < HEALTH_SETTLE_SECONDS)); then
+            unsettled=yes
+        fi
     done <<<"$processes"
     if [[ -n $late ]]; then
         echo "FAILURE not running after ${HEALTH_GRACE_SECONDS} s:$late (see dirrpt/ and ggserr.log)"
-    elif [[ -z $waiting ]]; then
-        echo "SUCCESS the Manager and its $groups groups run"
+    elif [[ -z $unsettled ]]; then
+        echo "SUCCESS the Manager and its $groups groups have run for ${HEALTH_SETTLE_SECONDS} s"
     fi
 }
 
-COMMAND=${1:-start}
 case "$COMMAND" in
     start)
-        rm -rf "$STATE/started" "$STATE/failed" "$STATE/not-running"
+        rm -rf "$STATE/started" "$STATE/failed" "$STATE/running" "$STATE/not-running"
+        mkdir -p "$STATE"
+        # This boot's attempts since the last success (the changed script's own run is the same attempt).
+        [[ -n ${HUB_FILES_FRESH:-} ]] || echo $(($(cat "$STATE/attempts" 2>/dev/null || echo 0) + 1)) >"$STATE/attempts"
         [[ -n ${HUB_FILES_FRESH:-} ]] || refresh_files
         # At every start, not only cloud-init's first: a hub from before the gate gets its timer here.
         systemctl enable --now --no-block "$GATE_SIGNAL_TIMER"
@@ -247,7 +279,8 @@ case "$COMMAND" in
         fetch_files
         store_credential
         start_manager
-        mkdir -p "$STATE" && : >"$STATE/started"
+: >"$STATE/started"
+        rm -f "$STATE/attempts"
         log "ready: set up the paths with the obey files of dirprm/ (docs/replication.md)"
         ;;
     stop) stop_groups ;;
