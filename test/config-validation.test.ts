@@ -147,7 +147,7 @@ describe("config validation: replication", () => {
     });
     it("builds a hub only with a byol licence and software, from the node image when only an installer is given", () => {
         const hub = parseWith({ goldengateLicense: "byol", goldengateInstallerS3Uri: "s3://example-ogg/ogg.zip" }).replication.hub;
-        assert.deepEqual(hub, { amiId: "", installerS3Uri: "s3://example-ogg/ogg.zip", instanceType: "m6i.large", volumeGiB: 100 });
+        assert.deepEqual(hub, { amiId: "", installerS3Uri: "s3://example-ogg/ogg.zip", installerSha256: null, instanceType: "m6i.large", volumeGiB: 100 });
         assert.equal(parseWith({}).replication.hub, null);
     });
     it("rejects a byol licence without GoldenGate software rather than silently creating no hub", () =>
