@@ -43,9 +43,6 @@ function knowledgeFileOf(pack: string): string {
   fs.writeFileSync(file, formatTableKnowledge(deriveTableKnowledge(inputOf(pack).pack)));
   return file;
 }
-after(() => {
-  for (const directory of knowledgeDirectories) fs.rmSync(directory, { recursive: true, force: true });
-});
 
 function runCli(...args: string[]): { status: number | null; stdout: string; stderr: string } {
   const result = spawnSync(process.execPath, ['-r', 'sucrase/register/ts', 'tools/pack-check/cli.ts', ...args], { cwd: ROOT, encoding: 'utf8' });
@@ -56,6 +53,10 @@ const remediesUsed = (input: PackCheckInput): string[] =>
   checkPack(input).schemas.flatMap((schema) => schema.defects.flatMap((defect) => (defect.remedy ? [defect.remedy.id] : [])));
 
 describe('pack:check', () => {
+  after(() => {
+    for (const directory of knowledgeDirectories) fs.rmSync(directory, { recursive: true, force: true });
+  });
+
   it('the stock-like pack (three kinds of defect): exit 0, every defect named with its remedy', () => {
     const { status, stdout } = runCli('test/fixtures/pack-check/stock-like', '--tables', knowledgeFileOf('stock-like'));
     assert.equal(status, 0, stdout);
