@@ -18,7 +18,7 @@ import {
 } from "../lib/goldengate/table-knowledge";
 import { renderGoldenGateFiles } from "../lib/goldengate/parameter-files";
 import { WSO2_TABLES, WSO2_TABLES_FILE } from "../lib/goldengate/wso2-tables";
-import { PACK_SCRIPTS, REMEDY_FILES } from "../lib/pack/remedies";
+import { PACK_SCRIPTS, REMEDIES, REMEDY_FILES } from "../lib/pack/remedies";
 import { SQL_DIR } from "../lib/render/sql-parameters";
 import { checkPack } from "../tools/pack-check/check";
 import { requireTool } from "./harness";
@@ -143,6 +143,16 @@ describe(`the committed table knowledge (${COMMITTED})`, () => {
         assert.equal(WSO2_TABLES.filter((t) => t.owner === "WSO2AM").length, 150);
         assert.ok(WSO2_TABLES.filter((t) => t.owner === "WSO2SHARED").every((t) => /^(REG|UM)_/.test(t.table)));
         assert.deepEqual(known("WSO2SHARED", "UM_USER")?.primaryKey, ["UM_ID", "UM_TENANT_ID"]);
+    });
+
+    it("a table without a primary key has one unique key (GoldenGate's row identifier), or none and a remedy of the boot keys it", () => {
+        const withoutPrimaryKey = WSO2_TABLES.filter((t) => t.primaryKey.length === 0);
+        const keyless = withoutPrimaryKey.filter((t) => t.uniqueKeys === undefined).map((t) => t.table);
+        const remedied = REMEDIES.flatMap((remedy) => (remedy.detection.kind === "keyless-table" ? [remedy.detection.table] : []));
+        assert.deepEqual(keyless.sort(), [...remedied].sort());
+        const identifiedByUniqueKey = withoutPrimaryKey.filter((t) => t.uniqueKeys !== undefined);
+        assert.equal(identifiedByUniqueKey.length, 12);
+        for (const t of identifiedByUniqueKey) assert.equal(t.uniqueKeys!.length, 1, t.table);
     });
 
     it("IDN_OAUTH2_ACCESS_TOKEN's unique key holds IDP_ID, TOKEN_BINDING_REF and DCID, as the 3.1.0 script's CON_APP_KEY does", () => {

@@ -4,12 +4,22 @@
  * unique key (an insert that clashes on one raises ORA-00001 outside CDR) and the LOB columns (CDR
  * must not compare them).
  *
- * Oracle GoldenGate 19c: "Do not use CDR for columns that contain LOBs, abstract data types (ADT), or
- * user-defined types (UDT)" (Administering Oracle GoldenGate, Overview of the Oracle GoldenGate CDR
- * Feature, https://docs.oracle.com/en/middleware/goldengate/core/19.1/coredoc/administer-overview-oracle-goldengate-cdr-feature.html).
- * LOB columns here are those declared BLOB, CLOB or NCLOB (Oracle Database 19c SQL Language
- * Reference, Data Types, "LOB Data Types") and LONG / LONG RAW, which hold unstructured data the
- * same way and which WSO2's 3.1.0 scripts do not use.
+ * Which columns CDR may compare: "CDR supports scalar data types such as: NUMERIC, BOOLEAN, DATE,
+ * TIMESTAMP, CHAR/NCHAR, VARCHAR/NVARCHAR. This means that these column types can be used with the
+ * COMPARECOLS parameter" (Oracle GoldenGate 19c, Overview of the Oracle GoldenGate CDR Feature,
+ * https://docs.oracle.com/en/middleware/goldengate/core/19.1/coredoc/administer-overview-oracle-goldengate-cdr-feature.html);
+ * the 21.3 page of that title adds "Do not use CDR for columns that contain LOBs". LOB columns
+ * here are those declared BLOB, CLOB or NCLOB, and LONG / LONG RAW,
+ * which are not among those types and which Oracle's capture treats with the LOBs ("except for
+ * LOB, LONG, LONG RAW, and XMLType columns", Oracle Database Reference, DBA_GOLDENGATE_SUPPORT_MODE,
+ * https://docs.oracle.com/en/database/oracle/oracle-database/21/refrn/DBA_GOLDENGATE_SUPPORT_MODE.html);
+ * WSO2's 3.1.0 scripts declare no LONG. Temporary tables are left out: the same view lists them
+ * among the tables whose changes "a capture process cannot capture".
+ *
+ * A table with no primary key keeps `primaryKey` empty: GoldenGate then identifies its rows by a
+ * unique key ("Unless a KEYCOLS clause is used ... Primary key ... Unique key ... First unique key
+ * alphanumerically", Using Oracle GoldenGate for Oracle Database, Ensuring Row Uniqueness in Source
+ * and Target Tables), which stays in `uniqueKeys`.
  *
  * The scripts are read as SQL*Plus runs them (tools/pack-check/sqlplus-run.ts): a statement swallowed
  * by a PL/SQL unit without its `/` line never runs, so creates nothing here either. A statement the
@@ -105,7 +115,7 @@ function unfollowable(statement: Statement): string | undefined {
 /** The facts of every table the scripts create, in the order given (one schema, run as its owner). */
 export function deriveTableFacts(scripts: readonly ScriptText[]): TableFacts[] {
     const tables = new Map<string, TableState>();
-    // GoldenGate does not capture temporary tables: statements on them are ignored.
+    // GoldenGate does not capture temporary tables (DBA_GOLDENGATE_SUPPORT_MODE): statements on them are ignored.
     const temporary = new Set<string>();
     const known = (table: string, file: string, line: number, what: string): TableState | undefined => {
         if (temporary.has(table)) return undefined;
@@ -119,11 +129,13 @@ export function deriveTableFacts(scripts: readonly ScriptText[]): TableFacts[] {
             throw new TableKnowledgeError(file, line, `${kind} of ${displayName(table)} names ${columns.length === 0 ? "no column" : `no column of the table: ${missing.map(displayName).join(", ")}`}`);
         }
         if (kind === "PRIMARY KEY") {
+            // "A table or view can have only one primary key" (SQL Language Reference 19c, constraint).
             if (state.primaryKey !== undefined) throw new TableKnowledgeError(file, line, `${displayName(table)} gets a second primary key (ORA-02260)`);
             state.primaryKey = columns;
             return;
         }
-        // Oracle refuses a second key over the same column list; one over the same columns in another order enforces nothing new.
+        // Oracle: "You cannot designate the same column or combination of columns as both a primary key and a
+        // unique key" (SQL Language Reference 19c, constraint); the same columns in another order enforce nothing new.
         if (!state.uniqueKeys.some((key) => sameColumns(key, columns))) state.uniqueKeys.push(columns);
     };
 
