@@ -96,6 +96,8 @@ describe("table knowledge: derived from DDL in the 3.1.0 shape (test/fixtures/ta
     it("stops naming the script and line at DDL it does not follow or Oracle would refuse", () => {
         const derive = (text: string) => () => deriveTableFacts([{ path: "apimgt/tables.sql", text: `CREATE TABLE T (ID INTEGER PRIMARY KEY, NAME VARCHAR2(10))\n/\n${text}\n/\n` }]);
         assert.throws(derive("DROP TABLE T"), /^TableKnowledgeError: apimgt\/tables\.sql:3: DROP TABLE is not followed by the table knowledge$/m);
+        assert.throws(derive("DROP INDEX T_NAME"), /apimgt\/tables\.sql:3: DROP INDEX is not followed/);
+        assert.doesNotThrow(derive("DROP SEQUENCE T_SEQ"));
         assert.throws(derive("ALTER TABLE T DROP CONSTRAINT X"), /apimgt\/tables\.sql:3: ALTER TABLE \.\.\. DROP is not followed/);
         assert.throws(derive("CREATE UNIQUE INDEX T_NAME ON T (UPPER(NAME))"), /apimgt\/tables\.sql:3: unique index T_NAME on T keys an expression, not columns/);
         assert.throws(derive("ALTER TABLE T ADD CONSTRAINT U UNIQUE (NAMES)"), /apimgt\/tables\.sql:3: UNIQUE of T names no column of the table: NAMES/);

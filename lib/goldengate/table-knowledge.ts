@@ -98,9 +98,9 @@ const sameColumns = (a: readonly string[], b: readonly string[]): boolean =>
 /** Statements whose effect on tables the derivation does not model. */
 function unfollowable(statement: Statement): string | undefined {
     const [first, second] = statement.tokens;
-    if (isWord(first, "DROP") || isWord(first, "RENAME")) {
-        return `${first.value}${second ? ` ${second.value}` : ""} is not followed by the table knowledge`;
-    }
+    // Dropping a sequence or a trigger changes no key or column; dropping a table or an index may.
+    if (isWord(first, "DROP") && (isWord(second, "TABLE") || isWord(second, "INDEX"))) return `DROP ${second.value} is not followed by the table knowledge`;
+    if (isWord(first, "RENAME")) return "RENAME is not followed by the table knowledge";
     if (isWord(first, "ALTER") && isWord(second, "TABLE")) {
         let depth = 0;
         for (const token of statement.tokens.slice(2)) {
