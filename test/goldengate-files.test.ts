@@ -146,7 +146,8 @@ describe("GoldenGate files: two datacenters", () => {
                 assert.ok(statements(replicat).includes(`MAPEXCLUDE ${table.owner}.${table.table}`));
             }
         }
-        assert.equal(tablesWithLobs().length, 23);
+        // 3.1.0's multi-DC scripts: 22 tables with BLOB columns (lib/goldengate/wso2-3.1.0-tables.json).
+        assert.equal(tablesWithLobs().length, 22);
     });
 
     it("sends DC2's trail to DC1's hub at its fixed address", () => {

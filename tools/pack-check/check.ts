@@ -1,12 +1,15 @@
 /**
  * pack:check's library entry point, pure (no file system): builds each schema as the boot does
  * (the pack's scripts as SQL*Plus runs them, then our remedies), reports every defect of the pack
- * with the remedy that covers it, and judges the resulting schema against the multi-DC rules.
+ * with the remedy that covers it, and judges the resulting schema against the multi-DC rules. Given
+ * the committed GoldenGate table knowledge, it also reports where the pack's scripts give other
+ * keys or LOB columns than the files the plan renders assume.
  */
 import { describeStatement, displayName, type SchemaStatement } from '../sql-check/ddl';
 import type { Statement } from '../sql-check/lexer';
 import { RuleEngine, type Finding } from '../sql-check/rules';
 import { PACK_SCRIPTS, REMEDIES, type Detection, type PackSchema, type Remedy } from '../../lib/pack/remedies';
+import { compareTableKnowledge, deriveTableKnowledge, TableKnowledgeError, type TableKnowledge } from '../../lib/goldengate/table-knowledge';
 import { readRemedyBlocks } from './remedy-sql';
 import { runAsSqlPlus, type UnterminatedUnit } from './sqlplus-run';
 
@@ -17,6 +20,17 @@ export interface PackCheckInput {
   readonly remedies: Readonly<Record<PackSchema, { readonly path: string; readonly text: string }>>;
   /** Tables goldengateKeyColumns gives KEYCOLS, by schema: they may stay keyless. */
   readonly keyColumnTables?: Readonly<Partial<Record<PackSchema, readonly string[]>>>;
+  /** The table knowledge the GoldenGate files are rendered from (the committed file), to compare with the pack's. */
+  readonly tableKnowledge?: { readonly path: string; readonly knowledge: TableKnowledge };
+}
+
+export interface TableKnowledgeReport {
+  /** The knowledge file compared with, as shown. */
+  readonly path: string;
+  /** Where the pack's scripts give other keys or LOB columns, one line each. */
+  readonly differences: string[];
+  /** Why the pack's knowledge could not be derived (a statement the derivation does not follow). */
+  readonly underivable?: string;
 }
 
 export interface Defect {
@@ -40,6 +54,7 @@ export interface SchemaReport {
 
 export interface PackReport {
   readonly schemas: SchemaReport[];
+  readonly tableKnowledge?: TableKnowledgeReport;
   readonly ok: boolean;
 }
 
@@ -254,7 +269,18 @@ function byPlace(a: Finding, b: Finding): number {
 /** Throws ScriptSyntaxError for a script that cannot be read as SQL, Error for a missing pack script. */
 export function checkPack(input: PackCheckInput): PackReport {
   const schemas = (['SHARED_DB', 'AM_DB'] as const).map((schema) => checkSchema(schema, input));
-  return { schemas, ok: schemas.every((schema) => schema.problems.length === 0) };
+  const tableKnowledge = input.tableKnowledge === undefined ? undefined : compareKnowledge(input.pack, input.tableKnowledge);
+  const knowledgeHolds = tableKnowledge === undefined || (tableKnowledge.differences.length === 0 && tableKnowledge.underivable === undefined);
+  return { schemas, tableKnowledge, ok: knowledgeHolds && schemas.every((schema) => schema.problems.length === 0) };
+}
+
+function compareKnowledge(pack: PackCheckInput['pack'], committed: NonNullable<PackCheckInput['tableKnowledge']>): TableKnowledgeReport {
+  try {
+    return { path: committed.path, differences: compareTableKnowledge(committed.knowledge, deriveTableKnowledge(pack), committed.path, 'the pack') };
+  } catch (error) {
+    if (!(error instanceof TableKnowledgeError)) throw error;
+    return { path: committed.path, differences: [], underivable: error.message };
+  }
 }
 
 const formatFinding = (finding: Finding): string => `${finding.file}:${finding.line}: ${finding.rule}: ${finding.message}`;
@@ -288,11 +314,29 @@ export function formatPackReport(report: PackReport): string[] {
       for (const problem of schema.problems) lines.push(`    ${formatFinding(problem)}`);
     }
   }
+  const knowledge = report.tableKnowledge;
+  const knowledgeDiffers = knowledge !== undefined && (knowledge.differences.length > 0 || knowledge.underivable !== undefined);
+  if (knowledge !== undefined) {
+    lines.push(`GoldenGate table knowledge (${knowledge.path})`);
+    if (knowledge.underivable !== undefined) {
+      lines.push(`  cannot be derived from the pack: ${knowledge.underivable}`);
+    } else if (knowledge.differences.length === 0) {
+      lines.push("  the pack's scripts give the same keys and LOB columns");
+    } else {
+      lines.push("  the pack's scripts give other keys or LOB columns than the GoldenGate files are rendered from:");
+      for (const difference of knowledge.differences) lines.push(`    ${difference}`);
+      lines.push(`  regenerate it from this pack (npm run gg:tables -- <this directory>) and commit it`);
+    }
+  }
   const broken = [...new Set(report.schemas.flatMap((schema) => schema.problems.map((problem) => problem.object)))];
+  const failures = [
+    ...(broken.length > 0 ? [`${broken.length} objects stay broken: ${broken.join(', ')}`] : []),
+    ...(knowledgeDiffers ? [`the GoldenGate table knowledge does not fit the pack (${knowledge.path})`] : []),
+  ];
   lines.push(
     report.ok
       ? `pack:check: ${defectCount} defects, ${coveredCount} covered; the schema the boot builds satisfies every multi-DC rule`
-      : `pack:check: ${broken.length} objects stay broken: ${broken.join(', ')}`,
+      : `pack:check: ${failures.join('; ')}`,
   );
   return lines;
 }

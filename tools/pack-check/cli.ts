@@ -1,28 +1,34 @@
 /**
- * `npm run pack:check -- <pack's dbscripts/multi-dc/oracle directory> [--keycols OWNER.TABLE(COL, …)]...`
+ * `npm run pack:check -- <pack's dbscripts/multi-dc/oracle directory> [--keycols OWNER.TABLE(COL, …)]... [--tables <file>]`
  *
- * Exit 0: the schema the boot builds (pack + remedies) satisfies every multi-DC rule. 1: objects stay
- * broken (each is named). 2: unreadable input or bad arguments.
+ * Exit 0: the schema the boot builds (pack + remedies) satisfies every multi-DC rule, and the pack's
+ * scripts give the table knowledge the GoldenGate files are rendered from. 1: objects stay broken
+ * (each is named), or the knowledge differs (each difference is named). 2: unreadable input or bad arguments.
  */
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { DATABASE_USERS } from '../../lib/database-names';
 import { parseKeyColumns } from '../../lib/goldengate/key-columns';
+import { KnowledgeFileError, parseTableKnowledge } from '../../lib/goldengate/table-knowledge';
+import { WSO2_TABLES_FILE } from '../../lib/goldengate/wso2-tables';
 import { PACK_SCRIPTS, REMEDY_FILES, type PackSchema } from '../../lib/pack/remedies';
 import { SQL_DIR } from '../../lib/render/sql-parameters';
 import { ScriptSyntaxError } from '../sql-check/lexer';
 import { checkPack, formatPackReport, type PackCheckInput } from './check';
 
-const USAGE = `usage: npm run pack:check -- <dbscripts/multi-dc/oracle directory> [--keycols OWNER.TABLE(COL, ...)]...
+const USAGE = `usage: npm run pack:check -- <dbscripts/multi-dc/oracle directory> [--keycols OWNER.TABLE(COL, ...)]... [--tables <file>]
 
 Reads the pack's multi-DC scripts as the boot applies them (SHARED_DB: tables.sql, sequences.sql;
 AM_DB: apimgt/tables.sql, apimgt/sequences.sql; SQL*Plus's rules), applies the project's remedies
 (sql/remedies-*.sql), reports every defect with the remedy that covers it, and judges the result
-against the multi-DC rules.
+against the multi-DC rules. Then compares the keys and LOB columns the scripts give with the table
+knowledge the GoldenGate files are rendered from.
 
   --keycols <entry>   a goldengateKeyColumns entry: that table may stay without a key
+  --tables <file>     the table knowledge to compare with (default ${path.relative(process.cwd(), WSO2_TABLES_FILE)})
 
-Exit status: 0 every rule holds, 1 objects stay broken, 2 unreadable input or bad arguments.`;
+Exit status: 0 every rule holds and the knowledge fits, 1 objects stay broken or the knowledge
+differs, 2 unreadable input or bad arguments.`;
 
 const EXIT_OK = 0;
 const EXIT_BROKEN = 1;
@@ -40,8 +46,9 @@ function readText(file: string): string {
   }
 }
 
-function parseArguments(argv: readonly string[]): { directory?: string; keyColumnTables: Partial<Record<PackSchema, string[]>>; help: boolean } {
+function parseArguments(argv: readonly string[]): { directory?: string; keyColumnTables: Partial<Record<PackSchema, string[]>>; tables: string; help: boolean } {
   let directory: string | undefined;
+  let tables = path.relative(process.cwd(), WSO2_TABLES_FILE);
   const keyColumnTables: Partial<Record<PackSchema, string[]>> = {};
   let help = false;
   for (let i = 0; i < argv.length; i++) {
@@ -55,6 +62,10 @@ function parseArguments(argv: readonly string[]): { directory?: string; keyColum
       if ('error' in parsed) throw new InputError(`--keycols ${parsed.error}`);
       const schema = SCHEMA_OF_OWNER[parsed.owner];
       (keyColumnTables[schema] ??= []).push(parsed.table);
+    } else if (argument === '--tables') {
+      const file = argv[++i];
+      if (file === undefined) throw new InputError('--tables needs a table knowledge file');
+      tables = file;
     } else if (argument.startsWith('-')) {
       throw new InputError(`unknown option ${argument}`);
     } else if (directory !== undefined) {
@@ -64,7 +75,7 @@ function parseArguments(argv: readonly string[]): { directory?: string; keyColum
     }
   }
   if (!help && directory === undefined) throw new InputError('no pack directory to check');
-  return { directory, keyColumnTables, help };
+  return { directory, keyColumnTables, tables, help };
 }
 
 function main(argv: readonly string[]): number {
@@ -83,9 +94,10 @@ function main(argv: readonly string[]): number {
       const file = path.join(SQL_DIR, REMEDY_FILES[schema]);
       return { path: path.relative(process.cwd(), file), text: readText(file) };
     };
-    input = { pack, remedies: { SHARED_DB: remedy('SHARED_DB'), AM_DB: remedy('AM_DB') }, keyColumnTables: parsed.keyColumnTables };
+    const tableKnowledge = { path: parsed.tables, knowledge: parseTableKnowledge(readText(parsed.tables), parsed.tables) };
+    input = { pack, remedies: { SHARED_DB: remedy('SHARED_DB'), AM_DB: remedy('AM_DB') }, keyColumnTables: parsed.keyColumnTables, tableKnowledge };
   } catch (error) {
-    if (error instanceof InputError) {
+    if (error instanceof InputError || error instanceof KnowledgeFileError) {
       console.error(`pack:check: ${error.message}\n\n${USAGE}`);
       return EXIT_ERROR;
     }

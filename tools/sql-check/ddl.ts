@@ -19,6 +19,11 @@ export interface DefaultValue {
 export interface ColumnDefinition {
   readonly name: string;
   readonly line: number;
+  /**
+   * The data type's first word (`VARCHAR2`, `BLOB`, `LONG` for LONG and LONG RAW); undefined when
+   * the definition names none (ALTER TABLE MODIFY of a column's default or nullability).
+   */
+  readonly dataType?: string;
   readonly defaultValue?: DefaultValue;
 }
 
@@ -67,7 +72,14 @@ export type SchemaStatement =
       readonly elements: TableElements;
     }
   | { readonly kind: 'alter-table'; readonly table: string; readonly line: number; readonly elements: TableElements }
-  | { readonly kind: 'create-unique-index'; readonly index: string; readonly table: string; readonly line: number }
+  | {
+      readonly kind: 'create-unique-index';
+      readonly index: string;
+      readonly table: string;
+      readonly line: number;
+      /** The indexed columns in order; undefined when a key element is an expression (a function-based index). */
+      readonly columns?: readonly string[];
+    }
   | {
       readonly kind: 'create-sequence';
       readonly sequence: string;
@@ -109,10 +121,17 @@ const TABLE_PREFIXES = new Set(['GLOBAL', 'PRIVATE', 'TEMPORARY', 'SHARDED', 'DU
 const PLSQL_UNIT_KINDS = new Set(['PROCEDURE', 'FUNCTION', 'PACKAGE', 'TYPE']);
 /** Words that end a column's DEFAULT expression (a second DEFAULT too, so no token is read twice by it). */
 const DEFAULT_ENDS = new Set(['DEFAULT', 'CONSTRAINT', 'NOT', 'NULL', 'PRIMARY', 'UNIQUE', 'REFERENCES', 'CHECK', 'ENABLE', 'DISABLE']);
+/** Words that open a column's clauses: a column definition that starts with one names no data type. */
+const COLUMN_CLAUSE_STARTS = new Set([...DEFAULT_ENDS, 'VISIBLE', 'INVISIBLE', 'COLLATE', 'SORT', 'GENERATED', 'AS', 'ENCRYPT', 'DECRYPT']);
 /** Words that start an ALTER TABLE action, ending the unparenthesised element before them. */
 const ALTER_ACTIONS = new Set(['ADD', 'MODIFY', 'DROP', 'RENAME']);
-/** Table elements that are neither columns nor key or foreign-key constraints. */
-const NON_COLUMN_ELEMENTS = new Set(['CHECK', 'SUPPLEMENTAL', 'PERIOD', 'SCOPE', 'REF']);
+/**
+ * Table elements that are neither columns nor key or foreign-key constraints, by their first word and
+ * the token that follows it: only CHECK is reserved, so a column may be named SCOPE or PERIOD.
+ */
+const NON_COLUMN_ELEMENTS: ReadonlyMap<string, string | undefined> = new Map([
+  ['CHECK', undefined], ['SUPPLEMENTAL', 'LOG'], ['PERIOD', 'FOR'], ['SCOPE', 'FOR'], ['REF', '('],
+]);
 /** `ON SCHEMA`, `ON DATABASE` (system triggers) and `ON NESTED TABLE` name no table the trigger could mutate. */
 const NON_TABLE_TRIGGER_TARGETS = new Set(['SCHEMA', 'DATABASE', 'NESTED']);
 const TRIGGER_BODY_STARTS = new Set(['DECLARE', 'BEGIN', 'COMPOUND', 'CALL']);
@@ -293,7 +312,10 @@ class StatementReader {
       if (mode === 'define') this.readOutOfLineConstraint(start, end, into);
       return;
     }
-    if (first.kind === 'word' && NON_COLUMN_ELEMENTS.has(first.value)) return;
+    if (first.kind === 'word' && NON_COLUMN_ELEMENTS.has(first.value)) {
+      const follower = NON_COLUMN_ELEMENTS.get(first.value);
+      if (follower === undefined || tokens[start + 1]?.value === follower) return;
+    }
     this.readColumn(start, end, into);
   }
 
@@ -323,6 +345,8 @@ class StatementReader {
   private readColumn(start: number, end: number, into: TableElements): void {
     const tokens = this.tokens;
     const column = tokens[start].value;
+    const typeToken = tokens[start + 1];
+    const dataType = start + 1 < end && typeToken.kind === 'word' && !COLUMN_CLAUSE_STARTS.has(typeToken.value) ? typeToken.value : undefined;
     let defaultValue: DefaultValue | undefined;
     let constraint: string | undefined;
     let depth = 0;
@@ -352,7 +376,7 @@ class StatementReader {
           break;
       }
     }
-    into.columns.push({ name: column, line: tokens[start].line, defaultValue });
+    into.columns.push({ name: column, line: tokens[start].line, dataType, defaultValue });
   }
 
   /** `DEFAULT [ON NULL] expr`, read up to the next column constraint. */
@@ -400,7 +424,21 @@ class StatementReader {
     const index = this.requireName(start, 'CREATE UNIQUE INDEX');
     const table = isWord(tokens[index.next], 'ON') ? readQualifiedName(tokens, index.next + 1) : undefined;
     if (table === undefined) return this.fail(this.statement.line, `CREATE UNIQUE INDEX ${displayName(index.name)} without ON <table>`);
-    return { kind: 'create-unique-index', index: index.name, table: table.name, line: this.statement.line };
+    return { kind: 'create-unique-index', index: index.name, table: table.name, line: this.statement.line, columns: this.indexColumns(table.next) };
+  }
+
+  /** `(col [ASC|DESC], ...)` at `open`; undefined when an element is anything else (an expression). */
+  private indexColumns(open: number): string[] | undefined {
+    const tokens = this.tokens;
+    if (!isSymbol(tokens[open], '(')) return undefined;
+    const close = this.closingParenthesis(open, tokens.length);
+    const columns: string[] = [];
+    for (const [start, end] of this.listElements(open, close)) {
+      const plainColumn = isIdentifier(tokens[start]) && (end === start + 1 || (end === start + 2 && (isWord(tokens[start + 1], 'ASC') || isWord(tokens[start + 1], 'DESC'))));
+      if (!plainColumn) return undefined;
+      columns.push(tokens[start].value);
+    }
+    return columns;
   }
 
   private createSequence(start: number): SchemaStatement {
