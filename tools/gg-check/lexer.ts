@@ -9,9 +9,16 @@
  * - a statement is one line, unless the line ends with `&` ("When using line breaks to split a
  *   parameter statement into multiple lines, use an ampersand (&) at the end of each line",
  *   "Using Oracle GoldenGate for Oracle Database" 19c, Sample Exceptions Mapping);
- * - TABLE, MAP and SEQUENCE end at their `;` and may span lines (Reference, TABLE | MAP);
- * - keywords are case-insensitive; single quotes delimit literals (a SQLEXEC query "must be
- *   within single quotes and must be contained all on one line", Reference, SQLEXEC), double
+ * - TABLE, MAP and SEQUENCE end at their `;` and may span lines (every TABLE/MAP of the Reference's
+ *   examples, e.g. ALLOWDUPTARGETMAP and the exceptions samples, ends with `;`);
+ * - group and (for Oracle) object names are case-insensitive ("Working with Runtime Parameters",
+ *   Administering Oracle GoldenGate 19c, read in its Japanese edition,
+ *   https://docs.oracle.com/cd/F22974_01/admin/working-runtime-parameters.html); keywords are read
+ *   in any case too, which no page states: the project writes them in upper case, as the docs do;
+ * - single quotes delimit literals (a SQLEXEC query "must be
+ *   within single quotes and must be contained all on one line", Administering Oracle GoldenGate
+ *   26ai, Executing SQLEXEC within a TABLE or MAP Statement, read in its zh-cn and ja editions:
+ *   https://docs.oracle.com/zh-cn/database/goldengate/core/26/coredoc/administer-executing-sqlexec-table-or-map-statement.html), double
  *   quotes delimit names that keep their case.
  *
  * Pure: text in, statements out. Text it cannot read as statements is a ParameterSyntaxError
