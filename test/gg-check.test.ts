@@ -118,12 +118,17 @@ function assertOnly(findings: readonly Finding[], expected: readonly string[], .
 const ofRule = (findings: readonly Finding[], rule: RuleId): Finding[] => findings.filter((finding) => finding.rule === rule);
 
 describe('gg-check: the files as rendered before issue 21\'s rework (test/fixtures/goldengate-before)', () => {
-  const result = runCli(BEFORE);
-  const lines = result.stdout.trim().split('\n');
-  const findings = lines.slice(0, -1).map((line) => {
-    const match = /^(.+?):(\d+): (GG-\d{3}): (.*)$/.exec(line);
-    assert.ok(match, `not a finding line: ${line}`);
-    return { file: match[1], line: Number(match[2]), rule: match[3] as RuleId, message: match[4] };
+  let result: ReturnType<typeof runCli>;
+  let lines: string[];
+  let findings: Finding[];
+  before(() => {
+    result = runCli(BEFORE);
+    lines = result.stdout.trim().split('\n');
+    findings = lines.slice(0, -1).map((line) => {
+      const match = /^(.+?):(\d+): (GG-\d{3}): (.*)$/.exec(line);
+      assert.ok(match, `not a finding line: ${line}`);
+      return { file: match[1], line: Number(match[2]), rule: match[3] as RuleId, message: match[4] };
+    });
   });
   const spoke = `${BEFORE}/us-west/dirprm/ratob.prm`;
   const inFile = (file: string, rule: RuleId) => findings.filter((finding) => finding.file === file && finding.rule === rule);

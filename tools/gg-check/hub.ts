@@ -75,14 +75,12 @@ export interface Hub {
   /** Every other parameter file: Extracts, pumps, Replicats. */
   readonly groupFiles: readonly ParameterFile[];
   readonly commands: readonly Command[];
-  /** Paths of the obey files, shown in findings. */
-  readonly obeyFiles: readonly string[];
 }
 
 /** GGSCI verbs followed by the kind of object they act on. */
 const VERBS_WITH_OBJECT = new Set(['ADD', 'ALTER', 'DELETE', 'INFO', 'START', 'STOP', 'KILL', 'REGISTER', 'UNREGISTER', 'SEND', 'STATS', 'LAG', 'VIEW']);
 
-export const displayPath = (root: string, path: string): string => (root === '' ? path : `${root.replace(/\/+$/, '')}/${path}`);
+const displayPath = (root: string, path: string): string => (root === '' ? path : `${root.replace(/\/+$/, '')}/${path}`);
 
 const baseName = (path: string): string => path.slice(path.lastIndexOf('/') + 1);
 
@@ -173,10 +171,8 @@ const isObeyFile = (path: string): boolean => path.toLowerCase().endsWith('.oby'
 export function readHub(input: HubInput): Hub {
   const parameterFiles: ParameterFile[] = [];
   const commands: Command[] = [];
-  const obeyFiles: string[] = [];
   for (const source of input.files) {
     if (isObeyFile(source.path)) {
-      obeyFiles.push(displayPath(input.root, source.path));
       commands.push(...readCommands(input.root, source));
     } else {
       parameterFiles.push(readParameterFile(input.root, source));
@@ -188,7 +184,6 @@ export function readHub(input: HubInput): Hub {
     manager: parameterFiles.find((file) => file.kind === 'manager'),
     groupFiles: parameterFiles.filter((file) => file.kind !== 'globals' && file.kind !== 'manager'),
     commands,
-    obeyFiles,
   };
 }
 
