@@ -147,11 +147,15 @@ describe(`the committed table knowledge (${COMMITTED})`, () => {
         assert.deepEqual(known("WSO2SHARED", "UM_USER")?.primaryKey, ["UM_ID", "UM_TENANT_ID"]);
     });
 
-    it("a table without a primary key has one unique key (GoldenGate's row identifier), or none and a remedy of the boot keys it", () => {
-        const withoutPrimaryKey = WSO2_TABLES.filter((t) => t.primaryKey.length === 0);
-        const keyless = withoutPrimaryKey.filter((t) => t.uniqueKeys === undefined).map((t) => t.table);
+    it("a table without a primary key has one unique key (GoldenGate's row identifier), or none in the pack and the remedy's key in WSO2_TABLES", () => {
+        const pack = [...committed.schemas.SHARED_DB, ...committed.schemas.AM_DB];
+        const keylessInPack = pack.filter((t) => t.primaryKey.length === 0 && t.uniqueKeys.length === 0).map((t) => t.table);
         const remedied = REMEDIES.flatMap((remedy) => (remedy.detection.kind === "keyless-table" ? [remedy.detection.table] : []));
-        assert.deepEqual(keyless.sort(), [...remedied].sort());
+        assert.deepEqual(keylessInPack.sort(), [...remedied].sort());
+        // The schema the deployment runs: the remedies' primary key on ID (sql/remedies-am-db.sql).
+        for (const table of remedied) assert.deepEqual(known("WSO2AM", table)?.primaryKey, ["ID"], table);
+        const withoutPrimaryKey = WSO2_TABLES.filter((t) => t.primaryKey.length === 0);
+        assert.ok(withoutPrimaryKey.every((t) => t.uniqueKeys !== undefined));
         const identifiedByUniqueKey = withoutPrimaryKey.filter((t) => t.uniqueKeys !== undefined);
         assert.equal(identifiedByUniqueKey.length, 12);
         for (const t of identifiedByUniqueKey) assert.equal(t.uniqueKeys!.length, 1, t.table);

@@ -8,7 +8,7 @@
  */
 import * as path from "node:path";
 import { DATABASE_USERS } from "../database-names";
-import type { PackSchema } from "../pack/remedies";
+import { PackSchema, REMEDIES, REMEDY_KEY_COLUMN } from "../pack/remedies";
 import knowledge from "./wso2-3.1.0-tables.json";
 
 export interface Wso2Table {
@@ -28,11 +28,15 @@ export const WSO2_TABLES_FILE = path.join(__dirname, "wso2-3.1.0-tables.json");
 /** The schema owner each pack schema's scripts run as (docs/database.md). */
 const OWNER_OF: Readonly<Record<PackSchema, string>> = { SHARED_DB: DATABASE_USERS.sharedDb, AM_DB: DATABASE_USERS.amDb };
 
+/** Tables the boot's remedies give a primary key (lib/pack/remedies.ts): the schema the deployment runs has it. */
+const REMEDIED_KEYLESS = new Set(REMEDIES.flatMap((r) => (r.detection.kind === "keyless-table" ? [`${r.schema}.${r.detection.table}`] : [])));
+
+/** The schema as the deployment runs it: the pack's scripts, then the remedies' primary keys. */
 export const WSO2_TABLES: readonly Wso2Table[] = (Object.keys(OWNER_OF) as PackSchema[]).flatMap((schema) =>
     knowledge.schemas[schema].map(({ table, primaryKey, uniqueKeys, lobColumns }): Wso2Table => ({
         owner: OWNER_OF[schema],
         table,
-        primaryKey,
+        primaryKey: primaryKey.length === 0 && uniqueKeys.length === 0 && REMEDIED_KEYLESS.has(`${schema}.${table}`) ? [REMEDY_KEY_COLUMN] : primaryKey,
         ...(lobColumns.length > 0 ? { lobColumns } : {}),
         ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
     })),

@@ -47,6 +47,9 @@ export interface Remedy {
     detection: Detection;
 }
 
+/** The column a missing-key remedy adds, and its primary key (sql/remedies-am-db.sql). */
+export const REMEDY_KEY_COLUMN = "ID";
+
 export const REMEDIES: readonly Remedy[] = [
     {
         id: "shared-hybrid-role-trigger",
@@ -78,7 +81,7 @@ export const REMEDIES: readonly Remedy[] = [
         object: table,
         rule: "missing-key",
         defect: `table ${table} has no primary or unique key`,
-        fix: `adds column ID, filled from sequence ${prefix}_SEQ (on this DC's stripe) by trigger ${prefix}_ID, and primary key ${prefix}_PK on it`,
+        fix: `adds column ${REMEDY_KEY_COLUMN}, filled from sequence ${prefix}_SEQ (on this DC's stripe) by trigger ${prefix}_ID, and primary key ${prefix}_PK on it`,
         detection: { kind: "keyless-table", table },
     })),
 ];
