@@ -372,6 +372,18 @@ export function renderRemoveReplicatObey(input: GoldenGateFilesInput, origin: Hu
     return [`DBLOGIN ${login(input.self.id)}`, `STOP REPLICAT ${group}`, `DELETE REPLICAT ${group}`].join("\n") + "\n";
 }
 
+/**
+ * The obey files of each path, by name (from this DC's index and the other end's) and renderer:
+ * capture and apply added, a kept pump's trail rolled over, capture and apply removed.
+ */
+const pathObeyFiles: [(self: number, peer: number) => string, (input: GoldenGateFilesInput, peer: HubDatacenter) => string][] = [
+    [(self, peer) => `start-${extractGroup(self, peer)}`, renderStartCaptureObey],
+    [(self, peer) => `add-${replicatGroup(peer, self)}`, renderAddReplicatObey],
+    [(self, peer) => `rollover-${pumpGroup(self, peer)}`, renderRolloverPumpObey],
+    [(self, peer) => `remove-${extractGroup(self, peer)}`, renderRemoveCaptureObey],
+    [(self, peer) => `remove-${replicatGroup(peer, self)}`, renderRemoveReplicatObey],
+];
+
 /** Every file of the hub. A datacenter without peers replicates nothing and has none. */
 export function renderGoldenGateFiles(input: GoldenGateFilesInput): GoldenGateFile[] {
     if (input.peers.length === 0) return [];
@@ -386,25 +398,9 @@ export function renderGoldenGateFiles(input: GoldenGateFilesInput): GoldenGateFi
         ]),
         ...ends.map((peer) => ({ path: parameterFile(replicatGroup(peer.index, self.index)), content: renderReplicat(input, peer) })),
         { path: "dirprm/setup.oby", content: renderSetupObey(input) },
-        ...ends.map((peer) => ({
-            path: `dirprm/start-${extractGroup(self.index, peer.index).toLowerCase()}.oby`,
-            content: renderStartCaptureObey(input, peer),
-        })),
-        ...ends.map((peer) => ({
-            path: `dirprm/add-${replicatGroup(peer.index, self.index).toLowerCase()}.oby`,
-            content: renderAddReplicatObey(input, peer),
-        })),
-        ...ends.map((peer) => ({
-            path: `dirprm/rollover-${pumpGroup(self.index, peer.index).toLowerCase()}.oby`,
-            content: renderRolloverPumpObey(input, peer),
-        })),
-        ...ends.map((peer) => ({
-            path: `dirprm/remove-${extractGroup(self.index, peer.index).toLowerCase()}.oby`,
-            content: renderRemoveCaptureObey(input, peer),
-        })),
-        ...ends.map((peer) => ({
-            path: `dirprm/remove-${replicatGroup(peer.index, self.index).toLowerCase()}.oby`,
-            content: renderRemoveReplicatObey(input, peer),
-        })),
+        ...pathObeyFiles.flatMap(([name, render]) => ends.map((peer) => ({
+            path: `dirprm/${name(self.index, peer.index).toLowerCase()}.oby`,
+            content: render(input, peer),
+        }))),
     ];
 }
