@@ -196,11 +196,13 @@ export class Monitoring extends pulumi.ComponentResource {
             const path = `${source.toLowerCase()}-to-${args.dcId.toLowerCase()}`;
             alarm(`replication-lag-${path}-warning`, {
                 ...lag,
-                description: `Replication ${source} → ${args.dcId} is over ${LAG_WARNING_SECONDS / 60} minutes behind, or its hub stopped reporting (docs/operations.md#replication-lag)`,
+                description: `Replication ${source} → ${args.dcId} is over ${LAG_WARNING_SECONDS / 60} minutes behind (or no heartbeat arrived for that long), or its hub stopped reporting (docs/operations.md#replication-lag)`,
                 evaluationPeriods: 5,
                 threshold: LAG_WARNING_SECONDS,
-                // The hub reports every minute: silence means the hub or its heartbeat query is down, which
-                // is as bad as lag. With no hub of ours, silence is the expected state and says nothing.
+                // The value is the heartbeat's LAG or AGE, the larger (lib/metrics.ts): a stalled path's
+                // grows by a minute every minute, so it crosses the threshold itself. The hub reports every
+                // minute: silence means the hub or its heartbeat query is down, which is as bad as lag.
+                // With no hub of ours, silence is the expected state and says nothing.
                 treatMissingData: args.replication.hubDeployed ? "breaching" : "missing",
             });
             alarm(`replication-lag-${path}-critical`, {
@@ -208,7 +210,9 @@ export class Monitoring extends pulumi.ComponentResource {
                 description: `Replication ${source} → ${args.dcId} is ${critical / 3600} h behind: re-sync from the trusted source is needed unless this is fixed within ${hoursLeftAtCriticalLag(args.replication.archiveLogRetentionHours)} hours (docs/operations.md#replication-lag)`,
                 evaluationPeriods: 1,
                 threshold: critical,
-                // Only a measured lag is critical: a silent hub is the warning alarm's (breaching) case.
+                // Only a measured lag is critical: the archived logs at risk are the source's, which its
+                // Extract stops reading only when it stalls, and a stalled Extract shows here as a growing
+                // AGE. A silent receiving hub is the warning alarm's (breaching) case.
                 treatMissingData: "missing",
             });
         }

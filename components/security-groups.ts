@@ -90,6 +90,8 @@ export class SecurityGroups extends pulumi.ComponentResource {
         // GoldenGate: by the hubs' fixed addresses, so the rules hold whether or not the program runs the hub host.
         const { self, peers } = args.goldengate;
         const hub = (address: HubAddress) => ({ cidr: `${address.hubIp}/32` });
+        // The Manager's port and its DYNAMICPORTLIST, one Collector port per pump the hub may receive
+        // (lib/goldengate/names.ts): whichever DC is the trusted source, its peers' pumps find a port open.
         const managerAndCollectors = { from: GOLDENGATE.managerPort, to: GOLDENGATE.dynamicPorts.to };
         ingress("db-oracle-goldengate", this.database, PORTS.oracle, hub(self), "Oracle listener from the GoldenGate hub in this region");
         egress("goldengate-to-db", this.goldengate, PORTS.oracle, { group: this.database }, "Extract and Replicat to the database in this region");

@@ -26,9 +26,12 @@ export interface CustomMetric {
 }
 
 /**
- * Replication lag per path into a datacenter's database, from the GoldenGate heartbeat table:
+ * How far behind each path into a datacenter's database is, from the GoldenGate heartbeat tables:
  * published every minute by the hub of the receiving datacenter (`TargetDatacenter`, e.g. DC2)
- * for each datacenter it receives from (`SourceDatacenter`, e.g. DC1).
+ * for each datacenter it receives from (`SourceDatacenter`, e.g. DC1). The value is the larger of
+ * the heartbeat's LAG (how long the newest heartbeat that arrived took) and AGE (how old it is now,
+ * growing while none arrives): a stalled path's value grows, where its last LAG would stand still
+ * (hub-boot.sh publish_lag; Reference 19c, LAG REPLICAT).
  */
 export const REPLICATION_LAG_METRIC: CustomMetric = {
     area: "GoldenGate",

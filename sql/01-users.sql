@@ -90,7 +90,15 @@ GRANT CREATE SESSION, CREATE TABLE, CREATE SEQUENCE, CREATE TRIGGER, CREATE PROC
 -- and the initial load reads consistently (FLASHBACK). Its own checkpoint and heartbeat tables live
 -- in its own schema. The capture and apply privileges proper come from
 -- 02-goldengate-prerequisites.sql (RDS) or DBMS_GOLDENGATE_AUTH as SYSDBA (self-managed).
-GRANT CREATE SESSION, ALTER SESSION, CREATE TABLE, CREATE VIEW, CREATE PROCEDURE,
+-- The heartbeat: ADD HEARTBEATTABLE "creates the scheduler jobs that periodically update the
+-- heartbeat and seed table, and purge the history table", in the GGSCHEMA, this user's schema
+-- (GoldenGate 19c Reference, ADD HEARTBEATTABLE), with its views and procedures (CREATE VIEW and
+-- CREATE PROCEDURE: "Grant User Privileges for Oracle Database for Oracle GoldenGate Classic
+-- Architecture"). A job in one's own schema needs CREATE JOB (Oracle Database Administrator's Guide,
+-- Scheduler Privileges). Neither the RDS wrapper nor DBMS_GOLDENGATE_AUTH.GRANT_ADMIN_PRIVILEGE is
+-- documented to grant it ("grants the privileges needed by a user to be a GoldenGate administrator",
+-- no list), so it is granted here, on both platforms.
+GRANT CREATE SESSION, ALTER SESSION, CREATE TABLE, CREATE VIEW, CREATE PROCEDURE, CREATE JOB,
   SELECT ANY DICTIONARY, SELECT ANY TABLE, SELECT ANY TRANSACTION, FLASHBACK ANY TABLE,
   INSERT ANY TABLE, UPDATE ANY TABLE, DELETE ANY TABLE, LOCK ANY TABLE, ALTER ANY TABLE
   TO &goldengate_user;

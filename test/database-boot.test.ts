@@ -280,6 +280,16 @@ describe("database boot hook (bash, against fake sqlplus and aws)", () => {
         assert.equal(fs.statSync(box.runtimeEnv).mode & 0o777, 0o600);
     });
 
+    it("a self-managed database (platform ec2): the users and grants step runs as on RDS (the GoldenGate user's CREATE JOB for the heartbeat's jobs included), the rdsadmin step does not", () => {
+        const box = sandbox();
+        const run = boot(box, { platform: "ec2" });
+        assert.equal(run.status, 0, run.log);
+        assert.deepEqual(scriptsRun(run), FIRST_BOOT.filter((s) => !s.includes("02-goldengate-prerequisites.sql")));
+        // The script the hook ran, as the boot bucket holds it.
+        const users = fs.readFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "01-users.sql"), "utf8");
+        assert.match(users, /^GRANT [^;]*\bCREATE JOB\b[^;]*TO &goldengate_user;$/m);
+    });
+
     it("second boot: the schemas are populated, so no pack DDL runs; per-DC and verify run again", () => {
         const box = sandbox();
         assert.equal(boot(box).status, 0);

@@ -103,9 +103,11 @@ describe("GoldenGate files: two datacenters", () => {
     it("gives each hub its GLOBALS, Manager, an Extract, pump and Replicat per path, and the obey files", () => {
         assert.deepEqual([...dc1.keys()], [
             "GLOBALS", "dirprm/mgr.prm", "dirprm/eatob.prm", "dirprm/patob.prm", "dirprm/rbtoa.prm", "dirprm/setup.oby", "dirprm/start-eatob.oby", "dirprm/add-rbtoa.oby",
+            "dirprm/rollover-patob.oby", "dirprm/remove-eatob.oby", "dirprm/remove-rbtoa.oby",
         ]);
         assert.deepEqual([...dc2.keys()], [
             "GLOBALS", "dirprm/mgr.prm", "dirprm/ebtoa.prm", "dirprm/pbtoa.prm", "dirprm/ratob.prm", "dirprm/setup.oby", "dirprm/start-ebtoa.oby", "dirprm/add-ratob.oby",
+            "dirprm/rollover-pbtoa.oby", "dirprm/remove-ebtoa.oby", "dirprm/remove-ratob.oby",
         ]);
     });
 
@@ -198,7 +200,11 @@ describe("GoldenGate files: two datacenters", () => {
     it("starts every added group with the Manager, restarts them after a failure and purges trails", () => {
         assert.deepEqual(statements(dc1.get("dirprm/mgr.prm")!), [
             "PORT 7809",
-            "DYNAMICPORTLIST 7810-7820",
+            "DYNAMICPORTLIST 7810-7834",
+            "ACCESSRULE, PROG *, IPADDR 127.0.0.1, PRI 1, ALLOW",
+            "ACCESSRULE, PROG *, IPADDR 10.10.128.10, PRI 1, ALLOW",
+            "ACCESSRULE, PROG COLLECTOR, IPADDR 10.20.128.10, PRI 2, ALLOW",
+            "ACCESSRULE, PROG *, PRI 99, DENY",
             "AUTOSTART ER *",
             "AUTORESTART ER *, RETRIES 5, WAITMINUTES 2, RESETMINUTES 60",
             "PURGEOLDEXTRACTS ./dirdat/*, USECHECKPOINTS, MINKEEPHOURS 48",
@@ -215,8 +221,8 @@ describe("GoldenGate files: two datacenters", () => {
         ]);
         assert.deepEqual(dc2.get("dirprm/start-ebtoa.oby")!.trimEnd().split("\n"), [
             "DBLOGIN USERIDALIAS ogg_dc2 DOMAIN wso2apim",
-            "REGISTER EXTRACT EBTOA DATABASE",
             "ADD EXTRACT EBTOA, INTEGRATED TRANLOG, BEGIN NOW",
+            "REGISTER EXTRACT EBTOA DATABASE",
             "ADD EXTTRAIL ./dirdat/ba, EXTRACT EBTOA",
             "ADD EXTRACT PBTOA, EXTTRAILSOURCE ./dirdat/ba",
             "ADD RMTTRAIL ./dirdat/ba, EXTRACT PBTOA",
@@ -224,7 +230,7 @@ describe("GoldenGate files: two datacenters", () => {
             "START EXTRACT PBTOA",
         ]);
         assert.equal(dc2.get("dirprm/add-ratob.oby"), "ADD REPLICAT RATOB, EXTTRAIL ./dirdat/ab, CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT\n");
-        assert.deepEqual(statements(dc2.get("GLOBALS")!), ["CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT", "GGSCHEMA OGGADMIN", "EXCLUDEWILDCARDOBJECTSONLY"]);
+        assert.deepEqual(statements(dc2.get("GLOBALS")!), ["CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT", "GGSCHEMA OGGADMIN", "EXCLUDEWILDCARDOBJECTSONLY", "USEIPV4"]);
     });
 
     it("gives keyless tables from config explicit KEYCOLS, excluded from the schema wildcard", () => {
@@ -256,6 +262,7 @@ describe("GoldenGate files: a third datacenter joins the hub and spoke", () => {
         checkPaths(config);
         assert.deepEqual([...filesOf(config, "DC3").keys()], [
             "GLOBALS", "dirprm/mgr.prm", "dirprm/ectoa.prm", "dirprm/pctoa.prm", "dirprm/ratoc.prm", "dirprm/setup.oby", "dirprm/start-ectoa.oby", "dirprm/add-ratoc.oby",
+            "dirprm/rollover-pctoa.oby", "dirprm/remove-ectoa.oby", "dirprm/remove-ratoc.oby",
         ]);
         assert.deepEqual([...filesOf(config, "DC1").keys()].filter((p) => p.endsWith(".prm")), [
             "dirprm/mgr.prm", "dirprm/eatob.prm", "dirprm/patob.prm", "dirprm/eatoc.prm", "dirprm/patoc.prm", "dirprm/rbtoa.prm", "dirprm/rctoa.prm",

@@ -42,6 +42,15 @@ describe("schema step SQL", () => {
         }
     });
 
+    it("01-users.sql grants the GoldenGate user what ADD HEARTBEATTABLE creates with: its scheduler jobs (CREATE JOB), views and procedures", () => {
+        const grant = statements("01-users.sql").find((s) => s.startsWith("GRANT") && s.endsWith("TO & GOLDENGATE_USER"));
+        assert.ok(grant, "one GRANT names the GoldenGate user");
+        const privileges = grant.replace(/^GRANT /, "").replace(/ TO & GOLDENGATE_USER$/, "").split(" , ");
+        for (const privilege of ["CREATE JOB", "CREATE VIEW", "CREATE PROCEDURE", "CREATE TABLE"]) {
+            assert.ok(privileges.includes(privilege), `${privilege} is not granted`);
+        }
+    });
+
     it("02-goldengate-prerequisites.sql grants capture and apply by the two calls the RDS guide documents, never '*'", () => {
         const block = statements("02-goldengate-prerequisites.sql").find((s) => s.includes("GRANT_ADMIN_PRIVILEGE"))!;
         assert.ok(block, "the block calls the rdsadmin wrapper");

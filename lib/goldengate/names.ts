@@ -17,12 +17,23 @@ import { DATABASE_USERS } from "../database-names";
 
 /** Letters give each datacenter one character of a trail name: 26 datacenters at most. */
 export const MAX_DATACENTERS = 26;
+/** Pumps into one hub at most: the trusted source's, one from each spoke. */
+export const MAX_INCOMING_PUMPS = MAX_DATACENTERS - 1;
 
 export const GOLDENGATE = {
     /** Manager port; the peers' pumps connect here first. */
     managerPort: 7809,
-    /** Ports Manager hands to the Collectors that receive the peers' trails. */
-    dynamicPorts: { from: 7810, to: 7820 },
+    /**
+     * Ports Manager hands to the Collectors that receive the peers' trails: one Collector per
+     * incoming pump ("Collector can receive information from only one Extract process, so there is
+     * one Collector for each Extract"; Administering Oracle GoldenGate 19c, What is a Collector?).
+     * The trusted source receives a pump from every other DC, so the list holds one port for each of
+     * the most DCs there can be (MAX_DATACENTERS - 1), whichever DC is the trusted source: "Specify
+     * enough ports to accommodate expansion of the number of processes without having to stop and
+     * restart Manager" (Reference 19c, DYNAMICPORTLIST). Nothing else here needs one: no direct
+     * initial load (RMTTASK), no passive Extract, no remote GGSCI.
+     */
+    dynamicPorts: { from: 7810, to: 7810 + MAX_INCOMING_PUMPS - 1 },
     /** GoldenGate home on the hub (Classic Architecture). */
     home: "/u01/app/ogg",
     /** Credential store domain of the hub's aliases. */

@@ -1,7 +1,8 @@
 /**
  * The GoldenGate files of one datacenter's hub (Classic Architecture, integrated Extract,
  * nonintegrated Replicat), as pure text: GLOBALS, the Manager, and per path (docs/replication.md,
- * Topology) an Extract and its pump or a Replicat, plus the GGSCI obey files that add them.
+ * Topology) an Extract and its pump or a Replicat, plus the GGSCI obey files that add, re-position
+ * and remove them (the runbooks of docs/replication.md run them).
  * Paths are relative to the GoldenGate home; the hub copies them there from the boot bucket
  * (`goldengate/<path>`).
  *
@@ -25,6 +26,7 @@ import {
     credentialAlias,
     extractGroup,
     GOLDENGATE,
+    MAX_INCOMING_PUMPS,
     parameterFile,
     pathTrail,
     pumpGroup,
@@ -167,16 +169,41 @@ export function renderGlobals(self: HubDatacenter): string {
         `GGSCHEMA ${GOLDENGATE.schema}`,
         "-- An explicitly named table (KEYCOLS, LOBs, unique keys) is never dropped by a TABLEEXCLUDE or MAPEXCLUDE.",
         "EXCLUDEWILDCARDOBJECTSONLY",
+        // Reference 19c, USEIPV4: "By default, Oracle GoldenGate uses IPv6 in dual-stack mode and this
+        // parameter forces the use of IPv4 only ... the entire network ... must be IPv4 compatible" (our
+        // VPCs and peerings are IPv4 only). The Manager's ACCESSRULE entries then name plain IPv4 addresses.
+        "-- IPv4 only (the VPCs have no IPv6): the Manager's access rules see the peers' IPv4 addresses.",
+        "USEIPV4",
     ].join("\n") + "\n";
 }
 
-export function renderManager(self: HubDatacenter): string {
+/**
+ * The Manager's access rules (Reference 19c, ACCESSRULE: "controls connection access to the Manager
+ * process and the processes under its control"; rules apply by PRI, 1 the highest, 99 the lowest):
+ * everything from this hub itself (GGSCI and the groups the Manager starts talk to it locally, over
+ * the loopback or the hub's own address), a Collector for each hub whose pump sends a trail here
+ * (`PROG COLLECTOR`: "Secures the ability to dynamically create a Collector process"), and nothing
+ * else (Securing Oracle GoldenGate, "Securing Manager": a `PROG *, DENY, PRI 99` rule denies all
+ * other programs). The security group admits the same peers to the same ports.
+ */
+function accessRules(self: HubDatacenter, senders: readonly HubDatacenter[]): string[] {
+    return [
+        ...["127.0.0.1", self.hubIp].map((address) => `ACCESSRULE, PROG *, IPADDR ${address}, PRI 1, ALLOW`),
+        ...senders.map((peer) => `ACCESSRULE, PROG COLLECTOR, IPADDR ${peer.hubIp}, PRI 2, ALLOW`),
+        "ACCESSRULE, PROG *, PRI 99, DENY",
+    ];
+}
+
+/** The Manager of a hub that receives the trails of `senders` (the other end of each of its paths). */
+export function renderManager(self: HubDatacenter, senders: readonly HubDatacenter[]): string {
     const { from, to } = GOLDENGATE.dynamicPorts;
     const { retries, waitMinutes, resetMinutes } = GOLDENGATE.autorestart;
     return header("Manager", self.id) + [
         `PORT ${GOLDENGATE.managerPort}`,
-        "-- Collectors for the peers' pumps; the hub's security group opens these to the peer hubs only.",
+        `-- One Collector per incoming pump, for as many as ${MAX_INCOMING_PUMPS} peers; the hub's security group opens these to the peer hubs only.`,
         `DYNAMICPORTLIST ${from}-${to}`,
+        "-- Only this hub and the hubs that send it trails may connect.",
+        ...accessRules(self, senders),
         "-- Every added group starts with the Manager: a hub restart resumes replication (Reference, AUTOSTART).",
         "AUTOSTART ER *",
         "-- A passing failure (a peer hub restarting, the peering flapping) must not stop replication for good.",
@@ -268,9 +295,14 @@ export function renderSetupObey(input: GoldenGateFilesInput): string {
 }
 
 /**
- * Starts capture for one path: registers and adds the Extract positioned now, when it starts (not
- * when the hub was set up: an Extract added long before it starts may find its logs gone,
- * OGG-00446), adds the pump and starts both.
+ * Starts capture for one path, in the order of Oracle's precise instantiation ("Add Initial Load
+ * Extract Using the Admin Client", GoldenGate 19c): the Extract is added positioned now, then
+ * registered, and REGISTER EXTRACT prints its registration SCN ("OGG-02003 Extract group … successfully
+ * registered with database at SCN …"). "For precise instantiation to work, the instantiation SCN must
+ * come after the registration SCN": the runbook waits until no transaction older than that SCN is
+ * open, then takes the instantiation SCN (docs/replication.md, Bootstrap). The Extract is added when
+ * its capture starts, not when the hub was set up: one added long before it starts may find its
+ * logs gone (OGG-00446). Then the pump, and both start.
  */
 export function renderStartCaptureObey(input: GoldenGateFilesInput, destination: HubDatacenter): string {
     const { self } = input;
@@ -279,8 +311,8 @@ export function renderStartCaptureObey(input: GoldenGateFilesInput, destination:
     const trail = pathTrail(self.index, destination.index);
     return [
         `DBLOGIN ${login(self.id)}`,
-        `REGISTER EXTRACT ${extract} DATABASE`,
         `ADD EXTRACT ${extract}, INTEGRATED TRANLOG, BEGIN NOW`,
+        `REGISTER EXTRACT ${extract} DATABASE`,
         `ADD EXTTRAIL ${trail}, EXTRACT ${extract}`,
         `ADD EXTRACT ${pump}, EXTTRAILSOURCE ${trail}`,
         `ADD RMTTRAIL ${trail}, EXTRACT ${pump}`,
@@ -289,11 +321,68 @@ export function renderStartCaptureObey(input: GoldenGateFilesInput, destination:
     ].join("\n") + "\n";
 }
 
-/** Adds the Replicat of one path; the operator starts it right after (at the load's SCN: `START REPLICAT …, AFTERCSN`). */
+/**
+ * Adds the Replicat of a new path, reading its trail from the first file (a pump added with its
+ * RMTTRAIL starts the trail there); the operator starts it right after, at the load's SCN
+ * (`START REPLICAT …, AFTERCSN`). A re-added Replicat of a pump that kept its trail reads from the
+ * file the pump writes next instead (renderRolloverPumpObey).
+ */
 export function renderAddReplicatObey(input: GoldenGateFilesInput, origin: HubDatacenter): string {
     const group = replicatGroup(origin.index, input.self.index);
     return `ADD REPLICAT ${group}, EXTTRAIL ${pathTrail(origin.index, input.self.index)}, CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}\n`;
 }
+
+/**
+ * Re-sync of the DC at the other end of a path that keeps its Extract and pump: stops the pump and
+ * moves its trail on to a new file, whose number INFO … SHOWCH shows as the write checkpoint's
+ * "Sequence #" (Administering Oracle GoldenGate 19c, "About Extract Write Checkpoints"). ALTER EXTRACT
+ * ETROLLOVER increments "a trail to the next file in the sequence" (Reference 19c, ALTER EXTRACT), and
+ * a reader is not moved along: "issue ALTER EXTSEQNO for that trail's reader … it will not happen
+ * automatically" (OGG-01520). The re-added Replicat therefore starts at that file
+ * (`ADD REPLICAT …, EXTSEQNO <n>, EXTRBA 0`), where the pump writes next.
+ */
+export function renderRolloverPumpObey(input: GoldenGateFilesInput, destination: HubDatacenter): string {
+    const pump = pumpGroup(input.self.index, destination.index);
+    return [`STOP EXTRACT ${pump}`, `ALTER EXTRACT ${pump}, ETROLLOVER`, `INFO EXTRACT ${pump}, SHOWCH`].join("\n") + "\n";
+}
+
+/**
+ * Removes the capture of one path (a re-sync, a move of the trusted source): its Extract leaves the
+ * database's logmining server only by UNREGISTER EXTRACT … DATABASE ("removes the database capture
+ * (mining) server"), which Oracle runs after STOP EXTRACT, DBLOGIN and DELETE EXTRACT (Reference 19c,
+ * UNREGISTER EXTRACT); a capture left registered keeps its logmining server in the database. The pump goes with it.
+ */
+export function renderRemoveCaptureObey(input: GoldenGateFilesInput, destination: HubDatacenter): string {
+    const { self } = input;
+    const extract = extractGroup(self.index, destination.index);
+    const pump = pumpGroup(self.index, destination.index);
+    return [
+        `STOP EXTRACT ${pump}`,
+        `STOP EXTRACT ${extract}`,
+        `DBLOGIN ${login(self.id)}`,
+        `DELETE EXTRACT ${extract}`,
+        `UNREGISTER EXTRACT ${extract} DATABASE`,
+        `DELETE EXTRACT ${pump}`,
+    ].join("\n") + "\n";
+}
+
+/** Removes the Replicat of one path; logged in, so that its row of the checkpoint table goes too (Reference 19c, DELETE REPLICAT, CHECKPOINTTABLE). */
+export function renderRemoveReplicatObey(input: GoldenGateFilesInput, origin: HubDatacenter): string {
+    const group = replicatGroup(origin.index, input.self.index);
+    return [`DBLOGIN ${login(input.self.id)}`, `STOP REPLICAT ${group}`, `DELETE REPLICAT ${group}`].join("\n") + "\n";
+}
+
+/**
+ * The obey files of each path, by name (from this DC's index and the other end's) and renderer:
+ * capture and apply added, a kept pump's trail rolled over, capture and apply removed.
+ */
+const pathObeyFiles: [(self: number, peer: number) => string, (input: GoldenGateFilesInput, peer: HubDatacenter) => string][] = [
+    [(self, peer) => `start-${extractGroup(self, peer)}`, renderStartCaptureObey],
+    [(self, peer) => `add-${replicatGroup(peer, self)}`, renderAddReplicatObey],
+    [(self, peer) => `rollover-${pumpGroup(self, peer)}`, renderRolloverPumpObey],
+    [(self, peer) => `remove-${extractGroup(self, peer)}`, renderRemoveCaptureObey],
+    [(self, peer) => `remove-${replicatGroup(peer, self)}`, renderRemoveReplicatObey],
+];
 
 /** Every file of the hub. A datacenter without peers replicates nothing and has none. */
 export function renderGoldenGateFiles(input: GoldenGateFilesInput): GoldenGateFile[] {
@@ -302,20 +391,16 @@ export function renderGoldenGateFiles(input: GoldenGateFilesInput): GoldenGateFi
     const ends = pathPeers(input);
     return [
         { path: "GLOBALS", content: renderGlobals(self) },
-        { path: parameterFile("MGR"), content: renderManager(self) },
+        { path: parameterFile("MGR"), content: renderManager(self, ends) },
         ...ends.flatMap((peer) => [
             { path: parameterFile(extractGroup(self.index, peer.index)), content: renderExtract(input, peer) },
             { path: parameterFile(pumpGroup(self.index, peer.index)), content: renderPump(input, peer) },
         ]),
         ...ends.map((peer) => ({ path: parameterFile(replicatGroup(peer.index, self.index)), content: renderReplicat(input, peer) })),
         { path: "dirprm/setup.oby", content: renderSetupObey(input) },
-        ...ends.map((peer) => ({
-            path: `dirprm/start-${extractGroup(self.index, peer.index).toLowerCase()}.oby`,
-            content: renderStartCaptureObey(input, peer),
-        })),
-        ...ends.map((peer) => ({
-            path: `dirprm/add-${replicatGroup(peer.index, self.index).toLowerCase()}.oby`,
-            content: renderAddReplicatObey(input, peer),
-        })),
+        ...pathObeyFiles.flatMap(([name, render]) => ends.map((peer) => ({
+            path: `dirprm/${name(self.index, peer.index).toLowerCase()}.oby`,
+            content: render(input, peer),
+        }))),
     ];
 }

@@ -6,7 +6,8 @@
 #   into the credential store, then the Manager, which starts every added group (AUTOSTART).
 #   Groups are added by the operator (docs/replication.md): their order depends on the initial load.
 # stop: stops every group, then the Manager, so that each checkpoints where it stands.
-# publish-lag: puts the heartbeat lag of every path into this DC as a CloudWatch metric.
+# publish-lag: puts how far behind every path into this DC is (the heartbeat's LAG or AGE, the
+#   larger) as a CloudWatch metric.
 # health: the hub's verdict for its health gate (health-signal.sh runs it every minute): SUCCESS
 #   once this boot's start completed and the Manager and every added group run; FAILURE when the
 #   start failed, or when the Manager or a group has not run for longer than AUTORESTART retries.
@@ -130,7 +131,8 @@ install_goldengate() {
             fail "goldengateInstallerSha256: $INSTALLER_S3_URI has SHA-256 $actual, not $INSTALLER_SHA256"
     fi
     unzip -q "$staging/goldengate.zip" -d "$staging"
-    installer=$(find "$staging" -name runInstaller -type f | head -n 1)
+    # -quit, not `| head -n 1`: under pipefail, find dies of SIGPIPE if it finds more after head left.
+    installer=$(find "$staging" -name runInstaller -type f -print -quit)
     [[ -n "$installer" ]] || fail "goldengateInstallerS3Uri: $INSTALLER_S3_URI holds no runInstaller (is it the GoldenGate for Oracle installer zip?)"
     cat >"$staging/goldengate.rsp" <<RSP
 oracle.install.responseFileVersion=/oracle/install/rspfmt_ogginstall_response_schema_v19_1_0
@@ -170,15 +172,26 @@ except (ValueError, TypeError, KeyError):
         log "creating the credential store"
         printf 'ADD CREDENTIALSTORE\n' | ggsci >/dev/null
     fi
-    if printf 'INFO CREDENTIALSTORE DOMAIN %s\n' "$CREDENTIAL_DOMAIN" | ggsci | grep -q "Alias: $CREDENTIAL_ALIAS\$"; then
+    # A stored alias gets the secret's password again (REPLACE: a rotation), a missing one is added.
+    if stored_alias; then
         verb=REPLACE
     fi
-    log "storing alias $CREDENTIAL_ALIAS ($DB_USER@$DB_CONNECT) in domain $CREDENTIAL_DOMAIN"
+    log "storing alias $CREDENTIAL_ALIAS ($DB_USER@$DB_CONNECT) in domain $CREDENTIAL_DOMAIN ($verb)"
     # printf is a builtin: the password reaches GGSCI through the pipe only.
     printf '%s\n' "ALTER CREDENTIALSTORE $verb USER $DB_USER@$DB_CONNECT PASSWORD $password ALIAS $CREDENTIAL_ALIAS DOMAIN $CREDENTIAL_DOMAIN" |
         ggsci >/dev/null
-    printf 'INFO CREDENTIALSTORE DOMAIN %s\n' "$CREDENTIAL_DOMAIN" | ggsci | grep -q "Alias: $CREDENTIAL_ALIAS\$" ||
-        fail "alias $CREDENTIAL_ALIAS is not in the credential store"
+    stored_alias || fail "alias $CREDENTIAL_ALIAS is not in the credential store"
+}
+
+# Whether the hub's domain holds the alias: INFO CREDENTIALSTORE lists one "Alias: <name>" line each
+# (Reference, INFO CREDENTIALSTORE). GGSCI's whole report is read before it is searched: under
+# pipefail, `ggsci | grep -q` fails when grep stops reading at its match and GGSCI, still writing,
+# dies of SIGPIPE, so a stored alias would look missing (ADD, not REPLACE: a rotation never stored).
+stored_alias() {
+    local report
+    report=$(printf 'INFO CREDENTIALSTORE DOMAIN %s\n' "$CREDENTIAL_DOMAIN" | ggsci) ||
+        fail "GGSCI cannot list the credential store (INFO CREDENTIALSTORE DOMAIN $CREDENTIAL_DOMAIN)"
+    grep -Eq "^[[:space:]]*Alias: ${CREDENTIAL_ALIAS}[[:space:]]*\$" <<<"$report"
 }
 
 start_manager() {
@@ -192,25 +205,33 @@ stop_groups() {
     printf 'STOP ER *\nSTOP MANAGER!\n' | ggsci
 }
 
-# GGSCI's LAG REPLICAT, once logged in, reads the heartbeat table: one line per path, e.g.
-# "5.77s  10m 22.87s  APIMDB  APIMDB  EBTOA ==> PBTOA ==> RBTOA ==> EATOC ==> PATOC ==> RATOC".
-# The lag is the first duration; the first group of the path (E<letter>TO…) names the origin.
+# GGSCI's LAG REPLICAT, once logged in, reads the heartbeat tables: one line per path, LAG, AGE,
+# FROM, TO, PATH, e.g. "5.77s  10m 22.87s  APIMDB  APIMDB  EBTOA ==> PBTOA ==> RBTOA" (Reference 19c,
+# LAG REPLICAT). LAG is how long the newest heartbeat that arrived took to travel the path: it stays
+# as it was while none arrives. AGE is how old that heartbeat is now: it grows by a minute every
+# minute while none arrives (heartbeats are written every 60 s: ADD HEARTBEATTABLE). The metric is
+# the larger of the two, so a stalled path's value keeps growing and its alarm fires; a row whose AGE
+# cannot be read is not published (the warning alarm treats the silence as breaching). The first
+# group of the path (E<letter>TO…) names the origin; a path's worst row counts.
 publish_lag() {
     local report
     report=$(printf 'DBLOGIN USERIDALIAS %s DOMAIN %s\nLAG REPLICAT *\n' "$CREDENTIAL_ALIAS" "$CREDENTIAL_DOMAIN" | ggsci)
     printf '%s\n' "$report" | awk -v letters="$DATACENTER_LETTERS" '
         BEGIN { n = split(letters, pairs, " "); for (i = 1; i <= n; i++) { split(pairs[i], kv, "="); dc[kv[1]] = kv[2] } }
         /==>/ {
-            lag = 0; done = 0; origin = ""
+            durations = 0; sum = 0; origin = ""
             for (i = 1; i <= NF; i++) {
-                if (!done && $i ~ /^[0-9.]+[dhms]$/) {
+                # A duration is one or more of "<n>d", "<n>h", "<n>m", ending with "<n>s".
+                if (durations < 2 && $i ~ /^[0-9.]+[dhms]$/) {
                     unit = substr($i, length($i)); value = substr($i, 1, length($i) - 1)
-                    lag += value * (unit == "d" ? 86400 : unit == "h" ? 3600 : unit == "m" ? 60 : 1)
-                    if (unit == "s") done = 1
+                    sum += value * (unit == "d" ? 86400 : unit == "h" ? 3600 : unit == "m" ? 60 : 1)
+                    if (unit == "s") { seconds[++durations] = sum; sum = 0 }
                 }
                 if (origin == "" && $i ~ /^E[A-Z]TO[A-Z]$/) origin = substr($i, 2, 1)
             }
-            if (done && (origin in dc) && (!(origin in worst) || lag > worst[origin])) worst[origin] = lag
+            if (durations < 2 || !(origin in dc)) next
+            behind = seconds[1] > seconds[2] ? seconds[1] : seconds[2]
+            if (!(origin in worst) || behind > worst[origin]) worst[origin] = behind
         }
         END { for (o in worst) print dc[o], worst[o] }' |
         while read -r source seconds; do
