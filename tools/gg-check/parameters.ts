@@ -27,6 +27,7 @@ export const PARAMETERS: Readonly<Record<string, KnownParameter>> = {
   GGSCHEMA: { validFor: ['globals'], page: reference('GGSCHEMA') },
   HEARTBEATTABLE: { validFor: ['globals'], page: reference('HEARTBEATTABLE') },
   EXCLUDEWILDCARDOBJECTSONLY: { validFor: ['globals'], page: reference('EXCLUDEWILDCARDOBJECTSONLY') },
+  USEIPV4: { validFor: ['globals'], page: reference('USEIPV4') },
   // Manager
   PORT: { validFor: ['manager'], page: reference('PORT') },
   DYNAMICPORTLIST: { validFor: ['manager'], page: reference('DYNAMICPORTLIST') },
@@ -91,6 +92,7 @@ export const COMMANDS: Readonly<Record<string, string>> = {
   'UNREGISTER EXTRACT': command('UNREGISTER EXTRACT'),
   'ADD EXTRACT': command('ADD EXTRACT'),
   'ALTER EXTRACT': command('ALTER EXTRACT'),
+  'INFO EXTRACT': command('INFO EXTRACT'),
   'DELETE EXTRACT': command('DELETE EXTRACT'),
   'ADD EXTTRAIL': command('ADD EXTTRAIL'),
   'ADD RMTTRAIL': command('ADD RMTTRAIL'),
