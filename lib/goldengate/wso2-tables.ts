@@ -13,6 +13,7 @@ import { DATABASE_USERS } from "../database-names";
 export interface Wso2Table {
     owner: string;
     table: string;
+    primaryKey?: readonly string[];
     /** BLOB/CLOB columns: left out of conflict detection (docs/replication.md, LOBs). */
     lobColumns?: readonly string[];
     /** Unique constraints and unique indexes other than the primary key. */
