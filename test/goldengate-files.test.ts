@@ -130,7 +130,7 @@ describe("GoldenGate files: two datacenters", () => {
             "USERIDALIAS ogg_dc1 DOMAIN wso2apim",
             "TRANLOGOPTIONS EXCLUDETAG 02",
             "LOGALLSUPCOLS",
-            "UPDATERECORDFORMAT COMPACT",
+            "UPDATERECORDFORMAT FULL",
             "EXTTRAIL ./dirdat/ab",
         ]);
         assert.ok(extract.includes("TABLE WSO2SHARED.REG_CONTENT, GETBEFORECOLS (ON UPDATE ALLEXCLUDING (REG_CONTENT_DATA), ON DELETE ALLEXCLUDING (REG_CONTENT_DATA));"));

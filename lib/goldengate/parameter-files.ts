@@ -269,6 +269,21 @@ export function renderManager(self: HubDatacenter): string {
     ].join("\n") + "\n";
 }
 
+/**
+ * The Extract of one path (Reference for Oracle GoldenGate 19c):
+ * - TRANLOGOPTIONS EXCLUDETAG with the destination's DBOPTIONS SETTAG: "The logmining server
+ *   associated with that Extract excludes redo that is tagged with the SETTAG value" (Administering
+ *   Oracle GoldenGate 19c, Excluding Replicat Transactions: "For Oracle to Oracle, this is the
+ *   recommended method"; https://docs.oracle.com/en/middleware/goldengate/core/19.1/ggcab/excluding-replicat-transactions.html);
+ * - LOGALLSUPCOLS: "Automatically includes in the trail record the before image of all
+ *   supplementally logged columns for both UPDATE and DELETE operations" (with ADD SCHEMATRANDATA
+ *   … ALLCOLS: every column but the LOBs), which CDR compares;
+ * - UPDATERECORDFORMAT FULL: the before and after images of an update in one record, and the
+ *   format INSERTALLRECORDS needs ("This parameter does not work with UPDATERECORDFORMAT
+ *   COMPACT", Reference, INSERTALLRECORDS; "if you use INSERTALLRECORDS in Replicat, you must set
+ *   UPDATERECORDFORMAT FULL in the Extract", Reference 19c, UPDATERECORDFORMAT);
+ * - TABLE … GETBEFORECOLS (ON UPDATE / ON DELETE …): the before images CDR needs, LOBs excluded.
+ */
 export function renderExtract(input: GoldenGateFilesInput, destination: HubDatacenter): string {
     const { self } = input;
     const group = extractGroup(self.index, destination.index);
@@ -280,13 +295,19 @@ export function renderExtract(input: GoldenGateFilesInput, destination: HubDatac
         `TRANLOGOPTIONS EXCLUDETAG ${applyTag(destination.index)}`,
         "-- Before images, so that the Replicat detects conflicts; LOBs have none (not compared).",
         "LOGALLSUPCOLS",
-        "UPDATERECORDFORMAT COMPACT",
+        "-- FULL: the Replicats' exceptions MAPs use INSERTALLRECORDS, which does not work with COMPACT.",
+        "UPDATERECORDFORMAT FULL",
         `EXTTRAIL ${pathTrail(self.index, destination.index)}`,
         "-- Every replicated table by its exact name: no wildcard, no exclusion.",
         ...replicatedTables(input).map((t) => `TABLE ${[t.name, ...keyColsOf(t), before(t)].join(", ")};`),
     ].join("\n") + "\n";
 }
 
+/**
+ * The pump of one path: PASSTHRU (no database login, no mapping) sends the trail as written to
+ * RMTHOST/RMTTRAIL on the destination's hub, and selects the same tables by the same exact names
+ * as the Extract (Reference 19c, PASSTHRU, RMTHOST, RMTTRAIL, TABLE).
+ */
 export function renderPump(input: GoldenGateFilesInput, destination: HubDatacenter): string {
     const { self } = input;
     const group = pumpGroup(self.index, destination.index);
@@ -369,6 +390,10 @@ function uniqueKeyHandler(t: ReplicatedTable): string | undefined {
  * Each source and target pair is mapped once: "By default, duplicate MAP statements cause Replicat
  * to abend" (Reference 19c, ALLOWDUPTARGETMAP;
  * https://docs.oracle.com/en/middleware/goldengate/core/19.1/reference/allowduptargetmap-noallowduptargetmap.html).
+ * DBOPTIONS SETTAG marks what this Replicat applies so that the Extract back excludes it
+ * (`renderExtract`); DBOPTIONS SUPPRESSTRIGGERS keeps the target's triggers from firing for it
+ * (Reference 19c, DBOPTIONS: "[SETTAG [tag_value | NULL]]", "[SUPPRESSTRIGGERS | NOSUPPRESSTRIGGERS]";
+ * https://docs.oracle.com/en/middleware/goldengate/core/21.3/reference/dboptions-19.1.html).
  */
 export function renderReplicat(input: GoldenGateFilesInput, origin: HubDatacenter): string {
     const { self } = input;
