@@ -1,7 +1,8 @@
 WHENEVER SQLERROR EXIT FAILURE ROLLBACK
 WHENEVER OSERROR EXIT FAILURE ROLLBACK
--- Step 5 of 5, run as the GoldenGate administrator on every boot of the schema applier, once both
--- WSO2 schemas are complete and verified; on RDS and on a self-managed database alike.
+-- Run after 04-verify.sql, as the GoldenGate administrator, on every boot of the schema applier
+-- (docs/database.md, step 7): both WSO2 schemas are then complete and verified. RDS and
+-- self-managed databases alike.
 --
 -- One exceptions table per table of the two WSO2 schemas, in the administrator's own schema, named
 -- EX_<owner>_<table>: the Replicats' exceptions MAPs write there (lib/goldengate/names.ts,

@@ -115,10 +115,10 @@ function cases(dcs: string[]): Case[] {
             expect: "detected" as const,
             documentedAs: "unique-key clash, the losing row already has children",
         })),
-        ...spokes.map((spoke) => ({
-            scenario: scenario(`parent deleted in ${spoke} while ${trusted} adds a child`, [
-                tx(spoke, [{ op: "delete", table: APPLICATION, key: "1" }]),
-                tx(trusted, [{ op: "insert", table: SUBSCRIPTION, key: "6", values: subscription("6", "1") }]),
+        ...pairs.map(([deleter, adder]) => ({
+            scenario: scenario(`parent deleted in ${deleter} while ${adder} adds a child`, [
+                tx(deleter, [{ op: "delete", table: APPLICATION, key: "1" }]),
+                tx(adder, [{ op: "insert", table: SUBSCRIPTION, key: "6", values: subscription("6", "1") }], has(APPLICATION, "1")),
             ]),
             expect: "detected" as const,
             documentedAs: "parent deleted while another DC adds a child",
