@@ -87,8 +87,8 @@ export type Resolution = "OVERWRITE" | "IGNORE";
  * delete of a row the trusted source changed is applied (DELETEROWEXISTS OVERWRITE), and into a
  * spoke an update of a row it deleted is ignored (UPDATEROWMISSING IGNORE), never turned into an
  * insert. An insert from an update would hold only the update's after image: an unchanged LOB is
- * in neither image ("Do not use CDR for columns that contain LOBs"), and a parent that the delete
- * took along is gone (ORA-02291).
+ * in neither image (CDR is not to be used on LOB columns, Configuring CDR), and a parent that the
+ * delete took along is gone (ORA-02291).
  *
  * DELETEROWMISSING is IGNORE: a delete of a row already gone (WSO2's cleanup tasks delete the
  * same expired rows in every DC) has nothing left to decide.
