@@ -182,6 +182,7 @@ const FIRST_BOOT = [
     "WSO2AM: 03-per-dc.sql",
     "WSO2SHARED: 04-verify.sql",
     "WSO2AM: 04-verify.sql",
+    "OGGADM1: 05-goldengate-exceptions.sql",
 ];
 
 describe("database boot hook: the Oracle Instant Client as a versioned install (issue 24, items 5 and 6)", () => {
@@ -260,7 +261,7 @@ describe("database boot hook: the Oracle Instant Client as a versioned install (
 });
 
 describe("database boot hook (bash, against fake sqlplus and aws)", () => {
-    it("first boot of the applier: installs the client, applies the pack per schema in order, then per-DC and verify", () => {
+    it("first boot of the applier: installs the client, applies the pack per schema in order, then per-DC, verify and the GoldenGate exceptions tables", () => {
         const box = sandbox();
         fs.writeFileSync(path.join(box.state, "db-down"), "2");
         const run = boot(box);
@@ -596,7 +597,7 @@ describe("database boot hook: one schema applier at a time (lease in the databas
             .map((f) => fs.readFileSync(path.join(box.state, f), "utf8"))
             .map((stdin) => /DEFINE lease_action = (\w+)/.exec(stdin)?.[1] ?? /@\S*\/(0\d-[\w-]+\.sql|remedies-[\w-]+\.sql)\n/.exec(stdin)?.[1] ?? "other");
 
-    it("takes the lease before the first change, renews it, and gives it back after verify", () => {
+    it("takes the lease before the first change, renews it, and gives it back after verify and the exceptions tables", () => {
         const box = sandbox();
         const run = boot(box);
         assert.equal(run.status, 0, run.log);
@@ -604,7 +605,7 @@ describe("database boot hook: one schema applier at a time (lease in the databas
         assert.equal(order[0], "acquire");
         assert.equal(order[2], "01-users.sql");
         assert.equal(order[order.length - 1], "release");
-        assert.equal(order[order.length - 2], "04-verify.sql");
+        assert.equal(order[order.length - 2], "05-goldengate-exceptions.sql");
         // Every session that changes the database is preceded by a renewal.
         for (const [i, session] of order.entries()) {
             if ( /\.sql$/.test(session)) assert.equal(order[i - 1], "renew", `${session} (session ${i}) runs right after a renewal: ${order.join(", ")}`);

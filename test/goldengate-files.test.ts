@@ -8,8 +8,12 @@
 import * as assert from "node:assert/strict";
 import { DeploymentConfig, parseConfig } from "../lib/config";
 import { applyTag, GOLDENGATE } from "../lib/goldengate/names";
-import { GoldenGateFile, integratedExtracts, renderGoldenGateFiles, resolutions, streamsPoolBytes } from "../lib/goldengate/parameter-files";
-import { tablesWithLobs, tablesWithUniqueKeys } from "../lib/goldengate/wso2-tables";
+import * as fs from "fs";
+import * as path from "path";
+import { exceptionsTable } from "../lib/goldengate/names";
+import { EXCEPTION_CONTEXT, GoldenGateFile, GoldenGateFilesInput, integratedExtracts, renderGoldenGateFiles, resolutions, streamsPoolBytes } from "../lib/goldengate/parameter-files";
+import { tablesWithLobs, WSO2_TABLES, Wso2Table } from "../lib/goldengate/wso2-tables";
+import { SQL_DIR } from "../lib/render/sql-parameters";
 import { ofType, run, sourcesOf, stackConfig } from "./harness";
 
 const THIRD_DC = { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] };
@@ -121,22 +125,29 @@ describe("GoldenGate files: two datacenters", () => {
         }
     });
 
-    it("captures both schemas with before images, without LOB columns, and no DDL", () => {
+    it("captures with before images, no LOB column compared, and names every replicated table by its exact name: no wildcard, no exclusion", () => {
         const extract = statements(dc1.get("dirprm/eatob.prm")!);
         assert.deepEqual(extract.slice(0, 6), [
             "EXTRACT EATOB",
             "USERIDALIAS ogg_dc1 DOMAIN wso2apim",
             "TRANLOGOPTIONS EXCLUDETAG 02",
             "LOGALLSUPCOLS",
-            "UPDATERECORDFORMAT COMPACT",
+            "UPDATERECORDFORMAT FULL",
             "EXTTRAIL ./dirdat/ab",
         ]);
-        assert.ok(extract.includes("TABLEEXCLUDE WSO2SHARED.REG_CONTENT"));
         assert.ok(extract.includes("TABLE WSO2SHARED.REG_CONTENT, GETBEFORECOLS (ON UPDATE ALLEXCLUDING (REG_CONTENT_DATA), ON DELETE ALLEXCLUDING (REG_CONTENT_DATA));"));
-        assert.deepEqual(extract.slice(-2), [
-            "TABLE WSO2AM.*, GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);",
-            "TABLE WSO2SHARED.*, GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);",
-        ]);
+        assert.ok(extract.includes("TABLE WSO2AM.AM_APPLICATION, GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);"));
+        const named = (content: string, keyword: string) => valuesOf(content, keyword).map((v) => v.split(",")[0].replace(/;$/, ""));
+        const knowledge = WSO2_TABLES.map((t) => `${t.owner}.${t.table}`).sort();
+        for (const files of [dc1, dc2]) {
+            for (const [file, content] of files) {
+                assert.deepEqual(statements(content).filter((st) => /^(TABLEEXCLUDE|MAPEXCLUDE|EXCLUDEWILDCARDOBJECTSONLY|ALLOWDUPTARGETMAP)\b/i.test(st)), [], file);
+                assert.ok(!/^(TABLE|MAP) \S*[*?]/m.test(content), `${file} has a wildcard`);
+            }
+        }
+        assert.deepEqual(named(dc1.get("dirprm/eatob.prm")!, "TABLE"), knowledge);
+        assert.deepEqual(named(dc1.get("dirprm/patob.prm")!, "TABLE"), knowledge);
+        assert.deepEqual([...new Set(named(dc2.get("dirprm/ratob.prm")!, "MAP"))], knowledge);
     });
 
     it("compares no LOB column in any Replicat, for every table of WSO2's that has one", () => {
@@ -145,56 +156,81 @@ describe("GoldenGate files: two datacenters", () => {
                 const map = mapOf(replicat, `${table.owner}.${table.table}`);
                 const excluded = `ALLEXCLUDING (${table.lobColumns!.join(", ")})`;
                 assert.ok(map.includes(`COMPARECOLS (ON UPDATE ${excluded}, ON DELETE ${excluded})`), map);
-                assert.ok(statements(replicat).includes(`MAPEXCLUDE ${table.owner}.${table.table}`));
             }
         }
         // 3.1.0's multi-DC scripts: 22 tables with BLOB columns (lib/goldengate/wso2-3.1.0-tables.json).
         assert.equal(tablesWithLobs().length, 22);
     });
 
-    it("sends DC2's trail to DC1's hub at its fixed address", () => {
-        assert.deepEqual(statements(dc2.get("dirprm/pbtoa.prm")!), [
-            "EXTRACT PBTOA",
-            "PASSTHRU",
-            "RMTHOST 10.10.128.10, MGRPORT 7809",
-            "RMTTRAIL ./dirdat/ba",
-            "TABLE WSO2AM.*;",
-            "TABLE WSO2SHARED.*;",
-        ]);
+    it("sends DC2's trail to DC1's hub at its fixed address, with the tables the Extract captures", () => {
+        const pump = statements(dc2.get("dirprm/pbtoa.prm")!);
+        assert.deepEqual(pump.slice(0, 4), ["EXTRACT PBTOA", "PASSTHRU", "RMTHOST 10.10.128.10, MGRPORT 7809", "RMTTRAIL ./dirdat/ba"]);
+        assert.equal(pump.length, 4 + WSO2_TABLES.length);
     });
 
-    it("tags what a Replicat applies, suppresses triggers and keeps a daily discard file", () => {
+    it("tags what a Replicat applies, suppresses triggers, and keeps a daily discard file that nothing routine writes to", () => {
         for (const [replicat, group] of [[dc1.get("dirprm/rbtoa.prm")!, "rbtoa"], [dc2.get("dirprm/ratob.prm")!, "ratob"]]) {
-            assert.deepEqual(valuesOf(replicat, "MAP").filter((m) => m.includes("*")).map((m) => m.split(",")[0]), ["WSO2AM.*", "WSO2SHARED.*"]);
             assert.ok(statements(replicat).includes("DBOPTIONS SUPPRESSTRIGGERS"));
             assert.deepEqual(valuesOf(replicat, "DISCARDFILE"), [`./dirrpt/${group}.dsc, APPEND, MEGABYTES 1000`]);
             assert.deepEqual(valuesOf(replicat, "DISCARDROLLOVER"), ["AT 00:00"]);
+            // MAXDISCARDRECS abends when exceeded (OGG-01170); a DISCARD response would write a record per conflict.
+            assert.deepEqual(valuesOf(replicat, "MAXDISCARDRECS"), []);
+            assert.ok(!/\bDISCARD\)/.test(replicat), "no RESOLVECONFLICT or REPERROR writes to the discard file");
         }
     });
 
-    it("resolves conflicts in the trusted source's favour; on LOB tables a delete wins over an update", () => {
+    it("resolves conflicts in the trusted source's favour; a delete wins over a concurrent update; a delete of a missing row is ignored", () => {
         const intoSpoke = dc2.get("dirprm/ratob.prm")!;
         const intoTrusted = dc1.get("dirprm/rbtoa.prm")!;
-        assert.deepEqual(resolvedIn(mapOf(intoSpoke, "WSO2AM.*")), resolutions(true));
-        assert.deepEqual(resolvedIn(mapOf(intoTrusted, "WSO2AM.*")), resolutions(false));
-        assert.deepEqual(resolutions(true), { INSERTROWEXISTS: "OVERWRITE", UPDATEROWEXISTS: "OVERWRITE", UPDATEROWMISSING: "OVERWRITE", DELETEROWEXISTS: "OVERWRITE", DELETEROWMISSING: "DISCARD" });
-        assert.deepEqual(resolvedIn(mapOf(intoSpoke, "WSO2SHARED.REG_CONTENT")).UPDATEROWMISSING, "DISCARD");
-        assert.deepEqual(resolvedIn(mapOf(intoTrusted, "WSO2SHARED.REG_CONTENT")).DELETEROWEXISTS, "OVERWRITE");
+        assert.deepEqual(resolutions(true), { INSERTROWEXISTS: "OVERWRITE", UPDATEROWEXISTS: "OVERWRITE", UPDATEROWMISSING: "IGNORE", DELETEROWEXISTS: "OVERWRITE", DELETEROWMISSING: "IGNORE" });
+        assert.deepEqual(resolutions(false), { INSERTROWEXISTS: "IGNORE", UPDATEROWEXISTS: "IGNORE", UPDATEROWMISSING: "IGNORE", DELETEROWEXISTS: "OVERWRITE", DELETEROWMISSING: "IGNORE" });
+        for (const table of ["WSO2AM.AM_APPLICATION", "WSO2SHARED.REG_CONTENT"]) {
+            assert.deepEqual(resolvedIn(mapOf(intoSpoke, table)), resolutions(true));
+            assert.deepEqual(resolvedIn(mapOf(intoTrusted, table)), resolutions(false));
+        }
         const promoted = configOf("us-east", { trustedSource: "DC2" });
-        assert.deepEqual(resolvedIn(mapOf(filesOf(promoted, "DC1").get("dirprm/rbtoa.prm")!, "WSO2AM.*")), resolutions(true));
+        assert.deepEqual(resolvedIn(mapOf(filesOf(promoted, "DC1").get("dirprm/rbtoa.prm")!, "WSO2AM.AM_APPLICATION")), resolutions(true));
     });
 
-    it("sends unique-key clashes to the discard file in the trusted source and to the replacing handler in a spoke, and abends on anything else", () => {
-        assert.deepEqual(valuesOf(dc1.get("dirprm/rbtoa.prm")!, "REPERROR"), ["(DEFAULT, ABEND)", "(1, DISCARD)"]);
-        const intoSpoke = dc2.get("dirprm/ratob.prm")!;
-        assert.deepEqual(valuesOf(intoSpoke, "REPERROR"), ["(DEFAULT, ABEND)", "(1, EXCEPTION)"]);
-        const maps = valuesOf(intoSpoke, "MAP");
-        const handler = maps.indexOf(maps.find((m) => m.startsWith("WSO2AM.AM_APPLICATION, TARGET WSO2AM.AM_APPLICATION, EXCEPTIONSONLY"))!);
-        assert.ok(maps[handler - 1].startsWith("WSO2AM.AM_APPLICATION, TARGET WSO2AM.AM_APPLICATION, COMPARECOLS"), "the exceptions MAP follows its table's MAP");
-        assert.equal(maps[handler], "WSO2AM.AM_APPLICATION, TARGET WSO2AM.AM_APPLICATION, EXCEPTIONSONLY, SQLEXEC (ID unique_clash, QUERY 'DELETE FROM WSO2AM.AM_APPLICATION " +
-            "WHERE (DECODE(NAME, :p1, 1) = 1 AND DECODE(SUBSCRIBER_ID, :p2, 1) = 1) OR (DECODE(UUID, :p3, 1) = 1)', PARAMS (p1 = NAME, p2 = SUBSCRIBER_ID, p3 = UUID), BEFOREFILTER, ERROR RAISE);");
-        assert.equal(maps.filter((m) => m.includes("EXCEPTIONSONLY")).length, tablesWithUniqueKeys().length);
-        assert.ok(!dc1.get("dirprm/rbtoa.prm")!.includes("EXCEPTIONSONLY"));
+    it("sends ORA-00001, ORA-02291 and ORA-02292 to the exceptions MAP in every Replicat, and abends on anything else", () => {
+        for (const replicat of [dc1.get("dirprm/rbtoa.prm")!, dc2.get("dirprm/ratob.prm")!]) {
+            assert.deepEqual(valuesOf(replicat, "REPERROR"), ["(DEFAULT, ABEND)", "(1, EXCEPTION)", "(2291, EXCEPTION)", "(2292, EXCEPTION)"]);
+        }
+    });
+
+    it("maps each table once to itself and, right after, once to its exceptions table: EXCEPTIONSONLY, INSERTALLRECORDS, the context columns", () => {
+        for (const replicat of [dc1.get("dirprm/rbtoa.prm")!, dc2.get("dirprm/ratob.prm")!]) {
+            const maps = valuesOf(replicat, "MAP").map((m) => {
+                const [source, target] = /^(\S+), TARGET (\S+?),/.exec(m)!.slice(1);
+                return { source, target, text: m };
+            });
+            const pairs = maps.map((m) => `${m.source} -> ${m.target}`);
+            assert.equal(new Set(pairs).size, pairs.length, "no source and target mapped twice");
+            assert.equal(maps.length, 2 * WSO2_TABLES.length);
+            for (let i = 0; i < maps.length; i += 2) {
+                const [regular, exceptions] = [maps[i], maps[i + 1]];
+                const [owner, table] = regular.source.split(".");
+                assert.equal(regular.target, regular.source);
+                assert.ok(!regular.text.includes("EXCEPTIONSONLY"));
+                assert.equal(exceptions.source, regular.source, "the exceptions MAP immediately follows its table's MAP");
+                assert.equal(exceptions.target, `OGGADMIN.EX_${owner}_${table}`);
+                assert.equal(exceptions.text, `${regular.source}, TARGET OGGADMIN.EX_${owner}_${table}, EXCEPTIONSONLY, INSERTALLRECORDS, COLMAP (USEDEFAULTS, `
+                    + "EXC_AT = @DATENOW (), EXC_REPLICAT = @GETENV ('GGENVIRONMENT', 'GROUPNAME'), EXC_OPTYPE = @GETENV ('LASTERR', 'OPTYPE'), "
+                    + "EXC_DBERRNUM = @GETENV ('LASTERR', 'DBERRNUM'), EXC_DBERRMSG = @GETENV ('LASTERR', 'DBERRMSG'), EXC_COMMIT_TS = @GETENV ('GGHEADER', 'COMMITTIMESTAMP'));");
+            }
+        }
+    });
+
+    it("creates in SQL the exceptions tables the MAPs target: EX_<owner>_<table> in the GoldenGate schema, with the context columns, no key, no NOT NULL", () => {
+        const sql = fs.readFileSync(path.join(SQL_DIR, "05-goldengate-exceptions.sql"), "utf8");
+        assert.match(sql, /v_exceptions CONSTANT VARCHAR2\(512\) := 'EX_' \|\| p_owner \|\| '_' \|\| p_table;/);
+        assert.equal(exceptionsTable("WSO2AM", "AM_APPLICATION"), "OGGADMIN.EX_WSO2AM_AM_APPLICATION");
+        const names = /c_context_names CONSTANT t_names := t_names\(([^)]*)\)/.exec(sql)![1].split(",").map((n) => n.trim().replace(/'/g, ""));
+        assert.deepEqual(names, EXCEPTION_CONTEXT.map(([column]) => column));
+        assert.match(sql, /' AS SELECT \* FROM '[\s\S]*?' WHERE 1 = 0';/, "the table's columns, without its rows, keys or indexes");
+        assert.match(sql, /MODIFY \(' \|\| DBMS_ASSERT\.ENQUOTE_NAME\(c\.column_name, FALSE\) \|\| ' NULL\)'/);
+        assert.match(sql, /WHERE owner IN \(UPPER\('&am_db_user'\), UPPER\('&shared_db_user'\)\)/, "every table of both WSO2 schemas");
+        assert.throws(() => exceptionsTable("WSO2AM", "T".repeat(120)), /exceptions table of WSO2AM\.T+ would be named EX_WSO2AM_T+, longer than Oracle's 128 characters/);
     });
 
     it("starts every added group with the Manager, restarts them after a failure and purges trails", () => {
@@ -230,18 +266,17 @@ describe("GoldenGate files: two datacenters", () => {
             "START EXTRACT PBTOA",
         ]);
         assert.equal(dc2.get("dirprm/add-ratob.oby"), "ADD REPLICAT RATOB, EXTTRAIL ./dirdat/ab, CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT\n");
-        assert.deepEqual(statements(dc2.get("GLOBALS")!), ["CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT", "GGSCHEMA OGGADMIN", "EXCLUDEWILDCARDOBJECTSONLY", "USEIPV4"]);
+        assert.deepEqual(statements(dc2.get("GLOBALS")!), ["CHECKPOINTTABLE OGGADMIN.GG_CHECKPOINT", "GGSCHEMA OGGADMIN", "USEIPV4"]);
     });
 
-    it("gives keyless tables from config explicit KEYCOLS, excluded from the schema wildcard", () => {
+    it("gives keyless tables from config KEYCOLS in the Extract and the Replicat, named like every other table", () => {
         const keyed = configOf("us-east", { goldengateKeyColumns: ["wso2am.am_example(api_id, name)"] });
         const files = filesOf(keyed, "DC1");
-        const tables = statements(files.get("dirprm/eatob.prm")!).filter((s) => /^TABLE/.test(s));
-        assert.equal(tables[0], "TABLEEXCLUDE WSO2AM.AM_EXAMPLE");
-        assert.ok(tables.includes("TABLE WSO2AM.AM_EXAMPLE, KEYCOLS (API_ID, NAME), GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);"));
+        assert.ok(statements(files.get("dirprm/eatob.prm")!).includes("TABLE WSO2AM.AM_EXAMPLE, KEYCOLS (API_ID, NAME), GETBEFORECOLS (ON UPDATE ALL, ON DELETE ALL);"));
+        assert.ok(statements(files.get("dirprm/patob.prm")!).includes("TABLE WSO2AM.AM_EXAMPLE;"));
         const replicat = statements(files.get("dirprm/rbtoa.prm")!);
-        assert.ok(replicat.includes("MAPEXCLUDE WSO2AM.AM_EXAMPLE"));
-        assert.match(replicat.find((s) => s.startsWith("MAP WSO2AM.AM_EXAMPLE"))!, /^MAP WSO2AM\.AM_EXAMPLE, TARGET WSO2AM\.AM_EXAMPLE, KEYCOLS \(API_ID, NAME\), COMPARECOLS/);
+        assert.match(replicat.find((st) => st.startsWith("MAP WSO2AM.AM_EXAMPLE, TARGET WSO2AM.AM_EXAMPLE"))!, /^MAP WSO2AM\.AM_EXAMPLE, TARGET WSO2AM\.AM_EXAMPLE, KEYCOLS \(API_ID, NAME\), COMPARECOLS/);
+        assert.ok(replicat.some((st) => st.startsWith("MAP WSO2AM.AM_EXAMPLE, TARGET OGGADMIN.EX_WSO2AM_AM_EXAMPLE, EXCEPTIONSONLY")));
     });
 
     it("are what the program uploads under goldengate/ in each stack's boot bucket", async () => {
@@ -278,6 +313,46 @@ describe("GoldenGate files: a third datacenter joins the hub and spoke", () => {
         const dc1 = filesOf(config, "DC1");
         assert.deepEqual(valuesOf(dc1.get("dirprm/eatob.prm")!, "TRANLOGOPTIONS EXCLUDETAG"), ["02"]);
         assert.deepEqual(valuesOf(dc1.get("dirprm/eatoc.prm")!, "TRANLOGOPTIONS EXCLUDETAG"), ["03"]);
+    });
+});
+
+describe("GoldenGate files: the unique-key handler and the table knowledge (this test's own fixtures)", () => {
+    const FIXTURE: Wso2Table[] = [
+        { owner: "WSO2AM", table: "AM_APPLICATION", primaryKey: ["APPLICATION_ID"], uniqueKeys: [["NAME", "SUBSCRIBER_ID"], ["UUID"]] },
+        { owner: "WSO2AM", table: "AM_NO_KEY_KNOWN", primaryKey: [], uniqueKeys: [["NAME"], ["CODE"]] },
+        // No primary key, one unique key: that key identifies the row; no other key can clash.
+        { owner: "WSO2AM", table: "AM_IDENTIFIED_BY_UNIQUE", primaryKey: [], uniqueKeys: [["SESSION_ID", "USER_ID"]] },
+        { owner: "WSO2AM", table: "AM_TOKEN", primaryKey: ["TOKEN_ID"], uniqueKeys: [["TOKEN_ID"], ["HASH"]], lobColumns: ["PAYLOAD"] },
+    ];
+    const input = (self: number, tables: Wso2Table[] = FIXTURE): GoldenGateFilesInput => {
+        const dcs = [{ id: "DC1", index: 1, hubIp: "10.10.128.10" }, { id: "DC2", index: 2, hubIp: "10.20.128.10" }];
+        return { self: dcs[self - 1], peers: dcs.filter((dc) => dc.index !== self), priority: ["DC1", "DC2"], keyColumns: [], tables };
+    };
+    const replicatOf = (self: number, tables?: Wso2Table[]) => renderGoldenGateFiles(input(self, tables)).find((f) => /^dirprm\/r[a-z]to[a-z]\.prm$/.test(f.path))!.content;
+
+    it("into a spoke, deletes the rows that clash on a secondary unique key under another identity, before the trusted source's row is applied", () => {
+        assert.equal(mapOf(replicatOf(2), "WSO2AM.AM_APPLICATION").replace(/^.*RESOLVECONFLICT \(DELETEROWMISSING, \(DEFAULT, IGNORE\)\), /, ""),
+            "SQLEXEC (ID unique_clash, QUERY 'DELETE FROM WSO2AM.AM_APPLICATION WHERE ((DECODE(NAME, :u1, 1) = 1 AND DECODE(SUBSCRIBER_ID, :u2, 1) = 1 "
+            + "AND (:u3 IS NOT NULL OR :u4 IS NOT NULL)) OR UUID = :u5) AND NOT (APPLICATION_ID = :k6)', "
+            + "PARAMS (u1 = NAME, u2 = SUBSCRIBER_ID, u3 = NAME, u4 = SUBSCRIBER_ID, u5 = UUID, k6 = APPLICATION_ID), ERROR IGNORE);");
+    });
+
+    it("names each bind once, leaves the identity key out of the keys it matches, and renders no handler into the trusted source or without a known identity", () => {
+        const token = mapOf(replicatOf(2), "WSO2AM.AM_TOKEN");
+        assert.match(token, /QUERY 'DELETE FROM WSO2AM\.AM_TOKEN WHERE \(HASH = :u1\) AND NOT \(TOKEN_ID = :k2\)'/);
+        for (const map of valuesOf(replicatOf(2), "MAP").filter((m) => m.includes("SQLEXEC"))) {
+            const binds = [...map.matchAll(/:(\w+)/g)].map((m) => m[1]);
+            assert.equal(new Set(binds).size, binds.length, map);
+        }
+        assert.ok(!mapOf(replicatOf(2), "WSO2AM.AM_NO_KEY_KNOWN").includes("SQLEXEC"), "no identity to exclude: no handler");
+        assert.ok(!mapOf(replicatOf(2), "WSO2AM.AM_IDENTIFIED_BY_UNIQUE").includes("SQLEXEC"), "its only unique key is its identity: a clash there is CDR's");
+        assert.ok(!replicatOf(1).includes("SQLEXEC"), "into the trusted source its own row stays; the spoke's goes to the exceptions table");
+    });
+
+    it("refuses table knowledge it cannot render safely, naming the table", () => {
+        assert.throws(() => replicatOf(2, [{ owner: "WSO2AM", table: "AM_X", primaryKey: ["id"] }]), /GoldenGate table knowledge, WSO2AM\.AM_X: "id" is not an upper-case unquoted Oracle name/);
+        assert.throws(() => replicatOf(2, [{ owner: "SCOTT", table: "EMP", primaryKey: ["EMPNO"] }]), /GoldenGate table knowledge, SCOTT\.EMP: SCOTT is not a replicated schema \(WSO2AM, WSO2SHARED\)/);
+        assert.throws(() => replicatOf(2, []), /GoldenGate table knowledge is empty/);
     });
 });
 

@@ -1,40 +1,60 @@
 /**
- * A model of how the rendered GoldenGate files move and apply changes between datacenters, after
- * Oracle's documentation ("Using Oracle GoldenGate for Oracle Database" 19c, Configuring
- * Conflict Detection and Resolution; GoldenGate 19c Reference: TRANLOGOPTIONS EXCLUDETAG,
- * DBOPTIONS SETTAG, COMPARECOLS, RESOLVECONFLICT, REPERROR):
+ * A model of how the rendered GoldenGate files move and apply changes between datacenters. It reads
+ * everything from the rendered files of every hub (`pathsOf`), so its verdict follows the
+ * rendering, and it follows GoldenGate's documented semantics, not the files' intent:
  *
- * - Each DC commits its own changes to its redo, untagged. The Extract of a path reads that redo
- *   in commit order and skips what carries an excluded tag; its pump delivers the trail, in
- *   order, to the Replicat on the other hub. What a Replicat applies is committed with its SETTAG
- *   tag, so the Extracts of that hub see it too (and skip it if they exclude the tag).
- * - A Replicat compares the before image with the target row on the COMPARECOLS columns: an
- *   insert of an existing key is INSERTROWEXISTS, an update or delete of a missing row
- *   UPDATEROWMISSING / DELETEROWMISSING, of a row that differs UPDATEROWEXISTS / DELETEROWEXISTS.
- *   OVERWRITE applies the change anyway (insert as update, update of a missing row as insert),
- *   DISCARD drops it to the discard file.
- * - LOB columns have no before image (supplemental logging does not carry them) and an update's
- *   after image holds a LOB only when the update changed it: an update turned into an insert
- *   creates the row with its other LOBs empty.
- * - A database error the CDR does not handle (ORA-00001 on a secondary unique key, ORA-02291 for
- *   a missing parent) follows REPERROR: DISCARD, EXCEPTION (the table's exceptions MAP; the
- *   rendered one deletes the target's rows clashing on a unique key, then applies), else ABEND,
- *   which stops the Replicat.
+ * - Capture: each DC commits its own transactions to its redo, untagged. The Extract of a path
+ *   reads them in commit order, whole, skips a transaction whose tag it excludes (TRANLOGOPTIONS
+ *   EXCLUDETAG) and keeps the records of the tables it selects: exclusions are evaluated before
+ *   TABLE, and EXCLUDEWILDCARDOBJECTSONLY (GLOBALS) keeps an explicitly named table only against
+ *   an exclusion that holds a wildcard (Reference 19c, EXCLUDEWILDCARDOBJECTSONLY); an exclusion
+ *   by exact name wins. The pump passes what its own TABLE statements select.
+ * - Apply order: each Replicat applies its trail in order, one source transaction at a time,
+ *   committed with its DBOPTIONS SETTAG tag; Replicats into one database interleave with each
+ *   other and with local transactions. The target's triggers do not fire (SUPPRESSTRIGGERS).
+ * - Mapping: the first MAP whose source names the table (MAPEXCLUDE as TABLEEXCLUDE). Two MAPs of
+ *   one source and target abend the Replicat at start ("By default, duplicate MAP statements cause
+ *   Replicat to abend", ALLOWDUPTARGETMAP); so does an EXCEPTIONSONLY MAP with a wildcard. An
+ *   exceptions MAP belongs to the regular MAP it immediately follows.
+ * - A SQLEXEC of the regular MAP runs as the record is mapped, before it is applied; its DELETE's
+ *   WHERE clause is evaluated as Oracle would (three-valued, DECODE matching NULL to NULL) with
+ *   the record's values bound; ERROR IGNORE: a failing statement changes nothing and the record
+ *   goes on. Whether its rows carry the Replicat's tag and whether the target's triggers fire for
+ *   it is not documented: `ModelAssumptions` chooses, and tests run every choice.
+ * - CDR: an insert of an existing key is INSERTROWEXISTS; an update or delete of a missing row
+ *   UPDATEROWMISSING / DELETEROWMISSING, of a row whose compared columns differ from the before
+ *   image UPDATEROWEXISTS / DELETEROWEXISTS (LOB columns have no before image). OVERWRITE applies
+ *   the change (insert as update; an update of a missing row as an insert from the after image,
+ *   which holds a LOB only when the update changed it), IGNORE keeps the target's row, DISCARD
+ *   keeps it and writes a discard record. "Replicat sends every operation that generates a
+ *   conflict (resolved or not) to the exceptions MAP statement": each is an exceptions-table row.
+ *   A conflict without a resolution is a database error (ORA-00001, ORA-01403).
+ * - Errors (ORA-00001 unique key, ORA-02291 parent missing, ORA-02292 child exists) follow
+ *   REPERROR: DISCARD, EXCEPTION (to the table's exceptions MAP) and IGNORE act on that record only
+ *   and the transaction goes on; TRANSDISCARD / TRANSEXCEPTION set the whole transaction aside;
+ *   ABEND, the default, rolls the transaction back and stops the Replicat. EXCEPTION for a table
+ *   without an exceptions MAP is not documented: the model stops there.
  *
- * The model reads everything it needs from the rendered files of every hub (`pathsOf`), so the
- * verdict follows the rendering. Pure: no I/O.
+ * What the divergence check compares (`differences`): every replicated table's keys and rows;
+ * with `hashesLobs: false` (a hash over key and non-LOB columns) a row that differs only in a LOB
+ * passes unseen. Pure: no I/O.
  */
 
 export type Row = Record<string, string>;
 export type Database = Map<string, Map<string, Row>>;
 
-/** A table as the database enforces it (not as GoldenGate is told). */
+/** A table as the database enforces it (not as GoldenGate is told). The key is one column. */
 export interface ModelTable {
     name: string;
     key: string;
     uniqueKeys: string[][];
     lobColumns: string[];
-    parent?: { column: string; table: string };
+    /**
+     * A foreign key to a parent. `cascadeTrigger`: the parent's BEFORE DELETE row trigger deletes
+     * these rows first (WSO2's multi-DC replacement for ON DELETE CASCADE); it fires for the
+     * application's deletes, not for a Replicat's.
+     */
+    parent?: { column: string; table: string; cascadeTrigger?: boolean };
 }
 
 /** What a hub holds: its datacenter and its rendered files by path. */
@@ -44,12 +64,38 @@ export interface HubFiles {
     files: Map<string, string>;
 }
 
-type Resolution = "OVERWRITE" | "DISCARD";
+/** What the documentation leaves open about a SQLEXEC's DML in a Replicat session. */
+export interface ModelAssumptions {
+    /** The target's triggers fire for the SQLEXEC's DELETE (else a row with children cannot go: ORA-02292). */
+    sqlexecFiresTriggers: boolean;
+    /** The SQLEXEC's DELETE carries the Replicat's tag (else it is captured and sent on like a local change). */
+    sqlexecTagged: boolean;
+}
+
+export const DEFAULT_ASSUMPTIONS: ModelAssumptions = { sqlexecFiresTriggers: false, sqlexecTagged: true };
+
+/** Every combination of the undocumented behaviours, for tests that must hold under each. */
+export const ALL_ASSUMPTIONS: ModelAssumptions[] = [false, true].flatMap((sqlexecFiresTriggers) =>
+    [false, true].map((sqlexecTagged) => ({ sqlexecFiresTriggers, sqlexecTagged })));
+
+type Conflict = "INSERTROWEXISTS" | "UPDATEROWEXISTS" | "UPDATEROWMISSING" | "DELETEROWEXISTS" | "DELETEROWMISSING";
+type Resolution = "OVERWRITE" | "IGNORE" | "DISCARD";
+
+/** A DELETE … WHERE of a SQLEXEC, as an expression over the target row and the record's values. */
+interface Handler {
+    table: string;
+    where: Expr;
+    /** Bind name → the record's column. */
+    params: Map<string, string>;
+}
+
 interface MapRule {
-    resolutions: Record<string, Resolution>;
+    source: string;
+    resolutions: Partial<Record<Conflict, Resolution>>;
     notCompared: string[];
-    /** Columns of the rendered unique-key handler's DELETE, one list per key. */
-    clashHandler?: string[][];
+    handler?: Handler;
+    /** The exceptions MAP right after this one: its target, and a SQLEXEC it runs. */
+    exceptions?: { target: string; handler?: Handler };
 }
 
 /** One direction of replication, as the files wire it. */
@@ -59,35 +105,225 @@ export interface ReplicationPath {
     replicat: string;
     excludedTags: string[];
     tag: string;
-    rules: Map<string, MapRule>;
+    /** Whether a record of the table reaches the trail the Replicat reads (Extract, then pump). */
+    travels: (table: string) => boolean;
+    /** The MAP that applies a table's records, if any. */
+    ruleFor: (table: string) => MapRule | undefined;
     reperror: Map<string, string>;
+    /** Why the Replicat abends as soon as it starts, if it does. */
+    startAbend?: string;
 }
 
-const statements = (content: string) => content.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("--"));
-const argument = (content: string, keyword: string) =>
+// ---------------------------------------------------------------------------------------------
+// Reading the files
+
+/** Statements of a parameter file: comments and blank lines dropped, `;` removed. */
+const statements = (content: string) =>
+    content.split("\n").map((l) => l.trim()).filter((l) => l !== "" && !l.startsWith("--")).map((l) => l.replace(/;$/, ""));
+const argumentsOf = (content: string, keyword: string) =>
     statements(content).map((s) => new RegExp(`^${keyword}\\s+(.*)$`, "i").exec(s)?.[1]).filter((v): v is string => v !== undefined);
 
-function mapRules(replicat: string): Map<string, MapRule> {
-    const rules = new Map<string, MapRule>();
-    for (const map of argument(replicat, "MAP")) {
-        const table = map.split(",")[0].trim();
-        const handler = /EXCEPTIONSONLY, SQLEXEC \(ID \w+, QUERY 'DELETE FROM \S+ WHERE (.*?)', PARAMS/.exec(map);
-        if (handler) {
-            rules.get(table)!.clashHandler = handler[1].split(" OR ").map((key) => [...key.matchAll(/DECODE\((\w+),/g)].map((m) => m[1]));
-            continue;
-        }
-        rules.set(table, {
-            resolutions: Object.fromEntries([...map.matchAll(/RESOLVECONFLICT \((\w+), \(DEFAULT, (\w+)\)\)/g)].map((m) => [m[1], m[2] as Resolution])),
-            notCompared: /ALLEXCLUDING \(([^)]*)\)/.exec(map)?.[1].split(",").map((c) => c.trim()) ?? [],
-        });
+/** Splits on commas outside parentheses and quotes. */
+function splitTop(text: string): string[] {
+    const parts: string[] = [];
+    let depth = 0;
+    let quoted = false;
+    let current = "";
+    for (const ch of text) {
+        if (ch === "'") quoted = !quoted;
+        if (!quoted && ch === "(") depth++;
+        if (!quoted && ch === ")") depth--;
+        if (!quoted && depth === 0 && ch === ",") {
+            parts.push(current.trim());
+            current = "";
+        } else current += ch;
     }
-    return rules;
+    if (current.trim()) parts.push(current.trim());
+    return parts;
+}
+
+const isWildcard = (pattern: string) => /[*?]/.test(pattern);
+function matches(pattern: string, table: string): boolean {
+    const regex = pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, ".*").replace(/\?/g, ".");
+    return new RegExp(`^${regex}$`, "i").test(table);
+}
+
+/**
+ * Whether a TABLE/MAP selection with exclusions selects a table: exclusions first; an explicit
+ * name survives only exclusions with a wildcard, and only under EXCLUDEWILDCARDOBJECTSONLY.
+ */
+function selects(patterns: string[], exclusions: string[], wildcardObjectsOnly: boolean) {
+    return (table: string) => {
+        const explicit = patterns.some((p) => !isWildcard(p) && p.toUpperCase() === table);
+        const excluding = exclusions.filter((p) => matches(p, table));
+        if (excluding.length > 0 && !(wildcardObjectsOnly && explicit && excluding.every(isWildcard))) return false;
+        return explicit || patterns.some((p) => isWildcard(p) && matches(p, table));
+    };
+}
+
+// A tiny evaluator for the WHERE clauses the handler renders: OR, AND, NOT, parentheses,
+// `col = :b`, `DECODE(col, :b, 1) = 1`, `:b IS NOT NULL`.
+type Expr =
+    | { kind: "or" | "and"; items: Expr[] }
+    | { kind: "not"; item: Expr }
+    | { kind: "eq"; column: string; bind: string }
+    | { kind: "decode"; column: string; bind: string }
+    | { kind: "notnull"; bind: string };
+
+function parseWhere(text: string): Expr {
+    const tokens = text.match(/:\w+|\w+|[(),=]/g) ?? [];
+    let i = 0;
+    const peek = () => tokens[i]?.toUpperCase();
+    const take = (expected?: string) => {
+        const token = tokens[i++];
+        if (expected !== undefined && token?.toUpperCase() !== expected) throw new Error(`unexpected ${token} in ${text}, expected ${expected}`);
+        return token;
+    };
+    const list = (kind: "or" | "and", item: () => Expr): Expr => {
+        const items = [item()];
+        while (peek() === kind.toUpperCase()) {
+            take();
+            items.push(item());
+        }
+        return items.length === 1 ? items[0] : { kind, items };
+    };
+    const factor = (): Expr => {
+        if (peek() === "NOT") {
+            take();
+            return { kind: "not", item: factor() };
+        }
+        if (peek() === "(") {
+            take("(");
+            const inner = list("or", () => list("and", factor));
+            take(")");
+            return inner;
+        }
+        if (peek() === "DECODE") {
+            take();
+            take("(");
+            const column = take().toUpperCase();
+            take(",");
+            const bind = take().slice(1);
+            take(",");
+            take("1");
+            take(")");
+            take("=");
+            take("1");
+            return { kind: "decode", column, bind };
+        }
+        const first = take();
+        if (first.startsWith(":")) {
+            take("IS");
+            take("NOT");
+            take("NULL");
+            return { kind: "notnull", bind: first.slice(1) };
+        }
+        take("=");
+        return { kind: "eq", column: first.toUpperCase(), bind: take().slice(1) };
+    };
+    const expr = list("or", () => list("and", factor));
+    if (i !== tokens.length) throw new Error(`cannot read ${tokens.slice(i).join(" ")} in ${text}`);
+    return expr;
+}
+
+/** SQL's three-valued logic: true, false or null (unknown). */
+function evaluate(expr: Expr, row: Row, bound: (bind: string) => string | undefined): boolean | null {
+    switch (expr.kind) {
+        case "or": {
+            const values = expr.items.map((e) => evaluate(e, row, bound));
+            return values.includes(true) ? true : values.includes(null) ? null : false;
+        }
+        case "and": {
+            const values = expr.items.map((e) => evaluate(e, row, bound));
+            return values.includes(false) ? false : values.includes(null) ? null : true;
+        }
+        case "not": {
+            const value = evaluate(expr.item, row, bound);
+            return value === null ? null : !value;
+        }
+        case "eq": {
+            const [a, b] = [row[expr.column], bound(expr.bind)];
+            return a === undefined || b === undefined ? null : a === b;
+        }
+        case "decode":
+            return row[expr.column] === bound(expr.bind);
+        case "notnull":
+            return bound(expr.bind) !== undefined;
+    }
+}
+
+function parseSqlexec(option: string): Handler | undefined {
+    const query = /QUERY '([^']*)'/.exec(option)?.[1];
+    const delete_ = query && /^DELETE FROM (\S+) WHERE (.*)$/i.exec(query);
+    if (!delete_) return undefined;
+    const params = new Map([.../PARAMS \(([^)]*)\)/.exec(option)![1].split(",")].map((p) => p.split("=").map((s) => s.trim()) as [string, string]));
+    return { table: delete_[1].toUpperCase(), where: parseWhere(delete_[2]), params };
+}
+
+interface MapStatement {
+    source: string;
+    target: string;
+    exceptionsOnly: boolean;
+    options: string[];
+}
+
+function mapStatements(replicat: string): MapStatement[] {
+    return argumentsOf(replicat, "MAP").map((text) => {
+        const [source, ...options] = splitTop(text);
+        const target = options.find((o) => /^TARGET /i.test(o))!.slice("TARGET ".length).trim();
+        return { source: source.toUpperCase(), target: target.toUpperCase(), exceptionsOnly: options.some((o) => /^EXCEPTIONSONLY$/i.test(o)), options };
+    });
+}
+
+function ruleOf(map: MapStatement): MapRule {
+    const option = (name: string) => map.options.filter((o) => o.toUpperCase().startsWith(name));
+    const resolutions: Partial<Record<Conflict, Resolution>> = {};
+    for (const o of option("RESOLVECONFLICT")) {
+        const m = /RESOLVECONFLICT \((\w+), \(DEFAULT, (\w+)\)\)/i.exec(o);
+        if (m) resolutions[m[1].toUpperCase() as Conflict] = m[2].toUpperCase() as Resolution;
+    }
+    const compare = option("COMPARECOLS")[0] ?? "";
+    return {
+        source: map.source,
+        resolutions,
+        notCompared: /ALLEXCLUDING \(([^)]*)\)/i.exec(compare)?.[1].split(",").map((c) => c.trim().toUpperCase()) ?? [],
+        handler: option("SQLEXEC").map(parseSqlexec).find((h) => h !== undefined),
+    };
+}
+
+/** The Replicat's MAPs and why it would abend at start, if it would. */
+function replicatMaps(replicat: string): { rules: MapRule[]; startAbend?: string } {
+    const maps = mapStatements(replicat);
+    const allowDuplicates = statements(replicat).some((s) => /^ALLOWDUPTARGETMAP$/i.test(s));
+    const seen = new Set<string>();
+    let startAbend: string | undefined;
+    for (const map of maps) {
+        const pair = `${map.source} -> ${map.target}`;
+        if (!isWildcard(map.source) && seen.has(pair) && !allowDuplicates) startAbend ??= `duplicate MAP ${pair} (NOALLOWDUPTARGETMAP)`;
+        seen.add(pair);
+        if (map.exceptionsOnly && isWildcard(map.source)) startAbend ??= `EXCEPTIONSONLY with a wildcard (${map.source})`;
+    }
+    const rules: MapRule[] = [];
+    maps.forEach((map, i) => {
+        if (map.exceptionsOnly) {
+            const previous = maps[i - 1];
+            if (previous && !previous.exceptionsOnly && previous.source === map.source) {
+                rules[rules.length - 1].exceptions = { target: map.target, handler: ruleOf(map).handler };
+            }
+            return;
+        }
+        rules.push(ruleOf(map));
+    });
+    return { rules, startAbend };
 }
 
 /** The paths the rendered files wire: Replicat ← trail ← pump ← trail ← Extract, across hubs. */
 export function pathsOf(hubs: HubFiles[]): ReplicationPath[] {
     const obey = (hub: HubFiles) => [...hub.files].filter(([p]) => p.endsWith(".oby")).map(([, c]) => c).join("\n");
     const prm = (hub: HubFiles, group: string) => hub.files.get(`dirprm/${group.toLowerCase()}.prm`);
+    const wildcardObjectsOnly = (hub: HubFiles) => statements(hub.files.get("GLOBALS") ?? "").some((s) => /^EXCLUDEWILDCARDOBJECTSONLY$/i.test(s));
+    const selection = (hub: HubFiles, content: string, include: string, exclude: string) =>
+        selects(argumentsOf(content, include).map((t) => splitTop(t)[0].toUpperCase()), argumentsOf(content, exclude).map((t) => t.toUpperCase()), wildcardObjectsOnly(hub));
     const paths: ReplicationPath[] = [];
     for (const target of hubs) {
         for (const m of obey(target).matchAll(/^ADD REPLICAT (\w+), EXTTRAIL (\S+),/gm)) {
@@ -96,24 +332,38 @@ export function pathsOf(hubs: HubFiles[]): ReplicationPath[] {
             for (const source of hubs.filter((h) => h !== target)) {
                 const pump = [...obey(source).matchAll(/^ADD RMTTRAIL (\S+), EXTRACT (\w+)$/gm)]
                     .map(([, t, group]) => ({ t, group, content: prm(source, group)! }))
-                    .find((p) => p.t === trail && argument(p.content, "RMTHOST")[0]?.startsWith(`${target.hubIp},`));
+                    .find((p) => p.t === trail && argumentsOf(p.content, "RMTHOST")[0]?.startsWith(`${target.hubIp},`));
                 if (!pump) continue;
                 const sourceTrail = new RegExp(`^ADD EXTRACT ${pump.group}, EXTTRAILSOURCE (\\S+)$`, "m").exec(obey(source))![1];
-                const extract = new RegExp(`^ADD EXTTRAIL ${sourceTrail.replace(/\./g, "\\.")}, EXTRACT (\\w+)$`, "m").exec(obey(source))![1];
+                const extractGroup = new RegExp(`^ADD EXTTRAIL ${sourceTrail.replace(/\./g, "\\.")}, EXTRACT (\\w+)$`, "m").exec(obey(source))![1];
+                const extract = prm(source, extractGroup)!;
+                const captured = selection(source, extract, "TABLE", "TABLEEXCLUDE");
+                const passed = selection(source, pump.content, "TABLE", "TABLEEXCLUDE");
+                const { rules, startAbend } = replicatMaps(content);
+                const excluded = argumentsOf(content, "MAPEXCLUDE").map((t) => t.toUpperCase());
+                const mapped = (table: string) => {
+                    const rule = rules.find((r) => matches(r.source, table));
+                    return rule && selects([rule.source], excluded, wildcardObjectsOnly(target))(table) ? rule : undefined;
+                };
                 paths.push({
                     from: source.dcId,
                     to: target.dcId,
                     replicat,
-                    excludedTags: argument(prm(source, extract)!, "TRANLOGOPTIONS EXCLUDETAG"),
-                    tag: argument(content, "DBOPTIONS SETTAG")[0],
-                    rules: mapRules(content),
-                    reperror: new Map(argument(content, "REPERROR").map((r) => /^\((\w+), (\w+)\)$/.exec(r)!.slice(1, 3) as [string, string])),
+                    excludedTags: argumentsOf(extract, "TRANLOGOPTIONS EXCLUDETAG"),
+                    tag: argumentsOf(content, "DBOPTIONS SETTAG")[0],
+                    travels: (table) => captured(table) && passed(table),
+                    ruleFor: mapped,
+                    reperror: new Map(argumentsOf(content, "REPERROR").map((r) => /^\((\w+), (\w+)\)$/.exec(r)!.slice(1, 3) as [string, string])),
+                    startAbend,
                 });
             }
         }
     }
     return paths;
 }
+
+// ---------------------------------------------------------------------------------------------
+// Replaying a scenario
 
 export type Operation = "insert" | "update" | "delete";
 
@@ -124,20 +374,30 @@ interface Change {
     key: string;
     before?: Row;
     after?: Row;
-    /** Redo tag of the committing session: none for the DC's own changes. */
-    tag?: string;
 }
 
-/**
- * A change a DC's application makes, in that DC's order; `when` holds it back until its
- * precondition (e.g. the parent arrived). One its own database refuses is not made.
- */
-export interface LocalChange {
-    dc: string;
+/** A committed transaction in a DC's redo; `tag` is the committing session's redo tag (none for the application). */
+interface Transaction {
+    tag?: string;
+    changes: Change[];
+}
+
+/** One statement of the application. */
+export interface LocalOperation {
     op: Operation;
     table: string;
     key: string;
     values?: Row;
+}
+
+/**
+ * A transaction the application runs in one DC, in that DC's order, once `when` holds (e.g. its
+ * parent is there). One its database refuses (a constraint) is rolled back: nothing is committed.
+ * One whose `when` never holds is never made (the user never saw what it needs).
+ */
+export interface LocalTransaction {
+    dc: string;
+    operations: LocalOperation[];
     when?: (db: Database) => boolean;
 }
 
@@ -146,17 +406,23 @@ export interface Scenario {
     tables: ModelTable[];
     /** Rows every DC holds at the start (after the initial load). */
     initial: { table: string; row: Row }[];
-    changes: LocalChange[];
+    transactions: LocalTransaction[];
 }
 
 export interface Outcome {
     databases: Map<string, Database>;
     abends: string[];
+    /** Records written to a discard file, as `<Replicat> <why> <table> <key>`. */
     discards: string[];
+    /** Rows written to an exceptions table, as `<Replicat> <conflict or ORA-n> <table> <key>`. */
+    exceptions: string[];
+    /** Local transactions never made (their `when` never held). */
+    notMade: number;
 }
 
 const clone = (db: Database): Database => new Map([...db].map(([t, rows]) => [t, new Map([...rows].map(([k, r]) => [k, { ...r }]))]));
 const sameRow = (a: Row, b: Row) => JSON.stringify(Object.entries(a).sort()) === JSON.stringify(Object.entries(b).sort());
+const oraCode = (error: string) => `ORA-${error.padStart(5, "0")}`;
 
 /** A small deterministic generator (mulberry32), so that a failing interleaving can be replayed. */
 export function seededRandom(seed: number): () => number {
@@ -170,87 +436,170 @@ export function seededRandom(seed: number): () => number {
     };
 }
 
+/** Thrown inside an apply to stop the Replicat: the transaction is rolled back. */
+class Abend extends Error {}
+
+/** Thrown inside an apply by TRANSDISCARD / TRANSEXCEPTION: the transaction is rolled back and set aside whole. */
+class SetAside extends Error {
+    constructor(readonly response: string) {
+        super(response);
+    }
+}
+
 /** Replays the scenario once, choosing the next step at random among the enabled ones. */
-export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Scenario, random: () => number): Outcome {
+export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Scenario, random: () => number, assumptions: ModelAssumptions = DEFAULT_ASSUMPTIONS): Outcome {
     const tables = new Map(scenario.tables.map((t) => [t.name, t]));
     const start: Database = new Map(scenario.tables.map((t) => [t.name, new Map()]));
     for (const { table, row } of scenario.initial) start.get(table)!.set(row[tables.get(table)!.key], { ...row });
     const databases = new Map(hubs.map((h) => [h.dcId, clone(start)]));
-    const redo = new Map<string, Change[]>(hubs.map((h) => [h.dcId, []]));
+    const redo = new Map<string, Transaction[]>(hubs.map((h) => [h.dcId, []]));
     const read = new Map(paths.map((p) => [p, 0]));
     const stopped = new Set<ReplicationPath>();
-    const pending = [...scenario.changes];
-    const outcome: Outcome = { databases, abends: [], discards: [] };
-
-    const children = (db: Database, table: string, key: string) =>
-        scenario.tables.filter((t) => t.parent?.table === table).some((t) => [...db.get(t.name)!.values()].some((r) => r[t.parent!.column] === key));
-    /** The database's own checks: the error it raises, if any. */
-    function constraintError(db: Database, change: Change, row: Row | undefined): string | undefined {
-        const table = tables.get(change.table)!;
-        if (row) {
-            const others = [...db.get(table.name)!.values()].filter((r) => r[table.key] !== row[table.key]);
-            if (table.uniqueKeys.some((k) => others.some((o) => k.every((c) => o[c] === row[c])))) return "1";
-            if (table.parent && row[table.parent.column] !== undefined && !db.get(table.parent.table)!.has(row[table.parent.column])) return "2291";
-        } else if (children(db, change.table, change.key)) return "2292";
-        return undefined;
+    const pending = [...scenario.transactions];
+    const outcome: Outcome = { databases, abends: [], discards: [], exceptions: [], notMade: 0 };
+    for (const path of paths) {
+        if (path.startAbend) {
+            stopped.add(path);
+            outcome.abends.push(`${path.replicat} abends at start: ${path.startAbend}`);
+        }
     }
-    function write(db: Database, dc: string, change: Change, row: Row | undefined, tag?: string) {
-        const rows = db.get(change.table)!;
-        const before = rows.get(change.key);
-        if (row) rows.set(change.key, row);
-        else rows.delete(change.key);
-        // The trail: no LOB in a before image, and an update's after image has only the LOBs it changed.
-        const lobs = tables.get(change.table)!.lobColumns;
+
+    const childTables = (table: string) => scenario.tables.filter((t) => t.parent?.table === table);
+    const childrenOf = (db: Database, table: string, key: string) =>
+        childTables(table).flatMap((t) => [...db.get(t.name)!.values()].filter((r) => r[t.parent!.column] === key).map((r) => ({ table: t, key: r[t.key] })));
+    /** Oracle's unique constraint: a clash needs one non-null key value, NULL matches NULL. */
+    const clashes = (key: string[], a: Row, b: Row) => key.some((c) => a[c] !== undefined) && key.every((c) => a[c] === b[c]);
+
+    /** The database's own check of a write: the error it raises, if any. */
+    function constraintError(db: Database, table: ModelTable, key: string, row: Row | undefined, firesTriggers: boolean): string | undefined {
+        if (row) {
+            const others = [...db.get(table.name)!.values()].filter((r) => r[table.key] !== key);
+            if (table.uniqueKeys.some((k) => others.some((o) => clashes(k, row, o)))) return "1";
+            if (table.parent && row[table.parent.column] !== undefined && !db.get(table.parent.table)!.has(row[table.parent.column])) return "2291";
+            return undefined;
+        }
+        const children = childrenOf(db, table.name, key);
+        if (children.some((c) => !(firesTriggers && c.table.parent!.cascadeTrigger))) return "2292";
+        return children.map((c) => constraintError(db, c.table, c.key, undefined, firesTriggers)).find((e) => e !== undefined);
+    }
+
+    /** Writes one row and records it as the trail would carry it: no LOB in a before image, an update's after image without its unchanged LOBs. */
+    function write(db: Database, changes: Change[], table: ModelTable, key: string, row: Row | undefined) {
+        const rows = db.get(table.name)!;
+        const before = rows.get(key);
+        if (row) rows.set(key, row);
+        else rows.delete(key);
         const without = (r: Row, drop: (c: string) => boolean) => Object.fromEntries(Object.entries(r).filter(([c]) => !drop(c)));
         const op: Operation = row ? (before ? "update" : "insert") : "delete";
-        redo.get(dc)!.push({
+        changes.push({
             op,
-            table: change.table,
-            key: change.key,
-            before: before && without(before, (c) => lobs.includes(c)),
-            after: row && (op === "update" ? without(row, (c) => lobs.includes(c) && row[c] === before![c]) : row),
-            tag,
+            table: table.name,
+            key,
+            before: before && without(before, (c) => table.lobColumns.includes(c)),
+            after: row && (op === "update" ? without(row, (c) => table.lobColumns.includes(c) && row[c] === before![c]) : row),
         });
     }
 
-    function apply(path: ReplicationPath, change: Change): "applied" | "discarded" | "abended" {
+    /** A delete that fires the cascade triggers when `firesTriggers`: children first, in the same transaction. */
+    function deleteWithTriggers(db: Database, changes: Change[], table: ModelTable, key: string, firesTriggers: boolean) {
+        if (firesTriggers) for (const child of childrenOf(db, table.name, key)) deleteWithTriggers(db, changes, child.table, child.key, true);
+        write(db, changes, table, key, undefined);
+    }
+
+    /** Runs a handler's DELETE: one statement, all of it or (on an error, ignored) nothing. */
+    function runHandler(db: Database, handler: Handler, record: Row, changes: Change[], untagged: Change[]) {
+        const table = tables.get(handler.table);
+        if (!table) return;
+        const bound = (bind: string) => record[handler.params.get(bind) ?? ""];
+        const victims = [...db.get(table.name)!.values()].filter((r) => evaluate(handler.where, r, bound) === true).map((r) => r[table.key]);
+        if (victims.some((k) => constraintError(db, table, k, undefined, assumptions.sqlexecFiresTriggers))) return;
+        for (const key of victims) deleteWithTriggers(db, assumptions.sqlexecTagged ? changes : untagged, table, key, assumptions.sqlexecFiresTriggers);
+    }
+
+    /** Applies one trail transaction; throws Abend to stop the Replicat (the caller rolls back). */
+    function applyTransaction(path: ReplicationPath, transaction: Transaction): { changes: Change[]; untagged: Change[] } {
         const db = databases.get(path.to)!;
-        const table = tables.get(change.table)!;
-        const owner = change.table.split(".")[0];
-        const rule = path.rules.get(change.table) ?? path.rules.get(`${owner}.*`)!;
-        const target = db.get(change.table)!.get(change.key);
-        const discard = (why: string) => (outcome.discards.push(`${path.replicat} ${why} ${change.table} ${change.key}`), "discarded" as const);
-        let row: Row | undefined;
-        let conflict: string | undefined;
-        if (change.op === "insert") {
-            conflict = target ? "INSERTROWEXISTS" : undefined;
-            row = change.after;
-        } else {
-            const differs = target && Object.entries(change.before ?? {}).some(([c, v]) => !rule.notCompared.includes(c) && !table.lobColumns.includes(c) && target[c] !== v);
-            conflict = !target ? `${change.op.toUpperCase()}ROWMISSING` : differs ? `${change.op.toUpperCase()}ROWEXISTS` : undefined;
+        const changes: Change[] = [];
+        const untagged: Change[] = [];
+        const note = (list: string[], why: string, change: Change) => list.push(`${path.replicat} ${why} ${change.table} ${change.key}`);
+        for (const change of transaction.changes) {
+            const table = tables.get(change.table)!;
+            const rule = path.ruleFor(change.table);
+            if (!rule) continue; // no MAP: Replicat does not apply it
+            const values = change.after ?? change.before ?? {};
+            if (rule.handler) runHandler(db, rule.handler, values, changes, untagged);
+            const toExceptions = (why: string) => {
+                if (!rule.exceptions) return false;
+                note(outcome.exceptions, why, change);
+                if (rule.exceptions.handler) runHandler(db, rule.exceptions.handler, values, changes, untagged);
+                return true;
+            };
+            /** REPERROR's response to an error on this record; returns when the transaction goes on. */
+            const onError = (error: string) => {
+                const response = path.reperror.get(error) ?? path.reperror.get("DEFAULT") ?? "ABEND";
+                if (response === "DISCARD") return note(outcome.discards, oraCode(error), change);
+                if (response === "IGNORE") return;
+                if (response === "EXCEPTION" && toExceptions(oraCode(error))) return;
+                if (response === "TRANSDISCARD" || response === "TRANSEXCEPTION") throw new SetAside(response);
+                throw new Abend(`${path.replicat} on ${change.op} of ${change.table} ${change.key}: ${oraCode(error)} (${response})`);
+            };
+
+            const target = db.get(change.table)!.get(change.key);
+            let conflict: Conflict | undefined;
+            if (change.op === "insert") conflict = target ? "INSERTROWEXISTS" : undefined;
+            else {
+                const differs = target && Object.entries(change.before ?? {}).some(([c, v]) => !rule.notCompared.includes(c) && !table.lobColumns.includes(c) && target[c] !== v);
+                conflict = !target ? (change.op === "update" ? "UPDATEROWMISSING" : "DELETEROWMISSING") : differs ? (change.op === "update" ? "UPDATEROWEXISTS" : "DELETEROWEXISTS") : undefined;
+            }
             // An update's after image has no unchanged LOB: as an insert, those LOBs are empty.
-            row = change.op === "delete" ? undefined
+            let row: Row | undefined = change.op === "delete" ? undefined
                 : target ? { ...target, ...change.after }
-                : { ...Object.fromEntries(table.lobColumns.map((c) => [c, ""])), ...change.after };
+                : { ...Object.fromEntries(table.lobColumns.map((c) => [c, ""])), ...change.before, ...change.after };
+            if (conflict) {
+                toExceptions(conflict);
+                const how = rule.resolutions[conflict];
+                if (how === "IGNORE" || conflict === "DELETEROWMISSING" && how === "OVERWRITE") continue;
+                if (how === "DISCARD") {
+                    note(outcome.discards, conflict, change);
+                    continue;
+                }
+                if (how !== "OVERWRITE") {
+                    onError(conflict === "INSERTROWEXISTS" ? "1" : "1403");
+                    continue;
+                }
+                if (change.op === "insert") row = { ...change.after };
+            }
+            const error = constraintError(db, table, change.key, row, false);
+            if (error) {
+                onError(error);
+                continue;
+            }
+            write(db, changes, table, change.key, row);
         }
-        if (conflict) {
-            const how = rule.resolutions[conflict] ?? "ABEND";
-            if (how === "DISCARD") return discard(conflict);
-            if (how !== "OVERWRITE") return "abended";
-            if (conflict === "DELETEROWMISSING") return "applied";
+        return { changes, untagged };
+    }
+
+    function runLocal(local: LocalTransaction) {
+        const db = databases.get(local.dc)!;
+        const work = clone(db);
+        const changes: Change[] = [];
+        for (const op of local.operations) {
+            const table = tables.get(op.table)!;
+            const current = work.get(op.table)!.get(op.key);
+            if (op.op === "insert" && current) return; // ORA-00001: the transaction is rolled back
+            if (op.op !== "insert" && !current) continue; // 0 rows
+            if (op.op === "delete") {
+                if (constraintError(work, table, op.key, undefined, true)) return;
+                deleteWithTriggers(work, changes, table, op.key, true);
+                continue;
+            }
+            const row = { ...current, ...op.values };
+            if (constraintError(work, table, op.key, row, true)) return;
+            write(work, changes, table, op.key, row);
         }
-        let error = constraintError(db, change, row);
-        if (error) {
-            const response = path.reperror.get(error) ?? path.reperror.get("DEFAULT") ?? "ABEND";
-            if (response === "DISCARD") return discard(`ORA-${error.padStart(5, "0")}`);
-            if (response !== "EXCEPTION" || error !== "1" || !rule.clashHandler || !row) return "abended";
-            const rows = db.get(change.table)!;
-            for (const [k, r] of [...rows]) if (k !== change.key && rule.clashHandler.some((key) => key.every((c) => r[c] === row![c]))) write(db, path.to, { ...change, key: k }, undefined, path.tag);
-            error = constraintError(db, change, row);
-            if (error) return "abended";
-        }
-        write(db, path.to, change, row, path.tag);
-        return "applied";
+        if (changes.length === 0) return;
+        databases.set(local.dc, work);
+        redo.get(local.dc)!.push({ changes });
     }
 
     for (;;) {
@@ -260,55 +609,89 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
         if (steps.length === 0) break;
         const step = steps[Math.floor(random() * steps.length)];
         if ("local" in step) {
-            const c = step.local;
-            pending.splice(pending.indexOf(c), 1);
-            const db = databases.get(c.dc)!;
-            const current = db.get(c.table)!.get(c.key);
-            // An update or delete of a row already gone changes nothing (0 rows).
-            if (c.op !== "insert" && !current) continue;
-            const row = c.op === "delete" ? undefined : { ...current, ...c.values };
-            // Refused by the DC's own database (a clash that already arrived): the application saw the error, nothing is committed.
-            if (!constraintError(db, c, row)) write(db, c.dc, c, row);
+            pending.splice(pending.indexOf(step.local), 1);
+            runLocal(step.local);
             continue;
         }
         const path = step.path;
-        const change = redo.get(path.from)![read.get(path)!];
-        if (change.tag !== undefined && path.excludedTags.includes(change.tag)) {
+        const committed = redo.get(path.from)![read.get(path)!];
+        const transaction: Transaction = {
+            changes: committed.tag !== undefined && path.excludedTags.includes(committed.tag) ? [] : committed.changes.filter((c) => path.travels(c.table)),
+        };
+        const saved = clone(databases.get(path.to)!);
+        try {
+            const { changes, untagged } = applyTransaction(path, transaction);
+            if (untagged.length > 0) redo.get(path.to)!.push({ changes: untagged });
+            if (changes.length > 0) redo.get(path.to)!.push({ tag: path.tag, changes });
             read.set(path, read.get(path)! + 1);
-            continue;
-        }
-        if (apply(path, change) === "abended") {
+        } catch (error) {
+            if (!(error instanceof Abend || error instanceof SetAside)) throw error;
+            databases.set(path.to, saved);
+            if (error instanceof SetAside) {
+                const list = error.response === "TRANSDISCARD" ? outcome.discards : outcome.exceptions;
+                for (const change of transaction.changes) list.push(`${path.replicat} ${error.response} ${change.table} ${change.key}`);
+                read.set(path, read.get(path)! + 1);
+                continue;
+            }
             stopped.add(path);
-            outcome.abends.push(`${path.replicat} on ${change.op} of ${change.table} ${change.key}`);
-        } else read.set(path, read.get(path)! + 1);
+            outcome.abends.push(error.message);
+        }
     }
-    if (pending.length > 0) outcome.abends.push(`never ran: ${pending.map((c) => `${c.dc} ${c.op} ${c.table} ${c.key}`).join(", ")}`);
+    outcome.notMade = pending.length;
     return outcome;
 }
 
-/** Where the databases differ at the end, as `table key: DC1=… DC2=…`; empty when they converged. */
-export function differences(outcome: Outcome): string[] {
+// ---------------------------------------------------------------------------------------------
+// Judging the outcome
+
+/** What the divergence check compares: keys and rows of every table; LOB columns only when it hashes them. */
+export interface DivergenceCheck {
+    hashesLobs: boolean;
+}
+
+export const DIVERGENCE_CHECK: DivergenceCheck = { hashesLobs: true };
+
+export interface Differences {
+    /** Rows the divergence check reports, as `table key: DC1=… DC2=…`. */
+    detected: string[];
+    /** Rows that differ where the check does not look. */
+    silent: string[];
+}
+
+/** Where the databases differ at the end, split by whether the divergence check sees it. */
+export function differences(outcome: Outcome, tables: ModelTable[], check: DivergenceCheck = DIVERGENCE_CHECK): Differences {
     const dbs = [...outcome.databases];
-    const [, first] = dbs[0];
-    const found: string[] = [];
-    for (const table of first.keys()) {
-        const keys = new Set(dbs.flatMap(([, db]) => [...db.get(table)!.keys()]));
+    const found: Differences = { detected: [], silent: [] };
+    for (const table of tables) {
+        const keys = new Set(dbs.flatMap(([, db]) => [...db.get(table.name)!.keys()]));
         for (const key of keys) {
-            const rows = dbs.map(([dc, db]) => [dc, db.get(table)!.get(key)] as const);
-            const agree = rows.every(([, r]) => (r && rows[0][1] ? sameRow(r, rows[0][1]) : r === rows[0][1]));
-            if (!agree) found.push(`${table} ${key}: ${rows.map(([dc, r]) => `${dc}=${r ? JSON.stringify(r) : "none"}`).join(" ")}`);
+            const rows = dbs.map(([dc, db]) => [dc, db.get(table.name)!.get(key)] as const);
+            const agree = (project: (r: Row) => Row) =>
+                rows.every(([, r]) => (r && rows[0][1] ? sameRow(project(r), project(rows[0][1])) : r === rows[0][1]));
+            if (agree((r) => r)) continue;
+            const seen = check.hashesLobs ? (r: Row) => r : (r: Row) => Object.fromEntries(Object.entries(r).filter(([c]) => !table.lobColumns.includes(c)));
+            const text = `${table.name} ${key}: ${rows.map(([dc, r]) => `${dc}=${r ? JSON.stringify(r) : "none"}`).join(" ")}`;
+            (agree(seen) ? found.silent : found.detected).push(text);
         }
     }
     return found;
 }
 
-/** The first interleaving (of `runs` seeded ones) that abends or diverges, or null when all converge. */
-export function firstFailure(hubs: HubFiles[], scenario: Scenario, runs: number): { seed: number; abends: string[]; differences: string[] } | null {
+export interface Verdict {
+    seed: number;
+    abends: string[];
+    detected: string[];
+    silent: string[];
+}
+
+/** Every interleaving (of `runs` seeded ones) whose end is not converged, with what the check would see. */
+export function verdicts(hubs: HubFiles[], scenario: Scenario, runs: number, assumptions: ModelAssumptions = DEFAULT_ASSUMPTIONS, check: DivergenceCheck = DIVERGENCE_CHECK): Verdict[] {
     const paths = pathsOf(hubs);
+    const found: Verdict[] = [];
     for (let seed = 1; seed <= runs; seed++) {
-        const outcome = replay(hubs, paths, scenario, seededRandom(seed));
-        const diff = differences(outcome);
-        if (outcome.abends.length > 0 || diff.length > 0) return { seed, abends: outcome.abends, differences: diff };
+        const outcome = replay(hubs, paths, scenario, seededRandom(seed), assumptions);
+        const diff = differences(outcome, scenario.tables, check);
+        if (outcome.abends.length > 0 || diff.detected.length > 0 || diff.silent.length > 0) found.push({ seed, abends: outcome.abends, ...diff });
     }
-    return null;
+    return found;
 }

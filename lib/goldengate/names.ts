@@ -74,5 +74,25 @@ export const applyTag = (origin: number): string => origin.toString(16).toUpperC
 /** Credential store alias of a datacenter's database (`ogg_dc1`). */
 export const credentialAlias = (dcId: string): string => `ogg_${dcId.toLowerCase()}`;
 
+/**
+ * Oracle's longest identifier from 12.2 on (Oracle Database 19c SQL Language Reference, "Database
+ * Object Naming Rules": "The maximum length of identifier names depends on the value of the
+ * COMPATIBLE initialization parameter": 128 bytes from 12.2).
+ */
+const ORACLE_IDENTIFIER_LIMIT = 128;
+
+/**
+ * The exceptions table of a replicated table: `OGGADMIN.EX_<owner>_<table>`, in the GoldenGate
+ * administrator's schema so that no Extract captures it and no WSO2 schema check sees it.
+ * sql/05-goldengate-exceptions.sql creates one per table of both WSO2 schemas under this name.
+ */
+export function exceptionsTable(owner: string, table: string): string {
+    const name = `EX_${owner}_${table}`;
+    if (name.length > ORACLE_IDENTIFIER_LIMIT) {
+        throw new Error(`the exceptions table of ${owner}.${table} would be named ${name}, longer than Oracle's ${ORACLE_IDENTIFIER_LIMIT} characters`);
+    }
+    return `${GOLDENGATE.schema}.${name}`;
+}
+
 /** Parameter file of a group: GoldenGate looks for `dirprm/<group in lower case>.prm`. */
 export const parameterFile = (group: string): string => `dirprm/${group.toLowerCase()}.prm`;

@@ -15,15 +15,20 @@
  * - no data looping: the Replicat of the path f→t tags what it applies with f's tag (DBOPTIONS
  *   SETTAG) and the Extract of the path t→f excludes f's tag (TRANLOGOPTIONS EXCLUDETAG);
  * - DML only: no DDL parameter anywhere, each DC applies its own DDL;
+ * - only documented constructs, each cited beside the code that renders it: every table named
+ *   once by exact name (no wildcard, no exclusion), one regular MAP and one exceptions MAP to an
+ *   exceptions table per table (`renderReplicat`);
  * - conflicts detected on update and delete from before images (LOGALLSUPCOLS, GETBEFORECOLS,
  *   COMPARECOLS) except on LOB columns, resolved in the trusted source's favour (`resolutions`);
- * - predictable database errors go to the discard file or an exception handler, not an abend
- *   (`errorPolicy`).
+ * - known conflict errors go to the exceptions tables record by record, never to an abend or the
+ *   discard file (`errorPolicy`); what GoldenGate cannot decide is found by the divergence check
+ *   (docs/replication.md, The conflict matrix).
  */
 import { KeyColumns } from "./key-columns";
 import {
     applyTag,
     credentialAlias,
+    exceptionsTable,
     extractGroup,
     GOLDENGATE,
     MAX_INCOMING_PUMPS,
@@ -49,7 +54,10 @@ export interface GoldenGateFilesInput {
     priority: string[];
     /** Tables without a primary or unique key, with the columns that identify a row. */
     keyColumns: KeyColumns[];
-    /** LOB columns and secondary unique keys of the replicated tables (default: WSO2's). */
+    /**
+     * Every replicated table, with its primary key, LOB columns and secondary unique keys (default:
+     * WSO2's): the files name exactly these tables, and no other.
+     */
     tables?: readonly Wso2Table[];
 }
 
@@ -60,49 +68,96 @@ export interface GoldenGateFile {
 }
 
 export type Conflict = "INSERTROWEXISTS" | "UPDATEROWEXISTS" | "UPDATEROWMISSING" | "DELETEROWEXISTS" | "DELETEROWMISSING";
-export type Resolution = "OVERWRITE" | "DISCARD";
+export type Resolution = "OVERWRITE" | "IGNORE";
 
 /**
- * How a Replicat resolves each conflict. Into a spoke (`fromTrustedSource`) the trusted source's
- * change is applied (OVERWRITE: an insert of an existing row becomes an update, an update of a
- * missing row an insert); into the trusted source a spoke's conflicting change is set aside in
- * the discard file (DISCARD). The trusted source has by then applied, and sent the spoke, the
- * change that made the row differ, so both end with its row.
+ * How a Replicat resolves each conflict (RESOLVECONFLICT, "Using Oracle GoldenGate for Oracle
+ * Database" / Administering Oracle GoldenGate 19c, Configuring Conflict Detection and Resolution;
+ * the 19c "Description of MAP Statement" of its examples: OVERWRITE on DELETEROWEXISTS "apply
+ * the delete", on UPDATEROWMISSING "change the update to an insert and apply it"; IGNORE: the
+ * change "will always be ignored by Replicat", the target keeps its row;
+ * https://docs.oracle.com/en/middleware/goldengate/core/19.1/ggcab/description-map-statement-example-1.html).
  *
- * Tables with LOB columns: an update of a missing row is never turned into an insert (the trail
- * carries no unchanged LOB, so the row would be created with empty LOBs), so there a delete wins
- * over a concurrent update, in both directions. "Using Oracle GoldenGate for Oracle Database"
- * 19c, Configuring CDR: do not use CDR for columns that contain LOBs.
+ * The trusted source decides. Into a spoke (`fromTrustedSource`) its change overwrites (an insert
+ * of an existing row becomes an update); into the trusted source a spoke's conflicting change is
+ * ignored, because the trusted source has by then applied, and sent the spoke, the change that
+ * made the row differ. Every conflict, resolved or not, also reaches the table's exceptions MAP
+ * (`renderReplicat`), so a losing change is kept in the exceptions table, never in the discard
+ * file (DISCARD would write one record per conflict there).
+ *
+ * A delete wins over a concurrent update, in both directions: into the trusted source a spoke's
+ * delete of a row the trusted source changed is applied (DELETEROWEXISTS OVERWRITE), and into a
+ * spoke an update of a row it deleted is ignored (UPDATEROWMISSING IGNORE), never turned into an
+ * insert. An insert from an update would hold only the update's after image: an unchanged LOB is
+ * in neither image (CDR is not to be used on LOB columns, Configuring CDR), and a parent that the
+ * delete took along is gone (ORA-02291).
+ *
+ * DELETEROWMISSING is IGNORE: a delete of a row already gone (WSO2's cleanup tasks delete the
+ * same expired rows in every DC) has nothing left to decide.
  */
-export function resolutions(fromTrustedSource: boolean, hasLobs = false): Record<Conflict, Resolution> {
-    const winner: Resolution = fromTrustedSource ? "OVERWRITE" : "DISCARD";
+export function resolutions(fromTrustedSource: boolean): Record<Conflict, Resolution> {
+    const winner: Resolution = fromTrustedSource ? "OVERWRITE" : "IGNORE";
     return {
         INSERTROWEXISTS: winner,
         UPDATEROWEXISTS: winner,
-        UPDATEROWMISSING: hasLobs ? "DISCARD" : winner,
-        DELETEROWEXISTS: hasLobs ? "OVERWRITE" : winner,
-        DELETEROWMISSING: "DISCARD",
+        UPDATEROWMISSING: "IGNORE",
+        DELETEROWEXISTS: "OVERWRITE",
+        DELETEROWMISSING: "IGNORE",
     };
 }
 
+/** Oracle errors a Replicat sends to the table's exceptions MAP instead of stopping. */
+export const EXCEPTION_ERRORS = {
+    /** ORA-00001: an insert or update clashing on a unique key CDR does not use (a secondary key). */
+    uniqueKey: "1",
+    /** ORA-02291: a child whose parent this database does not hold (the parent lost, or was deleted here). */
+    parentMissing: "2291",
+    /** ORA-02292: a parent delete while this database holds a child the origin did not (triggers are suppressed). */
+    childExists: "2292",
+} as const;
+
 /**
- * REPERROR per Oracle error, by direction (GoldenGate 19c Reference, REPERROR: the default
- * response to any error is to abend; DISCARD logs the record to the discard file and goes on;
- * EXCEPTION hands it to the exceptions MAP of its table).
- * - ORA-00001 (unique constraint) that CDR did not resolve is a clash on a secondary unique
- *   key (two DCs created e.g. the same application name). Into the trusted source the spoke's
- *   row loses (DISCARD); into a spoke the trusted source's row wins: the exceptions MAP deletes
- *   the spoke's clashing row and applies it.
- * - Anything else stops the Replicat for review (ABEND): it is not a known conflict class.
+ * REPERROR, the same in every Replicat (Reference for Oracle GoldenGate 19c, REPERROR: "The
+ * default response of Replicat to any error is to abend"; "All REPERROR options except
+ * TRANSDISCARD and TRANSEXCEPTION apply an error-handling action in response to an individual SQL
+ * operation on an individual record"; EXCEPTION: "send the error for exceptions processing",
+ * Administering Oracle GoldenGate, Handling Replicat Errors during DML Operations;
+ * https://docs.oracle.com/en/middleware/goldengate/core/19.1/reference/reperror.html).
+ *
+ * Record-level EXCEPTION, not a transaction-level response: a losing parent goes to its
+ * exceptions table, and so do its children, each on its own ORA-02291 when it arrives (in the same
+ * transaction or a later one); the unrelated rows of that transaction are applied. Any other
+ * error stops the Replicat for review (ABEND): it is not a known conflict class.
  */
-export function errorPolicy(fromTrustedSource: boolean): [string, string][] {
-    return [
-        ["DEFAULT", "ABEND"],
-        ["1", fromTrustedSource ? "EXCEPTION" : "DISCARD"],
-    ];
+export function errorPolicy(): [string, string][] {
+    return [["DEFAULT", "ABEND"], ...Object.values(EXCEPTION_ERRORS).map((error): [string, string] => [error, "EXCEPTION"])];
 }
 
-/** The discard file grows by every discarded conflict: a daily rollover keeps it under its size, past which the Replicat abends (Reference, DISCARDFILE MEGABYTES and DISCARDROLLOVER). */
+/**
+ * The columns of an exceptions table besides the row image, and what the exceptions MAP writes
+ * in them (sql/05-goldengate-exceptions.sql adds the same columns). After Oracle's example of an
+ * exceptions MAP (Administering Oracle GoldenGate, "Using EXCEPTIONSONLY": DML_DATE =
+ * @DATENOW (), OPTYPE, DBERRNUM, DBERRMSG = @GETENV ('LASTERR', …)), plus the Replicat's group
+ * and the source commit time (Reference 19c, @GETENV: 'GGENVIRONMENT', 'GROUPNAME' and
+ * 'GGHEADER', 'COMMITTIMESTAMP'; https://docs.oracle.com/en/middleware/goldengate/core/19.1/reference/Chunk586246307.html).
+ */
+export const EXCEPTION_CONTEXT: readonly [string, string][] = [
+    ["EXC_AT", "@DATENOW ()"],
+    ["EXC_REPLICAT", "@GETENV ('GGENVIRONMENT', 'GROUPNAME')"],
+    ["EXC_OPTYPE", "@GETENV ('LASTERR', 'OPTYPE')"],
+    ["EXC_DBERRNUM", "@GETENV ('LASTERR', 'DBERRNUM')"],
+    ["EXC_DBERRMSG", "@GETENV ('LASTERR', 'DBERRMSG')"],
+    ["EXC_COMMIT_TS", "@GETENV ('GGHEADER', 'COMMITTIMESTAMP')"],
+];
+
+/**
+ * The discard file: by construction nothing routine is written there (no RESOLVECONFLICT or
+ * REPERROR DISCARD; losing changes go to the exceptions tables), so it holds only what an abend
+ * leaves, and a daily rollover keeps each day's apart (Reference 19c, DISCARDFILE: MEGABYTES is
+ * the file's maximum size, APPEND keeps it across restarts; DISCARDROLLOVER AT hh:mi).
+ * MAXDISCARDRECS is no safety: exceeding it abends ("OGG-01170 Exceeded maximum discard records,
+ * abending", Oracle GoldenGate Error Messages).
+ */
 export const DISCARD = { megabytes: 1000, rolloverAt: "00:00" } as const;
 
 /** The other end of each of this hub's paths: the spokes for the trusted source, the trusted source for a spoke. */
@@ -134,32 +189,62 @@ const header = (what: string, dcId: string) =>
 
 const login = (dcId: string) => `USERIDALIAS ${credentialAlias(dcId)} DOMAIN ${GOLDENGATE.credentialDomain}`;
 
-interface TableSpec {
+/** A replicated table as the files name it, with what conflict handling must know of it. */
+interface ReplicatedTable {
+    /** `OWNER.TABLE`. */
     name: string;
+    owner: string;
+    table: string;
+    /** KEYCOLS from `goldengateKeyColumns`: the row's identity when the table has no key. */
     keyCols?: readonly string[];
-    lobColumns?: readonly string[];
-    uniqueKeys?: readonly (readonly string[])[];
+    primaryKey?: readonly string[];
+    lobColumns: readonly string[];
+    uniqueKeys: readonly (readonly string[])[];
 }
 
-/** Tables that need a statement of their own (KEYCOLS, LOBs, unique-key handler), excluded from the wildcard. */
-function explicitTables(input: GoldenGateFilesInput, withUniqueKeys: boolean): TableSpec[] {
-    const specs = new Map<string, TableSpec>();
-    const spec = (owner: string, table: string) => {
+const ORACLE_NAME = /^[A-Z][A-Z0-9_$#]*$/;
+
+/**
+ * Every replicated table, named one by one: the table knowledge (`input.tables`, default WSO2's)
+ * and the keyless tables of `goldengateKeyColumns`. No wildcard and no exclusion anywhere: a
+ * table named once by exact name in TABLE and MAP is replicated; what an exclusion by exact name
+ * does to a table also named explicitly is not documented (Reference 19c, EXCLUDEWILDCARDOBJECTSONLY
+ * covers only "when an exclusion parameter contains a wildcard": "The exclusion parameters get
+ * evaluated and satisfied before the TABLE or MAP statements";
+ * https://docs.oracle.com/en/middleware/goldengate/core/19.1/reference/excludewildcardobjectsonly.html).
+ * The names go into SQL (the unique-key handler), so each must be a plain upper-case Oracle name.
+ */
+function replicatedTables(input: GoldenGateFilesInput): ReplicatedTable[] {
+    const tables = new Map<string, ReplicatedTable>();
+    const entry = (owner: string, table: string) => {
         const name = `${owner}.${table}`;
-        if (!specs.has(name)) specs.set(name, { name });
-        return specs.get(name)!;
+        if (!tables.has(name)) tables.set(name, { name, owner, table, lobColumns: [], uniqueKeys: [] });
+        return tables.get(name)!;
     };
-    for (const k of input.keyColumns) spec(k.owner, k.table).keyCols = k.columns;
     for (const t of input.tables ?? WSO2_TABLES) {
-        if (t.lobColumns?.length) spec(t.owner, t.table).lobColumns = t.lobColumns;
-        if (withUniqueKeys && t.uniqueKeys?.length) spec(t.owner, t.table).uniqueKeys = t.uniqueKeys;
+        const spec = entry(t.owner, t.table);
+        spec.primaryKey = t.primaryKey;
+        spec.lobColumns = t.lobColumns ?? [];
+        spec.uniqueKeys = t.uniqueKeys ?? [];
     }
-    return [...specs.values()];
+    for (const k of input.keyColumns) entry(k.owner, k.table).keyCols = k.columns;
+    for (const t of tables.values()) {
+        const columns = [t.owner, t.table, ...(t.keyCols ?? []), ...(t.primaryKey ?? []), ...t.lobColumns, ...t.uniqueKeys.flat()];
+        const bad = columns.find((c) => !ORACLE_NAME.test(c));
+        if (bad !== undefined) throw new Error(`GoldenGate table knowledge, ${t.name}: ${JSON.stringify(bad)} is not an upper-case unquoted Oracle name`);
+        if (!GOLDENGATE.schemas.includes(t.owner)) throw new Error(`GoldenGate table knowledge, ${t.name}: ${t.owner} is not a replicated schema (${GOLDENGATE.schemas.join(", ")})`);
+    }
+    if (tables.size === 0) throw new Error("GoldenGate table knowledge is empty: no table to replicate");
+    return [...tables.values()].sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 }
 
-/** Columns compared for conflicts: all but the LOBs. */
-const compared = (t: TableSpec) => (t.lobColumns?.length ? `ALLEXCLUDING (${t.lobColumns.join(", ")})` : "ALL");
-const keyColsOf = (t: TableSpec) => (t.keyCols ? [`KEYCOLS (${t.keyCols.join(", ")})`] : []);
+/**
+ * Columns compared for conflicts: all but the LOBs ("Using Oracle GoldenGate for Oracle Database"
+ * 19c, Configuring CDR: "CDR should not be used for columns that contain LOBs"; Reference, TABLE
+ * GETBEFORECOLS and MAP COMPARECOLS: ON UPDATE / ON DELETE ALL or ALLEXCLUDING (columns)).
+ */
+const compared = (t: ReplicatedTable) => (t.lobColumns.length ? `ALLEXCLUDING (${t.lobColumns.join(", ")})` : "ALL");
+const keyColsOf = (t: ReplicatedTable) => (t.keyCols ? [`KEYCOLS (${t.keyCols.join(", ")})`] : []);
 
 export function renderGlobals(self: HubDatacenter): string {
     return header("GLOBALS of the GoldenGate hub", self.id) + [
@@ -167,8 +252,6 @@ export function renderGlobals(self: HubDatacenter): string {
         `CHECKPOINTTABLE ${GOLDENGATE.checkpointTable}`,
         "-- Schema of the heartbeat tables (Reference, GGSCHEMA; ADD HEARTBEATTABLE creates them there).",
         `GGSCHEMA ${GOLDENGATE.schema}`,
-        "-- An explicitly named table (KEYCOLS, LOBs, unique keys) is never dropped by a TABLEEXCLUDE or MAPEXCLUDE.",
-        "EXCLUDEWILDCARDOBJECTSONLY",
         // Reference 19c, USEIPV4: "By default, Oracle GoldenGate uses IPv6 in dual-stack mode and this
         // parameter forces the use of IPv4 only ... the entire network ... must be IPv4 compatible" (our
         // VPCs and peerings are IPv4 only). The Manager's ACCESSRULE entries then name plain IPv4 addresses.
@@ -213,11 +296,25 @@ export function renderManager(self: HubDatacenter, senders: readonly HubDatacent
     ].join("\n") + "\n";
 }
 
+/**
+ * The Extract of one path (Reference for Oracle GoldenGate 19c):
+ * - TRANLOGOPTIONS EXCLUDETAG with the destination's DBOPTIONS SETTAG: "The logmining server
+ *   associated with that Extract excludes redo that is tagged with the SETTAG value" (Administering
+ *   Oracle GoldenGate 19c, Excluding Replicat Transactions: "For Oracle to Oracle, this is the
+ *   recommended method"; https://docs.oracle.com/en/middleware/goldengate/core/19.1/ggcab/excluding-replicat-transactions.html);
+ * - LOGALLSUPCOLS: "Automatically includes in the trail record the before image of all
+ *   supplementally logged columns for both UPDATE and DELETE operations" (with ADD SCHEMATRANDATA
+ *   … ALLCOLS: every column but the LOBs), which CDR compares;
+ * - UPDATERECORDFORMAT FULL: the before and after images of an update in one record, and the
+ *   format INSERTALLRECORDS needs ("This parameter does not work with UPDATERECORDFORMAT
+ *   COMPACT", Reference, INSERTALLRECORDS; "if you use INSERTALLRECORDS in Replicat, you must set
+ *   UPDATERECORDFORMAT FULL in the Extract", Reference 19c, UPDATERECORDFORMAT);
+ * - TABLE … GETBEFORECOLS (ON UPDATE / ON DELETE …): the before images CDR needs, LOBs excluded.
+ */
 export function renderExtract(input: GoldenGateFilesInput, destination: HubDatacenter): string {
     const { self } = input;
     const group = extractGroup(self.index, destination.index);
-    const explicit = explicitTables(input, false);
-    const before = (t: TableSpec) => `GETBEFORECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`;
+    const before = (t: ReplicatedTable) => `GETBEFORECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`;
     return header(`Extract ${group}: what ${destination.id} must apply of ${self.id}'s database, DML only`, self.id) + [
         `EXTRACT ${group}`,
         login(self.id),
@@ -225,14 +322,19 @@ export function renderExtract(input: GoldenGateFilesInput, destination: HubDatac
         `TRANLOGOPTIONS EXCLUDETAG ${applyTag(destination.index)}`,
         "-- Before images, so that the Replicat detects conflicts; LOBs have none (not compared).",
         "LOGALLSUPCOLS",
-        "UPDATERECORDFORMAT COMPACT",
+        "-- FULL: the Replicats' exceptions MAPs use INSERTALLRECORDS, which does not work with COMPACT.",
+        "UPDATERECORDFORMAT FULL",
         `EXTTRAIL ${pathTrail(self.index, destination.index)}`,
-        ...explicit.map((t) => `TABLEEXCLUDE ${t.name}`),
-        ...explicit.map((t) => `TABLE ${[t.name, ...keyColsOf(t), before(t)].join(", ")};`),
-        ...GOLDENGATE.schemas.map((schema) => `TABLE ${schema}.*, ${before({ name: schema })};`),
+        "-- Every replicated table by its exact name: no wildcard, no exclusion.",
+        ...replicatedTables(input).map((t) => `TABLE ${[t.name, ...keyColsOf(t), before(t)].join(", ")};`),
     ].join("\n") + "\n";
 }
 
+/**
+ * The pump of one path: PASSTHRU (no database login, no mapping) sends the trail as written to
+ * RMTHOST/RMTTRAIL on the destination's hub, and selects the same tables by the same exact names
+ * as the Extract (Reference 19c, PASSTHRU, RMTHOST, RMTTRAIL, TABLE).
+ */
 export function renderPump(input: GoldenGateFilesInput, destination: HubDatacenter): string {
     const { self } = input;
     const group = pumpGroup(self.index, destination.index);
@@ -242,28 +344,105 @@ export function renderPump(input: GoldenGateFilesInput, destination: HubDatacent
         "PASSTHRU",
         `RMTHOST ${destination.hubIp}, MGRPORT ${GOLDENGATE.managerPort}`,
         `RMTTRAIL ${pathTrail(self.index, destination.index)}`,
-        ...GOLDENGATE.schemas.map((schema) => `TABLE ${schema}.*;`),
+        "-- The tables the Extract captures, by the same exact names.",
+        ...replicatedTables(input).map((t) => `TABLE ${t.name};`),
     ].join("\n") + "\n";
 }
 
-/** Deletes the target's rows that hold any of the incoming row's unique-key values (DECODE matches NULL to NULL, as a composite unique key compares them). */
-function uniqueClashHandler(t: TableSpec): string {
-    const columns = [...new Set(t.uniqueKeys!.flat())];
-    const param = (column: string) => `p${columns.indexOf(column) + 1}`;
-    const matches = t.uniqueKeys!.map((key) => `(${key.map((c) => `DECODE(${c}, :${param(c)}, 1) = 1`).join(" AND ")})`);
-    return `MAP ${t.name}, TARGET ${t.name}, EXCEPTIONSONLY, SQLEXEC (ID unique_clash, QUERY 'DELETE FROM ${t.name} WHERE ${matches.join(" OR ")}', ` +
-        `PARAMS (${columns.map((c) => `${param(c)} = ${c}`).join(", ")}), BEFOREFILTER, ERROR RAISE);`;
+/**
+ * The columns that identify a row, as GoldenGate picks them: KEYCOLS, else the primary key, else
+ * a unique key ("Ensuring Row Uniqueness in Source and Target Tables": without a primary key, the
+ * first unique key alphanumerically). 3.1.0's tables without a primary key have exactly one
+ * unique key (test/goldengate-table-knowledge.test.ts); with several, which is first depends on
+ * constraint names the knowledge does not keep: no identity, so no handler.
+ */
+function identityOf(t: ReplicatedTable): readonly string[] | undefined {
+    if (t.keyCols) return t.keyCols;
+    if (t.primaryKey?.length) return t.primaryKey;
+    return t.uniqueKeys.length === 1 ? t.uniqueKeys[0] : undefined;
 }
 
+/** The unique keys other than the row's identity (a clash on the identity is CDR's INSERTROWEXISTS). */
+function secondaryKeys(t: ReplicatedTable): (readonly string[])[] {
+    const identity = identityOf(t) ?? [];
+    const same = (a: readonly string[], b: readonly string[]) => a.length === b.length && a.every((c) => b.includes(c));
+    return t.uniqueKeys.filter((key) => key.length > 0 && !same(key, identity));
+}
+
+/**
+ * The unique-key handler of a Replicat into a spoke: before the trusted source's row is applied,
+ * delete the spoke's rows that hold any of its secondary unique-key values under another identity
+ * (the spoke's own row that lost at the trusted source). A SQLEXEC in the regular MAP runs as the
+ * record is mapped, before it is applied (Administering Oracle GoldenGate 19c, "Executing SQLEXEC
+ * within a TABLE or MAP Statement": QUERY "can ... change the database with an INSERT, UPDATE,
+ * or DELETE statement"; PARAMS bind the record's columns; ERROR IGNORE, the default, "causes
+ * Oracle GoldenGate to ignore all errors associated with the ... query and continue processing").
+ *
+ * - `NOT (<identity> = :k…)`: never the incoming row itself (its own update, a resolved conflict).
+ * - A key matches as Oracle's unique constraint compares: a single column by `=` (NULL never
+ *   clashes), a composite key column by column with DECODE (NULL matches NULL) and only when one of
+ *   its values is not NULL ("Any row that contains nulls in all key columns automatically
+ *   satisfies the constraint", Oracle Database 19c SQL Language Reference, constraint, unique).
+ * - Each bind is named once in the query (whether a name bound twice binds both places is not
+ *   documented).
+ * - If the DELETE fails (the spoke's row has children and this session's triggers are suppressed;
+ *   whether DBOPTIONS SUPPRESSTRIGGERS covers a SQLEXEC is not documented) the apply raises
+ *   ORA-00001 and the row goes to the exceptions table: the divergence check reports it.
+ *
+ * None for a table without a known identity (no primary key in the knowledge, no KEYCOLS).
+ */
+function uniqueKeyHandler(t: ReplicatedTable): string | undefined {
+    const identity = identityOf(t);
+    const keys = secondaryKeys(t);
+    if (!identity || keys.length === 0) return undefined;
+    const params: string[] = [];
+    const bind = (prefix: string, column: string) => {
+        const name = `${prefix}${params.length + 1}`;
+        params.push(`${name} = ${column}`);
+        return `:${name}`;
+    };
+    const clash = (key: readonly string[]) => {
+        if (key.length === 1) return `${key[0]} = ${bind("u", key[0])}`;
+        const equal = key.map((c) => `DECODE(${c}, ${bind("u", c)}, 1) = 1`);
+        const notAllNull = key.map((c) => `${bind("u", c)} IS NOT NULL`);
+        return `(${equal.join(" AND ")} AND (${notAllNull.join(" OR ")}))`;
+    };
+    const anyKey = keys.map(clash).join(" OR ");
+    const self = identity.map((c) => `${c} = ${bind("k", c)}`).join(" AND ");
+    return `SQLEXEC (ID unique_clash, QUERY 'DELETE FROM ${t.name} WHERE (${anyKey}) AND NOT (${self})', PARAMS (${params.join(", ")}), ERROR IGNORE)`;
+}
+
+/**
+ * The Replicat of one path. Per table, Oracle's documented pair (Administering Oracle GoldenGate,
+ * "Using EXCEPTIONSONLY", text identical in the 19c, 21c and 23ai guides; e.g.
+ * https://docs.oracle.com/en/database/goldengate/core/26/coredoc/administer-using-exceptionsonly.html):
+ * - the regular MAP to the table itself, with COMPARECOLS, one RESOLVECONFLICT per conflict type
+ *   (`resolutions`) and, into a spoke, the unique-key handler;
+ * - right after it, the exceptions MAP: the same source "to the exceptions table (instead of to the
+ *   target table)", EXCEPTIONSONLY and INSERTALLRECORDS, COLMAP (USEDEFAULTS, context columns).
+ *   "Replicat sends every operation that generates a conflict (resolved or not) to the exceptions
+ *   MAP statement" ("Configuring the Oracle GoldenGate Parameter Files for Error Handling",
+ *   https://docs.oracle.com/en/middleware/goldengate/core/19.1/coredoc/configuring-oracle-goldengate-parameter-files-error-handling-1.html),
+ *   and so does every error REPERROR sends to EXCEPTION.
+ * Each source and target pair is mapped once: "By default, duplicate MAP statements cause Replicat
+ * to abend" (Reference 19c, ALLOWDUPTARGETMAP;
+ * https://docs.oracle.com/en/middleware/goldengate/core/19.1/reference/allowduptargetmap-noallowduptargetmap.html).
+ * DBOPTIONS SETTAG marks what this Replicat applies so that the Extract back excludes it
+ * (`renderExtract`); DBOPTIONS SUPPRESSTRIGGERS keeps the target's triggers from firing for it
+ * (Reference 19c, DBOPTIONS: "[SETTAG [tag_value | NULL]]", "[SUPPRESSTRIGGERS | NOSUPPRESSTRIGGERS]";
+ * https://docs.oracle.com/en/middleware/goldengate/core/21.3/reference/dboptions-19.1.html).
+ */
 export function renderReplicat(input: GoldenGateFilesInput, origin: HubDatacenter): string {
     const { self } = input;
     const group = replicatGroup(origin.index, self.index);
     const fromTrustedSource = origin.id === input.priority[0];
-    const explicit = explicitTables(input, fromTrustedSource);
-    const map = (t: TableSpec) => {
-        const resolve = Object.entries(resolutions(fromTrustedSource, !!t.lobColumns?.length))
-            .map(([conflict, how]) => `RESOLVECONFLICT (${conflict}, (DEFAULT, ${how}))`);
-        return `MAP ${[t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve].join(", ")};`;
+    const resolve = Object.entries(resolutions(fromTrustedSource)).map(([conflict, how]) => `RESOLVECONFLICT (${conflict}, (DEFAULT, ${how}))`);
+    const maps = (t: ReplicatedTable) => {
+        const handler = fromTrustedSource ? uniqueKeyHandler(t) : undefined;
+        const regular = [t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve, ...(handler ? [handler] : [])];
+        const context = EXCEPTION_CONTEXT.map(([column, value]) => `${column} = ${value}`);
+        const exceptions = [t.name, `TARGET ${exceptionsTable(t.owner, t.table)}`, "EXCEPTIONSONLY", "INSERTALLRECORDS", `COLMAP (USEDEFAULTS, ${context.join(", ")})`];
+        return [`MAP ${regular.join(", ")};`, `MAP ${exceptions.join(", ")};`];
     };
     const winner = fromTrustedSource ? origin.id : self.id;
     return header(`Replicat ${group}: ${origin.id}'s changes into ${self.id}'s database; on conflict ${winner} wins`, self.id) + [
@@ -273,13 +452,13 @@ export function renderReplicat(input: GoldenGateFilesInput, origin: HubDatacente
         `DBOPTIONS SETTAG ${applyTag(origin.index)}`,
         "-- The origin's trigger effects arrive as rows of their own: the target's triggers must not redo them.",
         "DBOPTIONS SUPPRESSTRIGGERS",
-        "-- Losing changes are kept here for review; a new file every day.",
+        "-- Only what an abend leaves: losing changes go to the exceptions tables. A new file every day.",
         `DISCARDFILE ./dirrpt/${group.toLowerCase()}.dsc, APPEND, MEGABYTES ${DISCARD.megabytes}`,
         `DISCARDROLLOVER AT ${DISCARD.rolloverAt}`,
-        ...errorPolicy(fromTrustedSource).map(([error, response]) => `REPERROR (${error}, ${response})`),
-        ...explicit.map((t) => `MAPEXCLUDE ${t.name}`),
-        ...explicit.flatMap((t) => [map(t), ...(t.uniqueKeys ? [uniqueClashHandler(t)] : [])]),
-        ...GOLDENGATE.schemas.map((schema) => map({ name: `${schema}.*` })),
+        "-- Known conflict errors go to the table's exceptions MAP, record by record; anything else stops for review.",
+        ...errorPolicy().map(([error, response]) => `REPERROR (${error}, ${response})`),
+        `-- Per table: the regular MAP, then its exceptions MAP to ${GOLDENGATE.schema}.EX_<owner>_<table>.`,
+        ...replicatedTables(input).flatMap(maps),
     ].join("\n") + "\n";
 }
 

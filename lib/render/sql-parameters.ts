@@ -47,6 +47,7 @@ export const SQL_SCRIPTS = [
     REMEDY_SCRIPTS.amDb,
     "03-per-dc.sql",
     "04-verify.sql",
+    "05-goldengate-exceptions.sql",
     REBUILD_SCRIPT,
 ] as const;
 /** Name of the rendered parameters file beside the scripts. */

@@ -201,7 +201,7 @@ download_sql() {
     # One object at a time: the node role may read these objects (s3:GetObject) but not list the
     # prefix, which `aws s3 cp --recursive` would need.
     for name in parameters.sql 01-users.sql 02-goldengate-prerequisites.sql remedies-shared-db.sql remedies-am-db.sql \
-        03-per-dc.sql 04-verify.sql rebuild-empty-schema.sql; do
+        03-per-dc.sql 04-verify.sql 05-goldengate-exceptions.sql rebuild-empty-schema.sql; do
         aws s3 cp --only-show-errors --region "$AWS_REGION" "$SQL_S3_PREFIX$name" "$SQL_DIR/$name" ||
             fail "cannot download $SQL_S3_PREFIX$name"
     done
@@ -656,7 +656,7 @@ apply_schemas() {
     release_lease
 }
 
-# The per-DC step and verify, for both schemas, under the lease.
+# The per-DC step and verify, for both schemas, then the GoldenGate exceptions tables, under the lease.
 per_dc_and_verify() {
     STEP="per-DC step"
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
@@ -665,6 +665,11 @@ per_dc_and_verify() {
     STEP="verify"
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/04-verify.sql" "DEFINE recompile = YES"
+
+    # One exceptions table per WSO2 table for the Replicats' exceptions MAPs (docs/replication.md,
+    # Conflicts), as the GoldenGate administrator, once both schemas are complete.
+    STEP="GoldenGate exceptions tables"
+    run_script "$GOLDENGATE_USER" "$GOLDENGATE_PASSWORD" "$SQL_DIR/05-goldengate-exceptions.sql"
 }
 
 # After the replication-ready flag, in a DC that is not the trusted source: the initial load has

@@ -1,0 +1,129 @@
+WHENEVER SQLERROR EXIT FAILURE ROLLBACK
+WHENEVER OSERROR EXIT FAILURE ROLLBACK
+-- Run after 04-verify.sql, as the GoldenGate administrator, on every boot of the schema applier
+-- (docs/database.md, step 7): both WSO2 schemas are then complete and verified. RDS and
+-- self-managed databases alike.
+--
+-- One exceptions table per table of the two WSO2 schemas, in the administrator's own schema, named
+-- EX_<owner>_<table>: the Replicats' exceptions MAPs write there (lib/goldengate/names.ts,
+-- exceptionsTable; docs/replication.md, Conflicts). Its own schema, so that no Extract captures
+-- these tables (each names the WSO2 tables one by one) and no WSO2 schema check counts them.
+--
+-- Oracle's rules for an exceptions table (Administering Oracle GoldenGate 19c, "Configuring the
+-- Oracle GoldenGate Parameter Files for Error Handling"):
+--  - "At minimum, an exceptions table should contain the same columns as the target table": each is
+--    created as the table's columns without its rows (CREATE TABLE ... AS SELECT ... WHERE 1 = 0);
+--  - "Omit a primary key on this table if Replicat is to process UPDATE and DELETE conflicts": such
+--    a copy has no key, no unique index, no trigger; of the constraints it carries only NOT NULL
+--    (Oracle Database 19c SQL Language Reference, CREATE TABLE, AS subquery), which are dropped
+--    here: a conflicting update or delete holds no unchanged LOB, and every record is inserted
+--    (INSERTALLRECORDS) whatever it holds;
+--  - the columns the exceptions MAP fills besides the row (EXCEPTION_CONTEXT in
+--    lib/goldengate/parameter-files.ts, after Oracle's example in "Using EXCEPTIONSONLY").
+--
+-- Idempotent: an existing exceptions table keeps its rows. A column a WSO2 update added to a table
+-- is added by re-creating the exceptions table when it is empty; one holding rows is kept as it is
+-- (COLMAP USEDEFAULTS maps the columns both have) and named in the output.
+SET DEFINE ON
+SET VERIFY OFF
+SET ECHO OFF
+SET FEEDBACK OFF
+SET SERVEROUTPUT ON SIZE UNLIMITED
+
+DECLARE
+  -- Oracle's longest identifier from 12.2 on (SQL Language Reference, Database Object Naming Rules).
+  c_name_limit CONSTANT PLS_INTEGER := 128;
+  v_created    PLS_INTEGER := 0;
+
+  TYPE t_names IS TABLE OF VARCHAR2(128);
+  -- Name and type of each context column, in the order of EXCEPTION_CONTEXT.
+  c_context_names CONSTANT t_names := t_names('EXC_AT', 'EXC_REPLICAT', 'EXC_OPTYPE', 'EXC_DBERRNUM', 'EXC_DBERRMSG', 'EXC_COMMIT_TS');
+  c_context_types CONSTANT t_names := t_names('DATE', 'VARCHAR2(8)', 'VARCHAR2(30)', 'NUMBER', 'VARCHAR2(4000)', 'VARCHAR2(32)');
+
+  FUNCTION exists_table(p_table IN VARCHAR2) RETURN BOOLEAN IS
+    v_count PLS_INTEGER;
+  BEGIN
+    SELECT COUNT(*) INTO v_count FROM user_tables WHERE table_name = p_table;
+    RETURN v_count > 0;
+  END exists_table;
+
+  -- Columns of the WSO2 table that the exceptions table lacks.
+  FUNCTION missing_columns(p_owner IN VARCHAR2, p_table IN VARCHAR2, p_exceptions IN VARCHAR2) RETURN VARCHAR2 IS
+    v_missing VARCHAR2(4000);
+  BEGIN
+    SELECT LISTAGG(c.column_name, ', ') WITHIN GROUP (ORDER BY c.column_id) INTO v_missing
+      FROM all_tab_columns c
+     WHERE c.owner = p_owner AND c.table_name = p_table
+       AND NOT EXISTS (SELECT 1 FROM user_tab_columns e WHERE e.table_name = p_exceptions AND e.column_name = c.column_name);
+    RETURN v_missing;
+  END missing_columns;
+
+  PROCEDURE create_copy(p_owner IN VARCHAR2, p_table IN VARCHAR2, p_exceptions IN VARCHAR2) IS
+  BEGIN
+    EXECUTE IMMEDIATE 'CREATE TABLE ' || DBMS_ASSERT.ENQUOTE_NAME(p_exceptions, FALSE)
+      || ' AS SELECT * FROM ' || DBMS_ASSERT.ENQUOTE_NAME(p_owner, FALSE) || '.' || DBMS_ASSERT.ENQUOTE_NAME(p_table, FALSE)
+      || ' WHERE 1 = 0';
+    v_created := v_created + 1;
+  END create_copy;
+
+  PROCEDURE ensure(p_owner IN VARCHAR2, p_table IN VARCHAR2) IS
+    v_exceptions CONSTANT VARCHAR2(512) := 'EX_' || p_owner || '_' || p_table;
+    v_quoted     VARCHAR2(520);
+    v_missing    VARCHAR2(4000);
+    v_rows       PLS_INTEGER;
+    v_clash      PLS_INTEGER;
+  BEGIN
+    IF LENGTH(v_exceptions) > c_name_limit THEN
+      RAISE_APPLICATION_ERROR(-20501, 'the exceptions table of ' || p_owner || '.' || p_table || ' would be named '
+        || v_exceptions || ', longer than ' || c_name_limit || ' characters');
+    END IF;
+    FOR i IN 1 .. c_context_names.COUNT LOOP
+      SELECT COUNT(*) INTO v_clash FROM all_tab_columns
+       WHERE owner = p_owner AND table_name = p_table AND column_name = c_context_names(i);
+      IF v_clash > 0 THEN
+        RAISE_APPLICATION_ERROR(-20502, p_owner || '.' || p_table || ' has a column ' || c_context_names(i)
+          || ', the name of a context column of its exceptions table');
+      END IF;
+    END LOOP;
+    v_quoted := DBMS_ASSERT.ENQUOTE_NAME(v_exceptions, FALSE);
+
+    IF NOT exists_table(v_exceptions) THEN
+      create_copy(p_owner, p_table, v_exceptions);
+    ELSE
+      v_missing := missing_columns(p_owner, p_table, v_exceptions);
+      IF v_missing IS NOT NULL THEN
+        EXECUTE IMMEDIATE 'SELECT COUNT(*) FROM ' || v_quoted || ' WHERE ROWNUM = 1' INTO v_rows;
+        IF v_rows = 0 THEN
+          EXECUTE IMMEDIATE 'DROP TABLE ' || v_quoted || ' PURGE';
+          create_copy(p_owner, p_table, v_exceptions);
+        ELSE
+          DBMS_OUTPUT.PUT_LINE('NOTE: ' || v_exceptions || ' holds rows and lacks ' || v_missing
+            || ' of ' || p_owner || '.' || p_table || ': kept as it is; empty it to have it re-created');
+        END IF;
+      END IF;
+    END IF;
+
+    FOR i IN 1 .. c_context_names.COUNT LOOP
+      SELECT COUNT(*) INTO v_clash FROM user_tab_columns WHERE table_name = v_exceptions AND column_name = c_context_names(i);
+      IF v_clash = 0 THEN
+        EXECUTE IMMEDIATE 'ALTER TABLE ' || v_quoted || ' ADD (' || c_context_names(i) || ' ' || c_context_types(i) || ')';
+      END IF;
+    END LOOP;
+
+    FOR c IN (SELECT column_name FROM user_tab_columns WHERE table_name = v_exceptions AND nullable = 'N') LOOP
+      EXECUTE IMMEDIATE 'ALTER TABLE ' || v_quoted || ' MODIFY (' || DBMS_ASSERT.ENQUOTE_NAME(c.column_name, FALSE) || ' NULL)';
+    END LOOP;
+  END ensure;
+BEGIN
+  -- Every table GoldenGate could replicate: not temporary, not a nested table, no IOT overflow
+  -- segment, not in the recycle bin.
+  FOR t IN (SELECT owner, table_name FROM all_tables
+             WHERE owner IN (UPPER('&am_db_user'), UPPER('&shared_db_user'))
+               AND temporary = 'N' AND nested = 'NO' AND secondary = 'N' AND dropped = 'NO'
+               AND (iot_type IS NULL OR iot_type = 'IOT')
+             ORDER BY owner, table_name) LOOP
+    ensure(t.owner, t.table_name);
+  END LOOP;
+  DBMS_OUTPUT.PUT_LINE('exceptions tables: ' || v_created || ' created');
+END;
+/
