@@ -543,10 +543,14 @@ describe("database boot hook: no sequence hands out a key that exists (rows of s
         assert.match(refused.log, /ORA-20105: sequence \S+ is striped for 2 DCs and the deployment now has 3: set sequenceFloor in Pulumi\.yaml to at least \d{7}/);
         assert.match(refused.log, /FAILED at step 'per-DC step'/);
         assert.deepEqual(sequenceLine(box, "WSO2AM", "IDN_OAUTH_CONSUMER_APPS_SEQ"), [1004, 2, 0], "nothing moved");
+        // The node's gate fails at once with the message, naming the key (node-health.sh reads the marker).
+        const marker = path.join(box.root, "install-failures", "sequence-floor");
+        assert.match(fs.readFileSync(marker, "utf8"), /^sequenceFloor: sequence \S+ is striped for 2 DCs and the deployment now has 3: .*at least \d{7}/);
         fs.writeFileSync(path.join(box.root, "s3", "test-artifacts", "dc2", "sql", "parameters.sql"),
             renderSqlParameters({ ...SQL_PARAMETERS, dcId: "DC2", dcIndex: 2, dcCount: 3, sequenceFloor: 1_020_002 }));
         const run = boot(box);
         assert.equal(run.status, 0, run.log);
+        assert.ok(!fs.existsSync(marker), "a later start with the floor clears the marker");
         // The floor decides: 1,020,005 is the first value 2 mod 3 above it.
         assert.match(run.log, /sequence IDN_OAUTH_CONSUMER_APPS_SEQ \(off stripe 2 of 3\): last number 1004, increment 2, cache 0, largest key 20002 -> restarts at 1020005, increment 3/);
         assert.match(run.log, /WSO2AM: 0 problem\(s\)/);

@@ -12,7 +12,7 @@ import * as zlib from "node:zlib";
 import * as YAML from "yaml";
 import { ConfigError, DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
 import {
-    HUB_BOOT_SCRIPT, HUB_ENV_FILE, HUB_GATE_SIGNAL, HUB_HEALTH_GRACE_SECONDS, HUB_HEALTH_SETTLE_SECONDS, HUB_START, HubBootParameters, renderUnit, renderGateSignalEnv, renderGateSignalUnits, renderHubEnv, renderHubUserData,
+    HUB_BOOT_SCRIPT, HUB_ENV_FILE, HUB_GATE_SIGNAL, HUB_HEALTH_GRACE_SECONDS, HUB_HEALTH_SETTLE_SECONDS, HUB_START, HUB_START_LIMIT_INTERVAL_SECONDS, HubBootParameters, renderUnit, renderGateSignalEnv, renderGateSignalUnits, renderHubEnv, renderHubUserData,
 } from "../lib/goldengate/hub-user-data";
 import { GOLDENGATE } from "../lib/goldengate/names";
 import { GATE_OUTPUT, gateGenerationKeeper, HEALTH_GATE, hubGateStackName } from "../lib/health-gate";
@@ -319,6 +319,13 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
         assert.match(hubUnit, /^Restart=on-failure$/m);
         assert.match(hubUnit, new RegExp(`^StartLimitBurst=${HUB_START.attempts}$`, "m"));
         assert.match(hubUnit, /^TimeoutStartSec=\d+$/m);
+        // systemd's window holds every attempt with its timeout and pause (else its counter restarts, ratelimit.c),
+        // and the gate's wait holds them too, with the settle time after the last.
+        const attemptsTake = HUB_START.attempts * (HUB_START.timeoutSeconds + HUB_START.restartSeconds);
+        assert.match(hubUnit, new RegExp(`^StartLimitIntervalSec=${HUB_START_LIMIT_INTERVAL_SECONDS}$`, "m"));
+        assert.ok(HUB_START_LIMIT_INTERVAL_SECONDS >= attemptsTake);
+        assert.ok(attemptsTake + HUB_HEALTH_SETTLE_SECONDS <= HEALTH_GATE.timeoutSeconds);
+        assert.match(units.timer, /^AccuracySec=1s$/m);
         const root = fs.mkdtempSync(path.join(os.tmpdir(), "hub-units-"));
         try {
             fs.mkdirSync(path.join(root, "usr", "lib", "systemd"), { recursive: true });
@@ -440,7 +447,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
                 assert.equal(verdict({ state: { failed: reason, attempts }, infoAll: "" }).stderr, "", `attempt ${attempts}`);
             }
             const failed = verdict({ state: { failed: reason, attempts: `${HUB_START.attempts}\n` }, infoAll: "" });
-            assert.equal(failed.stderr.trim(), `FAILURE the hub's start failed ${HUB_START.attempts} times: goldengateInstallerS3Uri: cannot download ${INSTALLER}`);
+            assert.equal(failed.stderr.trim(), `FAILURE the hub's start failed ${HUB_START.attempts} times: goldengateInstallerS3Uri: cannot download ${INSTALLER} (fix it, then restart the hub: docs/replication.md)`);
         });
 
         it("through the shared signal script: the verdict is PUT to the hub's waiting condition", () => {
@@ -453,7 +460,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
             assert.deepEqual(body, { Status: "SUCCESS", Reason: reason, UniqueId: "i-0aaaaaaaaaaaaaaa1", Data: reason });
             assert.ok(ok.calls.includes("aws cloudformation describe-stack-resources --region us-east-1 --stack-name wso2-apim-dc1-goldengate-gate --query StackResources[].[LogicalResourceId,ResourceStatus,PhysicalResourceId] --output text"));
             const failed = verdict({ state: { failed: "line 7: unzip -q x\n", attempts: `${HUB_START.attempts}\n` }, infoAll: "" }, "signal");
-            assert.match(failed.calls.find((c) => c.startsWith("curl "))!, /"Status":"FAILURE","Reason":"the hub's start failed 3 times: line 7: unzip -q x"/);
+            assert.match(failed.calls.find((c) => c.startsWith("curl "))!, /"Status":"FAILURE","Reason":"the hub's start failed 3 times: line 7: unzip -q x \(fix it, then restart the hub: docs\/replication\.md\)"/);
             const waiting = verdict({ state: {}, infoAll: ALL_RUNNING }, "signal");
             assert.deepEqual(waiting.calls.filter((c) => c.startsWith("curl ")), []);
         });
@@ -520,6 +527,23 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
             assert.deepEqual(Object.keys(result.inspected.state), ["started"]);
             assert.equal(result.inspected.incomplete, false);
             assert.equal(result.inspected.staging, false);
+        });
+
+        it("a start systemd ends at TimeoutStartSec (SIGTERM to its process group) records why, for the gate", () => {
+            const result = runWithFakes({
+                prefix: "hub-timeout-",
+                // set -m: the start runs in a process group of its own, which the TERM reaches whole, as systemd's does
+                // (the real sleep: the fakes' `sleep` returns at once).
+                script: "#!/bin/bash\nset -m\nexport OGG_HOME=\"$FILES_ROOT/../ogg\"\nHUB_FILES_FRESH=1 bash \"$FILES_ROOT/usr/local/sbin/goldengate-hub-boot\" start >&2 &\n/bin/sleep 1\nkill -TERM -- -$!\nwait $!\n",
+                fakes: { ...Object.fromEntries(Object.entries(FAKES).map(([name, body]) => [name, `#!/bin/bash\n${body}\n`])), dnf: "#!/bin/bash\n/bin/sleep 30\n" },
+                files: {
+                    [`root${HUB_ENV_FILE}`]: renderHubEnv(PARAMS) + "OGG_HOME='<dir>/ogg'\nINVENTORY_DIR='<dir>/inventory'\n",
+                    "root/usr/local/sbin/goldengate-hub-boot": HUB_BOOT_SCRIPT,
+                },
+                env: { FILES_ROOT: "<dir>/root", FAKE_ZIP: ZIP, INSTALL_LOG: "<dir>/installs" },
+                inspect: (dir) => fs.readFileSync(`${dir}/root/run/goldengate-hub/failed`, "utf8"),
+            });
+            assert.match(result.inspected, /^stopped by systemd before the start completed \(TimeoutStartSec\): last step /);
         });
 
         it("an install interrupted midway (its marker beside the home) is done again from an empty home, though ggsci is there", () => {

@@ -54,7 +54,13 @@ export const HUB_HEALTH_SETTLE_SECONDS = (GOLDENGATE.autorestart.waitMinutes + 1
  * Secrets Manager, the network) is retried by systemd (Restart=on-failure, RestartSec) first. The
  * same number bounds systemd's restarts (StartLimitBurst within StartLimitIntervalSec).
  */
-export const HUB_START = { attempts: 3, restartSeconds: 60, limitIntervalSeconds: 3600, timeoutSeconds: 1800 } as const;
+export const HUB_START = { attempts: 3, restartSeconds: 60, timeoutSeconds: 900 } as const;
+/**
+ * systemd's start-limit window: its counter restarts when a start comes after the window that
+ * began with the first (src/basic/ratelimit.c, ratelimit_below), so the window must hold every
+ * attempt with its timeout and pause, or the restarts would never end.
+ */
+export const HUB_START_LIMIT_INTERVAL_SECONDS = HUB_START.attempts * (HUB_START.timeoutSeconds + HUB_START.restartSeconds) + 300;
 
 export interface HubBootParameters {
     region: string;
@@ -120,7 +126,7 @@ export function renderUnit(): string {
         "Wants=network-online.target",
         "After=network-online.target",
         // At most HUB_START.attempts starts in the interval: then the gate reports the failure.
-        `StartLimitIntervalSec=${HUB_START.limitIntervalSeconds}`,
+        `StartLimitIntervalSec=${HUB_START_LIMIT_INTERVAL_SECONDS}`,
         `StartLimitBurst=${HUB_START.attempts}`,
         "",
         "[Service]",
@@ -172,7 +178,8 @@ export function renderGateSignalUnits(): { service: string; timer: string } {
             "[Service]", "Type=oneshot", `Environment=SIGNAL_ENV=${HUB_GATE_SIGNAL.envPath}`, `ExecStart=${HUB_GATE_SIGNAL.scriptPath}`,
             `TimeoutStartSec=${HEALTH_SIGNAL.timeoutSeconds}`, ""].join("\n"),
         timer: ["[Unit]", `Description=Signal the GoldenGate hub's health gate every ${every} s`, "",
-            "[Timer]", `OnBootSec=${every}`, `OnUnitActiveSec=${every}`, "", "[Install]", "WantedBy=timers.target", ""].join("\n"),
+            // AccuracySec: the default 1 minute would space the checks 60–120 s apart (systemd.timer(5)).
+            "[Timer]", `OnBootSec=${every}`, `OnUnitActiveSec=${every}`, "AccuracySec=1s", "", "[Install]", "WantedBy=timers.target", ""].join("\n"),
     };
 }
 

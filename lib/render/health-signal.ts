@@ -67,6 +67,8 @@ export function renderHealthSignalTimer(): string {
         "[Timer]",
         `OnBootSec=${HEALTH_SIGNAL.intervalSeconds}`,
         `OnUnitActiveSec=${HEALTH_SIGNAL.intervalSeconds}`,
+        // systemd.timer(5): "AccuracySec= defaults to 1 minute", which would space the checks 60–120 s apart.
+        "AccuracySec=1s",
         "",
         "[Install]",
         "WantedBy=timers.target",

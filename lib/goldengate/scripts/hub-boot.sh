@@ -31,6 +31,9 @@ fail() {
     exit 1
 }
 trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
+# systemd ends a start that outlives TimeoutStartSec with SIGTERM (systemd.service(5)), which the ERR
+# trap never sees: the start's failure is recorded all the same, for the health gate.
+[[ $COMMAND != start ]] || trap 'fail "stopped by systemd before the start completed (TimeoutStartSec): last step ${BASH_COMMAND}"' TERM
 
 # GGSCI reads its commands on stdin, so that no password is ever on a command line.
 ggsci() { (cd "$OGG_HOME" && runuser -u "$OGG_USER" -- ./ggsci); }
@@ -252,7 +255,7 @@ health() {
     if [[ -s $STATE/failed ]]; then
         # The unit restarts a failed start (Restart=on-failure) up to HUB_START_ATTEMPTS times.
         (($(cat "$STATE/attempts" 2>/dev/null || echo 0) >= HUB_START_ATTEMPTS)) || return 0
-        echo "FAILURE the hub's start failed $HUB_START_ATTEMPTS times: $(head -n 1 "$STATE/failed")"
+        echo "FAILURE the hub's start failed $HUB_START_ATTEMPTS times: $(head -n 1 "$STATE/failed") (fix it, then restart the hub: docs/replication.md)"
         return
     fi
     [[ -e $STATE/started ]] || return 0

@@ -142,8 +142,9 @@ install_client() {
     else
         log "installing Oracle Instant Client $id into $target"
         # Instant Client 19 needs libaio and libnsl (libnsl.so.1); unzip unpacks its zips. None is
-        # in the Amazon Linux 2023 AMI (see docs/database.md for the package names' sources).
-        retry_dnf libaio libnsl unzip
+        # in the Amazon Linux 2023 AMI (see docs/database.md for the package names' sources). Once
+        # installed, a mirror that is down must not stop a node that already has a working client.
+        rpm -q libaio libnsl unzip >/dev/null 2>&1 || retry_dnf libaio libnsl unzip
         rm -rf "$ORACLE_CLIENT_HOME".staging-*
         mkdir -p "$(dirname "$ORACLE_CLIENT_HOME")"
         staging=$(mktemp -d "$ORACLE_CLIENT_HOME.staging-XXXXXX")
@@ -319,6 +320,12 @@ run_script() {
         log_output "$SQL_OUTPUT"
     else
         log_output "$SQL_OUTPUT"
+        # A DC-count change without the floor it needs (03-per-dc.sql, ORA-20105) is a configuration
+        # problem: the node's gate fails at once with the message naming sequenceFloor, not after its hour.
+        if grep -q 'ORA-20105' <<<"$SQL_OUTPUT"; then
+            mkdir -p "$INSTALL_FAILURES"
+            printf 'sequenceFloor: %s\n' "$(grep -m 1 -o 'ORA-20105: .*' <<<"$SQL_OUTPUT" | cut -c 12-)" | tr -d '"\134' >"$INSTALL_FAILURES/sequence-floor"
+        fi
         fail "$script failed as $user (SQL*Plus output above)"
     fi
 }
@@ -659,6 +666,7 @@ apply_schemas() {
 # The per-DC step and verify, for both schemas, then the GoldenGate exceptions tables, under the lease.
 per_dc_and_verify() {
     STEP="per-DC step"
+    rm -f "$INSTALL_FAILURES/sequence-floor"
     run_script "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
     run_script "$AM_DB_USER" "$AM_DB_PASSWORD" "$SQL_DIR/03-per-dc.sql"
 
