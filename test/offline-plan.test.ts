@@ -104,7 +104,7 @@ describe("offline plan", function () {
         it(`${stack}: summary.md lists the alarms, and the cost prices them and the dashboard and groups the resources with no charge`, () => {
             const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
             const dc = stack === "us-east" ? "dc1" : "dc2";
-            assert.ok(summary.includes("\n## Alarms\n\n25 alarms (runbook: docs/operations.md).\n"));
+            assert.ok(summary.includes("\n## Alarms\n\n27 alarms (runbook: docs/operations.md).\n"));
             assert.ok(summary.includes(`| wso2-apim-${dc}-node-1-system-check | AWS/EC2 StatusCheckFailed_System | ≥ 1 (2 period(s)) | ${stack === "us-east" ? "us-east-1" : "us-west-2"} | EC2 recover, topic ${dc}-ops-alarms |`));
             const healthTopic = stack === "us-east" ? `${dc}-ops-alarms` : `${dc}-ops-us-east-1-alarms`;
             assert.ok(summary.includes(`| wso2-apim-${dc}-dns-gateway-health | AWS/Route53 HealthCheckStatus | < 1 (2 period(s)) | us-east-1 | topic ${healthTopic} |`));
