@@ -111,9 +111,9 @@ describe("offline plan", function () {
 
             const cost = estimateCost(planOf(stack).resources);
             const alarms = cost.lines.filter((l) => l.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
-            assert.equal(alarms.length, 25);
-            // 25 alarms reading 27 metrics (the two 5XX rates read errors and requests) at $0.10 each.
-            assert.equal(Math.round(alarms.reduce((sum, l) => sum + l.monthlyUsd!, 0) * 100) / 100, 2.7);
+            assert.equal(alarms.length, 27);
+            // 27 alarms reading 29 metrics (the two 5XX rates read errors and requests) at $0.10 each.
+            assert.equal(Math.round(alarms.reduce((sum, l) => sum + l.monthlyUsd!, 0) * 100) / 100, 2.9);
             assert.equal(cost.lines.find((l) => l.type === "aws:cloudwatch/dashboard:Dashboard")?.monthlyUsd, 3);
             // Each node's CloudWatch agent publishes memory, disk and the disk roll-up: 3 custom metrics at $0.30.
             const node = cost.lines.find((l) => l.resource === `${dc}-apim-1`)!;
