@@ -5,6 +5,8 @@ import { MAX_TRAFFIC_MANAGERS } from "../lib/config";
 import { DatacenterTrafficManagers, renderDeploymentToml } from "../lib/render/deployment-toml";
 import { USER_DATA_LIMIT_BYTES } from "../lib/render/user-data";
 import { ProgramRun } from "../tools/offline/run";
+import { buildPlan } from "../tools/plan/plan-json";
+import { mermaidDiagram } from "../tools/plan/summary";
 import { nodeFile, ofType, run, runAll, stackConfig, THIRD_DATACENTER, threeDatacenterProject } from "./harness";
 
 /**
@@ -102,6 +104,12 @@ describe("cross-DC runtime events: the declared path from every node to every DC
         const runs = new Map([["us-east", await run("us-east")], ["us-west", await run("us-west")]]);
         assert.deepEqual(eventHops(runs), [...reachable("DC1", ["DC1", "DC2"]), ...reachable("DC2", ["DC2", "DC1"])]);
         for (const program of runs.values()) assert.deepEqual(jmsFromOtherVpcs(program), []);
+    });
+
+    it("shows the path in the plan's diagram: the peer DC's nodes publishing to this DC's Traffic Managers over the peering", async () => {
+        const west = mermaidDiagram(buildPlan(await run("us-west")));
+        assert.match(west, /events0\(\("DC1 nodes"\)\)\n {2}events0 -\. "events to the Traffic Manager: 9611\/9711 over the peering" \.-> n0/);
+        assert.match(mermaidDiagram(buildPlan(await run("us-east"))), /events0\(\("DC2 nodes"\)\)/);
     });
 
     it("three DCs: each DC's nodes reach all six Traffic Managers, each zone resolving in every peer VPC", async () => {
