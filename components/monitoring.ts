@@ -25,6 +25,8 @@ export function nodeLogMetrics(deployment: string, dcId: string) {
         errorLines: "Wso2ErrorLines",
         outOfMemory: "OutOfMemoryErrors",
         unexpectedExits: "Wso2UnexpectedExits",
+        trafficManagerUnreachable: "TrafficManagerUnreachableLines",
+        runtimeEventsDropped: "RuntimeEventsDropped",
     };
 }
 
@@ -42,6 +44,27 @@ export const OUT_OF_MEMORY_PATTERN = `"java.lang.OutOfMemoryError"`;
  * request, or a start refused before it ran (lib/render/scripts/wso2-run.sh --report). One per run.
  */
 export const UNEXPECTED_EXIT_PATTERN = `"WSO2 UNIT FAILED"`;
+/**
+ * The databridge agent's WARN while a Traffic Manager this node publishes to is unreachable: every
+ * receiver group (here one Traffic Manager, lib/render/deployment-toml.ts) retries its connection
+ * every 30 s and logs this each time none of its receivers is connected, meanwhile keeping the
+ * events in its queue (carbon-analytics-common v5.2.24 DataEndpointGroup.ReconnectionTask L437-467;
+ * `transport.binary.agent.reconnection_interval` 30).
+ */
+export const TRAFFIC_MANAGER_UNREACHABLE_PATTERN = `"No receiver is reachable at reconnection"`;
+/**
+ * The output adapters that carry runtime events to the Traffic Managers: block conditions and key
+ * templates (carbon-apimgt 6.6.163 APIManagerComponent L588-618), revocations and cache
+ * invalidations (APIKeyMgtServiceComponent L268-318), all non-blocking with a zero timeout.
+ */
+export const RUNTIME_EVENT_ADAPTERS = ["blockingEventPublisher", "tokenRevocationPublisher", "cacheInvalidationEventPublisher"] as const;
+/**
+ * The ERROR line such an adapter logs for each event it drops because a Traffic Manager's queue is
+ * full (carbon-analytics-common v5.2.24 WSO2EventAdapter.publish L164-172 → EventAdapterUtil.logAndDrop
+ * L65-71): `Event dropped at Output Adapter '<name>' for tenant id '<id>', Cannot send event`. Any of
+ * the three (CloudWatch Logs "Filter pattern syntax": `?term ?term` matches either).
+ */
+export const RUNTIME_EVENTS_DROPPED_PATTERN = RUNTIME_EVENT_ADAPTERS.map((name) => `?"Event dropped at Output Adapter '${name}'"`).join(" ");
 
 export interface MonitoringArgs {
     /** Begins the names AWS holds once per account and region (DeploymentConfig.deploymentName). */
@@ -236,6 +259,8 @@ export class Monitoring extends pulumi.ComponentResource {
             ["wso2-errors", logMetrics.errorLines, WSO2_ERROR_PATTERN],
             ["out-of-memory", logMetrics.outOfMemory, OUT_OF_MEMORY_PATTERN],
             ["wso2-unexpected-exits", logMetrics.unexpectedExits, UNEXPECTED_EXIT_PATTERN],
+            ["traffic-manager-unreachable", logMetrics.trafficManagerUnreachable, TRAFFIC_MANAGER_UNREACHABLE_PATTERN],
+            ["runtime-events-dropped", logMetrics.runtimeEventsDropped, RUNTIME_EVENTS_DROPPED_PATTERN],
         ] as const) {
             new aws.cloudwatch.LogMetricFilter(`${name}-${key}`, {
                 logGroupName: args.nodeLogGroupName,
@@ -268,6 +293,27 @@ export class Monitoring extends pulumi.ComponentResource {
             period: 1800,
             evaluationPeriods: 1,
             threshold: ALARM_THRESHOLDS.wso2UnexpectedExitsPer30Minutes,
+        });
+
+        // Every 30 s a publisher finds a Traffic Manager unreachable, a line: a node's restart is a few
+        // minutes of them, a DC (or its peering) down is lines for as long as it lasts.
+        const unreachablePeriods = ALARM_THRESHOLDS.trafficManagerUnreachableMinutes / 5;
+        alarm("traffic-manager-unreachable", {
+            ...logAlarm,
+            description: `${args.dcId}'s nodes have not reached a Traffic Manager (their own DC's or a peer's) for ${ALARM_THRESHOLDS.trafficManagerUnreachableMinutes} minutes: its events wait in their queues (docs/operations.md#traffic-manager-unreachable)`,
+            metricName: logMetrics.trafficManagerUnreachable,
+            period: 300,
+            evaluationPeriods: unreachablePeriods,
+            datapointsToAlarm: unreachablePeriods,
+            threshold: 1,
+        });
+        alarm("runtime-events-dropped", {
+            ...logAlarm,
+            description: `A node of ${args.dcId} dropped a block condition, key template, revocation or cache invalidation for a Traffic Manager whose queue was full: that DC's gateways miss it until they restart (docs/operations.md#runtime-events-dropped)`,
+            metricName: logMetrics.runtimeEventsDropped,
+            period: 60,
+            evaluationPeriods: 1,
+            threshold: 1,
         });
 
         for (const check of args.healthChecks) {

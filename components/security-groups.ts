@@ -28,7 +28,11 @@ export interface SecurityGroupsArgs {
  * from this region's hub and from each peer's hub, by the hub's fixed /32 (a peered region's
  * security groups cannot be referenced), and the hub takes the Manager and Collector ports from
  * the peer hubs only; the nodes take 9443 from each peer's VPC, where that DC's Publisher deploys
- * APIs to this DC's gateways through their admin services (the public ALB never forwards them).
+ * APIs to this DC's gateways through their admin services (the public ALB never forwards them), and
+ * the Traffic Manager's event ports (9611 events, 9711 the publishers' TLS login) from each peer's
+ * VPC, where that DC's nodes publish their throttling and runtime events to this DC's Traffic
+ * Managers (lib/render/deployment-toml.ts, docs/artifacts.md § Runtime events across datacenters).
+ * JMS (5672) stays within the DC: gateways take decisions from their own DC's Traffic Managers only.
  */
 export class SecurityGroups extends pulumi.ComponentResource {
     readonly alb: aws.ec2.SecurityGroup;
@@ -104,6 +108,9 @@ export class SecurityGroups extends pulumi.ComponentResource {
             egress(`goldengate-to-${dc}`, this.goldengate, managerAndCollectors, hub(peer), `trails to the ${peer.dcId} GoldenGate hub`);
             // The other DCs' Publishers deploy APIs through this DC's admin services (docs/artifacts.md).
             ingress(`nodes-admin-from-${dc}`, this.nodes, PORTS.management, { cidr: peer.vpcCidr }, `WSO2 admin services from the ${peer.dcId} Publisher over the peering`);
+            // The other DCs' nodes publish every event to every Traffic Manager of this DC (docs/artifacts.md).
+            ingress(`nodes-tm-binary-from-${dc}`, this.nodes, PORTS.trafficManagerBinary, { cidr: peer.vpcCidr }, `throttling and runtime events from ${peer.dcId} nodes over the peering`);
+            ingress(`nodes-tm-auth-from-${dc}`, this.nodes, PORTS.trafficManagerBinaryAuth, { cidr: peer.vpcCidr }, `event publisher login from ${peer.dcId} nodes over the peering`);
             egress(`goldengate-to-${dc}-db`, this.goldengate, PORTS.oracle, { cidr: peer.vpcCidr }, `database of ${peer.dcId} (initial load, re-sync)`);
         }
 

@@ -50,4 +50,9 @@ export const ALARM_THRESHOLDS = {
     nodeMemoryUsedPercent: 90,
     /** A node's root volume use for 10 minutes: leaves room for a day of logs and the boot's downloads. */
     nodeDiskUsedPercent: 80,
+    /**
+     * Minutes, in 5-minute periods, of continuous "No receiver is reachable" lines before the alarm: a
+     * rolling change takes each node out for a few minutes in turn, a lost DC or peering stays out.
+     */
+    trafficManagerUnreachableMinutes: 30,
 } as const;

@@ -22,6 +22,8 @@ export const DEFAULT_DEPLOYMENT_NAME = "wso2-apim";
  * account>-<region>` leaves 24 for the name with a 14-character region and a two-digit DC).
  */
 const DEPLOYMENT_NAME = /^[a-z](?:[a-z0-9]|-(?=[a-z0-9])){1,23}$/;
+/** The most Traffic Managers (datacenters × nodeCount) a node's user-data can name (see nodeCount). */
+export const MAX_TRAFFIC_MANAGERS = 40;
 
 /** Every key of the project namespace the program reads; Pulumi.yaml declares the same set. */
 export const CONFIG_KEYS = [
@@ -351,6 +353,13 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     }
 
     const count = integer("nodeCount", 2, 1, 20);
+    // Every node's deployment.toml names every Traffic Manager of every datacenter (its event
+    // receivers, lib/render/deployment-toml.ts), and the file travels in EC2's 16 KB user-data: at
+    // MAX_TRAFFIC_MANAGERS, a 24-character deploymentName and a long zone, a node's user-data is
+    // about 15.9 KB (test/cross-dc-events.test.ts keeps it under the limit).
+    if (datacenters.length > 0 && datacenters.length * count > MAX_TRAFFIC_MANAGERS) {
+        fail("nodeCount", `must be at most ${Math.floor(MAX_TRAFFIC_MANAGERS / datacenters.length)} with ${datacenters.length} datacenters: every node names every datacenter's Traffic Managers (nodes) in its user-data, at most ${MAX_TRAFFIC_MANAGERS} in all; got ${count}`);
+    }
     const nodeInstanceType = instanceType("nodeInstanceType", "m6i.xlarge", "m6i.xlarge");
     // Sizes up to .large have at most 2 vCPU in every family; WSO2's all-in-one profile needs 4.
     if (/\.(nano|micro|small|medium|large)$/.test(nodeInstanceType)) {
@@ -358,7 +367,7 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
     }
     const amiId = matching("nodeAmiId", AMI_ID, "an AMI id such as ami-0123456789abcdef0 (or unset: the current Amazon Linux 2023 image)") ?? null;
     const rootVolumeGiB = integer("nodeRootVolumeGiB", 50, 20, 1024);
-    // Shortens how long a token revoked in another DC stays valid here; WSO2's default is 900 s.
+    // The gateway's token caches, valid and invalid alike (docs/artifacts.md § Token revocation); WSO2's default is 900 s.
     const gatewayTokenCacheSeconds = integer("gatewayTokenCacheSeconds", 900, 1, 900);
 
     const deploymentName = matching("deploymentName", DEPLOYMENT_NAME,

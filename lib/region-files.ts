@@ -10,7 +10,7 @@ import { ARTIFACT_SYNC, renderArtifactSyncHook } from "./render/artifact-sync";
 import { NODE_TOOLS_HOOK_KEY, renderNodeToolsHook } from "./render/node-tools-hook";
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "./config";
-import { adminServicesHostname, DATABASE_USERS, databaseHostname } from "./database-names";
+import { adminServicesHostname, DATABASE_USERS, databaseHostname, nodeHostname } from "./database-names";
 import { renderGoldenGateFiles } from "./goldengate/parameter-files";
 import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT, DatabaseBootParameters } from "./render/database-boot-env";
 import { DeploymentTomlInput } from "./render/deployment-toml";
@@ -116,9 +116,17 @@ export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseSt
     };
 }
 
-/** deployment.toml's input for every node of the region (the Traffic Managers are its nodes). */
+/**
+ * deployment.toml's input for every node of the region: the region's own Traffic Managers (its
+ * nodes) come from components/apim-nodes.ts; every other DC's are its `nodeCount` nodes, named as
+ * that DC's stack names them (nodeHostname), since nodeCount is one value every stack shares.
+ */
 export function deploymentTomlInput(config: DeploymentConfig): Omit<DeploymentTomlInput, "trafficManagers"> {
     return {
+        peerTrafficManagers: config.datacenters.filter((other) => other.id !== config.self.id).map((peer) => ({
+            datacenter: peer.id,
+            hosts: Array.from({ length: config.nodes.count }, (_, i) => nodeHostname(config.deploymentName, peer.id, i + 1)),
+        })),
         hostname: config.hostnames.portal,
         globalGatewayHost: config.hostnames.gateway,
         datacenter: config.self.id,

@@ -125,7 +125,7 @@ for (const stack of STACKS) {
             }
         });
 
-        it("gives every node a deployment.toml with both Oracle datasources and the region's Traffic Managers", async () => {
+        it("gives every node a deployment.toml with both Oracle datasources, decisions from the region's Traffic Managers and events to every DC's", async () => {
             for (const node of ofType(await run(stack), INSTANCE)) {
                 const toml = TOML.parse(nodeFiles(node).get("/etc/wso2-apim/deployment.toml")!) as any;
                 for (const [source, user, alias] of [["apim_db", "WSO2AM", "apim_db_password"], ["shared_db", "WSO2SHARED", "shared_db_password"]]) {
@@ -137,10 +137,11 @@ for (const stack of STACKS) {
                     assert.equal(ds.driver, "oracle.jdbc.OracleDriver");
                     assert.equal(ds.validationQuery, "SELECT 1 FROM DUAL");
                 }
-                const nodesOfRegion = [1, 2].map((n) => `apim-${n}.${dc}.wso2-apim.internal`);
-                assert.deepEqual(toml.apim.throttling.throttle_decision_endpoints, nodesOfRegion.map((h) => `tcp://${h}:5672`));
+                const nodesOf = (ofDc: string) => [1, 2].map((n) => `apim-${n}.${ofDc}.wso2-apim.internal`);
+                const peer = dc === "dc1" ? "dc2" : "dc1";
+                assert.deepEqual(toml.apim.throttling.throttle_decision_endpoints, nodesOf(dc).map((h) => `tcp://${h}:5672`));
                 assert.deepEqual(toml.apim.throttling.url_group.map((g: any) => [g.traffic_manager_urls, g.traffic_manager_auth_urls]),
-                    nodesOfRegion.map((h) => [[`tcp://${h}:9611`], [`ssl://${h}:9711`]]));
+                    [...nodesOf(dc), ...nodesOf(peer)].map((h) => [[`tcp://${h}:9611`], [`ssl://${h}:9711`]]));
                 assert.equal(toml.apim.key_manager.service_url, "https://localhost:9443/services/");
             }
         });

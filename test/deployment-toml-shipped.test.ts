@@ -95,6 +95,7 @@ const rendered = TOML.parse(renderDeploymentToml({
     datacenter: "DC1",
     database: { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
     trafficManagers: ["apim-1.dc1.wso2-apim.internal"],
+    peerTrafficManagers: [{ datacenter: "DC2", hosts: ["apim-1.dc2.wso2-apim.internal"] }],
     gatewayTokenCacheSeconds: 900,
     gatewayEnvironments: [
         { datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.wso2-apim.internal" },

@@ -67,6 +67,11 @@ export function compliantStack(): GuardedResource[] {
         ingress("alb-http", "sg-alb", 80, { cidr: "0.0.0.0/0" }),
         ingress("nodes-gateway", "sg-nodes", 8243, { group: "sg-alb" }),
         ingress("nodes-management", "sg-nodes", 9443, { group: "sg-alb" }),
+        ingress("nodes-tm-binary", "sg-nodes", 9611, { group: "sg-nodes" }),
+        ingress("nodes-tm-auth", "sg-nodes", 9711, { group: "sg-nodes" }),
+        ingress("nodes-tm-jms", "sg-nodes", 5672, { group: "sg-nodes" }),
+        ingress("nodes-tm-binary-from-dc2", "sg-nodes", 9611, { cidr: "10.20.0.0/16" }),
+        ingress("nodes-tm-auth-from-dc2", "sg-nodes", 9711, { cidr: "10.20.0.0/16" }),
         ingress("efs-nfs", "sg-efs", 2049, { group: "sg-nodes" }),
         ingress("db-oracle", "sg-db", 1521, { group: "sg-nodes" }),
         resource("aws:lb/loadBalancer:LoadBalancer", "alb", {

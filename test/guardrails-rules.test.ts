@@ -273,6 +273,19 @@ const TABLE: { id: string; breaks: Case[]; keeps?: Case[] }[] = [
         ],
     },
     {
+        id: "WSO2-NET-007",
+        breaks: [
+            { title: "JMS from a peered VPC", resources: addIngress("jms-peer", "sg-nodes", { fromPort: 5672, toPort: 5672, cidrIpv4: "10.20.0.0/16" }), message: /^tcp 5672 open to 10\.20\.0\.0\/16 on group sg-nodes; port 5672 takes the nodes' group only$/ },
+            { title: "events from this stack's own VPC range", resources: (b) => patch(b, "nodes-tm-binary", { referencedSecurityGroupId: undefined, cidrIpv4: "10.10.0.0/16" }), message: /tcp 9611 open to 10\.10\.0\.0\/16 on group sg-nodes; port 9611 takes the nodes' group or a peered VPC only/ },
+            { title: "the publishers' login port from the ALB", resources: (b) => patch(b, "nodes-tm-auth", { referencedSecurityGroupId: ref("sg-alb") }), message: /tcp 9711 open to group sg-alb/ },
+            { title: "events from a public range", resources: (b) => patch(b, "nodes-tm-binary-from-dc2", { cidrIpv4: "203.0.113.0/24" }), message: /tcp 9611 open to 203\.0\.113\.0\/24/ },
+            { title: "a port range from a peered VPC that takes in JMS", resources: addIngress("tm-range", "sg-nodes", { fromPort: 5000, toPort: 6000, cidrIpv4: "10.20.0.0/16" }), message: /tcp 5000-6000 open to 10\.20\.0\.0\/16 on group sg-nodes; port 5672 takes the nodes' group only/ },
+        ],
+        keeps: [
+            { title: "a third DC's nodes publishing events", resources: addIngress("tm-dc3", "sg-nodes", { fromPort: 9611, toPort: 9611, cidrIpv4: "10.30.0.0/16" }) },
+        ],
+    },
+    {
         id: "WSO2-NET-006",
         breaks: [{ title: "no flow log", resources: (b) => without(b, "flow-logs"), message: /no flow log/ }],
     },

@@ -499,7 +499,7 @@ describe("the deployment keystores and truststore, with the real keytool and ope
             const home = path.join(dc.root, "node1", "home");
             const files: Record<string, string> = {
                 "repository/conf/deployment.toml": renderDeploymentToml({
-                    hostname: "apim.example.com", globalGatewayHost: "gateway.example.com", datacenter: "DC1", trafficManagers: ["tm.internal"], gatewayTokenCacheSeconds: 900,
+                    hostname: "apim.example.com", globalGatewayHost: "gateway.example.com", datacenter: "DC1", trafficManagers: ["tm.internal"], peerTrafficManagers: [], gatewayTokenCacheSeconds: 900,
                     database: { host: "db.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
                     gatewayEnvironments: [{ datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.internal" }],
                 }),

@@ -1,7 +1,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
-import { OUT_OF_MEMORY_PATTERN, UNEXPECTED_EXIT_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
+import { OUT_OF_MEMORY_PATTERN, RUNTIME_EVENTS_DROPPED_PATTERN, TRAFFIC_MANAGER_UNREACHABLE_PATTERN, UNEXPECTED_EXIT_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
 import { ALARM_THRESHOLDS } from "../lib/alarms";
 import { ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
@@ -56,6 +56,7 @@ for (const stack of STACKS) {
                 "node-1-instance-check", "node-1-system-check", "node-2-instance-check", "node-2-system-check",
                 "node-1-memory", "node-1-disk", "node-2-memory", "node-2-disk",
                 "out-of-memory", `${lag}-critical`, `${lag}-warning`, "target-5xx-rate", "target-response-p95", "wso2-errors", "wso2-unexpected-exits",
+                "traffic-manager-unreachable", "runtime-events-dropped",
             ].sort());
             for (const a of ofType(program, ALARM)) {
                 const topic = notifiedTopic(program, a);
@@ -171,7 +172,8 @@ for (const stack of STACKS) {
         it("counts WSO2 ERROR lines and OutOfMemoryError in the node log group", async () => {
             const program = await run(stack);
             const filters = ofType(program, "aws:cloudwatch/logMetricFilter:LogMetricFilter");
-            assert.deepEqual(filters.map((f) => f.inputs.pattern).sort(), [WSO2_ERROR_PATTERN, OUT_OF_MEMORY_PATTERN, UNEXPECTED_EXIT_PATTERN].sort());
+            assert.deepEqual(filters.map((f) => f.inputs.pattern).sort(),
+                [WSO2_ERROR_PATTERN, OUT_OF_MEMORY_PATTERN, UNEXPECTED_EXIT_PATTERN, TRAFFIC_MANAGER_UNREACHABLE_PATTERN, RUNTIME_EVENTS_DROPPED_PATTERN].sort());
             for (const filter of filters) {
                 assert.equal(filter.inputs.logGroupName, `(known after apply: ${dc}-apim-logs.name)`);
                 const metric = (filter.inputs.metricTransformation as any);
@@ -192,6 +194,18 @@ for (const stack of STACKS) {
             assert.equal(a.inputs.comparisonOperator, "GreaterThanOrEqualToThreshold");
             // The pattern matches the line the wrapper logs, as its script has it (a quoted phrase matches exactly).
             assert.ok(RUN_WRAPPER.includes(UNEXPECTED_EXIT_PATTERN.slice(1, -1)), "the wrapper does not write the counted line");
+        });
+
+        it("alarms when a Traffic Manager stays unreachable for 30 minutes, and on any dropped runtime event", async () => {
+            const program = await run(stack);
+            const unreachable = alarm(program, "traffic-manager-unreachable").inputs as any;
+            // Six 5-minute periods each with a line: a node's restart in a rolling change is a few minutes.
+            assert.deepEqual([unreachable.metricName, unreachable.statistic, unreachable.period, unreachable.evaluationPeriods, unreachable.datapointsToAlarm, unreachable.threshold, unreachable.comparisonOperator],
+                ["TrafficManagerUnreachableLines", "Sum", 300, 6, 6, 1, "GreaterThanOrEqualToThreshold"]);
+            const dropped = alarm(program, "runtime-events-dropped").inputs as any;
+            assert.deepEqual([dropped.metricName, dropped.statistic, dropped.period, dropped.threshold, dropped.treatMissingData],
+                ["RuntimeEventsDropped", "Sum", 60, 1, "notBreaching"]);
+            assert.equal(ALARM_THRESHOLDS.trafficManagerUnreachableMinutes, 30);
         });
 
         it("alarms on each node's memory and root-volume use, on the dimensions the CloudWatch agent publishes", async () => {
@@ -282,6 +296,30 @@ describe("WSO2 log metric filter patterns", () => {
 
     it("counts OutOfMemoryError wherever the JVM logs it", () => {
         assert.ok(matches(OUT_OF_MEMORY_PATTERN, "java.lang.OutOfMemoryError: Java heap space"));
+    });
+
+    // The databridge agent's and the wso2event adapter's lines, their text as carbon-analytics-common v5.2.24
+    // builds it (DataEndpointGroup.ReconnectionTask, DataPublisher.onEventQueueFull, EventAdapterUtil.logAndDrop).
+    const unreachable = "TID: [-1] [] [2026-11-30 01:00:00,000]  WARN {org.wso2.carbon.databridge.agent.endpoint.DataEndpointGroup} - No receiver is reachable at reconnection, will try to reconnect every 30 sec";
+    const droppedBlock = "TID: [-1234] [] [2026-11-30 01:00:00,000] ERROR {org.wso2.carbon.event.output.adapter.wso2event.WSO2EventAdapter} - Event dropped at Output Adapter 'blockingEventPublisher' for tenant id '-1234', Cannot send event";
+    const droppedRevocation = droppedBlock.replace("blockingEventPublisher", "tokenRevocationPublisher");
+    const droppedInvalidation = droppedBlock.replace("blockingEventPublisher", "cacheInvalidationEventPublisher");
+    const droppedOtherAdapter = droppedBlock.replace("blockingEventPublisher", "HTTP-recommendationEventPublisher");
+    const requestQueueFull = "TID: [-1234] [] [2026-11-30 01:00:00,000]  WARN {org.wso2.carbon.databridge.agent.DataPublisher} - Event queue is full, unable to process the event for endpoint group [ ( Receiver URL : tcp://apim-1.dc2.wso2-apim.internal:9611, Authentication URL : ssl://apim-1.dc2.wso2-apim.internal:9711) ], 120 events dropped so far.";
+    /** `?"a" ?"b"`: a line with any of the quoted phrases (CloudWatch Logs "Filter pattern syntax", match any term). */
+    const matchesAny = (pattern: string, line: string) => [...pattern.matchAll(/\?("[^"]*")/g)].some((term) => matches(term[1], line));
+
+    it("counts the agent's unreachable-receiver line", () => {
+        assert.ok(matches(TRAFFIC_MANAGER_UNREACHABLE_PATTERN, unreachable));
+        assert.ok(!matches(TRAFFIC_MANAGER_UNREACHABLE_PATTERN, requestQueueFull));
+    });
+
+    it("counts events the three runtime-event adapters drop, not other adapters' or the request events' queue-full warning", () => {
+        for (const line of [droppedBlock, droppedRevocation, droppedInvalidation]) assert.ok(matchesAny(RUNTIME_EVENTS_DROPPED_PATTERN, line), line);
+        for (const line of [droppedOtherAdapter, requestQueueFull, unreachable]) assert.ok(!matchesAny(RUNTIME_EVENTS_DROPPED_PATTERN, line), line);
+        assert.equal([...RUNTIME_EVENTS_DROPPED_PATTERN.matchAll(/\?"/g)].length, 3);
+        // PutMetricFilter takes a filterPattern of at most 1024 characters (CloudWatch Logs API Reference).
+        assert.ok(RUNTIME_EVENTS_DROPPED_PATTERN.length <= 1024);
     });
 });
 

@@ -49,6 +49,7 @@ const TOML_INPUT = {
     datacenter: "DC1",
     database: DATABASE,
     trafficManagers: ["apim-1.dc1.wso2-apim.internal", "apim-2.dc1.wso2-apim.internal"],
+    peerTrafficManagers: [{ datacenter: "DC2", hosts: ["apim-1.dc2.wso2-apim.internal", "apim-2.dc2.wso2-apim.internal"] }],
     gatewayTokenCacheSeconds: 900,
     gatewayEnvironments: [] as typeof ENVIRONMENTS,
 };

@@ -125,6 +125,7 @@ function nodeUserData(w: World, node: string, change: (files: WrittenFile[]) => 
             datacenter: "DC1",
             database: { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
             trafficManagers: ["apim-1.dc1.wso2-apim.internal"],
+            peerTrafficManagers: [],
             gatewayTokenCacheSeconds: 900,
             gatewayEnvironments: [{ datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.wso2-apim.internal" }],
         },

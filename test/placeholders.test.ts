@@ -72,6 +72,15 @@ describe("what the plan says about a setting that gives something up (issue 22)"
         assert.match(settingAdvisories("p", { "p:nodeCount": 2, "p:wso2PackSha256": "" })[0], /^p:wso2PackSha256 is empty: the nodes install the pack without checking it/);
     });
 
+    it("more gateways in all DCs than WSO2 sizes one Traffic Manager for (10) are advised against: every Traffic Manager hears every gateway", () => {
+        const SHA = { "p:wso2PackSha256": "a".repeat(64) };
+        const dcs = (n: number) => Array.from({ length: n }, (_, i) => ({ id: `DC${i + 1}` }));
+        assert.deepEqual(settingAdvisories("p", { ...SHA, "p:nodeCount": 5, "p:datacenters": dcs(2) }), []);
+        assert.deepEqual(settingAdvisories("p", { ...SHA, "p:nodeCount": 4, "p:datacenters": dcs(3) }), [
+            "p:nodeCount 4 in 3 datacenters makes 12 gateways, each publishing every request to every Traffic Manager: WSO2 sizes a Traffic Manager for 10 gateways; load-test the Traffic Managers (each node's CPU) before production",
+        ]);
+    });
+
     it("says what replicates each DC: nothing (and that only the trusted source serves), or a hub priced in the table with the licence outside", async () => {
         const [east, west] = [buildPlan(await run("us-east")), buildPlan(await run("us-west"))];
         assert.match(replicationLine(east), /No GoldenGate host .* This DC is the trusted source and serves on its own/);

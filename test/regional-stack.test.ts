@@ -136,6 +136,9 @@ for (const stack of STACKS) {
                 `${dc}-sg-nodes tcp/9443-9443 from ${peerCidr}`,
                 `${dc}-sg-nodes tcp/9611-9611 from ${dc}-sg-nodes`,
                 `${dc}-sg-nodes tcp/9711-9711 from ${dc}-sg-nodes`,
+                // The peer DC's nodes publish their events to this DC's Traffic Managers (docs/artifacts.md).
+                `${dc}-sg-nodes tcp/9611-9611 from ${peerCidr}`,
+                `${dc}-sg-nodes tcp/9711-9711 from ${peerCidr}`,
             ].sort());
             assert.deepEqual(describeRules(program.resources, T.egress, "to"), [
                 `${dc}-sg-alb tcp/8243-8243 to ${dc}-sg-nodes`,

@@ -27,6 +27,13 @@ export interface GatewayEnvironment {
     adminServicesHost: string;
 }
 
+export interface DatacenterTrafficManagers {
+    /** Datacenter id, e.g. DC2. */
+    datacenter: string;
+    /** Its nodes' private names (lib/database-names.ts nodeHostname), each a Traffic Manager. */
+    hosts: string[];
+}
+
 export interface DatabaseConnection {
     /** The database's stable private name. */
     host: string;
@@ -50,10 +57,17 @@ export interface DeploymentTomlInput {
     datacenter: string;
     database: DatabaseConnection;
     /**
-     * Private names of this region's nodes, each a Traffic Manager. Gateways publish throttling
-     * events to every one of them and take decisions from any: each region throttles its own traffic.
+     * Private names of this region's nodes, each a Traffic Manager: this node's gateway takes its
+     * throttling decisions (JMS) from them, and publishes its events to them.
      */
     trafficManagers: string[];
+    /**
+     * Every other datacenter's Traffic Managers (its nodes' private names, resolvable over the
+     * peering): this node publishes its events to them as well (docs/artifacts.md § Runtime events
+     * across datacenters), so a block condition, key template, revocation or cache invalidation made
+     * here reaches every DC's gateways, and every Traffic Manager counts every DC's requests.
+     */
+    peerTrafficManagers: DatacenterTrafficManagers[];
     /** `[apim.cache] token_expiry_time`: how long gateways cache a validated token (WSO2's default: 900 s). */
     gatewayTokenCacheSeconds: number;
 }
@@ -140,6 +154,37 @@ function gatewayEnvironments(input: DeploymentTomlInput) {
     });
 }
 
+/**
+ * `[apim.throttling]`: where this node publishes its events and takes its throttling decisions.
+ *
+ * One receiver group per Traffic Manager of every datacenter, this DC's first. api-manager.xml.j2
+ * (carbon-apimgt 08ea54ec, L808-839) renders each `[[apim.throttling.url_group]]` as one `{…}`
+ * group of `<TrafficManager><ReceiverUrlGroup>`/`<AuthUrlGroup>`, and the databridge agent
+ * (carbon-analytics-common v5.2.24, DataPublisherUtil.getEndpointGroups L46, DataPublisher.tryPublish
+ * L331) sends every event to every group (within a group it would pick one URL), so each Traffic
+ * Manager receives every event. All of this node's publishers read that one element: the gateway's
+ * request events (ThrottleDataPublisher, through APIManagerConfiguration L725-731), block conditions
+ * and key templates (APIManagerComponent.configureEventPublisherProperties L588), revocations and
+ * cache invalidations (APIKeyMgtServiceComponent L268, L294). So the other DCs' gateways learn of a
+ * block condition, key template or revocation made here within seconds, and counting is global: a
+ * 10-per-minute tier allows 10 per minute across all DCs. 3.1.0 has no separate URL list for the
+ * request events, so per-DC counting cannot be kept together with cross-DC events (docs/artifacts.md).
+ *
+ * Decisions come over JMS from this DC's Traffic Managers only (throttle_decision_endpoints, a
+ * failover broker list, L882): each of them counts every DC's requests, and 5672 never crosses DCs.
+ */
+function throttling(input: DeploymentTomlInput) {
+    const publishedTo = [...input.trafficManagers, ...input.peerTrafficManagers.flatMap((dc) => dc.hosts)];
+    return {
+        throttle_decision_endpoints: input.trafficManagers.map((host) => `tcp://${host}:${PORTS.trafficManagerJms}`),
+        url_group: publishedTo.map((host) => ({
+            traffic_manager_urls: [`tcp://${host}:${PORTS.trafficManagerBinary}`],
+            traffic_manager_auth_urls: [`ssl://${host}:${PORTS.trafficManagerBinaryAuth}`],
+            type: "loadbalance",
+        })),
+    };
+}
+
 export function renderDeploymentToml(input: DeploymentTomlInput): string {
     const document = {
         server: {
@@ -189,18 +234,14 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
         transport: { https: { properties: { proxyPort: 443 } } },
         apim: {
             // TokenCacheExpiry (api-manager.xml.j2), read as whole seconds by CacheProvider (carbon-apimgt
-            // 6.6.163) for the gateway token and key caches: bounds how long a token revoked in another DC works here.
+            // 6.6.163) for the gateway token, key and invalid-token caches alike (createInvalidTokenCache L281:
+            // 3.1.0 has no separate key for the last). It bounds how long an opaque token issued in another DC
+            // and presented here before GoldenGate brought it stays refused, and how long an opaque token
+            // whose revocation event never arrived still works (docs/artifacts.md § Token revocation).
             cache: { token_expiry_time: input.gatewayTokenCacheSeconds },
             // All-in-one nodes: each validates tokens with its own Key Manager.
             key_manager: { service_url: "https://localhost:9443/services/" },
-            throttling: {
-                throttle_decision_endpoints: input.trafficManagers.map((host) => `tcp://${host}:${PORTS.trafficManagerJms}`),
-                url_group: input.trafficManagers.map((host) => ({
-                    traffic_manager_urls: [`tcp://${host}:${PORTS.trafficManagerBinary}`],
-                    traffic_manager_auth_urls: [`ssl://${host}:${PORTS.trafficManagerBinaryAuth}`],
-                    type: "loadbalance",
-                })),
-            },
+            throttling: throttling(input),
             gateway: { environment: gatewayEnvironments(input) },
             // As shipped: the Publisher and Developer Portal consoles call the gateways cross-origin.
             cors: {

@@ -52,6 +52,10 @@ export function mermaidDiagram(plan: Plan): string {
     const peerAdmin = of(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
         .filter((r) => r.name.includes("-nodes-admin-from-"))
         .map((r) => String(r.name.split("-nodes-admin-from-")[1]).toUpperCase());
+    // Every other DC's nodes publish their events to this DC's Traffic Managers (docs/artifacts.md).
+    const peerEvents = of(plan, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.name.includes("-nodes-tm-binary-from-"))
+        .map((r) => String(r.name.split("-nodes-tm-binary-from-")[1]).toUpperCase());
     // Throttling policies: a one-way S3 sync of executionplans from the design-time active DC.
     const artifactSource = String(of(plan, "aws:ssm/parameter:Parameter").find((p) => p.name.endsWith("-artifact-source"))?.inputs.insecureValue ?? "");
     const { activeDcId: activeDc, uri: sourceUri } = parseArtifactSource(artifactSource);
@@ -78,6 +82,10 @@ export function mermaidDiagram(plan: Plan): string {
     peerAdmin.forEach((dc, i) => {
         lines.push(`  admin${i}((\"${dc} Publisher\"))`);
         nodes.forEach((_, n) => lines.push(`  admin${i} -. \"deploys APIs: 9443 /services over the peering\" .-> n${n}`));
+    });
+    peerEvents.forEach((dc, i) => {
+        lines.push(`  events${i}((\"${dc} nodes\"))`);
+        nodes.forEach((_, n) => lines.push(`  events${i} -. \"events to the Traffic Manager: 9611/9711 over the peering\" .-> n${n}`));
     });
     if (efs && sourceUri) {
         lines.push(`  policies[(\"S3 ${label(sourceUri)}<br/>execution plans of ${activeDc}\")]`);

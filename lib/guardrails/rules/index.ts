@@ -33,7 +33,7 @@ import {
 } from "./database";
 import { defaultGeolocationRecord, recordsJudgeHealth } from "./dns";
 import { accessLogs, dropInvalidHeaders, httpOnlyRedirects, lbDeletionProtection, tlsPolicy } from "./load-balancer";
-import { apimPortsFromAlbOnly, internetOnlyToAlb, nfsFromNodesOnly, noRemoteLoginPorts, oracleFromHostsOnly, vpcFlowLogs } from "./network";
+import { apimPortsFromAlbOnly, internetOnlyToAlb, nfsFromNodesOnly, noRemoteLoginPorts, oracleFromHostsOnly, trafficManagerPortsFromNodesOnly, vpcFlowLogs } from "./network";
 import { monitoringNames } from "./monitoring-input";
 import { watchedResourcesAlarm } from "./operations";
 import { noSecretLiterals, secretsStayInStores } from "./secret-handling";
@@ -59,6 +59,7 @@ export const RULES: readonly Rule[] = [
     oracleFromHostsOnly,
     nfsFromNodesOnly,
     vpcFlowLogs,
+    trafficManagerPortsFromNodesOnly,
     tlsPolicy,
     httpOnlyRedirects,
     dropInvalidHeaders,

@@ -1,7 +1,8 @@
 /**
  * Security groups least-privilege (docs/guardrails.md): only the ALB takes traffic from anywhere, on 80
  * and 443; the APIM ports take traffic from the ALB only; the database from hosts; EFS from the
- * nodes; no remote-login port anywhere. And flow logs on every VPC.
+ * nodes; the Traffic Manager ports from the nodes (and the event ports from peered VPCs); no
+ * remote-login port anywhere. And flow logs on every VPC.
  */
 import { GuardedResource, StackRule, StackView, Violation } from "../model";
 import {
@@ -24,6 +25,13 @@ const REMOTE_LOGIN_PORTS = [22, 3389];
 const APIM_PORTS = [8243, 9443];
 const ORACLE_PORT = 1521;
 const NFS_PORT = 2049;
+/**
+ * The Traffic Manager's databridge receiver (9611 events, 9711 the publishers' TLS login) and its
+ * JMS broker (5672 throttling decisions), carbon-analytics-common v5.2.24 data-bridge defaults and
+ * product-apim v3.1.0 (docs/nodes.md).
+ */
+const TRAFFIC_MANAGER_EVENT_PORTS = [9611, 9711];
+const TRAFFIC_MANAGER_JMS_PORT = 5672;
 
 function groupLabel(group: GuardedResource | undefined): string {
     return group ? `group ${group.name}` : "a group outside this stack";
@@ -55,6 +63,20 @@ function portGuard(view: StackView, port: number, allowed: (source: IngressSourc
         }
         return found;
     });
+}
+
+/**
+ * Whether a source is a peered VPC: a private range that overlaps none of this stack's VPCs (the
+ * own VPC's hosts are reached through their security groups instead).
+ */
+function peerVpcSource(view: StackView): (source: IngressSource) => boolean {
+    const ownVpcs = view.ofType(TYPES.vpc).flatMap((vpc) => parseCidr(String(vpc.inputs.cidrBlock)) ?? []);
+    const end = (n: { base: number; prefix: number }) => n.base + 2 ** (32 - n.prefix);
+    const overlapsOwnVpc = (cidr: string) => {
+        const network = parseCidr(cidr);
+        return network === null || ownVpcs.some((own) => network.base < end(own) && own.base < end(network));
+    };
+    return (source) => source.kind === "cidr" && isPrivateCidr(source.cidr) && !overlapsOwnVpc(source.cidr);
 }
 
 export const internetOnlyToAlb: StackRule = {
@@ -103,13 +125,7 @@ export const apimPortsFromAlbOnly: StackRule = {
     check(view) {
         const albGroups = groupRoles(view).loadBalancer;
         const fromAlb = (source: IngressSource) => source.kind === "group" && source.group !== undefined && albGroups.has(source.group.urn);
-        const ownVpcs = view.ofType(TYPES.vpc).flatMap((vpc) => parseCidr(String(vpc.inputs.cidrBlock)) ?? []);
-        const end = (n: { base: number; prefix: number }) => n.base + 2 ** (32 - n.prefix);
-        const overlapsOwnVpc = (cidr: string) => {
-            const network = parseCidr(cidr);
-            return network === null || ownVpcs.some((own) => network.base < end(own) && own.base < end(network));
-        };
-        const fromPeerVpc = (source: IngressSource) => source.kind === "cidr" && isPrivateCidr(source.cidr) && !overlapsOwnVpc(source.cidr);
+        const fromPeerVpc = peerVpcSource(view);
         return [
             ...portGuard(view, APIM_PORTS[0], fromAlb, new Set(), "the ALB's group"),
             ...portGuard(view, APIM_PORTS[1], (source) => fromAlb(source) || fromPeerVpc(source), new Set(), "the ALB's group or a peered VPC"),
@@ -146,6 +162,25 @@ export const nfsFromNodesOnly: StackRule = {
         const roles = groupRoles(view);
         const fromNodes = (source: IngressSource) => source.kind === "group" && source.group !== undefined && roles.nodes.has(source.group.urn);
         return portGuard(view, NFS_PORT, fromNodes, roles.efs, "the nodes' group");
+    },
+};
+
+export const trafficManagerPortsFromNodesOnly: StackRule = {
+    kind: "stack",
+    id: "WSO2-NET-007",
+    title: "The Traffic Manager ports take traffic from the nodes' group only, and 9611/9711 also from peered VPCs",
+    rationale: "Every node publishes its throttling and runtime events (block conditions, key templates, revocations) to every datacenter's Traffic Managers on 9611/9711 over the peering; JMS on 5672 carries decisions to the DC's own gateways only, with the admin password in its connection URL, and never leaves the DC (docs/artifacts.md).",
+    severity: "mandatory",
+    fix: "allow 9611 and 9711 only from the nodes' security group and the peered DCs' VPC CIDRs, and 5672 only from the nodes' security group",
+    equivalents: {},
+    check(view) {
+        const nodeGroups = groupRoles(view).nodes;
+        const fromNodes = (source: IngressSource) => source.kind === "group" && source.group !== undefined && nodeGroups.has(source.group.urn);
+        const fromPeerVpc = peerVpcSource(view);
+        return [
+            ...TRAFFIC_MANAGER_EVENT_PORTS.flatMap((port) => portGuard(view, port, (source) => fromNodes(source) || fromPeerVpc(source), new Set(), "the nodes' group or a peered VPC")),
+            ...portGuard(view, TRAFFIC_MANAGER_JMS_PORT, fromNodes, new Set(), "the nodes' group"),
+        ];
     },
 };
 
