@@ -199,6 +199,7 @@ export class Region extends pulumi.ComponentResource {
             publicSubnetIds: network.publicSubnetIds,
             securityGroupId: groups.alb.id,
             hostnames: config.hostnames,
+            designTimeActive: dc.id === active.id,
             certificate: config.certificateArn ? { arn: config.certificateArn } : { zoneId },
             internetAccess: network.internetAccess,
         }, child);
