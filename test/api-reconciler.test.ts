@@ -126,7 +126,8 @@ interface World {
     password: string;
     publisherDown: boolean;
     apis: FakeApi[];
-    products: { id: string; name: string; version: string; provider: string }[];
+    /** As publisher-api.yaml's APIProductInfo: no version (3.1.0's products are all 1.0.0). */
+    products: { id: string; name: string; provider: string }[];
     environments: Record<string, "DC1" | "DC2">;
     gateways: Record<"DC1" | "DC2", { down: boolean; names: string[] }>;
     /** What changed at the fakes: PUTs and deletions. */
@@ -334,8 +335,9 @@ describe("API reconciler across DCs (docs/artifacts.md § API reconciler)", () =
         this.timeout(60000);
         reset();
         change((w) => {
-            w.products = [{ id: "p-id", name: "Bundle", version: "1.0.0", provider: "admin" }];
-            for (const gw of Object.values(w.gateways)) gw.names.push("admin--Bundle:v1.0.0");
+            w.products = [{ id: "p-id", name: "Bundle", provider: "admin" }];
+            // Held by DC2 only (its deployment to DC1 failed): still never removed.
+            w.gateways.DC2.names.push("admin--Bundle:v1.0.0");
         });
         const { changes, metric } = reconcile();
         assert.deepEqual(changes, []);

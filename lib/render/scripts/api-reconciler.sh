@@ -182,7 +182,8 @@ republish() {
 # BLOCKED, PROTOTYPED); RETIRED and CREATED are removed. Synapse names: provider--name:vVERSION and,
 # for the default version, provider--name (GatewayUtils.getQualifiedApiName and
 # getQualifiedDefaultApiName; an e-mail provider's @ is -AT-). WebSocket APIs are not Synapse APIs
-# (APIGatewayManager.deployWebsocketAPI) and are left out; API products are kept, never removed.
+# (APIGatewayManager.deployWebsocketAPI) and are left out; API products are kept, never removed
+# (their DTO has no version: every product is 1.0.0, APIConstants.API_PRODUCT_VERSION).
 # Names without "--" are the pack's own (_TokenAPI_ …).
 read -r -d '' PLAN <<'JQ' || true
 def synapse_provider: .provider | gsub("@"; "-AT-");
@@ -194,7 +195,7 @@ def holds($list): . as $name | $list | any(. == $name);
 | ($apis | map(select(served))) as $served
 | ([$served[] | names[]] | unique) as $servedNames
 | ([$apis[] | select(served | not) | names[]] | unique | map(select(holds($servedNames) | not))) as $withdrawn
-| [.products[] | qualified] as $products
+| [.products[] | "\(synapse_provider)--\(.name):v1.0.0"] as $products
 | .active as $active
 | .dcs[$active].names as $activeNames
 | .dcs | to_entries | map(.key as $dc | .value.environment as $environment | .value.names as $held
