@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { accessLogPrincipal } from "../lib/elb-log-delivery";
 import { Hostnames } from "../lib/config";
-import { MANAGEMENT_HEALTH_PATH, publicListenerRules } from "../lib/listener-rules";
+import { ListenerTarget, MANAGEMENT_HEALTH_PATH, publicListenerRules, READ_ONLY_MESSAGE } from "../lib/listener-rules";
 import { PORTS } from "../lib/wso2-ports";
 import { PrivateBucket } from "./private-bucket";
 
@@ -19,6 +19,8 @@ export interface LoadBalancerArgs {
     publicSubnetIds: pulumi.Input<string>[];
     securityGroupId: pulumi.Input<string>;
     hostnames: Hostnames;
+    /** This DC is design-time active: else its Publisher and Admin Portal answer reads only (lib/listener-rules.ts). */
+    designTimeActive: boolean;
     /** An existing ACM certificate, or the public zone to validate a new one in. */
     certificate: { arn: string } | { zoneId: pulumi.Input<string> };
     /** The VPC's internet gateway and public default route: an internet-facing ALB needs them first. */
@@ -106,17 +108,26 @@ export class LoadBalancer extends pulumi.ComponentResource {
         }, child);
 
         const targets = { gateway, management };
-        for (const rule of publicListenerRules(args.hostnames)) {
+        const action = (target: ListenerTarget): aws.types.input.lb.ListenerRuleAction => {
+            switch (target) {
+                case "refuse":
+                    return { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } };
+                case "read-only":
+                    return { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "403", messageBody: READ_ONLY_MESSAGE } };
+                default:
+                    return { type: "forward", targetGroupArn: targets[target].arn };
+            }
+        };
+        for (const rule of publicListenerRules(args.hostnames, args.designTimeActive)) {
             new aws.lb.ListenerRule(`${name}-${rule.role}`, {
                 listenerArn: https.arn,
                 priority: rule.priority,
                 conditions: [
                     { hostHeader: { values: rule.hosts } },
                     ...(rule.paths.length > 0 ? [{ pathPattern: { values: rule.paths } }] : []),
+                    ...(rule.methods ? [{ httpRequestMethod: { values: rule.methods } }] : []),
                 ],
-                actions: [rule.target === "refuse"
-                    ? { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404", messageBody: "Not found" } }
-                    : { type: "forward", targetGroupArn: targets[rule.target].arn }],
+                actions: [action(rule.target)],
             }, child);
         }
 

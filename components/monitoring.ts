@@ -5,10 +5,11 @@ import {
     freeStorageThresholdBytes,
     hoursLeftAtCriticalLag,
     lagCriticalSeconds,
+    APIS_OUT_OF_STEP_RUNS,
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
@@ -241,7 +242,7 @@ export class Monitoring extends pulumi.ComponentResource {
         }
 
         alarm("artifact-sync-lag", {
-            description: `${args.dcId}'s Traffic Managers hold throttling policies over ${ARTIFACT_SYNC_LAG_SECONDS / 60} minutes old, or no node reports its artifact sync (docs/operations.md#artifact-sync)`,
+            description: `${args.dcId}'s Traffic Managers hold throttling policies over ${ARTIFACT_SYNC_LAG_SECONDS / 60} minutes old, or no node reports its artifact sync, or the sync refuses a set (docs/operations.md#artifact-sync)`,
             namespace: metricNamespace(args.deploymentName, ARTIFACT_SYNC_LAG_METRIC.area),
             metricName: ARTIFACT_SYNC_LAG_METRIC.metricName,
             dimensions: { Datacenter: args.dcId },
@@ -251,6 +252,22 @@ export class Monitoring extends pulumi.ComponentResource {
             threshold: ARTIFACT_SYNC_LAG_SECONDS,
             comparisonOperator: "GreaterThanThreshold",
             // Every node publishes every minute: silence means the sync stopped on all of them.
+            treatMissingData: "breaching",
+        });
+
+        alarm("apis-out-of-step", {
+            description: `${args.dcId}'s gateways stayed out of step with the design-time active Publisher for ${APIS_OUT_OF_STEP_RUNS} reconciler runs, or their state is unknown (ApiStateUnknown), or no reconciler runs (docs/operations.md#api-reconciler)`,
+            namespace: metricNamespace(args.deploymentName, APIS_OUT_OF_STEP_METRIC.area),
+            metricName: APIS_OUT_OF_STEP_METRIC.metricName,
+            dimensions: { Datacenter: args.dcId },
+            // Every run in the period found some: the repairs of a run are counted by the next.
+            statistic: "Minimum",
+            period: APIS_OUT_OF_STEP_METRIC.periodSeconds,
+            evaluationPeriods: APIS_OUT_OF_STEP_RUNS,
+            threshold: 0,
+            comparisonOperator: "GreaterThanThreshold",
+            // Published only while the DC's state is known, by node 1 of the active DC every run:
+            // silence is an unknown state or a reconciler that stopped.
             treatMissingData: "breaching",
         });
 

@@ -1,5 +1,6 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { apiReconcilerStatements } from "../lib/api-reconciler";
 import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatements, bootBucketName } from "../lib/artifact-sync";
 import { DeploymentConfig } from "../lib/config";
 import { internalKeySecretName, keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
@@ -198,6 +199,7 @@ export class Region extends pulumi.ComponentResource {
             publicSubnetIds: network.publicSubnetIds,
             securityGroupId: groups.alb.id,
             hostnames: config.hostnames,
+            designTimeActive: dc.id === active.id,
             certificate: config.certificateArn ? { arn: config.certificateArn } : { zoneId },
             internetAccess: network.internetAccess,
         }, child);
@@ -225,7 +227,7 @@ export class Region extends pulumi.ComponentResource {
             accessPointIds: shared.accessPointIds,
             dcId: dc.id,
             bootDependencies: [...shared.mountTargets, ...artifacts.uploads, ...network.privateEgress],
-            bootHookUris: artifacts.bucketName.apply((bucket) => [BOOT_KEYS.nodeToolsHook, BOOT_KEYS.databaseHook, BOOT_KEYS.keystoreHook, BOOT_KEYS.artifactSyncHook]
+            bootHookUris: artifacts.bucketName.apply((bucket) => [BOOT_KEYS.nodeToolsHook, BOOT_KEYS.databaseHook, BOOT_KEYS.keystoreHook, BOOT_KEYS.artifactSyncHook, BOOT_KEYS.apiReconcilerHook]
                 .map((key) => `s3://${bucket}/${key}`)),
             privateZoneId: network.privateZoneId,
             database: pulumi.all([
@@ -257,6 +259,7 @@ export class Region extends pulumi.ComponentResource {
                     project: config.project,
                     bucketNames: config.datacenters.map((other) => bootBucketName(deployment, other.id, account, other.region)),
                 }),
+                ...apiReconcilerStatements(deployment),
             ]),
             adminSecretId: secrets.adminSecretId,
             secretArnPrefix: secrets.arnPrefix,

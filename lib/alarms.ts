@@ -31,6 +31,12 @@ export function freeStorageThresholdBytes(storageGiB: number): number {
  */
 export const ARTIFACT_SYNC_LAG_SECONDS = 600;
 
+/**
+ * Reconciler runs (5 minutes each) a datacenter may stay out of step before it alarms: a repair
+ * shows in the next run, so three runs in a row are repairs that fail (or APIs it will not remove).
+ */
+export const APIS_OUT_OF_STEP_RUNS = 3;
+
 export const ALARM_THRESHOLDS = {
     /** Percent of the ALB's requests answered 5XX (by the ALB itself, or by the targets). */
     http5xxPercent: 5,

@@ -24,6 +24,11 @@ export const SECRETS_AT_REST_PATH = "/usr/local/sbin/wso2-secrets-at-rest";
 const TRUSTSTORE_NAME = "wso2-apim-truststore.jks";
 
 export const KEYSTORE = {
+    /**
+     * The deployment certificate (public), written by the keystore hook beside the node's runtime
+     * environment file: the API reconciler pins its key when it calls the nodes (lib/api-reconciler.ts).
+     */
+    deploymentCertificateFile: "deployment-certificate.pem",
     /** Installed beside the pack's own files, which stay untouched. */
     securityDir: `${APIM_HOME}/repository/resources/security`,
     keystoreFile: "wso2-apim-deployment.jks",

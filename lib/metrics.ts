@@ -55,6 +55,26 @@ export const ARTIFACT_SYNC_LAG_METRIC: CustomMetric = {
 };
 
 /**
+ * APIs a datacenter's gateways hold out of step with the design-time active DC's Publisher
+ * (docs/artifacts.md § API reconciler): missing, stale, or retired/deleted but still served.
+ * Published every run by the API reconciler (node 1 of the active DC) into each datacenter's own
+ * region, per `Datacenter`, counted before its repairs; only when that DC's state is known.
+ */
+export const APIS_OUT_OF_STEP_METRIC: CustomMetric = {
+    area: "ApiReconciler",
+    metricName: "ApisOutOfStep",
+    dimensions: ["Datacenter"],
+    unit: "Count",
+    periodSeconds: 300,
+};
+
+/**
+ * 1 when the reconciler could not read a datacenter's gateways, or the Publisher, completely
+ * (nothing is changed there on that run), else 0: published beside APIS_OUT_OF_STEP_METRIC.
+ */
+export const API_STATE_UNKNOWN_METRIC: CustomMetric = { ...APIS_OUT_OF_STEP_METRIC, metricName: "ApiStateUnknown" };
+
+/**
  * Memory and root-volume use of each APIM node, published every minute by the CloudWatch agent
  * (lib/render/cloudwatch-agent.ts) as `mem_used_percent` {InstanceId} and `disk_used_percent`
  * {InstanceId, path}: the agent names a metric `<section>_<measurement>` (CloudWatch User Guide,

@@ -7,6 +7,10 @@ import { createHash } from "crypto";
 import { KEYSTORE } from "./keystore";
 import { renderKeystoreHook } from "./render/keystore-hook";
 import { ARTIFACT_SYNC, renderArtifactSyncHook } from "./render/artifact-sync";
+import { API_RECONCILER } from "./api-reconciler";
+import { renderApiReconcilerHook } from "./render/api-reconciler";
+import { gatewayEnvironmentName } from "./render/deployment-toml";
+import { adminSecretName } from "../components/stack-secrets";
 import { NODE_TOOLS_HOOK_KEY, renderNodeToolsHook } from "./render/node-tools-hook";
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "./config";
@@ -28,6 +32,8 @@ export const BOOT_KEYS = {
     keystoreHook: KEYSTORE.hookKey,
     /** Installs the runtime-artifact sync (docs/artifacts.md); runs after the database hook. */
     artifactSyncHook: ARTIFACT_SYNC.hookKey,
+    /** Installs the API reconciler across DCs (docs/artifacts.md § API reconciler). */
+    apiReconcilerHook: API_RECONCILER.hookKey,
     /** Installs the scripts the node's units run (lib/render/node-tools-hook.ts); the boot runs it first. */
     nodeToolsHook: NODE_TOOLS_HOOK_KEY,
 } as const;
@@ -65,6 +71,19 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
             commonName: config.hostnames.portal,
         }),
         [BOOT_KEYS.artifactSyncHook]: renderArtifactSyncHook({ region: dc.region, datacenter: dc.id, deployment: config.deploymentName, project: config.project }),
+        [BOOT_KEYS.apiReconcilerHook]: renderApiReconcilerHook({
+            region: dc.region,
+            datacenter: dc.id,
+            deployment: config.deploymentName,
+            project: config.project,
+            adminSecretId: adminSecretName(config.deploymentName, config.project),
+            datacenters: config.datacenters.map((other) => ({
+                id: other.id,
+                region: other.region,
+                environment: gatewayEnvironmentName(other.id, other.region),
+                servicesUrl: adminServicesUrl(config.deploymentName, other.id),
+            })),
+        }),
         ...Object.fromEntries(sql.map(({ name, content }) => [`${BOOT_KEYS.sqlPrefix}${name}`, content])),
         ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),
     };
@@ -114,6 +133,11 @@ export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseSt
         trustedSource: config.self.id === config.trustedSource.id,
         replicationReadyParameter: ids.replicationReadyParameter,
     };
+}
+
+/** A datacenter's gateway admin services over the peering: its environment's `service_url`. */
+export function adminServicesUrl(deployment: string, dcId: string): string {
+    return `https://${adminServicesHostname(deployment, dcId)}:${PORTS.management}/services/`;
 }
 
 /**

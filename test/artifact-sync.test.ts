@@ -5,19 +5,31 @@ import { ARTIFACT_SYNC, ARTIFACT_SYNC_SCRIPT, renderArtifactSyncHook } from "../
 import { ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
 /**
- * A fake `aws` (only the four calls the sync makes): it logs each call, answers the SSM parameter
- * from $FAKE_SOURCE and a download of the marker (`s3 cp … <uri> -`) from $FAKE_MARKER (absent:
- * the object does not exist, exit 1); an upload (`s3 cp … - <uri>`) reads its input and succeeds.
+ * A fake `aws` (only the calls the sync makes): it logs each call, answers the SSM parameter
+ * from $FAKE_SOURCE, a listing of the pushed plans (`s3api list-objects-v2 … --output text`: the
+ * keys tab-separated, or "None", as the CLI prints an empty listing) from $FAKE_PUSHED_KEYS, and a
+ * download of the marker (`s3 cp … <uri> -`) from $FAKE_MARKER (absent: the object does not
+ * exist, exit 1); an upload (`s3 cp … - <uri>`) reads its input and succeeds.
  */
 const FAKE_AWS = `#!/bin/bash
 printf '%s\\n' "$*" >> "$FAKE_LOG"
 case "$1 $2" in
   "ssm get-parameter") printf '%s\\n' "$FAKE_SOURCE" ;;
+  "s3api list-objects-v2") printf '%s\\n' "\${FAKE_PUSHED_KEYS:-None}" ;;
   "s3 cp") if [[ "\${!#}" == "-" ]]; then [[ -n "\${FAKE_MARKER:-}" ]] || exit 1; printf '%s\\n' "$FAKE_MARKER"; else cat > /dev/null; fi ;;
 esac
 `;
 
-function runSync(datacenter: string, marker?: string): { status: number | null; calls: string[]; stderr: string } {
+/** The pack's own plan and its ten default policies' (product-apim v3.1.0 executionplans). */
+const PACK_PLANS = [
+    "RequestPreProcessorExecutionPlan.siddhiql",
+    ...["app_10PerMin", "app_20PerMin", "app_50PerMin", "resource_10KPerMin_default", "resource_20KPerMin_default",
+        "resource_50KPerMin_defualt", "sub_Bronze", "sub_Silver", "sub_Gold", "sub_Unlimited"].map((p) => `carbon.super_${p}.siddhiql`),
+];
+const pushedKeys = (plans: string[]) => plans.length ? plans.map((p) => `runtime-artifacts/executionplans/${p}`).join("\t") : "None";
+
+function runSync(datacenter: string, marker?: string, plans: { local?: string[]; pushed?: string[]; acceptShrink?: boolean } = {}): { status: number | null; calls: string[]; stderr: string } {
+    const local = plans.local ?? PACK_PLANS;
     return runWithFakes({
         prefix: "artifact-sync-",
         script: ARTIFACT_SYNC_SCRIPT,
@@ -27,11 +39,15 @@ function runSync(datacenter: string, marker?: string): { status: number | null; 
                 "AWS_REGION=us-west-2", `DATACENTER=${datacenter}`, "SOURCE_PARAMETER=/wso2-apim/p/runtime-artifacts-source",
                 "EXECUTIONPLANS_DIR=<dir>/executionplans", "MARKER=push-complete",
                 "METRIC_NAMESPACE=WSO2APIM/Artifacts", "METRIC_NAME=ArtifactSyncLagSeconds",
+                "REQUIRED_PLAN=RequestPreProcessorExecutionPlan.siddhiql", "MAX_PLANS_REMOVED=5",
             ].join("\n"),
+            ...Object.fromEntries(local.map((plan) => [`executionplans/${plan}`, "@App:name('plan')\n"])),
+            "executionplans/.keep": "",
         },
         env: {
             SYNC_ENV: "<dir>/sync.env",
             FAKE_SOURCE: "DC1 us-east-1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
+            FAKE_PUSHED_KEYS: pushedKeys(plans.pushed ?? PACK_PLANS), ...(plans.acceptShrink ? { ACCEPT_SHRINK: "yes" } : {}),
         },
     });
 }
@@ -42,18 +58,19 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
     it("in the active DC pushes executionplans with --delete, then the push marker, and publishes a lag of 0", () => {
         const { status, calls } = runSync("DC1");
         assert.equal(status, 0);
-        assert.equal(calls[1], `s3 sync --only-show-errors --region us-east-1 --delete <dir>/executionplans/ ${SOURCE}/executionplans/`);
-        assert.equal(calls[2], `s3 cp --only-show-errors --region us-east-1 - ${SOURCE}/push-complete`);
-        assert.equal(calls[3], "cloudwatch put-metric-data --region us-west-2 --namespace WSO2APIM/Artifacts --metric-name ArtifactSyncLagSeconds --unit Seconds --value 0 --dimensions Datacenter=DC1");
+        assert.equal(calls[1], "s3api list-objects-v2 --region us-east-1 --bucket wso2-apim-dc1-123456789012-us-east-1 --prefix runtime-artifacts/executionplans/ --query Contents[].Key --output text");
+        assert.equal(calls[2], `s3 sync --only-show-errors --region us-east-1 --delete <dir>/executionplans/ ${SOURCE}/executionplans/`);
+        assert.equal(calls[3], `s3 cp --only-show-errors --region us-east-1 - ${SOURCE}/push-complete`);
+        assert.equal(calls[4], "cloudwatch put-metric-data --region us-west-2 --namespace WSO2APIM/Artifacts --metric-name ArtifactSyncLagSeconds --unit Seconds --value 0 --dimensions Datacenter=DC1");
     });
 
     it("in another DC pulls with --delete only after a completed push, and publishes the copy's age", () => {
         const pushedAt = Math.floor(Date.now() / 1000) - 90;
         const { status, calls } = runSync("DC2", String(pushedAt));
         assert.equal(status, 0);
-        assert.equal(calls[2], `s3 sync --only-show-errors --region us-east-1 --delete ${SOURCE}/executionplans/ <dir>/executionplans/`);
-        const lag = Number(/--value (\d+) --dimensions Datacenter=DC2$/.exec(calls[3])?.[1]);
-        assert.ok(lag >= 90 && lag < 150, calls[3]);
+        assert.equal(calls[3], `s3 sync --only-show-errors --region us-east-1 --delete ${SOURCE}/executionplans/ <dir>/executionplans/`);
+        const lag = Number(/--value (\d+) --dimensions Datacenter=DC2$/.exec(calls[4])?.[1]);
+        assert.ok(lag >= 90 && lag < 150, calls[4]);
     });
 
     it("never pulls (nor deletes) from a prefix no push has completed", () => {
@@ -63,11 +80,44 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
         assert.match(stderr, /no completed push from DC1/);
     });
 
+    it("never pushes, nor pulls, a set without the pack's RequestPreProcessorExecutionPlan, and publishes no lag, so the sync alarm fires", () => {
+        const withoutPack = PACK_PLANS.slice(1);
+        const push = runSync("DC1", undefined, { local: withoutPack });
+        assert.equal(push.status, 1);
+        assert.match(push.stderr, /REFUSED to push .*: the set lacks RequestPreProcessorExecutionPlan\.siddhiql, the pack's own plan/);
+        const pull = runSync("DC2", String(Math.floor(Date.now() / 1000)), { pushed: [] });
+        assert.equal(pull.status, 1);
+        assert.match(pull.stderr, /REFUSED to pull .*: the set lacks RequestPreProcessorExecutionPlan\.siddhiql/);
+        for (const { calls } of [push, pull]) {
+            assert.ok(!calls.some((c) => c.startsWith("s3 sync") || c.startsWith("cloudwatch") || c.startsWith("s3 cp --only-show-errors --region us-east-1 -")), calls.join("\n"));
+        }
+    });
+
+    it("refuses a sync that removes more than 5 plans at once, and lets one run with ACCEPT_SHRINK=yes through", () => {
+        const custom = Array.from({ length: 6 }, (_, i) => `carbon.super_sub_Custom${i}.siddhiql`);
+        // The active DC's directory lost six custom plans the passive DCs hold.
+        const push = runSync("DC1", undefined, { local: PACK_PLANS, pushed: [...PACK_PLANS, ...custom] });
+        assert.equal(push.status, 1);
+        assert.match(push.stderr, /REFUSED to push .*: it would remove 6 plans at once, more than 5; keeping the plans as they are/);
+        assert.ok(!push.calls.some((c) => c.startsWith("s3 sync") || c.startsWith("cloudwatch")), push.calls.join("\n"));
+        // A passive DC holding more than the pushed set.
+        const pull = runSync("DC2", String(Math.floor(Date.now() / 1000)), { local: [...PACK_PLANS, ...custom], pushed: PACK_PLANS });
+        assert.equal(pull.status, 1);
+        assert.match(pull.stderr, /REFUSED to pull/);
+        // Five go through; a deliberate removal of more, once, with ACCEPT_SHRINK=yes.
+        assert.equal(runSync("DC1", undefined, { local: PACK_PLANS, pushed: [...PACK_PLANS, ...custom.slice(1)] }).status, 0);
+        const accepted = runSync("DC1", undefined, { local: PACK_PLANS, pushed: [...PACK_PLANS, ...custom], acceptShrink: true });
+        assert.equal(accepted.status, 0, accepted.stderr);
+        assert.ok(accepted.calls.some((c) => c.startsWith("s3 sync")));
+    });
+
     it("is installed by a boot hook with its parameters and a timer every minute, and passes shellcheck", function () {
         const hook = renderArtifactSyncHook({ region: "eu-west-1", datacenter: "DC3", deployment: DEFAULT_DEPLOYMENT_NAME, project: "wso2-apim-multi-dc" });
         assert.match(hook, /^DATACENTER='DC3'$/m);
         assert.match(hook, /^SOURCE_PARAMETER='\/wso2-apim\/wso2-apim-multi-dc\/runtime-artifacts-source'$/m);
         assert.match(hook, /^OnUnitActiveSec=60$/m);
+        assert.match(hook, /^REQUIRED_PLAN='RequestPreProcessorExecutionPlan\.siddhiql'$/m);
+        assert.match(hook, /^MAX_PLANS_REMOVED='5'$/m);
         assert.match(hook, /^RequiresMountsFor=\/mnt\/wso2-shared\/executionplans$/m);
         assert.match(hook, new RegExp(`^systemctl enable --now ${ARTIFACT_SYNC.unit}\\.timer$`, "m"));
         assert.equal(spawnSync("bash", ["-n"], { input: hook }).status, 0);

@@ -121,7 +121,7 @@ for (const stack of STACKS) {
                 assert.equal(env.TRUSTED_SOURCE, String(trusted));
                 assert.equal(env.MASTER_SECRET_ID, `rds-db:wso2-apim-${dc}`);
                 assert.equal(env.REPLICATION_READY_PARAMETER, `/wso2-apim/${dc}/replication-ready`);
-                assert.match(envFile(nodeFiles(node).get("/etc/wso2-apim/bootstrap.env")!).BOOT_HOOK_URIS, new RegExp(`^s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/40-node-tools\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/50-database\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/55-keystore\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/60-artifact-sync\\.sh$`));
+                assert.match(envFile(nodeFiles(node).get("/etc/wso2-apim/bootstrap.env")!).BOOT_HOOK_URIS, new RegExp(`^s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/40-node-tools\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/50-database\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/55-keystore\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/60-artifact-sync\\.sh s3://wso2-apim-${dc}-123456789012-[a-z0-9-]+/boot\\.d/70-api-reconciler\\.sh$`));
             }
         });
 

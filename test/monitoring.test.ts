@@ -3,7 +3,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import { OUT_OF_MEMORY_PATTERN, RUNTIME_EVENTS_DROPPED_PATTERN, TRAFFIC_MANAGER_UNREACHABLE_PATTERN, UNEXPECTED_EXIT_PATTERN, WSO2_ERROR_PATTERN } from "../components/monitoring";
 import { ALARM_THRESHOLDS } from "../lib/alarms";
-import { ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { named, nodeFile, ofType, PROJECT_DIR, run, STACKS } from "./harness";
 
@@ -51,7 +51,7 @@ for (const stack of STACKS) {
             const names = ofType(program, ALARM).map((a) => String(a.inputs.name).replace(`wso2-apim-${dc}-`, "")).sort();
             const lag = `replication-lag-${peer.toLowerCase()}-to-${dc}`;
             assert.deepEqual(names, [
-                "alb-5xx-rate", "artifact-sync-lag", "database-cpu", "database-free-storage", "database-freeable-memory", "database-storage-runway",
+                "alb-5xx-rate", "apis-out-of-step", "artifact-sync-lag", "database-cpu", "database-free-storage", "database-freeable-memory", "database-storage-runway",
                 "dns-gateway-health", "dns-portal-health", "gateway-unhealthy-hosts", "management-unhealthy-hosts",
                 "node-1-instance-check", "node-1-system-check", "node-2-instance-check", "node-2-system-check",
                 "node-1-memory", "node-1-disk", "node-2-memory", "node-2-disk",
@@ -166,6 +166,23 @@ for (const stack of STACKS) {
             assert.deepEqual(a.inputs.dimensions, { Datacenter: dc.toUpperCase() });
             assert.equal(a.inputs.threshold, 600);
             assert.equal(a.inputs.treatMissingData, "breaching");
+            assert.equal(regionOf(program, a), region);
+        });
+
+        it("alarms when this datacenter's gateways stay out of step with the active Publisher for three reconciler runs, or go unreported", async () => {
+            const program = await run(stack);
+            const a = alarm(program, "apis-out-of-step");
+            assert.equal(a.inputs.namespace, metricNamespace("wso2-apim", APIS_OUT_OF_STEP_METRIC.area));
+            assert.equal(a.inputs.metricName, APIS_OUT_OF_STEP_METRIC.metricName);
+            assert.deepEqual(a.inputs.dimensions, { Datacenter: dc.toUpperCase() });
+            assert.equal(a.inputs.statistic, "Minimum");
+            assert.equal(a.inputs.period, 300);
+            assert.equal(a.inputs.evaluationPeriods, 3);
+            assert.equal(a.inputs.threshold, 0);
+            assert.equal(a.inputs.comparisonOperator, "GreaterThanThreshold");
+            // Unknown state (nothing published) and a stopped reconciler alarm too.
+            assert.equal(a.inputs.treatMissingData, "breaching");
+            // The reconciler publishes each DC's series into that DC's region.
             assert.equal(regionOf(program, a), region);
         });
 

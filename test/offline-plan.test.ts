@@ -104,16 +104,16 @@ describe("offline plan", function () {
         it(`${stack}: summary.md lists the alarms, and the cost prices them and the dashboard and groups the resources with no charge`, () => {
             const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
             const dc = stack === "us-east" ? "dc1" : "dc2";
-            assert.ok(summary.includes("\n## Alarms\n\n27 alarms (runbook: docs/operations.md).\n"));
+            assert.ok(summary.includes("\n## Alarms\n\n28 alarms (runbook: docs/operations.md).\n"));
             assert.ok(summary.includes(`| wso2-apim-${dc}-node-1-system-check | AWS/EC2 StatusCheckFailed_System | ≥ 1 (2 period(s)) | ${stack === "us-east" ? "us-east-1" : "us-west-2"} | EC2 recover, topic ${dc}-ops-alarms |`));
             const healthTopic = stack === "us-east" ? `${dc}-ops-alarms` : `${dc}-ops-us-east-1-alarms`;
             assert.ok(summary.includes(`| wso2-apim-${dc}-dns-gateway-health | AWS/Route53 HealthCheckStatus | < 1 (2 period(s)) | us-east-1 | topic ${healthTopic} |`));
 
             const cost = estimateCost(planOf(stack).resources);
             const alarms = cost.lines.filter((l) => l.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
-            assert.equal(alarms.length, 27);
-            // 27 alarms reading 29 metrics (the two 5XX rates read errors and requests) at $0.10 each.
-            assert.equal(Math.round(alarms.reduce((sum, l) => sum + l.monthlyUsd!, 0) * 100) / 100, 2.9);
+            assert.equal(alarms.length, 28);
+            // 28 alarms reading 30 metrics (the two 5XX rates read errors and requests) at $0.10 each.
+            assert.equal(Math.round(alarms.reduce((sum, l) => sum + l.monthlyUsd!, 0) * 100) / 100, 3);
             assert.equal(cost.lines.find((l) => l.type === "aws:cloudwatch/dashboard:Dashboard")?.monthlyUsd, 3);
             // Each node's CloudWatch agent publishes memory, disk and the disk roll-up: 3 custom metrics at $0.30.
             const node = cost.lines.find((l) => l.resource === `${dc}-apim-1`)!;

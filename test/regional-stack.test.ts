@@ -219,9 +219,12 @@ for (const stack of STACKS) {
                         "arn:aws:s3:::wso2-apim-dc2-123456789012-us-west-2/runtime-artifacts/*",
                     ]],
                     ["cloudwatch:PutMetricData", "*"],
+                    // The API reconciler (docs/artifacts.md § API reconciler): its metrics, into any DC's region.
+                    ["cloudwatch:PutMetricData", "*"],
                 ],
             );
-            assert.deepEqual(policy.Statement.at(-1).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/wso2-apim/Artifacts" } });
+            assert.deepEqual(policy.Statement.at(-2).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/wso2-apim/Artifacts" } });
+            assert.deepEqual(policy.Statement.at(-1).Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/wso2-apim/ApiReconciler" } });
             assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "PublishHostMetrics").Condition, { StringEquals: { "cloudwatch:namespace": "WSO2APIM/wso2-apim/NodeHost" } });
             assert.deepEqual(policy.Statement.find((st: any) => st.Sid === "ReadDatabaseMasterSecret").Condition, {
                 StringEquals: { "secretsmanager:ResourceTag/aws:rds:primaryDBInstanceArn": `arn:aws:rds:${region}:123456789012:db:wso2-apim-${dc}` },

@@ -5,6 +5,7 @@ import * as os from "os";
 import * as path from "path";
 import { HEALTH_SIGNAL } from "../lib/health-gate";
 import { renderHealthSignalService, renderHealthSignalTimer } from "../lib/render/health-signal";
+import { apiReconcilerUnits } from "../lib/render/api-reconciler";
 import { truststoreWatchUnits } from "../lib/render/keystore-hook";
 import { BOOT_UNIT_NAME, renderBootUnit, renderSystemdUnit, UNIT_NAME } from "../lib/render/systemd-unit";
 import { requireTool } from "./harness";
@@ -21,6 +22,7 @@ const UNITS: Record<string, string> = {
     [`${HEALTH_SIGNAL.unit}.service`]: renderHealthSignalService(),
     [`${HEALTH_SIGNAL.unit}.timer`]: renderHealthSignalTimer(),
     ...truststoreWatchUnits(),
+    ...apiReconcilerUnits(),
 };
 
 describe("the node's systemd units under systemd-analyze verify", () => {

@@ -25,6 +25,19 @@ export const ARTIFACT_SYNC = {
     timeoutSeconds: 180,
     /** Written after a complete push; holds its epoch seconds. */
     marker: "push-complete",
+    /**
+     * The pack's own execution plan: carbon-apimgt 6.6.163 ships it as
+     * features/apimgt/org.wso2.carbon.apimgt.throttling.siddhi.extension.feature/src/main/resources/conf/executionplans/RequestPreProcessorExecutionPlan.siddhiql,
+     * which product-apim v3.1.0 puts into repository/deployment/server/executionplans (bin.xml). A set without it is never synced.
+     */
+    requiredPlan: "RequestPreProcessorExecutionPlan.siddhiql",
+    /**
+     * The most plans one sync may remove. Deleting an advanced throttling policy removes a plan per
+     * condition group and one for its default limits (carbon-apimgt 6.6.163 APIProviderImpl.deletePolicy),
+     * any other policy one plan: so a policy of up to four condition groups, or five simple ones,
+     * go in one sync, while a wiped or half-seeded directory (the pack alone ships eleven plans) does not.
+     */
+    maxPlansRemoved: 5,
 } as const;
 
 export interface ArtifactSyncHookInput {
@@ -46,6 +59,8 @@ export function renderArtifactSyncHook(input: ArtifactSyncHookInput): string {
         ["MARKER", ARTIFACT_SYNC.marker],
         ["METRIC_NAMESPACE", metricNamespace(input.deployment, ARTIFACT_SYNC_LAG_METRIC.area)],
         ["METRIC_NAME", ARTIFACT_SYNC_LAG_METRIC.metricName],
+        ["REQUIRED_PLAN", ARTIFACT_SYNC.requiredPlan],
+        ["MAX_PLANS_REMOVED", String(ARTIFACT_SYNC.maxPlansRemoved)],
     ].map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n");
     const service = [
         "[Unit]", "Description=WSO2 runtime-artifact sync (docs/artifacts.md)",

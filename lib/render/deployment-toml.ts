@@ -114,6 +114,11 @@ function datasource(db: DatabaseConnection, user: string, passwordAlias: VaultAl
     };
 }
 
+/** A datacenter's gateway environment, as the Publisher names it in an API's `gatewayEnvironments`. */
+export function gatewayEnvironmentName(datacenter: string, region: string): string {
+    return `${datacenter} ${region}`;
+}
+
 /**
  * `[[apim.gateway.environment]]`, one per datacenter, each deploying through that datacenter's
  * admin services. The Developer Portal's token endpoint is the HTTPS endpoint of the first
@@ -132,7 +137,7 @@ function gatewayEnvironments(input: DeploymentTomlInput) {
     return ordered.map((env) => {
         const publicHost = env === own ? input.globalGatewayHost : env.gatewayHost;
         return {
-            name: `${env.datacenter} ${env.region}`,
+            name: gatewayEnvironmentName(env.datacenter, env.region),
             type: "hybrid",
             display_in_api_console: true,
             description: env === own

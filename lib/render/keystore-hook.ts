@@ -46,6 +46,11 @@ const NODE_PATHS: KeystorePaths = {
     trustCheckPath: TRUST_CHECK_PATH,
 };
 
+/** Where the hook leaves the deployment certificate: beside the runtime environment file. */
+export function deploymentCertificatePath(runtimeEnvFile: string = NODE_PATHS.runtimeEnvFile): string {
+    return path.posix.join(path.posix.dirname(runtimeEnvFile), KEYSTORE.deploymentCertificateFile);
+}
+
 /** The scripts' parameters (no secrets: the pack's store password is public). */
 export function keystoreEnv(input: KeystoreHookInput, paths: KeystorePaths = NODE_PATHS): [string, string][] {
     const env: [string, string | number][] = [
@@ -77,6 +82,7 @@ export function keystoreEnv(input: KeystoreHookInput, paths: KeystorePaths = NOD
         ["UNTRUSTED_PACK_ALIASES", KEYSTORE.pack.untrustedAliases.join(" ")],
         ["WSO2_USER", WSO2_USER.name],
         ["RUNTIME_ENV_FILE", paths.runtimeEnvFile],
+        ["DEPLOYMENT_CERTIFICATE", deploymentCertificatePath(paths.runtimeEnvFile)],
         ["TRUST_CHECK_PATH", paths.trustCheckPath],
         ["VAULT_SECRETS", VAULT_SECRETS.map(({ alias, variable }) => `${alias}=${variable}`).join(" ")],
     ];

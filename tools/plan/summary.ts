@@ -31,8 +31,11 @@ export function mermaidDiagram(plan: Plan): string {
     const hubs = of(plan, "aws:ec2/instance:Instance").filter((i) => i.name.includes("goldengate"));
     const peerings = of(plan, "aws:ec2/vpcPeeringConnection:VpcPeeringConnection");
     // Forwarding rules only, one box per host; each edge names the port and the paths it forwards.
+    // A passive DC's read-only rules (an http-request-method condition) forward only reads of paths
+    // the user-path rules forward already: they add no path.
     const forwards = of(plan, "aws:lb/listenerRule:ListenerRule")
         .filter((r) => (r.inputs.actions as any[])?.[0]?.type === "forward")
+        .filter((r) => !((r.inputs.conditions as any[]) ?? []).some((c) => c.httpRequestMethod))
         .map((r) => {
             const conditions = (r.inputs.conditions as any[]) ?? [];
             return {

@@ -21,8 +21,41 @@ publish_lag() {
         --metric-name "$METRIC_NAME" --unit Seconds --value "$1" --dimensions "Datacenter=$DATACENTER"
 }
 
+# The plans a set holds, one file name a line: this DC's directory, or the pushed prefix (a listing
+# that fails stops the run: an unreadable prefix is not an empty one).
+local_plans() { find "$EXECUTIONPLANS_DIR" -maxdepth 1 -type f -name '*.siddhiql' -printf '%f\n'; }
+pushed_plans() {
+    local bucket=${SOURCE_URI#s3://} keys
+    keys=$(aws s3api list-objects-v2 --region "$SOURCE_REGION" --bucket "${bucket%%/*}" --prefix "${bucket#*/}/executionplans/" \
+        --query 'Contents[].Key' --output text)
+    tr '\t' '\n' <<<"$keys" | sed -n 's|^.*/||; /\.siddhiql$/p'
+}
+
+# Never installs a set without the pack's own plan, nor one that removes more than
+# MAX_PLANS_REMOVED of the plans it replaces at once (a new or half-seeded file system, a failed
+# copy, a mistake): such a sync is refused, says why, and publishes no lag, so the sync alarm
+# fires. A deliberate larger removal is let through by one run with ACCEPT_SHRINK=yes.
+# $1 the set to install, $2 the set it replaces, $3 what the sync is.
+guard() {
+    local removed
+    if ! grep -qxF "$REQUIRED_PLAN" <<<"$1"; then
+        log "REFUSED to $3: the set lacks $REQUIRED_PLAN, the pack's own plan (every request passes through it); keeping the plans as they are"
+        exit 1
+    fi
+    removed=$(comm -13 <(sort -u <<<"$1") <(sort -u <<<"$2") | sed '/^$/d' | wc -l)
+    if ((removed > MAX_PLANS_REMOVED)); then
+        if [[ "${ACCEPT_SHRINK:-}" == yes ]]; then
+            log "removing $removed plans at once: accepted (ACCEPT_SHRINK=yes)"
+        else
+            log "REFUSED to $3: it would remove $removed plans at once, more than $MAX_PLANS_REMOVED; keeping the plans as they are (a deliberate removal: run once with ACCEPT_SHRINK=yes, docs/operations.md#artifact-sync)"
+            exit 1
+        fi
+    fi
+}
+
 now=$(date +%s)
 if [[ "$ACTIVE_DC" == "$DATACENTER" ]]; then
+    guard "$(local_plans)" "$(pushed_plans)" "push $EXECUTIONPLANS_DIR to $SOURCE_URI"
     aws s3 sync --only-show-errors --region "$SOURCE_REGION" --delete "$EXECUTIONPLANS_DIR/" "$SOURCE_URI/executionplans/"
     # Written last: a puller takes the prefix only once a push has completed.
     printf '%s\n' "$now" | aws s3 cp --only-show-errors --region "$SOURCE_REGION" - "$SOURCE_URI/$MARKER"
@@ -35,6 +68,7 @@ else
         log "no completed push from $ACTIVE_DC at $SOURCE_URI yet; keeping this DC's executionplans"
         exit 0
     fi
+    guard "$(pushed_plans)" "$(local_plans)" "pull $SOURCE_URI into $EXECUTIONPLANS_DIR"
     # The directory is an EFS access point mount: every file written is owned by the WSO2 user
     # (EFS User Guide, "Enforcing a user identity using an access point").
     aws s3 sync --only-show-errors --region "$SOURCE_REGION" --delete "$SOURCE_URI/executionplans/" "$EXECUTIONPLANS_DIR/"

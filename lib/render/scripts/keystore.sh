@@ -167,6 +167,8 @@ done
 install_store "$work/keystore.jks" "$SECURITY_DIR/$KEYSTORE_FILE"
 install_store "$work/internal.jks" "$SECURITY_DIR/$INTERNAL_KEYSTORE_FILE"
 install_store "$work/truststore.jks" "$TRUSTSTORE_PATH"
+# Public: the API reconciler pins this key when it calls the DCs' nodes.
+install -m 0644 "$work/key.pem" "$DEPLOYMENT_CERTIFICATE"
 flock -u "$lock"
 if [[ -e "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE" ]]; then
     mv -f "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE" "$SECURITY_DIR/$LOCAL_TRUSTSTORE_FILE.merged"
