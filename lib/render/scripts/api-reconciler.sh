@@ -47,7 +47,7 @@ trap 'rm -rf "$work"' EXIT
 # not checked (--insecure), as WSO2's own admin clients do not check the host name
 # (wso2server.sh -Dhttpclient.hostnameVerifier=AllowAll): the pin alone decides.
 pin=$(openssl x509 -in "$CERTIFICATE" -noout -pubkey | openssl pkey -pubin -outform der | openssl dgst -sha256 -binary | base64)
-curl_options=(--silent --show-error --insecure --pinnedpubkey "sha256//$pin" --connect-timeout "$CONNECT_TIMEOUT_SECONDS")
+curl_options=(--silent --show-error --insecure --pinnedpubkey "sha256//$pin")
 
 password=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-id "$ADMIN_SECRET_ID" --query SecretString --output text)
 
@@ -56,7 +56,7 @@ password=$(aws secretsmanager get-secret-value --region "$AWS_REGION" --secret-i
 http() {
     local method=$1 url=$2 limit=$3 body=$4
     shift 4
-    curl "${curl_options[@]}" --max-time "$limit" --request "$method" --output "$body" --write-out '%{http_code}' "$@" "$url"
+    curl "${curl_options[@]}" --connect-timeout "$CONNECT_TIMEOUT_SECONDS" --max-time "$limit" --request "$method" --output "$body" --write-out '%{http_code}' "$@" "$url"
 }
 
 # Credentials travel in headers read from a pipe, never on a command line.
