@@ -14,6 +14,8 @@ export interface GoldenGateHubArgs {
     accountId: pulumi.Input<string>;
     /** The deployment's namespace of the replication lag the hub publishes (lib/metrics.ts metricNamespace). */
     lagNamespace: string;
+    /** The deployment's namespace of the hub's memory and disk use (HUB_HOST_METRICS_AREA). */
+    hostMetricsNamespace: string;
     /** The host's image: GoldenGate installed in /u01/app/ogg, or a base image for the installer. */
     amiId: pulumi.Input<string>;
     instanceType: string;
@@ -76,7 +78,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").
                 {
                     Sid: "PublishReplicationLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
-                    Condition: { StringEquals: { "cloudwatch:namespace": args.lagNamespace } },
+                    Condition: { StringEquals: { "cloudwatch:namespace": [args.lagNamespace, args.hostMetricsNamespace] } },
                 },
                 ...hubGateStatements(args.region, accountId, args.deploymentName, args.datacenterId),
             ])),
@@ -107,6 +109,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
                 datacenters: args.datacenters,
                 lagNamespace: args.lagNamespace,
                 gateStack,
+                hostMetricsNamespace: args.hostMetricsNamespace,
             })),
             tags: { Name: `${name}-host` },
         // Its checkpoints and trails say where replication stands: replacing it means re-positioning every process.

@@ -9,7 +9,7 @@ import {
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
@@ -99,6 +99,8 @@ export interface MonitoringArgs {
         /** This stack runs the hub that publishes the lag; without one nothing does unless the operator's GoldenGate does. */
         hubDeployed: boolean;
     };
+    /** The GoldenGate hub's instance, when this stack runs one: its memory and disk use are alarmed too. */
+    goldengateHubInstanceId?: pulumi.Input<string>;
 }
 
 type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "name" | "alarmActions" | "okActions" | "alarmDescription"> & {
@@ -199,7 +201,11 @@ export class Monitoring extends pulumi.ComponentResource {
 
         for (const node of args.nodes) {
             this.statusCheckAlarms(alarm, node.name, node.instanceId, args.region);
-            this.hostAlarms(alarm, metricNamespace(args.deploymentName, NODE_HOST_METRICS.area), node.name, node.instanceId);
+            this.hostAlarms(alarm, metricNamespace(args.deploymentName, NODE_HOST_METRICS.area), node.name, node.instanceId, "missing");
+        }
+        if (args.goldengateHubInstanceId) {
+            // The hub is never replaced in passing (protect): silence means its agent is not running.
+            this.hostAlarms(alarm, metricNamespace(args.deploymentName, HUB_HOST_METRICS_AREA), "goldengate-hub", args.goldengateHubInstanceId, "breaching");
         }
         if (args.database.kind === "rds") {
             this.rdsAlarms(alarm, args.dcId, args.database.identifier, args.database.storageGiB, args.replication.archiveLogRetentionHours);
@@ -435,12 +441,12 @@ export class Monitoring extends pulumi.ComponentResource {
     }
 
     /**
-     * The CloudWatch agent's memory and root-volume use of a node (lib/metrics.ts NODE_HOST_METRICS).
+     * The CloudWatch agent's memory and root-volume use of a host (lib/metrics.ts NODE_HOST_METRICS).
      * A node that publishes nothing (stopped, replaced, agent down) leaves them missing: the status
-     * checks and the target groups' health speak for it.
+     * checks and the target groups' health speak for it. The hub's silence breaches.
      */
-    private hostAlarms(alarm: (key: string, spec: AlarmSpec) => unknown, namespace: string, host: string, instanceId: pulumi.Input<string>) {
-        const common = { namespace, period: NODE_HOST_METRICS.periodSeconds, comparisonOperator: "GreaterThanThreshold", treatMissingData: "missing" } as const;
+    private hostAlarms(alarm: (key: string, spec: AlarmSpec) => unknown, namespace: string, host: string, instanceId: pulumi.Input<string>, missingData: "missing" | "breaching") {
+        const common = { namespace, period: NODE_HOST_METRICS.periodSeconds, comparisonOperator: "GreaterThanThreshold", treatMissingData: missingData } as const;
         alarm(`${host}-memory`, {
             ...common,
             description: `${host} used over ${ALARM_THRESHOLDS.nodeMemoryUsedPercent}% of its memory for 15 minutes (docs/operations.md#node-memory-and-disk)`,

@@ -5,7 +5,7 @@ import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatement
 import { DeploymentConfig } from "../lib/config";
 import { internalKeySecretName, keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
-import { metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { HUB_HOST_METRICS_AREA, metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { credentialAlias } from "../lib/goldengate/names";
 import { integratedExtracts } from "../lib/goldengate/parameter-files";
 import { adminSecretStatement, databaseStepStatements } from "../lib/node-permissions";
@@ -165,6 +165,7 @@ export class Region extends pulumi.ComponentResource {
                 deploymentName: deployment,
                 accountId,
                 lagNamespace: metricNamespace(deployment, REPLICATION_LAG_METRIC.area),
+                hostMetricsNamespace: metricNamespace(deployment, HUB_HOST_METRICS_AREA),
                 // Without an image of its own, the hub boots the node image (for its own architecture).
                 amiId: hub.amiId || imageFor(hub.instanceType).amiId,
                 instanceType: hub.instanceType,
@@ -299,6 +300,7 @@ export class Region extends pulumi.ComponentResource {
                 archiveLogRetentionHours: config.database.archiveLogRetentionHours,
                 hubDeployed: config.replication.hub !== null,
             },
+            ...(this.goldengateHubInstanceId ? { goldengateHubInstanceId: this.goldengateHubInstanceId } : {}),
         }, child);
 
         this.albDnsName = lb.dnsName;

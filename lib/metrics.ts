@@ -81,6 +81,9 @@ export const API_STATE_UNKNOWN_METRIC: CustomMetric = { ...APIS_OUT_OF_STEP_METR
  * "Metrics collected by the CloudWatch agent"). WSO2, its logs and its heap dump live on the root
  * volume (`/`): the node has no other disk, and the shared directories are EFS, which does not fill.
  */
+/** The GoldenGate hub's memory and root-volume use (its trails and GoldenGate home are on the root volume). */
+export const HUB_HOST_METRICS_AREA = "GoldenGateHost";
+
 export const NODE_HOST_METRICS = {
     area: "NodeHost",
     memoryUsedPercent: "mem_used_percent",

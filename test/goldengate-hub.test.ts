@@ -12,14 +12,15 @@ import * as zlib from "node:zlib";
 import * as YAML from "yaml";
 import { ConfigError, DEFAULT_DEPLOYMENT_NAME } from "../lib/config";
 import {
-    HUB_BOOT_SCRIPT, HUB_ENV_FILE, HUB_GATE_SIGNAL, HUB_HEALTH_GRACE_SECONDS, HUB_HEALTH_SETTLE_SECONDS, HUB_START, HUB_START_LIMIT_INTERVAL_SECONDS, HubBootParameters, renderUnit, renderGateSignalEnv, renderGateSignalUnits, renderHubEnv, renderHubUserData,
+    HUB_AGENT_CONFIG_FILE, HUB_BOOT_SCRIPT, HUB_ENV_FILE, HUB_GATE_SIGNAL, HUB_HEALTH_GRACE_SECONDS, HUB_HEALTH_SETTLE_SECONDS, HUB_START, HUB_START_LIMIT_INTERVAL_SECONDS, HubBootParameters, renderUnit, renderGateSignalEnv, renderGateSignalUnits, renderHubEnv, renderHubUserData,
 } from "../lib/goldengate/hub-user-data";
 import { GOLDENGATE } from "../lib/goldengate/names";
 import { GATE_OUTPUT, gateGenerationKeeper, HEALTH_GATE, hubGateStackName } from "../lib/health-gate";
 import { HEALTH_SIGNAL_SCRIPT } from "../lib/render/health-signal";
 import { hubFilesDigest } from "../lib/region-files";
+import { agentMetricCount } from "../tools/plan/cost";
 import { PriorState, ProgramRun, RecordedResource, runProgram } from "../tools/offline/run";
-import { metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
 import { writtenContent } from "../lib/render/user-data";
 import { named, ofType, PROJECT_DIR, requireTool, run, runWithFakes, shellcheck, stackConfig, THIRD_DATACENTER } from "./harness";
 
@@ -78,7 +79,7 @@ describe("GoldenGate hub", () => {
             ]);
             assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
             // Only the lag metric's namespace: the alarms of the operations side watch that one.
-            assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area) } });
+            assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": [metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area), metricNamespace("wso2-apim", HUB_HOST_METRICS_AREA)] } });
         });
 
         it("boots from user-data that names its files, database and secret, but holds no secret", async () => {
@@ -160,7 +161,7 @@ describe("GoldenGate hub", () => {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
             region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
-            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
+            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
         };
         /** The hub's user-data with OGG_HOME pointed into the test directory (a later assignment wins). */
         const userData = (params: HubBootParameters, script = HUB_BOOT_SCRIPT) => {
@@ -302,6 +303,26 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
         assert.notEqual(hubFilesDigest({ ...objects, "goldengate/GLOBALS": "z" }), hubFilesDigest(objects));
     });
 
+    it("publishes its memory and root-volume use, alarmed, where silence counts as breaching (issue 24, item 7: the trails fill the root volume while a peer is away)", async () => {
+        const program = await run("us-east", BYOL);
+        const agent = JSON.parse(hubFile(named(program, "dc1-goldengate-host"), HUB_AGENT_CONFIG_FILE));
+        assert.equal(agent.metrics.namespace, "WSO2APIM/wso2-apim/GoldenGateHost");
+        assert.deepEqual(agent.metrics.metrics_collected.disk.resources, ["/"]);
+        assert.equal(agent.logs, undefined, "no WSO2 logs on the hub");
+        assert.match(hubFile(named(program, "dc1-goldengate-host"), HUB_ENV_FILE), /^CLOUDWATCH_AGENT_CONFIG='\/etc\/goldengate\/cloudwatch-agent\.json'$/m);
+        const alarms = ofType(program, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => a.name.includes("goldengate-hub-"));
+        assert.deepEqual(alarms.map((a) => [a.inputs.metricName, a.inputs.namespace, a.inputs.treatMissingData, a.inputs.dimensions]).sort(), [
+            [NODE_HOST_METRICS.diskUsedPercent, "WSO2APIM/wso2-apim/GoldenGateHost", "breaching", { InstanceId: "(known after apply: dc1-goldengate-host.id)", path: "/" }],
+            [NODE_HOST_METRICS.memoryUsedPercent, "WSO2APIM/wso2-apim/GoldenGateHost", "breaching", { InstanceId: "(known after apply: dc1-goldengate-host.id)" }],
+        ]);
+        // The cost table counts the hub's 3 custom metrics (memory, disk, the disk roll-up) as it does a node's.
+        assert.equal(agentMetricCount(named(program, "dc1-goldengate-host").inputs.userData), 3);
+        // Without a hub, none.
+        assert.ok(!ofType(await run("us-east"), "aws:cloudwatch/metricAlarm:MetricAlarm").some((a) => a.name.includes("goldengate-hub-")));
+        // A missing agent does not stop the start (the warning, and the alarms, say so).
+        assert.match(HUB_BOOT_SCRIPT, /dnf install -y -q amazon-cloudwatch-agent \|\|\n\s+\{ log "WARNING: cannot install amazon-cloudwatch-agent/);
+    });
+
     it("a hub gate CloudFormation never completed (a failed update, then pulumi up again) stops the run with how to recover", async () => {
         for (const completed of [{ [GATE_OUTPUT]: "00000000deadbeef" }, {}]) {
             const failedGate: PriorState = (_type, name, state) => (name === "dc1-goldengate-gate-stack" ? { ...state, outputs: completed } : state);
@@ -350,7 +371,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
             region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
-            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
+            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
         };
         const INFO_ALL_HEADER = "Program     Status      Group       Lag at Chkpt  Time Since Chkpt\n\n";
         const ALL_RUNNING = INFO_ALL_HEADER + [
@@ -470,7 +491,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
             region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: INSTALLER, installerSha256: null, filesDigest: "0123456789abcdef",
             secretId: "arn:gg", databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
-            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
+            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
         };
         const ZIP = "the installer zip's bytes (a fake)\n";
         const ZIP_SHA256 = require("node:crypto").createHash("sha256").update(ZIP).digest("hex");

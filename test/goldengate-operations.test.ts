@@ -35,7 +35,7 @@ describe("GoldenGate operations: how far behind each path is, from the heartbeat
         lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
         region: "us-west-2", filesS3Prefix: "s3://wso2-apim-dc2/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
         databaseUser: "OGGADMIN", databaseConnect: "oracle.dc2.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc2",
-        datacenterId: "DC2", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }, { id: "DC3", index: 3 }], gateStack: "wso2-apim-dc2-goldengate-gate",
+        datacenterId: "DC2", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }, { id: "DC3", index: 3 }], gateStack: "wso2-apim-dc2-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
     };
     const HEADER = ["Successfully logged into database.", "", "Lag Information From Heartbeat Table", "LAG                 AGE                 FROM       TO         PATH"];
     /** Runs `goldengate-hub-boot publish-lag` on DC2's hub with a fake GGSCI printing `report`; the values it puts, by source. */

@@ -14,6 +14,7 @@ import * as path from "path";
 import * as YAML from "yaml";
 import { HEALTH_GATE, HEALTH_SIGNAL } from "../health-gate";
 import { shellQuote } from "../render/bootstrap-env";
+import { renderHostMetricsAgentConfig } from "../render/cloudwatch-agent";
 import { HEALTH_SIGNAL_SCRIPT } from "../render/health-signal";
 import { USER_DATA_LIMIT_BYTES, writeFilesEntry } from "../render/user-data";
 import { REPLICATION_LAG_METRIC } from "../metrics";
@@ -21,6 +22,8 @@ import { dcLetter, GOLDENGATE } from "./names";
 
 export const HUB_BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "hub-boot.sh"), "utf8");
 export const HUB_ENV_FILE = "/etc/goldengate/hub.env";
+/** The CloudWatch agent's configuration on the hub: memory and root-volume use (lib/render/cloudwatch-agent.ts). */
+export const HUB_AGENT_CONFIG_FILE = "/etc/goldengate/cloudwatch-agent.json";
 const UNIT = "goldengate-hub.service";
 const LAG_UNIT = "goldengate-lag";
 const SCRIPT = "/usr/local/sbin/goldengate-hub-boot";
@@ -88,6 +91,8 @@ export interface HubBootParameters {
     lagNamespace: string;
     /** The hub's health gate stack (hubGateStackName). */
     gateStack: string;
+    /** Where the hub's CloudWatch agent publishes its memory and disk use (lib/metrics.ts HUB_HOST_METRICS_AREA). */
+    hostMetricsNamespace: string;
 }
 
 export function renderHubEnv(params: HubBootParameters): string {
@@ -115,6 +120,7 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["HEALTH_SETTLE_SECONDS", String(HUB_HEALTH_SETTLE_SECONDS)],
         ["HUB_START_ATTEMPTS", String(HUB_START.attempts)],
         ["GATE_SIGNAL_TIMER", `${HUB_GATE_SIGNAL.unit}.timer`],
+        ["CLOUDWATCH_AGENT_CONFIG", HUB_AGENT_CONFIG_FILE],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
 }
@@ -198,6 +204,7 @@ export function renderHubUserData(params: HubBootParameters): string {
             { path: HUB_GATE_SIGNAL.scriptPath, permissions: "0755", content: HEALTH_SIGNAL_SCRIPT, compressed: true },
             { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.service`, permissions: "0644", content: gate.service, compressed: true },
             { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.timer`, permissions: "0644", content: gate.timer, compressed: true },
+            { path: HUB_AGENT_CONFIG_FILE, permissions: "0644", content: renderHostMetricsAgentConfig(params.hostMetricsNamespace), compressed: true },
         ].map(writeFilesEntry),
         // The gate's timer first: `enable --now` of the hub's unit waits for its start (a oneshot).
         runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", `${HUB_GATE_SIGNAL.unit}.timer`],

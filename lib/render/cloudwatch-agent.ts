@@ -26,25 +26,39 @@ export const SHIPPED_LOGS: { path: string; stream: string }[] = [
     { path: `${WSO2_LOGS}/wso2-run.log`, stream: "wso2-run" },
 ];
 
+/**
+ * Memory and root-volume use, in `namespace`, per instance.
+ * CloudWatch User Guide, "Manually create or edit the CloudWatch agent configuration file":
+ * append_dimensions ${aws:InstanceId}; the disk section's `resources` (mount points) and
+ * `drop_device`. Its `fstype` dimension is the AMI's: aggregation_dimensions adds a copy
+ * with InstanceId and path only (a roll-up keeps a subset of the metric's dimensions:
+ * aws/amazon-cloudwatch-agent plugins/outputs/cloudwatch/cloudwatch.go ProcessRollup).
+ */
+function hostMetrics(namespace: string) {
+    return {
+        namespace,
+        append_dimensions: { InstanceId: "${aws:InstanceId}" },
+        aggregation_dimensions: [["InstanceId", "path"]],
+        metrics_collected: {
+            mem: { measurement: ["used_percent"], metrics_collection_interval: NODE_HOST_METRICS.periodSeconds },
+            disk: { measurement: ["used_percent"], resources: [NODE_HOST_METRICS.diskPath], drop_device: true, metrics_collection_interval: NODE_HOST_METRICS.periodSeconds },
+        },
+    };
+}
+
+// omit_hostname: no `host` dimension, so the alarms can name every dimension a metric has.
+const AGENT = { run_as_user: "root", omit_hostname: true };
+
+/** The GoldenGate hub's agent: its memory and root-volume use only (the trails fill that volume while a peer is away). */
+export function renderHostMetricsAgentConfig(hostMetricsNamespace: string): string {
+    return `${JSON.stringify({ agent: AGENT, metrics: hostMetrics(hostMetricsNamespace) }, null, 2)}\n`;
+}
+
 /** `hostMetricsNamespace`: the deployment's namespace of NODE_HOST_METRICS (lib/metrics.ts metricNamespace). */
 export function renderCloudWatchAgentConfig(logGroupName: string, hostMetricsNamespace: string): string {
     const config = {
-        // omit_hostname: no `host` dimension, so the alarms can name every dimension a metric has.
-        agent: { run_as_user: "root", omit_hostname: true },
-        // CloudWatch User Guide, "Manually create or edit the CloudWatch agent configuration file":
-        // append_dimensions ${aws:InstanceId}; the disk section's `resources` (mount points) and
-        // `drop_device`. Its `fstype` dimension is the AMI's: aggregation_dimensions adds a copy
-        // with InstanceId and path only (a roll-up keeps a subset of the metric's dimensions:
-        // aws/amazon-cloudwatch-agent plugins/outputs/cloudwatch/cloudwatch.go ProcessRollup).
-        metrics: {
-            namespace: hostMetricsNamespace,
-            append_dimensions: { InstanceId: "${aws:InstanceId}" },
-            aggregation_dimensions: [["InstanceId", "path"]],
-            metrics_collected: {
-                mem: { measurement: ["used_percent"], metrics_collection_interval: NODE_HOST_METRICS.periodSeconds },
-                disk: { measurement: ["used_percent"], resources: [NODE_HOST_METRICS.diskPath], drop_device: true, metrics_collection_interval: NODE_HOST_METRICS.periodSeconds },
-            },
-        },
+        agent: AGENT,
+        metrics: hostMetrics(hostMetricsNamespace),
         logs: {
             logs_collected: {
                 files: {

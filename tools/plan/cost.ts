@@ -4,6 +4,7 @@
  * price; those with no charge share one line that counts them by type.
  */
 import * as YAML from "yaml";
+import { HUB_AGENT_CONFIG_FILE } from "../../lib/goldengate/hub-user-data";
 import { CLOUDWATCH_AGENT_CONFIG_FILE } from "../../lib/render/cloudwatch-agent";
 import { WrittenFile, writtenContent } from "../../lib/render/user-data";
 import prices from "./prices.json";
@@ -37,7 +38,7 @@ const round = (usd: number) => Math.round(usd * 100) / 100;
 
 /**
  * Custom metrics the CloudWatch agent publishes from an instance, read from the agent's configuration
- * in its user-data: each measurement (per `resources` entry where the section has them), plus a
+ * in its user-data (a node's or the GoldenGate hub's): each measurement (per `resources` entry where the section has them), plus a
  * roll-up per `aggregation_dimensions` entry for the sections whose metrics carry every dimension of
  * it (`path` only exists on disk metrics; aws/amazon-cloudwatch-agent plugins/outputs/cloudwatch,
  * ProcessRollup). 0 for an instance without the agent's metrics.
@@ -45,7 +46,7 @@ const round = (usd: number) => Math.round(usd * 100) / 100;
 export function agentMetricCount(userData: unknown): number {
     if (typeof userData !== "string" || !userData.startsWith("#cloud-config")) return 0;
     const files = (YAML.parse(userData)?.write_files ?? []) as WrittenFile[];
-    const file = files.find((f) => f.path === CLOUDWATCH_AGENT_CONFIG_FILE);
+    const file = files.find((f) => f.path === CLOUDWATCH_AGENT_CONFIG_FILE || f.path === HUB_AGENT_CONFIG_FILE);
     const metrics = file ? JSON.parse(writtenContent(file)).metrics : undefined;
     if (!metrics?.metrics_collected) return 0;
     const rollups = (metrics.aggregation_dimensions ?? []) as string[][];

@@ -153,6 +153,18 @@ RSP
     rm -rf "$staging"
 }
 
+# The hub's memory and disk use (its trails pile up on the root volume while a peer is away). Not a
+# reason to keep replication down: without the agent (an image whose repositories lack it) the
+# hub's host alarms, which count missing data as breaching, say so.
+start_host_metrics() {
+    if ! command -v amazon-cloudwatch-agent-ctl >/dev/null; then
+        dnf install -y -q amazon-cloudwatch-agent ||
+            { log "WARNING: cannot install amazon-cloudwatch-agent: no memory or disk metrics"; return 0; }
+    fi
+    amazon-cloudwatch-agent-ctl -a fetch-config -m ec2 -s -c "file:$CLOUDWATCH_AGENT_CONFIG" >/dev/null ||
+        log "WARNING: the CloudWatch agent did not start: no memory or disk metrics"
+}
+
 fetch_files() {
     log "copying the parameter files from $FILES_S3_PREFIX"
     printf 'CREATE SUBDIRS\n' | ggsci >/dev/null
@@ -298,6 +310,7 @@ case "$COMMAND" in
         [[ -n ${HUB_FILES_FRESH:-} ]] || refresh_files
         # At every start, not only cloud-init's first: a hub from before the gate gets its timer here.
         systemctl enable --now --no-block "$GATE_SIGNAL_TIMER"
+        start_host_metrics
         create_user
         install_goldengate
         fetch_files
