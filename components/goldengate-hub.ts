@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
 import { hubGateStackName, hubGateStatements } from "../lib/health-gate";
-import { policyDocument } from "../lib/iam";
+import { policyDocument, PolicyStatement } from "../lib/iam";
 import { InstanceRole } from "./instance-role";
 import { NodeHealthGate } from "./node-health-gate";
 
@@ -12,7 +12,7 @@ export interface GoldenGateHubArgs {
     deploymentName: string;
     /** The stack's AWS account (the gate stack's ARN in the hub's role). */
     accountId: pulumi.Input<string>;
-    /** The deployment's namespace of the replication lag the hub publishes (lib/metrics.ts metricNamespace). */
+    /** The deployment's GoldenGate namespace (lib/metrics.ts metricNamespace): the lag and divergence metrics the hub publishes. */
     lagNamespace: string;
     /** The host's image: GoldenGate installed in /u01/app/ogg, or a base image for the installer. */
     amiId: pulumi.Input<string>;
@@ -36,6 +36,8 @@ export interface GoldenGateHubArgs {
     /** This datacenter's id and every datacenter's id and index: the hub publishes lag per path into it. */
     datacenterId: string;
     datacenters: { id: string; index: number }[];
+    /** Statements of the divergence check (lib/goldengate/divergence.ts divergenceCheckStatements): none but on the trusted source's hub. */
+    extraStatements: pulumi.Input<PolicyStatement[]>;
     /** What the hub must not boot before: the uploads of its files, the VPC's private egress. */
     bootDependencies: pulumi.Resource[];
     /** What the hub's groups cannot run without (the region's database): its health gate starts after them. */
@@ -46,8 +48,9 @@ export interface GoldenGateHubArgs {
  * A region's GoldenGate hub (RDS does not host GoldenGate): a private EC2 host at a fixed
  * address, IMDSv2 only, encrypted gp3 volume, no SSH key (SSM Session Manager), with a role
  * that reads its parameter files from the boot bucket, the installer if any, and the
- * GoldenGate secret, reads its health gate, and publishes the replication lag metric, and nothing
- * else. Its boot script puts the files in place, stores the database credential and starts the
+ * GoldenGate secret, reads its health gate, publishes the replication metrics, and on the trusted
+ * source reads what the divergence check needs (every DC's checker secret and replication-ready
+ * flag), and nothing else. Its boot script puts the files in place, stores the database credential and starts the
  * Manager and its groups. Like a node, it has a health gate: a change that stops and starts it
  * (user-data, instance type) or replaces it completes only once its Manager and every added group
  * run again (docs/replication.md § The hub's health gate).
@@ -63,18 +66,20 @@ export class GoldenGateHub extends pulumi.ComponentResource {
         const installerArn = args.installerS3Uri?.replace(/^s3:\/\//, "arn:aws:s3:::");
         const gateStack = hubGateStackName(args.deploymentName, args.datacenterId);
         const identity = new InstanceRole(`${name}-iam`, {
-            policy: pulumi.all([args.bucketArn, args.secretArn, args.accountId]).apply(([bucketArn, secretArn, accountId]) => policyDocument([
+            policy: pulumi.all([args.bucketArn, args.secretArn, args.accountId, args.extraStatements]).apply(([bucketArn, secretArn, accountId, extra]) => policyDocument([
                 { Sid: "ListHubFiles", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${args.filesPrefix}*` } } },
                 { Sid: "ReadHubFiles", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.filesPrefix}*` },
                 ...(installerArn ? [{ Sid: "ReadInstaller", Effect: "Allow", Action: "s3:GetObject", Resource: installerArn }] : []),
                 { Sid: "ReadGoldenGateSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
                 // PutMetricData has no resource ARN; the condition keeps the hub to its own namespace
-                // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").
+                // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces"):
+                // the lag and the divergence check's metrics (lib/metrics.ts, area GoldenGate).
                 {
-                    Sid: "PublishReplicationLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
+                    Sid: "PublishReplicationMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
                     Condition: { StringEquals: { "cloudwatch:namespace": args.lagNamespace } },
                 },
                 ...hubGateStatements(args.region, accountId, args.deploymentName, args.datacenterId),
+                ...extra,
             ])),
         }, child);
 

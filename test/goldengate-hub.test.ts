@@ -74,9 +74,15 @@ describe("GoldenGate hub", () => {
                 ["secretsmanager:GetSecretValue", "(known after apply: dc1-secrets-goldengate.arn)"],
                 ["cloudwatch:PutMetricData", "*"],
                 [["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"], "arn:aws:cloudformation:us-east-1:123456789012:stack/wso2-apim-dc1-goldengate-gate/*"],
+                // DC1 is the trusted source: the divergence check's reads (test/goldengate-divergence.test.ts).
+                ["secretsmanager:GetSecretValue", [
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:wso2-apim/dc1/divergence-checker-??????",
+                    "arn:aws:secretsmanager:us-west-2:123456789012:secret:wso2-apim/dc2/divergence-checker-??????",
+                ]],
+                ["ssm:GetParameter", ["arn:aws:ssm:us-west-2:123456789012:parameter/wso2-apim/dc2/replication-ready"]],
             ]);
             assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
-            // Only the lag metric's namespace: the alarms of the operations side watch that one.
+            // Only the GoldenGate namespace (lag, divergence): the alarms of the operations side watch that one.
             assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area) } });
         });
 
@@ -114,6 +120,7 @@ describe("GoldenGate hub", () => {
                 ["systemctl", "enable", "--now", "goldengate-gate-signal.timer"],
                 ["systemctl", "enable", "--now", "goldengate-hub.service"],
                 ["systemctl", "enable", "--now", "goldengate-lag.timer"],
+                ["systemctl", "enable", "--now", "goldengate-divergence.timer"],
             ]);
             const unit = writtenContent(doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-hub.service"));
             assert.ok(unit.split("\n").includes("ExecStop=/usr/local/sbin/goldengate-hub-boot stop"), unit);

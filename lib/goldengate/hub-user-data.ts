@@ -3,7 +3,9 @@
  * parameters (ids and names only, no secret), a systemd unit that runs it at every start and
  * stops every group gracefully at shutdown, a timer that publishes the replication lag every
  * minute, and the hub's side of its health gate (the nodes' signal script, run every minute with
- * the hub's own health command: docs/replication.md § The hub's health gate). The parameter files come from the boot bucket at every start. cloud-init writes this
+ * the hub's own health command: docs/replication.md § The hub's health gate), and the divergence
+ * check's launcher and units (its script and parameters come from the boot bucket at every run:
+ * lib/goldengate/divergence.ts). The parameter files come from the boot bucket at every start. cloud-init writes this
  * user-data's files once per instance; the script writes them again at every start from the
  * instance's current user-data (IMDS), as the nodes' boot does, so a `pulumi up` that changed them
  * (the AWS provider stops and starts the hub for a new userData) takes effect at that start
@@ -17,6 +19,7 @@ import { shellQuote } from "../render/bootstrap-env";
 import { HEALTH_SIGNAL_SCRIPT } from "../render/health-signal";
 import { USER_DATA_LIMIT_BYTES, writeFilesEntry } from "../render/user-data";
 import { REPLICATION_LAG_METRIC } from "../metrics";
+import { DIVERGENCE_CHECK, DIVERGENCE_LAUNCHER_SCRIPT, renderDivergenceUnits } from "./divergence";
 import { dcLetter, GOLDENGATE } from "./names";
 
 export const HUB_BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "hub-boot.sh"), "utf8");
@@ -85,6 +88,7 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["LAG_TARGET_DIMENSION", REPLICATION_LAG_METRIC.dimensions[1]],
         ["HEALTH_GRACE_SECONDS", String(HUB_HEALTH_GRACE_SECONDS)],
         ["GATE_SIGNAL_TIMER", `${HUB_GATE_SIGNAL.unit}.timer`],
+        ["DIVERGENCE_TIMER", `${DIVERGENCE_CHECK.unit}.timer`],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
 }
@@ -148,6 +152,7 @@ export function renderGateSignalUnits(): { service: string; timer: string } {
 export function renderHubUserData(params: HubBootParameters): string {
     const lag = renderLagUnits();
     const gate = renderGateSignalUnits();
+    const divergence = renderDivergenceUnits();
     const cloudConfig = {
         // Parameters in clear; scripts and units compressed, to fit EC2's 16 KB (cloud-init write_files gz+b64).
         write_files: [
@@ -160,10 +165,14 @@ export function renderHubUserData(params: HubBootParameters): string {
             { path: HUB_GATE_SIGNAL.scriptPath, permissions: "0755", content: HEALTH_SIGNAL_SCRIPT, compressed: true },
             { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.service`, permissions: "0644", content: gate.service, compressed: true },
             { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.timer`, permissions: "0644", content: gate.timer, compressed: true },
+            { path: DIVERGENCE_CHECK.launcherPath, permissions: "0755", content: DIVERGENCE_LAUNCHER_SCRIPT, compressed: true },
+            { path: `/etc/systemd/system/${DIVERGENCE_CHECK.unit}.service`, permissions: "0644", content: divergence.service, compressed: true },
+            { path: `/etc/systemd/system/${DIVERGENCE_CHECK.unit}.timer`, permissions: "0644", content: divergence.timer, compressed: true },
         ].map(writeFilesEntry),
         // The gate's timer first: `enable --now` of the hub's unit waits for its start (a oneshot).
         runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", `${HUB_GATE_SIGNAL.unit}.timer`],
-            ["systemctl", "enable", "--now", UNIT], ["systemctl", "enable", "--now", `${LAG_UNIT}.timer`]],
+            ["systemctl", "enable", "--now", UNIT], ["systemctl", "enable", "--now", `${LAG_UNIT}.timer`],
+            ["systemctl", "enable", "--now", `${DIVERGENCE_CHECK.unit}.timer`]],
     };
     const userData = `#cloud-config\n${YAML.stringify(cloudConfig, { lineWidth: 0 })}`;
     const size = Buffer.byteLength(userData, "utf8");

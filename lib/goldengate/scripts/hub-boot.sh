@@ -240,8 +240,9 @@ case "$COMMAND" in
     start)
         rm -rf "$STATE/started" "$STATE/failed" "$STATE/not-running"
         [[ -n ${HUB_FILES_FRESH:-} ]] || refresh_files
-        # At every start, not only cloud-init's first: a hub from before the gate gets its timer here.
+        # At every start, not only cloud-init's first: a hub from before the gate or the divergence check gets its timer here.
         systemctl enable --now --no-block "$GATE_SIGNAL_TIMER"
+        systemctl enable --now --no-block "$DIVERGENCE_TIMER"
         create_user
         install_goldengate
         fetch_files
