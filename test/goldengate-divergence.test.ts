@@ -528,6 +528,22 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
         assert.ok(Buffer.byteLength(String(host.inputs.userData)) <= 16384);
     });
 
+    it("the checker only reads: 01-users.sql gives it CREATE SESSION alone, 03-per-dc.sql's owners grant SELECT on their tables", async () => {
+        const program = await hubRun();
+        const sql = (name: string) => String(ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === `sql/${name}`)!.inputs.content);
+        assert.match(sql("parameters.sql"), /^DEFINE checker_user = 'WSO2CHECK'$/m);
+        const users = sql("01-users.sql");
+        assert.match(users, /ensure_user\('&checker_user', q'\[&checker_password\]', FALSE\);/);
+        assert.deepEqual(users.match(/^GRANT .* TO &checker_user;$/gm), ["GRANT CREATE SESSION TO &checker_user;"]);
+        const perDc = sql("03-per-dc.sql");
+        assert.match(perDc, /EXECUTE IMMEDIATE 'GRANT SELECT ON ' \|\| DBMS_ASSERT\.ENQUOTE_NAME\(t\.table_name, FALSE\)/);
+        assert.match(perDc, /WHERE grantee = UPPER\('&checker_user'\) AND owner = USER AND privilege = 'SELECT'/);
+        // The repair runbook truncates a table in a spoke: no rendered Extract may capture truncates.
+        const extracts = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => /^goldengate\/dirprm\/e.*\.prm$/.test(String(o.inputs.key)));
+        assert.ok(extracts.length > 0);
+        for (const extract of extracts) assert.doesNotMatch(String(extract.inputs.content), /GETTRUNCATES/);
+    });
+
     it("needs no new security group rule: the trusted hub already reaches each peer's database over the peering", async () => {
         const east = await hubRun();
         const west = await run("us-west", BYOL);

@@ -1,7 +1,13 @@
 /**
  * The divergence check (docs/replication.md § Divergence): what GoldenGate's conflict handling
  * cannot settle is measured by comparing every replication-ready DC's tables with the trusted
- * source's, from the trusted source's hub, every six hours. Its script, parameters and table list
+ * source's, from the trusted source's hub, every six hours. As Oracle GoldenGate Veridata does, a
+ * difference counts only when a second look after the replication latency confirms it ("confirms
+ * whether a row is in sync or persistently out of sync … giving the replication mechanism time to
+ * post in-flight changes": Veridata Administrator's Guide, Glossary, confirm out-of-sync step);
+ * as pt-table-checksum does, tables are compared in chunks of an index so that no query loads the
+ * databases ("The goal of chunking the tables … is to ensure that checksums are unintrusive":
+ * https://docs.percona.com/percona-toolkit/pt-table-checksum.html). Its script, parameters and table list
  * are objects of the boot bucket (`goldengate/divergence/`), fetched by the hub at every run; the
  * hub's user-data carries only the small launcher and its units. Pure: tests and the plan read it.
  */

@@ -73,9 +73,11 @@ install_client() {
 }
 
 # SQL*Plus output: rows only, one a line, never wrapped, no trailing blanks. Comparisons and the
-# key order are binary (NLS_COMP, NLS_SORT), numbers print with a '.', and time zones in UTC, so
-# every database formats and orders alike (Oracle Database Reference 19c: NLS_COMP, NLS_SORT,
-# NLS_NUMERIC_CHARACTERS; SQL Language Reference 19c, ALTER SESSION: TIME_ZONE).
+# key order are binary, numbers print with a '.', and time zones in UTC, so every database formats
+# and orders alike. Set here because the client's NLS_LANG overrides the instance's values (Oracle
+# Database Reference 19c, NLS_COMP: BINARY "comparisons in the WHERE clause … is binary unless you
+# specify the NLSSORT function"; "This initial value is overridden by a client-side value if the
+# client … is OCI-based and the NLS_LANG client setting … is defined").
 SESSION="SET HEADING OFF
 SET PAGESIZE 0
 SET FEEDBACK OFF
@@ -162,9 +164,11 @@ prepare_datacenters() {
 }
 
 # What the row hash takes of a column of this data type; nothing (status 1) for the types it
-# cannot hash: LOBs, LONG, XMLTYPE, objects. STANDARD_HASH hashes any type but LONG, LOB and
-# objects (SQL Language Reference 19c, STANDARD_HASH); numbers and datetimes go through TO_CHAR
-# with an explicit format, so the hash is of the same text in every database.
+# cannot hash. Oracle Database 19c SQL Language Reference, STANDARD_HASH: "The expr cannot be a
+# LONG or LOB type. It cannot be a user-defined object type. All other data types are supported"
+# (https://docs.oracle.com/en/database/oracle/oracle-database/19/sqlrf/STANDARD_HASH.html).
+# Numbers and datetimes go through TO_CHAR with an explicit format, so the hash is of the same text
+# in every database; ORA_HASH is not used: Oracle does not say two databases hash alike.
 column_text() {
     local q="\"$1\""
     case $2 in
@@ -215,8 +219,9 @@ chunk_where() {
     ((${#parts[@]} == 0)) || printf ' WHERE %s' "${parts[0]}${parts[1]:+ AND ${parts[1]}}"
 }
 
-# The upper bound of the chunk after LOWER: the key of its CHUNK_ROWS-th row in the trusted source
-# (row limiting clause, SQL Language Reference 19c, SELECT), one literal a line; none at the end.
+# The upper bound of the chunk after LOWER: the key of its CHUNK_ROWS-th row in the trusted source,
+# one literal a line; none at the end. SQL Language Reference 19c, SELECT, row_limiting_clause:
+# "For consistent results, specify the order_by_clause to ensure a deterministic sort order".
 # A key holding a line break never bounds a chunk: its literal would not come back as one line.
 bound_sql() {
     local -n _after=$1
