@@ -25,10 +25,11 @@ export interface GoldenGateHubArgs {
     /** The hub's fixed address: the peers' pumps and security groups name it. */
     privateIp: string;
     securityGroupId: pulumi.Input<string>;
-    /** The stack's boot bucket and the key prefix of the hub's files in it (`goldengate/`). */
+    /** The stack's boot bucket, the key prefix of the hub's files in it (`goldengate/`) and of the divergence check's (`divergence/`). */
     bucketName: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
     filesPrefix: string;
+    divergencePrefix: string;
     /** Secrets Manager secret of the GoldenGate administrator's password. */
     secretArn: pulumi.Input<string>;
     /** The GoldenGate administrator and this region's database (`host:port/service`). */
@@ -69,6 +70,8 @@ export class GoldenGateHub extends pulumi.ComponentResource {
             policy: pulumi.all([args.bucketArn, args.secretArn, args.accountId, args.extraStatements]).apply(([bucketArn, secretArn, accountId, extra]) => policyDocument([
                 { Sid: "ListHubFiles", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${args.filesPrefix}*` } } },
                 { Sid: "ReadHubFiles", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.filesPrefix}*` },
+                // Every hub's launcher fetches the check; only the trusted source's compares.
+                { Sid: "ReadDivergenceCheck", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.divergencePrefix}*` },
                 ...(installerArn ? [{ Sid: "ReadInstaller", Effect: "Allow", Action: "s3:GetObject", Resource: installerArn }] : []),
                 { Sid: "ReadGoldenGateSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
                 // PutMetricData has no resource ARN; the condition keeps the hub to its own namespace
@@ -97,6 +100,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
             userData: pulumi.all([args.bucketName, args.secretArn]).apply(([bucket, secretId]) => renderHubUserData({
                 region: args.region,
                 filesS3Prefix: `s3://${bucket}/${args.filesPrefix}`,
+                divergenceS3Prefix: `s3://${bucket}/${args.divergencePrefix}`,
                 installerS3Uri: args.installerS3Uri,
                 secretId,
                 databaseUser: args.database.user,

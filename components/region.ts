@@ -176,6 +176,7 @@ export class Region extends pulumi.ComponentResource {
                 bucketName: artifacts.bucketName,
                 bucketArn: artifacts.bucketArn,
                 filesPrefix: BOOT_KEYS.goldengatePrefix,
+                divergencePrefix: BOOT_KEYS.divergencePrefix,
                 secretArn: secrets.goldengatePasswordSecretArn,
                 database: {
                     user: DATABASE_USERS.goldengate,

@@ -26,6 +26,8 @@ export const BOOT_KEYS = {
     sqlPrefix: "sql/",
     /** The GoldenGate hub's files, by their path under the GoldenGate home. */
     goldengatePrefix: "goldengate/",
+    /** The divergence check's script, parameters and table list, fetched by every hub at every run. */
+    divergencePrefix: "divergence/",
     /** Installs the deployment's keystore and truststore (lib/keystore.ts); after the database hook. */
     keystoreHook: KEYSTORE.hookKey,
     /** Installs the runtime-artifact sync (docs/artifacts.md); runs after the database hook. */
@@ -71,7 +73,7 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
         ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),
         // Every stack's hub fetches them; only the trusted source's compares (docs/replication.md § Divergence).
         ...Object.fromEntries(Object.entries(divergenceObjects(divergenceCheckParameters(config), WSO2_TABLES))
-            .map(([key, content]) => [`${BOOT_KEYS.goldengatePrefix}${key}`, content])),
+            .map(([name, content]) => [`${BOOT_KEYS.divergencePrefix}${name}`, content])),
     };
 }
 

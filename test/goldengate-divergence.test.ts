@@ -444,19 +444,23 @@ describe("divergence check: rendered files", () => {
             prefix: "divergence-launcher-",
             script: 'exec bash "$FAKE_DIR/launcher" >&2\n',
             fakes: {
-                aws: '#!/bin/bash\nprintf \'aws %s\\n\' "$*" >>"$FAKE_LOG"\ncp -r "$FAKE_DIR/s3/." "${@: -1}"\n',
+                // Fake AWS CLI: s3 cp of s3://bucket/divergence/<name> copies s3/<name>.
+                aws: '#!/bin/bash\nprintf \'aws %s\\n\' "$*" >>"$FAKE_LOG"\nargs=("$@")\ncp "$FAKE_DIR/s3/$(basename "${args[$# - 2]}")" "${@: -1}"\n',
             },
             files: {
                 launcher: DIVERGENCE_LAUNCHER_SCRIPT,
-                "hub.env": "AWS_REGION='us-east-1'\nFILES_S3_PREFIX='s3://wso2-apim-dc1/goldengate/'\n",
+                "hub.env": "AWS_REGION='us-east-1'\nDIVERGENCE_S3_PREFIX='s3://wso2-apim-dc1/divergence/'\n",
                 "s3/divergence-check.sh": '#!/bin/bash\necho "check ran from $0"\n',
+                "s3/check.env": "",
+                "s3/tables.tsv": "",
                 "state/current/stale": "from the last run",
             },
             env: { FAKE_DIR: "<dir>", HUB_ENV: "<dir>/hub.env", STATE_DIRECTORY: "<dir>/state" },
             inspect: (dir) => fs.existsSync(path.join(dir, "state", "current", "stale")),
         });
         assert.equal(result.status, 0, result.stderr);
-        assert.deepEqual(result.calls, ["aws s3 cp --only-show-errors --recursive --region us-east-1 s3://wso2-apim-dc1/goldengate/divergence/ <dir>/state/current/"]);
+        assert.deepEqual(result.calls, ["divergence-check.sh", "check.env", "tables.tsv"].map((name) =>
+            `aws s3 cp --only-show-errors --region us-east-1 s3://wso2-apim-dc1/divergence/${name} <dir>/state/current/${name}`));
         assert.match(result.stderr, /check ran from .*\/state\/current\/divergence-check\.sh/);
         assert.equal(result.inspected, false, "a file of the last run was left in place");
     });
@@ -479,13 +483,15 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
         });
         assert.deepEqual(sid("ReadReplicationReadyFlags").Resource, [`arn:aws:ssm:us-west-2:${ACCOUNT}:parameter/wso2-apim/dc2/replication-ready`]);
         assert.deepEqual(sid("PublishReplicationMetrics").Condition, { StringEquals: { "cloudwatch:namespace": NAMESPACE } });
+        assert.equal(sid("ReadDivergenceCheck").Resource, "(known after apply: dc1-artifacts-s3-bucket.arn)/divergence/*");
         assert.equal(sid("ReadOracleClient"), undefined, "the pinned zips are https: no S3 read");
     });
 
-    it("a spoke's hub gets none of the check's access, nor its alarms", async () => {
+    it("a spoke's hub gets none of the check's access but its files, nor its alarms", async () => {
         const program = await run("us-west", BYOL);
         const statements = JSON.parse(String(named(program, "dc2-goldengate-iam-access").inputs.policy)).Statement as any[];
-        assert.deepEqual(statements.filter((s) => /Divergence|ReadyFlags/.test(s.Sid ?? "")), []);
+        // It fetches the check (its launcher runs on every hub) and stops there: no secret, no flag.
+        assert.deepEqual(statements.filter((s) => /Divergence|ReadyFlags/.test(s.Sid ?? "")).map((s) => s.Sid), ["ReadDivergenceCheck"]);
         assert.deepEqual(ofType(program, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => String(a.inputs.name).includes("divergence")), []);
     });
 
@@ -514,11 +520,11 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
         assert.match(env, /^CHECKER_SECRET_ID='\(known after apply: dc1-secrets-divergence-checker\.arn\)'$/m);
     });
 
-    it("uploads the check, its parameters and the table list to the hub's files; the hub runs it from a timer", async () => {
+    it("uploads the check, its parameters and the table list to the boot bucket, which every hub may read; the hub runs it from a timer", async () => {
         const program = await hubRun();
-        const objects = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => String(o.inputs.key).startsWith("goldengate/divergence/"));
-        assert.deepEqual(objects.map((o) => o.inputs.key).sort(), ["goldengate/divergence/check.env", "goldengate/divergence/divergence-check.sh", "goldengate/divergence/tables.tsv"]);
-        const env = String(objects.find((o) => o.inputs.key === "goldengate/divergence/check.env")!.inputs.content);
+        const objects = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => String(o.inputs.key).startsWith("divergence/"));
+        assert.deepEqual(objects.map((o) => o.inputs.key).sort(), ["divergence/check.env", "divergence/divergence-check.sh", "divergence/tables.tsv"]);
+        const env = String(objects.find((o) => o.inputs.key === "divergence/check.env")!.inputs.content);
         assert.match(env, /^TRUSTED_SOURCE='DC1'$/m);
         assert.match(env, /^DATACENTERS='DC1\|us-east-1\|oracle\.dc1\.wso2-apim\.internal:1521\/APIMDB\|wso2-apim\/dc1\/divergence-checker\|\/wso2-apim\/dc1\/replication-ready DC2\|us-west-2\|/m);
         const host = named(program, "dc1-goldengate-host");
@@ -555,7 +561,8 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
 
     it("keeps the hub's user-data within EC2's 16 KB with three datacenters", () => {
         const userData = renderHubUserData({
-            lagNamespace: NAMESPACE, region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1-123456789012-us-east-1/goldengate/", installerS3Uri: null,
+            lagNamespace: NAMESPACE, region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1-123456789012-us-east-1/goldengate/",
+            divergenceS3Prefix: "s3://wso2-apim-dc1-123456789012-us-east-1/divergence/", installerS3Uri: null,
             secretId: "arn:aws:secretsmanager:us-east-1:123456789012:secret:wso2-apim/dc1/goldengate-abcdef", databaseUser: "OGGADMIN",
             databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1", datacenterId: "DC1",
             datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }, { id: "DC3", index: 3 }], gateStack: "wso2-apim-dc1-goldengate-gate",

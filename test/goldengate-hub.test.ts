@@ -71,6 +71,7 @@ describe("GoldenGate hub", () => {
             assert.deepEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
                 ["s3:ListBucket", bucketArn],
                 ["s3:GetObject", `${bucketArn}/goldengate/*`],
+                ["s3:GetObject", `${bucketArn}/divergence/*`],
                 ["secretsmanager:GetSecretValue", "(known after apply: dc1-secrets-goldengate.arn)"],
                 ["cloudwatch:PutMetricData", "*"],
                 [["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"], "arn:aws:cloudformation:us-east-1:123456789012:stack/wso2-apim-dc1-goldengate-gate/*"],
@@ -83,7 +84,7 @@ describe("GoldenGate hub", () => {
             ]);
             assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
             // Only the GoldenGate namespace (lag, divergence): the alarms of the operations side watch that one.
-            assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area) } });
+            assert.deepEqual(policy.Statement[4].Condition, { StringEquals: { "cloudwatch:namespace": metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area) } });
         });
 
         it("boots from user-data that names its files, database and secret, but holds no secret", async () => {
@@ -174,7 +175,7 @@ describe("GoldenGate hub", () => {
     describe("at every start, the hub's files from its current user-data (issue 24, item 5)", () => {
         const PARAMS: HubBootParameters = {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: null, secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
         };
@@ -318,7 +319,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
     describe("its verdict (goldengate-hub-boot health, bash against a fake GGSCI)", () => {
         const PARAMS: HubBootParameters = {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, secretId: "arn:gg",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: null, secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate",
         };

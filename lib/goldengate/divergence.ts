@@ -8,7 +8,7 @@
  * as pt-table-checksum does, tables are compared in chunks of an index so that no query loads the
  * databases ("The goal of chunking the tables … is to ensure that checksums are unintrusive":
  * https://docs.percona.com/percona-toolkit/pt-table-checksum.html). Its script, parameters and table list
- * are objects of the boot bucket (`goldengate/divergence/`), fetched by the hub at every run; the
+ * are objects of the boot bucket (`divergence/`, BOOT_KEYS.divergencePrefix), fetched by the hub at every run; the
  * hub's user-data carries only the small launcher and its units. Pure: tests and the plan read it.
  */
 import * as fs from "fs";
@@ -28,8 +28,8 @@ export const DIVERGENCE_CHECK = {
     launcherPath: "/usr/local/sbin/goldengate-divergence",
     /** systemd StateDirectory= (/var/lib/goldengate-divergence): the Instant Client and each run's files. */
     stateDirectory: "goldengate-divergence",
-    /** The folder of its objects under the hub's files prefix (`goldengate/`); the launcher fetches it. */
-    folder: "divergence/",
+    /** Its objects in the boot bucket (under BOOT_KEYS.divergencePrefix), fetched by the launcher at every run. */
+    objects: ["divergence-check.sh", "check.env", "tables.tsv"],
     intervalSeconds: DIVERGENT_TABLES_METRIC.periodSeconds,
     /** A run's bound (TimeoutStartSec): a oneshot has none by default (systemd.service(5)); under the interval. */
     timeoutSeconds: 5 * 3600,
@@ -146,13 +146,10 @@ export function renderDivergenceEnv(p: DivergenceCheckParameters): string {
     return variables.map(([name, value]) => `${name}=${shellQuote(String(value))}`).join("\n") + "\n";
 }
 
-/** The boot bucket's objects of the check, keyed under the hub's files prefix. */
+/** The check's objects of the boot bucket, by name (the launcher fetches each: DIVERGENCE_CHECK.objects). */
 export function divergenceObjects(p: DivergenceCheckParameters, tables: readonly ComparedTable[]): Record<string, string> {
-    return {
-        [`${DIVERGENCE_CHECK.folder}divergence-check.sh`]: DIVERGENCE_CHECK_SCRIPT,
-        [`${DIVERGENCE_CHECK.folder}check.env`]: renderDivergenceEnv(p),
-        [`${DIVERGENCE_CHECK.folder}tables.tsv`]: renderComparedTables(tables),
-    };
+    const [script, env, list] = DIVERGENCE_CHECK.objects;
+    return { [script]: DIVERGENCE_CHECK_SCRIPT, [env]: renderDivergenceEnv(p), [list]: renderComparedTables(tables) };
 }
 
 /**

@@ -50,6 +50,8 @@ export interface HubBootParameters {
     region: string;
     /** s3://bucket/goldengate/: copied into the GoldenGate home. */
     filesS3Prefix: string;
+    /** s3://bucket/divergence/: the divergence check's objects, fetched at every run by its launcher. */
+    divergenceS3Prefix: string;
     /** The GoldenGate for Oracle installer zip; null when the AMI carries GoldenGate. */
     installerS3Uri: string | null;
     /** Secrets Manager id of the GoldenGate administrator's password. */
@@ -74,6 +76,7 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["OGG_USER", "ogg"],
         ["INVENTORY_DIR", "/u01/app/oraInventory"],
         ["FILES_S3_PREFIX", params.filesS3Prefix],
+        ["DIVERGENCE_S3_PREFIX", params.divergenceS3Prefix],
         ["INSTALLER_S3_URI", params.installerS3Uri ?? ""],
         ["SECRET_ID", params.secretId],
         ["DB_USER", params.databaseUser],

@@ -9,5 +9,8 @@ source "${HUB_ENV:-/etc/goldengate/hub.env}"
 current=${STATE_DIRECTORY:-/var/lib/goldengate-divergence}/current
 rm -rf "$current"
 mkdir -p "$current"
-aws s3 cp --only-show-errors --recursive --region "$AWS_REGION" "${FILES_S3_PREFIX}divergence/" "$current/"
+# One object at a time: the hub's role may read these objects, not list their prefix.
+for name in divergence-check.sh check.env tables.tsv; do
+    aws s3 cp --only-show-errors --region "$AWS_REGION" "$DIVERGENCE_S3_PREFIX$name" "$current/$name"
+done
 exec bash "$current/divergence-check.sh"
