@@ -250,12 +250,12 @@ describe("divergence check (issue 21, item 5)", () => {
                 `WITH b AS (SELECT "API_ID" FROM "WSO2AM"."AM_API" WHERE "API_ID" > 10 ORDER BY "API_ID" OFFSET 4 ROWS FETCH NEXT 1 ROWS ONLY)\nSELECT v FROM (SELECT 1 AS p, TO_CHAR("API_ID", 'TM9') AS v FROM b) ORDER BY p`,
             ]);
             const sums = dc2Queries.filter((s) => s.startsWith("SELECT TO_CHAR(COUNT(*)") && s.includes('"WSO2AM"."AM_API"'));
-            assert.deepEqual(sums.map((s) => s.slice(s.indexOf(' FROM "WSO2AM"."AM_API"'))), [
-                ' FROM "WSO2AM"."AM_API" WHERE "API_ID" <= 5',
-                ' FROM "WSO2AM"."AM_API" WHERE "API_ID" > 5 AND "API_ID" <= 10',
-                ' FROM "WSO2AM"."AM_API" WHERE "API_ID" > 10',
+            assert.deepEqual(sums.map((s) => s.slice(s.indexOf('\nFROM "WSO2AM"."AM_API"') + 1)), [
+                'FROM "WSO2AM"."AM_API"\nWHERE "API_ID" <= 5',
+                'FROM "WSO2AM"."AM_API"\nWHERE "API_ID" > 5 AND "API_ID" <= 10',
+                'FROM "WSO2AM"."AM_API"\nWHERE "API_ID" > 10',
                 // The second look at the chunk that differed.
-                ' FROM "WSO2AM"."AM_API" WHERE "API_ID" > 5 AND "API_ID" <= 10',
+                'FROM "WSO2AM"."AM_API"\nWHERE "API_ID" > 5 AND "API_ID" <= 10',
             ]);
             assert.ok(result.calls.includes(`sleep ${DIVERGENCE_CHECK.chunkPauseSeconds}`));
             assert.match(result.log, /WSO2AM\.AM_API: 3 chunk\(s\) compared/);
@@ -263,29 +263,34 @@ describe("divergence check (issue 21, item 5)", () => {
 
         it("hashes every non-LOB column, numbers and times through TO_CHAR, NULLs apart, and sums 60 bits of each row's hash", () => {
             const sum = statementsIn(result.sql, "DC1").find((s) => s.startsWith("SELECT TO_CHAR(COUNT(*)") && s.includes('"WSO2AM"."AM_API"'))!;
-            assert.equal(sum, "SELECT TO_CHAR(COUNT(*), 'TM9') || ' ' || TO_CHAR(NVL(SUM(TO_NUMBER(SUBSTR(RAWTOHEX(STANDARD_HASH("
-                + `CASE WHEN "API_ID" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH(TO_CHAR("API_ID", 'TM9'), 'SHA1')) END`
-                + ` || CASE WHEN "API_NAME" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH("API_NAME", 'SHA1')) END`
-                + ` || CASE WHEN "API_VERSION" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH("API_VERSION", 'SHA1')) END`
-                + ` || CASE WHEN "CREATED_TIME" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH(TO_CHAR("CREATED_TIME", 'SYYYY-MM-DD HH24:MI:SS.FF9'), 'SHA1')) END`
-                + ", 'SHA1')), 1, 15), 'XXXXXXXXXXXXXXX')), 0), 'TM9') FROM \"WSO2AM\".\"AM_API\" WHERE \"API_ID\" <= 5");
+            // A column a line: SQL*Plus refuses input lines over 2,499 characters (the fake does too).
+            assert.equal(sum, [
+                "SELECT TO_CHAR(COUNT(*), 'TM9') || ' ' || TO_CHAR(NVL(SUM(TO_NUMBER(SUBSTR(RAWTOHEX(STANDARD_HASH(",
+                `CASE WHEN "API_ID" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH(TO_CHAR("API_ID", 'TM9'), 'SHA1')) END`,
+                `|| CASE WHEN "API_NAME" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH("API_NAME", 'SHA1')) END`,
+                `|| CASE WHEN "API_VERSION" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH("API_VERSION", 'SHA1')) END`,
+                `|| CASE WHEN "CREATED_TIME" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH(TO_CHAR("CREATED_TIME", 'SYYYY-MM-DD HH24:MI:SS.FF9'), 'SHA1')) END`,
+                ", 'SHA1')), 1, 15), 'XXXXXXXXXXXXXXX')), 0), 'TM9')",
+                'FROM "WSO2AM"."AM_API"',
+                'WHERE "API_ID" <= 5',
+            ].join("\n"));
         });
 
         it("bounds a string key by its quoted literal, and a composite key by the leading column and the nested order", () => {
             const trusted = statementsIn(result.sql, "DC1");
-            assert.ok(trusted.some((s) => s.startsWith("SELECT TO_CHAR(COUNT(*)") && s.endsWith(`FROM "WSO2AM"."IDN_OAUTH2_ACCESS_TOKEN" WHERE "TOKEN_ID" > 'b''5'`)),
+            assert.ok(trusted.some((s) => s.startsWith("SELECT TO_CHAR(COUNT(*)") && s.endsWith(`FROM "WSO2AM"."IDN_OAUTH2_ACCESS_TOKEN"\nWHERE "TOKEN_ID" > 'b''5'`)),
                 trusted.filter((s) => s.includes("IDN_OAUTH2_ACCESS_TOKEN")).join("\n"));
             const tokenBound = trusted.find((s) => s.startsWith("WITH b AS") && s.includes("IDN_OAUTH2_ACCESS_TOKEN"))!;
             assert.match(tokenBound, /WHERE INSTR\("TOKEN_ID", CHR\(10\)\) = 0 AND INSTR\("TOKEN_ID", CHR\(13\)\) = 0 ORDER BY "TOKEN_ID"/);
-            assert.ok(trusted.some((s) => s.endsWith(`FROM "WSO2SHARED"."UM_ROLE" WHERE "UM_ID" <= 3 AND ("UM_ID" < 3 OR ("UM_ID" = 3 AND "UM_TENANT_ID" <= -1234))`)),
+            assert.ok(trusted.some((s) => s.endsWith(`FROM "WSO2SHARED"."UM_ROLE"\nWHERE "UM_ID" <= 3 AND ("UM_ID" < 3 OR ("UM_ID" = 3 AND "UM_TENANT_ID" <= -1234))`)),
                 trusted.filter((s) => s.includes("UM_ROLE")).join("\n"));
-            assert.ok(trusted.some((s) => s.endsWith(`FROM "WSO2SHARED"."UM_ROLE" WHERE "UM_ID" >= 3 AND ("UM_ID" > 3 OR ("UM_ID" = 3 AND "UM_TENANT_ID" > -1234))`)));
+            assert.ok(trusted.some((s) => s.endsWith(`FROM "WSO2SHARED"."UM_ROLE"\nWHERE "UM_ID" >= 3 AND ("UM_ID" > 3 OR ("UM_ID" = 3 AND "UM_TENANT_ID" > -1234))`)));
         });
 
         it("compares a table without a primary key whole, and names what it does not compare", () => {
             const binding = statementsIn(result.sql, "DC2").filter((s) => s.includes("IDN_OAUTH2_SCOPE_BINDING"));
             assert.equal(binding.length, 1);
-            assert.match(binding[0], /FROM "WSO2AM"\."IDN_OAUTH2_SCOPE_BINDING"$/);
+            assert.match(binding[0], /\nFROM "WSO2AM"\."IDN_OAUTH2_SCOPE_BINDING"$/);
             assert.match(result.log, /WSO2AM\.AM_RETIRED: not in the trusted source's schema; not compared/);
             assert.match(result.log, /WSO2AM\.AM_UNLISTED: not in the table list; not compared/);
         });
@@ -337,6 +342,16 @@ describe("divergence check (issue 21, item 5)", () => {
         assert.equal(result.status, 0, result.log);
         assert.match(result.log, /DC2 WSO2AM\.IDN_OAUTH2_SCOPE_BINDING: count or hash differs from the trusted source, unchanged after 600s/);
         assert.ok(metricCalls(result.calls).includes(metricCall(DIVERGENT_TABLES_METRIC.metricName, 1, "DC2")));
+    });
+
+    it("hashes a wide table (90 columns) in SQL whose lines SQL*Plus accepts", () => {
+        const columns: [string, string][] = [["ID", "NUMBER"], ...range(89).map((i): [string, string] => [`ATTRIBUTE_${i}`, "VARCHAR2"])];
+        const wide: FakeTable = { owner: "WSO2AM", table: "AM_WIDE", columns, rows: range(3).map((id) => [id, ...range(89).map((i) => `value ${id}.${i}`)]) };
+        const result = runCheck({ databases: { DC1: [wide], DC2: [wide] }, ready: { DC2: "true" } }, [{ owner: "WSO2AM", table: "AM_WIDE", primaryKey: ["ID"] }]);
+        assert.equal(result.status, 0, result.log);
+        assert.ok(metricCalls(result.calls).includes(metricCall(UNCHECKED_TABLES_METRIC.metricName, 0, "DC2")), result.log);
+        assert.ok(result.sql.split("\n").every((line) => line.length <= 2499));
+        assert.ok(result.sql.length > 2499 * 2, "the statements are longer than one SQL*Plus line");
     });
 
     it("on a hub that is not the trusted source's, stops at once: no client, no secret, no query, no metric", () => {

@@ -43,6 +43,7 @@ fail() {
 }
 trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
 now() { printf '%(%s)T' -1; }
+NL=$'\n'
 
 # Instant Client (SQL*Plus) from the zips the nodes use (oracleClientZips, or the pinned defaults
 # for the hub's architecture), each checked against its SHA-256, in a directory named after them.
@@ -216,7 +217,7 @@ chunk_where() {
     local parts=()
     ((${#_lower[@]} == 0)) || parts+=("$(key_beyond "$1" ">" ">")")
     ((${#_upper[@]} == 0)) || parts+=("$(key_beyond "$2" "<" "<=")")
-    ((${#parts[@]} == 0)) || printf ' WHERE %s' "${parts[0]}${parts[1]:+ AND ${parts[1]}}"
+    ((${#parts[@]} == 0)) || printf '\nWHERE %s' "${parts[0]}${parts[1]:+ AND ${parts[1]}}"
 }
 
 # The upper bound of the chunk after LOWER: the key of its CHUNK_ROWS-th row in the trusted source,
@@ -238,20 +239,22 @@ bound_sql() {
     printf 'WITH b AS (SELECT %s FROM %s%s ORDER BY %s OFFSET %d ROWS FETCH NEXT 1 ROWS ONLY)\n' \
         "$KEYLIST" "$TABLEQ" "$where" "$KEYLIST" $((CHUNK_ROWS - 1))
     printf 'SELECT v FROM (%s' "${select[0]}"
-    for ((i = 1; i < ${#select[@]}; i++)); do printf ' UNION ALL %s' "${select[i]}"; done
+    for ((i = 1; i < ${#select[@]}; i++)); do printf '\nUNION ALL %s' "${select[i]}"; done
     printf ') ORDER BY p;\n'
 }
 
 # Count and hash sum of a chunk: the first 15 hex digits (60 bits) of each row's hash as a number
 # (number format element X), summed exactly in NUMBER, so the order of rows does not matter.
+# Every SQL here is written a column a line: SQL*Plus takes input lines of at most 2,499 characters
+# (SQL*Plus User's Guide and Reference, "SQL*Plus Limits": command-line length 2500 characters).
 checksum_sql() {
-    printf "SELECT TO_CHAR(COUNT(*), 'TM9') || ' ' || TO_CHAR(NVL(SUM(TO_NUMBER(SUBSTR(RAWTOHEX(%s), 1, 15), 'XXXXXXXXXXXXXXX')), 0), 'TM9') FROM %s%s;\n" \
+    printf "SELECT TO_CHAR(COUNT(*), 'TM9') || ' ' || TO_CHAR(NVL(SUM(TO_NUMBER(SUBSTR(RAWTOHEX(%s), 1, 15), 'XXXXXXXXXXXXXXX')), 0), 'TM9')\nFROM %s%s;\n" \
         "$ROWHASH" "$TABLEQ" "$1"
 }
 
 # A chunk's rows: the key (hex of each key column's text) and the row hash, one row a line.
 listing_sql() {
-    printf "SELECT %s || ' ' || RAWTOHEX(%s) FROM %s%s;\n" "$KEYTOKEN" "$ROWHASH" "$TABLEQ" "$1"
+    printf "SELECT %s || ' ' || RAWTOHEX(%s)\nFROM %s%s;\n" "$KEYTOKEN" "$ROWHASH" "$TABLEQ" "$1"
 }
 
 # row_diff TRUSTED SPOKE: "key trusted-hash spoke-hash" (- for a missing row) of every row that differs.
@@ -319,9 +322,9 @@ compare_table() {
         unchecked "${ACTIVE[@]}"
         return
     fi
-    ROWHASH="STANDARD_HASH(${terms[0]}"
-    for ((i = 1; i < ${#terms[@]}; i++)); do ROWHASH+=" || ${terms[i]}"; done
-    ROWHASH+=", 'SHA1')"
+    ROWHASH="STANDARD_HASH($NL${terms[0]}"
+    for ((i = 1; i < ${#terms[@]}; i++)); do ROWHASH+="$NL|| ${terms[i]}"; done
+    ROWHASH+="$NL, 'SHA1')"
 
     KEYQ=() KEYTYPE=() KEYLITERAL=() KEYTOKEN="" KEYLIST=""
     local ranged=true
@@ -335,7 +338,7 @@ compare_table() {
         fi
         KEYQ+=("\"$name\"")
         KEYTYPE+=("$type")
-        KEYTOKEN+="${KEYTOKEN:+ || '.' || }RAWTOHEX($text)"
+        KEYTOKEN+="${KEYTOKEN:+$NL|| '.' || }RAWTOHEX($text)"
         KEYLIST+="${KEYLIST:+, }\"$name\""
         if literal=$(key_literal "$name" "$type"); then KEYLITERAL+=("$literal"); else ranged=false; fi
     done
@@ -346,7 +349,7 @@ compare_table() {
         upper=()
         if [[ $ranged == true ]]; then
             if ! run_sql "$TRUSTED" "$WORK/bound" "$(bound_sql lower)"; then unchecked "${ACTIVE[@]}"; return; fi
-            mapfile -t upper <"$WORK/bound"
+            mapfile -t upper < <(grep -v '^$' "$WORK/bound" || true)
         fi
         where=$(chunk_where lower upper)
         chunks=$((chunks + 1))
