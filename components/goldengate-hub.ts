@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
 import { hubGateStackName, hubGateStatements } from "../lib/health-gate";
-import { policyDocument } from "../lib/iam";
+import { policyDocument, PolicyStatement } from "../lib/iam";
 import { InstanceRole } from "./instance-role";
 import { NodeHealthGate } from "./node-health-gate";
 
@@ -12,7 +12,7 @@ export interface GoldenGateHubArgs {
     deploymentName: string;
     /** The stack's AWS account (the gate stack's ARN in the hub's role). */
     accountId: pulumi.Input<string>;
-    /** The deployment's namespace of the replication lag the hub publishes (lib/metrics.ts metricNamespace). */
+    /** The deployment's GoldenGate namespace (lib/metrics.ts metricNamespace): the lag and divergence metrics the hub publishes. */
     lagNamespace: string;
     /** The deployment's namespace of the hub's memory and disk use (HUB_HOST_METRICS_AREA). */
     hostMetricsNamespace: string;
@@ -31,10 +31,11 @@ export interface GoldenGateHubArgs {
     /** The hub's fixed address: the peers' pumps and security groups name it. */
     privateIp: string;
     securityGroupId: pulumi.Input<string>;
-    /** The stack's boot bucket and the key prefix of the hub's files in it (`goldengate/`). */
+    /** The stack's boot bucket, the key prefix of the hub's files in it (`goldengate/`) and of the divergence check's (`divergence/`). */
     bucketName: pulumi.Input<string>;
     bucketArn: pulumi.Input<string>;
     filesPrefix: string;
+    divergencePrefix: string;
     /** Secrets Manager secret of the GoldenGate administrator's password. */
     secretArn: pulumi.Input<string>;
     /** The GoldenGate administrator and this region's database (`host:port/service`). */
@@ -42,6 +43,8 @@ export interface GoldenGateHubArgs {
     /** This datacenter's id and every datacenter's id and index: the hub publishes lag per path into it. */
     datacenterId: string;
     datacenters: { id: string; index: number }[];
+    /** Statements of the divergence check (lib/goldengate/divergence.ts divergenceCheckStatements): none but on the trusted source's hub. */
+    extraStatements: pulumi.Input<PolicyStatement[]>;
     /** What the hub must not boot before: the uploads of its files, the VPC's private egress. */
     bootDependencies: pulumi.Resource[];
     /** What the hub's groups cannot run without (the region's database): its health gate starts after them. */
@@ -52,8 +55,9 @@ export interface GoldenGateHubArgs {
  * A region's GoldenGate hub (RDS does not host GoldenGate): a private EC2 host at a fixed
  * address, IMDSv2 only, encrypted gp3 volume, no SSH key (SSM Session Manager), with a role
  * that reads its parameter files from the boot bucket, the installer if any, and the
- * GoldenGate secret, reads its health gate, and publishes the replication lag metric, and nothing
- * else. Its boot script puts the files in place, stores the database credential and starts the
+ * GoldenGate secret, reads its health gate, publishes the replication metrics, and on the trusted
+ * source reads what the divergence check needs (every DC's checker secret and replication-ready
+ * flag), and nothing else. Its boot script puts the files in place, stores the database credential and starts the
  * Manager and its groups. Like a node, it has a health gate: a change that stops and starts it
  * (user-data, instance type) or replaces it completes only once its Manager and every added group
  * run again (docs/replication.md § The hub's health gate).
@@ -69,18 +73,23 @@ export class GoldenGateHub extends pulumi.ComponentResource {
         const installerArn = args.installerS3Uri?.replace(/^s3:\/\//, "arn:aws:s3:::");
         const gateStack = hubGateStackName(args.deploymentName, args.datacenterId);
         const identity = new InstanceRole(`${name}-iam`, {
-            policy: pulumi.all([args.bucketArn, args.secretArn, args.accountId]).apply(([bucketArn, secretArn, accountId]) => policyDocument([
+            policy: pulumi.all([args.bucketArn, args.secretArn, args.accountId, args.extraStatements]).apply(([bucketArn, secretArn, accountId, extra]) => policyDocument([
                 { Sid: "ListHubFiles", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn, Condition: { StringLike: { "s3:prefix": `${args.filesPrefix}*` } } },
                 { Sid: "ReadHubFiles", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.filesPrefix}*` },
+                // Every hub's launcher fetches the check; only the trusted source's compares.
+                { Sid: "ReadDivergenceCheck", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${args.divergencePrefix}*` },
                 ...(installerArn ? [{ Sid: "ReadInstaller", Effect: "Allow", Action: "s3:GetObject", Resource: installerArn }] : []),
                 { Sid: "ReadGoldenGateSecret", Effect: "Allow", Action: "secretsmanager:GetSecretValue", Resource: secretArn },
                 // PutMetricData has no resource ARN; the condition keeps the hub to its own namespace
-                // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces").
+                // (CloudWatch User Guide, "Using condition keys to limit access to CloudWatch namespaces"):
+                // the lag and the divergence check's metrics (lib/metrics.ts, area GoldenGate), and the
+                // CloudWatch agent's memory and disk use (area GoldenGateHost).
                 {
-                    Sid: "PublishReplicationLag", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
+                    Sid: "PublishReplicationMetrics", Effect: "Allow", Action: "cloudwatch:PutMetricData", Resource: "*",
                     Condition: { StringEquals: { "cloudwatch:namespace": [args.lagNamespace, args.hostMetricsNamespace] } },
                 },
                 ...hubGateStatements(args.region, accountId, args.deploymentName, args.datacenterId),
+                ...extra,
             ])),
         }, child);
 
@@ -98,6 +107,7 @@ export class GoldenGateHub extends pulumi.ComponentResource {
             userData: pulumi.all([args.bucketName, args.secretArn]).apply(([bucket, secretId]) => renderHubUserData({
                 region: args.region,
                 filesS3Prefix: `s3://${bucket}/${args.filesPrefix}`,
+                divergenceS3Prefix: `s3://${bucket}/${args.divergencePrefix}`,
                 installerS3Uri: args.installerS3Uri,
                 installerSha256: args.installerSha256,
                 filesDigest: args.filesDigest,

@@ -9,7 +9,7 @@ import {
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, DIVERGENT_TABLES_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
@@ -98,6 +98,11 @@ export interface MonitoringArgs {
         archiveLogRetentionHours: number;
         /** This stack runs the hub that publishes the lag; without one nothing does unless the operator's GoldenGate does. */
         hubDeployed: boolean;
+        /**
+         * The datacenters whose divergence from the trusted source this stack's hub measures (the
+         * trusted source's stack with a hub: every other DC; elsewhere none).
+         */
+        divergenceDcIds: string[];
     };
     /** The GoldenGate hub's instance, when this stack runs one: its memory and disk use are alarmed too. */
     goldengateHubInstanceId?: pulumi.Input<string>;
@@ -244,6 +249,31 @@ export class Monitoring extends pulumi.ComponentResource {
                 // Extract stops reading only when it stalls, and a stalled Extract shows here as a growing
                 // AGE. A silent receiving hub is the warning alarm's (breaching) case.
                 treatMissingData: "missing",
+            });
+        }
+
+        // Divergence (docs/replication.md § Divergence): published every six hours per DC, only for a
+        // replication-ready DC, so missing data is a DC still being loaded, not a breach.
+        for (const target of args.replication.divergenceDcIds) {
+            const divergence = {
+                namespace: metricNamespace(args.deploymentName, DIVERGENT_TABLES_METRIC.area),
+                dimensions: { [DIVERGENT_TABLES_METRIC.dimensions[0]]: target },
+                statistic: "Maximum",
+                period: DIVERGENT_TABLES_METRIC.periodSeconds,
+                evaluationPeriods: 1,
+                threshold: 1,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "missing",
+            } as const;
+            alarm(`divergence-${target.toLowerCase()}`, {
+                ...divergence,
+                metricName: DIVERGENT_TABLES_METRIC.metricName,
+                description: `Tables of ${target} differ from the trusted source ${args.dcId} beyond the replication lag: repair them from the trusted source (docs/operations.md#divergence)`,
+            });
+            alarm(`divergence-unchecked-${target.toLowerCase()}`, {
+                ...divergence,
+                metricName: UNCHECKED_TABLES_METRIC.metricName,
+                description: `The divergence check could not compare tables of ${target} with the trusted source ${args.dcId}: its log on ${args.dcId}'s hub says why (docs/operations.md#divergence)`,
             });
         }
 

@@ -4,12 +4,13 @@ import { apiReconcilerStatements } from "../lib/api-reconciler";
 import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatements, bootBucketName } from "../lib/artifact-sync";
 import { DeploymentConfig } from "../lib/config";
 import { internalKeySecretName, keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
-import { databaseIdentifier, DATABASE_USERS, privateZoneName } from "../lib/database-names";
+import { databaseIdentifier, DATABASE_USERS, privateZoneName, replicationReadyParameter } from "../lib/database-names";
 import { HUB_HOST_METRICS_AREA, metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
+import { divergenceCheckerSecretName, divergenceCheckStatements } from "../lib/goldengate/divergence";
 import { credentialAlias } from "../lib/goldengate/names";
 import { integratedExtracts } from "../lib/goldengate/parameter-files";
 import { adminSecretStatement, databaseStepStatements } from "../lib/node-permissions";
-import { BOOT_KEYS, bootObjects, databaseStepParameters, hubFilesDigest, deploymentTomlInput } from "../lib/region-files";
+import { BOOT_KEYS, bootObjects, databaseStepParameters, deploymentTomlInput, hubClientZips, hubFilesDigest } from "../lib/region-files";
 import { BootArtifacts } from "./boot-artifacts";
 import { OracleDatabase } from "./database";
 import { ApimNodes } from "./apim-nodes";
@@ -116,6 +117,7 @@ export class Region extends pulumi.ComponentResource {
         const secrets = new StackSecrets(`${name}-secrets`, {
             region: dc.region,
             scope: `${deployment}/${dc.id.toLowerCase()}`,
+            checkerSecretName: divergenceCheckerSecretName(deployment, dc.id),
             databaseMasterUser: config.database.kind === "ec2" ? "SYSTEM" : undefined,
             // One admin for every DC (the user store replicates): the trusted source creates it.
             admin: {
@@ -179,6 +181,7 @@ export class Region extends pulumi.ComponentResource {
                 bucketName: artifacts.bucketName,
                 bucketArn: artifacts.bucketArn,
                 filesPrefix: BOOT_KEYS.goldengatePrefix,
+                divergencePrefix: BOOT_KEYS.divergencePrefix,
                 secretArn: secrets.goldengatePasswordSecretArn,
                 database: {
                     user: DATABASE_USERS.goldengate,
@@ -187,6 +190,19 @@ export class Region extends pulumi.ComponentResource {
                 },
                 datacenterId: dc.id,
                 datacenters: config.datacenters.map(({ id, index }) => ({ id, index })),
+                // The divergence check: only the trusted source's hub reads every DC's checker and flag.
+                extraStatements: accountId.apply((account) => divergenceCheckStatements({
+                    accountId: account,
+                    deployment,
+                    isTrustedSource: dc.id === config.trustedSource.id,
+                    datacenters: config.datacenters.map((other) => ({
+                        id: other.id,
+                        region: other.region,
+                        readyParameter: replicationReadyParameter(deployment, other.id),
+                        trustedSource: other.id === config.trustedSource.id,
+                    })),
+                    clientZips: hubClientZips(config),
+                })),
                 bootDependencies: [...artifacts.uploads, ...network.privateEgress],
                 healthGateAfter: [database],
             }, child).instanceId;
@@ -233,13 +249,14 @@ export class Region extends pulumi.ComponentResource {
             privateZoneId: network.privateZoneId,
             database: pulumi.all([
                 artifacts.bucketName, database.masterSecretRef, secrets.amDbPasswordSecretArn,
-                secrets.sharedDbPasswordSecretArn, secrets.goldengatePasswordSecretArn,
-            ]).apply(([bootBucket, masterSecretId, amDbSecretId, sharedDbSecretId, goldengateSecretId]) => databaseStepParameters(config, {
+                secrets.sharedDbPasswordSecretArn, secrets.goldengatePasswordSecretArn, secrets.checkerPasswordSecretArn,
+            ]).apply(([bootBucket, masterSecretId, amDbSecretId, sharedDbSecretId, goldengateSecretId, checkerSecretId]) => databaseStepParameters(config, {
                 bootBucket,
                 masterSecretId,
                 amDbSecretId,
                 sharedDbSecretId,
                 goldengateSecretId,
+                checkerSecretId,
                 replicationReadyParameter: database.replicationReadyParameter,
             })),
             extraPolicyStatements: pulumi.all([accountId, artifacts.bucketArn, secrets.adminSecretArnPattern]).apply(([account, bucketArn, adminSecret]) => [
@@ -299,6 +316,8 @@ export class Region extends pulumi.ComponentResource {
                 sourceDcIds: peers.map((peer) => peer.id),
                 archiveLogRetentionHours: config.database.archiveLogRetentionHours,
                 hubDeployed: config.replication.hub !== null,
+                // The trusted source's hub measures every other DC's divergence, and publishes it in this region.
+                divergenceDcIds: dc.id === config.trustedSource.id && config.replication.hub !== null ? peers.map((peer) => peer.id) : [],
             },
             ...(this.goldengateHubInstanceId ? { goldengateHubInstanceId: this.goldengateHubInstanceId } : {}),
         }, child);

@@ -41,6 +41,11 @@ export interface StackSecretsArgs {
     region: string;
     /** Secrets are named `<scope>/…` (`<deploymentName>/<dc>`); the nodes may read exactly this prefix. */
     scope: string;
+    /**
+     * The divergence checker's secret, by a fixed name in this scope (divergenceCheckerSecretName):
+     * the trusted source's hub names every DC's one without reading later stacks.
+     */
+    checkerSecretName: string;
     /** Also generate the DBA account of a self-managed (ec2) Oracle host; RDS manages its own. */
     databaseMasterUser?: string;
     /**
@@ -66,6 +71,7 @@ export class StackSecrets extends pulumi.ComponentResource {
     readonly amDbPasswordSecretArn: pulumi.Output<string>;
     readonly sharedDbPasswordSecretArn: pulumi.Output<string>;
     readonly goldengatePasswordSecretArn: pulumi.Output<string>;
+    readonly checkerPasswordSecretArn: pulumi.Output<string>;
     /** With databaseMasterUser: {"username","password"} of the self-managed host's DBA. */
     readonly databaseMasterSecretArn?: pulumi.Output<string>;
     /** ARN prefix matching every secret of this component's scope (for IAM policies). */
@@ -85,6 +91,9 @@ export class StackSecrets extends pulumi.ComponentResource {
         this.amDbPasswordSecretArn = this.oraclePassword(name, prefix, "am-db", "Oracle password of the AM_DB schema owner");
         this.sharedDbPasswordSecretArn = this.oraclePassword(name, prefix, "shared-db", "Oracle password of the SHARED_DB schema owner");
         this.goldengatePasswordSecretArn = this.oraclePassword(name, prefix, "goldengate", "Oracle password of the GoldenGate administrator");
+        if (!args.checkerSecretName.startsWith(prefix)) throw new Error(`the checker secret ${args.checkerSecretName} is not in scope ${prefix}`);
+        this.checkerPasswordSecretArn = this.oraclePassword(name, prefix, "divergence-checker",
+            "Oracle password of the divergence check's read-only user", undefined, args.checkerSecretName);
         if (args.databaseMasterUser) {
             const user = args.databaseMasterUser;
             this.databaseMasterSecretArn = this.oraclePassword(name, prefix, "db-master", "DBA account of the Oracle host",
@@ -109,11 +118,12 @@ export class StackSecrets extends pulumi.ComponentResource {
         role: string,
         description: string,
         value: (password: pulumi.Output<string>) => pulumi.Output<string> = (password) => password,
+        fixedName?: string,
     ): pulumi.Output<string> {
         const child = { parent: this };
         const password = new random.RandomPassword(`${name}-${role}`, { ...ORACLE_PASSWORD }, child);
         const secret = new aws.secretsmanager.Secret(`${name}-${role}`, {
-            namePrefix: `${prefix}${role}-`,
+            ...(fixedName ? { name: fixedName } : { namePrefix: `${prefix}${role}-` }),
             description,
             recoveryWindowInDays: 7,
         }, child);

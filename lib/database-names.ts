@@ -1,10 +1,14 @@
 /** Names shared by the database, the SQL and the nodes' configuration. */
 
-/** Oracle users: the two WSO2 schemas and the GoldenGate administrator. */
+/**
+ * Oracle users: the two WSO2 schemas, the GoldenGate administrator, and the divergence check's
+ * read-only user (CREATE SESSION and SELECT on the two schemas' tables only).
+ */
 export const DATABASE_USERS = {
     amDb: "WSO2AM",
     sharedDb: "WSO2SHARED",
     goldengate: "OGGADMIN",
+    checker: "WSO2CHECK",
 } as const;
 
 /**

@@ -92,3 +92,22 @@ export const NODE_HOST_METRICS = {
     diskPath: "/",
     periodSeconds: 60,
 } as const;
+
+/**
+ * Tables of a datacenter whose rows persistently differ from the trusted source's (docs/replication.md
+ * § Divergence): published per `Datacenter` (every DC but the trusted source, once it is
+ * replication-ready) by the trusted source's hub after each divergence check, every six hours.
+ */
+export const DIVERGENT_TABLES_METRIC: CustomMetric = {
+    area: "GoldenGate",
+    metricName: "DivergentTables",
+    dimensions: ["Datacenter"],
+    unit: "Count",
+    periodSeconds: 6 * 3600,
+};
+
+/**
+ * Tables the same check could not compare in a datacenter (its database, credential or a query
+ * failed): published beside DivergentTables, so that a check that cannot see is not read as "no divergence".
+ */
+export const UNCHECKED_TABLES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "UncheckedTables" };

@@ -14,9 +14,12 @@ import { adminSecretName } from "../components/stack-secrets";
 import { NODE_TOOLS_HOOK_KEY, renderNodeToolsHook } from "./render/node-tools-hook";
 import * as path from "path";
 import { DeploymentConfig, regionalHostnames } from "./config";
-import { adminServicesHostname, DATABASE_USERS, databaseHostname, nodeHostname } from "./database-names";
+import { adminServicesHostname, DATABASE_USERS, databaseHostname, nodeHostname, replicationReadyParameter } from "./database-names";
+import { DivergenceCheckParameters, divergenceCheckerSecretName, divergenceObjects } from "./goldengate/divergence";
 import { renderGoldenGateFiles } from "./goldengate/parameter-files";
-import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT, DatabaseBootParameters } from "./render/database-boot-env";
+import { WSO2_TABLES } from "./goldengate/wso2-tables";
+import { metricNamespace, DIVERGENT_TABLES_METRIC } from "./metrics";
+import { DATABASE_BOOT_HOOK_PATH, DATABASE_BOOT_SCRIPT, DatabaseBootParameters, DEFAULT_ORACLE_CLIENT_ZIPS } from "./render/database-boot-env";
 import { DeploymentTomlInput } from "./render/deployment-toml";
 import { sqlArtifacts } from "./render/sql-parameters";
 import { architectureOf } from "./instance-types";
@@ -28,6 +31,8 @@ export const BOOT_KEYS = {
     sqlPrefix: "sql/",
     /** The GoldenGate hub's files, by their path under the GoldenGate home. */
     goldengatePrefix: "goldengate/",
+    /** The divergence check's script, parameters and table list, fetched by every hub at every run. */
+    divergencePrefix: "divergence/",
     /** Installs the deployment's keystore and truststore (lib/keystore.ts); after the database hook. */
     keystoreHook: KEYSTORE.hookKey,
     /** Installs the runtime-artifact sync (docs/artifacts.md); runs after the database hook. */
@@ -86,6 +91,9 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
         }),
         ...Object.fromEntries(sql.map(({ name, content }) => [`${BOOT_KEYS.sqlPrefix}${name}`, content])),
         ...Object.fromEntries(goldengate.map((file) => [`${BOOT_KEYS.goldengatePrefix}${file.path}`, file.content])),
+        // Every stack's hub fetches them; only the trusted source's compares (docs/replication.md § Divergence).
+        ...Object.fromEntries(Object.entries(divergenceObjects(divergenceCheckParameters(config), WSO2_TABLES))
+            .map(([name, content]) => [`${BOOT_KEYS.divergencePrefix}${name}`, content])),
     };
 }
 
@@ -103,6 +111,38 @@ export function hubFilesDigest(objects: Record<string, string>): string {
     return hash.digest("hex").slice(0, 16);
 }
 
+/**
+ * The divergence check's parameters for this stack's hub: every DC's database by its private name
+ * (the peerings associate each DC's private zone with every peer VPC), checker secret and
+ * replication-ready flag, all derived from the shared config.
+ */
+export function divergenceCheckParameters(config: DeploymentConfig): DivergenceCheckParameters {
+    return {
+        region: config.self.region,
+        datacenterId: config.self.id,
+        trustedSourceId: config.trustedSource.id,
+        datacenters: config.datacenters.map((dc) => ({
+            id: dc.id,
+            region: dc.region,
+            connect: `${databaseHostname(config.deploymentName, dc.id)}:${PORTS.oracle}/${config.database.serviceName}`,
+            checkerSecret: divergenceCheckerSecretName(config.deploymentName, dc.id),
+            readyParameter: replicationReadyParameter(config.deploymentName, dc.id),
+        })),
+        namespace: metricNamespace(config.deploymentName, DIVERGENT_TABLES_METRIC.area),
+        clientZips: hubClientZips(config),
+    };
+}
+
+/**
+ * The Instant Client zips for the hub: oracleClientZips when the hub has the nodes' architecture
+ * (they are given for the nodes), else the pinned defaults for the hub's own.
+ */
+export function hubClientZips(config: DeploymentConfig): { url: string; sha256: string }[] {
+    const hub = architectureOf(config.replication.hub?.instanceType ?? config.nodes.instanceType);
+    const nodes = architectureOf(config.nodes.instanceType);
+    return config.database.oracleClientZips.length && hub === nodes ? config.database.oracleClientZips : DEFAULT_ORACLE_CLIENT_ZIPS[hub];
+}
+
 /** Ids of the database step that only exist once their resources do. */
 export interface DatabaseStepIds {
     bootBucket: string;
@@ -111,6 +151,8 @@ export interface DatabaseStepIds {
     amDbSecretId: string;
     sharedDbSecretId: string;
     goldengateSecretId: string;
+    /** The divergence checker's secret, by its fixed name (divergenceCheckerSecretName). */
+    checkerSecretId: string;
     replicationReadyParameter: string;
 }
 
@@ -127,6 +169,7 @@ export function databaseStepParameters(config: DeploymentConfig, ids: DatabaseSt
         amDb: { user: DATABASE_USERS.amDb, secretId: ids.amDbSecretId },
         sharedDb: { user: DATABASE_USERS.sharedDb, secretId: ids.sharedDbSecretId },
         goldengate: { user: DATABASE_USERS.goldengate, secretId: ids.goldengateSecretId },
+        checker: { user: DATABASE_USERS.checker, secretId: ids.checkerSecretId },
         sqlS3Prefix: `s3://${ids.bootBucket}/${BOOT_KEYS.sqlPrefix}`,
         architecture: architectureOf(config.nodes.instanceType),
         oracleClientZips: database.oracleClientZips.length ? database.oracleClientZips : undefined,

@@ -3,12 +3,12 @@ WHENEVER OSERROR EXIT FAILURE ROLLBACK
 -- Step 1 of 4, run as the RDS master user (or a DBA on a self-managed host), on every boot of the
 -- region's schema applier node.
 --
--- Creates the AM_DB and SHARED_DB schema owners and the GoldenGate administrator when they are
--- missing, and otherwise sets their password from the secret again: Secrets Manager is the source
+-- Creates the AM_DB and SHARED_DB schema owners, the GoldenGate administrator and the divergence
+-- check's read-only user when they are missing, and otherwise sets their password from the secret again: Secrets Manager is the source
 -- of truth, so a re-generated secret and the database never drift apart. Grants are re-issued
 -- every time (GRANT of a held privilege is a no-op).
 --
--- The three users get profile WSO2_APIM_SERVICE, created or corrected here on every run:
+-- The four users get profile WSO2_APIM_SERVICE, created or corrected here on every run:
 --  - PASSWORD_LIFE_TIME UNLIMITED: DEFAULT's is 180 days in 19c, after which every login fails
 --    with ORA-28001 and WSO2 and GoldenGate stop. The passwords rotate through their secrets.
 --  - PASSWORD_REUSE_TIME and PASSWORD_REUSE_MAX both UNLIMITED: Oracle then ignores both, so the
@@ -27,7 +27,7 @@ WHENEVER OSERROR EXIT FAILURE ROLLBACK
 -- User Guide, "Master user account privileges").
 --
 -- Input: the parameters file (DEFINE lines, no secrets), then from the caller at run time only,
--- never from a file: am_db_password, shared_db_password, goldengate_password.
+-- never from a file: am_db_password, shared_db_password, goldengate_password, checker_password.
 -- VERIFY stays OFF so that SQL*Plus never prints a line with a password substituted in.
 SET DEFINE ON
 SET VERIFY OFF
@@ -56,7 +56,7 @@ DECLARE
   c_profile    CONSTANT VARCHAR2(30) := 'WSO2_APIM_SERVICE';
   c_tablespace CONSTANT VARCHAR2(130) := DBMS_ASSERT.ENQUOTE_NAME('&schema_tablespace');
 
-  PROCEDURE ensure_user(p_user IN VARCHAR2, p_password IN VARCHAR2) IS
+  PROCEDURE ensure_user(p_user IN VARCHAR2, p_password IN VARCHAR2, p_quota IN BOOLEAN DEFAULT TRUE) IS
     v_user  CONSTANT VARCHAR2(130) := DBMS_ASSERT.ENQUOTE_NAME(p_user);
     v_count PLS_INTEGER;
   BEGIN
@@ -71,12 +71,16 @@ DECLARE
       EXECUTE IMMEDIATE 'ALTER USER ' || v_user || ' IDENTIFIED BY "' || p_password || '" ACCOUNT UNLOCK';
       DBMS_OUTPUT.PUT_LINE('user ' || UPPER(p_user) || ' exists; password set from its secret');
     END IF;
-    EXECUTE IMMEDIATE 'ALTER USER ' || v_user || ' QUOTA UNLIMITED ON ' || c_tablespace;
+    IF p_quota THEN
+      EXECUTE IMMEDIATE 'ALTER USER ' || v_user || ' QUOTA UNLIMITED ON ' || c_tablespace;
+    END IF;
   END ensure_user;
 BEGIN
   ensure_user('&am_db_user', q'[&am_db_password]');
   ensure_user('&shared_db_user', q'[&shared_db_password]');
   ensure_user('&goldengate_user', q'[&goldengate_password]');
+  -- Reads only: it stores nothing, so it gets no quota.
+  ensure_user('&checker_user', q'[&checker_password]', FALSE);
 END;
 /
 
@@ -102,3 +106,8 @@ GRANT CREATE SESSION, ALTER SESSION, CREATE TABLE, CREATE VIEW, CREATE PROCEDURE
   SELECT ANY DICTIONARY, SELECT ANY TABLE, SELECT ANY TRANSACTION, FLASHBACK ANY TABLE,
   INSERT ANY TABLE, UPDATE ANY TABLE, DELETE ANY TABLE, LOCK ANY TABLE, ALTER ANY TABLE
   TO &goldengate_user;
+
+-- The divergence check (docs/replication.md, Divergence) logs in from the trusted source's
+-- GoldenGate hub and only reads: a session here, and SELECT on each table of the two schemas,
+-- granted by their owners in 03-per-dc.sql once the tables exist.
+GRANT CREATE SESSION TO &checker_user;

@@ -37,6 +37,10 @@ WHENEVER OSERROR EXIT FAILURE ROLLBACK
 --    lock on a table WSO2 writes all the time: DDL_LOCK_TIMEOUT makes it wait up to 60 s for the
 --    lock instead of failing at once with ORA-00054 (Oracle Database 19c Reference,
 --    DDL_LOCK_TIMEOUT: 0 to 1,000,000 seconds, default 0).
+-- 3. The divergence check's read-only user may SELECT every table of this schema: granted on each
+--    table that lacks it, so a table a later boot adds is covered too, and a re-run grants nothing
+--    (an owner may grant privileges on its own objects: Oracle Database 19c SQL Language
+--    Reference, GRANT). Tables in the recycle bin are left out.
 --
 -- ALTER SEQUENCE ... RESTART START WITH needs 18c or later (Oracle Database 18c SQL Language
 -- Reference, ALTER SEQUENCE: RESTART); it is DDL, so GoldenGate (no DDL replication here) never
@@ -212,5 +216,18 @@ BEGIN
   END LOOP;
 
   DBMS_OUTPUT.PUT_LINE(USER || ': ' || v_changes || ' change(s) for ' || c_dc_id || ' (stripe ' || c_index || ' of ' || c_count || ')');
+END;
+/
+
+BEGIN
+  FOR t IN (SELECT table_name
+              FROM user_tables
+             WHERE dropped = 'NO' AND nested = 'NO' AND secondary = 'N' AND (iot_type IS NULL OR iot_type = 'IOT')
+               AND table_name NOT IN (SELECT table_name FROM user_tab_privs
+                                       WHERE grantee = UPPER('&checker_user') AND owner = USER AND privilege = 'SELECT')) LOOP
+    EXECUTE IMMEDIATE 'GRANT SELECT ON ' || DBMS_ASSERT.ENQUOTE_NAME(t.table_name, FALSE)
+      || ' TO ' || DBMS_ASSERT.ENQUOTE_NAME(UPPER('&checker_user'), FALSE);
+    DBMS_OUTPUT.PUT_LINE('SELECT on ' || t.table_name || ' granted to ' || UPPER('&checker_user'));
+  END LOOP;
 END;
 /

@@ -36,6 +36,7 @@ const PASSWORDS = {
     amDb: "AmDbPass_123",
     sharedDb: "SharedPass_456",
     goldengate: "GgPass_789",
+    checker: "CheckPass_012",
 };
 
 const SQL_PARAMETERS: SqlParameters = {
@@ -64,6 +65,7 @@ function bootParameters(overrides: Partial<DatabaseBootParameters> = {}): Databa
         amDb: { user: "wso2am", secretId: "am-db" },
         sharedDb: { user: "wso2shared", secretId: "shared-db" },
         goldengate: { user: "oggadm1", secretId: "goldengate" },
+        checker: { user: "wso2check", secretId: "wso2-apim/dc2/divergence-checker" },
         sqlS3Prefix: "s3://test-artifacts/dc2/sql/",
         architecture: "x86_64",
         // What the fake curl downloads, and its SHA-256 (the hook verifies every zip).
@@ -107,6 +109,8 @@ function sandbox(): Sandbox {
     fs.writeFileSync(path.join(secrets, "am-db"), JSON.stringify({ password: PASSWORDS.amDb }));
     fs.writeFileSync(path.join(secrets, "shared-db"), PASSWORDS.sharedDb);
     fs.writeFileSync(path.join(secrets, "goldengate"), PASSWORDS.goldengate);
+    fs.mkdirSync(path.join(secrets, "wso2-apim", "dc2"), { recursive: true });
+    fs.writeFileSync(path.join(secrets, "wso2-apim", "dc2", "divergence-checker"), PASSWORDS.checker);
     const state = path.join(root, "state");
     fs.mkdirSync(state);
     const runtimeEnv = path.join(root, "runtime.env");
@@ -729,6 +733,7 @@ describe("database boot renderers", () => {
             "DEFINE am_db_user = 'WSO2AM'",
             "DEFINE shared_db_user = 'WSO2SHARED'",
             "DEFINE goldengate_user = 'OGGADM1'",
+            "DEFINE checker_user = 'WSO2CHECK'",
             "DEFINE schema_tablespace = 'USERS'",
             "DEFINE archivelog_retention_hours = '72'",
             "DEFINE keycols_tables = ','",
@@ -743,7 +748,7 @@ describe("database boot renderers", () => {
                 /dcId must look like DC1/.test(error.message) &&
                 /dcIndex must be 1\.\.dcCount \(2\), got 3/.test(error.message) &&
                 /amDbUser must be an unquoted Oracle name/.test(error.message) &&
-                /three different users/.test(error.message),
+                /four different users/.test(error.message),
         );
     });
 

@@ -73,13 +73,20 @@ describe("GoldenGate hub", () => {
             assert.deepEqual(policy.Statement.map((s: any) => [s.Action, s.Resource]), [
                 ["s3:ListBucket", bucketArn],
                 ["s3:GetObject", `${bucketArn}/goldengate/*`],
+                ["s3:GetObject", `${bucketArn}/divergence/*`],
                 ["secretsmanager:GetSecretValue", "(known after apply: dc1-secrets-goldengate.arn)"],
                 ["cloudwatch:PutMetricData", "*"],
                 [["cloudformation:DescribeStackResources", "cloudformation:DescribeStackResource"], "arn:aws:cloudformation:us-east-1:123456789012:stack/wso2-apim-dc1-goldengate-gate/*"],
+                // DC1 is the trusted source: the divergence check's reads (test/goldengate-divergence.test.ts).
+                ["secretsmanager:GetSecretValue", [
+                    "arn:aws:secretsmanager:us-east-1:123456789012:secret:wso2-apim/dc1/divergence-checker-??????",
+                    "arn:aws:secretsmanager:us-west-2:123456789012:secret:wso2-apim/dc2/divergence-checker-??????",
+                ]],
+                ["ssm:GetParameter", ["arn:aws:ssm:us-west-2:123456789012:parameter/wso2-apim/dc2/replication-ready"]],
             ]);
             assert.deepEqual(policy.Statement[0].Condition, { StringLike: { "s3:prefix": "goldengate/*" } });
-            // Only the lag metric's namespace: the alarms of the operations side watch that one.
-            assert.deepEqual(policy.Statement[3].Condition, { StringEquals: { "cloudwatch:namespace": [metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area), metricNamespace("wso2-apim", HUB_HOST_METRICS_AREA)] } });
+            // The GoldenGate namespace (lag, divergence) and the host metrics' (the agent): the alarms of the operations side watch them.
+            assert.deepEqual(policy.Statement[4].Condition, { StringEquals: { "cloudwatch:namespace": [metricNamespace("wso2-apim", REPLICATION_LAG_METRIC.area), metricNamespace("wso2-apim", HUB_HOST_METRICS_AREA)] } });
         });
 
         it("boots from user-data that names its files, database and secret, but holds no secret", async () => {
@@ -116,6 +123,7 @@ describe("GoldenGate hub", () => {
                 ["systemctl", "enable", "--now", "goldengate-gate-signal.timer"],
                 ["systemctl", "enable", "--now", "goldengate-hub.service"],
                 ["systemctl", "enable", "--now", "goldengate-lag.timer"],
+                ["systemctl", "enable", "--now", "goldengate-divergence.timer"],
             ]);
             const unit = writtenContent(doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-hub.service"));
             assert.ok(unit.split("\n").includes("ExecStop=/usr/local/sbin/goldengate-hub-boot stop"), unit);
@@ -159,7 +167,7 @@ describe("GoldenGate hub", () => {
     describe("at every start, the hub's files from its current user-data (issue 24, item 5)", () => {
         const PARAMS: HubBootParameters = {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
         };
@@ -369,7 +377,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
     describe("its verdict (goldengate-hub-boot health, bash against a fake GGSCI)", () => {
         const PARAMS: HubBootParameters = {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
             databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
         };
@@ -489,7 +497,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
     describe("its start installs GoldenGate from the installer (bash, against fakes of aws, dnf and the installer)", () => {
         const PARAMS: HubBootParameters = {
             lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", installerS3Uri: INSTALLER, installerSha256: null, filesDigest: "0123456789abcdef",
+            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: INSTALLER, installerSha256: null, filesDigest: "0123456789abcdef",
             secretId: "arn:gg", databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
             datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
         };

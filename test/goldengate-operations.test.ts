@@ -33,7 +33,7 @@ const lines = (content: string) => content.trimEnd().split("\n");
 describe("GoldenGate operations: how far behind each path is, from the heartbeat's LAG and AGE", () => {
     const PARAMS: HubBootParameters = {
         lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-        region: "us-west-2", filesS3Prefix: "s3://wso2-apim-dc2/goldengate/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
+        region: "us-west-2", filesS3Prefix: "s3://wso2-apim-dc2/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc2/divergence/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
         databaseUser: "OGGADMIN", databaseConnect: "oracle.dc2.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc2",
         datacenterId: "DC2", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }, { id: "DC3", index: 3 }], gateStack: "wso2-apim-dc2-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
     };

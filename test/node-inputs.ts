@@ -14,6 +14,7 @@ export const NODE_DATABASE: DatabaseBootParameters = {
     amDb: { user: "WSO2AM", secretId: "arn:am" },
     sharedDb: { user: "WSO2SHARED", secretId: "arn:shared" },
     goldengate: { user: "OGGADMIN", secretId: "arn:gg" },
+    checker: { user: "WSO2CHECK", secretId: "wso2-apim/dc1/divergence-checker" },
     sqlS3Prefix: "s3://bucket/sql/",
     architecture: "x86_64",
     schemaApplier: true,

@@ -13,7 +13,7 @@ const scripts = SQL_SCRIPTS.map((name) => ({ name, text: fs.readFileSync(path.jo
 
 /** Variables the hook defines on stdin before a script, never in a file. */
 const FROM_THE_HOOK: Record<string, string[]> = {
-    "01-users.sql": ["am_db_password", "shared_db_password", "goldengate_password"],
+    "01-users.sql": ["am_db_password", "shared_db_password", "goldengate_password", "checker_password"],
     "04-verify.sql": ["recompile"],
     "rebuild-empty-schema.sql": ["pack_rows"],
 };

@@ -3,7 +3,9 @@
  * parameters (ids and names only, no secret), a systemd unit that runs it at every start and
  * stops every group gracefully at shutdown, a timer that publishes the replication lag every
  * minute, and the hub's side of its health gate (the nodes' signal script, run every minute with
- * the hub's own health command: docs/replication.md § The hub's health gate). The parameter files come from the boot bucket at every start. cloud-init writes this
+ * the hub's own health command: docs/replication.md § The hub's health gate), and the divergence
+ * check's launcher and units (its script and parameters come from the boot bucket at every run:
+ * lib/goldengate/divergence.ts). The parameter files come from the boot bucket at every start. cloud-init writes this
  * user-data's files once per instance; the script writes them again at every start from the
  * instance's current user-data (IMDS), as the nodes' boot does, so a `pulumi up` that changed them
  * (the AWS provider stops and starts the hub for a new userData) takes effect at that start
@@ -16,11 +18,14 @@ import { HEALTH_GATE, HEALTH_SIGNAL } from "../health-gate";
 import { shellQuote } from "../render/bootstrap-env";
 import { renderHostMetricsAgentConfig } from "../render/cloudwatch-agent";
 import { HEALTH_SIGNAL_SCRIPT } from "../render/health-signal";
+import { withoutCommentLines } from "../render/script-text";
 import { USER_DATA_LIMIT_BYTES, writeFilesEntry } from "../render/user-data";
 import { REPLICATION_LAG_METRIC } from "../metrics";
+import { DIVERGENCE_CHECK, DIVERGENCE_LAUNCHER_SCRIPT, renderDivergenceUnits } from "./divergence";
 import { dcLetter, GOLDENGATE } from "./names";
 
-export const HUB_BOOT_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "hub-boot.sh"), "utf8");
+/** The hub's script as deployed: without its comment lines (lib/render/script-text.ts), to fit EC2's 16 KB. */
+export const HUB_BOOT_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "hub-boot.sh"), "utf8"));
 export const HUB_ENV_FILE = "/etc/goldengate/hub.env";
 /** The CloudWatch agent's configuration on the hub: memory and root-volume use (lib/render/cloudwatch-agent.ts). */
 export const HUB_AGENT_CONFIG_FILE = "/etc/goldengate/cloudwatch-agent.json";
@@ -69,6 +74,8 @@ export interface HubBootParameters {
     region: string;
     /** s3://bucket/goldengate/: copied into the GoldenGate home. */
     filesS3Prefix: string;
+    /** s3://bucket/divergence/: the divergence check's objects, fetched at every run by its launcher. */
+    divergenceS3Prefix: string;
     /** The GoldenGate for Oracle installer zip; null when the AMI carries GoldenGate. */
     installerS3Uri: string | null;
     /** Its SHA-256 (goldengateInstallerSha256); null: not verified. */
@@ -102,6 +109,7 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["OGG_USER", "ogg"],
         ["INVENTORY_DIR", "/u01/app/oraInventory"],
         ["FILES_S3_PREFIX", params.filesS3Prefix],
+        ["DIVERGENCE_S3_PREFIX", params.divergenceS3Prefix],
         ["INSTALLER_S3_URI", params.installerS3Uri ?? ""],
         ["INSTALLER_SHA256", params.installerSha256 ?? ""],
         ["FILES_DIGEST", params.filesDigest],
@@ -121,6 +129,7 @@ export function renderHubEnv(params: HubBootParameters): string {
         ["HUB_START_ATTEMPTS", String(HUB_START.attempts)],
         ["GATE_SIGNAL_TIMER", `${HUB_GATE_SIGNAL.unit}.timer`],
         ["CLOUDWATCH_AGENT_CONFIG", HUB_AGENT_CONFIG_FILE],
+        ["DIVERGENCE_TIMER", `${DIVERGENCE_CHECK.unit}.timer`],
     ];
     return variables.map(([name, value]) => `${name}=${shellQuote(value)}`).join("\n") + "\n";
 }
@@ -192,6 +201,7 @@ export function renderGateSignalUnits(): { service: string; timer: string } {
 export function renderHubUserData(params: HubBootParameters): string {
     const lag = renderLagUnits();
     const gate = renderGateSignalUnits();
+    const divergence = renderDivergenceUnits();
     const cloudConfig = {
         // Parameters in clear; scripts and units compressed, to fit EC2's 16 KB (cloud-init write_files gz+b64).
         write_files: [
@@ -205,10 +215,14 @@ export function renderHubUserData(params: HubBootParameters): string {
             { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.service`, permissions: "0644", content: gate.service, compressed: true },
             { path: `/etc/systemd/system/${HUB_GATE_SIGNAL.unit}.timer`, permissions: "0644", content: gate.timer, compressed: true },
             { path: HUB_AGENT_CONFIG_FILE, permissions: "0644", content: renderHostMetricsAgentConfig(params.hostMetricsNamespace), compressed: true },
+            { path: DIVERGENCE_CHECK.launcherPath, permissions: "0755", content: DIVERGENCE_LAUNCHER_SCRIPT, compressed: true },
+            { path: `/etc/systemd/system/${DIVERGENCE_CHECK.unit}.service`, permissions: "0644", content: divergence.service, compressed: true },
+            { path: `/etc/systemd/system/${DIVERGENCE_CHECK.unit}.timer`, permissions: "0644", content: divergence.timer, compressed: true },
         ].map(writeFilesEntry),
         // The gate's timer first: `enable --now` of the hub's unit waits for its start (a oneshot).
         runcmd: [["systemctl", "daemon-reload"], ["systemctl", "enable", "--now", `${HUB_GATE_SIGNAL.unit}.timer`],
-            ["systemctl", "enable", "--now", UNIT], ["systemctl", "enable", "--now", `${LAG_UNIT}.timer`]],
+            ["systemctl", "enable", "--now", UNIT], ["systemctl", "enable", "--now", `${LAG_UNIT}.timer`],
+            ["systemctl", "enable", "--now", `${DIVERGENCE_CHECK.unit}.timer`]],
     };
     const userData = `#cloud-config\n${YAML.stringify(cloudConfig, { lineWidth: 0 })}`;
     const size = Buffer.byteLength(userData, "utf8");

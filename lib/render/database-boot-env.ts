@@ -72,6 +72,8 @@ export interface DatabaseBootParameters {
     amDb: DatabaseUser;
     sharedDb: DatabaseUser;
     goldengate: DatabaseUser;
+    /** The divergence check's read-only user (docs/replication.md § Divergence). */
+    checker: DatabaseUser;
     /** s3://bucket/prefix/ holding the project's SQL scripts and this DC's parameters.sql. */
     sqlS3Prefix: string;
     /** The nodes' CPU architecture: picks the default Instant Client zips. */
@@ -103,7 +105,7 @@ function validate(p: DatabaseBootParameters): string[] {
     if (!Number.isInteger(port) || port < 1 || port > 65535) problems.push(`port must be 1..65535, got ${port}`);
     if (!/^[A-Za-z0-9.-]+$/.test(p.host)) problems.push(`host must be a DNS name, got "${p.host}"`);
     if (!/^[A-Za-z0-9_.$#-]+$/.test(p.serviceName)) problems.push(`serviceName must be an Oracle service name, got "${p.serviceName}"`);
-    for (const [name, user] of Object.entries({ amDb: p.amDb, sharedDb: p.sharedDb, goldengate: p.goldengate })) {
+    for (const [name, user] of Object.entries({ amDb: p.amDb, sharedDb: p.sharedDb, goldengate: p.goldengate, checker: p.checker })) {
         if (!ORACLE_NAME.test(user.user)) problems.push(`${name}.user must be an unquoted Oracle name, got "${user.user}"`);
         if (!user.secretId) problems.push(`${name}.secretId is required`);
     }
@@ -141,6 +143,8 @@ export function renderDatabaseBootEnv(p: DatabaseBootParameters): string {
         ["SHARED_DB_SECRET_ID", p.sharedDb.secretId],
         ["GOLDENGATE_USER", p.goldengate.user.toUpperCase()],
         ["GOLDENGATE_SECRET_ID", p.goldengate.secretId],
+        ["CHECKER_USER", p.checker.user.toUpperCase()],
+        ["CHECKER_SECRET_ID", p.checker.secretId],
         ["SQL_S3_PREFIX", p.sqlS3Prefix],
         // <sha256>:<url> per zip: a SHA-256 has no colon, so the first one splits them.
         ["ORACLE_CLIENT_ZIPS", clientZips(p).map((zip) => `${zip.sha256}:${zip.url}`).join(" ")],

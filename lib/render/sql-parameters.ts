@@ -5,6 +5,7 @@
  */
 import * as fs from "fs";
 import * as path from "path";
+import { DATABASE_USERS } from "../database-names";
 
 export interface SqlParameters {
     /** `DC1`..`DCn`; the DCID default of IDN_OAUTH2_ACCESS_TOKEN in this DC. */
@@ -16,6 +17,8 @@ export interface SqlParameters {
     amDbUser: string;
     sharedDbUser: string;
     goldengateUser: string;
+    /** The divergence check's read-only user (created by 01-users.sql, granted SELECT by 03-per-dc.sql). Default WSO2CHECK. */
+    checkerUser?: string;
     /** RDS `archivelog retention hours`: how long a replication outage can last without a new initial load. */
     archiveLogRetentionHours: number;
     /** Default tablespace and unlimited quota of the three users. Default USERS (RDS's). */
@@ -76,12 +79,12 @@ function validate(p: SqlParameters): string[] {
     }
     integer("archiveLogRetentionHours", p.archiveLogRetentionHours, 1);
     integer("sequenceFloor", p.sequenceFloor ?? 0, 0);
-    const users = { amDbUser: p.amDbUser, sharedDbUser: p.sharedDbUser, goldengateUser: p.goldengateUser, tablespace: p.tablespace ?? "USERS" };
+    const users = { amDbUser: p.amDbUser, sharedDbUser: p.sharedDbUser, goldengateUser: p.goldengateUser, checkerUser: checkerOf(p), tablespace: p.tablespace ?? "USERS" };
     for (const [name, value] of Object.entries(users)) {
         if (!ORACLE_NAME.test(value)) problems.push(`${name} must be an unquoted Oracle name (letter, then letters, digits, _ $ #; at most 30), got "${value}"`);
     }
-    const owners = [p.amDbUser, p.sharedDbUser, p.goldengateUser].map((u) => u.toUpperCase());
-    if (new Set(owners).size !== owners.length) problems.push(`amDbUser, sharedDbUser and goldengateUser must be three different users, got ${owners.join(", ")}`);
+    const owners = [p.amDbUser, p.sharedDbUser, p.goldengateUser, checkerOf(p)].map((u) => u.toUpperCase());
+    if (new Set(owners).size !== owners.length) problems.push(`amDbUser, sharedDbUser, goldengateUser and checkerUser must be four different users, got ${owners.join(", ")}`);
     for (const [i, { owner, table }] of (p.keyColumnTables ?? []).entries()) {
         if (!/^[A-Za-z][A-Za-z0-9_$#]*$/.test(owner) || !/^[A-Za-z][A-Za-z0-9_$#]*$/.test(table)) {
             problems.push(`keyColumnTables[${i}] must be an unquoted OWNER and TABLE, got "${owner}.${table}"`);
@@ -92,6 +95,10 @@ function validate(p: SqlParameters): string[] {
         problems.push(`goldengateKeyColumns names too many tables for SQL*Plus: their list (${keycols.length} characters) must fit in ${SUBSTITUTION_VALUE_LIMIT}`);
     }
     return problems;
+}
+
+function checkerOf(p: SqlParameters): string {
+    return p.checkerUser ?? DATABASE_USERS.checker;
 }
 
 /**
@@ -115,6 +122,7 @@ export function renderSqlParameters(p: SqlParameters): string {
         ["am_db_user", p.amDbUser.toUpperCase()],
         ["shared_db_user", p.sharedDbUser.toUpperCase()],
         ["goldengate_user", p.goldengateUser.toUpperCase()],
+        ["checker_user", checkerOf(p).toUpperCase()],
         ["schema_tablespace", (p.tablespace ?? "USERS").toUpperCase()],
         ["archivelog_retention_hours", p.archiveLogRetentionHours],
         ["keycols_tables", keycolsTables(p)],

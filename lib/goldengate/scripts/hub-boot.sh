@@ -308,9 +308,10 @@ case "$COMMAND" in
         # This boot's attempts since the last success (the changed script's own run is the same attempt).
         [[ -n ${HUB_FILES_FRESH:-} ]] || echo $(($(cat "$STATE/attempts" 2>/dev/null || echo 0) + 1)) >"$STATE/attempts"
         [[ -n ${HUB_FILES_FRESH:-} ]] || refresh_files
-        # At every start, not only cloud-init's first: a hub from before the gate gets its timer here.
+        # At every start, not only cloud-init's first: a hub from before the gate or the divergence check gets its timer here.
         systemctl enable --now --no-block "$GATE_SIGNAL_TIMER"
         start_host_metrics
+        systemctl enable --now --no-block "$DIVERGENCE_TIMER"
         create_user
         install_goldengate
         fetch_files

@@ -54,7 +54,7 @@ check_parameters() {
     local name
     for name in AWS_REGION APIM_HOME WSO2_USER RUNTIME_ENV_FILE DB_HOST DB_PORT DB_SERVICE DB_PLATFORM \
         MASTER_SECRET_ID AM_DB_USER AM_DB_SECRET_ID SHARED_DB_USER SHARED_DB_SECRET_ID GOLDENGATE_USER \
-        GOLDENGATE_SECRET_ID SQL_S3_PREFIX ORACLE_CLIENT_ZIPS ORACLE_CLIENT_HOME SCHEMA_APPLIER \
+        GOLDENGATE_SECRET_ID CHECKER_USER CHECKER_SECRET_ID SQL_S3_PREFIX ORACLE_CLIENT_ZIPS ORACLE_CLIENT_HOME SCHEMA_APPLIER \
         TRUSTED_SOURCE REPLICATION_READY_PARAMETER DB_WAIT_SECONDS SCHEMA_WAIT_SECONDS \
         REPLICATION_WAIT_SECONDS POLL_SECONDS; do
         [[ -n ${!name:-} ]] || fail "$name is not set in ${DATABASE_ENV:-/etc/wso2-apim/database.env}"
@@ -255,26 +255,27 @@ fetch_secrets() {
     STEP="secrets"
     resolve_master_secret
     local values
-    values=$(read_secrets "$MASTER_SECRET_ID" "$AM_DB_SECRET_ID" "$SHARED_DB_SECRET_ID" "$GOLDENGATE_SECRET_ID")
+    values=$(read_secrets "$MASTER_SECRET_ID" "$AM_DB_SECRET_ID" "$SHARED_DB_SECRET_ID" "$GOLDENGATE_SECRET_ID" "$CHECKER_SECRET_ID")
     {
         IFS= read -r MASTER_USER
         IFS= read -r MASTER_PASSWORD
         IFS= read -r AM_DB_PASSWORD
         IFS= read -r SHARED_DB_PASSWORD
         IFS= read -r GOLDENGATE_PASSWORD
+        IFS= read -r CHECKER_PASSWORD
     } <<<"$values"
-    SECRETS=("$MASTER_PASSWORD" "$AM_DB_PASSWORD" "$SHARED_DB_PASSWORD" "$GOLDENGATE_PASSWORD")
+    SECRETS=("$MASTER_PASSWORD" "$AM_DB_PASSWORD" "$SHARED_DB_PASSWORD" "$GOLDENGATE_PASSWORD" "$CHECKER_PASSWORD")
     [[ $MASTER_USER =~ ^[A-Za-z][A-Za-z0-9_\$#]*$ ]] || fail "the master secret's username is not a plain Oracle user name"
     [[ $MASTER_PASSWORD != *'"'* ]] || fail "the master password contains a double quote, which SQL*Plus cannot take"
     # These go into CREATE USER literals and into a systemd environment file, and the program
     # generates them as 30 letters, digits and _: Oracle 19c passwords are at most 30 bytes
     # (Oracle Database 19c Security Guide, "Minimum Requirements for Passwords").
     local name
-    for name in AM_DB_PASSWORD SHARED_DB_PASSWORD GOLDENGATE_PASSWORD; do
+    for name in AM_DB_PASSWORD SHARED_DB_PASSWORD GOLDENGATE_PASSWORD CHECKER_PASSWORD; do
         [[ ${!name} =~ ^[A-Za-z0-9_]{1,30}$ ]] ||
             fail "${name%_PASSWORD} secret: the password must be 1 to 30 letters, digits and _ (Oracle's limit is 30 bytes)"
     done
-    log "secrets read for $MASTER_USER, $AM_DB_USER, $SHARED_DB_USER and $GOLDENGATE_USER"
+    log "secrets read for $MASTER_USER, $AM_DB_USER, $SHARED_DB_USER, $GOLDENGATE_USER and $CHECKER_USER"
 }
 
 # Runs SQL*Plus as user $1 with password $2 on the lines $3. Sets SQL_OUTPUT (redacted); fails
@@ -647,7 +648,8 @@ apply_schemas() {
     acquire_lease
     STEP="users and grants"
     run_script "$MASTER_USER" "$MASTER_PASSWORD" "$SQL_DIR/01-users.sql" "$(printf 'DEFINE %s = "%s"\n' \
-        am_db_password "$AM_DB_PASSWORD" shared_db_password "$SHARED_DB_PASSWORD" goldengate_password "$GOLDENGATE_PASSWORD")"
+        am_db_password "$AM_DB_PASSWORD" shared_db_password "$SHARED_DB_PASSWORD" goldengate_password "$GOLDENGATE_PASSWORD" \
+        checker_password "$CHECKER_PASSWORD")"
 
     STEP="GoldenGate prerequisites"
     if [[ $DB_PLATFORM == rds ]]; then

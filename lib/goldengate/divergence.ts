@@ -1,0 +1,204 @@
+/**
+ * The divergence check (docs/replication.md § Divergence): what GoldenGate's conflict handling
+ * cannot settle is measured by comparing every replication-ready DC's tables with the trusted
+ * source's, from the trusted source's hub, every six hours. As Oracle GoldenGate Veridata does, a
+ * difference counts only when a second look after the replication latency confirms it ("confirms
+ * whether a row is in sync or persistently out of sync … giving the replication mechanism time to
+ * post in-flight changes": Veridata Administrator's Guide, Glossary, confirm out-of-sync step);
+ * as pt-table-checksum does, tables are compared in chunks of an index so that no query loads the
+ * databases ("The goal of chunking the tables … is to ensure that checksums are unintrusive":
+ * https://docs.percona.com/percona-toolkit/pt-table-checksum.html). Its script, parameters and table list
+ * are objects of the boot bucket (`divergence/`, BOOT_KEYS.divergencePrefix), fetched by the hub at every run; the
+ * hub's user-data carries only the small launcher and its units. Pure: tests and the plan read it.
+ */
+import * as fs from "fs";
+import * as path from "path";
+import { withoutCommentLines } from "../render/script-text";
+import { LAG_WARNING_SECONDS } from "../alarms";
+import type { ClientZip } from "../config";
+import { DATABASE_USERS } from "../database-names";
+import { PolicyStatement } from "../iam";
+import { DIVERGENT_TABLES_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
+import { shellQuote } from "../render/bootstrap-env";
+
+export const DIVERGENCE_CHECK_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "divergence-check.sh"), "utf8");
+export const DIVERGENCE_LAUNCHER_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "divergence-run.sh"), "utf8"));
+
+export const DIVERGENCE_CHECK = {
+    unit: "goldengate-divergence",
+    launcherPath: "/usr/local/sbin/goldengate-divergence",
+    /** systemd StateDirectory= (/var/lib/goldengate-divergence): the Instant Client and each run's files. */
+    stateDirectory: "goldengate-divergence",
+    /** Its objects in the boot bucket (under BOOT_KEYS.divergencePrefix), fetched by the launcher at every run. */
+    objects: ["divergence-check.sh", "check.env", "tables.tsv"],
+    intervalSeconds: DIVERGENT_TABLES_METRIC.periodSeconds,
+    /** A run's bound (TimeoutStartSec): a oneshot has none by default (systemd.service(5)); under the interval. */
+    timeoutSeconds: 5 * 3600,
+    /**
+     * Rows of the trusted source per chunk: one index range scan and one aggregate per chunk and
+     * database. pt-table-checksum starts at 1,000 rows and aims at 0.5 s a chunk; these queries
+     * only read, and there are two to n databases to ask per chunk, so the chunks are larger.
+     */
+    chunkRows: 5000,
+    /** Pause between two chunks of a table, as pt-table-checksum pauses for its replicas. */
+    chunkPauseSeconds: 1,
+    /** Each SQL*Plus session's bound (timeout(1)): one hung query costs a table, not the run. */
+    queryTimeoutSeconds: 120,
+    /**
+     * The second look at a differing chunk comes this long after the first: twice the lag that
+     * warns (lib/alarms.ts), so a change a healthy path was carrying has arrived by then. While a
+     * path lags more, its lag alarm fires too, and in-flight rows may count as divergent.
+     */
+    recheckDelaySeconds: 2 * LAG_WARNING_SECONDS,
+    /** Each column's hash is 40 hex digits, and their concatenation must fit VARCHAR2's 4,000 bytes. */
+    maxHashedColumns: 100,
+} as const;
+
+/** The read-only user the check logs in as, in every DC's database (sql/01-users.sql). */
+export const CHECKER_USER = DATABASE_USERS.checker;
+
+/**
+ * The checker's password secret in a DC's own region, by a fixed name in the DC's secret scope
+ * (its nodes may read it to create the user), so the trusted source's hub can name every DC's
+ * secret without reading later stacks.
+ */
+export function divergenceCheckerSecretName(deployment: string, dcId: string): string {
+    return `${deployment}/${dcId.toLowerCase()}/divergence-checker`;
+}
+
+/** What the check must know of a replicated table: its primary key, and the LOB columns it does not hash. */
+export interface ComparedTable {
+    owner: string;
+    table: string;
+    /** Empty or absent: no primary key; the table is compared whole, by count and hash. */
+    primaryKey?: readonly string[];
+    lobColumns?: readonly string[];
+}
+
+const ORACLE_NAME = /^[A-Z][A-Z0-9_$#]{0,127}$/;
+
+/** tables.tsv: `OWNER TABLE KEY,COLUMNS LOB,COLUMNS` a line (`-` for none), in the list's order. */
+export function renderComparedTables(tables: readonly ComparedTable[]): string {
+    const seen = new Set<string>();
+    const list = (names: readonly string[] | undefined) => (names?.length ? names.join(",") : "-");
+    return tables.map((t) => {
+        const name = `${t.owner}.${t.table}`;
+        for (const part of [t.owner, t.table, ...(t.primaryKey ?? []), ...(t.lobColumns ?? [])]) {
+            if (!ORACLE_NAME.test(part)) throw new Error(`divergence check: ${name}: "${part}" is not an unquoted upper-case Oracle name`);
+        }
+        if (seen.has(name)) throw new Error(`divergence check: ${name} is listed twice`);
+        seen.add(name);
+        const lobKey = (t.primaryKey ?? []).find((column) => t.lobColumns?.includes(column));
+        if (lobKey) throw new Error(`divergence check: ${name}: key column ${lobKey} is also listed as a LOB`);
+        return `${t.owner} ${t.table} ${list(t.primaryKey)} ${list(t.lobColumns)}\n`;
+    }).join("");
+}
+
+/** A datacenter as the check reaches it. */
+export interface CheckedDatacenter {
+    id: string;
+    region: string;
+    /** EZConnect `host:port/service` of its database (reached over the VPC peering). */
+    connect: string;
+    /** divergenceCheckerSecretName, in the DC's region. */
+    checkerSecret: string;
+    /** The SSM parameter that says the DC is replication-ready (lib/database-names.ts). */
+    readyParameter: string;
+}
+
+export interface DivergenceCheckParameters {
+    /** The hub's region (its metrics). */
+    region: string;
+    /** The hub's datacenter, and the trusted source: only the trusted source's hub compares. */
+    datacenterId: string;
+    trustedSourceId: string;
+    datacenters: CheckedDatacenter[];
+    /** metricNamespace(deployment, DIVERGENT_TABLES_METRIC.area). */
+    namespace: string;
+    /** The Instant Client zips for the hub's architecture (the nodes' pinned defaults, or oracleClientZips). */
+    clientZips: ClientZip[];
+}
+
+/** check.env: the check's parameters, as a shell file it sources (ids and names, no secrets). */
+export function renderDivergenceEnv(p: DivergenceCheckParameters): string {
+    if (!p.datacenters.some((dc) => dc.id === p.trustedSourceId)) throw new Error(`divergence check: the trusted source ${p.trustedSourceId} is not among the datacenters`);
+    for (const dc of p.datacenters) {
+        for (const field of [dc.id, dc.region, dc.connect, dc.checkerSecret, dc.readyParameter]) {
+            if (!/^[A-Za-z0-9_./:@-]+$/.test(field)) throw new Error(`divergence check: ${dc.id}: "${field}" cannot travel in DATACENTERS`);
+        }
+    }
+    const variables: [string, string | number][] = [
+        ["AWS_REGION", p.region],
+        ["DATACENTER_ID", p.datacenterId],
+        ["TRUSTED_SOURCE", p.trustedSourceId],
+        ["DATACENTERS", p.datacenters.map((dc) => [dc.id, dc.region, dc.connect, dc.checkerSecret, dc.readyParameter].join("|")).join(" ")],
+        ["CHECKER_USER", CHECKER_USER],
+        ["METRIC_NAMESPACE", p.namespace],
+        ["DIVERGENT_METRIC", DIVERGENT_TABLES_METRIC.metricName],
+        ["UNCHECKED_METRIC", UNCHECKED_TABLES_METRIC.metricName],
+        ["METRIC_DIMENSION", DIVERGENT_TABLES_METRIC.dimensions[0]],
+        ["CHUNK_ROWS", DIVERGENCE_CHECK.chunkRows],
+        ["CHUNK_PAUSE_SECONDS", DIVERGENCE_CHECK.chunkPauseSeconds],
+        ["QUERY_TIMEOUT_SECONDS", DIVERGENCE_CHECK.queryTimeoutSeconds],
+        ["RECHECK_DELAY_SECONDS", DIVERGENCE_CHECK.recheckDelaySeconds],
+        ["MAX_HASHED_COLUMNS", DIVERGENCE_CHECK.maxHashedColumns],
+        ["ORACLE_CLIENT_ZIPS", p.clientZips.map((zip) => `${zip.sha256}:${zip.url}`).join(" ")],
+    ];
+    return variables.map(([name, value]) => `${name}=${shellQuote(String(value))}`).join("\n") + "\n";
+}
+
+/** The check's objects of the boot bucket, by name (the launcher fetches each: DIVERGENCE_CHECK.objects). */
+export function divergenceObjects(p: DivergenceCheckParameters, tables: readonly ComparedTable[]): Record<string, string> {
+    const [script, env, list] = DIVERGENCE_CHECK.objects;
+    return { [script]: DIVERGENCE_CHECK_SCRIPT, [env]: renderDivergenceEnv(p), [list]: renderComparedTables(tables) };
+}
+
+/**
+ * The check's service and timer, on every hub (the script stops at once on a hub that is not the
+ * trusted source's, so moving `trustedSource` needs no unit change). Nice and the idle I/O class
+ * keep it behind GoldenGate on the hub; chunks, pauses and the query timeout bound what it asks of
+ * the databases.
+ */
+export function renderDivergenceUnits(): { service: string; timer: string } {
+    const every = DIVERGENCE_CHECK.intervalSeconds;
+    return {
+        service: [
+            "[Unit]", "Description=Compare every DC's replicated tables with the trusted source's (docs/replication.md)",
+            "Wants=network-online.target", "After=network-online.target goldengate-hub.service", "",
+            "[Service]", "Type=oneshot", `ExecStart=${DIVERGENCE_CHECK.launcherPath}`, `StateDirectory=${DIVERGENCE_CHECK.stateDirectory}`,
+            `TimeoutStartSec=${DIVERGENCE_CHECK.timeoutSeconds}`, "Nice=19", "IOSchedulingClass=idle", "",
+        ].join("\n"),
+        timer: [
+            "[Unit]", `Description=Compare every DC's replicated tables every ${every / 3600} h`, "",
+            "[Timer]", "OnBootSec=3600", `OnUnitActiveSec=${every}`, "",
+            "[Install]", "WantedBy=timers.target", "",
+        ].join("\n"),
+    };
+}
+
+/**
+ * What the trusted source's hub needs for the check, besides what it has (its files in the boot
+ * bucket, PutMetricData in the GoldenGate namespace): every DC's checker secret, by the secret's
+ * ARN in that DC's region (a name, `-` and six random characters: Secrets Manager API Reference,
+ * CreateSecret), each other DC's replication-ready flag, and the Instant Client zips kept in S3.
+ * A hub that is not the trusted source's gets none of it.
+ */
+export function divergenceCheckStatements(p: {
+    accountId: string;
+    deployment: string;
+    isTrustedSource: boolean;
+    datacenters: { id: string; region: string; readyParameter: string; trustedSource: boolean }[];
+    clientZips: ClientZip[];
+}): PolicyStatement[] {
+    if (!p.isTrustedSource) return [];
+    const zips = p.clientZips.filter((zip) => zip.url.startsWith("s3://")).map((zip) => zip.url.replace(/^s3:\/\//, "arn:aws:s3:::"));
+    const flags = p.datacenters.filter((dc) => !dc.trustedSource).map((dc) => `arn:aws:ssm:${dc.region}:${p.accountId}:parameter${dc.readyParameter}`);
+    return [
+        {
+            Sid: "ReadDivergenceCheckerSecrets", Effect: "Allow", Action: "secretsmanager:GetSecretValue",
+            Resource: p.datacenters.map((dc) => `arn:aws:secretsmanager:${dc.region}:${p.accountId}:secret:${divergenceCheckerSecretName(p.deployment, dc.id)}-??????`),
+        },
+        ...(flags.length ? [{ Sid: "ReadReplicationReadyFlags", Effect: "Allow", Action: "ssm:GetParameter", Resource: flags }] : []),
+        ...(zips.length ? [{ Sid: "ReadOracleClient", Effect: "Allow", Action: "s3:GetObject", Resource: zips }] : []),
+    ];
+}
