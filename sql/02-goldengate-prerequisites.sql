@@ -63,3 +63,34 @@ BEGIN
   END LOOP;
 END;
 /
+
+-- The divergence check (docs/replication.md, Divergence) hashes LOB columns with DBMS_CRYPTO.HASH
+-- (STANDARD_HASH refuses LOBs), so its read-only user needs EXECUTE on SYS.DBMS_CRYPTO. On RDS a
+-- SYS object's privilege is granted by rdsadmin.rdsadmin_util.grant_sys_object, which "grants only
+-- privileges that the master user has already been granted through a role or direct grant"; names
+-- in upper case as DBA_OBJECTS spells them (Amazon RDS User Guide, "Granting SELECT or EXECUTE
+-- privileges to SYS objects"). Only when missing (DBA_TAB_PRIVS). It serves a check, not WSO2 or
+-- GoldenGate: if RDS refuses it, the boot goes on, the output says so, and the check counts the
+-- LOB tables of this DC as unchecked (UncheckedTables alarm) until it is granted.
+DECLARE
+  c_checker CONSTANT VARCHAR2(128) := UPPER('&checker_user');
+  v_granted PLS_INTEGER;
+BEGIN
+  SELECT COUNT(*) INTO v_granted
+    FROM dba_tab_privs
+   WHERE grantee = c_checker AND owner = 'SYS' AND table_name = 'DBMS_CRYPTO' AND privilege = 'EXECUTE';
+  IF v_granted = 0 THEN
+    BEGIN
+      rdsadmin.rdsadmin_util.grant_sys_object(
+        p_obj_name  => 'DBMS_CRYPTO',
+        p_grantee   => c_checker,
+        p_privilege => 'EXECUTE');
+      DBMS_OUTPUT.PUT_LINE('EXECUTE on SYS.DBMS_CRYPTO granted to ' || c_checker);
+    EXCEPTION
+      WHEN OTHERS THEN
+        DBMS_OUTPUT.PUT_LINE('WARNING: EXECUTE on SYS.DBMS_CRYPTO not granted to ' || c_checker || ': ' || SQLERRM
+          || '; the divergence check counts this DC''s LOB tables as unchecked until it is granted');
+    END;
+  END IF;
+END;
+/

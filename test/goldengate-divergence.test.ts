@@ -47,7 +47,8 @@ const PARAMETERS: DivergenceCheckParameters = {
     clientZips: ZIPS,
 };
 
-type Value = string | number | null;
+/** A BLOB is `{ hex }` (a SQLite BLOB); a CLOB is a string; '' and `{ hex: "" }` are empty LOBs, not NULL. */
+type Value = string | number | null | { hex: string };
 interface FakeTable {
     owner: string;
     table: string;
@@ -94,13 +95,15 @@ function withRows(tables: FakeTable[], table: string, change: (rows: Value[][]) 
 
 /** The SQLite script of a fake database: the schemas as attached databases, the rows, and its ALL_TAB_COLUMNS. */
 function databaseScript(tables: FakeTable[]): string {
-    const literal = (value: Value) => (value === null ? "NULL" : typeof value === "number" ? String(value) : `'${value.replaceAll("'", "''")}'`);
+    const literal = (value: Value) => (value === null ? "NULL" : typeof value === "number" ? String(value)
+        : typeof value === "object" ? `X'${value.hex}'` : `'${value.replaceAll("'", "''")}'`);
+    const affinity = (type: string) => (type === "NUMBER" ? "INTEGER" : type === "BLOB" ? "BLOB" : "TEXT");
     const owners = [...new Set(tables.map((t) => t.owner))];
     return [
         ...owners.map((owner) => `ATTACH ':memory:' AS "${owner}";`),
         "CREATE TABLE all_tab_columns (owner TEXT, table_name TEXT, column_name TEXT, data_type TEXT, column_id INTEGER);",
         ...tables.flatMap((t) => [
-            `CREATE TABLE "${t.owner}"."${t.table}" (${t.columns.map(([name, type]) => `"${name}" ${type === "NUMBER" ? "INTEGER" : "TEXT"}`).join(", ")});`,
+            `CREATE TABLE "${t.owner}"."${t.table}" (${t.columns.map(([name, type]) => `"${name}" ${affinity(type)}`).join(", ")});`,
             ...t.rows.map((row) => `INSERT INTO "${t.owner}"."${t.table}" VALUES (${row.map(literal).join(", ")});`),
             ...t.columns.map(([name, type], i) => `INSERT INTO all_tab_columns VALUES ('${t.owner}', '${t.table}', '${name}', '${type}', ${i + 1});`),
         ]),
@@ -111,6 +114,8 @@ interface Scenario {
     /** Each DC's rows at the first look, and (for those that change) after the recheck's wait. */
     databases: Record<string, FakeTable[]>;
     caughtUp?: Record<string, FakeTable[]>;
+    /** DCs whose checker has no EXECUTE on SYS.DBMS_CRYPTO (the fake answers ORA-00904). */
+    noCrypto?: string[];
     /** Each DC's replication-ready flag ("true", "false"; absent: no parameter). */
     ready?: Record<string, string>;
     /** What each DC's checker secret holds (default: its password, as plain text). */
@@ -161,6 +166,7 @@ function runCheck(scenario: Scenario, tables: ComparedTable[] = LIST): CheckRun 
         files[`db/${HOST(dc)}.password`] = PASSWORDS[dc];
     }
     for (const [dc, tablesOfDc] of Object.entries(scenario.caughtUp ?? {})) files[`db/caught-up/${HOST(dc)}.sql`] = databaseScript(tablesOfDc);
+    for (const dc of scenario.noCrypto ?? []) files[`db/${HOST(dc)}.no-crypto`] = "";
     for (const dc of Object.keys(PASSWORDS)) files[`secrets/wso2-apim/${dc.toLowerCase()}/divergence-checker`] = scenario.secrets?.[dc] ?? PASSWORDS[dc];
     for (const [dc, value] of Object.entries(scenario.ready ?? { DC2: "true", DC3: "false" })) files[`ssm/wso2-apim/${dc.toLowerCase()}/replication-ready`] = value;
     const fakes: Record<string, string> = { aws: FAKE_AWS, sleep: FAKE_SLEEP };
@@ -201,7 +207,8 @@ describe("divergence check (issue 21, item 5)", () => {
     describe("a run on the trusted source's hub, against fakes of the databases", () => {
         // DC2: AM_API row 7 differs and stays so; subscription 3 is missing and subscription 8 has an
         // older status at the first look, and replication brings the one and changes the other before
-        // the second look; mapping 2 differs only in its LOB; tokens, roles and scope bindings agree.
+        // the second look; mapping 2 differs only in its LOB (CLOB) and stays so; tokens, roles and
+        // scope bindings agree.
         const dc2 = withRows(withRows(withRows(trustedTables(), "AM_API", (rows) => rows.map((r) => (r[0] === 7 ? [7, "api-7-renamed", r[2], r[3]] : r))),
             "AM_SUBSCRIPTION", (rows) => rows.filter((r) => r[0] !== 3).map((r) => (r[0] === 8 ? [8, 8, "BLOCKED"] : r))),
         "AM_API_URL_MAPPING", (rows) => rows.map((r) => (r[0] === 2 ? [2, "GET", "a script edited in DC2 only"] : r)));
@@ -213,13 +220,15 @@ describe("divergence check (issue 21, item 5)", () => {
             result = runCheck({ databases: { DC1: trustedTables(), DC2: dc2, DC3: [] }, caughtUp: { DC1: trustedLater, DC2: dc2Later } });
         });
 
-        it("finishes, and publishes one divergent table and none unchecked for DC2 only, in the deployment's GoldenGate namespace", () => {
+        it("finishes, and publishes two divergent tables and none unchecked for DC2 only, in the deployment's GoldenGate namespace", () => {
             assert.equal(result.status, 0, result.log);
             assert.deepEqual(metricCalls(result.calls), [
-                metricCall(DIVERGENT_TABLES_METRIC.metricName, 1, "DC2"),
+                metricCall(DIVERGENT_TABLES_METRIC.metricName, 2, "DC2"),
                 metricCall(UNCHECKED_TABLES_METRIC.metricName, 0, "DC2"),
             ]);
-            assert.match(result.log, /DC2: 1 divergent table\(s\): WSO2AM\.AM_API; 0 table\(s\) not compared/);
+            const summary = /DC2: 2 divergent table\(s\): (.*); 0 table\(s\) not compared/.exec(result.log);
+            assert.ok(summary, result.log);
+            assert.deepEqual(summary[1].trim().split(" ").sort(), ["WSO2AM.AM_API", "WSO2AM.AM_API_URL_MAPPING"]);
         });
 
         it("detects the divergent row: it differs at both looks, with the same values", () => {
@@ -234,10 +243,10 @@ describe("divergence check (issue 21, item 5)", () => {
             assert.ok(waits.some((w) => w > 590 && w <= DIVERGENCE_CHECK.recheckDelaySeconds), waits.join(" "));
         });
 
-        it("does not hash a LOB column: the mapping whose script differs is equal, and no query names the column", () => {
-            assert.match(result.log, /WSO2AM\.AM_API_URL_MAPPING: not hashed: MEDIATION_SCRIPT/);
-            assert.doesNotMatch(result.sql, /MEDIATION_SCRIPT/);
-            assert.doesNotMatch(result.log, /DC2 WSO2AM\.AM_API_URL_MAPPING/);
+        it("hashes a LOB column too: the mapping whose script alone differs counts after the second look, its equal rows do not", () => {
+            assert.doesNotMatch(result.log, /not hashed: MEDIATION_SCRIPT/);
+            assert.match(result.log, /DC2 WSO2AM\.AM_API_URL_MAPPING: 1 row\(s\) differ from the trusted source, unchanged after 600s/);
+            assert.match(result.sql, /DBMS_CRYPTO\.HASH\("MEDIATION_SCRIPT", 3\)/);
         });
 
         it("chunks by the primary key: bounds from the trusted source, 5 rows a chunk, a pause between chunks", () => {
@@ -334,6 +343,74 @@ describe("divergence check (issue 21, item 5)", () => {
             metricCall(UNCHECKED_TABLES_METRIC.metricName, LIST.length, "DC2"),
         ]);
         assert.match(result.log, /FAILED: cannot read the trusted source's tables: ORA-12541/);
+    });
+
+    describe("LOB columns (issue 21, item 4: concurrent updates of only a LOB are detected, not left to diverge)", () => {
+        /** Our own fixture tables, in the shape of a CLOB table (AM_API_URL_MAPPING) and a BLOB table (REG_CONTENT). */
+        const LOB_LIST: ComparedTable[] = [
+            { owner: "WSO2AM", table: "AM_API_URL_MAPPING", primaryKey: ["URL_MAPPING_ID"], lobColumns: ["MEDIATION_SCRIPT"] },
+            { owner: "WSO2SHARED", table: "REG_CONTENT", primaryKey: ["REG_CONTENT_ID", "REG_TENANT_ID"], lobColumns: ["REG_CONTENT_DATA"] },
+        ];
+        const bytes = (text: string) => ({ hex: Buffer.from(text, "utf8").toString("hex").toUpperCase() });
+        /** Rows 1-3 hold data; row 4 a NULL script and an empty content (EMPTY_BLOB()), in the trusted source. */
+        const script = (id: number): Value => (id === 4 ? null : `<script id="${id}"/>`);
+        const content = (id: number): Value => (id === 4 ? { hex: "" } : bytes(`<definition id="${id}"/>`));
+        const lobTables = (scriptOf = script, contentOf = content): FakeTable[] => [
+            { owner: "WSO2AM", table: "AM_API_URL_MAPPING", columns: [["URL_MAPPING_ID", "NUMBER"], ["HTTP_METHOD", "VARCHAR2"], ["MEDIATION_SCRIPT", "CLOB"]],
+                rows: range(4).map((id) => [id, "GET", scriptOf(id)]) },
+            { owner: "WSO2SHARED", table: "REG_CONTENT", columns: [["REG_CONTENT_ID", "NUMBER"], ["REG_CONTENT_DATA", "BLOB"], ["REG_TENANT_ID", "NUMBER"]],
+                rows: range(4).map((id) => [id, contentOf(id), -1234]) },
+        ];
+        const check = (scenario: Omit<Scenario, "ready">) => runCheck({ ...scenario, ready: { DC2: "true" } }, LOB_LIST);
+
+        it("a row whose only difference is its LOB counts after the second look, in a CLOB and in a BLOB; equal LOBs do not", () => {
+            // Concurrent updates of only a LOB: DC2 kept its own script of mapping 2 and content 3.
+            const dc2 = lobTables((id) => (id === 2 ? '<script id="2" edited-in="DC2"/>' : script(id)), (id) => (id === 3 ? bytes('<definition id="3" edited-in="DC2"/>') : content(id)));
+            const result = check({ databases: { DC1: lobTables(), DC2: dc2 } });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(metricCalls(result.calls), [
+                metricCall(DIVERGENT_TABLES_METRIC.metricName, 2, "DC2"),
+                metricCall(UNCHECKED_TABLES_METRIC.metricName, 0, "DC2"),
+            ]);
+            // One row each: the three rows with equal LOBs (data, NULL, empty) are not counted.
+            assert.match(result.log, /DC2 WSO2AM\.AM_API_URL_MAPPING: 1 row\(s\) differ from the trusted source, unchanged after 600s/);
+            assert.match(result.log, /DC2 WSO2SHARED\.REG_CONTENT: 1 row\(s\) differ from the trusted source, unchanged after 600s/);
+            const waits = result.calls.filter((c) => c.startsWith("sleep ")).map((c) => Number(c.split(" ")[1]));
+            assert.ok(waits.some((w) => w > 590 && w <= DIVERGENCE_CHECK.recheckDelaySeconds), "counted only after the second look");
+            // NULL, empty and data apart; the LOB through DBMS_CRYPTO.HASH (3 = HASH_SH1), on its own line.
+            const sum = statementsIn(result.sql, "DC2").find((s) => s.startsWith("SELECT TO_CHAR(COUNT(*)") && s.includes('"WSO2SHARED"."REG_CONTENT"'))!;
+            assert.ok(sum.split("\n").includes(
+                `|| CASE WHEN "REG_CONTENT_DATA" IS NULL THEN 'N' WHEN DBMS_LOB.GETLENGTH("REG_CONTENT_DATA") = 0 THEN 'E' ELSE RAWTOHEX(DBMS_CRYPTO.HASH("REG_CONTENT_DATA", 3)) END`), sum);
+            assert.doesNotMatch(result.log, /not hashed/);
+        });
+
+        it("a LOB difference replication delivers before the second look is in flight, not divergent", () => {
+            const dc2 = lobTables(script, (id) => (id === 1 ? bytes("<definition of an older revision/>") : content(id)));
+            const result = check({ databases: { DC1: lobTables(), DC2: dc2 }, caughtUp: { DC2: lobTables() } });
+            assert.equal(result.status, 0, result.log);
+            assert.ok(metricCalls(result.calls).includes(metricCall(DIVERGENT_TABLES_METRIC.metricName, 0, "DC2")), result.log);
+            assert.match(result.log, /DC2 WSO2SHARED\.REG_CONTENT: a chunk that differed is now equal \(in flight\)/);
+        });
+
+        it("a NULL LOB and an empty LOB differ, as in Oracle (an empty LOB IS NOT NULL), in both directions", () => {
+            // The trusted source's row 4: NULL script, empty content; DC2's: empty script, NULL content.
+            const dc2 = lobTables((id) => (id === 4 ? "" : script(id)), (id) => (id === 4 ? null : content(id)));
+            const result = check({ databases: { DC1: lobTables(), DC2: dc2 } });
+            assert.equal(result.status, 0, result.log);
+            assert.ok(metricCalls(result.calls).includes(metricCall(DIVERGENT_TABLES_METRIC.metricName, 2, "DC2")), result.log);
+            assert.match(result.log, /DC2 WSO2AM\.AM_API_URL_MAPPING: 1 row\(s\) differ/);
+            assert.match(result.log, /DC2 WSO2SHARED\.REG_CONTENT: 1 row\(s\) differ/);
+        });
+
+        it("a DC whose checker may not execute DBMS_CRYPTO: its LOB tables count as unchecked, never as equal", () => {
+            const result = check({ databases: { DC1: lobTables(), DC2: lobTables() }, noCrypto: ["DC2"] });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(metricCalls(result.calls), [
+                metricCall(DIVERGENT_TABLES_METRIC.metricName, 0, "DC2"),
+                metricCall(UNCHECKED_TABLES_METRIC.metricName, 2, "DC2"),
+            ]);
+            assert.match(result.log, /DC2 WSO2AM\.AM_API_URL_MAPPING: not compared: ORA-00904: "DBMS_CRYPTO"\."HASH": invalid identifier/);
+        });
     });
 
     it("a row that stays divergent in a table without a primary key counts; one every DC agrees on does not", () => {

@@ -60,6 +60,19 @@ describe("schema step SQL", () => {
         assert.ok(block.includes("PRIVILEGE_TYPE IN ( P . KIND , '*' )"), "an earlier '*' grant counts as both: nothing granted twice");
     });
 
+    it("02-goldengate-prerequisites.sql gives the divergence checker EXECUTE on SYS.DBMS_CRYPTO through rdsadmin, only when missing, without stopping the boot", () => {
+        const block = statements("02-goldengate-prerequisites.sql").find((s) => s.includes("GRANT_SYS_OBJECT"))!;
+        assert.ok(block, "a block calls rdsadmin.rdsadmin_util.grant_sys_object");
+        // Amazon RDS User Guide, "Granting SELECT or EXECUTE privileges to SYS objects": names in upper case.
+        assert.match(block, /C_CHECKER CONSTANT VARCHAR2 \( 128 \) : = UPPER \( '&CHECKER_USER' \)/);
+        assert.match(block, /RDSADMIN \. RDSADMIN_UTIL \. GRANT_SYS_OBJECT \( P_OBJ_NAME = > 'DBMS_CRYPTO' , P_GRANTEE = > C_CHECKER , P_PRIVILEGE = > 'EXECUTE' \)/);
+        assert.ok(block.includes("FROM DBA_TAB_PRIVS WHERE GRANTEE = C_CHECKER AND OWNER = 'SYS' AND TABLE_NAME = 'DBMS_CRYPTO' AND PRIVILEGE = 'EXECUTE'"), "granted only when DBA_TAB_PRIVS lacks it");
+        assert.ok(block.indexOf("IF V_GRANTED = 0") < block.indexOf("GRANT_SYS_OBJECT"));
+        assert.match(block, /EXCEPTION WHEN OTHERS THEN DBMS_OUTPUT \. PUT_LINE \( 'WARNING: /, "a refusal is printed, and the boot goes on");
+        // 01-users.sql runs on self-managed hosts too, where the grant is the SYSDBA operator's (docs/database.md): none there.
+        assert.ok(!statements("01-users.sql").some((s) => s.includes("DBMS_CRYPTO")));
+    });
+
     it("03-per-dc.sql waits for the DDL lock on the busy token table instead of failing with ORA-00054", () => {
         const perDc = statements("03-per-dc.sql");
         const timeout = perDc.findIndex((s) => /^ALTER SESSION SET DDL_LOCK_TIMEOUT = \d+$/.test(s));

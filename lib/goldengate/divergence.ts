@@ -66,7 +66,11 @@ export function divergenceCheckerSecretName(deployment: string, dcId: string): s
     return `${deployment}/${dcId.toLowerCase()}/divergence-checker`;
 }
 
-/** What the check must know of a replicated table: its primary key, and the LOB columns it does not hash. */
+/**
+ * What the check must know of a replicated table: its primary key, and its LOB columns (hashed
+ * with DBMS_CRYPTO.HASH rather than STANDARD_HASH; the trusted source's dictionary decides each
+ * column's type, the list's LOBs only make a mismatch show in the log).
+ */
 export interface ComparedTable {
     owner: string;
     table: string;

@@ -4,7 +4,7 @@
 #
 # For each table of the table list it compares every replication-ready DC with the trusted source,
 # chunk by chunk of the primary key (CHUNK_ROWS rows of the trusted source, bounds found by the
-# key's order): the row count and the sum of a hash of each row's key and non-LOB columns. A chunk
+# key's order): the row count and the sum of a hash of each row's columns, LOBs included. A chunk
 # that differs is listed row by row on both sides (key, row hash). After RECHECK_DELAY_SECONDS,
 # longer than a healthy path's lag, the chunk is listed again, and only rows that differ both times
 # with the same values on each side count: a difference replication was still carrying has gone or
@@ -183,6 +183,30 @@ column_text() {
     esac
 }
 
+# The hash term of a LOB column (BLOB, CLOB, NCLOB); nothing (status 1) for other types.
+# STANDARD_HASH refuses LOBs, so a LOB goes through DBMS_CRYPTO.HASH, which has a BLOB and a
+# "CLOB CHARACTER SET ANY_CS" overload (so NCLOB too), each returning RAW, callable from SQL (Oracle
+# Database 19c PL/SQL Packages and Types Reference, DBMS_CRYPTO, HASH Function). 3 is HASH_SH1 (the
+# package's constants cannot be named in SQL, only in PL/SQL). The checker needs EXECUTE on
+# SYS.DBMS_CRYPTO (sql/02-goldengate-prerequisites.sql on RDS; docs/database.md on a self-managed
+# host); without it the query fails and the table counts as unchecked, never as equal.
+# A LOB column has three states: NULL (no locator), empty (a locator, length 0: EMPTY_CLOB(),
+# EMPTY_BLOB()) and data; "IS NULL" is false for an empty LOB and DBMS_LOB.GETLENGTH returns 0
+# for it (Oracle Database SecureFiles and Large Objects Developer's Guide, "NULL and Empty LOB:
+# Semantics Difference between LOBs and VARCHAR2"). So NULL is 'N', empty 'E', and only a LOB
+# with data is hashed (what HASH does with a zero-length LOB is not documented). CASE stops at the
+# first true condition ("Oracle Database uses short-circuit evaluation": SQL Language Reference,
+# CASE Expressions), so neither function sees a NULL. A CLOB is hashed as text, not as stored bytes
+# (My Oracle Support 760247.1: a CLOB's hash differs from that of its bytes in a single-byte
+# character set); every DC's RDS instance is AL32UTF8 with the default national character set.
+lob_term() {
+    local q="\"$1\""
+    case $2 in
+        BLOB | CLOB | NCLOB) printf "CASE WHEN %s IS NULL THEN 'N' WHEN DBMS_LOB.GETLENGTH(%s) = 0 THEN 'E' ELSE RAWTOHEX(DBMS_CRYPTO.HASH(%s, 3)) END" "$q" "$q" "$q" ;;
+        *) return 1 ;;
+    esac
+}
+
 # The key columns' SQL literals, as the trusted source writes them for a chunk bound: numbers in
 # TM9, strings quoted with their quotes doubled. Other key types: no bounds (one chunk).
 key_literal() {
@@ -307,15 +331,22 @@ compare_table() {
         log "$TABLE: not in the trusted source's schema; not compared"
         return
     fi
-    # The columns in the dictionary's order; LOB columns of the table list and types without a hash are left out.
+    # The columns in the dictionary's order, LOBs included (the dictionary's type decides how each
+    # is hashed); only types without a hash (LONG, LONG RAW, BFILE, XMLTYPE, objects) are left out.
+    # The cost: a LOB is read whole for its hash, so a chunk of a LOB table reads up to CHUNK_ROWS
+    # LOBs in each database (REG_CONTENT's resources, say); a chunk that takes longer than
+    # QUERY_TIMEOUT_SECONDS makes the table unchecked for that run (UncheckedTables), never equal.
     while IFS='|' read -r name type; do
-        if [[ ,$lobs, == *",$name,"* ]] || ! text=$(column_text "$name" "$type"); then
+        if text=$(lob_term "$name" "$type"); then
+            terms+=("$text")
+        elif text=$(column_text "$name" "$type"); then
+            [[ ,$lobs, != *",$name,"* ]] || log "$TABLE: $name is listed as a LOB but is $type in the trusted source; hashed as $type"
+            terms+=("CASE WHEN \"$name\" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH($text, 'SHA1')) END")
+        else
             skipped+=("$name")
-            continue
         fi
-        terms+=("CASE WHEN \"$name\" IS NULL THEN 'N' ELSE RAWTOHEX(STANDARD_HASH($text, 'SHA1')) END")
     done < <(awk -F'|' -v o="$owner" -v t="$table" '$1 == o && $2 == t { print $3 "|" $4 }' "$WORK/columns")
-    ((${#skipped[@]} == 0)) || log "$TABLE: not hashed: ${skipped[*]} (LOB or a type without a hash)"
+    ((${#skipped[@]} == 0)) || log "$TABLE: not hashed: ${skipped[*]} (a type without a hash)"
     # Each column's hash is 40 hex digits; their concatenation must fit VARCHAR2's 4000 bytes.
     if ((${#terms[@]} > MAX_HASHED_COLUMNS)); then
         LAST_ERROR="${#terms[@]} columns to hash, more than the $MAX_HASHED_COLUMNS that fit in one row hash"

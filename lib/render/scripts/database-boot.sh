@@ -655,7 +655,7 @@ apply_schemas() {
     if [[ $DB_PLATFORM == rds ]]; then
         run_script "$MASTER_USER" "$MASTER_PASSWORD" "$SQL_DIR/02-goldengate-prerequisites.sql"
     else
-        log "self-managed database: supplemental and force logging and GoldenGate privileges are set by the operator as SYSDBA (docs/database.md)"
+        log "self-managed database: supplemental and force logging, GoldenGate privileges and the checker's EXECUTE on SYS.DBMS_CRYPTO are set by the operator as SYSDBA (docs/database.md)"
     fi
 
     initialise_schema SHARED_DB "$SHARED_DB_USER" "$SHARED_DB_PASSWORD" "$PACK_DIR" remedies-shared-db.sql
