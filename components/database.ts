@@ -33,6 +33,9 @@ export interface OracleDatabaseArgs {
  * stable private name, so the APIM nodes never wait for it in the deployment graph, and it
  * carries the replication-ready flag the nodes of a non-trusted DC wait on before WSO2's first start.
  */
+/** Per-session cursor limit (Oracle Database Reference 19c, OPEN_CURSORS: dynamic, default 50). */
+export const OPEN_CURSORS = 1000;
+
 export class OracleDatabase extends pulumi.ComponentResource {
     readonly hostname: string;
     /** `rds-db:<identifier>` (the boot hook looks the RDS-managed secret up) or the ec2 secret ARN. */
@@ -87,6 +90,11 @@ export class OracleDatabase extends pulumi.ComponentResource {
             description: "WSO2 APIM Oracle: GoldenGate capture and apply",
             parameters: [
                 { name: "enable_goldengate_replication", value: "TRUE", applyMethod: "pending-reboot" },
+                // A spoke's nonintegrated Replicat maps every table (and its exceptions table) with a
+                // SQLEXEC per unique-key handler: it keeps up to MAXSQLSTATEMENTS (default 250, Reference
+                // 19c) cursors open, besides WSO2's pools on the same instance. OPEN_CURSORS caps each
+                // session; past it ORA-01000 abends the Replicat (REPERROR DEFAULT ABEND).
+                { name: "open_cursors", value: String(OPEN_CURSORS), applyMethod: "immediate" },
                 // The integrated Extracts' logmining servers live in the Streams pool (lib/goldengate/parameter-files.ts, streamsPoolBytes).
                 ...(args.integratedExtracts > 0
                     ? [{ name: "streams_pool_size", value: String(streamsPoolBytes(args.integratedExtracts)), applyMethod: "pending-reboot" }]

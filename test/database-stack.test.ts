@@ -68,8 +68,10 @@ for (const stack of STACKS) {
             const program = await run(stack);
             const params = named(program, `${dc}-db-params`).inputs as any;
             assert.equal(params.family, "oracle-se2-19");
-            // One integrated Extract per path out of the database (one each way with two DCs): 1.25 GiB of Streams pool.
-            assert.deepEqual(params.parameters.map((p: any) => [p.name, p.value]), [["enable_goldengate_replication", "TRUE"], ["streams_pool_size", "1342177280"]]);
+            // One integrated Extract per path out of the database (one each way with two DCs): 1.25 GiB of Streams pool;
+            // cursors for a Replicat that maps every table with its exceptions table and handlers (ORA-01000 abends it).
+            assert.deepEqual(params.parameters.map((p: any) => [p.name, p.value]),
+                [["enable_goldengate_replication", "TRUE"], ["open_cursors", "1000"], ["streams_pool_size", "1342177280"]]);
             const subnets = named(program, `${dc}-db-subnets`).inputs as any;
             assert.deepEqual(subnets.subnetIds, [`(known after apply: ${dc}-net-private-1.id)`, `(known after apply: ${dc}-net-private-2.id)`]);
         });

@@ -236,7 +236,7 @@ describe("GoldenGate files: two datacenters", () => {
     it("starts every added group with the Manager, restarts them after a failure and purges trails", () => {
         assert.deepEqual(statements(dc1.get("dirprm/mgr.prm")!), [
             "PORT 7809",
-            "DYNAMICPORTLIST 7810-7834",
+            "DYNAMICPORTLIST 7810-7839",
             "ACCESSRULE, PROG *, IPADDR 127.0.0.1, PRI 1, ALLOW",
             "ACCESSRULE, PROG *, IPADDR 10.10.128.10, PRI 1, ALLOW",
             "ACCESSRULE, PROG COLLECTOR, IPADDR 10.20.128.10, PRI 2, ALLOW",
@@ -257,8 +257,8 @@ describe("GoldenGate files: two datacenters", () => {
         ]);
         assert.deepEqual(dc2.get("dirprm/start-ebtoa.oby")!.trimEnd().split("\n"), [
             "DBLOGIN USERIDALIAS ogg_dc2 DOMAIN wso2apim",
-            "ADD EXTRACT EBTOA, INTEGRATED TRANLOG, BEGIN NOW",
             "REGISTER EXTRACT EBTOA DATABASE",
+            "ADD EXTRACT EBTOA, INTEGRATED TRANLOG, BEGIN NOW",
             "ADD EXTTRAIL ./dirdat/ba, EXTRACT EBTOA",
             "ADD EXTRACT PBTOA, EXTTRAILSOURCE ./dirdat/ba",
             "ADD RMTTRAIL ./dirdat/ba, EXTRACT PBTOA",

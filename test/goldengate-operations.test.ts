@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { LAG_WARNING_SECONDS } from "../lib/alarms";
 import { HUB_BOOT_SCRIPT, HubBootParameters, renderHubEnv } from "../lib/goldengate/hub-user-data";
-import { GOLDENGATE, MAX_DATACENTERS } from "../lib/goldengate/names";
+import { GOLDENGATE, MAX_DATACENTERS, SPARE_COLLECTOR_PORTS } from "../lib/goldengate/names";
 import { GoldenGateFilesInput, HubDatacenter, renderGoldenGateFiles } from "../lib/goldengate/parameter-files";
 import { named, ofType, PROJECT_DIR, run, runWithFakes } from "./harness";
 
@@ -93,9 +93,10 @@ describe("GoldenGate operations: how far behind each path is, from the heartbeat
 });
 
 describe("GoldenGate operations: Collector ports and the Manager's access rules", () => {
-    it("lists one Collector port for each pump a hub may receive, as many as the DCs there may be less one", () => {
+    it("lists one Collector port for each pump a hub may receive (as many as the DCs there may be less one), and spares for reconnects", () => {
         const { from, to } = GOLDENGATE.dynamicPorts;
-        assert.equal(to - from + 1, MAX_DATACENTERS - 1);
+        assert.equal(to - from + 1, MAX_DATACENTERS - 1 + SPARE_COLLECTOR_PORTS);
+        assert.ok(SPARE_COLLECTOR_PORTS > 0);
         for (const dc of [DC1, DC2]) {
             const manager = statements(hubFiles(dc).get("dirprm/mgr.prm")!);
             assert.ok(manager.includes(`PORT ${GOLDENGATE.managerPort}`));
@@ -135,9 +136,10 @@ describe("GoldenGate operations: the obey files of the runbooks", () => {
     const dc1 = hubFiles(DC1);
     const dc2 = hubFiles(DC2);
 
-    it("adds a path's Extract now, then registers it, which prints the registration SCN the instantiation waits past", () => {
+    it("registers a path's Extract (which prints the registration SCN the instantiation waits past), then adds it positioned now", () => {
         const start = lines(dc1.get("dirprm/start-eatob.oby")!);
-        assert.ok(start.indexOf("ADD EXTRACT EATOB, INTEGRATED TRANLOG, BEGIN NOW") < start.indexOf("REGISTER EXTRACT EATOB DATABASE"));
+        // Classic: register first ("Before issuing ADD EXTRACT with this option, make certain you … registered this Extract").
+        assert.ok(start.indexOf("REGISTER EXTRACT EATOB DATABASE") < start.indexOf("ADD EXTRACT EATOB, INTEGRATED TRANLOG, BEGIN NOW"));
         assert.equal(start[0], "DBLOGIN USERIDALIAS ogg_dc1 DOMAIN wso2apim");
         assert.deepEqual(start.slice(-2), ["START EXTRACT EATOB", "START EXTRACT PATOB"]);
     });

@@ -128,7 +128,7 @@ for (const stack of STACKS) {
                 `${dc}-sg-db tcp/1521-1521 from ${peerHub}/32`,
                 `${dc}-sg-db tcp/1521-1521 from ${dc}-sg-nodes`,
                 `${dc}-sg-efs tcp/2049-2049 from ${dc}-sg-nodes`,
-                `${dc}-sg-goldengate tcp/7809-7834 from ${peerHub}/32`,
+                `${dc}-sg-goldengate tcp/7809-7839 from ${peerHub}/32`,
                 `${dc}-sg-nodes tcp/5672-5672 from ${dc}-sg-nodes`,
                 `${dc}-sg-nodes tcp/8243-8243 from ${dc}-sg-alb`,
                 `${dc}-sg-nodes tcp/9443-9443 from ${dc}-sg-alb`,
@@ -146,7 +146,7 @@ for (const stack of STACKS) {
                 `${dc}-sg-goldengate tcp/1521-1521 to ${dc}-sg-db`,
                 `${dc}-sg-goldengate tcp/1521-1521 to ${peerCidr}`,
                 `${dc}-sg-goldengate tcp/443-443 to 0.0.0.0/0`,
-                `${dc}-sg-goldengate tcp/7809-7834 to ${peerHub}/32`,
+                `${dc}-sg-goldengate tcp/7809-7839 to ${peerHub}/32`,
                 `${dc}-sg-nodes all to 0.0.0.0/0`,
             ].sort());
             for (const group of ofType(program, T.sg)) {

@@ -19,6 +19,12 @@ import { DATABASE_USERS } from "../database-names";
 export const MAX_DATACENTERS = 26;
 /** Pumps into one hub at most: the trusted source's, one from each spoke. */
 export const MAX_INCOMING_PUMPS = MAX_DATACENTERS - 1;
+/**
+ * Collector ports beyond one per pump: a pump that reconnects (a peering flap, a peer hub's
+ * restart) gets a new Collector while the old one may still hold its port until it notices the
+ * lost connection, so at the most DCs a full list would leave the reconnecting pump without a port.
+ */
+export const SPARE_COLLECTOR_PORTS = 5;
 
 export const GOLDENGATE = {
     /** Manager port; the peers' pumps connect here first. */
@@ -30,10 +36,11 @@ export const GOLDENGATE = {
      * The trusted source receives a pump from every other DC, so the list holds one port for each of
      * the most DCs there can be (MAX_DATACENTERS - 1), whichever DC is the trusted source: "Specify
      * enough ports to accommodate expansion of the number of processes without having to stop and
-     * restart Manager" (Reference 19c, DYNAMICPORTLIST). Nothing else here needs one: no direct
-     * initial load (RMTTASK), no passive Extract, no remote GGSCI.
+     * restart Manager" (Reference 19c, DYNAMICPORTLIST), with spares for reconnects
+     * (SPARE_COLLECTOR_PORTS). Nothing else here needs one: no direct initial load (RMTTASK), no
+     * passive Extract, no remote GGSCI.
      */
-    dynamicPorts: { from: 7810, to: 7810 + MAX_INCOMING_PUMPS - 1 },
+    dynamicPorts: { from: 7810, to: 7810 + MAX_INCOMING_PUMPS + SPARE_COLLECTOR_PORTS - 1 },
     /** GoldenGate home on the hub (Classic Architecture). */
     home: "/u01/app/ogg",
     /** Credential store domain of the hub's aliases. */

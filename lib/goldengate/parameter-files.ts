@@ -474,14 +474,17 @@ export function renderSetupObey(input: GoldenGateFilesInput): string {
 }
 
 /**
- * Starts capture for one path, in the order of Oracle's precise instantiation ("Add Initial Load
- * Extract Using the Admin Client", GoldenGate 19c): the Extract is added positioned now, then
- * registered, and REGISTER EXTRACT prints its registration SCN ("OGG-02003 Extract group … successfully
- * registered with database at SCN …"). "For precise instantiation to work, the instantiation SCN must
- * come after the registration SCN": the runbook waits until no transaction older than that SCN is
- * open, then takes the instantiation SCN (docs/replication.md, Bootstrap). The Extract is added when
- * its capture starts, not when the hub was set up: one added long before it starts may find its
- * logs gone (OGG-00446). Then the pump, and both start.
+ * Starts capture for one path. The Classic Architecture's order (Using Oracle GoldenGate for
+ * Oracle Database 19c, "Add the Primary Extract": "Before issuing ADD EXTRACT with this option
+ * [INTEGRATED TRANLOG], make certain you logged in to the database with the DBLOGIN command and
+ * that you registered this Extract with the database"; for integrated mode the BEGIN time "must be
+ * greater than the timestamp at which the Extract was registered"): log in, register (REGISTER
+ * EXTRACT prints the registration SCN, "OGG-02003 Extract group … successfully registered with
+ * database at SCN …"), then add it positioned now. "For precise instantiation to work, the
+ * instantiation SCN must come after the registration SCN": the runbook waits until no transaction
+ * older than that SCN is open, then takes the instantiation SCN (docs/replication.md, Bootstrap).
+ * The Extract is added when its capture starts, not when the hub was set up: one added long before
+ * it starts may find its logs gone (OGG-00446). Then the pump, and both start.
  */
 export function renderStartCaptureObey(input: GoldenGateFilesInput, destination: HubDatacenter): string {
     const { self } = input;
@@ -490,8 +493,8 @@ export function renderStartCaptureObey(input: GoldenGateFilesInput, destination:
     const trail = pathTrail(self.index, destination.index);
     return [
         `DBLOGIN ${login(self.id)}`,
-        `ADD EXTRACT ${extract}, INTEGRATED TRANLOG, BEGIN NOW`,
         `REGISTER EXTRACT ${extract} DATABASE`,
+        `ADD EXTRACT ${extract}, INTEGRATED TRANLOG, BEGIN NOW`,
         `ADD EXTTRAIL ${trail}, EXTRACT ${extract}`,
         `ADD EXTRACT ${pump}, EXTTRAILSOURCE ${trail}`,
         `ADD RMTTRAIL ${trail}, EXTRACT ${pump}`,
