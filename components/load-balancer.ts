@@ -126,6 +126,8 @@ export class LoadBalancer extends pulumi.ComponentResource {
                     { hostHeader: { values: rule.hosts } },
                     ...(rule.paths.length > 0 ? [{ pathPattern: { values: rule.paths } }] : []),
                     ...(rule.methods ? [{ httpRequestMethod: { values: rule.methods } }] : []),
+                    ...(rule.query ? [{ queryStrings: rule.query }] : []),
+                    ...(rule.header ? [{ httpHeader: { httpHeaderName: rule.header.name, values: rule.header.values } }] : []),
                 ],
                 actions: [action(rule.target)],
             }, child);

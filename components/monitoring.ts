@@ -65,7 +65,19 @@ export const RUNTIME_EVENT_ADAPTERS = ["blockingEventPublisher", "tokenRevocatio
  * L65-71): `Event dropped at Output Adapter '<name>' for tenant id '<id>', Cannot send event`. Any of
  * the three (CloudWatch Logs "Filter pattern syntax": `?term ?term` matches either).
  */
-export const RUNTIME_EVENTS_DROPPED_PATTERN = RUNTIME_EVENT_ADAPTERS.map((name) => `?"Event dropped at Output Adapter '${name}'"`).join(" ");
+const ADAPTER_DROPS = RUNTIME_EVENT_ADAPTERS.map((name) => `?"Event dropped at Output Adapter '${name}'"`);
+/**
+ * The ERROR line a receiver group's queue worker logs when its publisher shuts down (a node's stop
+ * or restart) with events still queued for a Traffic Manager it cannot reach: they are dropped
+ * (carbon-analytics-common v5.2.24 DataEndpointGroup.EventQueueWorker.onEvent L297, once per run of
+ * drops; getDataEndpoint returns null only once the reconnection service is shut down and no
+ * endpoint is active). It does not name the stream, so a request events' queue dropped at a stop
+ * counts too: after a stop while a Traffic Manager was unreachable, runtime events may have gone.
+ * A JVM that is killed (out of memory, a terminated instance) logs nothing.
+ */
+export const SHUTDOWN_DROP_LINE = "Dropping all events as DataPublisher is shutting down";
+/** Either cause of a lost runtime event: a full queue (per adapter) or a stop with a queue held. */
+export const RUNTIME_EVENTS_DROPPED_PATTERN = [...ADAPTER_DROPS, `?"${SHUTDOWN_DROP_LINE}"`].join(" ");
 
 export interface MonitoringArgs {
     /** Begins the names AWS holds once per account and region (DeploymentConfig.deploymentName). */
@@ -349,7 +361,9 @@ export class Monitoring extends pulumi.ComponentResource {
         });
 
         // Every 30 s a publisher finds a Traffic Manager unreachable, a line: a node's restart is a few
-        // minutes of them, a DC (or its peering) down is lines for as long as it lasts.
+        // minutes of them, a DC (or its peering) down is lines for as long as it lasts. Losing the
+        // queued events (a full queue, a stop) raises runtime-events-dropped at once, so this one
+        // only says an outage lasts (lib/alarms.ts trafficManagerUnreachableMinutes).
         const unreachablePeriods = ALARM_THRESHOLDS.trafficManagerUnreachableMinutes / 5;
         alarm("traffic-manager-unreachable", {
             ...logAlarm,
@@ -362,7 +376,7 @@ export class Monitoring extends pulumi.ComponentResource {
         });
         alarm("runtime-events-dropped", {
             ...logAlarm,
-            description: `A node of ${args.dcId} dropped a block condition, key template, revocation or cache invalidation for a Traffic Manager whose queue was full: that DC's gateways miss it until they restart (docs/operations.md#runtime-events-dropped)`,
+            description: `A node of ${args.dcId} dropped a block condition, key template, revocation or cache invalidation for a Traffic Manager whose queue was full, or stopped with events queued for one it could not reach: that DC's gateways miss them until they restart (docs/operations.md#runtime-events-dropped)`,
             metricName: logMetrics.runtimeEventsDropped,
             period: 60,
             evaluationPeriods: 1,

@@ -59,6 +59,11 @@ export const ALARM_THRESHOLDS = {
     /**
      * Minutes, in 5-minute periods, of continuous "No receiver is reachable" lines before the alarm: a
      * rolling change takes each node out for a few minutes in turn, a lost DC or peering stays out.
+     * Reconsidered with the queue's limits: nothing is lost while the alarm waits (an unreachable
+     * Traffic Manager's events are kept until the queue is full or the node stops, and either raises
+     * runtime-events-dropped at once), so this alarm only says an outage lasts; a lost event never
+     * waits for it. An outage of L minutes touches up to L/5 + 1 periods: a shorter window would fire
+     * on a node replaced in a rolling change.
      */
     trafficManagerUnreachableMinutes: 30,
 } as const;

@@ -18,7 +18,9 @@ import { named, ofType, requireTool, run, runWithFakes, shellcheck, stackConfig 
  * test changes the world between runs. A PUT of an API behaves as carbon-apimgt 6.6.163's
  * APIProviderImpl.updateAPI: it deploys to every environment of the new list and drops from the
  * list each environment whose DC is down (answering 500, as ApisApiServiceImpl does on a
- * FaultGatewaysException). A DC or Publisher that is "down" drops the connection.
+ * FaultGatewaysException). A DC or Publisher that is "down" drops the connection. \`afterListing\`
+ * plays a lifecycle change that completes while a run is under way: applied (and cleared) right
+ * after the fake has answered a listing of /apis.
  */
 const FAKE_SERVERS = String.raw`
 const https = require("https");
@@ -56,7 +58,15 @@ const publisher = https.createServer(tls, async (req, res) => {
         return json(res, 200, { access_token: "fake-token", token_type: "Bearer", expires_in: 3600 });
     }
     if (req.headers.authorization !== "Bearer fake-token") return json(res, 401, {});
-    if (req.method === "GET" && url.pathname === "/api/am/publisher/v1/apis") return json(res, 200, page(state.apis, url));
+    if (req.method === "GET" && url.pathname === "/api/am/publisher/v1/apis") {
+        json(res, 200, page(state.apis, url));
+        if (state.afterListing) {
+            state.apis.find((a) => a.id === state.afterListing.id).lifeCycleStatus = state.afterListing.lifeCycleStatus;
+            delete state.afterListing;
+            save(state);
+        }
+        return;
+    }
     if (req.method === "GET" && url.pathname === "/api/am/publisher/v1/api-products") return json(res, 200, page(state.products, url));
     const match = /^\/api\/am\/publisher\/v1\/apis\/([^/]+)$/.exec(url.pathname);
     const api = match && state.apis.find((a) => a.id === match[1]);
@@ -132,6 +142,8 @@ interface World {
     gateways: Record<"DC1" | "DC2", { down: boolean; names: string[] }>;
     /** What changed at the fakes: PUTs and deletions. */
     log: string[];
+    /** A lifecycle change that completes right after the next listing of /apis (the fake applies it). */
+    afterListing?: { id: string; lifeCycleStatus: string };
 }
 
 const synapseNames = (api: FakeApi) => [`${api.provider}--${api.name}:v${api.version}`, ...(api.isDefaultVersion ? [`${api.provider}--${api.name}`] : [])];
@@ -285,7 +297,12 @@ describe("API reconciler across DCs (docs/artifacts.md § API reconciler)", () =
         // A stale (in DC2, not in A's environments), B missing, C deleted and D retired but served.
         assert.deepEqual(back.metric("ApisOutOfStep", "DC2"), [{ region: "us-west-2", value: 4 }]);
         assert.deepEqual(back.metric("ApisOutOfStep", "DC1"), [{ region: "us-east-1", value: 0 }]);
-        assert.deepEqual([...back.changes].sort(), [
+        // The first run that reads DC2 again only records what it found; the next one, agreeing, repairs.
+        assert.deepEqual(back.changes, []);
+        assert.match(back.stderr, /first seen this run, repaired only if the next run finds it too .*: remove DC2 admin--C:v1\.0\.0/);
+        const repair = reconcile();
+        assert.equal(repair.status, 0, repair.stderr);
+        assert.deepEqual([...repair.changes].sort(), [
             "DC2 deleteApi admin--C:v1.0.0", "DC2 deleteApi admin--D:v1.0.0",
             "PUT a-id DC1 us-east-1,DC2 us-west-2", "PUT b-id DC1 us-east-1,DC2 us-west-2",
         ]);
@@ -295,6 +312,59 @@ describe("API reconciler across DCs (docs/artifacts.md § API reconciler)", () =
         const after = reconcile();
         assert.deepEqual(after.metric("ApisOutOfStep", "DC2"), [{ region: "us-west-2", value: 0 }]);
         assert.deepEqual(after.changes, []);
+    });
+
+    it("acts only when two consecutive runs agree, and reads the API again before a removal or a PUT (a lifecycle change under way)", function () {
+        this.timeout(120000);
+        // Publish: APIExecutor.changeLifeCycle has deployed E to both DCs but not yet saved PUBLISHED.
+        reset();
+        change((w) => {
+            const e = apiNamed("e-id", "E", { lifeCycleStatus: "CREATED" });
+            w.apis.push(e);
+            for (const dc of ["DC1", "DC2"] as const) w.gateways[dc].names.push(...synapseNames(e));
+        });
+        const during = reconcile();
+        assert.equal(during.status, 0, during.stderr);
+        assert.deepEqual(during.metric("ApisOutOfStep", "DC2"), [{ region: "us-west-2", value: 1 }]);
+        assert.deepEqual(during.changes, [], "a single run never removes");
+        change((w) => { w.apis.find((a) => a.id === "e-id")!.lifeCycleStatus = "PUBLISHED"; });
+        const published = reconcile();
+        assert.deepEqual(published.changes, []);
+        assert.deepEqual(published.metric("ApisOutOfStep", "DC2"), [{ region: "us-west-2", value: 0 }]);
+        assert.ok(held("DC2").includes("admin--E:v1.0.0") && held("DC1").includes("admin--E:v1.0.0"));
+
+        // The same, but the status is saved while the second run is under way: it agrees with the
+        // first on the removal, reads E again, finds it PUBLISHED and leaves it.
+        reset();
+        change((w) => {
+            const e = apiNamed("e-id", "E", { lifeCycleStatus: "CREATED" });
+            w.apis.push(e);
+            for (const dc of ["DC1", "DC2"] as const) w.gateways[dc].names.push(...synapseNames(e));
+        });
+        assert.deepEqual(reconcile().changes, []);
+        change((w) => { w.afterListing = { id: "e-id", lifeCycleStatus: "PUBLISHED" }; });
+        const racing = reconcile();
+        assert.equal(racing.status, 0, racing.stderr);
+        assert.deepEqual(racing.changes, []);
+        assert.match(racing.stderr, /API e-id is now PUBLISHED: not removed/);
+        assert.ok(held("DC2").includes("admin--E:v1.0.0") && held("DC1").includes("admin--E:v1.0.0"));
+
+        // Retire: the gateways have removed D, the status still says PUBLISHED; RETIRED is saved
+        // while the second run is under way: no PUT puts D back.
+        reset();
+        change((w) => {
+            publisherRemovesFromGateways(w, w.apis.find((a) => a.id === "d-id")!);
+        });
+        assert.deepEqual(reconcile().changes, []);
+        change((w) => { w.afterListing = { id: "d-id", lifeCycleStatus: "RETIRED" }; });
+        const retiring = reconcile();
+        assert.equal(retiring.status, 0, retiring.stderr);
+        assert.deepEqual(retiring.changes, [], "no PUT of a retired API");
+        assert.match(retiring.stderr, /API d-id is now RETIRED: not published again/);
+        const settled = reconcile();
+        assert.deepEqual(settled.changes, []);
+        assert.deepEqual(settled.metric("ApisOutOfStep", "DC2"), [{ region: "us-west-2", value: 0 }]);
+        assert.ok(!held("DC2").includes("admin--D:v1.0.0"));
     });
 
     it("with the Publisher unreachable deletes nothing, reports every DC unknown, and backs off", function () {

@@ -5,17 +5,20 @@ import { ARTIFACT_SYNC, ARTIFACT_SYNC_SCRIPT, renderArtifactSyncHook } from "../
 import { ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
 /**
- * A fake `aws` (only the calls the sync makes): it logs each call, answers the SSM parameter
- * from $FAKE_SOURCE, a listing of the pushed plans (`s3api list-objects-v2 … --output text`: the
+ * A fake `aws` (only the calls the sync makes): it logs each call, answers the SSM parameter's
+ * LastModifiedDate (ISO 8601, as CLI v2 prints it) and value from $FAKE_SOURCE_CHANGED and
+ * $FAKE_SOURCE, tab-separated as `--output text` prints a list, a listing of the pushed plans (`s3api list-objects-v2 … --output text`: the
  * keys tab-separated, or "None", as the CLI prints an empty listing) from $FAKE_PUSHED_KEYS, and a
  * download of the marker (`s3 cp … <uri> -`) from $FAKE_MARKER (absent: the object does not
- * exist, exit 1); an upload (`s3 cp … - <uri>`) reads its input and succeeds.
+ * exist, exit 1); an upload (`s3 cp … - <uri>`) reads its input and succeeds. With $FAKE_LIST_FAILS
+ * the listing fails as the CLI does on an S3 error (a message on stderr, exit 254).
  */
 const FAKE_AWS = `#!/bin/bash
 printf '%s\\n' "$*" >> "$FAKE_LOG"
 case "$1 $2" in
-  "ssm get-parameter") printf '%s\\n' "$FAKE_SOURCE" ;;
-  "s3api list-objects-v2") printf '%s\\n' "\${FAKE_PUSHED_KEYS:-None}" ;;
+  "ssm get-parameter") printf '%s\\t%s\\n' "\${FAKE_SOURCE_CHANGED:-2020-01-01T00:00:00.000000+00:00}" "$FAKE_SOURCE" ;;
+  "s3api list-objects-v2") if [[ -n "\${FAKE_LIST_FAILS:-}" ]]; then echo "An error occurred (AccessDenied) when calling the ListObjectsV2 operation: Access Denied" >&2; exit 254; fi
+    printf '%s\\n' "\${FAKE_PUSHED_KEYS:-None}" ;;
   "s3 cp") if [[ "\${!#}" == "-" ]]; then [[ -n "\${FAKE_MARKER:-}" ]] || exit 1; printf '%s\\n' "$FAKE_MARKER"; else cat > /dev/null; fi ;;
 esac
 `;
@@ -28,7 +31,7 @@ const PACK_PLANS = [
 ];
 const pushedKeys = (plans: string[]) => plans.length ? plans.map((p) => `runtime-artifacts/executionplans/${p}`).join("\t") : "None";
 
-function runSync(datacenter: string, marker?: string, plans: { local?: string[]; pushed?: string[]; acceptShrink?: boolean } = {}): { status: number | null; calls: string[]; stderr: string } {
+function runSync(datacenter: string, marker?: string, plans: { local?: string[]; pushed?: string[]; acceptShrink?: boolean; listFails?: boolean; sourceChanged?: string } = {}): { status: number | null; calls: string[]; stderr: string } {
     const local = plans.local ?? PACK_PLANS;
     return runWithFakes({
         prefix: "artifact-sync-",
@@ -48,6 +51,7 @@ function runSync(datacenter: string, marker?: string, plans: { local?: string[];
             SYNC_ENV: "<dir>/sync.env",
             FAKE_SOURCE: "DC1 us-east-1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
             FAKE_PUSHED_KEYS: pushedKeys(plans.pushed ?? PACK_PLANS), ...(plans.acceptShrink ? { ACCEPT_SHRINK: "yes" } : {}),
+            ...(plans.listFails ? { FAKE_LIST_FAILS: "yes" } : {}), ...(plans.sourceChanged ? { FAKE_SOURCE_CHANGED: plans.sourceChanged } : {}),
         },
     });
 }
@@ -109,6 +113,31 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
         const accepted = runSync("DC1", undefined, { local: PACK_PLANS, pushed: [...PACK_PLANS, ...custom], acceptShrink: true });
         assert.equal(accepted.status, 0, accepted.stderr);
         assert.ok(accepted.calls.some((c) => c.startsWith("s3 sync")));
+    });
+
+    it("refuses to push or pull when the S3 listing fails, saying so, and publishes no lag (an unreadable prefix is not an empty one)", () => {
+        const push = runSync("DC1", undefined, { listFails: true });
+        const pull = runSync("DC2", String(Math.floor(Date.now() / 1000)), { listFails: true });
+        for (const [run, what] of [[push, "push"], [pull, "pull"]] as const) {
+            assert.equal(run.status, 1, run.stderr);
+            assert.match(run.stderr, new RegExp(`REFUSED to ${what} .*: listing ${SOURCE}/executionplans/ failed \\(S3 ListObjectsV2\\); keeping the plans as they are`));
+            assert.ok(!run.calls.some((c) => c.startsWith("s3 sync") || c.startsWith("cloudwatch") || c.startsWith("s3 cp --only-show-errors --region us-east-1 -")), run.calls.join("\n"));
+        }
+    });
+
+    it("after a promotion never pulls a push older than the change of its source parameter (a stale marker), and pulls the first push made since", () => {
+        const now = Math.floor(Date.now() / 1000);
+        // DC1's parameter was switched to the promoted DC's prefix 10 minutes ago; the marker there is from its earlier term.
+        const promoted = new Date((now - 600) * 1000).toISOString();
+        const stale = runSync("DC2", String(now - 3600), { sourceChanged: promoted, pushed: PACK_PLANS.slice(0, 3) });
+        assert.equal(stale.status, 0, stale.stderr);
+        assert.match(stale.stderr, /predates the change of \/wso2-apim\/p\/runtime-artifacts-source to DC1 .*: waiting for a push from DC1 made since/);
+        assert.ok(!stale.calls.some((c) => c.startsWith("s3 sync") || c.startsWith("cloudwatch")), stale.calls.join("\n"));
+        const fresh = runSync("DC2", String(now - 30), { sourceChanged: promoted });
+        assert.equal(fresh.status, 0, fresh.stderr);
+        assert.ok(fresh.calls.some((c) => c.startsWith("s3 sync")), fresh.calls.join("\n"));
+        // CLI v1 prints the date as epoch seconds.
+        assert.equal(runSync("DC2", String(now - 3600), { sourceChanged: `${now - 600}.25` }).calls.some((c) => c.startsWith("s3 sync")), false);
     });
 
     it("is installed by a boot hook with its parameters and a timer every minute, and passes shellcheck", function () {

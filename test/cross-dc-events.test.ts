@@ -2,7 +2,8 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as TOML from "smol-toml";
 import { MAX_TRAFFIC_MANAGERS } from "../lib/config";
-import { DatacenterTrafficManagers, renderDeploymentToml } from "../lib/render/deployment-toml";
+import { JVM_HEAP } from "../lib/render/bootstrap-env";
+import { DATABRIDGE_QUEUE_SIZE, DatacenterTrafficManagers, renderDeploymentToml } from "../lib/render/deployment-toml";
 import { USER_DATA_LIMIT_BYTES } from "../lib/render/user-data";
 import { ProgramRun } from "../tools/offline/run";
 import { buildPlan } from "../tools/plan/plan-json";
@@ -51,6 +52,26 @@ describe("deployment.toml: where a node's events go and where its decisions come
 
     it("one DC: its own Traffic Managers only, as before", () => {
         assert.deepEqual(throttlingOf(hostsOf("dc1"), []).url_group, hostsOf("dc1").map(groupOf));
+    });
+
+    it("sizes the agent's queue per group so that a DC cut off from 40 Traffic Managers pins under a tenth of the smallest heap", () => {
+        const toml = JSON.parse(JSON.stringify(TOML.parse(renderDeploymentToml({
+            hostname: "apim.example.com", globalGatewayHost: "gateway.example.com", datacenter: "DC1",
+            database: { host: "oracle.dc1.wso2-apim.internal", port: 1521, serviceName: "APIMDB", amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED" },
+            trafficManagers: hostsOf("dc1"), peerTrafficManagers: [], gatewayTokenCacheSeconds: 900,
+            gatewayEnvironments: [{ datacenter: "DC1", region: "us-east-1", gatewayHost: "gateway-us-east-1.example.com", adminServicesHost: "apim.dc1.wso2-apim.internal" }],
+        }))));
+        // data-agent-config.xml.j2 L62 <QueueSize>{{transport.binary.agent.queue_size}}</QueueSize> (carbon-analytics-common v5.2.24).
+        const size = toml.transport.binary.agent.queue_size;
+        assert.equal(size, DATABRIDGE_QUEUE_SIZE);
+        assert.ok(size < 32768, "below the agent's default");
+        // LMAX Disruptor: "bufferSize must be a power of 2".
+        assert.equal(size & (size - 1), 0);
+        // Stalled groups each pin `size` request events of ~1 KiB; WSO2's minimum node (8 GiB) gets a JVM_HEAP.percentOfMemory heap.
+        const smallestHeapMiB = 8 * 1024 * JVM_HEAP.percentOfMemory / 100;
+        assert.ok(MAX_TRAFFIC_MANAGERS * size * 1 / 1024 <= smallestHeapMiB / 10, `${MAX_TRAFFIC_MANAGERS * size / 1024} MiB`);
+        // The TLS proxy port is still there.
+        assert.equal(toml.transport.https.properties.proxyPort, 443);
     });
 });
 

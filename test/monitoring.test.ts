@@ -322,6 +322,7 @@ describe("WSO2 log metric filter patterns", () => {
     const droppedRevocation = droppedBlock.replace("blockingEventPublisher", "tokenRevocationPublisher");
     const droppedInvalidation = droppedBlock.replace("blockingEventPublisher", "cacheInvalidationEventPublisher");
     const droppedOtherAdapter = droppedBlock.replace("blockingEventPublisher", "HTTP-recommendationEventPublisher");
+    const shutdownDrop = "TID: [-1234] [] [2026-11-30 01:00:00,000] ERROR {org.wso2.carbon.databridge.agent.endpoint.DataEndpointGroup} - Dropping all events as DataPublisher is shutting down.";
     const requestQueueFull = "TID: [-1234] [] [2026-11-30 01:00:00,000]  WARN {org.wso2.carbon.databridge.agent.DataPublisher} - Event queue is full, unable to process the event for endpoint group [ ( Receiver URL : tcp://apim-1.dc2.wso2-apim.internal:9611, Authentication URL : ssl://apim-1.dc2.wso2-apim.internal:9711) ], 120 events dropped so far.";
     /** `?"a" ?"b"`: a line with any of the quoted phrases (CloudWatch Logs "Filter pattern syntax", match any term). */
     const matchesAny = (pattern: string, line: string) => [...pattern.matchAll(/\?("[^"]*")/g)].some((term) => matches(term[1], line));
@@ -331,10 +332,10 @@ describe("WSO2 log metric filter patterns", () => {
         assert.ok(!matches(TRAFFIC_MANAGER_UNREACHABLE_PATTERN, requestQueueFull));
     });
 
-    it("counts events the three runtime-event adapters drop, not other adapters' or the request events' queue-full warning", () => {
-        for (const line of [droppedBlock, droppedRevocation, droppedInvalidation]) assert.ok(matchesAny(RUNTIME_EVENTS_DROPPED_PATTERN, line), line);
+    it("counts events the three runtime-event adapters drop, and queued events dropped at a stop; not other adapters' or the request events' queue-full warning", () => {
+        for (const line of [droppedBlock, droppedRevocation, droppedInvalidation, shutdownDrop]) assert.ok(matchesAny(RUNTIME_EVENTS_DROPPED_PATTERN, line), line);
         for (const line of [droppedOtherAdapter, requestQueueFull, unreachable]) assert.ok(!matchesAny(RUNTIME_EVENTS_DROPPED_PATTERN, line), line);
-        assert.equal([...RUNTIME_EVENTS_DROPPED_PATTERN.matchAll(/\?"/g)].length, 3);
+        assert.equal([...RUNTIME_EVENTS_DROPPED_PATTERN.matchAll(/\?"/g)].length, 4);
         // PutMetricFilter takes a filterPattern of at most 1024 characters (CloudWatch Logs API Reference).
         assert.ok(RUNTIME_EVENTS_DROPPED_PATTERN.length <= 1024);
     });

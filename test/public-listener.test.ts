@@ -10,7 +10,10 @@ import { READ_ONLY_MESSAGE } from "../lib/listener-rules";
  * every condition matches decides, else the default action; host-header matches case-insensitively,
  * path-pattern case-sensitively against the path only; in both, `*` is any run of characters and
  * `?` exactly one; http-request-method matches the method exactly (case-sensitive); a condition
- * matches if any of its values does.
+ * matches if any of its values does. query-string: a key/value pair matches a pair of the query,
+ * case-insensitively, with the same wildcards (QueryStringConditionConfig); this fake compares the
+ * raw, undecoded text (the ELB docs do not say which). http-header: the name case-insensitively,
+ * a value pattern case-insensitively against any instance of the header (HttpHeaderConditionConfig).
  */
 function wildcardMatch(pattern: string, value: string, caseSensitive: boolean): boolean {
     const source = pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("");
@@ -19,19 +22,33 @@ function wildcardMatch(pattern: string, value: string, caseSensitive: boolean): 
 
 type Outcome = "gateway" | "management" | "refused" | "read-only";
 
-function evaluate(listener: RecordedResource, rules: RecordedResource[], targetPorts: Map<string, number>, host: string, path: string, method = "GET"): Outcome {
+function evaluate(listener: RecordedResource, rules: RecordedResource[], targetPorts: Map<string, number>, host: string, path: string, method = "GET", headers: Record<string, string> = {}): Outcome {
     const ordered = [...rules].sort((a, b) => (a.inputs.priority as number) - (b.inputs.priority as number));
-    const matching = ordered.find((rule) => (rule.inputs.conditions as any[]).every((condition) =>
-        condition.hostHeader
-            ? condition.hostHeader.values.some((v: string) => wildcardMatch(v, host, false))
-            : condition.httpRequestMethod
-                ? condition.httpRequestMethod.values.includes(method)
-                : condition.pathPattern.values.some((v: string) => wildcardMatch(v, path.split("?")[0], true))));
+    const [pathOnly, query = ""] = path.split("?");
+    const pairs = query.split("&").filter((p) => p !== "").map((p) => { const i = p.indexOf("="); return i < 0 ? [p, ""] : [p.slice(0, i), p.slice(i + 1)]; });
+    const matches = (condition: any): boolean => {
+        if (condition.hostHeader) return condition.hostHeader.values.some((v: string) => wildcardMatch(v, host, false));
+        if (condition.httpRequestMethod) return condition.httpRequestMethod.values.includes(method);
+        if (condition.pathPattern) return condition.pathPattern.values.some((v: string) => wildcardMatch(v, pathOnly, true));
+        if (condition.queryStrings) return condition.queryStrings.some((q: { key?: string; value: string }) =>
+            pairs.some(([k, v]) => (q.key === undefined || wildcardMatch(q.key, k, false)) && wildcardMatch(q.value, v, false)));
+        if (condition.httpHeader) return Object.entries(headers).some(([name, value]) => name.toLowerCase() === condition.httpHeader.httpHeaderName.toLowerCase()
+            && condition.httpHeader.values.some((v: string) => wildcardMatch(v, value, false)));
+        return assert.fail(`condition the fake does not know: ${JSON.stringify(condition)}`);
+    };
+    const matching = ordered.find((rule) => (rule.inputs.conditions as any[]).every(matches));
     const action = ((matching ? matching.inputs.actions : listener.inputs.defaultActions) as any[])[0];
     if (action.type === "fixed-response" && action.fixedResponse.statusCode === "403") return "read-only";
     if (action.type !== "forward") return "refused";
     const port = targetPorts.get(action.targetGroupArn);
     return port === 8243 ? "gateway" : port === 9443 ? "management" : assert.fail(`forward to unknown target group ${action.targetGroupArn}`);
+}
+
+async function passiveOutcome(stack: string, method: string, host: string, path: string, headers: Record<string, string> = {}): Promise<Outcome> {
+    const program = await run(stack);
+    const listener = ofType(program, "aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
+    const targetPorts = new Map(ofType(program, "aws:lb/targetGroup:TargetGroup").map((t) => [knownAfterApply(t.name, "arn"), t.inputs.port as number]));
+    return evaluate(listener, ofType(program, "aws:lb/listenerRule:ListenerRule"), targetPorts, host, path, method, headers);
 }
 
 describe("the public HTTPS listener", () => {
@@ -55,6 +72,12 @@ describe("the public HTTPS listener", () => {
             ["apim.example.com", "/admin/", "management"],
             ["apim.example.com", "/api/am/publisher/v1/apis", "management"],
             ["apim.example.com", "/api/am/store/v1/apis?limit=10", "management"],
+            ["apim.example.com", "/api/am/admin/v0.16/throttling/policies/subscription", "management"],
+            ["apim.example.com", "/api/am/store/v0.16/apis", "management"],
+            // Tomcat strips ";x" and serves the Publisher's API: only the apps' own prefixes forward.
+            ["apim.example.com", "/api/am/publisher;x/v1/apis", "refused"],
+            ["apim.example.com", "/api/am;x/publisher/v1/apis", "refused"],
+            ["apim.example.com", "/api/am/unknown/v1", "refused"],
             ["apim.example.com", "/oauth2/token", "management"],
             ["apim.example.com", "/oauth2/revoke", "management"],
             ["apim.example.com", "/commonauth", "management"],
@@ -78,12 +101,7 @@ describe("the public HTTPS listener", () => {
     });
 
     it("in a DC that is not design-time active answers only reads of the Publisher's and Admin Portal's writing paths", async () => {
-        const outcome = async (stack: string, method: string, host: string, path: string) => {
-            const program = await run(stack);
-            const listener = ofType(program, "aws:lb/listener:Listener").find((l) => l.inputs.port === 443)!;
-            const targetPorts = new Map(ofType(program, "aws:lb/targetGroup:TargetGroup").map((t) => [knownAfterApply(t.name, "arn"), t.inputs.port as number]));
-            return evaluate(listener, ofType(program, "aws:lb/listenerRule:ListenerRule"), targetPorts, host, path, method);
-        };
+        const outcome = passiveOutcome;
         const writes: [string, string, string][] = [
             ["POST", "apim.example.com", "/api/am/publisher/v1/apis"],
             ["PUT", "apim-us-west-2.example.com", "/api/am/publisher/v1/apis/7a2298c4"],
@@ -110,18 +128,59 @@ describe("the public HTTPS listener", () => {
         assert.ok(ofType(promoted, "aws:lb/listenerRule:ListenerRule").some((r) => r.name.endsWith("design-time-writes")));
     });
 
+    it("in a DC that is not design-time active refuses a read that CXF would turn into a write (_method, X-HTTP-Method-Override) or that hides the path behind ;x", async () => {
+        const apis = "/api/am/publisher/v1/apis/7a2298c4";
+        const policy = "/api/am/admin/v0.16/throttling/policies/subscription/x";
+        const refused: [string, string, Record<string, string>, Outcome][] = [
+            // CXF RequestPreprocessor.handleMethod: the query parameter wins, then a single header.
+            ["GET", `${apis}?_method=DELETE`, {}, "read-only"],
+            ["HEAD", `${apis}?limit=1&_method=PUT`, {}, "read-only"],
+            ["GET", `${apis}?_METHOD=DELETE`, {}, "read-only"],
+            // CXF decodes the key: %5F is "_"; caught whether the ALB compares it decoded or not.
+            ["GET", `${apis}?%5Fmethod=DELETE`, {}, "read-only"],
+            ["GET", `${apis}?_%6Dethod=DELETE`, {}, "read-only"],
+            ["GET", `${policy}?_method=DELETE`, {}, "read-only"],
+            ["GET", apis, { "X-HTTP-Method-Override": "DELETE" }, "read-only"],
+            ["GET", apis, { "x-http-method-override": "delete" }, "read-only"],
+            ["HEAD", policy, { "X-HTTP-Method-Override": "PUT" }, "read-only"],
+            // Path parameters no longer reach a catch-all /api/am/* forward.
+            ["POST", "/api/am/publisher;x/v1/apis", {}, "refused"],
+            ["GET", "/api/am/publisher;x/v1/apis?_method=POST", {}, "refused"],
+            ["DELETE", "/api/am/admin;v=1/v0.16/throttling/policies/subscription/x", {}, "refused"],
+            // Plain reads stay open, and so does the Developer Portal's API (its writes replicate).
+            ["GET", `${apis}?limit=10&offset=0`, {}, "management"],
+            ["GET", apis, { "X-Requested-With": "XMLHttpRequest" }, "management"],
+            ["GET", "/api/am/store/v1/apis?_method=DELETE", {}, "management"],
+        ];
+        const seen: [string, string, Record<string, string>, Outcome][] = [];
+        for (const [method, path, headers] of refused) seen.push([method, path, headers, await passiveOutcome("us-west", method, "apim.example.com", path, headers)]);
+        assert.deepEqual(seen, refused);
+        // The design-time active DC forwards them (its Publisher is the writable one).
+        assert.equal(await passiveOutcome("us-east", "GET", "apim.example.com", `${apis}?_method=DELETE`), "management");
+        assert.equal(await passiveOutcome("us-east", "GET", "apim.example.com", apis, { "X-HTTP-Method-Override": "DELETE" }), "management");
+    });
+
     it("keeps every rule within the ALB limits, with unique priorities", async () => {
         const rules = ofType(await run("us-west"), "aws:lb/listenerRule:ListenerRule");
         const priorities = rules.map((r) => r.inputs.priority as number);
         // ELB CreateRule: a priority is unique per listener (PriorityInUse).
         assert.equal(new Set(priorities).size, priorities.length);
         for (const rule of rules) {
-            const values = (rule.inputs.conditions as any[]).map((c) => (c.hostHeader ?? c.pathPattern ?? c.httpRequestMethod).values as string[]);
-            // ELB User Guide, "Condition types": 3 values per condition, 5 per rule, 5 wildcards per rule; path patterns ≤128 characters.
+            const conditions = rule.inputs.conditions as any[];
+            const values = conditions.map((c) => c.queryStrings
+                ? (c.queryStrings as { key: string; value: string }[]).map((q) => `${q.key}=${q.value}`)
+                : (c.hostHeader ?? c.pathPattern ?? c.httpRequestMethod ?? c.httpHeader).values as string[]);
+            // ELB API Reference, RuleCondition: at most one host-header, path-pattern, http-request-method condition per rule.
+            for (const kind of ["hostHeader", "pathPattern", "httpRequestMethod"]) assert.ok(conditions.filter((c) => c[kind]).length <= 1, rule.name);
+            // ELB User Guide, "Condition types": 3 values per condition, 5 per rule (a key/value pair is one), 5 wildcards per rule; ≤128 characters.
             assert.ok(values.every((v) => v.length <= 3), rule.name);
             assert.ok(values.flat().length <= 5, rule.name);
             assert.ok(values.flat().join("").replace(/[^*?]/g, "").length <= 5, rule.name);
-            assert.ok(values.flat().every((v) => v.length <= 128 && /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/.test(v)), rule.name);
+            const paths = conditions.filter((c) => c.pathPattern).flatMap((c) => c.pathPattern.values as string[]);
+            assert.ok(paths.every((v) => v.length <= 128 && /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/.test(v)), rule.name);
+            assert.ok(values.flat().every((v) => v.length <= 128), rule.name);
+            // HttpHeaderConditionConfig: a header name ≤40 characters, no wildcards.
+            for (const c of conditions.filter((c) => c.httpHeader)) assert.ok(c.httpHeader.httpHeaderName.length <= 40 && !/[*?]/.test(c.httpHeader.httpHeaderName), rule.name);
         }
     });
 });

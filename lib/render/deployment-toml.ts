@@ -190,6 +190,31 @@ function throttling(input: DeploymentTomlInput) {
     };
 }
 
+/**
+ * The databridge agent's event queue per receiver group and per publisher (`[transport.binary.agent]
+ * queue_size`, rendered into data-agent-config.xml `<QueueSize>`; default 32,768: carbon-analytics-common
+ * v5.2.24 `org.wso2.carbon.databridge.agent.default.json`, `data-agent-config.xml.j2` L62). Each
+ * group is an LMAX Disruptor ring (DataEndpointGroup.EventQueue L198), which takes only a power of
+ * two ("bufferSize must be a power of 2") and keeps the last event in every slot after sending it
+ * (WrappedEventFactory: the slot is only overwritten). Every node has one group per Traffic Manager
+ * (up to MAX_TRAFFIC_MANAGERS, 40) in each of its four publishers (the request events' and one per
+ * wso2event adapter, `blockingEventPublisher` (block conditions and key templates),
+ * `tokenRevocationPublisher`, `cacheInvalidationEventPublisher`: WSO2EventAdapter L145 makes its
+ * own DataPublisher). Derived, not measured:
+ *  - slots: 40 groups × 4 publishers × size × ~20 B (a reference and a WrappedEvent) = 100 MiB at
+ *    32,768, 25 MiB at 8,192;
+ *  - events: the same Event object goes to every group (DataPublisher.tryPublish), so groups in
+ *    step share their last `size` events, but a group stalled by an unreachable Traffic Manager pins
+ *    its own `size`; a DC cut off from all others pins ~40 × size request events of ~1 KiB (17
+ *    attributes, mostly short strings): 1.25 GiB at 32,768, 320 MiB at 8,192 — 31 % and 8 % of the
+ *    4 GiB heap of WSO2's minimum 8 GiB node (JVM_HEAP, half the memory).
+ * 8,192 keeps that under a tenth of the smallest heap, and still holds 8,192 block conditions, key
+ * templates, revocations or cache invalidations per adapter for an unreachable Traffic Manager
+ * (over 2 hours of one revocation a second); beyond that the drop is logged and alarmed
+ * (components/monitoring.ts RUNTIME_EVENTS_DROPPED_PATTERN).
+ */
+export const DATABRIDGE_QUEUE_SIZE = 8192;
+
 export function renderDeploymentToml(input: DeploymentTomlInput): string {
     const document = {
         server: {
@@ -235,8 +260,9 @@ export function renderDeploymentToml(input: DeploymentTomlInput): string {
             },
         },
         truststore: { file_name: KEYSTORE.truststoreFile, type: "JKS", password: "$env{TRUSTSTORE_PASSWORD}" },
-        // The ALB terminates TLS on 443 in front of 9443: links WSO2 builds must use 443.
-        transport: { https: { properties: { proxyPort: 443 } } },
+        // The ALB terminates TLS on 443 in front of 9443: links WSO2 builds must use 443. The
+        // databridge agent's queue per receiver group: DATABRIDGE_QUEUE_SIZE.
+        transport: { https: { properties: { proxyPort: 443 } }, binary: { agent: { queue_size: DATABRIDGE_QUEUE_SIZE } } },
         apim: {
             // TokenCacheExpiry (api-manager.xml.j2), read as whole seconds by CacheProvider (carbon-apimgt
             // 6.6.163) for the gateway token, key and invalid-token caches alike (createInvalidTokenCache L281:

@@ -14,6 +14,11 @@
 # that) cannot be read completely is unknown, nothing is removed on its account, and its metric
 # says so. An API the Publisher does not list is removed from a DC only when the active DC's own
 # gateways (where every deletion happens first) do not hold it either.
+# A lifecycle change is not atomic: APIExecutor.changeLifeCycle deploys to (or removes from) the
+# gateways first and saves the new status after, so a run in between sees a just-published API as
+# CREATED but held, or a retiring one as PUBLISHED but gone. So a repair is made only when two
+# consecutive runs found the same one (kept in $STATE_DIR/pending-repairs), and the API is read
+# again (GET /apis/{id}) just before each removal or PUT.
 # It runs on node 1 of the design-time active DC only, from wso2-api-reconciler.timer.
 # Parameters: /etc/wso2-apim/api-reconciler.env.
 set -Eeuo pipefail
@@ -163,14 +168,38 @@ delete_from_gateway() {
     [[ "$status" == 200 && "$(xmllint --xpath 'string(//*[local-name()="return"])' "$work/deleted.xml" 2>/dev/null)" == true ]]
 }
 
+# The lifecycle states 3.1.0 deploys (APIProviderImpl.changeAPIStatus); the jq PLAN below has the same list.
+served_state() { [[ "$1" =~ ^(PUBLISHED|DEPRECATED|BLOCKED|PROTOTYPED)$ ]]; }
+
+# $1 API id: succeeds when the Publisher, read now, no longer serves it (another state, or deleted:
+# 404); fails when it serves it again (a lifecycle change finished since the listing) or cannot say.
+still_withdrawn() {
+    local status state
+    status=$(http GET "$PUBLISHER_URL/api/am/publisher/v1/apis/$1" "$READ_TIMEOUT_SECONDS" "$work/recheck.json" -H @<(bearer_header)) ||
+        { log "GET /apis/$1 failed: not removed"; return 1; }
+    [[ "$status" == 404 ]] && return 0
+    [[ "$status" == 200 ]] || { log "GET /apis/$1 answered HTTP $status: not removed"; return 1; }
+    state=$(jq -r '.lifeCycleStatus // empty' "$work/recheck.json")
+    if served_state "$state"; then
+        log "API $1 is now $state: not removed"
+        return 1
+    fi
+}
+
 # $1 API id, $2 JSON array of environments to add: GET the API and PUT it back with them, as the
 # Publisher's own "Save" does (a blank endpoint password keeps the stored one:
 # APIProviderImpl.updateEndpointSecurity). The list only grows: 3.1.0 undeploys an API from every
-# environment a PUT leaves out.
+# environment a PUT leaves out. Returns 2, without a PUT, when the API read now is no longer served
+# (a retirement finished since the listing).
 republish() {
-    local status
+    local status state
     status=$(http GET "$PUBLISHER_URL/api/am/publisher/v1/apis/$1" "$READ_TIMEOUT_SECONDS" "$work/api.json" -H @<(bearer_header)) || return 1
     [[ "$status" == 200 ]] || { log "GET /apis/$1 answered HTTP $status"; return 1; }
+    state=$(jq -r '.lifeCycleStatus // empty' "$work/api.json")
+    if ! served_state "$state"; then
+        log "API $1 is now ${state:-without a state}: not published again"
+        return 2
+    fi
     jq --argjson add "$2" '.gatewayEnvironments = ((.gatewayEnvironments // []) + $add | unique)' "$work/api.json" >"$work/put.json"
     status=$(http PUT "$PUBLISHER_URL/api/am/publisher/v1/apis/$1" "$DEPLOY_TIMEOUT_SECONDS" "$work/put-answer.json" \
         -H @<(bearer_header) -H 'Content-Type: application/json' --data-binary "@$work/put.json") || return 1
@@ -194,7 +223,8 @@ def holds($list): . as $name | $list | any(. == $name);
 (.apis | map(select(.type != "WS"))) as $apis
 | ($apis | map(select(served))) as $served
 | ([$served[] | names[]] | unique) as $servedNames
-| ([$apis[] | select(served | not) | names[]] | unique | map(select(holds($servedNames) | not))) as $withdrawn
+| ([$apis[] | select(served | not) | . as $api | names[] | {name: ., id: $api.id}] | map(select(.name | holds($servedNames) | not))) as $withdrawnIds
+| ($withdrawnIds | map(.name) | unique) as $withdrawn
 | [.products[] | "\(synapse_provider)--\(.name):v1.0.0"] as $products
 | .active as $active
 | .dcs[$active].names as $activeNames
@@ -205,11 +235,11 @@ def holds($list): . as $name | $list | any(. == $name);
             | {id, name: qualified, why: "stale: held, but not in the API's environments"}] as $stale
         | [$served[] | select(names | all(holds($held)) | not) | {id, name: qualified, why: "missing"}] as $missing
         | [$held[] | select(test("--")) | select(holds($servedNames) | not) | select(holds($products) | not)] as $extra
-        | [$extra[] | select(holds($withdrawn))] as $retired
+        | [$extra[] | select(holds($withdrawn)) | . as $name | {name: $name, id: ([$withdrawnIds[] | select(.name == $name) | .id][0])}] as $retired
         | [$extra[] | select(holds($withdrawn) | not)] as $unlisted
-        | [$unlisted[] | select($dc != $active and $activeNames != null and (holds($activeNames) | not))] as $deleted
+        | [$unlisted[] | select($dc != $active and $activeNames != null and (holds($activeNames) | not)) | {name: ., id: null}] as $deleted
         | {dc: $dc, known: true, environment: $environment,
-           republish: ($missing + $stale), remove: ($retired + $deleted), held: ($unlisted - $deleted),
+           republish: ($missing + $stale), remove: ($retired + $deleted), held: ($unlisted - ($deleted | map(.name))),
            outOfStep: (($missing + $stale | length) + ($extra | length))}
       end)
 JQ
@@ -276,15 +306,36 @@ done < <(jq -r '.[] | "\(.dc) \(.known) \(.outOfStep // 0)"' "$work/plan.json")
 jq -r '.[] | select(.known) | .dc as $dc | (.republish[] | "\($dc): \(.name) \(.why)"), (.held[] | "\($dc): \(.) is held but the Publisher does not list it, and the active DC holds it too: not removed (remove it by hand if it was deleted)")' \
     "$work/plan.json" | while IFS= read -r line; do log "$line"; done
 
-# Repairs. Removals first, each DC on its own.
-while IFS='|' read -r dc services name; do
+# Two runs must agree: this run's repairs, one a line, against the previous run's. Only those found
+# both times are made now; the rest are recorded for the next run (a run that could not read a DC
+# records nothing there, so after an outage the second run that reads it repairs).
+jq -r '.[] | select(.known) | .dc as $dc | (.remove[] | "remove \($dc) \(.name)"), (.republish[] | "republish \($dc) \(.id)")' \
+    "$work/plan.json" | sort -u >"$work/pending"
+touch "$STATE_DIR/pending-repairs"
+comm -12 "$work/pending" <(sort -u "$STATE_DIR/pending-repairs") >"$work/agreed"
+comm -23 "$work/pending" "$work/agreed" | while IFS= read -r line; do
+    log "first seen this run, repaired only if the next run finds it too (a lifecycle change may be under way): $line"
+done
+cp "$work/pending" "$STATE_DIR/pending-repairs.new" && mv "$STATE_DIR/pending-repairs.new" "$STATE_DIR/pending-repairs"
+jq --rawfile agreed "$work/agreed" '($agreed | split("\n")) as $keys
+    | map(if .known then .dc as $dc
+        | .remove |= map(select(("remove \($dc) \(.name)") as $k | any($keys[]; . == $k)))
+        | .republish |= map(select(("republish \($dc) \(.id)") as $k | any($keys[]; . == $k)))
+      else . end)' "$work/plan.json" >"$work/agreed-plan.json"
+mv "$work/agreed-plan.json" "$work/plan.json"
+
+# Repairs. Removals first, each DC on its own; an API the Publisher still lists is read again first.
+while IFS='|' read -r dc services name id; do
+    if [[ -n "$id" ]] && ! still_withdrawn "$id"; then
+        continue
+    fi
     if delete_from_gateway "$services" "$name"; then
         log "$dc: removed $name (retired, demoted or deleted in the Publisher)"
     else
         log "$dc: could not remove $name"
         failed "$dc"
     fi
-done < <(jq -r --argjson dcs "$dcs" '.[] | select(.known) | .dc as $dc | .remove[] | "\($dc)|\($dcs[$dc].services)|\(.)"' "$work/plan.json")
+done < <(jq -r --argjson dcs "$dcs" '.[] | select(.known) | .dc as $dc | .remove[] | "\($dc)|\($dcs[$dc].services)|\(.name)|\(.id // "")"' "$work/plan.json")
 
 # Then one PUT per API, adding every environment it lacks in a reachable DC, at most
 # MAX_REPUBLISH_PER_RUN a run (each one redeploys the API in every DC of its list).
@@ -295,9 +346,11 @@ while IFS='|' read -r id name environments dcs_of_api; do
         break
     fi
     republished=$((republished + 1))
-    if republish "$id" "$environments"; then
+    result=0
+    republish "$id" "$environments" || result=$?
+    if ((result == 0)); then
         log "published $name again to $(jq -r 'join(", ")' <<<"$environments")"
-    else
+    elif ((result != 2)); then
         log "could not publish $name again to $(jq -r 'join(", ")' <<<"$environments")"
         for dc in $dcs_of_api; do failed "$dc"; done
     fi

@@ -3,6 +3,9 @@
 # nodes push their executionplans to S3, every other DC's nodes pull them into their own EFS copy.
 # The timer wso2-artifact-sync.timer runs it every minute. Parameters: /etc/wso2-apim/artifact-sync.env.
 set -Eeuo pipefail
+# A failure inside a command substitution fails the substitution (bash 4.4; without it errexit is
+# off in there, bash(1) "Command Execution Environment").
+shopt -s inherit_errexit
 
 SYNC_ENV=${SYNC_ENV:-/etc/wso2-apim/artifact-sync.env}
 # shellcheck source=/dev/null
@@ -12,23 +15,44 @@ log() { printf '%s wso2-artifact-sync: %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$
 
 # "<active DC id> <its region> <s3 prefix>", written by every stack from designTimeActive: changing
 # it flips the direction without restarting any node. The S3 calls name the bucket's region: the
-# CLI has none configured on the node, and the bucket is in the active DC's region.
-read -r ACTIVE_DC SOURCE_REGION SOURCE_URI < <(aws ssm get-parameter --region "$AWS_REGION" --name "$SOURCE_PARAMETER" --query Parameter.Value --output text)
+# CLI has none configured on the node, and the bucket is in the active DC's region. Its
+# LastModifiedDate (SSM GetParameter, Parameter.LastModifiedDate: ISO 8601 from CLI v2, epoch
+# seconds from v1) is when this DC last learnt of a promotion.
+read -r SOURCE_CHANGED ACTIVE_DC SOURCE_REGION SOURCE_URI < <(aws ssm get-parameter --region "$AWS_REGION" --name "$SOURCE_PARAMETER" \
+    --query '[Parameter.LastModifiedDate, Parameter.Value]' --output text)
 [[ -n "${ACTIVE_DC:-}" && -n "${SOURCE_REGION:-}" && "${SOURCE_URI:-}" == s3://* ]] || { log "parameter $SOURCE_PARAMETER holds no source"; exit 1; }
+if [[ "${SOURCE_CHANGED:-}" =~ ^[0-9]+(\.[0-9]+)?$ ]]; then
+    source_changed_at=${SOURCE_CHANGED%.*}
+else
+    source_changed_at=$(date -d "${SOURCE_CHANGED:-}" +%s) || { log "parameter $SOURCE_PARAMETER has no readable LastModifiedDate ($SOURCE_CHANGED)"; exit 1; }
+fi
 
 publish_lag() {
     aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$METRIC_NAMESPACE" \
         --metric-name "$METRIC_NAME" --unit Seconds --value "$1" --dimensions "Datacenter=$DATACENTER"
 }
 
-# The plans a set holds, one file name a line: this DC's directory, or the pushed prefix (a listing
-# that fails stops the run: an unreadable prefix is not an empty one).
+# The plans a set holds, one file name a line: this DC's directory, or the pushed prefix. Each
+# fails when its listing fails, and the caller checks: an unreadable prefix is not an empty one (a
+# substitution passed as an argument never stops a run under set -e, bash(1) "set -e").
 local_plans() { find "$EXECUTIONPLANS_DIR" -maxdepth 1 -type f -name '*.siddhiql' -printf '%f\n'; }
 pushed_plans() {
     local bucket=${SOURCE_URI#s3://} keys
     keys=$(aws s3api list-objects-v2 --region "$SOURCE_REGION" --bucket "${bucket%%/*}" --prefix "${bucket#*/}/executionplans/" \
-        --query 'Contents[].Key' --output text)
+        --query 'Contents[].Key' --output text) || return 1
     tr '\t' '\n' <<<"$keys" | sed -n 's|^.*/||; /\.siddhiql$/p'
+}
+# $1 what the sync is; sets `local_set` and `pushed_set`, or refuses the run (no lag published,
+# so the sync alarm fires) saying which listing failed.
+list_sets() {
+    if ! local_set=$(local_plans); then
+        log "REFUSED to $1: listing $EXECUTIONPLANS_DIR failed; keeping the plans as they are"
+        exit 1
+    fi
+    if ! pushed_set=$(pushed_plans); then
+        log "REFUSED to $1: listing $SOURCE_URI/executionplans/ failed (S3 ListObjectsV2); keeping the plans as they are"
+        exit 1
+    fi
 }
 
 # Never installs a set without the pack's own plan, nor one that removes more than
@@ -55,7 +79,9 @@ guard() {
 
 now=$(date +%s)
 if [[ "$ACTIVE_DC" == "$DATACENTER" ]]; then
-    guard "$(local_plans)" "$(pushed_plans)" "push $EXECUTIONPLANS_DIR to $SOURCE_URI"
+    what="push $EXECUTIONPLANS_DIR to $SOURCE_URI"
+    list_sets "$what"
+    guard "$local_set" "$pushed_set" "$what"
     aws s3 sync --only-show-errors --region "$SOURCE_REGION" --delete "$EXECUTIONPLANS_DIR/" "$SOURCE_URI/executionplans/"
     # Written last: a puller takes the prefix only once a push has completed.
     printf '%s\n' "$now" | aws s3 cp --only-show-errors --region "$SOURCE_REGION" - "$SOURCE_URI/$MARKER"
@@ -68,7 +94,16 @@ else
         log "no completed push from $ACTIVE_DC at $SOURCE_URI yet; keeping this DC's executionplans"
         exit 0
     fi
-    guard "$(pushed_plans)" "$(local_plans)" "pull $SOURCE_URI into $EXECUTIONPLANS_DIR"
+    # A push older than this DC's source parameter was made before the promotion that named this
+    # source: a DC promoted again keeps its old marker until its first push as the active DC, and
+    # pulling that would bring back a stale set. Wait for a push made since.
+    if ((pushed_at < source_changed_at)); then
+        log "the push at $SOURCE_URI ($(date -u -d "@$pushed_at" +%Y-%m-%dT%H:%M:%SZ)) predates the change of $SOURCE_PARAMETER to $ACTIVE_DC ($(date -u -d "@$source_changed_at" +%Y-%m-%dT%H:%M:%SZ)): waiting for a push from $ACTIVE_DC made since; keeping this DC's executionplans"
+        exit 0
+    fi
+    what="pull $SOURCE_URI into $EXECUTIONPLANS_DIR"
+    list_sets "$what"
+    guard "$pushed_set" "$local_set" "$what"
     # The directory is an EFS access point mount: every file written is owned by the WSO2 user
     # (EFS User Guide, "Enforcing a user identity using an access point").
     aws s3 sync --only-show-errors --region "$SOURCE_REGION" --delete "$SOURCE_URI/executionplans/" "$EXECUTIONPLANS_DIR/"
