@@ -323,6 +323,9 @@ describe("GoldenGate files: the unique-key handler and the table knowledge (this
         // No primary key, one unique key: that key identifies the row; no other key can clash.
         { owner: "WSO2AM", table: "AM_IDENTIFIED_BY_UNIQUE", primaryKey: [], uniqueKeys: [["SESSION_ID", "USER_ID"]] },
         { owner: "WSO2AM", table: "AM_TOKEN", primaryKey: ["TOKEN_ID"], uniqueKeys: [["TOKEN_ID"], ["HASH"]], lobColumns: ["PAYLOAD"] },
+        // Composite keys: all NOT NULL, and one NOT NULL column with a nullable one.
+        { owner: "WSO2AM", table: "AM_SCOPE", primaryKey: ["SCOPE_ID"], uniqueKeys: [["NAME", "TENANT_ID"]], notNull: ["SCOPE_ID", "NAME", "TENANT_ID"] },
+        { owner: "WSO2AM", table: "AM_MIXED", primaryKey: ["ID"], uniqueKeys: [["TENANT_ID", "NAME"]], notNull: ["ID", "NAME"] },
     ];
     const input = (self: number, tables: Wso2Table[] = FIXTURE): GoldenGateFilesInput => {
         const dcs = [{ id: "DC1", index: 1, hubIp: "10.10.128.10" }, { id: "DC2", index: 2, hubIp: "10.20.128.10" }];
@@ -330,16 +333,38 @@ describe("GoldenGate files: the unique-key handler and the table knowledge (this
     };
     const replicatOf = (self: number, tables?: Wso2Table[]) => renderGoldenGateFiles(input(self, tables)).find((f) => /^dirprm\/r[a-z]to[a-z]\.prm$/.test(f.path))!.content;
 
-    it("into a spoke, deletes the rows that clash on a secondary unique key under another identity, before the trusted source's row is applied", () => {
+    it("into a spoke, for an insert record only, deletes the rows that clash on a secondary unique key under another identity, before the trusted source's row is applied", () => {
         assert.equal(mapOf(replicatOf(2), "WSO2AM.AM_APPLICATION").replace(/^.*RESOLVECONFLICT \(DELETEROWMISSING, \(DEFAULT, IGNORE\)\), /, ""),
-            "SQLEXEC (ID unique_clash, QUERY 'DELETE FROM WSO2AM.AM_APPLICATION WHERE ((DECODE(NAME, :u1, 1) = 1 AND DECODE(SUBSCRIBER_ID, :u2, 1) = 1 "
-            + "AND (:u3 IS NOT NULL OR :u4 IS NOT NULL)) OR UUID = :u5) AND NOT (APPLICATION_ID = :k6)', "
-            + "PARAMS (u1 = NAME, u2 = SUBSCRIBER_ID, u3 = NAME, u4 = SUBSCRIBER_ID, u5 = UUID, k6 = APPLICATION_ID), ERROR IGNORE);");
+            "REPERROR (1403, EXCEPTION), "
+            + "SQLEXEC (ID unique_clash, QUERY 'DELETE FROM WSO2AM.AM_APPLICATION WHERE :o1 = 1 AND ((DECODE(NAME, :u2, 1) = 1 AND DECODE(SUBSCRIBER_ID, :u3, 1) = 1 "
+            + "AND (:u4 IS NOT NULL OR :u5 IS NOT NULL)) OR UUID = :u6) AND NOT (APPLICATION_ID = :k7)', "
+            + "PARAMS (o1 = @STREQ (@GETENV ('GGHEADER', 'OPTYPE'), 'INSERT'), u2 = NAME, u3 = SUBSCRIBER_ID, u4 = NAME, u5 = SUBSCRIBER_ID, u6 = UUID, k7 = APPLICATION_ID), ERROR IGNORE);");
+    });
+
+    it("matches a NOT NULL key column with a plain = (the unique index serves it), and only a nullable one with DECODE", () => {
+        assert.match(mapOf(replicatOf(2), "WSO2AM.AM_SCOPE"), /WHERE :o1 = 1 AND \(\(NAME = :u2 AND TENANT_ID = :u3\)\) AND NOT \(SCOPE_ID = :k4\)'/);
+        assert.match(mapOf(replicatOf(2), "WSO2AM.AM_MIXED"), /WHERE :o1 = 1 AND \(\(DECODE\(TENANT_ID, :u2, 1\) = 1 AND NAME = :u3\)\) AND NOT \(ID = :k4\)'/);
+        // The files of the shipped knowledge (the 3.1.0 scripts): no DECODE on a column the DDL declares NOT NULL, and a plain = on some.
+        const shipped = renderGoldenGateFiles({ ...input(2), tables: WSO2_TABLES }).find((f) => f.path === "dirprm/ratob.prm")!.content;
+        let plain = 0;
+        for (const t of WSO2_TABLES) {
+            const map = mapOf(shipped, `${t.owner}.${t.table}`);
+            for (const [, column] of map.matchAll(/DECODE\((\w+), /g)) assert.ok(!(t.notNull ?? []).includes(column), `${t.table}: DECODE on NOT NULL ${column}`);
+            if (/WHERE :o\d+ = 1 AND [^']*\(\w+ = :u\d+ AND /.test(map)) plain++;
+        }
+        assert.ok(plain > 0, "no composite key matched by plain =");
+    });
+
+    it("into a spoke, a MAP of a table with secondary unique keys sends ORA-01403 to its exceptions MAP (either reading of a secondary-key clash); no other MAP does", () => {
+        const spoke = replicatOf(2);
+        for (const table of ["AM_APPLICATION", "AM_TOKEN", "AM_NO_KEY_KNOWN", "AM_SCOPE", "AM_MIXED"]) assert.match(mapOf(spoke, `WSO2AM.${table}`), /, REPERROR \(1403, EXCEPTION\)/, table);
+        assert.ok(!mapOf(spoke, "WSO2AM.AM_IDENTIFIED_BY_UNIQUE").includes("REPERROR"), "its only unique key is its identity");
+        assert.ok(!replicatOf(1).includes("REPERROR (1403"), "into the trusted source INSERTROWEXISTS is IGNORE: no update follows");
     });
 
     it("names each bind once, leaves the identity key out of the keys it matches, and renders no handler into the trusted source or without a known identity", () => {
         const token = mapOf(replicatOf(2), "WSO2AM.AM_TOKEN");
-        assert.match(token, /QUERY 'DELETE FROM WSO2AM\.AM_TOKEN WHERE \(HASH = :u1\) AND NOT \(TOKEN_ID = :k2\)'/);
+        assert.match(token, /QUERY 'DELETE FROM WSO2AM\.AM_TOKEN WHERE :o1 = 1 AND \(HASH = :u2\) AND NOT \(TOKEN_ID = :k3\)'/);
         for (const map of valuesOf(replicatOf(2), "MAP").filter((m) => m.includes("SQLEXEC"))) {
             const binds = [...map.matchAll(/:(\w+)/g)].map((m) => m[1]);
             assert.equal(new Set(binds).size, binds.length, map);

@@ -105,6 +105,12 @@ function cases(dcs: string[]): Case[] {
             tx(updater, [{ op: "update", table: SUBSCRIPTION, key: "5", values: { TIER_ID: "Unlimited" } }]),
         ]))),
         converges(scenario("WSO2's cleanup deletes the same expired row in every DC", dcs.map((dc) => tx(dc, [{ op: "delete", table: SESSION, key: "s1" }])))),
+        // The review of issue 21 (finding 3): the update reaches a DC whose live application 9 now holds the name.
+        ...pairs.map(([updater, deleter]) => converges(scenario(`stale update: ${updater} updates application 1 while ${deleter} deletes it and creates application 9 of the same name`, [
+            tx(updater, [{ op: "update", table: APPLICATION, key: "1", values: { DESCRIPTION: `edited in ${updater}` } }]),
+            tx(deleter, [{ op: "delete", table: APPLICATION, key: "1" }]),
+            tx(deleter, [{ op: "insert", table: APPLICATION, key: "9", values: app("9", "DefaultApplication", "u-9") }], (db) => !db.get(APPLICATION)!.has("1")),
+        ]))),
         // The losing application (spoke's, or the later spoke's) already has a subscription in its DC.
         ...[[trusted, spokes[0]], ...(spokes.length > 1 ? [[spokes[0], spokes[1]]] : [])].map(([winner, loser]) => ({
             scenario: scenario(`application clash between ${winner} and ${loser}, the loser's application already subscribed`, [
@@ -166,6 +172,43 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
         }
     });
 
+    it("a stale update never removes the live row that took over its unique key: application 9 is in every DC, whatever the undocumented behaviours", () => {
+        for (const [hubs, dcs] of [[two, TWO], [three, THREE]] as const) {
+            const paths = pathsOf(hubs);
+            for (const { scenario } of cases(dcs).filter((c) => c.scenario.name.startsWith("stale update"))) {
+                for (const assumption of ALL_ASSUMPTIONS) {
+                    assert.deepEqual(verdicts(hubs, scenario, RUNS, assumption).slice(0, 1), [], `${scenario.name} ${JSON.stringify(assumption)}`);
+                    for (let seed = 1; seed <= RUNS; seed++) {
+                        const outcome = replay(hubs, paths, scenario, seededRandom(seed), assumption);
+                        for (const [dc, db] of outcome.databases) assert.ok(db.get(APPLICATION)!.has("9"), `${scenario.name}, seed ${seed}: ${dc} lost application 9`);
+                    }
+                }
+            }
+        }
+    });
+
+    it("the spoke's handler deletes only for an insert record, binding GoldenGate's OPTYPE, and runs on no delete", () => {
+        const replicat = two.find((hub) => hub.dcId === "DC2")!.files.get("dirprm/ratob.prm")!;
+        const map = replicat.split("\n").find((line) => line.startsWith(`MAP ${APPLICATION}, TARGET ${APPLICATION},`))!;
+        assert.match(map, /QUERY 'DELETE FROM WSO2AM\.AM_APPLICATION WHERE :(o\d+) = 1 AND \(/);
+        assert.match(map, /PARAMS \(o\d+ = @STREQ \(@GETENV \('GGHEADER', 'OPTYPE'\), 'INSERT'\), /);
+        assert.ok(!/SQLEXECONBEFOREIMAGE/.test(replicat), "a SQLEXEC must not run on before images (deletes)");
+    });
+
+    it("either reading of a secondary-key clash (plain ORA-00001, or CDR's INSERTROWEXISTS) ends without an abend; without the spoke's REPERROR (1403, EXCEPTION) the second abends it", () => {
+        const cdrReading = { ...DEFAULT_ASSUMPTIONS, secondaryKeyClashIsCdr: true };
+        const clash = cases(TWO).find((c) => c.documentedAs === "unique-key clash, the losing row already has children")!.scenario;
+        for (const reading of [DEFAULT_ASSUMPTIONS, cdrReading]) {
+            assert.deepEqual(verdicts(two, clash, RUNS, reading).filter((v) => v.abends.length > 0).slice(0, 1), [], JSON.stringify(reading));
+        }
+        const replicat = two.find((hub) => hub.dcId === "DC2")!.files.get("dirprm/ratob.prm")!;
+        assert.ok(replicat.includes(`MAP ${APPLICATION}, TARGET ${APPLICATION},`) && /MAP WSO2AM\.AM_APPLICATION, TARGET WSO2AM\.AM_APPLICATION,[^;]*REPERROR \(1403, EXCEPTION\)/.test(replicat));
+        const withoutNet = two.map((hub) => (hub.dcId !== "DC2" ? hub : { ...hub, files: new Map([...hub.files].map(([p, c]) => [p, p === "dirprm/ratob.prm" ? c.replaceAll("REPERROR (1403, EXCEPTION), ", "") : c])) }));
+        const abends = verdicts(withoutNet, clash, RUNS, cdrReading).flatMap((v) => v.abends);
+        assert.ok(abends.some((a) => /^RATOB on insert of WSO2AM\.AM_APPLICATION 201: ORA-01403 \(ABEND\)/.test(a)), abends.join("\n"));
+        assert.deepEqual(verdicts(withoutNet, clash, RUNS, DEFAULT_ASSUMPTIONS).filter((v) => v.abends.length > 0).slice(0, 1), [], "the first reading needs no net");
+    });
+
     it("every other case ends without an abend, and whatever differs is what the divergence check reports, under every undocumented SQLEXEC behaviour", () => {
         assertCases(two, TWO, "detected", ALL_ASSUMPTIONS);
         assertCases(three, THREE, "detected", ALL_ASSUMPTIONS);
@@ -181,7 +224,7 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
 
     it("an application clash whose loser has a subscription converges when the SQLEXEC's DELETE fires the cascade triggers", () => {
         for (const c of cases(THREE).filter((x) => x.documentedAs === "unique-key clash, the losing row already has children")) {
-            for (const sqlexecTagged of [true, false]) assert.deepEqual(verdicts(three, c.scenario, RUNS, { sqlexecFiresTriggers: true, sqlexecTagged }).slice(0, 1), []);
+            for (const sqlexecTagged of [true, false]) assert.deepEqual(verdicts(three, c.scenario, RUNS, { ...DEFAULT_ASSUMPTIONS, sqlexecFiresTriggers: true, sqlexecTagged }).slice(0, 1), []);
         }
     });
 
@@ -255,11 +298,19 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
             assert.deepEqual([...abends].sort(), ["RATOB", "RBTOA"]);
         });
 
-        it("a unique-key handler without the identity exclusion deletes the incoming row itself: the spoke loses it", () => {
-            const hubs = edited(two, "DC2", "dirprm/ratob.prm", (c) => c.replace(/\) AND NOT \(APPLICATION_ID = :k\d+\)'/, ")'"));
+        it("a unique-key handler that also runs on updates (no OPTYPE test) and lacks the identity exclusion deletes the incoming row itself: the spoke loses it", () => {
+            const hubs = edited(two, "DC2", "dirprm/ratob.prm", (c) => c.replace(/WHERE :o\d+ = 1 AND /g, "WHERE ").replace(/\) AND NOT \(APPLICATION_ID = :k\d+\)'/, ")'"));
             // Application 1 has a subscription: its DELETE goes through only when the cascade trigger fires.
-            const failure = verdicts(hubs, scenarioOf(TWO, /^concurrent update/), RUNS, { sqlexecFiresTriggers: true, sqlexecTagged: true })[0];
+            const failure = verdicts(hubs, scenarioOf(TWO, /^concurrent update/), RUNS, { ...DEFAULT_ASSUMPTIONS, sqlexecFiresTriggers: true })[0];
             assert.match(failure.detected.join("\n"), /WSO2AM\.AM_APPLICATION 1: DC1=\{.*\} DC2=none/);
+        });
+
+        it("a unique-key handler without the OPTYPE test runs on a stale update and deletes the live row that took over the name (issue 21 review, finding 3)", () => {
+            const hubs = edited(two, "DC2", "dirprm/ratob.prm", (c) => c.replace(/WHERE :o\d+ = 1 AND /g, "WHERE "));
+            const stale = scenarioOf(TWO, /^stale update: DC1 updates application 1 while DC2/);
+            const paths = pathsOf(hubs);
+            const lost = Array.from({ length: RUNS }, (_, i) => replay(hubs, paths, stale, seededRandom(i + 1))).filter((o) => !o.databases.get("DC2")!.get(APPLICATION)!.has("9"));
+            assert.ok(lost.length > 0, "the stale update never removed application 9 from DC2");
         });
 
         it("DISCARD for a delete of a row already gone writes a discard record per row the cleanup deleted in both DCs", () => {

@@ -16,11 +16,16 @@
  *   one source and target abend the Replicat at start ("By default, duplicate MAP statements cause
  *   Replicat to abend", ALLOWDUPTARGETMAP); so does an EXCEPTIONSONLY MAP with a wildcard. An
  *   exceptions MAP belongs to the regular MAP it immediately follows.
- * - A SQLEXEC of the regular MAP runs as the record is mapped, before it is applied; its DELETE's
- *   WHERE clause is evaluated as Oracle would (three-valued, DECODE matching NULL to NULL) with
- *   the record's values bound; ERROR IGNORE: a failing statement changes nothing and the record
- *   goes on. Whether its rows carry the Replicat's tag and whether the target's triggers fire for
- *   it is not documented: `ModelAssumptions` chooses, and tests run every choice.
+ * - A SQLEXEC of the regular MAP runs as a record with an after image (insert, update) is mapped,
+ *   before it is applied; for a delete (a before image) only under SQLEXECONBEFOREIMAGE ("The
+ *   SQLEXECONBEFOREIMAGE parameter supports execution of SQLEXEC on before image records",
+ *   Reference, SQLEXEC). Its DELETE's WHERE clause is evaluated as Oracle would (three-valued,
+ *   DECODE matching NULL to NULL) with the record's values bound, and `@GETENV ('GGHEADER',
+ *   'OPTYPE')` (INSERT, UPDATE, DELETE; a compressed update's SQL COMPUPDATE is no INSERT either)
+ *   and `@STREQ` of it bound as GoldenGate evaluates them; ERROR IGNORE: a failing statement
+ *   changes nothing and the record goes on. Whether its rows carry the Replicat's tag ("Additional
+ *   SQLEXEC Guidelines": its DML commits in the Replicat's transaction) and whether the target's
+ *   triggers fire for it is not settled: `ModelAssumptions` chooses, and tests run every choice.
  * - CDR: an insert of an existing key is INSERTROWEXISTS; an update or delete of a missing row
  *   UPDATEROWMISSING / DELETEROWMISSING, of a row whose compared columns differ from the before
  *   image UPDATEROWEXISTS / DELETEROWEXISTS (LOB columns have no before image). OVERWRITE applies
@@ -28,9 +33,14 @@
  *   which holds a LOB only when the update changed it), IGNORE keeps the target's row, DISCARD
  *   keeps it and writes a discard record. "Replicat sends every operation that generates a
  *   conflict (resolved or not) to the exceptions MAP statement": each is an exceptions-table row.
- *   A conflict without a resolution is a database error (ORA-00001, ORA-01403).
+ *   A conflict without a resolution is a database error (ORA-00001, ORA-01403). An ORA-00001 on
+ *   a unique key other than the primary key is either a plain error (REPERROR) or taken by CDR as
+ *   INSERTROWEXISTS, whose OVERWRITE updates a primary key the target does not hold (ORA-01403):
+ *   the docs do not settle which ("Configuring the Oracle GoldenGate Parameter Files for Conflict
+ *   Resolution": a table with additional unique keys needs "a consistent way to uniquely identify
+ *   each row"), so `ModelAssumptions` chooses and tests run both.
  * - Errors (ORA-00001 unique key, ORA-02291 parent missing, ORA-02292 child exists) follow
- *   REPERROR: DISCARD, EXCEPTION (to the table's exceptions MAP) and IGNORE act on that record only
+ *   REPERROR, the MAP's own before the global ones: DISCARD, EXCEPTION (to the table's exceptions MAP) and IGNORE act on that record only
  *   and the transaction goes on; TRANSDISCARD / TRANSEXCEPTION set the whole transaction aside;
  *   ABEND, the default, rolls the transaction back and stops the Replicat. EXCEPTION for a table
  *   without an exceptions MAP is not documented: the model stops there.
@@ -70,13 +80,19 @@ export interface ModelAssumptions {
     sqlexecFiresTriggers: boolean;
     /** The SQLEXEC's DELETE carries the Replicat's tag (else it is captured and sent on like a local change). */
     sqlexecTagged: boolean;
+    /**
+     * An insert clashing on a unique key other than the primary key is CDR's INSERTROWEXISTS (its
+     * resolution applies; OVERWRITE then updates a primary key the target lacks: ORA-01403), not a
+     * plain ORA-00001 for REPERROR.
+     */
+    secondaryKeyClashIsCdr: boolean;
 }
 
-export const DEFAULT_ASSUMPTIONS: ModelAssumptions = { sqlexecFiresTriggers: false, sqlexecTagged: true };
+export const DEFAULT_ASSUMPTIONS: ModelAssumptions = { sqlexecFiresTriggers: false, sqlexecTagged: true, secondaryKeyClashIsCdr: false };
 
 /** Every combination of the undocumented behaviours, for tests that must hold under each. */
 export const ALL_ASSUMPTIONS: ModelAssumptions[] = [false, true].flatMap((sqlexecFiresTriggers) =>
-    [false, true].map((sqlexecTagged) => ({ sqlexecFiresTriggers, sqlexecTagged })));
+    [false, true].flatMap((sqlexecTagged) => [false, true].map((secondaryKeyClashIsCdr) => ({ sqlexecFiresTriggers, sqlexecTagged, secondaryKeyClashIsCdr }))));
 
 type Conflict = "INSERTROWEXISTS" | "UPDATEROWEXISTS" | "UPDATEROWMISSING" | "DELETEROWEXISTS" | "DELETEROWMISSING";
 type Resolution = "OVERWRITE" | "IGNORE" | "DISCARD";
@@ -85,8 +101,8 @@ type Resolution = "OVERWRITE" | "IGNORE" | "DISCARD";
 interface Handler {
     table: string;
     where: Expr;
-    /** Bind name → the record's column. */
-    params: Map<string, string>;
+    /** Bind name → its value for a record (a column of it, or a function GoldenGate evaluates). */
+    params: Map<string, (record: Row, op: Operation) => string | undefined>;
 }
 
 interface MapRule {
@@ -94,6 +110,8 @@ interface MapRule {
     resolutions: Partial<Record<Conflict, Resolution>>;
     notCompared: string[];
     handler?: Handler;
+    /** The MAP's own REPERROR rules (before the Replicat's global ones). */
+    reperror: Map<string, string>;
     /** The exceptions MAP right after this one: its target, and a SQLEXEC it runs. */
     exceptions?: { target: string; handler?: Handler };
 }
@@ -110,6 +128,8 @@ export interface ReplicationPath {
     /** The MAP that applies a table's records, if any. */
     ruleFor: (table: string) => MapRule | undefined;
     reperror: Map<string, string>;
+    /** SQLEXECONBEFOREIMAGE: a MAP's SQLEXEC also runs for before-image records (deletes). */
+    sqlexecOnBeforeImage: boolean;
     /** Why the Replicat abends as soon as it starts, if it does. */
     startAbend?: string;
 }
@@ -168,7 +188,8 @@ type Expr =
     | { kind: "not"; item: Expr }
     | { kind: "eq"; column: string; bind: string }
     | { kind: "decode"; column: string; bind: string }
-    | { kind: "notnull"; bind: string };
+    | { kind: "notnull"; bind: string }
+    | { kind: "bindeq"; bind: string; literal: string };
 
 function parseWhere(text: string): Expr {
     const tokens = text.match(/:\w+|\w+|[(),=]/g) ?? [];
@@ -212,6 +233,10 @@ function parseWhere(text: string): Expr {
             return { kind: "decode", column, bind };
         }
         const first = take();
+        if (first.startsWith(":") && peek() === "=") {
+            take("=");
+            return { kind: "bindeq", bind: first.slice(1), literal: take() };
+        }
         if (first.startsWith(":")) {
             take("IS");
             take("NOT");
@@ -249,14 +274,36 @@ function evaluate(expr: Expr, row: Row, bound: (bind: string) => string | undefi
             return row[expr.column] === bound(expr.bind);
         case "notnull":
             return bound(expr.bind) !== undefined;
+        case "bindeq": {
+            const value = bound(expr.bind);
+            return value === undefined ? null : value === expr.literal;
+        }
     }
+}
+
+/** GoldenGate's record operation types (Reference 19c, @GETENV 'GGHEADER' 'OPTYPE'). */
+const OPTYPE: Record<Operation, string> = { insert: "INSERT", update: "UPDATE", delete: "DELETE" };
+
+/** A PARAMS value: a column of the record, @GETENV ('GGHEADER', 'OPTYPE'), or @STREQ of that and a literal. */
+function paramValue(text: string): (record: Row, op: Operation) => string | undefined {
+    const optype = /^@GETENV \('GGHEADER', 'OPTYPE'\)$/i;
+    const streq = /^@STREQ \((.*), '([^']*)'\)$/i.exec(text);
+    if (optype.test(text)) return (_record, op) => OPTYPE[op];
+    if (streq && optype.test(streq[1].trim())) return (_record, op) => (OPTYPE[op] === streq[2] ? "1" : "0");
+    if (text.startsWith("@")) throw new Error(`the model does not evaluate ${text}`);
+    return (record) => record[text];
 }
 
 function parseSqlexec(option: string): Handler | undefined {
     const query = /QUERY '([^']*)'/.exec(option)?.[1];
     const delete_ = query && /^DELETE FROM (\S+) WHERE (.*)$/i.exec(query);
     if (!delete_) return undefined;
-    const params = new Map([.../PARAMS \(([^)]*)\)/.exec(option)![1].split(",")].map((p) => p.split("=").map((s) => s.trim()) as [string, string]));
+    const inner = /^SQLEXEC \((.*)\)$/i.exec(option)![1];
+    const paramsOption = splitTop(inner).find((o) => /^PARAMS \(/i.test(o))!;
+    const params = new Map(splitTop(paramsOption.slice(paramsOption.indexOf("(") + 1, -1)).map((p) => {
+        const at = p.indexOf("=");
+        return [p.slice(0, at).trim(), paramValue(p.slice(at + 1).trim())] as const;
+    }));
     return { table: delete_[1].toUpperCase(), where: parseWhere(delete_[2]), params };
 }
 
@@ -288,6 +335,7 @@ function ruleOf(map: MapStatement): MapRule {
         resolutions,
         notCompared: /ALLEXCLUDING \(([^)]*)\)/i.exec(compare)?.[1].split(",").map((c) => c.trim().toUpperCase()) ?? [],
         handler: option("SQLEXEC").map(parseSqlexec).find((h) => h !== undefined),
+        reperror: new Map(option("REPERROR").map((r) => /^REPERROR \((\w+), (\w+)\)$/i.exec(r)!.slice(1, 3).map((v) => v.toUpperCase()) as [string, string])),
     };
 }
 
@@ -354,6 +402,7 @@ export function pathsOf(hubs: HubFiles[]): ReplicationPath[] {
                     travels: (table) => captured(table) && passed(table),
                     ruleFor: mapped,
                     reperror: new Map(argumentsOf(content, "REPERROR").map((r) => /^\((\w+), (\w+)\)$/.exec(r)!.slice(1, 3) as [string, string])),
+                    sqlexecOnBeforeImage: statements(content).some((s) => /^SQLEXECONBEFOREIMAGE$/i.test(s)),
                     startAbend,
                 });
             }
@@ -507,10 +556,10 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
     }
 
     /** Runs a handler's DELETE: one statement, all of it or (on an error, ignored) nothing. */
-    function runHandler(db: Database, handler: Handler, record: Row, changes: Change[], untagged: Change[]) {
+    function runHandler(db: Database, handler: Handler, record: Row, op: Operation, changes: Change[], untagged: Change[]) {
         const table = tables.get(handler.table);
         if (!table) return;
-        const bound = (bind: string) => record[handler.params.get(bind) ?? ""];
+        const bound = (bind: string) => handler.params.get(bind)?.(record, op);
         const victims = [...db.get(table.name)!.values()].filter((r) => evaluate(handler.where, r, bound) === true).map((r) => r[table.key]);
         if (victims.some((k) => constraintError(db, table, k, undefined, assumptions.sqlexecFiresTriggers))) return;
         for (const key of victims) deleteWithTriggers(db, assumptions.sqlexecTagged ? changes : untagged, table, key, assumptions.sqlexecFiresTriggers);
@@ -527,16 +576,18 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
             const rule = path.ruleFor(change.table);
             if (!rule) continue; // no MAP: Replicat does not apply it
             const values = change.after ?? change.before ?? {};
-            if (rule.handler) runHandler(db, rule.handler, values, changes, untagged);
+            // A SQLEXEC runs for records with an after image; a delete's before image only under SQLEXECONBEFOREIMAGE.
+            const sqlexecRuns = change.after !== undefined || path.sqlexecOnBeforeImage;
+            if (rule.handler && sqlexecRuns) runHandler(db, rule.handler, values, change.op, changes, untagged);
             const toExceptions = (why: string) => {
                 if (!rule.exceptions) return false;
                 note(outcome.exceptions, why, change);
-                if (rule.exceptions.handler) runHandler(db, rule.exceptions.handler, values, changes, untagged);
+                if (rule.exceptions.handler && sqlexecRuns) runHandler(db, rule.exceptions.handler, values, change.op, changes, untagged);
                 return true;
             };
-            /** REPERROR's response to an error on this record; returns when the transaction goes on. */
+            /** REPERROR's response to an error on this record (the MAP's rule, then the global ones); returns when the transaction goes on. */
             const onError = (error: string) => {
-                const response = path.reperror.get(error) ?? path.reperror.get("DEFAULT") ?? "ABEND";
+                const response = rule.reperror.get(error) ?? rule.reperror.get("DEFAULT") ?? path.reperror.get(error) ?? path.reperror.get("DEFAULT") ?? "ABEND";
                 if (response === "DISCARD") return note(outcome.discards, oraCode(error), change);
                 if (response === "IGNORE") return;
                 if (response === "EXCEPTION" && toExceptions(oraCode(error))) return;
@@ -570,6 +621,19 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
                 if (change.op === "insert") row = { ...change.after };
             }
             const error = constraintError(db, table, change.key, row, false);
+            if (error === "1" && change.op === "insert" && !conflict && assumptions.secondaryKeyClashIsCdr) {
+                // CDR takes the secondary-key clash for INSERTROWEXISTS: its resolution, then (OVERWRITE)
+                // an update of this primary key, which the target does not hold: ORA-01403.
+                toExceptions("INSERTROWEXISTS");
+                const how = rule.resolutions.INSERTROWEXISTS;
+                if (how === "IGNORE") continue;
+                if (how === "DISCARD") {
+                    note(outcome.discards, "INSERTROWEXISTS", change);
+                    continue;
+                }
+                onError(how === "OVERWRITE" ? "1403" : "1");
+                continue;
+            }
             if (error) {
                 onError(error);
                 continue;

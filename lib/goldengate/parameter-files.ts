@@ -200,6 +200,8 @@ interface ReplicatedTable {
     primaryKey?: readonly string[];
     lobColumns: readonly string[];
     uniqueKeys: readonly (readonly string[])[];
+    /** Key columns that hold no NULL (table knowledge: declared NOT NULL, or in the primary key). */
+    notNull: readonly string[];
 }
 
 const ORACLE_NAME = /^[A-Z][A-Z0-9_$#]*$/;
@@ -218,7 +220,7 @@ function replicatedTables(input: GoldenGateFilesInput): ReplicatedTable[] {
     const tables = new Map<string, ReplicatedTable>();
     const entry = (owner: string, table: string) => {
         const name = `${owner}.${table}`;
-        if (!tables.has(name)) tables.set(name, { name, owner, table, lobColumns: [], uniqueKeys: [] });
+        if (!tables.has(name)) tables.set(name, { name, owner, table, lobColumns: [], uniqueKeys: [], notNull: [] });
         return tables.get(name)!;
     };
     for (const t of input.tables ?? WSO2_TABLES) {
@@ -226,6 +228,7 @@ function replicatedTables(input: GoldenGateFilesInput): ReplicatedTable[] {
         spec.primaryKey = t.primaryKey;
         spec.lobColumns = t.lobColumns ?? [];
         spec.uniqueKeys = t.uniqueKeys ?? [];
+        spec.notNull = t.notNull ?? [];
     }
     for (const k of input.keyColumns) entry(k.owner, k.table).keyCols = k.columns;
     for (const t of tables.values()) {
@@ -370,24 +373,45 @@ function secondaryKeys(t: ReplicatedTable): (readonly string[])[] {
 }
 
 /**
- * The unique-key handler of a Replicat into a spoke: before the trusted source's row is applied,
+ * The unique-key handler of a Replicat into a spoke: before the trusted source's new row is applied,
  * delete the spoke's rows that hold any of its secondary unique-key values under another identity
  * (the spoke's own row that lost at the trusted source). A SQLEXEC in the regular MAP runs as the
  * record is mapped, before it is applied (Administering Oracle GoldenGate 19c, "Executing SQLEXEC
  * within a TABLE or MAP Statement": QUERY "can ... change the database with an INSERT, UPDATE,
- * or DELETE statement"; PARAMS bind the record's columns; ERROR IGNORE, the default, "causes
- * Oracle GoldenGate to ignore all errors associated with the ... query and continue processing").
+ * or DELETE statement"; PARAMS bind the record's columns or "Oracle GoldenGate conversion
+ * function[s]", "Passing Values to Input Parameters",
+ * https://docs.oracle.com/en/database/goldengate/core/26/coredoc/administer-passing-values-input-parameters.html;
+ * ERROR IGNORE, the default, "causes Oracle GoldenGate to ignore all errors associated with the
+ * ... query and continue processing").
  *
- * - `NOT (<identity> = :k…)`: never the incoming row itself (its own update, a resolved conflict).
+ * - Inserts only: `o` binds `@STREQ (@GETENV ('GGHEADER', 'OPTYPE'), 'INSERT')`, 1 for an insert
+ *   record and 0 for any other (Reference 19c, @GETENV 'GGHEADER' 'OPTYPE': the record's operation
+ *   type, e.g. INSERT, UPDATE, PK UPDATE, SQL COMPUPDATE, DELETE; @STREQ: "1 (true) if the strings
+ *   are equal. 0 (false) if the strings are not equal"; the query has no literal of its own: it
+ *   must be "within single quotes"). An update of a row the spoke already deleted must not delete
+ *   the spoke's live row that took over its name (docs/replication.md, The conflict matrix, "stale
+ *   update"). By default a SQLEXEC does not run for before-image records at all ("The
+ *   SQLEXECONBEFOREIMAGE parameter supports execution of SQLEXEC on before image records",
+ *   Reference, SQLEXEC, https://docs.oracle.com/cd/E92689_01/gwurf/sqlexec.html): deletes never
+ *   reach it, and the OPTYPE test keeps it so should that parameter ever be added.
+ * - `NOT (<identity> = :k…)`: never the incoming row itself (an insert over its own key is CDR's
+ *   INSERTROWEXISTS).
  * - A key matches as Oracle's unique constraint compares: a single column by `=` (NULL never
- *   clashes), a composite key column by column with DECODE (NULL matches NULL) and only when one of
- *   its values is not NULL ("Any row that contains nulls in all key columns automatically
- *   satisfies the constraint", Oracle Database 19c SQL Language Reference, constraint, unique).
+ *   clashes); a composite key column by column, a NOT NULL column (table knowledge) by `=`, which
+ *   the key's unique index can serve, and a nullable one with DECODE (NULL matches NULL), which no
+ *   plain index serves ("The database only uses the function-based index when the function is
+ *   included in a query", Oracle Database 19c Concepts, Overview of Function-Based Indexes,
+ *   https://docs.oracle.com/en/database/oracle/oracle-database/19/cncpt/indexes-and-index-organized-tables.html);
+ *   when every column is nullable, only when one of its values is not NULL ("Any row that contains
+ *   nulls in all key columns automatically satisfies the constraint", SQL Language Reference 19c,
+ *   constraint, unique).
  * - Each bind is named once in the query (whether a name bound twice binds both places is not
  *   documented).
  * - If the DELETE fails (the spoke's row has children and this session's triggers are suppressed;
  *   whether DBOPTIONS SUPPRESSTRIGGERS covers a SQLEXEC is not documented) the apply raises
- *   ORA-00001 and the row goes to the exceptions table: the divergence check reports it.
+ *   ORA-00001: the row goes to the exceptions table (REPERROR (1, EXCEPTION)), or, if CDR takes
+ *   that ORA-00001 for INSERTROWEXISTS, to OVERWRITE's update of a key the spoke does not hold,
+ *   which `spokeSafetyNet` sends there too. The divergence check reports it.
  *
  * None for a table without a known identity (no primary key in the knowledge, no KEYCOLS).
  */
@@ -396,21 +420,43 @@ function uniqueKeyHandler(t: ReplicatedTable): string | undefined {
     const keys = secondaryKeys(t);
     if (!identity || keys.length === 0) return undefined;
     const params: string[] = [];
-    const bind = (prefix: string, column: string) => {
+    const bind = (prefix: string, value: string) => {
         const name = `${prefix}${params.length + 1}`;
-        params.push(`${name} = ${column}`);
+        params.push(`${name} = ${value}`);
         return `:${name}`;
     };
+    const isInsert = `${bind("o", "@STREQ (@GETENV ('GGHEADER', 'OPTYPE'), 'INSERT')")} = 1`;
     const clash = (key: readonly string[]) => {
         if (key.length === 1) return `${key[0]} = ${bind("u", key[0])}`;
-        const equal = key.map((c) => `DECODE(${c}, ${bind("u", c)}, 1) = 1`);
-        const notAllNull = key.map((c) => `${bind("u", c)} IS NOT NULL`);
-        return `(${equal.join(" AND ")} AND (${notAllNull.join(" OR ")}))`;
+        const nullable = key.filter((c) => !t.notNull.includes(c));
+        const equal = key.map((c) => (nullable.includes(c) ? `DECODE(${c}, ${bind("u", c)}, 1) = 1` : `${c} = ${bind("u", c)}`));
+        // A NOT NULL column always holds a value: only an all-nullable key can be all NULL.
+        const notAllNull = nullable.length === key.length ? [`(${key.map((c) => `${bind("u", c)} IS NOT NULL`).join(" OR ")})`] : [];
+        return `(${[...equal, ...notAllNull].join(" AND ")})`;
     };
     const anyKey = keys.map(clash).join(" OR ");
     const self = identity.map((c) => `${c} = ${bind("k", c)}`).join(" AND ");
-    return `SQLEXEC (ID unique_clash, QUERY 'DELETE FROM ${t.name} WHERE (${anyKey}) AND NOT (${self})', PARAMS (${params.join(", ")}), ERROR IGNORE)`;
+    return `SQLEXEC (ID unique_clash, QUERY 'DELETE FROM ${t.name} WHERE ${isInsert} AND (${anyKey}) AND NOT (${self})', PARAMS (${params.join(", ")}), ERROR IGNORE)`;
 }
+
+/**
+ * The safety net of a spoke's MAP for a table with secondary unique keys. Whether an ORA-00001 on
+ * a unique key other than the primary key goes to REPERROR (1, EXCEPTION) or to CDR's
+ * INSERTROWEXISTS is not settled by the docs: "Additional consideration should be given when a
+ * table has a primary key and additional unique indexes or unique keys. The automated routines
+ * provided with the COMPARECOLS and RESOLVECONFLICT parameters require a consistent way to
+ * uniquely identify each row" ("Configuring the Oracle GoldenGate Parameter Files for Conflict
+ * Resolution",
+ * https://docs.oracle.com/en/middleware/goldengate/core/21.3/ggcab/configuring-oracle-goldengate-parameter-files-conflict-resolution.html;
+ * its Japanese edition adds that otherwise errors occur during conflict resolution). Under the
+ * second reading a spoke's INSERTROWEXISTS OVERWRITE turns the insert into an update of a primary
+ * key the spoke does not hold, "no data found", ORA-01403, which REPERROR (DEFAULT, ABEND) would
+ * stop on. A MAP's own REPERROR applies "to the tables specified in that statement" (Reference
+ * 19c, REPERROR), so the record goes to the exceptions MAP under either reading, and the
+ * divergence check reports what differs. What a real 19c does here is to be verified before
+ * production (docs/replication.md, What to verify on a real 19c).
+ */
+export const SPOKE_SAFETY_NET: readonly [string, string] = ["1403", "EXCEPTION"];
 
 /**
  * The Replicat of one path. Per table, Oracle's documented pair (Administering Oracle GoldenGate,
@@ -439,7 +485,8 @@ export function renderReplicat(input: GoldenGateFilesInput, origin: HubDatacente
     const resolve = Object.entries(resolutions(fromTrustedSource)).map(([conflict, how]) => `RESOLVECONFLICT (${conflict}, (DEFAULT, ${how}))`);
     const maps = (t: ReplicatedTable) => {
         const handler = fromTrustedSource ? uniqueKeyHandler(t) : undefined;
-        const regular = [t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve, ...(handler ? [handler] : [])];
+        const safetyNet = fromTrustedSource && secondaryKeys(t).length > 0 ? [`REPERROR (${SPOKE_SAFETY_NET.join(", ")})`] : [];
+        const regular = [t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve, ...safetyNet, ...(handler ? [handler] : [])];
         const context = EXCEPTION_CONTEXT.map(([column, value]) => `${column} = ${value}`);
         const exceptions = [t.name, `TARGET ${exceptionsTable(t.owner, t.table)}`, "EXCEPTIONSONLY", "INSERTALLRECORDS", `COLMAP (USEDEFAULTS, ${context.join(", ")})`];
         return [`MAP ${regular.join(", ")};`, `MAP ${exceptions.join(", ")};`];
