@@ -64,7 +64,7 @@ export const MANAGEMENT_PUBLIC_PATHS = [
 /**
  * Dot segments: Tomcat normalises `/publisher/../services/` to `/services/` after the ALB has
  * matched `/publisher*`, so such paths are refused first. (A path pattern takes A-Z a-z 0-9
- * `_-.$/~"'@:+&*?` only, ELB User Guide "Path conditions": `%2e` cannot be written; docs/artifacts.md.)
+ * `_-.$/~"'@:+&*?` only, ELB User Guide "Path conditions": `%2e` is refused by ENCODED_DOT_PATH_REGEX.)
  */
 export const TRAVERSAL_PATHS = ["*..*"] as const;
 /**
