@@ -125,6 +125,7 @@ export class LoadBalancer extends pulumi.ComponentResource {
                 conditions: [
                     { hostHeader: { values: rule.hosts } },
                     ...(rule.paths.length > 0 ? [{ pathPattern: { values: rule.paths } }] : []),
+                    ...(rule.pathRegex ? [{ pathPattern: { regexValues: rule.pathRegex } }] : []),
                     ...(rule.methods ? [{ httpRequestMethod: { values: rule.methods } }] : []),
                     ...(rule.query ? [{ queryStrings: rule.query }] : []),
                     ...(rule.header ? [{ httpHeader: { httpHeaderName: rule.header.name, values: rule.header.values } }] : []),

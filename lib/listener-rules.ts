@@ -19,6 +19,12 @@ export interface ListenerRuleSpec {
     hosts: string[];
     /** Empty: any path. */
     paths: string[];
+    /**
+     * Regular expressions against the path (path-pattern RegexValues, ELB API Reference
+     * PathPatternConditionConfig: each at most 128 characters; `values` and `regexValues` conflict,
+     * so a rule has one or the other, @pulumi/aws ListenerRuleConditionPathPattern).
+     */
+    pathRegex?: string[];
     /** HTTP methods (http-request-method condition); absent: any method. */
     methods?: string[];
     /** Query-string key/value patterns (query-string condition; one matching pair is enough); absent: any query. */
@@ -58,9 +64,23 @@ export const MANAGEMENT_PUBLIC_PATHS = [
 /**
  * Dot segments: Tomcat normalises `/publisher/../services/` to `/services/` after the ALB has
  * matched `/publisher*`, so such paths are refused first. (A path pattern takes A-Z a-z 0-9
- * `_-.$/~"'@:+&*?` only, ELB User Guide "Path conditions": `%2e` cannot be written; docs/artifacts.md.)
+ * `_-.$/~"'@:+&*?` only, ELB User Guide "Path conditions": `%2e` is refused by ENCODED_DOT_PATH_REGEX.)
  */
 export const TRAVERSAL_PATHS = ["*..*"] as const;
+/**
+ * Percent-encoded dots (`%2e`, `%2E`, in any mix with literal dots: `/api/am/store/%2e%2e/publisher/…`,
+ * `/publisher/.%2e/api/am/admin/…`): Tomcat decodes them and then normalises the dot segments
+ * (CoyoteAdapter.postParseRequest), after the ALB has matched an open prefix. A wildcard path
+ * pattern cannot hold `%`, but a path-pattern condition takes regular expressions (RegexValues,
+ * ELB API Reference PathPatternConditionConfig; ELB User Guide "Listener rules": no lookaheads,
+ * lookbehinds, backreferences, atomic groups, possessive quantifiers, recursion or Unicode classes).
+ * The ELB documentation says neither whether a regular expression must match the whole path or a
+ * part of it (`.*` on both sides matches either way) nor whether the path is compared before or
+ * after percent-decoding: compared before, this expression refuses it; after, `%2e` is a dot and
+ * TRAVERSAL_PATHS does. No user-facing path of the pack holds an encoded dot, so every DC refuses
+ * them (not only the passive one). An encoded slash alone is not a dot segment and is not refused here.
+ */
+export const ENCODED_DOT_PATH_REGEX = [".*%2[eE].*"] as const;
 
 /**
  * Where the Publisher and the Admin Portal change what every DC serves and enforces: the Publisher
@@ -104,7 +124,7 @@ export const READ_ONLY_MESSAGE = "This datacenter is not the design-time active 
  * wildcards. At most one host-header, path-pattern and http-request-method condition per rule,
  * any number of http-header and query-string conditions (ELB API Reference, RuleCondition). The
  * default quota of 100 rules per ALB (ELB User Guide, "Quotas for your Application Load
- * Balancers") is far above the 15 rules a passive DC has.
+ * Balancers") is far above the 16 rules a passive DC has.
  */
 export const ALB_LIMITS = { valuesPerCondition: 3, valuesPerRule: 5, wildcardsPerRule: 5, pathPatternLength: 128, headerNameLength: 40, rulesPerLoadBalancer: 100 } as const;
 
@@ -126,6 +146,9 @@ export function publicListenerRules(hostnames: Hostnames, designTimeActive: bool
     const gatewayHosts = [hostnames.gateway, hostnames.regionalGateway];
     // Two hosts leave 3 values per rule for paths.
     const traversal: ListenerRuleSpec = { priority: 1, role: "management-traversal", hosts: managementHosts, paths: [...TRAVERSAL_PATHS], target: "refuse" };
+    // Priority 6: free in this release and in the previous one (2-5, 20-24), so creating it never
+    // meets a priority an older rule still holds (PriorityInUse).
+    const encodedDots: ListenerRuleSpec = { priority: 6, role: "management-encoded-dots", hosts: managementHosts, paths: [], pathRegex: [...ENCODED_DOT_PATH_REGEX], target: "refuse" };
     // Passive DC, in this order: method overrides refused (a path and the two query pairs, or the
     // header: 5 values and 5 wildcards at most); then a path and two methods per read rule (5
     // values); then every other method on the three paths. The priorities are disjoint from the
@@ -143,25 +166,29 @@ export function publicListenerRules(hostnames: Hostnames, designTimeActive: bool
     const gateway: ListenerRuleSpec = { priority: 10, role: "gateway-hosts", hosts: gatewayHosts, paths: [], target: "gateway" };
     const management = chunks(MANAGEMENT_PUBLIC_PATHS, ALB_LIMITS.valuesPerCondition).map((paths, i): ListenerRuleSpec =>
         ({ priority: 40 + i, role: `management-paths-${i + 1}`, hosts: managementHosts, paths, target: "management" }));
-    const rules = [traversal, ...readOnly, gateway, ...management];
+    const rules = [traversal, encodedDots, ...readOnly, gateway, ...management];
     for (const rule of rules) {
         const query = rule.query ?? [];
         const headerValues = rule.header?.values ?? [];
-        const values = rule.hosts.length + rule.paths.length + (rule.methods?.length ?? 0) + query.length + headerValues.length;
+        const regex = rule.pathRegex ?? [];
+        const values = rule.hosts.length + rule.paths.length + regex.length + (rule.methods?.length ?? 0) + query.length + headerValues.length;
         const patterns = [...rule.hosts, ...rule.paths, ...query.flatMap((q) => [q.key, q.value]), ...headerValues];
         if (values > ALB_LIMITS.valuesPerRule || wildcards(patterns) > ALB_LIMITS.wildcardsPerRule
             || rule.hosts.length > ALB_LIMITS.valuesPerCondition || rule.paths.length > ALB_LIMITS.valuesPerCondition
+            || regex.length > ALB_LIMITS.valuesPerCondition || (regex.length > 0 && rule.paths.length > 0)
             || (rule.methods?.length ?? 0) > ALB_LIMITS.valuesPerCondition || query.length > ALB_LIMITS.valuesPerCondition
             || headerValues.length > ALB_LIMITS.valuesPerCondition
             || (rule.header && (rule.header.name.length > ALB_LIMITS.headerNameLength || /[*?]/.test(rule.header.name)))
-            || [...rule.paths, ...query.flatMap((q) => [q.key, q.value]), ...headerValues].some((p) => p.length > ALB_LIMITS.pathPatternLength)) {
+            || [...rule.paths, ...regex, ...query.flatMap((q) => [q.key, q.value]), ...headerValues].some((p) => p.length > ALB_LIMITS.pathPatternLength)) {
             throw new Error(`listener rule ${rule.role} exceeds the ALB rule limits`);
         }
     }
-    // The passive DC's rules must all come before every management forward.
-    const firstForward = Math.min(...management.map((r) => r.priority));
-    if (readOnly.some((r) => r.priority >= firstForward) || rules.length > ALB_LIMITS.rulesPerLoadBalancer) {
-        throw new Error("the passive DC's read-only rules must precede the management forwards");
+    // The refusals come before every forward; the passive DC's rules before every management forward.
+    const firstForward = Math.min(...[gateway, ...management].map((r) => r.priority));
+    const firstManagement = Math.min(...management.map((r) => r.priority));
+    if ([traversal, encodedDots].some((r) => r.priority >= firstForward) || readOnly.some((r) => r.priority >= firstManagement)
+        || rules.length > ALB_LIMITS.rulesPerLoadBalancer) {
+        throw new Error("the refusals must precede every forward, and the passive DC's read-only rules the management forwards");
     }
     return rules;
 }

@@ -34,7 +34,9 @@ const json = (res, status, value) => { res.writeHead(status, { "Content-Type": "
 const xml = (res, body) => { res.writeHead(200, { "Content-Type": "text/xml" }); res.end('<?xml version="1.0"?><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/"><soapenv:Body>' + body + "</soapenv:Body></soapenv:Envelope>"); };
 const escape = (s) => s.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
 const unescape = (s) => s.replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&quot;/g, '"').replace(/&#39;/g, "'").replace(/&amp;/g, "&");
-const synapseNames = (api) => [api.provider + "--" + api.name + ":v" + api.version].concat(api.isDefaultVersion ? [api.provider + "--" + api.name] : []);
+const synapseNames = (api) => [api.provider + "--" + api.name + ":v" + api.version].concat(api.isDefaultVersion || api.publishedDefaultVersion ? [api.provider + "--" + api.name] : []);
+// publishedDefaultVersion is the fake's record of AM_API_DEFAULT_VERSION, not a field of the DTO: never answered.
+const dto = (api) => { const { publishedDefaultVersion, ...rest } = api; return rest; };
 const received = (req) => new Promise((done) => { let text = ""; req.on("data", (c) => (text += c)); req.on("end", () => done(text)); });
 const page = (items, url) => {
     const limit = Number(url.searchParams.get("limit") || 25), offset = Number(url.searchParams.get("offset") || 0);
@@ -59,7 +61,7 @@ const publisher = https.createServer(tls, async (req, res) => {
     }
     if (req.headers.authorization !== "Bearer fake-token") return json(res, 401, {});
     if (req.method === "GET" && url.pathname === "/api/am/publisher/v1/apis") {
-        json(res, 200, page(state.apis, url));
+        json(res, 200, page(state.apis.map(dto), url));
         if (state.afterListing) {
             state.apis.find((a) => a.id === state.afterListing.id).lifeCycleStatus = state.afterListing.lifeCycleStatus;
             delete state.afterListing;
@@ -71,7 +73,7 @@ const publisher = https.createServer(tls, async (req, res) => {
     const match = /^\/api\/am\/publisher\/v1\/apis\/([^/]+)$/.exec(url.pathname);
     const api = match && state.apis.find((a) => a.id === match[1]);
     if (!api) return json(res, 404, {});
-    if (req.method === "GET") return json(res, 200, api);
+    if (req.method === "GET") return json(res, 200, dto(api));
     if (req.method === "PUT") {
         const environments = JSON.parse(text).gatewayEnvironments;
         state.log.push("PUT " + api.id + " " + environments.join(","));
@@ -82,7 +84,7 @@ const publisher = https.createServer(tls, async (req, res) => {
         }
         api.gatewayEnvironments = environments.filter((env) => !failed.includes(env));
         save(state);
-        return failed.length ? json(res, 500, { description: "Error while updating API : " + api.id }) : json(res, 200, api);
+        return failed.length ? json(res, 500, { description: "Error while updating API : " + api.id }) : json(res, 200, dto(api));
     }
     return json(res, 405, {});
 });
@@ -131,6 +133,12 @@ const BOTH = Object.keys(ENVIRONMENTS);
 interface FakeApi {
     id: string; name: string; version: string; provider: string; type: string;
     lifeCycleStatus: string; isDefaultVersion: boolean; gatewayEnvironments: string[];
+    /**
+     * Fake-only, never in an answer (the DTO has no such field): the gateways serve this version's
+     * versionless route, as AM_API_DEFAULT_VERSION.PUBLISHED_DEFAULT_API_VERSION records it
+     * (ApiMgtDAO.updateDefaultAPIPublishedVersion L5624-5640), whatever isDefaultVersion says.
+     */
+    publishedDefaultVersion?: boolean;
 }
 interface World {
     password: string;
@@ -146,7 +154,7 @@ interface World {
     afterListing?: { id: string; lifeCycleStatus: string };
 }
 
-const synapseNames = (api: FakeApi) => [`${api.provider}--${api.name}:v${api.version}`, ...(api.isDefaultVersion ? [`${api.provider}--${api.name}`] : [])];
+const synapseNames = (api: FakeApi) => [`${api.provider}--${api.name}:v${api.version}`, ...(api.isDefaultVersion || api.publishedDefaultVersion ? [`${api.provider}--${api.name}`] : [])];
 const apiNamed = (id: string, name: string, overrides: Partial<FakeApi> = {}): FakeApi => ({
     id, name, version: "1.0.0", provider: "admin", type: "HTTP", lifeCycleStatus: "PUBLISHED", isDefaultVersion: false, gatewayEnvironments: [...BOTH], ...overrides,
 });
@@ -166,6 +174,19 @@ function publisherPublishes(world: World, api: FakeApi): void {
     }
     api.gatewayEnvironments = api.gatewayEnvironments.filter((env) => !failed.includes(env));
     world.apis = [...world.apis.filter((a) => a.id !== api.id), api];
+}
+/**
+ * "Create new version" with "make this the default version" (POST /apis/copy-api?defaultVersion=true,
+ * ApisApiServiceImpl.apisCopyApiPost L3722-3732): APIProviderImpl.createNewAPIVersion L2829-2839
+ * makes the copy CREATED and the default (updateDefaultAPIInRegistry(old, false): the old DTO now
+ * says isDefaultVersion false) and deploys nothing, so the gateways keep serving the old version's
+ * versionless route (its published default version changes only when the copy is published).
+ */
+function publisherCopiesAsNewDefault(world: World, fromId: string, copy: FakeApi): void {
+    const from = world.apis.find((a) => a.id === fromId)!;
+    if (from.isDefaultVersion && ["PUBLISHED", "DEPRECATED", "BLOCKED"].includes(from.lifeCycleStatus)) from.publishedDefaultVersion = true;
+    from.isDefaultVersion = false;
+    world.apis.push({ ...copy, lifeCycleStatus: "CREATED", isDefaultVersion: true });
 }
 function publisherRemovesFromGateways(world: World, api: FakeApi): void {
     for (const env of api.gatewayEnvironments) {
@@ -399,6 +420,55 @@ describe("API reconciler across DCs (docs/artifacts.md § API reconciler)", () =
         assert.deepEqual(changes, []);
         assert.deepEqual(metric("ApisOutOfStep", "DC2"), [{ region: "us-west-2", value: 1 }]);
         assert.match(stderr, /DC2: admin--C:v1\.0\.0 is held but the Publisher does not list it, and the active DC holds it too: not removed/);
+    });
+
+    it("keeps the versionless route of a published version while a new default version is only created, in every DC", function () {
+        this.timeout(120000);
+        reset();
+        change((w) => {
+            const v1 = apiNamed("v1-id", "Pizza", { version: "1.0", isDefaultVersion: true });
+            w.apis.push(v1);
+            for (const dc of ["DC1", "DC2"] as const) w.gateways[dc].names.push(...synapseNames(v1));
+            publisherCopiesAsNewDefault(w, "v1-id", apiNamed("v2-id", "Pizza", { version: "2.0" }));
+        });
+        assert.deepEqual(world().apis.filter((a) => a.name === "Pizza").map((a) => [a.id, a.lifeCycleStatus, a.isDefaultVersion]),
+            [["v1-id", "PUBLISHED", false], ["v2-id", "CREATED", true]], "the Publisher's DTOs: v2 is the default, v1 is not");
+        for (let run = 0; run < 3; run++) {
+            const result = reconcile();
+            assert.equal(result.status, 0, result.stderr);
+            assert.deepEqual(result.changes, [], `run ${run + 1}: the versionless URL still reaches v1`);
+            assert.deepEqual(result.metric("ApisOutOfStep", "DC1"), [{ region: "us-east-1", value: 0 }]);
+            assert.deepEqual(result.metric("ApisOutOfStep", "DC2"), [{ region: "us-west-2", value: 0 }]);
+        }
+        for (const dc of ["DC1", "DC2"] as const) assert.ok(held(dc).includes("admin--Pizza") && held(dc).includes("admin--Pizza:v1.0"), dc);
+
+        // v2 published: the route now reaches v2; nothing to repair either.
+        change((w) => {
+            w.apis.find((a) => a.id === "v1-id")!.publishedDefaultVersion = false;
+            publisherPublishes(w, { ...w.apis.find((a) => a.id === "v2-id")!, lifeCycleStatus: "PUBLISHED" });
+        });
+        for (let run = 0; run < 2; run++) assert.deepEqual(reconcile().changes, []);
+
+        // The same copy, then v1 retired while DC2 was down, v2 still CREATED: no version is served,
+        // so DC2's leftover routes (the versioned one and the versionless one) are removed after
+        // two agreeing runs. (The fake assumes retiring v1 removed its versionless route from DC1.)
+        reset();
+        change((w) => {
+            const v1 = apiNamed("v1-id", "Pizza", { version: "1.0", isDefaultVersion: true });
+            w.apis.push(v1);
+            for (const dc of ["DC1", "DC2"] as const) w.gateways[dc].names.push(...synapseNames(v1));
+            publisherCopiesAsNewDefault(w, "v1-id", apiNamed("v2-id", "Pizza", { version: "2.0" }));
+            w.gateways.DC2.down = true;
+            const copied = w.apis.find((a) => a.id === "v1-id")!;
+            publisherRemovesFromGateways(w, copied);
+            copied.lifeCycleStatus = "RETIRED";
+            copied.publishedDefaultVersion = false;
+            w.gateways.DC2.down = false;
+        });
+        assert.ok(held("DC2").includes("admin--Pizza") && !held("DC1").includes("admin--Pizza"));
+        assert.deepEqual(reconcile().changes, []);
+        assert.deepEqual([...reconcile().changes].sort(), ["DC2 deleteApi admin--Pizza", "DC2 deleteApi admin--Pizza:v1.0"]);
+        for (const dc of ["DC1", "DC2"] as const) assert.ok(!held(dc).some((n) => n.startsWith("admin--Pizza")), dc);
     });
 
     it("keeps API products and the pack's own APIs", function () {

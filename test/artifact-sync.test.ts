@@ -10,16 +10,22 @@ import { ofType, requireTool, run, runWithFakes, shellcheck } from "./harness";
  * $FAKE_SOURCE, tab-separated as `--output text` prints a list, a listing of the pushed plans (`s3api list-objects-v2 … --output text`: the
  * keys tab-separated, or "None", as the CLI prints an empty listing) from $FAKE_PUSHED_KEYS, and a
  * download of the marker (`s3 cp … <uri> -`) from $FAKE_MARKER (absent: the object does not
- * exist, exit 1); an upload (`s3 cp … - <uri>`) reads its input and succeeds. With $FAKE_LIST_FAILS
- * the listing fails as the CLI does on an S3 error (a message on stderr, exit 254).
+ * exist, and the fake prints what CLI v2 prints for it, HeadObject's 404, exit 1); with
+ * $FAKE_MARKER_ERROR the download fails with that message instead (exit 1; the real CLI may exit
+ * 253 or 255 for some of these, which the script does not read); a listing whose prefix is the marker's key answers $FAKE_MARKER_KEYS (default "None");
+ * an upload (`s3 cp … - <uri>`) reads its input and succeeds. With $FAKE_LIST_FAILS every listing
+ * fails as the CLI does on an S3 error (a message on stderr, exit 254).
  */
 const FAKE_AWS = `#!/bin/bash
 printf '%s\\n' "$*" >> "$FAKE_LOG"
 case "$1 $2" in
   "ssm get-parameter") printf '%s\\t%s\\n' "\${FAKE_SOURCE_CHANGED:-2020-01-01T00:00:00.000000+00:00}" "$FAKE_SOURCE" ;;
   "s3api list-objects-v2") if [[ -n "\${FAKE_LIST_FAILS:-}" ]]; then echo "An error occurred (AccessDenied) when calling the ListObjectsV2 operation: Access Denied" >&2; exit 254; fi
-    printf '%s\\n' "\${FAKE_PUSHED_KEYS:-None}" ;;
-  "s3 cp") if [[ "\${!#}" == "-" ]]; then [[ -n "\${FAKE_MARKER:-}" ]] || exit 1; printf '%s\\n' "$FAKE_MARKER"; else cat > /dev/null; fi ;;
+    if [[ "$*" == *"--prefix runtime-artifacts/push-complete "* ]]; then printf '%s\\n' "\${FAKE_MARKER_KEYS:-None}"; else printf '%s\\n' "\${FAKE_PUSHED_KEYS:-None}"; fi ;;
+  "s3 cp") if [[ "\${!#}" == "-" ]]; then
+      if [[ -n "\${FAKE_MARKER_ERROR:-}" ]]; then printf '\\n%s\\n' "$FAKE_MARKER_ERROR" >&2; exit 1; fi
+      [[ -n "\${FAKE_MARKER:-}" ]] || { printf '\\nfatal error: An error occurred (404) when calling the HeadObject operation: Key "runtime-artifacts/push-complete" does not exist\\n' >&2; exit 1; }
+      printf '%s\\n' "$FAKE_MARKER"; else cat > /dev/null; fi ;;
 esac
 `;
 
@@ -31,7 +37,7 @@ const PACK_PLANS = [
 ];
 const pushedKeys = (plans: string[]) => plans.length ? plans.map((p) => `runtime-artifacts/executionplans/${p}`).join("\t") : "None";
 
-function runSync(datacenter: string, marker?: string, plans: { local?: string[]; pushed?: string[]; acceptShrink?: boolean; listFails?: boolean; sourceChanged?: string } = {}): { status: number | null; calls: string[]; stderr: string } {
+function runSync(datacenter: string, marker?: string, plans: { local?: string[]; pushed?: string[]; acceptShrink?: boolean; listFails?: boolean; sourceChanged?: string; markerError?: string; markerKeys?: string } = {}): { status: number | null; calls: string[]; stderr: string } {
     const local = plans.local ?? PACK_PLANS;
     return runWithFakes({
         prefix: "artifact-sync-",
@@ -52,6 +58,7 @@ function runSync(datacenter: string, marker?: string, plans: { local?: string[];
             FAKE_SOURCE: "DC1 us-east-1 s3://wso2-apim-dc1-123456789012-us-east-1/runtime-artifacts", ...(marker ? { FAKE_MARKER: marker } : {}),
             FAKE_PUSHED_KEYS: pushedKeys(plans.pushed ?? PACK_PLANS), ...(plans.acceptShrink ? { ACCEPT_SHRINK: "yes" } : {}),
             ...(plans.listFails ? { FAKE_LIST_FAILS: "yes" } : {}), ...(plans.sourceChanged ? { FAKE_SOURCE_CHANGED: plans.sourceChanged } : {}),
+            ...(plans.markerError ? { FAKE_MARKER_ERROR: plans.markerError } : {}), ...(plans.markerKeys ? { FAKE_MARKER_KEYS: plans.markerKeys } : {}),
         },
     });
 }
@@ -82,6 +89,33 @@ describe("runtime-artifact sync (docs/artifacts.md)", () => {
         assert.equal(status, 0);
         assert.ok(!calls.some((c) => c.startsWith("s3 sync")), calls.join("\n"));
         assert.match(stderr, /no completed push from DC1/);
+    });
+
+    it("reports a marker it cannot read with the reason and fails (no lag, so the alarm fires), never as 'no completed push yet'", () => {
+        const unreadable: [string, string | undefined, RegExp][] = [
+            // No route to S3 (what CLI v2 prints when it cannot connect).
+            ['fatal error: Could not connect to the endpoint URL: "https://wso2-apim-dc1-123456789012-us-east-1.s3.us-east-1.amazonaws.com/runtime-artifacts/push-complete"', undefined, /Could not connect to the endpoint URL/],
+            // Denied, and the listing shows the marker exists: a denial, not a missing key.
+            ["fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden", "runtime-artifacts/push-complete", /\(403\) when calling the HeadObject operation: Forbidden/],
+            ["Unable to locate credentials. You can configure credentials by running \"aws configure\".", undefined, /Unable to locate credentials/],
+        ];
+        for (const [error, markerKeys, reason] of unreadable) {
+            const run = runSync("DC2", undefined, { markerError: error, markerKeys });
+            assert.equal(run.status, 1, run.stderr);
+            assert.match(run.stderr, new RegExp(`cannot read the push marker ${SOURCE}/push-complete: .*${reason.source}.*; keeping this DC's executionplans`));
+            assert.doesNotMatch(run.stderr, /no completed push/);
+            assert.ok(!run.calls.some((c) => c.startsWith("s3 sync") || c.startsWith("cloudwatch")), run.calls.join("\n"));
+        }
+        // A 403 whose listing fails too says why as well.
+        const deniedEverywhere = runSync("DC2", undefined, { markerError: "fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden", listFails: true });
+        assert.equal(deniedEverywhere.status, 1);
+        assert.match(deniedEverywhere.stderr, /cannot read the push marker .*\(403\)/);
+        // S3 answers 403 for a missing key to a caller without s3:ListBucket: the listing shows no marker, so no push yet.
+        const missing403 = runSync("DC2", undefined, { markerError: "fatal error: An error occurred (403) when calling the HeadObject operation: Forbidden", markerKeys: "runtime-artifacts/push-complete-old" });
+        assert.equal(missing403.status, 0, missing403.stderr);
+        assert.match(missing403.stderr, /no completed push from DC1/);
+        assert.ok(missing403.calls.includes("s3api list-objects-v2 --region us-east-1 --bucket wso2-apim-dc1-123456789012-us-east-1 --prefix runtime-artifacts/push-complete --query Contents[].Key --output text"), missing403.calls.join("\n"));
+        assert.ok(!missing403.calls.some((c) => c.startsWith("s3 sync")));
     });
 
     it("never pushes, nor pulls, a set without the pack's RequestPreProcessorExecutionPlan, and publishes no lag, so the sync alarm fires", () => {

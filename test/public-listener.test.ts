@@ -14,6 +14,10 @@ import { READ_ONLY_MESSAGE } from "../lib/listener-rules";
  * case-insensitively, with the same wildcards (QueryStringConditionConfig); this fake compares the
  * raw, undecoded text (the ELB docs do not say which). http-header: the name case-insensitively,
  * a value pattern case-insensitively against any instance of the header (HttpHeaderConditionConfig).
+ * path-pattern regexValues (PathPatternConditionConfig): the ELB docs say neither whether an
+ * expression must match the whole path or only a part, nor whether the path is percent-decoded
+ * first; this fake requires a whole match (the stricter reading, for patterns written `.*….*`) and
+ * matches the path as it is given, so a test passes the raw path and the decoded one to cover both.
  */
 function wildcardMatch(pattern: string, value: string, caseSensitive: boolean): boolean {
     const source = pattern.split("").map((c) => (c === "*" ? ".*" : c === "?" ? "." : c.replace(/[.+^${}()|[\]\\/]/g, "\\$&"))).join("");
@@ -29,6 +33,7 @@ function evaluate(listener: RecordedResource, rules: RecordedResource[], targetP
     const matches = (condition: any): boolean => {
         if (condition.hostHeader) return condition.hostHeader.values.some((v: string) => wildcardMatch(v, host, false));
         if (condition.httpRequestMethod) return condition.httpRequestMethod.values.includes(method);
+        if (condition.pathPattern?.regexValues) return condition.pathPattern.regexValues.some((r: string) => new RegExp(`^(?:${r})$`).test(pathOnly));
         if (condition.pathPattern) return condition.pathPattern.values.some((v: string) => wildcardMatch(v, pathOnly, true));
         if (condition.queryStrings) return condition.queryStrings.some((q: { key?: string; value: string }) =>
             pairs.some(([k, v]) => (q.key === undefined || wildcardMatch(q.key, k, false)) && wildcardMatch(q.value, v, false)));
@@ -160,6 +165,36 @@ describe("the public HTTPS listener", () => {
         assert.equal(await passiveOutcome("us-east", "GET", "apim.example.com", apis, { "X-HTTP-Method-Override": "DELETE" }), "management");
     });
 
+    it("refuses percent-encoded dot segments in every DC, before any forward, whether the ALB matches the path decoded or not", async () => {
+        // Tomcat decodes %2e and then normalises (CoyoteAdapter.postParseRequest): each of these
+        // would reach the Publisher's or Admin's API, or /services/, behind an open prefix.
+        const encoded: [string, string][] = [
+            ["DELETE", "/api/am/store/%2e%2e/publisher/v1/apis/7a2298c4"],
+            ["DELETE", "/api/am/store/.%2e/publisher/v1/apis/7a2298c4"],
+            ["POST", "/publisher/.%2e/api/am/admin/v0.16/throttling/policies/subscription"],
+            ["PUT", "/api/am/store/%2E%2e/admin/v0.16/throttling/policies/subscription/x"],
+            ["GET", "/devportal/%2e./services/UserAdmin"],
+            ["GET", "/oauth2/%2E%2E/services/RemoteUserStoreManagerService"],
+        ];
+        // What an ALB that decoded the path before matching would compare.
+        const decoded = (path: string) => path.replace(/%2e/gi, ".");
+        for (const stack of ["us-east", "us-west"]) {
+            for (const [method, path] of encoded) {
+                for (const seen of [path, decoded(path)]) {
+                    assert.equal(await passiveOutcome(stack, method, "apim.example.com", seen), "refused", `${stack}: ${method} ${seen}`);
+                }
+            }
+            // A % elsewhere, or in the query (a path pattern never sees it), still reaches the Portal.
+            assert.equal(await passiveOutcome(stack, "GET", "apim.example.com", "/api/am/store/v1/apis?query=name%3Apizza%2e"), "management", stack);
+            assert.equal(await passiveOutcome(stack, "GET", "apim.example.com", "/api/am/store/v1/apis/a%20b"), "management", stack);
+            const rule = ofType(await run(stack), "aws:lb/listenerRule:ListenerRule").find((r) => r.name.endsWith("management-encoded-dots"))!;
+            assert.deepEqual((rule.inputs.conditions as any[]).find((c) => c.pathPattern).pathPattern, { regexValues: [".*%2[eE].*"] });
+            const forwards = ofType(await run(stack), "aws:lb/listenerRule:ListenerRule")
+                .filter((r) => (r.inputs.actions as any[])[0].type === "forward").map((r) => r.inputs.priority as number);
+            assert.ok((rule.inputs.priority as number) < Math.min(...forwards), `${stack}: the refusal precedes every forward`);
+        }
+    });
+
     it("keeps every rule within the ALB limits, with unique priorities", async () => {
         const rules = ofType(await run("us-west"), "aws:lb/listenerRule:ListenerRule");
         const priorities = rules.map((r) => r.inputs.priority as number);
@@ -169,14 +204,16 @@ describe("the public HTTPS listener", () => {
             const conditions = rule.inputs.conditions as any[];
             const values = conditions.map((c) => c.queryStrings
                 ? (c.queryStrings as { key: string; value: string }[]).map((q) => `${q.key}=${q.value}`)
-                : (c.hostHeader ?? c.pathPattern ?? c.httpRequestMethod ?? c.httpHeader).values as string[]);
+                : c.pathPattern?.regexValues ?? (c.hostHeader ?? c.pathPattern ?? c.httpRequestMethod ?? c.httpHeader).values as string[]);
             // ELB API Reference, RuleCondition: at most one host-header, path-pattern, http-request-method condition per rule.
             for (const kind of ["hostHeader", "pathPattern", "httpRequestMethod"]) assert.ok(conditions.filter((c) => c[kind]).length <= 1, rule.name);
             // ELB User Guide, "Condition types": 3 values per condition, 5 per rule (a key/value pair is one), 5 wildcards per rule; ≤128 characters.
             assert.ok(values.every((v) => v.length <= 3), rule.name);
             assert.ok(values.flat().length <= 5, rule.name);
             assert.ok(values.flat().join("").replace(/[^*?]/g, "").length <= 5, rule.name);
-            const paths = conditions.filter((c) => c.pathPattern).flatMap((c) => c.pathPattern.values as string[]);
+            // PathPatternConditionConfig: values and regexValues conflict; a regular expression ≤128 characters.
+            for (const c of conditions.filter((c) => c.pathPattern)) assert.ok(!(c.pathPattern.values && c.pathPattern.regexValues), rule.name);
+            const paths = conditions.filter((c) => c.pathPattern?.values).flatMap((c) => c.pathPattern.values as string[]);
             assert.ok(paths.every((v) => v.length <= 128 && /^[A-Za-z0-9_\-.$/~"'@:+&*?]+$/.test(v)), rule.name);
             assert.ok(values.flat().every((v) => v.length <= 128), rule.name);
             // HttpHeaderConditionConfig: a header name ≤40 characters, no wildcards.

@@ -214,16 +214,26 @@ republish() {
 # (APIGatewayManager.deployWebsocketAPI) and are left out; API products are kept, never removed
 # (their DTO has no version: every product is 1.0.0, APIConstants.API_PRODUCT_VERSION).
 # Names without "--" are the pack's own (_TokenAPI_ …).
+# The versionless route provider--name is kept ($keptNames) while any version of that provider and
+# name is served, whichever version's DTO says isDefaultVersion: a new version copied with "make
+# this the default version" (POST /apis/copy-api?defaultVersion=true, ApisApiServiceImpl
+# .apisCopyApiPost L3722-3732) takes isDefaultVersion from the published one at once
+# (APIProviderImpl.createNewAPIVersion L2829-2839: updateDefaultAPIInRegistry(old, false)), but the
+# gateways go on serving the old version's versionless route until the new one is published
+# (ApiMgtDAO.updateDefaultAPIPublishedVersion L5624-5640). The DTO does not say which version the
+# gateways serve it for, so it is never removed on the Publisher's word while one is served.
 read -r -d '' PLAN <<'JQ' || true
 def synapse_provider: .provider | gsub("@"; "-AT-");
 def qualified: "\(synapse_provider)--\(.name):v\(.version)";
-def names: [qualified] + (if .isDefaultVersion then ["\(synapse_provider)--\(.name)"] else [] end);
+def unversioned: "\(synapse_provider)--\(.name)";
+def names: [qualified] + (if .isDefaultVersion then [unversioned] else [] end);
 def served: .lifeCycleStatus as $state | ["PUBLISHED", "DEPRECATED", "BLOCKED", "PROTOTYPED"] | any(. == $state);
 def holds($list): . as $name | $list | any(. == $name);
 (.apis | map(select(.type != "WS"))) as $apis
 | ($apis | map(select(served))) as $served
 | ([$served[] | names[]] | unique) as $servedNames
-| ([$apis[] | select(served | not) | . as $api | names[] | {name: ., id: $api.id}] | map(select(.name | holds($servedNames) | not))) as $withdrawnIds
+| ($servedNames + [$served[] | unversioned] | unique) as $keptNames
+| ([$apis[] | select(served | not) | . as $api | names[] | {name: ., id: $api.id}] | map(select(.name | holds($keptNames) | not))) as $withdrawnIds
 | ($withdrawnIds | map(.name) | unique) as $withdrawn
 | [.products[] | "\(synapse_provider)--\(.name):v1.0.0"] as $products
 | .active as $active
@@ -234,7 +244,7 @@ def holds($list): . as $name | $list | any(. == $name);
         [$served[] | select(names | all(holds($held))) | select((.gatewayEnvironments // []) | any(. == $environment) | not)
             | {id, name: qualified, why: "stale: held, but not in the API's environments"}] as $stale
         | [$served[] | select(names | all(holds($held)) | not) | {id, name: qualified, why: "missing"}] as $missing
-        | [$held[] | select(test("--")) | select(holds($servedNames) | not) | select(holds($products) | not)] as $extra
+        | [$held[] | select(test("--")) | select(holds($keptNames) | not) | select(holds($products) | not)] as $extra
         | [$extra[] | select(holds($withdrawn)) | . as $name | {name: $name, id: ([$withdrawnIds[] | select(.name == $name) | .id][0])}] as $retired
         | [$extra[] | select(holds($withdrawn) | not)] as $unlisted
         | [$unlisted[] | select($dc != $active and $activeNames != null and (holds($activeNames) | not)) | {name: ., id: null}] as $deleted

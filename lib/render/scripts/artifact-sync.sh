@@ -77,6 +77,34 @@ guard() {
     fi
 }
 
+# $1 the marker's s3:// address. Sets `pushed_at` to its content and succeeds; fails (1) when the
+# key does not exist; exits the run on any other error, saying why. The CLI's s3 cp reads the
+# object's metadata first (HeadObject) and prints S3's answer: "An error occurred (404) when calling
+# the HeadObject operation: Key "…" does not exist" for a missing key, exit 1 (AWS CLI return
+# codes: 1, an S3 transfer failed). S3 answers a missing key with 403 instead of 404 to a caller
+# without s3:ListBucket on the bucket (S3 API Reference, HeadObject, Permissions), and this role's
+# s3:ListBucket holds only under an s3:prefix condition; so a 403 asks the listing (ListObjectsV2,
+# the marker's key as the prefix, which that condition allows) whether the key exists.
+marker_read() {
+    local uri=$1 path=${1#s3://} errors reason keys
+    errors=$(mktemp)
+    if pushed_at=$(aws s3 cp --only-show-errors --region "$SOURCE_REGION" "$uri" - 2>"$errors"); then
+        rm -f "$errors"
+        return 0
+    fi
+    reason=$(tr -s '\n' ' ' <"$errors")
+    rm -f "$errors"
+    if [[ "$reason" =~ \(404\)|NoSuchKey|does\ not\ exist ]]; then
+        return 1
+    fi
+    if [[ "$reason" == *"(403)"* ]] && keys=$(aws s3api list-objects-v2 --region "$SOURCE_REGION" --bucket "${path%%/*}" --prefix "${path#*/}" \
+        --query 'Contents[].Key' --output text) && ! tr '\t' '\n' <<<"$keys" | grep -qxF "${path#*/}"; then
+        return 1
+    fi
+    log "cannot read the push marker $uri: ${reason:-no reason given}; keeping this DC's executionplans"
+    exit 1
+}
+
 now=$(date +%s)
 if [[ "$ACTIVE_DC" == "$DATACENTER" ]]; then
     what="push $EXECUTIONPLANS_DIR to $SOURCE_URI"
@@ -88,10 +116,15 @@ if [[ "$ACTIVE_DC" == "$DATACENTER" ]]; then
     publish_lag 0
     log "pushed executionplans to $SOURCE_URI"
 else
-    pushed_at=$(aws s3 cp --only-show-errors --region "$SOURCE_REGION" "$SOURCE_URI/$MARKER" - 2>/dev/null || true)
-    if [[ ! "$pushed_at" =~ ^[0-9]+$ ]]; then
-        # Never --delete from a prefix no push has completed: that would wipe this DC's plans.
+    # Never --delete from a prefix no push has completed: that would wipe this DC's plans. But only
+    # a missing marker means "no push yet"; any other failure to read it (no network, no
+    # credentials, a denial) is reported with its reason and fails the run (no lag: the alarm fires).
+    if ! marker_read "$SOURCE_URI/$MARKER"; then
         log "no completed push from $ACTIVE_DC at $SOURCE_URI yet; keeping this DC's executionplans"
+        exit 0
+    fi
+    if [[ ! "$pushed_at" =~ ^[0-9]+$ ]]; then
+        log "the push marker $SOURCE_URI/$MARKER holds no push time; keeping this DC's executionplans"
         exit 0
     fi
     # A push older than this DC's source parameter was made before the promotion that named this
