@@ -290,7 +290,8 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
         });
 
         it("the old error policy (no rule for ORA-02291 or ORA-02292) and update-wins: a parent deleted in a spoke while the hub updates a child abends both Replicats", () => {
-            const old = (c: string) => c.replace(/REPERROR \(2291, EXCEPTION\)\nREPERROR \(2292, EXCEPTION\)\n/, "")
+            // Both the global rules and the copies spoke MAPs carry (the whole policy, issue 21 review).
+            const old = (c: string) => c.replace(/REPERROR \(2291, EXCEPTION\)\nREPERROR \(2292, EXCEPTION\)\n/, "").replaceAll("REPERROR (2291, EXCEPTION), REPERROR (2292, EXCEPTION), ", "")
                 .replaceAll("RESOLVECONFLICT (UPDATEROWMISSING, (DEFAULT, IGNORE))", "RESOLVECONFLICT (UPDATEROWMISSING, (DEFAULT, OVERWRITE))");
             const intoTrusted = (c: string) => old(c).replaceAll("RESOLVECONFLICT (DELETEROWEXISTS, (DEFAULT, OVERWRITE))", "RESOLVECONFLICT (DELETEROWEXISTS, (DEFAULT, IGNORE))");
             const hubs = edited(edited(two, "DC2", "dirprm/ratob.prm", old), "DC1", "dirprm/rbtoa.prm", intoTrusted);

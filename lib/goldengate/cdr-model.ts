@@ -182,7 +182,7 @@ function selects(patterns: string[], exclusions: string[], wildcardObjectsOnly: 
 }
 
 // A tiny evaluator for the WHERE clauses the handler renders: OR, AND, NOT, parentheses,
-// `col = :b`, `DECODE(col, :b, 1) = 1`, `:b IS NOT NULL`.
+// `col = :b`, `DECODE(:b, col, 1) = 1`, `:b IS NOT NULL`.
 type Expr =
     | { kind: "or" | "and"; items: Expr[] }
     | { kind: "not"; item: Expr }
@@ -222,9 +222,9 @@ function parseWhere(text: string): Expr {
         if (peek() === "DECODE") {
             take();
             take("(");
-            const column = take().toUpperCase();
-            take(",");
             const bind = take().slice(1);
+            take(",");
+            const column = take().toUpperCase();
             take(",");
             take("1");
             take(")");

@@ -429,7 +429,9 @@ function uniqueKeyHandler(t: ReplicatedTable): string | undefined {
     const clash = (key: readonly string[]) => {
         if (key.length === 1) return `${key[0]} = ${bind("u", key[0])}`;
         const nullable = key.filter((c) => !t.notNull.includes(c));
-        const equal = key.map((c) => (nullable.includes(c) ? `DECODE(${c}, ${bind("u", c)}, 1) = 1` : `${c} = ${bind("u", c)}`));
+        // DECODE converts its expression and search values to the type of the first search value (SQL
+        // Language Reference 19c, DECODE): the column first after the bind, so the bind takes its type.
+        const equal = key.map((c) => (nullable.includes(c) ? `DECODE(${bind("u", c)}, ${c}, 1) = 1` : `${c} = ${bind("u", c)}`));
         // A NOT NULL column always holds a value: only an all-nullable key can be all NULL.
         const notAllNull = nullable.length === key.length ? [`(${key.map((c) => `${bind("u", c)} IS NOT NULL`).join(" OR ")})`] : [];
         return `(${[...equal, ...notAllNull].join(" AND ")})`;
@@ -452,7 +454,8 @@ function uniqueKeyHandler(t: ReplicatedTable): string | undefined {
  * second reading a spoke's INSERTROWEXISTS OVERWRITE turns the insert into an update of a primary
  * key the spoke does not hold, "no data found", ORA-01403, which REPERROR (DEFAULT, ABEND) would
  * stop on. A MAP's own REPERROR applies "to the tables specified in that statement" (Reference
- * 19c, REPERROR), so the record goes to the exceptions MAP under either reading, and the
+ * 19c, REPERROR; whether it adds to the global rules or replaces them there is not said, so such a
+ * MAP repeats the whole policy), so the record goes to the exceptions MAP under either reading, and the
  * divergence check reports what differs. What a real 19c does here is to be verified before
  * production (docs/replication.md, What to verify on a real 19c).
  */
@@ -485,7 +488,11 @@ export function renderReplicat(input: GoldenGateFilesInput, origin: HubDatacente
     const resolve = Object.entries(resolutions(fromTrustedSource)).map(([conflict, how]) => `RESOLVECONFLICT (${conflict}, (DEFAULT, ${how}))`);
     const maps = (t: ReplicatedTable) => {
         const handler = fromTrustedSource ? uniqueKeyHandler(t) : undefined;
-        const safetyNet = fromTrustedSource && secondaryKeys(t).length > 0 ? [`REPERROR (${SPOKE_SAFETY_NET.join(", ")})`] : [];
+        // The whole policy, not the safety net alone: whether a MAP's REPERROR adds to the global rules
+        // or replaces them for that MAP the Reference does not say, so the MAP carries all of them.
+        const safetyNet = fromTrustedSource && secondaryKeys(t).length > 0
+            ? [...errorPolicy(), SPOKE_SAFETY_NET].map(([error, response]) => `REPERROR (${error}, ${response})`)
+            : [];
         const regular = [t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve, ...safetyNet, ...(handler ? [handler] : [])];
         const context = EXCEPTION_CONTEXT.map(([column, value]) => `${column} = ${value}`);
         const exceptions = [t.name, `TARGET ${exceptionsTable(t.owner, t.table)}`, "EXCEPTIONSONLY", "INSERTALLRECORDS", `COLMAP (USEDEFAULTS, ${context.join(", ")})`];
