@@ -3,6 +3,14 @@
  * stateful or protected resources, URN changes (an add/remove pair of the same name and type),
  * changes of inputs that force a replacement, broken guardrails. Pure: from the stacks' diffs and
  * findings to Markdown lines.
+ *
+ * Sources: Pulumi refuses to delete a protected resource ("cannot be deleted because it is
+ * protected", pulumi/pulumi pkg/resource/deploy/step.go, deleteProtectedError); a URN encodes name,
+ * type and parent path, a changed URN is a delete and a create unless `aliases` names the old one,
+ * and aliases set on a component carry to its children (Pulumi docs, Resource option: aliases;
+ * Refactoring with aliases); an input marked `ForceNew: true` in a terraform-provider-aws resource
+ * schema (or forced by customdiff.ForceNewIf) replaces the resource (tools/plan/replacement-inputs.json
+ * records the file and commit read for each type).
  */
 import { Finding, formatFinding } from "../../lib/guardrails";
 import { StackDiff } from "./diff";
