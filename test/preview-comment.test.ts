@@ -9,7 +9,9 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { attentionItems, isCustomProviderType, REPLACEMENT_INPUTS } from "../tools/plan/attention";
 import { CommentInput, COMMENT_BUDGET_BYTES, cutToBudget, GITHUB_COMMENT_LIMIT, PlanSide, readPlanDir, renderComment } from "../tools/plan/comment";
+import { diffPlans } from "../tools/plan/diff";
 import { main as plan } from "../tools/plan/cli";
 import { threeDatacenterProject } from "./harness";
 
@@ -19,6 +21,22 @@ const copy = (side: PlanSide): PlanSide => structuredClone(side);
 const resource = (side: PlanSide, name: string) => side.plans.flatMap((p) => p.resources).find((r) => r.name === name)!;
 const input = (base: PlanSide, head: PlanSide): CommentInput => ({ base, head, baseCommit: "1111111", headCommit: "2222222", artifactUrl: ARTIFACT });
 const missing: PlanSide = { outcome: "missing", plans: [], summaries: {}, log: "" };
+const stackOf = (side: PlanSide, stack: string) => side.plans.find((p) => p.stack === stack)!;
+
+/**
+ * The database component renamed without `aliases` (its type token changes, as when the class moves
+ * to another module): every URN under it changes while names and types stay, so Pulumi would
+ * delete the protected RDS instance and create a new one.
+ */
+function renameDatabaseComponent(side: PlanSide): void {
+    const rename = (urn: string) => urn.replace(/wso2-apim:database:OracleDatabase/g, "wso2-apim:db:Oracle");
+    for (const r of side.plans.flatMap((p) => p.resources)) {
+        r.urn = rename(r.urn);
+        if (r.type === "wso2-apim:database:OracleDatabase") r.type = "wso2-apim:db:Oracle";
+        r.parent = r.parent && rename(r.parent);
+        r.dependsOn = r.dependsOn.map(rename);
+    }
+}
 
 /** Fits GitHub's limit however it counts: UTF-8 bytes are never fewer than characters. */
 function assertFits(comment: string): void {
@@ -131,5 +149,84 @@ describe("pull-request comment of the offline plan", function () {
         assert.ok(Buffer.byteLength(cut) <= 400);
         assert.match(cut, /n\d+ --> n\d+\n```\n\n_Cut here to keep the comment under GitHub's size limit: the rest is in the artifact\._\n$/);
         assert.equal(cutToBudget(text, 10_000, "unused"), text);
+    });
+
+    it("leads with what needs attention when the database component is renamed and every resource changes, and cuts none of it", () => {
+        const head = copy(shipped);
+        renameDatabaseComponent(head);
+        for (const r of head.plans.flatMap((p) => p.resources)) r.inputs = { ...r.inputs, tags: { ...(r.inputs.tags as object), CostCentre: "42" } };
+        const comment = renderComment(input(shipped, head));
+        const block = comment.slice(comment.indexOf("### Needs attention"), comment.indexOf("| stack | add |"));
+        assert.ok(comment.indexOf("### Needs attention") > 0 && comment.indexOf("### Needs attention") < comment.indexOf("| stack | add |"), "the block comes before the stack table");
+        const items = block.split("\n").filter((line) => line.startsWith("- "));
+        assert.match(items[0], /^- :rotating_light: \*\*us-east: removes dc1-db-oracle\*\* `aws:rds\/instance:Instance`: protected \(`pulumi up` refuses to delete it until it is unprotected\); stateful: its data goes with it\.$/);
+        const oldUrn = stackOf(shipped, "us-east").resources.find((r) => r.name === "dc1-db-oracle")!.urn;
+        const pair = items.find((line) => line.includes("**us-east: dc1-db-oracle**"));
+        assert.ok(pair, "the add/remove pair of dc1-db-oracle is listed");
+        assert.ok(pair!.includes(`\`aliases: ["${oldUrn}"]\``), pair);
+        assert.match(pair!, /is removed and added again: its URN changes \(`wso2-apim:region:Region\$wso2-apim:database:OracleDatabase\$aws:rds\/instance:Instance` → `wso2-apim:region:Region\$wso2-apim:db:Oracle\$aws:rds\/instance:Instance`\)/);
+        // Nothing of it cut: every item the attention block computes from these plans is in the comment.
+        const diffs = ["us-east", "us-west"].map((stack) => diffPlans(stack, stackOf(shipped, stack), stackOf(head, stack)));
+        const expected = attentionItems({ diffs, broken: new Map(), baseKnown: true }).lines;
+        const moved = shipped.plans.flatMap((p) => p.resources).filter((r) => r.urn.includes("OracleDatabase") && r.type !== "wso2-apim:database:OracleDatabase");
+        assert.equal(expected.filter((line) => line.includes("is removed and added again")).length, moved.length);
+        for (const line of expected) assert.ok(comment.includes(line), `cut from the comment: ${line}`);
+        // The stack's list starts with its removals, whatever the cap cuts.
+        assert.match(comment, /### us-east\n\n\| \| resource \| type \| changed keys \|\n\| --- \| --- \| --- \| --- \|\n\| - \| /);
+        assert.match(comment, /^\| - \| dc1-db-oracle \| `aws:rds\/instance:Instance` \| URN change: see above \|$/m);
+        assertFits(comment);
+    });
+
+    it("says a change of a replacement-forcing input may replace, and a change of user data does not unless it is set to", () => {
+        const head = copy(shipped);
+        resource(head, "dc2-apim-1").inputs.subnetId = "subnet-0123456789abcdef0";
+        resource(head, "dc2-apim-2").inputs.userData = "#!/bin/bash\necho changed";
+        const comment = renderComment(input(shipped, head));
+        assert.match(comment, /^- :arrows_counterclockwise: us-west: dc2-apim-1 `aws:ec2\/instance:Instance` \*\*may replace, confirm in the real preview\*\*: `subnetId` forces a new resource\.$/m);
+        assert.match(comment, /^\| ± \| dc2-apim-1 \| `aws:ec2\/instance:Instance` \| may replace: `subnetId`; `subnetId` \|$/m);
+        assert.doesNotMatch(comment, /dc2-apim-2 `aws:ec2\/instance:Instance` \*\*may replace/);
+        resource(head, "dc2-apim-2").inputs.userDataReplaceOnChange = true;
+        assert.match(renderComment(input(shipped, head)), /dc2-apim-2 `aws:ec2\/instance:Instance` \*\*may replace, confirm in the real preview\*\*: `userData` forces/);
+    });
+
+    it("lists a removed secret and a broken guardrail in the block, and says so when nothing needs attention", () => {
+        const head = copy(shipped);
+        const west = stackOf(head, "us-west");
+        const secret = west.resources.find((r) => r.type === "aws:secretsmanager/secret:Secret")!;
+        west.resources = west.resources.filter((r) => r !== secret);
+        resource(head, "dc2-apim-2").inputs.metadataOptions = { httpTokens: "optional" };
+        const comment = renderComment(input(shipped, head));
+        assert.ok(comment.includes(`- :rotating_light: **us-west: removes ${secret.name}** \`aws:secretsmanager/secret:Secret\`: stateful: its data goes with it.`));
+        assert.match(comment, /^- :x: us-west: broken guardrail WSO2-SEC-004 \(mandatory\) dc2-apim-2/m);
+        assert.match(renderComment(input(copy(shipped), shipped)), /### Needs attention\n\nNothing: no stateful or protected resource removed, no URN change/);
+    });
+
+    it("over the cap, cuts additions first and counts them by type, after removals and changes", () => {
+        const base = copy(shipped);
+        const east = stackOf(base, "us-east");
+        const records = east.resources.filter((r) => r.type === "aws:route53/record:Record");
+        east.resources = east.resources.filter((r) => r.type !== "aws:route53/record:Record");
+        resource(base, "dc1-apim-1").inputs.instanceType = "m6i.2xlarge";
+        const comment = renderComment(input(base, shipped));
+        const section = comment.slice(comment.indexOf("### us-east\n"), comment.indexOf("### us-west\n"));
+        const rows = section.split("\n").filter((line) => /^\| [-~±+] \|/.test(line));
+        assert.match(rows[0], /^\| ~ \| dc1-apim-1 \| `aws:ec2\/instance:Instance` \| `instanceType` \|$/);
+        assert.equal(rows.filter((row) => row.startsWith("| + | dc1-")).length, 29);
+        assert.ok(section.includes(`| + | … ${records.length - 29} more to add: \`aws:route53/record:Record\` × ${records.length - 29} | | all of them: diff.md in the [plan artifact]`), section);
+    });
+
+    it("has the replacement-forcing inputs of every resource type the shipped and three-datacenter plans declare, each with its source", () => {
+        const types = new Set([...shipped.plans, ...threeDcs.plans].flatMap((p) => p.resources.map((r) => r.type)).filter(isCustomProviderType));
+        const missingTypes = [...types].filter((type) => !(type in REPLACEMENT_INPUTS));
+        assert.deepEqual(missingTypes, [], "types with no entry in tools/plan/replacement-inputs.json");
+        for (const [type, entry] of Object.entries(REPLACEMENT_INPUTS)) {
+            if (entry.forceNew === null) {
+                assert.match(entry.note ?? "", /not read yet/, `${type}: an entry without inputs says it was not read`);
+                continue;
+            }
+            assert.match(entry.file ?? "", /^internal\/service\/[a-z0-9]+\/[a-z0-9_]+\.go$/, type);
+            assert.match(entry.commit ?? "", /^[0-9a-f]{40}$/, type);
+            for (const key of entry.forceNew) assert.match(key, /^[a-z][A-Za-z0-9]*(\.[a-z][A-Za-z0-9]*)*$/, `${type}: ${key} is a Pulumi (camelCase) input path`);
+        }
     });
 });

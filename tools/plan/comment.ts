@@ -11,9 +11,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { routingTable, RoutingRow } from "../../lib/dns/routing-table";
 import { evaluateStacks, Finding, formatFinding } from "../../lib/guardrails";
+import { Attention, attentionBlock, attentionItems } from "./attention";
 import { estimateCost } from "./cost";
 import { diffPlans, StackDiff } from "./diff";
-import { Plan } from "./plan-json";
+import { Plan, PlanResource } from "./plan-json";
 
 /**
  * GitHub refuses a comment body over 65,536 characters ("Body is too long (maximum is 65536
@@ -100,7 +101,11 @@ function answer(row: RoutingRow | undefined): string {
     return row.healthy ? row.answers.join(" or ") : `**${row.answers.join(" or ")} (unhealthy)**`;
 }
 
-function resourceSection(diff: StackDiff, baseKnown: boolean, input: CommentInput): string[] {
+/**
+ * The stack's resource rows: removals, suspected replacements, other changes, additions, in that
+ * order. Over the cap, additions are cut first (counted by type), then changes.
+ */
+function resourceSection(diff: StackDiff, baseKnown: boolean, input: CommentInput, attention: Attention): string[] {
     if (!baseKnown) {
         const counts = new Map<string, number>();
         for (const r of diff.added) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
@@ -108,16 +113,26 @@ function resourceSection(diff: StackDiff, baseKnown: boolean, input: CommentInpu
         return [`${diff.added.length} resources, by type (no base to compare): ${rows.join(", ")}.`];
     }
     if (!diff.added.length && !diff.changed.length && !diff.removed.length) return ["No resource changes."];
-    const rows = [
-        ...diff.added.map((r) => `| + | ${cell(r.name)} | ${code(r.type)} | |`),
-        ...diff.changed.map((c) => `| ~ | ${cell(c.resource.name)} | ${code(c.resource.type)} | ${c.keys.map(code).join(", ")} |`),
-        ...diff.removed.map((r) => `| - | ${cell(r.name)} | ${code(r.type)} | |`),
+    const replacing = diff.changed.filter((c) => attention.replacements.has(c.resource.urn));
+    const others = diff.changed.filter((c) => !attention.replacements.has(c.resource.urn));
+    const removedRow = (r: PlanResource) => `| - | ${cell(r.name)} | ${code(r.type)} |${attention.urnChanges.has(r.urn) ? " URN change: see above " : " "}|`;
+    const kept = [
+        ...diff.removed.map(removedRow),
+        ...replacing.map((c) => `| ± | ${cell(c.resource.name)} | ${code(c.resource.type)} | may replace: ${attention.replacements.get(c.resource.urn)!.map(code).join(", ")}; ${c.keys.map(code).join(", ")} |`),
+        ...others.map((c) => `| ~ | ${cell(c.resource.name)} | ${code(c.resource.type)} | ${c.keys.map(code).join(", ")} |`),
     ];
-    return [
-        "| | resource | type | changed keys |",
-        "| --- | --- | --- | --- |",
-        ...capped(rows, (n) => `| | … ${n} more | | ${artifactPointer(input, "all of them: diff.md")} |`),
-    ];
+    const pointer = artifactPointer(input, "all of them: diff.md");
+    const rows = capped(kept, (n) => `| | … ${n} more | | ${pointer} |`);
+    const room = Math.max(0, ROWS_PER_LIST - kept.length);
+    rows.push(...diff.added.slice(0, room).map((r) => `| + | ${cell(r.name)} | ${code(r.type)} | |`));
+    const cut = diff.added.slice(room);
+    if (cut.length) {
+        const counts = new Map<string, number>();
+        for (const r of cut) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
+        const byType = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `${code(type)} × ${n}`).join(", ");
+        rows.push(`| + | … ${cut.length} more to add: ${byType} | | ${pointer} |`);
+    }
+    return ["| | resource | type | changed keys |", "| --- | --- | --- | --- |", ...rows];
 }
 
 function costSection(base: Plan | undefined, head: Plan | undefined): { line: string; rows: string[] } {
@@ -244,8 +259,11 @@ export function renderComment(input: CommentInput): string {
     );
     const diffs = stacks.map((stack) => diffPlans(stack, baseKnown ? planOf(input.base, stack) ?? null : null, planOf(input.head, stack) ?? null));
     const costs = new Map(stacks.map((stack) => [stack, costSection(baseKnown ? planOf(input.base, stack) : undefined, planOf(input.head, stack))]));
-    lead.push("| stack | add | change | remove | monthly cost (USD, estimate) | broken / new findings |", "| --- | ---: | ---: | ---: | --- | ---: |");
     const findings = new Map(stacks.map((stack) => [stack, findingChanges(stack, baseFindings, headFindings)]));
+    // What must be seen first, whatever the size of the rest: never capped, and first in the comment.
+    const attention = attentionItems({ diffs, baseKnown, broken: new Map(stacks.map((stack) => [stack, findings.get(stack)!.broken])) });
+    lead.push(...attentionBlock(attention));
+    lead.push("| stack | add | change | remove | monthly cost (USD, estimate) | broken / new findings |", "| --- | ---: | ---: | ---: | --- | ---: |");
     for (const d of diffs) {
         const { broken, added } = findings.get(d.stack)!;
         lead.push(`| ${d.stack} | ${d.added.length} | ${d.changed.length} | ${d.removed.length} | ${costs.get(d.stack)!.line} | ${broken.length + added.length} |`);
@@ -253,7 +271,7 @@ export function renderComment(input: CommentInput): string {
     lead.push("");
     for (const d of diffs) {
         const cost = costs.get(d.stack)!;
-        lead.push(`### ${d.stack}`, "", ...resourceSection(d, baseKnown, input), "");
+        lead.push(`### ${d.stack}`, "", ...resourceSection(d, baseKnown, input, attention), "");
         if (cost.rows.length) {
             lead.push("| cost line | before | after | change |", "| --- | ---: | ---: | ---: |");
             lead.push(...capped(cost.rows, (n) => `| … ${n} more | | | ${artifactPointer(input, "summary.md")} |`), "");
