@@ -27,6 +27,13 @@ import { named, ofType, PROJECT_DIR, requireTool, run, runWithFakes, shellcheck,
 const INSTANCE = "aws:ec2/instance:Instance";
 const HUB_AMI = "ami-0fedcba9876543210";
 const INSTALLER = "s3://example-ogg/191004_fbo_ggs_Linux_x64_shiphome.zip";
+/** DC1's hub, as its user-data's parameters say, for the tests that run its script. */
+const HUB_PARAMETERS: HubBootParameters = {
+    lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
+    region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
+    databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
+    datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
+};
 
 describe("GoldenGate hub", () => {
     it("is not created without a licence and software: the files are rendered all the same", async () => {
@@ -165,12 +172,7 @@ describe("GoldenGate hub", () => {
     });
 
     describe("at every start, the hub's files from its current user-data (issue 24, item 5)", () => {
-        const PARAMS: HubBootParameters = {
-            lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
-            databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
-            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
-        };
+        const PARAMS = HUB_PARAMETERS;
         /** The hub's user-data with OGG_HOME pointed into the test directory (a later assignment wins). */
         const userData = (params: HubBootParameters, script = HUB_BOOT_SCRIPT) => {
             const doc = YAML.parse(renderHubUserData(params));
@@ -375,12 +377,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
     });
 
     describe("its verdict (goldengate-hub-boot health, bash against a fake GGSCI)", () => {
-        const PARAMS: HubBootParameters = {
-            lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: null, installerSha256: null, filesDigest: "0123456789abcdef", secretId: "arn:gg",
-            databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
-            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
-        };
+        const PARAMS = HUB_PARAMETERS;
         const INFO_ALL_HEADER = "Program     Status      Group       Lag at Chkpt  Time Since Chkpt\n\n";
         const ALL_RUNNING = INFO_ALL_HEADER + [
             "MANAGER     RUNNING",
@@ -495,12 +492,7 @@ describe("the GoldenGate hub's health gate (issue 24, item 5: every change rolls
         });
     });
     describe("its start installs GoldenGate from the installer (bash, against fakes of aws, dnf and the installer)", () => {
-        const PARAMS: HubBootParameters = {
-            lagNamespace: "WSO2APIM/wso2-apim/GoldenGate",
-            region: "us-east-1", filesS3Prefix: "s3://wso2-apim-dc1/goldengate/", divergenceS3Prefix: "s3://wso2-apim-dc1/divergence/", installerS3Uri: INSTALLER, installerSha256: null, filesDigest: "0123456789abcdef",
-            secretId: "arn:gg", databaseUser: "OGGADMIN", databaseConnect: "oracle.dc1.wso2-apim.internal:1521/APIMDB", credentialAlias: "ogg_dc1",
-            datacenterId: "DC1", datacenters: [{ id: "DC1", index: 1 }, { id: "DC2", index: 2 }], gateStack: "wso2-apim-dc1-goldengate-gate", hostMetricsNamespace: "WSO2APIM/wso2-apim/GoldenGateHost",
-        };
+        const PARAMS: HubBootParameters = { ...HUB_PARAMETERS, installerS3Uri: INSTALLER };
         const ZIP = "the installer zip's bytes (a fake)\n";
         const ZIP_SHA256 = require("node:crypto").createHash("sha256").update(ZIP).digest("hex");
         // The fake installer puts a GGSCI in the home that answers the credential store's INFO.
