@@ -18,14 +18,14 @@ import { HEALTH_GATE, HEALTH_SIGNAL } from "../health-gate";
 import { shellQuote } from "../render/bootstrap-env";
 import { renderHostMetricsAgentConfig } from "../render/cloudwatch-agent";
 import { HEALTH_SIGNAL_SCRIPT } from "../render/health-signal";
-import { withoutCommentLines } from "../render/script-text";
+import { withoutCommentLines, withUserDataWriter } from "../render/script-text";
 import { USER_DATA_LIMIT_BYTES, writeFilesEntry } from "../render/user-data";
 import { REPLICATION_LAG_METRIC } from "../metrics";
 import { DIVERGENCE_CHECK, DIVERGENCE_LAUNCHER_SCRIPT, renderDivergenceUnits } from "./divergence";
 import { dcLetter, GOLDENGATE } from "./names";
 
 /** The hub's script as deployed: without its comment lines (lib/render/script-text.ts), to fit EC2's 16 KB. */
-export const HUB_BOOT_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "hub-boot.sh"), "utf8"));
+export const HUB_BOOT_SCRIPT = withUserDataWriter(withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "hub-boot.sh"), "utf8")));
 export const HUB_ENV_FILE = "/etc/goldengate/hub.env";
 /** The CloudWatch agent's configuration on the hub: memory and root-volume use (lib/render/cloudwatch-agent.ts). */
 export const HUB_AGENT_CONFIG_FILE = "/etc/goldengate/cloudwatch-agent.json";

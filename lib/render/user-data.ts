@@ -22,13 +22,13 @@ import { CLOUDWATCH_AGENT_CONFIG_FILE, renderCloudWatchAgentConfig } from "./clo
 import { DATABASE_BOOT_ENV_FILE, DatabaseBootParameters, renderDatabaseBootEnv } from "./database-boot-env";
 import { DeploymentTomlInput, renderDeploymentToml } from "./deployment-toml";
 import { HEALTH_SIGNAL, HealthSignalInput, renderHealthSignalEnv, renderHealthSignalService, renderHealthSignalTimer } from "./health-signal";
-import { withoutCommentLines } from "./script-text";
+import { withoutCommentLines, withUserDataWriter } from "./script-text";
 import { renderSysctlConf, SYSCTL_FILE } from "./sysctl";
 import { BOOT_UNIT_NAME, BOOTSTRAP_PATH, renderBootUnit, renderSystemdUnit, UNIT_NAME } from "./systemd-unit";
 
 export const USER_DATA_LIMIT_BYTES = 16 * 1024;
 /** The boot script as deployed: without its comment lines (lib/render/script-text.ts). */
-export const BOOTSTRAP_SCRIPT = withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "bootstrap.sh"), "utf8"));
+export const BOOTSTRAP_SCRIPT = withUserDataWriter(withoutCommentLines(fs.readFileSync(path.join(__dirname, "scripts", "bootstrap.sh"), "utf8")));
 
 export interface NodeFile {
     path: string;

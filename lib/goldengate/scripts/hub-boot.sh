@@ -56,26 +56,7 @@ refresh_files() {
         ((attempt < 5)) || fail "cannot read the user-data from instance metadata"
         sleep $((5 * 2 ** (attempt - 1)))
     done
-    changed=$(FILES_ROOT=$ROOT python3 -c '
-import base64, gzip, os, sys, yaml
-root = os.environ["FILES_ROOT"]
-for entry in yaml.safe_load(sys.stdin)["write_files"]:
-    path, content = root + entry["path"], entry["content"].encode()
-    if entry.get("encoding") == "gz+b64":
-        content = gzip.decompress(base64.b64decode(content))
-    try:
-        with open(path, "rb") as current:
-            if current.read() == content:
-                continue
-    except FileNotFoundError:
-        pass
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".new", "wb") as new:
-        new.write(content)
-    os.chmod(path + ".new", int(entry["permissions"], 8))
-    os.replace(path + ".new", path)
-    print(entry["path"])
-' <<<"$user_data") || fail "the user-data is not a cloud-config with write_files"
+    changed=$(FILES_ROOT=$ROOT python3 -c '@WRITE_USER_DATA_FILES@' <<<"$user_data") || fail "the user-data is not a cloud-config with write_files"
     if [[ -z $changed ]]; then
         log "files match the current user-data"
         return

@@ -48,29 +48,7 @@ imds() {
 # of the current user-data whose content differs, atomically, and prints its path.
 # PyYAML is on Amazon Linux 2023 because cloud-init needs it.
 write_node_files() {
-    python3 -c '
-import base64, gzip, os, sys, yaml
-root = os.environ.get("FILES_ROOT", "")
-document = yaml.safe_load(sys.stdin)
-if not isinstance(document, dict) or not document.get("write_files"):
-    sys.exit("the user-data is not a cloud-config with write_files")
-for entry in document["write_files"]:
-    path, content = root + entry["path"], entry["content"].encode()
-    if entry.get("encoding") == "gz+b64":
-        content = gzip.decompress(base64.b64decode(content))
-    try:
-        with open(path, "rb") as current:
-            if current.read() == content:
-                continue
-    except FileNotFoundError:
-        pass
-    os.makedirs(os.path.dirname(path), exist_ok=True)
-    with open(path + ".new", "wb") as new:
-        new.write(content)
-    os.chmod(path + ".new", int(entry["permissions"], 8))
-    os.replace(path + ".new", path)
-    print(entry["path"])
-'
+    python3 -c '@WRITE_USER_DATA_FILES@'
 }
 
 fetch_user_data() { imds user-data >"$1"; }
