@@ -3,7 +3,7 @@ import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { missingForPreview, previewRoleTrustPolicy, previewStacks } from "../tools/plan/preview-setup";
+import { missingForPreview, previewRoleTrustPolicy, previewStacks, projectName } from "../tools/plan/preview-setup";
 import { PROJECT_DIR } from "./harness";
 
 const configured = { fork: false, awsRoleArn: "arn:aws:iam::123456789012:role/apim-preview", pulumiTokenSet: true };
@@ -11,8 +11,9 @@ const configured = { fork: false, awsRoleArn: "arn:aws:iam::123456789012:role/ap
 describe("real preview set-up", () => {
     it("previews every stack file in its region as <stackReferencePrefix>/<stack>, the name the program reads peers under", () => {
         assert.deepEqual(previewStacks(PROJECT_DIR), [
-            { stack: "us-east", region: "us-east-1", pulumiStack: "organization/wso2-apim-multi-dc/us-east" },
-            { stack: "us-west", region: "us-west-2", pulumiStack: "organization/wso2-apim-multi-dc/us-west" },
+            { stack: "us-east", region: "us-east-1", pulumiStack: "organization/wso2-apim-multi-dc/us-east", peers: [] },
+            // DC2 peers with DC1 through a StackReference: its preview waits for us-east's outputs.
+            { stack: "us-west", region: "us-west-2", pulumiStack: "organization/wso2-apim-multi-dc/us-west", peers: ["organization/wso2-apim-multi-dc/us-east"] },
         ]);
     });
 
@@ -25,13 +26,22 @@ describe("real preview set-up", () => {
     });
 
     it("says what is missing: the role, the token, a real prefix; and that forks get neither secrets nor variables", () => {
-        const stacks = [{ stack: "us-east", region: "us-east-1", pulumiStack: "acme/apim/us-east" }];
+        const stacks = [{ stack: "us-east", region: "us-east-1", pulumiStack: "acme/apim/us-east", peers: [] }];
         assert.deepEqual(missingForPreview(configured, stacks), []);
         assert.deepEqual(missingForPreview({ ...configured, awsRoleArn: "", pulumiTokenSet: false }, stacks).map((m) => m.split(" (")[0]), [
             "repository variable AWS_PREVIEW_ROLE_ARN", "repository secret PULUMI_ACCESS_TOKEN",
         ]);
         assert.match(missingForPreview(configured, [{ ...stacks[0], pulumiStack: "organization/wso2-apim-multi-dc/us-east" }])[0], /still the shipped example \(organization\/wso2-apim-multi-dc\)/);
         assert.match(missingForPreview({ ...configured, fork: true }, stacks)[0], /fork gets no secrets or variables/);
+    });
+
+    it("refuses a stack prefix whose project is not Pulumi.yaml's name: the CLI would refuse the stack, and peers would be read from another project", () => {
+        assert.equal(projectName(PROJECT_DIR), "wso2-apim-multi-dc");
+        const stacks = [{ stack: "us-east", region: "us-east-1", pulumiStack: "acme/apim/us-east", peers: [] }];
+        assert.deepEqual(missingForPreview(configured, stacks, "wso2-apim-multi-dc"), [
+            "stackReferencePrefix in Pulumi.yaml: its project (apim) is not Pulumi.yaml's name (wso2-apim-multi-dc); set <organization>/wso2-apim-multi-dc",
+        ]);
+        assert.deepEqual(missingForPreview(configured, [{ ...stacks[0], pulumiStack: "acme/wso2-apim-multi-dc/us-east" }], "wso2-apim-multi-dc"), []);
     });
 
     it("renders a trust policy for GitHub's OIDC provider limited to this repository's pull_request runs", () => {

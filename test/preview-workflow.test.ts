@@ -149,9 +149,20 @@ describe("pull-request workflow", () => {
         assert.deepEqual(workflow.jobs["preview-config"].outputs, { ready: "${{ steps.check.outputs.ready }}", stacks: "${{ steps.check.outputs.stacks }}" });
         const credentials = uses("pulumi-preview", "aws-actions/configure-aws-credentials");
         assert.deepEqual(credentials.with, { "role-to-assume": "${{ vars.AWS_PREVIEW_ROLE_ARN }}", "aws-region": "${{ matrix.region }}" });
-        const preview = uses("pulumi-preview", "pulumi/actions");
-        assert.deepEqual(preview.with, { command: "preview", "stack-name": "${{ matrix.pulumiStack }}", "comment-on-summary": true, policyPacks: "policy" });
-        assert.deepEqual(preview.env, { PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}" });
+        // pulumi/actions only installs the CLI (no `command`): its own preview writes no summary on failure.
+        assert.deepEqual(uses("pulumi-preview", "pulumi/actions").with, { "pulumi-version": "^3" });
+        const preview = named("pulumi-preview", "Preview the stack");
+        assert.equal(preview.run, "node -r sucrase/register/ts tools/plan/real-preview.ts run");
+        assert.deepEqual(preview.env, {
+            PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", STACK: "${{ matrix.stack }}", PULUMI_STACK: "${{ matrix.pulumiStack }}",
+            PEERS: "${{ toJSON(matrix.peers) }}", POLICY_PACK: "policy",
+        });
+        const artifact = uses("pulumi-preview", "actions/upload-artifact");
+        assert.equal(artifact.if, "${{ !cancelled() }}");
+        assert.deepEqual(artifact.with, { name: "pulumi-preview-${{ matrix.stack }}", path: "preview.md", "if-no-files-found": "warn" });
+        for (const job of ["preview-config", "pulumi-preview"]) {
+            assert.equal(uses(job, "actions/checkout").with?.["persist-credentials"], false, `${job} runs pull-request code: no persisted token`);
+        }
         assert.ok(steps("pulumi-preview").indexOf(credentials) < steps("pulumi-preview").indexOf(preview));
     });
 });

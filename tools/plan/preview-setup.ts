@@ -17,6 +17,11 @@ export interface PreviewStack {
     region: string;
     /** The fully qualified Pulumi stack: <stackReferencePrefix>/<stack>. */
     pulumiStack: string;
+    /**
+     * The Pulumi stacks whose outputs this one reads (components/region.ts: a later datacenter peers
+     * with every earlier one through a StackReference): until they have outputs, its preview cannot run.
+     */
+    peers: string[];
 }
 
 export interface PreviewSettings {
@@ -34,15 +39,34 @@ const EXAMPLE_ORGANIZATION = "organization";
  * Pulumi.yaml only (the loader refuses a stack file that sets it).
  */
 export function previewStacks(projectDir: string): PreviewStack[] {
-    return listStacks(projectDir).map((stack) => {
+    const loaded = listStacks(projectDir).map((stack) => {
         const config = loadStackConfig(projectDir, stack);
         const prefix = String(config.values[`${config.project}:stackReferencePrefix`] ?? "");
-        return { stack, region: String(config.values["aws:region"] ?? ""), pulumiStack: `${prefix}/${stack}` };
+        return { stack, region: String(config.values["aws:region"] ?? ""), pulumiStack: `${prefix}/${stack}`, index: datacenterIndex(config.values, config.project) };
     });
+    return loaded.map(({ index, ...stack }) => ({
+        ...stack,
+        peers: loaded.filter((other) => other.index < index).map((other) => other.pulumiStack),
+    }));
+}
+
+/** The index of the stack's own datacenter (`datacenter` among `datacenters`); Infinity when config does not say. */
+function datacenterIndex(values: Record<string, unknown>, project: string): number {
+    const id = values[`${project}:datacenter`];
+    const datacenters = values[`${project}:datacenters`];
+    const dc = Array.isArray(datacenters) ? datacenters.find((d) => d?.id === id) : undefined;
+    return Number.isInteger(dc?.index) ? dc.index : Infinity;
+}
+
+/** Pulumi.yaml's `name`: the project every stack of this program belongs to. */
+export function projectName(projectDir: string): string {
+    const match = /^name:\s*(\S+)\s*$/m.exec(fs.readFileSync(path.join(projectDir, "Pulumi.yaml"), "utf8"));
+    if (!match) throw new Error("Pulumi.yaml has no name");
+    return match[1].replace(/^["']|["']$/g, "");
 }
 
 /** What is missing for a real preview, each with where to set it; empty when the preview can run. */
-export function missingForPreview(settings: PreviewSettings, stacks: PreviewStack[]): string[] {
+export function missingForPreview(settings: PreviewSettings, stacks: PreviewStack[], project?: string): string[] {
     // GitHub passes neither secrets (GitHub Docs, "Using secrets in GitHub Actions") nor configuration
     // variables to a workflow run by a pull request from a fork.
     if (settings.fork) return ["a pull request from a fork gets no secrets or variables: the preview runs for branches of this repository only"];
@@ -52,6 +76,12 @@ export function missingForPreview(settings: PreviewSettings, stacks: PreviewStac
     if (stacks.length === 0) missing.push("a stack file Pulumi.<stack>.yaml");
     const example = stacks.find((s) => s.pulumiStack.split("/")[0] === EXAMPLE_ORGANIZATION);
     if (example) missing.push(`stackReferencePrefix in Pulumi.yaml: still the shipped example (${example.pulumiStack.replace(/\/[^/]+$/, "")}); set your <organization>/<project>`);
+    // A fully qualified stack name is <organization>/<project>/<stack>. With another project the
+    // preview would look for, or create, stacks of a project this program is not (pulumi/pulumi
+    // pkg/backend/httpstate/backend.go, CreateStack: currentProjectContradictsWorkspace →
+    // "provided project name %q doesn't match Pulumi.yaml"), and peers would be read from it.
+    const foreign = project === undefined ? undefined : stacks.find((s) => s.pulumiStack.split("/")[1] !== project);
+    if (foreign) missing.push(`stackReferencePrefix in Pulumi.yaml: its project (${foreign.pulumiStack.split("/")[1]}) is not Pulumi.yaml's name (${project}); set <organization>/${project}`);
     return missing;
 }
 
@@ -88,6 +118,7 @@ function readiness(projectDir: string, env: NodeJS.ProcessEnv): void {
     const missing = missingForPreview(
         { fork: env.FORK === "true", awsRoleArn: env.AWS_PREVIEW_ROLE_ARN ?? "", pulumiTokenSet: env.PULUMI_ACCESS_TOKEN_SET === "true" },
         stacks,
+        projectName(projectDir),
     );
     const report = missing.length === 0
         ? `pulumi preview runs for ${stacks.map((s) => s.pulumiStack).join(", ")}.`
