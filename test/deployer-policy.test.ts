@@ -92,7 +92,7 @@ describe("deployer and preview IAM policies", function () {
             assert.deepEqual(passToEc2.Resource, [`arn:aws:iam::${ACCOUNT_ID}:role/${nodeRole.name}-*`]);
         });
 
-        it(`${stack}: the preview policy only reads, never a secret's value, and S3 objects only in the stack's buckets`, async () => {
+        it(`${stack}: the preview policy only reads (the data sources: test/preview-setup.test.ts), never a secret's value, and no S3 object outside the stack's buckets`, async () => {
             const { plan, policies } = rendered(await run(stack));
             for (const action of actionsOf(policies.preview)) {
                 const verb = action.split(":")[1];

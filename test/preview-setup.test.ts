@@ -4,7 +4,11 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { missingForPreview, previewRoleTrustPolicy, previewStacks, projectName } from "../tools/plan/preview-setup";
-import { PROJECT_DIR } from "./harness";
+import { ACCOUNT_ID } from "../tools/offline/cloud";
+import { renderPolicies } from "../tools/plan/deployer-policy";
+import { INVOKE_GRANTS } from "../tools/plan/deployer-policy-table";
+import { buildPlan } from "../tools/plan/plan-json";
+import { PROJECT_DIR, run, STACKS } from "./harness";
 
 const configured = { fork: false, awsRoleArn: "arn:aws:iam::123456789012:role/apim-preview", pulumiTokenSet: true };
 
@@ -61,5 +65,52 @@ describe("real preview set-up", () => {
         });
         assert.throws(() => previewRoleTrustPolicy("1234", "acme/apim"), /account id must be 12 digits, got "1234"/);
         assert.throws(() => previewRoleTrustPolicy("123456789012", "apim"), /repository must be <owner>\/<repo>, got "apim"/);
+    });
+});
+
+/**
+ * The preview role's policy (docs/preview.md, docs/deployer-iam.md): rendered from what the program
+ * reads. `pulumi preview --refresh=false` calls AWS only for the data sources, so the policy holds
+ * their reads and nothing else.
+ */
+describe("preview role policy", function () {
+    this.timeout(300_000);
+    /**
+     * Actions the Service Authorization Reference lists with no resource type, so only "*" can name
+     * them: EC2 Describe* (ec2:DescribeAvailabilityZones, ec2:DescribeInstanceTypeOfferings) and
+     * route53:ListHostedZones.
+     */
+    const ONLY_STAR = new Set(["ec2:DescribeAvailabilityZones", "ec2:DescribeInstanceTypeOfferings", "route53:ListHostedZones"]);
+
+    for (const stack of STACKS) {
+        it(`${stack}: only reads, exactly those of the data sources the program calls, with "*" only where IAM has no narrower resource`, async () => {
+            const program = await run(stack);
+            const policies = renderPolicies(buildPlan(program), program.invokes, ACCOUNT_ID);
+            const statements = policies.preview.flatMap((d) => d.Statement);
+            const actions = new Set(statements.flatMap((s) => s.Action));
+            for (const action of actions) assert.match(action.split(":")[1], /^(Describe|Get|List)/, `${action} is not a read`);
+            const invoked = new Set(program.invokes.map((i) => i.token));
+            for (const token of ["aws:index/getAvailabilityZones:getAvailabilityZones", "aws:ec2/getInstanceTypeOfferings:getInstanceTypeOfferings", "aws:ssm/getParameter:getParameter", "aws:index/getCallerIdentity:getCallerIdentity"]) {
+                assert.ok(invoked.has(token), `the program calls ${token}`);
+            }
+            const needed = new Set([...invoked].flatMap((token) => INVOKE_GRANTS[token].flatMap((g) => g.read ?? [])));
+            assert.deepEqual([...actions].sort(), [...needed].sort(), "every data source's reads, nothing else");
+            for (const statement of statements.filter((s) => s.Resource.includes("*"))) {
+                for (const action of statement.Action) assert.ok(ONLY_STAR.has(action), `${action} on "*" though IAM can name its resource`);
+            }
+            const ssm = statements.find((s) => s.Action.includes("ssm:GetParameter"))!;
+            assert.ok(ssm.Resource.every((r) => r.startsWith("arn:aws:ssm:") && r.includes("::parameter/aws/service/")), `AWS's public parameters only: ${ssm.Resource}`);
+        });
+    }
+
+    it("docs/preview.md shows the policy us-east renders, not a hand-written or managed one", async () => {
+        const program = await run("us-east");
+        const [document, ...more] = renderPolicies(buildPlan(program), program.invokes, ACCOUNT_ID).preview;
+        assert.equal(more.length, 0);
+        const docs = fs.readFileSync(path.join(PROJECT_DIR, "docs", "preview.md"), "utf8");
+        const shown = /<!-- preview-policy us-east -->\n```json\n([\s\S]*?)\n```/.exec(docs);
+        assert.ok(shown, "docs/preview.md has the us-east preview policy block");
+        assert.deepEqual(JSON.parse(shown[1]), document);
+        assert.doesNotMatch(docs, /attach .*ReadOnlyAccess/i);
     });
 });

@@ -299,7 +299,10 @@ function entriesOf(names: PlanNames, mode: Mode): Entry[] {
     for (const r of names.plan.resources) if (!types.has(r.type)) types.set(r.type, r.name);
     for (const [type, declaredBy] of types) {
         const grants = grantsOfType(type, declaredBy);
-        if (grants) add(grants, type);
+        // The preview runs without refresh (tools/plan/real-preview.ts): it reads no resource from AWS,
+        // only the data sources; a refresh could not run with this role anyway (a SecretVersion's Read
+        // needs GetSecretValue, which the preview role never gets).
+        if (grants && mode === "deployer") add(grants, type);
     }
     for (const token of new Set(names.invokes.map((i) => i.token))) add(grantsOfInvoke(token), token);
     return entries;
