@@ -112,6 +112,17 @@ function cases(dcs: string[]): Case[] {
             documentedAs: "insert clashing on a secondary unique key",
             secondaryKey: {},
         })),
+        // DC1 creates application 200 and deletes it again while a spoke's application of the same name reaches it.
+        ...spokes.map((spoke): Case => ({
+            scenario: scenario(`${trusted} inserts and deletes application 200 while ${spoke}'s application of the same name arrives`, [
+                tx(trusted, [{ op: "insert", table: APPLICATION, key: "200", values: app("200", "Shared", "u-200") }]),
+                tx(trusted, [{ op: "delete", table: APPLICATION, key: "200" }]),
+                tx(spoke, [{ op: "insert", table: APPLICATION, key: `${200 + dcs.indexOf(spoke)}`, values: app(`${200 + dcs.indexOf(spoke)}`, "Shared", `u-${spoke}`) }]),
+            ]),
+            expect: "detected",
+            documentedAs: "the trusted source inserts a row and deletes it, while a spoke's row with the same unique key arrives there in between",
+            secondaryKey: {},
+        })),
         // A spoke renames long-lived application 3 to the name another DC gives a new application at the same time.
         ...spokes.flatMap((renamer) => dcs.filter((dc) => dc !== renamer).map((inserter): Case => ({
             scenario: {
