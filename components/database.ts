@@ -90,10 +90,10 @@ export class OracleDatabase extends pulumi.ComponentResource {
             description: "WSO2 APIM Oracle: GoldenGate capture and apply",
             parameters: [
                 { name: "enable_goldengate_replication", value: "TRUE", applyMethod: "pending-reboot" },
-                // A spoke's nonintegrated Replicat maps every table (and its exceptions table) with a
-                // SQLEXEC per unique-key handler: it keeps up to MAXSQLSTATEMENTS (default 250, Reference
-                // 19c) cursors open, besides WSO2's pools on the same instance. OPEN_CURSORS caps each
-                // session; past it ORA-01000 abends the Replicat (REPERROR DEFAULT ABEND).
+                // A nonintegrated Replicat maps every table and its exceptions table: it keeps up to
+                // MAXSQLSTATEMENTS (default 250, Reference 19c) cursors open, besides WSO2's pools on the
+                // same instance. OPEN_CURSORS caps each session; past it ORA-01000 abends the Replicat
+                // (REPERROR DEFAULT ABEND).
                 { name: "open_cursors", value: String(OPEN_CURSORS), applyMethod: "immediate" },
                 // The integrated Extracts' logmining servers live in the Streams pool (lib/goldengate/parameter-files.ts, streamsPoolBytes).
                 ...(args.integratedExtracts > 0

@@ -69,7 +69,7 @@ for (const stack of STACKS) {
             const params = named(program, `${dc}-db-params`).inputs as any;
             assert.equal(params.family, "oracle-se2-19");
             // One integrated Extract per path out of the database (one each way with two DCs): 1.25 GiB of Streams pool;
-            // cursors for a Replicat that maps every table with its exceptions table and handlers (ORA-01000 abends it).
+            // cursors for a Replicat that maps every table with its exceptions table (ORA-01000 abends it).
             assert.deepEqual(params.parameters.map((p: any) => [p.name, p.value]),
                 [["enable_goldengate_replication", "TRUE"], ["open_cursors", "1000"], ["streams_pool_size", "1342177280"]]);
             const subnets = named(program, `${dc}-db-subnets`).inputs as any;

@@ -56,30 +56,28 @@ function writeKnowledge(knowledge: TableKnowledge): string {
     return file;
 }
 
-const table = (name: string, primaryKey: string[], uniqueKeys: string[][], lobColumns: string[], notNull: string[]) => ({ table: name, primaryKey, uniqueKeys, lobColumns, notNull });
+const table = (name: string, primaryKey: string[], uniqueKeys: string[][], lobColumns: string[]) => ({ table: name, primaryKey, uniqueKeys, lobColumns });
 
 describe("table knowledge: derived from DDL in the 3.1.0 shape (test/fixtures/table-knowledge)", () => {
-    it("gives every table its primary key, its other unique keys, its LOB columns and which key columns are NOT NULL", () => {
+    it("gives every table its primary key, its other unique keys and its LOB columns", () => {
         const { schemas } = deriveTableKnowledge(readPack(FIXTURE));
-        // NOT NULL key columns: inline NOT NULL, or in the primary key (UM_USER_NAME is NOT NULL but in no key).
         assert.deepEqual(schemas.SHARED_DB, [
-            table("REG_FIX_CONTENT", ["REG_CONTENT_ID", "REG_TENANT_ID"], [], ["REG_CONTENT_DATA"], ["REG_CONTENT_ID", "REG_TENANT_ID"]),
-            table("REG_FIX_RESOURCE_TAG", [], [["REG_TAG_ID", "REG_VERSION", "REG_PATH_ID"]], [], ["REG_TAG_ID"]),
-            table("UM_FIX_TENANT", ["UM_ID"], [["UM_DOMAIN_NAME"]], ["UM_USER_CONFIG"], ["UM_ID", "UM_DOMAIN_NAME"]),
-            table("UM_FIX_USER", ["UM_ID", "UM_TENANT_ID"], [["UM_USER_ID", "UM_TENANT_ID"]], [], ["UM_ID", "UM_USER_ID", "UM_TENANT_ID"]),
+            table("REG_FIX_CONTENT", ["REG_CONTENT_ID", "REG_TENANT_ID"], [], ["REG_CONTENT_DATA"]),
+            table("REG_FIX_RESOURCE_TAG", [], [["REG_TAG_ID", "REG_VERSION", "REG_PATH_ID"]], []),
+            table("UM_FIX_TENANT", ["UM_ID"], [["UM_DOMAIN_NAME"]], ["UM_USER_CONFIG"]),
+            table("UM_FIX_USER", ["UM_ID", "UM_TENANT_ID"], [["UM_USER_ID", "UM_TENANT_ID"]], []),
         ]);
         assert.deepEqual(schemas.AM_DB, [
-            // ALTER TABLE MODIFY: SUBSCRIBER_ID made NOT NULL; UUID made NOT NULL, then NULL again.
-            table("AM_FIX_APPLICATION", ["APPLICATION_ID"], [["NAME", "SUBSCRIBER_ID"], ["UUID"]], [], ["APPLICATION_ID", "SUBSCRIBER_ID"]),
-            table("AM_FIX_CODE_SCOPE", ["CODE_ID", "SCOPE"], [], [], ["CODE_ID", "SCOPE"]),
-            table("AM_FIX_LATE_KEY", ["LATE_ID"], [], [], ["LATE_ID"]),
-            // Unquoted lower-case names fold to upper case; LONG RAW counts as a LOB; lower-case not null counts.
-            table("AM_FIX_LOWER", ["ID"], [["NAME", "TENANT_ID"]], ["RAW_DATA"], ["ID", "NAME"]),
+            // ALTER TABLE MODIFY (SUBSCRIBER_ID and UUID made NOT NULL, UUID NULL again) changes no key.
+            table("AM_FIX_APPLICATION", ["APPLICATION_ID"], [["NAME", "SUBSCRIBER_ID"], ["UUID"]], []),
+            table("AM_FIX_CODE_SCOPE", ["CODE_ID", "SCOPE"], [], []),
+            table("AM_FIX_LATE_KEY", ["LATE_ID"], [], []),
+            // Unquoted lower-case names fold to upper case; LONG RAW counts as a LOB.
+            table("AM_FIX_LOWER", ["ID"], [["NAME", "TENANT_ID"]], ["RAW_DATA"]),
             // No key; the BLOB came with ALTER TABLE ADD.
-            table("AM_FIX_NOTES", [], [], ["ATTACHMENT"], []),
-            table("AM_FIX_Quoted", ["Id"], [], ["PAYLOAD", "NOTES"], ["Id"]),
-            // DEFAULT 'ACTIVE' NOT NULL is NOT NULL; DEFAULT NULL is only a default.
-            table("IDN_OAUTH2_ACCESS_TOKEN", ["TOKEN_ID"], [["CONSUMER_KEY_ID", "AUTHZ_USER", "TENANT_ID", "TOKEN_SCOPE_HASH", "TOKEN_STATE", "IDP_ID", "DCID"]], [], ["TOKEN_ID", "TOKEN_STATE"]),
+            table("AM_FIX_NOTES", [], [], ["ATTACHMENT"]),
+            table("AM_FIX_Quoted", ["Id"], [], ["PAYLOAD", "NOTES"]),
+            table("IDN_OAUTH2_ACCESS_TOKEN", ["TOKEN_ID"], [["CONSUMER_KEY_ID", "AUTHZ_USER", "TENANT_ID", "TOKEN_SCOPE_HASH", "TOKEN_STATE", "IDP_ID", "DCID"]], []),
         ]);
         // Commented-out DDL and the temporary table give nothing.
         const names = [...schemas.SHARED_DB, ...schemas.AM_DB].map((t) => t.table);
@@ -170,28 +168,7 @@ describe(`the committed table knowledge (${COMMITTED})`, () => {
             table: "IDN_OAUTH2_ACCESS_TOKEN",
             primaryKey: ["TOKEN_ID"],
             uniqueKeys: [["CONSUMER_KEY_ID", "AUTHZ_USER", "TENANT_ID", "USER_DOMAIN", "USER_TYPE", "TOKEN_SCOPE_HASH", "TOKEN_STATE", "TOKEN_STATE_ID", "IDP_ID", "TOKEN_BINDING_REF", "DCID"]],
-            // The 3.1.0 script declares none of CON_APP_KEY's columns NOT NULL: the handler matches them with DECODE.
-            notNull: ["TOKEN_ID"],
         });
-    });
-
-    it("knows which key columns the 3.1.0 DDL declares NOT NULL (inline, or as primary-key columns), and no other", () => {
-        const notNullOf = (owner: string, name: string) => known(owner, name)?.notNull;
-        // REG_PATH_ID is declared NULL but is in the primary key: NOT NULL all the same.
-        assert.deepEqual(notNullOf("WSO2SHARED", "REG_PATH"), ["REG_PATH_ID", "REG_PATH_VALUE", "REG_TENANT_ID"]);
-        assert.deepEqual(notNullOf("WSO2AM", "IDP"), ["ID", "NAME", "UUID"]);
-        // AM_APPLICATION's NAME and SUBSCRIBER_ID have no NOT NULL: nullable.
-        assert.deepEqual(notNullOf("WSO2AM", "AM_APPLICATION"), ["APPLICATION_ID"]);
-        // The remedies' primary key of a keyless table is NOT NULL too.
-        for (const remedy of REMEDIES.filter((r) => r.detection.kind === "keyless-table")) {
-            const name = remedy.detection.kind === "keyless-table" ? remedy.detection.table : "";
-            assert.ok(notNullOf("WSO2AM", name)?.includes("ID"), name);
-        }
-        for (const t of WSO2_TABLES) {
-            const keyColumns = new Set([...t.primaryKey, ...(t.uniqueKeys ?? []).flat()]);
-            for (const column of t.notNull ?? []) assert.ok(keyColumns.has(column), `${t.table}.${column} is in no key`);
-            for (const column of t.primaryKey) assert.ok((t.notNull ?? []).includes(column), `${t.table}: primary-key column ${column} not NOT NULL`);
-        }
     });
 
     it("knows the unique keys besides the primary key that the 6.4.211 list missed", () => {

@@ -16,16 +16,6 @@
  *   one source and target abend the Replicat at start ("By default, duplicate MAP statements cause
  *   Replicat to abend", ALLOWDUPTARGETMAP); so does an EXCEPTIONSONLY MAP with a wildcard. An
  *   exceptions MAP belongs to the regular MAP it immediately follows.
- * - A SQLEXEC of the regular MAP runs as a record with an after image (insert, update) is mapped,
- *   before it is applied; for a delete (a before image) only under SQLEXECONBEFOREIMAGE ("The
- *   SQLEXECONBEFOREIMAGE parameter supports execution of SQLEXEC on before image records",
- *   Reference, SQLEXEC). Its DELETE's WHERE clause is evaluated as Oracle would (three-valued,
- *   DECODE matching NULL to NULL) with the record's values bound, and `@GETENV ('GGHEADER',
- *   'OPTYPE')` (INSERT, UPDATE, DELETE; a compressed update's SQL COMPUPDATE is no INSERT either)
- *   and `@STREQ` of it bound as GoldenGate evaluates them; ERROR IGNORE: a failing statement
- *   changes nothing and the record goes on. Whether its rows carry the Replicat's tag ("Additional
- *   SQLEXEC Guidelines": its DML commits in the Replicat's transaction) and whether the target's
- *   triggers fire for it is not settled: `ModelAssumptions` chooses, and tests run every choice.
  * - CDR: an insert of an existing key is INSERTROWEXISTS; an update or delete of a missing row
  *   UPDATEROWMISSING / DELETEROWMISSING, of a row whose compared columns differ from the before
  *   image UPDATEROWEXISTS / DELETEROWEXISTS (LOB columns have no before image). OVERWRITE applies
@@ -74,12 +64,8 @@ export interface HubFiles {
     files: Map<string, string>;
 }
 
-/** What the documentation leaves open about a SQLEXEC's DML in a Replicat session. */
+/** What the documentation leaves open about how a Replicat meets a conflict. */
 export interface ModelAssumptions {
-    /** The target's triggers fire for the SQLEXEC's DELETE (else a row with children cannot go: ORA-02292). */
-    sqlexecFiresTriggers: boolean;
-    /** The SQLEXEC's DELETE carries the Replicat's tag (else it is captured and sent on like a local change). */
-    sqlexecTagged: boolean;
     /**
      * An insert clashing on a unique key other than the primary key is CDR's INSERTROWEXISTS (its
      * resolution applies; OVERWRITE then updates a primary key the target lacks: ORA-01403), not a
@@ -88,32 +74,22 @@ export interface ModelAssumptions {
     secondaryKeyClashIsCdr: boolean;
 }
 
-export const DEFAULT_ASSUMPTIONS: ModelAssumptions = { sqlexecFiresTriggers: false, sqlexecTagged: true, secondaryKeyClashIsCdr: false };
+export const DEFAULT_ASSUMPTIONS: ModelAssumptions = { secondaryKeyClashIsCdr: false };
 
-/** Every combination of the undocumented behaviours, for tests that must hold under each. */
-export const ALL_ASSUMPTIONS: ModelAssumptions[] = [false, true].flatMap((sqlexecFiresTriggers) =>
-    [false, true].flatMap((sqlexecTagged) => [false, true].map((secondaryKeyClashIsCdr) => ({ sqlexecFiresTriggers, sqlexecTagged, secondaryKeyClashIsCdr }))));
+/** Both readings of the undocumented behaviour, for tests that must hold under each. */
+export const ALL_ASSUMPTIONS: ModelAssumptions[] = [false, true].map((secondaryKeyClashIsCdr) => ({ secondaryKeyClashIsCdr }));
 
 type Conflict = "INSERTROWEXISTS" | "UPDATEROWEXISTS" | "UPDATEROWMISSING" | "DELETEROWEXISTS" | "DELETEROWMISSING";
 type Resolution = "OVERWRITE" | "IGNORE" | "DISCARD";
-
-/** A DELETE … WHERE of a SQLEXEC, as an expression over the target row and the record's values. */
-interface Handler {
-    table: string;
-    where: Expr;
-    /** Bind name → its value for a record (a column of it, or a function GoldenGate evaluates). */
-    params: Map<string, (record: Row, op: Operation) => string | undefined>;
-}
 
 interface MapRule {
     source: string;
     resolutions: Partial<Record<Conflict, Resolution>>;
     notCompared: string[];
-    handler?: Handler;
     /** The MAP's own REPERROR rules (before the Replicat's global ones). */
     reperror: Map<string, string>;
-    /** The exceptions MAP right after this one: its target, and a SQLEXEC it runs. */
-    exceptions?: { target: string; handler?: Handler };
+    /** The exceptions MAP right after this one: its target. */
+    exceptions?: { target: string };
 }
 
 /** One direction of replication, as the files wire it. */
@@ -128,8 +104,6 @@ export interface ReplicationPath {
     /** The MAP that applies a table's records, if any. */
     ruleFor: (table: string) => MapRule | undefined;
     reperror: Map<string, string>;
-    /** SQLEXECONBEFOREIMAGE: a MAP's SQLEXEC also runs for before-image records (deletes). */
-    sqlexecOnBeforeImage: boolean;
     /** Why the Replicat abends as soon as it starts, if it does. */
     startAbend?: string;
 }
@@ -181,132 +155,6 @@ function selects(patterns: string[], exclusions: string[], wildcardObjectsOnly: 
     };
 }
 
-// A tiny evaluator for the WHERE clauses the handler renders: OR, AND, NOT, parentheses,
-// `col = :b`, `DECODE(:b, col, 1) = 1`, `:b IS NOT NULL`.
-type Expr =
-    | { kind: "or" | "and"; items: Expr[] }
-    | { kind: "not"; item: Expr }
-    | { kind: "eq"; column: string; bind: string }
-    | { kind: "decode"; column: string; bind: string }
-    | { kind: "notnull"; bind: string }
-    | { kind: "bindeq"; bind: string; literal: string };
-
-function parseWhere(text: string): Expr {
-    const tokens = text.match(/:\w+|\w+|[(),=]/g) ?? [];
-    let i = 0;
-    const peek = () => tokens[i]?.toUpperCase();
-    const take = (expected?: string) => {
-        const token = tokens[i++];
-        if (expected !== undefined && token?.toUpperCase() !== expected) throw new Error(`unexpected ${token} in ${text}, expected ${expected}`);
-        return token;
-    };
-    const list = (kind: "or" | "and", item: () => Expr): Expr => {
-        const items = [item()];
-        while (peek() === kind.toUpperCase()) {
-            take();
-            items.push(item());
-        }
-        return items.length === 1 ? items[0] : { kind, items };
-    };
-    const factor = (): Expr => {
-        if (peek() === "NOT") {
-            take();
-            return { kind: "not", item: factor() };
-        }
-        if (peek() === "(") {
-            take("(");
-            const inner = list("or", () => list("and", factor));
-            take(")");
-            return inner;
-        }
-        if (peek() === "DECODE") {
-            take();
-            take("(");
-            const bind = take().slice(1);
-            take(",");
-            const column = take().toUpperCase();
-            take(",");
-            take("1");
-            take(")");
-            take("=");
-            take("1");
-            return { kind: "decode", column, bind };
-        }
-        const first = take();
-        if (first.startsWith(":") && peek() === "=") {
-            take("=");
-            return { kind: "bindeq", bind: first.slice(1), literal: take() };
-        }
-        if (first.startsWith(":")) {
-            take("IS");
-            take("NOT");
-            take("NULL");
-            return { kind: "notnull", bind: first.slice(1) };
-        }
-        take("=");
-        return { kind: "eq", column: first.toUpperCase(), bind: take().slice(1) };
-    };
-    const expr = list("or", () => list("and", factor));
-    if (i !== tokens.length) throw new Error(`cannot read ${tokens.slice(i).join(" ")} in ${text}`);
-    return expr;
-}
-
-/** SQL's three-valued logic: true, false or null (unknown). */
-function evaluate(expr: Expr, row: Row, bound: (bind: string) => string | undefined): boolean | null {
-    switch (expr.kind) {
-        case "or": {
-            const values = expr.items.map((e) => evaluate(e, row, bound));
-            return values.includes(true) ? true : values.includes(null) ? null : false;
-        }
-        case "and": {
-            const values = expr.items.map((e) => evaluate(e, row, bound));
-            return values.includes(false) ? false : values.includes(null) ? null : true;
-        }
-        case "not": {
-            const value = evaluate(expr.item, row, bound);
-            return value === null ? null : !value;
-        }
-        case "eq": {
-            const [a, b] = [row[expr.column], bound(expr.bind)];
-            return a === undefined || b === undefined ? null : a === b;
-        }
-        case "decode":
-            return row[expr.column] === bound(expr.bind);
-        case "notnull":
-            return bound(expr.bind) !== undefined;
-        case "bindeq": {
-            const value = bound(expr.bind);
-            return value === undefined ? null : value === expr.literal;
-        }
-    }
-}
-
-/** GoldenGate's record operation types (Reference 19c, @GETENV 'GGHEADER' 'OPTYPE'). */
-const OPTYPE: Record<Operation, string> = { insert: "INSERT", update: "UPDATE", delete: "DELETE" };
-
-/** A PARAMS value: a column of the record, @GETENV ('GGHEADER', 'OPTYPE'), or @STREQ of that and a literal. */
-function paramValue(text: string): (record: Row, op: Operation) => string | undefined {
-    const optype = /^@GETENV \('GGHEADER', 'OPTYPE'\)$/i;
-    const streq = /^@STREQ \((.*), '([^']*)'\)$/i.exec(text);
-    if (optype.test(text)) return (_record, op) => OPTYPE[op];
-    if (streq && optype.test(streq[1].trim())) return (_record, op) => (OPTYPE[op] === streq[2] ? "1" : "0");
-    if (text.startsWith("@")) throw new Error(`the model does not evaluate ${text}`);
-    return (record) => record[text];
-}
-
-function parseSqlexec(option: string): Handler | undefined {
-    const query = /QUERY '([^']*)'/.exec(option)?.[1];
-    const delete_ = query && /^DELETE FROM (\S+) WHERE (.*)$/i.exec(query);
-    if (!delete_) return undefined;
-    const inner = /^SQLEXEC \((.*)\)$/i.exec(option)![1];
-    const paramsOption = splitTop(inner).find((o) => /^PARAMS \(/i.test(o))!;
-    const params = new Map(splitTop(paramsOption.slice(paramsOption.indexOf("(") + 1, -1)).map((p) => {
-        const at = p.indexOf("=");
-        return [p.slice(0, at).trim(), paramValue(p.slice(at + 1).trim())] as const;
-    }));
-    return { table: delete_[1].toUpperCase(), where: parseWhere(delete_[2]), params };
-}
-
 interface MapStatement {
     source: string;
     target: string;
@@ -334,7 +182,6 @@ function ruleOf(map: MapStatement): MapRule {
         source: map.source,
         resolutions,
         notCompared: /ALLEXCLUDING \(([^)]*)\)/i.exec(compare)?.[1].split(",").map((c) => c.trim().toUpperCase()) ?? [],
-        handler: option("SQLEXEC").map(parseSqlexec).find((h) => h !== undefined),
         reperror: new Map(option("REPERROR").map((r) => /^REPERROR \((\w+), (\w+)\)$/i.exec(r)!.slice(1, 3).map((v) => v.toUpperCase()) as [string, string])),
     };
 }
@@ -356,7 +203,7 @@ function replicatMaps(replicat: string): { rules: MapRule[]; startAbend?: string
         if (map.exceptionsOnly) {
             const previous = maps[i - 1];
             if (previous && !previous.exceptionsOnly && previous.source === map.source) {
-                rules[rules.length - 1].exceptions = { target: map.target, handler: ruleOf(map).handler };
+                rules[rules.length - 1].exceptions = { target: map.target };
             }
             return;
         }
@@ -402,7 +249,6 @@ export function pathsOf(hubs: HubFiles[]): ReplicationPath[] {
                     travels: (table) => captured(table) && passed(table),
                     ruleFor: mapped,
                     reperror: new Map(argumentsOf(content, "REPERROR").map((r) => /^\((\w+), (\w+)\)$/.exec(r)!.slice(1, 3) as [string, string])),
-                    sqlexecOnBeforeImage: statements(content).some((s) => /^SQLEXECONBEFOREIMAGE$/i.test(s)),
                     startAbend,
                 });
             }
@@ -549,40 +395,24 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
         });
     }
 
-    /** A delete that fires the cascade triggers when `firesTriggers`: children first, in the same transaction. */
-    function deleteWithTriggers(db: Database, changes: Change[], table: ModelTable, key: string, firesTriggers: boolean) {
-        if (firesTriggers) for (const child of childrenOf(db, table.name, key)) deleteWithTriggers(db, changes, child.table, child.key, true);
+    /** An application's delete: the cascade triggers delete the children first, in the same transaction. */
+    function deleteWithTriggers(db: Database, changes: Change[], table: ModelTable, key: string) {
+        for (const child of childrenOf(db, table.name, key)) deleteWithTriggers(db, changes, child.table, child.key);
         write(db, changes, table, key, undefined);
     }
 
-    /** Runs a handler's DELETE: one statement, all of it or (on an error, ignored) nothing. */
-    function runHandler(db: Database, handler: Handler, record: Row, op: Operation, changes: Change[], untagged: Change[]) {
-        const table = tables.get(handler.table);
-        if (!table) return;
-        const bound = (bind: string) => handler.params.get(bind)?.(record, op);
-        const victims = [...db.get(table.name)!.values()].filter((r) => evaluate(handler.where, r, bound) === true).map((r) => r[table.key]);
-        if (victims.some((k) => constraintError(db, table, k, undefined, assumptions.sqlexecFiresTriggers))) return;
-        for (const key of victims) deleteWithTriggers(db, assumptions.sqlexecTagged ? changes : untagged, table, key, assumptions.sqlexecFiresTriggers);
-    }
-
     /** Applies one trail transaction; throws Abend to stop the Replicat (the caller rolls back). */
-    function applyTransaction(path: ReplicationPath, transaction: Transaction): { changes: Change[]; untagged: Change[] } {
+    function applyTransaction(path: ReplicationPath, transaction: Transaction): Change[] {
         const db = databases.get(path.to)!;
         const changes: Change[] = [];
-        const untagged: Change[] = [];
         const note = (list: string[], why: string, change: Change) => list.push(`${path.replicat} ${why} ${change.table} ${change.key}`);
         for (const change of transaction.changes) {
             const table = tables.get(change.table)!;
             const rule = path.ruleFor(change.table);
             if (!rule) continue; // no MAP: Replicat does not apply it
-            const values = change.after ?? change.before ?? {};
-            // A SQLEXEC runs for records with an after image; a delete's before image only under SQLEXECONBEFOREIMAGE.
-            const sqlexecRuns = change.after !== undefined || path.sqlexecOnBeforeImage;
-            if (rule.handler && sqlexecRuns) runHandler(db, rule.handler, values, change.op, changes, untagged);
             const toExceptions = (why: string) => {
                 if (!rule.exceptions) return false;
                 note(outcome.exceptions, why, change);
-                if (rule.exceptions.handler && sqlexecRuns) runHandler(db, rule.exceptions.handler, values, change.op, changes, untagged);
                 return true;
             };
             /** REPERROR's response to an error on this record (the MAP's rule, then the global ones); returns when the transaction goes on. */
@@ -640,7 +470,7 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
             }
             write(db, changes, table, change.key, row);
         }
-        return { changes, untagged };
+        return changes;
     }
 
     function runLocal(local: LocalTransaction) {
@@ -654,7 +484,7 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
             if (op.op !== "insert" && !current) continue; // 0 rows
             if (op.op === "delete") {
                 if (constraintError(work, table, op.key, undefined, true)) return;
-                deleteWithTriggers(work, changes, table, op.key, true);
+                deleteWithTriggers(work, changes, table, op.key);
                 continue;
             }
             const row = { ...current, ...op.values };
@@ -684,8 +514,7 @@ export function replay(hubs: HubFiles[], paths: ReplicationPath[], scenario: Sce
         };
         const saved = clone(databases.get(path.to)!);
         try {
-            const { changes, untagged } = applyTransaction(path, transaction);
-            if (untagged.length > 0) redo.get(path.to)!.push({ changes: untagged });
+            const changes = applyTransaction(path, transaction);
             if (changes.length > 0) redo.get(path.to)!.push({ tag: path.tag, changes });
             read.set(path, read.get(path)! + 1);
         } catch (error) {
@@ -739,6 +568,32 @@ export function differences(outcome: Outcome, tables: ModelTable[], check: Diver
         }
     }
     return found;
+}
+
+/**
+ * What the divergence check (lib/goldengate/divergence.ts, scripts/divergence-check.sh) reports for
+ * an end state: per DC other than the trusted source, the tables in which a row differs from the
+ * trusted source's at both looks (one of them lacks it, or its values differ; LOB columns are hashed
+ * too), sorted. `DivergentTables` for that DC is the length; the run's log names them. A quiescent
+ * end state has nothing in flight, so the second look sees what the first saw.
+ */
+export function divergentTables(outcome: Outcome, tables: ModelTable[], trustedSource: string): Map<string, string[]> {
+    const trusted = outcome.databases.get(trustedSource);
+    if (!trusted) throw new Error(`no database for the trusted source ${trustedSource}`);
+    const report = new Map<string, string[]>();
+    for (const [dc, db] of outcome.databases) {
+        if (dc === trustedSource) continue;
+        const differ = (table: ModelTable) => {
+            const [mine, theirs] = [db.get(table.name)!, trusted.get(table.name)!];
+            const keys = new Set([...mine.keys(), ...theirs.keys()]);
+            return [...keys].some((key) => {
+                const [a, b] = [mine.get(key), theirs.get(key)];
+                return !a || !b ? a !== b : !sameRow(a, b);
+            });
+        };
+        report.set(dc, tables.filter(differ).map((t) => t.name).sort());
+    }
+    return report;
 }
 
 export interface Verdict {

@@ -200,8 +200,6 @@ interface ReplicatedTable {
     primaryKey?: readonly string[];
     lobColumns: readonly string[];
     uniqueKeys: readonly (readonly string[])[];
-    /** Key columns that hold no NULL (table knowledge: declared NOT NULL, or in the primary key). */
-    notNull: readonly string[];
 }
 
 const ORACLE_NAME = /^[A-Z][A-Z0-9_$#]*$/;
@@ -214,13 +212,14 @@ const ORACLE_NAME = /^[A-Z][A-Z0-9_$#]*$/;
  * covers only "when an exclusion parameter contains a wildcard": "The exclusion parameters get
  * evaluated and satisfied before the TABLE or MAP statements";
  * https://docs.oracle.com/en/middleware/goldengate/core/19.1/reference/excludewildcardobjectsonly.html).
- * The names go into SQL (the unique-key handler), so each must be a plain upper-case Oracle name.
+ * The names go into TABLE, MAP, KEYCOLS and COMPARECOLS unquoted, so each must be a plain
+ * upper-case Oracle name.
  */
 function replicatedTables(input: GoldenGateFilesInput): ReplicatedTable[] {
     const tables = new Map<string, ReplicatedTable>();
     const entry = (owner: string, table: string) => {
         const name = `${owner}.${table}`;
-        if (!tables.has(name)) tables.set(name, { name, owner, table, lobColumns: [], uniqueKeys: [], notNull: [] });
+        if (!tables.has(name)) tables.set(name, { name, owner, table, lobColumns: [], uniqueKeys: [] });
         return tables.get(name)!;
     };
     for (const t of input.tables ?? WSO2_TABLES) {
@@ -228,7 +227,6 @@ function replicatedTables(input: GoldenGateFilesInput): ReplicatedTable[] {
         spec.primaryKey = t.primaryKey;
         spec.lobColumns = t.lobColumns ?? [];
         spec.uniqueKeys = t.uniqueKeys ?? [];
-        spec.notNull = t.notNull ?? [];
     }
     for (const k of input.keyColumns) entry(k.owner, k.table).keyCols = k.columns;
     for (const t of tables.values()) {
@@ -357,7 +355,8 @@ export function renderPump(input: GoldenGateFilesInput, destination: HubDatacent
  * a unique key ("Ensuring Row Uniqueness in Source and Target Tables": without a primary key, the
  * first unique key alphanumerically). 3.1.0's tables without a primary key have exactly one
  * unique key (test/goldengate-table-knowledge.test.ts); with several, which is first depends on
- * constraint names the knowledge does not keep: no identity, so no handler.
+ * constraint names the knowledge does not keep: no identity, and every unique key counts as a
+ * secondary one (`secondaryKeys`).
  */
 function identityOf(t: ReplicatedTable): readonly string[] | undefined {
     if (t.keyCols) return t.keyCols;
@@ -373,75 +372,15 @@ function secondaryKeys(t: ReplicatedTable): (readonly string[])[] {
 }
 
 /**
- * The unique-key handler of a Replicat into a spoke: before the trusted source's new row is applied,
- * delete the spoke's rows that hold any of its secondary unique-key values under another identity
- * (the spoke's own row that lost at the trusted source). A SQLEXEC in the regular MAP runs as the
- * record is mapped, before it is applied (Administering Oracle GoldenGate 19c, "Executing SQLEXEC
- * within a TABLE or MAP Statement": QUERY "can ... change the database with an INSERT, UPDATE,
- * or DELETE statement"; PARAMS bind the record's columns or "Oracle GoldenGate conversion
- * function[s]", "Passing Values to Input Parameters",
- * https://docs.oracle.com/en/database/goldengate/core/26/coredoc/administer-passing-values-input-parameters.html;
- * ERROR IGNORE, the default, "causes Oracle GoldenGate to ignore all errors associated with the
- * ... query and continue processing").
+ * A clash on a secondary unique key (the same application name created in two DCs within the lag)
+ * is not resolved by GoldenGate in either direction: the incoming row raises ORA-00001, REPERROR
+ * (1, EXCEPTION) sends it to the table's exceptions MAP, and the target keeps its own row. Nothing
+ * deletes the target's row on the strength of a matching key value: such a row may be one a user
+ * of that DC just renamed to that value, and a DELETE run from a MAP (SQLEXEC) depends on what the
+ * docs do not settle (whether it carries the Replicat's tag, whether the target's triggers fire
+ * for it). The DCs then differ on that table; the divergence check reports it and the repair
+ * runbook copies the trusted source's rows (docs/replication.md, The conflict matrix).
  *
- * - Inserts only: `o` binds `@STREQ (@GETENV ('GGHEADER', 'OPTYPE'), 'INSERT')`, 1 for an insert
- *   record and 0 for any other (Reference 19c, @GETENV 'GGHEADER' 'OPTYPE': the record's operation
- *   type, e.g. INSERT, UPDATE, PK UPDATE, SQL COMPUPDATE, DELETE; @STREQ: "1 (true) if the strings
- *   are equal. 0 (false) if the strings are not equal"; the query has no literal of its own: it
- *   must be "within single quotes"). An update of a row the spoke already deleted must not delete
- *   the spoke's live row that took over its name (docs/replication.md, The conflict matrix, "stale
- *   update"). By default a SQLEXEC does not run for before-image records at all ("The
- *   SQLEXECONBEFOREIMAGE parameter supports execution of SQLEXEC on before image records",
- *   Reference, SQLEXEC, https://docs.oracle.com/cd/E92689_01/gwurf/sqlexec.html): deletes never
- *   reach it, and the OPTYPE test keeps it so should that parameter ever be added.
- * - `NOT (<identity> = :k…)`: never the incoming row itself (an insert over its own key is CDR's
- *   INSERTROWEXISTS).
- * - A key matches as Oracle's unique constraint compares: a single column by `=` (NULL never
- *   clashes); a composite key column by column, a NOT NULL column (table knowledge) by `=`, which
- *   the key's unique index can serve, and a nullable one with DECODE (NULL matches NULL), which no
- *   plain index serves ("The database only uses the function-based index when the function is
- *   included in a query", Oracle Database 19c Concepts, Overview of Function-Based Indexes,
- *   https://docs.oracle.com/en/database/oracle/oracle-database/19/cncpt/indexes-and-index-organized-tables.html);
- *   when every column is nullable, only when one of its values is not NULL ("Any row that contains
- *   nulls in all key columns automatically satisfies the constraint", SQL Language Reference 19c,
- *   constraint, unique).
- * - Each bind is named once in the query (whether a name bound twice binds both places is not
- *   documented).
- * - If the DELETE fails (the spoke's row has children and this session's triggers are suppressed;
- *   whether DBOPTIONS SUPPRESSTRIGGERS covers a SQLEXEC is not documented) the apply raises
- *   ORA-00001: the row goes to the exceptions table (REPERROR (1, EXCEPTION)), or, if CDR takes
- *   that ORA-00001 for INSERTROWEXISTS, to OVERWRITE's update of a key the spoke does not hold,
- *   which `spokeSafetyNet` sends there too. The divergence check reports it.
- *
- * None for a table without a known identity (no primary key in the knowledge, no KEYCOLS).
- */
-function uniqueKeyHandler(t: ReplicatedTable): string | undefined {
-    const identity = identityOf(t);
-    const keys = secondaryKeys(t);
-    if (!identity || keys.length === 0) return undefined;
-    const params: string[] = [];
-    const bind = (prefix: string, value: string) => {
-        const name = `${prefix}${params.length + 1}`;
-        params.push(`${name} = ${value}`);
-        return `:${name}`;
-    };
-    const isInsert = `${bind("o", "@STREQ (@GETENV ('GGHEADER', 'OPTYPE'), 'INSERT')")} = 1`;
-    const clash = (key: readonly string[]) => {
-        if (key.length === 1) return `${key[0]} = ${bind("u", key[0])}`;
-        const nullable = key.filter((c) => !t.notNull.includes(c));
-        // DECODE converts its expression and search values to the type of the first search value (SQL
-        // Language Reference 19c, DECODE): the column first after the bind, so the bind takes its type.
-        const equal = key.map((c) => (nullable.includes(c) ? `DECODE(${bind("u", c)}, ${c}, 1) = 1` : `${c} = ${bind("u", c)}`));
-        // A NOT NULL column always holds a value: only an all-nullable key can be all NULL.
-        const notAllNull = nullable.length === key.length ? [`(${key.map((c) => `${bind("u", c)} IS NOT NULL`).join(" OR ")})`] : [];
-        return `(${[...equal, ...notAllNull].join(" AND ")})`;
-    };
-    const anyKey = keys.map(clash).join(" OR ");
-    const self = identity.map((c) => `${c} = ${bind("k", c)}`).join(" AND ");
-    return `SQLEXEC (ID unique_clash, QUERY 'DELETE FROM ${t.name} WHERE ${isInsert} AND (${anyKey}) AND NOT (${self})', PARAMS (${params.join(", ")}), ERROR IGNORE)`;
-}
-
-/**
  * The safety net of a spoke's MAP for a table with secondary unique keys. Whether an ORA-00001 on
  * a unique key other than the primary key goes to REPERROR (1, EXCEPTION) or to CDR's
  * INSERTROWEXISTS is not settled by the docs: "Additional consideration should be given when a
@@ -466,7 +405,7 @@ export const SPOKE_SAFETY_NET: readonly [string, string] = ["1403", "EXCEPTION"]
  * "Using EXCEPTIONSONLY", text identical in the 19c, 21c and 23ai guides; e.g.
  * https://docs.oracle.com/en/database/goldengate/core/26/coredoc/administer-using-exceptionsonly.html):
  * - the regular MAP to the table itself, with COMPARECOLS, one RESOLVECONFLICT per conflict type
- *   (`resolutions`) and, into a spoke, the unique-key handler;
+ *   (`resolutions`) and, into a spoke for a table with secondary unique keys, `SPOKE_SAFETY_NET`;
  * - right after it, the exceptions MAP: the same source "to the exceptions table (instead of to the
  *   target table)", EXCEPTIONSONLY and INSERTALLRECORDS, COLMAP (USEDEFAULTS, context columns).
  *   "Replicat sends every operation that generates a conflict (resolved or not) to the exceptions
@@ -487,13 +426,12 @@ export function renderReplicat(input: GoldenGateFilesInput, origin: HubDatacente
     const fromTrustedSource = origin.id === input.priority[0];
     const resolve = Object.entries(resolutions(fromTrustedSource)).map(([conflict, how]) => `RESOLVECONFLICT (${conflict}, (DEFAULT, ${how}))`);
     const maps = (t: ReplicatedTable) => {
-        const handler = fromTrustedSource ? uniqueKeyHandler(t) : undefined;
         // The whole policy, not the safety net alone: whether a MAP's REPERROR adds to the global rules
         // or replaces them for that MAP the Reference does not say, so the MAP carries all of them.
         const safetyNet = fromTrustedSource && secondaryKeys(t).length > 0
             ? [...errorPolicy(), SPOKE_SAFETY_NET].map(([error, response]) => `REPERROR (${error}, ${response})`)
             : [];
-        const regular = [t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve, ...safetyNet, ...(handler ? [handler] : [])];
+        const regular = [t.name, `TARGET ${t.name}`, ...keyColsOf(t), `COMPARECOLS (ON UPDATE ${compared(t)}, ON DELETE ${compared(t)})`, ...resolve, ...safetyNet];
         const context = EXCEPTION_CONTEXT.map(([column, value]) => `${column} = ${value}`);
         const exceptions = [t.name, `TARGET ${exceptionsTable(t.owner, t.table)}`, "EXCEPTIONSONLY", "INSERTALLRECORDS", `COLMAP (USEDEFAULTS, ${context.join(", ")})`];
         return [`MAP ${regular.join(", ")};`, `MAP ${exceptions.join(", ")};`];

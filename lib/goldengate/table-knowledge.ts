@@ -41,15 +41,6 @@ export interface TableFacts {
     readonly uniqueKeys: readonly (readonly string[])[];
     /** BLOB, CLOB, NCLOB, LONG and LONG RAW columns, in column order. */
     readonly lobColumns: readonly string[];
-    /**
-     * The columns of the primary key and of the unique keys that can hold no NULL, in column order:
-     * declared NOT NULL (inline, or by ALTER TABLE ... MODIFY), or in the primary key ("A primary
-     * key constraint combines a NOT NULL constraint and a unique constraint in one declaration",
-     * Oracle Database 19c SQL Language Reference, constraint). Any other key column may be NULL.
-     * The unique-key handler matches a NOT NULL column with a plain `=`, which the unique index can
-     * serve (lib/goldengate/parameter-files.ts).
-     */
-    readonly notNull: readonly string[];
 }
 
 export interface ScriptText {
@@ -81,7 +72,7 @@ export interface TableKnowledge {
 }
 
 export const TABLE_KNOWLEDGE_ABOUT =
-    "Keys (and which key columns are NOT NULL) and LOB columns of WSO2's tables, derived by `npm run gg:tables` from the pack's multi-DC Oracle scripts (docs/replication.md, Table knowledge). Regenerate it; do not edit it by hand.";
+    "Keys and LOB columns of WSO2's tables, derived by `npm run gg:tables` from the pack's multi-DC Oracle scripts (docs/replication.md, Table knowledge). Regenerate it; do not edit it by hand.";
 
 /** A statement the derivation cannot follow, or DDL Oracle would refuse; names the script and line. */
 export class TableKnowledgeError extends Error {
@@ -96,8 +87,6 @@ const LOB_TYPES = new Set(["BLOB", "CLOB", "NCLOB", "LONG"]);
 
 interface TableState {
     readonly columns: Map<string, string | undefined>;
-    /** Columns declared NOT NULL (a later MODIFY ... NULL takes one out). */
-    readonly notNull: Set<string>;
     primaryKey?: readonly string[];
     readonly uniqueKeys: (readonly string[])[];
 }
@@ -167,7 +156,6 @@ export function deriveTableFacts(scripts: readonly ScriptText[]): TableFacts[] {
                     }
                     const state: TableState = {
                         columns: new Map(described.elements.columns.map((column) => [column.name, column.dataType])),
-                        notNull: new Set(described.elements.columns.filter((column) => column.notNull === true).map((column) => column.name)),
                         uniqueKeys: [],
                     };
                     tables.set(described.table, state);
@@ -179,8 +167,6 @@ export function deriveTableFacts(scripts: readonly ScriptText[]): TableFacts[] {
                     if (state === undefined) break;
                     for (const column of described.elements.columns) {
                         if (column.dataType !== undefined || !state.columns.has(column.name)) state.columns.set(column.name, column.dataType ?? state.columns.get(column.name));
-                        if (column.notNull === true) state.notNull.add(column.name);
-                        else if (column.notNull === false) state.notNull.delete(column.name);
                     }
                     for (const key of described.elements.keys) addKey(state, described.table, key.kind, key.columns, script.path, key.line);
                     break;
@@ -203,13 +189,11 @@ export function deriveTableFacts(scripts: readonly ScriptText[]): TableFacts[] {
         .map(([table, state]) => {
             const primaryKey = state.primaryKey ?? [];
             const uniqueKeys = state.uniqueKeys.filter((key) => !sameColumns(key, primaryKey));
-            const keyColumns = new Set([...primaryKey, ...uniqueKeys.flat()]);
             return {
                 table,
                 primaryKey,
                 uniqueKeys,
                 lobColumns: [...state.columns].filter(([, type]) => type !== undefined && LOB_TYPES.has(type)).map(([column]) => column),
-                notNull: [...state.columns.keys()].filter((column) => keyColumns.has(column) && (primaryKey.includes(column) || state.notNull.has(column))),
             };
         });
 }
@@ -282,8 +266,8 @@ export function parseTableKnowledge(text: string, file: string): TableKnowledge 
         if (!Array.isArray(tables)) fail(`no table list for ${schema}`);
         (tables as unknown[]).forEach((table, index) => {
             const t = table as Partial<Record<keyof TableFacts, unknown>>;
-            const valid = typeof t?.table === "string" && isStringList(t.primaryKey) && isStringList(t.lobColumns) && Array.isArray(t.uniqueKeys) && t.uniqueKeys.every(isStringList) && isStringList(t.notNull);
-            if (!valid) fail(`schemas.${schema}[${index}] is not { table, primaryKey, uniqueKeys, lobColumns, notNull }`);
+            const valid = typeof t?.table === "string" && isStringList(t.primaryKey) && isStringList(t.lobColumns) && Array.isArray(t.uniqueKeys) && t.uniqueKeys.every(isStringList);
+            if (!valid) fail(`schemas.${schema}[${index}] is not { table, primaryKey, uniqueKeys, lobColumns }`);
         });
     }
     return value as TableKnowledge;
@@ -318,9 +302,6 @@ export function compareTableKnowledge(expected: TableKnowledge, actual: TableKno
             }
             if (!sameColumns(a.lobColumns, b.lobColumns)) {
                 differences.push(`${schema} ${name}: LOB columns ${keyText(a.lobColumns)} in ${expectedName}, ${keyText(b.lobColumns)} in ${actualName}`);
-            }
-            if (!sameColumns(a.notNull, b.notNull)) {
-                differences.push(`${schema} ${name}: NOT NULL key columns ${keyText(a.notNull)} in ${expectedName}, ${keyText(b.notNull)} in ${actualName}`);
             }
         }
     }

@@ -20,11 +20,6 @@ export interface Wso2Table {
     lobColumns?: readonly string[];
     /** Unique constraints and unique indexes other than the primary key. */
     uniqueKeys?: readonly (readonly string[])[];
-    /**
-     * Key columns (primary and unique keys) that hold no NULL: declared NOT NULL or in the primary
-     * key. A key column not listed may be NULL (the safe reading when the knowledge says nothing).
-     */
-    notNull?: readonly string[];
 }
 
 /** The committed knowledge file, for the generator and pack:check. */
@@ -38,18 +33,15 @@ const REMEDIED_KEYLESS = new Set(REMEDIES.flatMap((r) => (r.detection.kind === "
 
 /** The schema as the deployment runs it: the pack's scripts, then the remedies' primary keys. */
 export const WSO2_TABLES: readonly Wso2Table[] = (Object.keys(OWNER_OF) as PackSchema[]).flatMap((schema) =>
-    knowledge.schemas[schema].map(({ table, primaryKey, uniqueKeys, lobColumns, notNull }): Wso2Table => {
+    knowledge.schemas[schema].map(({ table, primaryKey, uniqueKeys, lobColumns }): Wso2Table => {
         const remedied = primaryKey.length === 0 && uniqueKeys.length === 0 && REMEDIED_KEYLESS.has(`${schema}.${table}`);
         const key = remedied ? [REMEDY_KEY_COLUMN] : primaryKey;
-        // The remedy's key is a primary key: NOT NULL.
-        const keyNotNull = remedied ? [REMEDY_KEY_COLUMN, ...notNull] : notNull;
         return {
             owner: OWNER_OF[schema],
             table,
             primaryKey: key,
             ...(lobColumns.length > 0 ? { lobColumns } : {}),
             ...(uniqueKeys.length > 0 ? { uniqueKeys } : {}),
-            ...(keyNotNull.length > 0 ? { notNull: keyNotNull } : {}),
         };
     }),
 );

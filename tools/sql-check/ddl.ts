@@ -25,12 +25,6 @@ export interface ColumnDefinition {
    */
   readonly dataType?: string;
   readonly defaultValue?: DefaultValue;
-  /**
-   * The column's inline nullability: true for a `NOT NULL` constraint, false for `NULL`, undefined
-   * when the definition says neither (Oracle 19c SQL Language Reference, inline_constraint:
-   * `[NOT] NULL`). A CHECK (col IS NOT NULL) is not read: such a column counts as nullable.
-   */
-  readonly notNull?: boolean;
 }
 
 export interface KeyConstraint {
@@ -355,7 +349,6 @@ class StatementReader {
     const dataType = start + 1 < end && typeToken.kind === 'word' && !COLUMN_CLAUSE_STARTS.has(typeToken.value) ? typeToken.value : undefined;
     let defaultValue: DefaultValue | undefined;
     let constraint: string | undefined;
-    let notNull: boolean | undefined;
     let depth = 0;
     for (let i = start + 1; i < end; i++) {
       const token = tokens[i];
@@ -366,16 +359,6 @@ class StatementReader {
       }
       if (depth > 0 || token.kind !== 'word') continue;
       switch (token.value) {
-        case 'NOT':
-          if (isWord(tokens[i + 1], 'NULL')) {
-            notNull = true;
-            i++;
-          }
-          break;
-        case 'NULL':
-          // `DEFAULT NULL` is the default's expression, not the column's NULL constraint.
-          if (!isWord(tokens[i - 1], 'DEFAULT')) notNull = false;
-          break;
         case 'DEFAULT':
           defaultValue = this.readDefault(i + 1, end);
           break;
@@ -393,7 +376,7 @@ class StatementReader {
           break;
       }
     }
-    into.columns.push({ name: column, line: tokens[start].line, dataType, defaultValue, ...(notNull === undefined ? {} : { notNull }) });
+    into.columns.push({ name: column, line: tokens[start].line, dataType, defaultValue });
   }
 
   /** `DEFAULT [ON NULL] expr`, read up to the next column constraint. */
