@@ -113,6 +113,7 @@ export type TempDirMaker = (prefix: string) => string;
  * Temporary directories of one `describe` block: call it in the block's body; every directory the
  * returned maker creates is removed in the block's `after` hook, whether its tests passed or not
  * (an assertion that fails before a test's own rmSync would otherwise leave it in os.tmpdir()).
+ * Called at a test file's top level, the hook is mocha's root `after`: removed when the run ends.
  */
 export function temporaryDirectories(): TempDirMaker {
     const made: string[] = [];
