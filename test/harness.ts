@@ -106,13 +106,46 @@ export const EXISTING_VPC = {
 /** A third datacenter for the tests of three or more DCs: DC3 in eu-west-1, answering Great Britain. */
 export const THIRD_DATACENTER = { id: "DC3", index: 3, region: "eu-west-1", cidr: "10.30.0.0/16", gatewayLocations: ["country:GB"] };
 
+/** Makes a temporary directory named from a prefix (fs.mkdtempSync under os.tmpdir()). */
+export type TempDirMaker = (prefix: string) => string;
+
+/**
+ * Temporary directories of one `describe` block: call it in the block's body; every directory the
+ * returned maker creates is removed in the block's `after` hook, whether its tests passed or not
+ * (an assertion that fails before a test's own rmSync would otherwise leave it in os.tmpdir()).
+ * Called at a test file's top level, the hook is mocha's root `after`: removed when the run ends.
+ */
+export function temporaryDirectories(): TempDirMaker {
+    const made: string[] = [];
+    after(() => {
+        for (const dir of made.splice(0)) fs.rmSync(dir, { recursive: true, force: true });
+    });
+    return (prefix) => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+        made.push(dir);
+        return dir;
+    };
+}
+
+/**
+ * `npm run plan` in process (tools/plan/cli.ts main) with its progress and advisory lines
+ * collected instead of printed among the test reporter's output.
+ */
+export async function planQuietly(argv: string[]): Promise<{ status: number; lines: string[] }> {
+    const { main } = await import("../tools/plan/cli");
+    const lines: string[] = [];
+    const status = await main(argv, (line) => lines.push(line));
+    return { status, lines };
+}
+
 /**
  * A temporary project directory with three datacenters: the shipped Pulumi.yaml with
  * THIRD_DATACENTER added (in `region`, eu-west-1 unless given; its stack the conventional name),
- * the shipped stack files and the third's stack file. The caller removes it when done.
+ * the shipped stack files and the third's stack file. Made by `makeDir` (a temporaryDirectories()
+ * maker removes it after the block); with the default, the caller removes it when done.
  */
-export function threeDatacenterProject(prefix: string, region: string = THIRD_DATACENTER.region): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+export function threeDatacenterProject(prefix: string, region: string = THIRD_DATACENTER.region, makeDir?: TempDirMaker): string {
+    const dir = makeDir ? makeDir(prefix) : fs.mkdtempSync(path.join(os.tmpdir(), prefix));
     const project = YAML.parse(fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
     project.config.datacenters.value = [...(stackConfig("us-east").values[`${project.name}:datacenters`] as object[]), { ...THIRD_DATACENTER, region }];
     fs.writeFileSync(path.join(dir, "Pulumi.yaml"), YAML.stringify(project));

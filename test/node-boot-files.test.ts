@@ -1,7 +1,6 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as TOML from "smol-toml";
 import * as YAML from "yaml";
@@ -12,11 +11,14 @@ import { BOOTSTRAP_SCRIPT, renderUserData, USER_DATA_LIMIT_BYTES, WrittenFile, w
 import { NODE_TOOLS_HOOK_KEY, renderNodeToolsHook, RUN_WRAPPER_SCRIPT } from "../lib/render/node-tools-hook";
 import { HEALTH_SIGNAL_SCRIPT, NODE_HEALTH_SCRIPT } from "../lib/render/health-signal";
 import { SHARED_PATHS, sharedMountPoint } from "../lib/shared-paths";
-import { named, nodeFile, ofType, requireTool, run, shellcheck, STACKS } from "./harness";
+import { named, nodeFile, ofType, requireTool, run, shellcheck, STACKS, temporaryDirectories } from "./harness";
 import { NODE_DATABASE, NODE_HEALTH_SIGNAL } from "./node-inputs";
 
+const tempDir = temporaryDirectories();
+
+/** A file in a temporary directory, removed after the run. */
 function tempFile(name: string, content: string): string {
-    const file = path.join(fs.mkdtempSync(path.join(os.tmpdir(), "boot-files-")), name);
+    const file = path.join(tempDir("boot-files-"), name);
     fs.writeFileSync(file, content);
     return file;
 }

@@ -1,31 +1,32 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
 import { writtenContent } from "../lib/render/user-data";
-import { main } from "../tools/plan/cli";
 import { estimateCost } from "../tools/plan/cost";
 import { diffPlans, renderDiff } from "../tools/plan/diff";
 import { buildPlan, Plan, PlanResource } from "../tools/plan/plan-json";
-import { PROJECT_DIR, projectYamlWith, run, STACKS } from "./harness";
-
-const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
+import { alarmUnit, AWS_METRIC_UNITS, formatThreshold } from "../tools/plan/alarm-units";
+import { PROJECT_DIR, planQuietly, projectYamlWith, run, STACKS, temporaryDirectories } from "./harness";
 
 describe("offline plan", function () {
+    const tempDir = temporaryDirectories();
     let outDir: string;
+    let planLines: string[];
     const planOf = (stack: string): Plan => JSON.parse(fs.readFileSync(path.join(outDir, stack, "plan.json"), "utf8"));
 
     before(async () => {
         outDir = tempDir("plan-");
-        const log = console.log;
-        console.log = () => undefined; // the CLI reports progress; keep the test output clean
-        try {
-            assert.equal(await main(["--out", outDir]), 0);
-        } finally {
-            console.log = log;
-        }
+        // The CLI's progress lines are collected, not printed among the reporter's output.
+        const result = await planQuietly(["--out", outDir]);
+        assert.equal(result.status, 0);
+        planLines = result.lines;
+    });
+
+    it("reports each stack it wrote through its logger, so tests print nothing", () => {
+        for (const stack of STACKS) assert.ok(planLines.some((line) => line.startsWith(`${stack}: `) && line.includes(" resources, ~$")), planLines.join("\n"));
+        assert.ok(planLines.some((line) => line.startsWith("advisory: us-east: ")));
     });
 
     for (const stack of STACKS) {
@@ -105,9 +106,9 @@ describe("offline plan", function () {
             const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
             const dc = stack === "us-east" ? "dc1" : "dc2";
             assert.ok(summary.includes("\n## Alarms\n\n28 alarms (runbook: docs/operations.md).\n"));
-            assert.ok(summary.includes(`| wso2-apim-${dc}-node-1-system-check | AWS/EC2 StatusCheckFailed_System | ≥ 1 (2 period(s)) | ${stack === "us-east" ? "us-east-1" : "us-west-2"} | EC2 recover, topic ${dc}-ops-alarms |`));
+            assert.ok(summary.includes(`| wso2-apim-${dc}-node-1-system-check | AWS/EC2 StatusCheckFailed_System | ≥ 1 (count) for 2 period(s) | ${stack === "us-east" ? "us-east-1" : "us-west-2"} | EC2 recover, topic ${dc}-ops-alarms |`));
             const healthTopic = stack === "us-east" ? `${dc}-ops-alarms` : `${dc}-ops-us-east-1-alarms`;
-            assert.ok(summary.includes(`| wso2-apim-${dc}-dns-gateway-health | AWS/Route53 HealthCheckStatus | < 1 (2 period(s)) | us-east-1 | topic ${healthTopic} |`));
+            assert.ok(summary.includes(`| wso2-apim-${dc}-dns-gateway-health | AWS/Route53 HealthCheckStatus | < 1 (1 = healthy) for 2 period(s) | us-east-1 | topic ${healthTopic} |`));
 
             const cost = estimateCost(planOf(stack).resources);
             const alarms = cost.lines.filter((l) => l.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
@@ -152,13 +153,7 @@ describe("offline plan", function () {
 
     it("plans one stack with --stack, leaving the others alone", async () => {
         const dir = tempDir("plan-one-");
-        const log = console.log;
-        console.log = () => undefined;
-        try {
-            assert.equal(await main(["--stack", "us-west", "--out", dir]), 0);
-        } finally {
-            console.log = log;
-        }
+        assert.equal((await planQuietly(["--stack", "us-west", "--out", dir])).status, 0);
         assert.deepEqual(fs.readdirSync(dir), ["us-west"]);
     });
 
@@ -220,6 +215,69 @@ describe("offline plan", function () {
             new RegExp(`- us-east: WSO2-AWS-013 \\(mandatory\\) dc1-lb-cert \\[aws:acm/certificate:Certificate\\]: certificate domain name "gateway\\.${zone.replace(/\./g, "\\.")}" is 65 characters; AWS allows 64 — fix: use a hosted zone whose gateway\\.<zone> name is at most 64 characters`),
         );
         assert.deepEqual(fs.readdirSync(out), []);
+    });
+
+    for (const stack of STACKS) {
+        it(`${stack}: summary.md marks every resource plan.json records as protected, and only those`, () => {
+            const plan = planOf(stack);
+            const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
+            const marked = plan.resources.filter((r) => r.protect);
+            assert.ok(marked.some((r) => r.type === "aws:rds/instance:Instance"), "the database is protected");
+            assert.ok(summary.includes(`\nProtected (\`protect: true\`; Pulumi refuses to delete or replace them until unprotected): ${marked.length}.\n`));
+            const listed = [...summary.matchAll(/^\| ([a-z0-9-]+) \| `([^`]+)` \|$/gm)].map((m) => `${m[1]} ${m[2]}`);
+            assert.deepEqual(listed, marked.map((r) => `${r.name} ${r.type}`));
+            assert.ok(summary.includes(`| **total** | **${plan.resources.length}** | **${marked.length}** |`));
+            assert.ok(summary.includes("| `aws:rds/instance:Instance` | 1 | 1 |"));
+        });
+
+        it(`${stack}: summary.md shows alarm thresholds in the unit of their metric, and every alarm's unit is known`, () => {
+            const plan = planOf(stack);
+            const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
+            const dc = stack === "us-east" ? "dc1" : "dc2";
+            for (const [alarm, fires] of [
+                ["database-free-storage", "< 20 GiB for 2 period(s)"], // 21474836480 bytes (AWS/RDS FreeStorageSpace: Bytes)
+                ["database-freeable-memory", "< 256 MiB for 3 period(s)"],
+                ["database-cpu", "> 80% for 3 period(s)"],
+                ["database-storage-runway", "< 24 h for 4 period(s)"], // math, labelled "hours of storage left"
+                ["alb-5xx-rate", "> 5% for 5 period(s)"], // math, labelled "5XX %"
+                ["artifact-sync-lag", "> 600 s (10 min) for 5 period(s)"],
+                ["target-response-p95", "> 2 s for 5 period(s)"],
+                ["node-1-memory", "> 90% for 15 period(s)"],
+                ["wso2-errors", "≥ 50 (count) for 1 period(s)"], // the log metric filter's unit
+            ]) {
+                assert.match(summary, new RegExp(`^\\| wso2-apim-${dc}-${alarm} \\| [^|]+ \\| ${fires.replace(/[()]/g, "\\$&")} \\|`, "m"), alarm);
+            }
+            assert.doesNotMatch(summary, /21474836480|268435456/);
+            const unknown = plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm" && alarmUnit(plan, r.inputs) === null);
+            assert.deepEqual(unknown.map((r) => r.name), [], "alarms whose metric has no known unit (tools/plan/alarm-units.ts)");
+        });
+    }
+
+    it("writes thresholds in binary byte units, seconds with minutes or hours, and percent", () => {
+        assert.equal(formatThreshold(21474836480, "Bytes"), "20 GiB");
+        assert.equal(formatThreshold(1536, "Bytes"), "1.5 KiB");
+        assert.equal(formatThreshold(512, "Bytes"), "512 bytes");
+        assert.equal(formatThreshold(43200, "Seconds"), "43200 s (12 h)");
+        assert.equal(formatThreshold(30, "Seconds"), "30 s");
+        assert.equal(formatThreshold(80, "Percent"), "80%");
+        assert.equal(formatThreshold(7, null), "7");
+        assert.equal(AWS_METRIC_UNITS["AWS/RDS FreeStorageSpace"], "Bytes");
+    });
+
+    it("summary.md collapses repeated DNS answers: one row per distinct answer with its locations, every location once", () => {
+        const summary = fs.readFileSync(path.join(outDir, "us-east", "summary.md"), "utf8");
+        const dns = summary.slice(summary.indexOf("## DNS routing"), summary.indexOf("## Alarms"));
+        // The Publisher/Portal name answers every location alike: one row, not 60.
+        assert.match(dns, /### apim\.example\.com\n\n60 client locations, 1 distinct answer\(s\)\.\n\n.*\n.*\n\| all 60 \| us-east-1 \| us-west-2 \| us-east-1 \|\n/);
+        const gateway = dns.slice(dns.indexOf("### gateway.example.com"), dns.indexOf("### apim.example.com"));
+        const rows = gateway.split("\n").filter((line) => /^\| \d+: /.test(line));
+        assert.ok(gateway.includes(`60 client locations, ${rows.length} distinct answer(s).`));
+        assert.ok(rows.length >= 2 && rows.length < 10, `${rows.length} rows`);
+        assert.equal(new Set(rows.map((row) => row.split(" | ").slice(1).join(" | "))).size, rows.length, "each answer once");
+        assert.equal(rows.reduce((sum, row) => sum + Number(/^\| (\d+):/.exec(row)![1]), 0), 60, "each location in one row");
+        const west = rows.find((row) => row.includes("states AK,"))!;
+        assert.match(west, /CA, .*WA, .*; continents AS, OC \| us-west-2 \| us-west-2 \| us-east-1 \|$/);
+        assert.match(rows.find((row) => row !== west)!, /country US; .*\* \(default\) \| us-east-1 \| us-west-2 \| us-east-1 \|$/);
     });
 
     it("shows in plan.json and summary.md which image the nodes boot and where it comes from", () => {

@@ -7,16 +7,13 @@
  */
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { attentionItems, isCustomProviderType, REPLACEMENT_INPUTS } from "../tools/plan/attention";
 import { CommentInput, COMMENT_BUDGET_BYTES, cutToBudget, GITHUB_COMMENT_LIMIT, PlanSide, readPlanDir, renderComment } from "../tools/plan/comment";
 import { diffPlans } from "../tools/plan/diff";
-import { main as plan } from "../tools/plan/cli";
-import { threeDatacenterProject } from "./harness";
+import { planQuietly, temporaryDirectories, threeDatacenterProject } from "./harness";
 
 const ARTIFACT = "https://github.com/acme/apim/actions/runs/1/artifacts/2";
-const tempDir = (prefix: string) => fs.mkdtempSync(path.join(os.tmpdir(), prefix));
 const copy = (side: PlanSide): PlanSide => structuredClone(side);
 const resource = (side: PlanSide, name: string) => side.plans.flatMap((p) => p.resources).find((r) => r.name === name)!;
 const input = (base: PlanSide, head: PlanSide): CommentInput => ({ base, head, baseCommit: "1111111", headCommit: "2222222", artifactUrl: ARTIFACT });
@@ -46,21 +43,33 @@ function assertFits(comment: string): void {
 
 describe("pull-request comment of the offline plan", function () {
     this.timeout(180_000);
+    const tempDir = temporaryDirectories();
     let shipped: PlanSide;
     let threeDcs: PlanSide;
 
     before(async () => {
         const out = tempDir("comment-plan-");
-        assert.equal(await plan(["--out", out]), 0);
+        assert.equal((await planQuietly(["--out", out])).status, 0);
         shipped = readPlanDir(out, "success", null);
 
-        const dir = threeDatacenterProject("comment-three-dcs-");
+        const dir = threeDatacenterProject("comment-three-dcs-", undefined, tempDir);
         const out3 = tempDir("comment-plan-3-");
-        assert.equal(await plan(["--config-dir", dir, "--out", out3]), 0);
+        assert.equal((await planQuietly(["--config-dir", dir, "--out", out3])).status, 0);
         threeDcs = readPlanDir(out3, "success", null);
         assert.deepEqual(threeDcs.plans.map((p) => p.stack), ["eu-west", "us-east", "us-west"]);
-        // readPlanDir has read everything it needs.
-        for (const temporary of [out, dir, out3]) fs.rmSync(temporary, { recursive: true, force: true });
+    });
+
+    it("reads the stacks of a plan directory, not the plan CLI's hidden staging folders beside them", () => {
+        const out = tempDir("comment-staging-");
+        const plan = structuredClone(shipped.plans[0]);
+        for (const dir of ["us-east", `.us-east-${"x".repeat(6)}`, ".git"]) {
+            fs.mkdirSync(path.join(out, dir));
+            fs.writeFileSync(path.join(out, dir, "plan.json"), JSON.stringify(plan));
+            fs.writeFileSync(path.join(out, dir, "summary.md"), `# ${dir}\n`);
+        }
+        const side = readPlanDir(out, "success", null);
+        assert.deepEqual(side.plans.map((p) => p.stack), ["us-east"]);
+        assert.deepEqual(Object.keys(side.summaries), ["us-east"]);
     });
 
     it("with no change: says so per stack and for routing, and carries both full summaries", () => {

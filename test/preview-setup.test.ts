@@ -1,18 +1,18 @@
 /** tools/plan/preview-setup.ts: the stacks the real preview runs, what it still needs, and its role's trust policy. */
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { missingForPreview, previewRoleTrustPolicy, previewStacks, projectName } from "../tools/plan/preview-setup";
 import { ACCOUNT_ID } from "../tools/offline/cloud";
 import { renderPolicies } from "../tools/plan/deployer-policy";
 import { INVOKE_GRANTS } from "../tools/plan/deployer-policy-table";
 import { buildPlan } from "../tools/plan/plan-json";
-import { PROJECT_DIR, run, STACKS } from "./harness";
+import { PROJECT_DIR, run, STACKS, temporaryDirectories } from "./harness";
 
 const configured = { fork: false, awsRoleArn: "arn:aws:iam::123456789012:role/apim-preview", pulumiTokenSet: true };
 
 describe("real preview set-up", () => {
+    const tempDir = temporaryDirectories();
     it("previews every stack file in its region as <stackReferencePrefix>/<stack>, the name the program reads peers under", () => {
         assert.deepEqual(previewStacks(PROJECT_DIR), [
             { stack: "us-east", region: "us-east-1", pulumiStack: "organization/wso2-apim-multi-dc/us-east", peers: [] },
@@ -22,11 +22,10 @@ describe("real preview set-up", () => {
     });
 
     it("refuses a stack that sets its own prefix: the stacks of one deployment share it", () => {
-        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-prefix-"));
+        const dir = tempDir("preview-prefix-");
         for (const file of ["Pulumi.yaml", "Pulumi.us-east.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
         fs.writeFileSync(path.join(dir, "Pulumi.us-west.yaml"), `${fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.us-west.yaml"), "utf8")}  wso2-apim-multi-dc:stackReferencePrefix: acme/apim\n`);
         assert.throws(() => previewStacks(dir), /Pulumi\.us-west\.yaml: sets 'wso2-apim-multi-dc:stackReferencePrefix', shared by every stack/);
-        fs.rmSync(dir, { recursive: true, force: true });
     });
 
     it("says what is missing: the role, the token, a real prefix; and that forks get neither secrets nor variables", () => {

@@ -7,10 +7,9 @@
 import * as assert from "node:assert/strict";
 import { spawnSync } from "child_process";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROJECT_DIR } from "./harness";
+import { PROJECT_DIR, temporaryDirectories } from "./harness";
 
 const WORKFLOW = path.join(PROJECT_DIR, ".github", "workflows", "preview.yml");
 const text = fs.readFileSync(WORKFLOW, "utf8");
@@ -32,6 +31,7 @@ function runStep(s: any, cwd: string, env: Record<string, string>) {
 }
 
 describe("pull-request workflow", () => {
+    const tempDir = temporaryDirectories();
     it("passes the GitHub Actions schema (action-validator, offline)", () => {
         const result = spawnSync(process.execPath, [path.join(PROJECT_DIR, "node_modules", "@action-validator", "cli", "cli.mjs"), WORKFLOW], { encoding: "utf8" });
         assert.equal(result.status, 0, result.stdout + result.stderr);
@@ -106,7 +106,7 @@ describe("pull-request workflow", () => {
         assert.match(last.run, /exit 1/);
 
         // The step's own command, in a workspace where the plan failed and the base planned nothing.
-        const workspace = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-compose-"));
+        const workspace = tempDir("workflow-compose-");
         for (const link of ["tools", "lib", "node_modules"]) fs.symlinkSync(path.join(PROJECT_DIR, link), path.join(workspace, link));
         fs.writeFileSync(path.join(workspace, "plan-head.log"), "plan failed: stack us-east: nodeCount must be at least 1\n");
         const result = runStep(compose, workspace, {
@@ -116,7 +116,6 @@ describe("pull-request workflow", () => {
         const comment = fs.readFileSync(path.join(workspace, "comment.md"), "utf8");
         assert.match(comment, /\*\*The plan of this pull request failed\*\* at 2222222/);
         assert.match(comment, /^plan failed: stack us-east: nodeCount must be at least 1$/m);
-        fs.rmSync(workspace, { recursive: true, force: true });
     });
 
     it("runs the real preview only when everything it needs is configured, and says what is missing otherwise", () => {
@@ -130,7 +129,7 @@ describe("pull-request workflow", () => {
         assert.equal(job.needs, "preview-config");
         assert.equal(job.if, "${{ needs.preview-config.outputs.ready == 'true' }}");
 
-        const out = fs.mkdtempSync(path.join(os.tmpdir(), "workflow-gate-"));
+        const out = tempDir("workflow-gate-");
         const files = { GITHUB_OUTPUT: path.join(out, "output"), GITHUB_STEP_SUMMARY: path.join(out, "summary") };
         const unset = runStep(check, PROJECT_DIR, { FORK: "false", AWS_PREVIEW_ROLE_ARN: "", PULUMI_ACCESS_TOKEN_SET: "false", ...files });
         assert.equal(unset.status, 0, unset.stderr);
@@ -139,7 +138,6 @@ describe("pull-request workflow", () => {
         assert.match(summary, /repository variable AWS_PREVIEW_ROLE_ARN/);
         assert.match(summary, /repository secret PULUMI_ACCESS_TOKEN/);
         assert.match(summary, /stackReferencePrefix in Pulumi\.yaml: still the shipped example/);
-        fs.rmSync(out, { recursive: true, force: true });
     });
 
     it("names the Pulumi stacks from stackReferencePrefix and the stack files: one source, no second variable", () => {

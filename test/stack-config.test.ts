@@ -1,13 +1,14 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
-import * as os from "os";
 import * as path from "path";
 import { checkStackFile, listStacks, loadStackConfig, PER_STACK_KEYS, SECRET_PLACEHOLDER, toRuntimeConfig } from "../lib/stack-config";
-import { PROJECT_DIR } from "./harness";
+import { PROJECT_DIR, temporaryDirectories } from "./harness";
 
-/** A throwaway project directory holding the given files. */
+const tempDir = temporaryDirectories();
+
+/** A throwaway project directory holding the given files (removed after the run). */
 function project(files: Record<string, string>): string {
-    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "stack-config-"));
+    const dir = tempDir("stack-config-");
     for (const [name, text] of Object.entries(files)) fs.writeFileSync(path.join(dir, name), text);
     return dir;
 }

@@ -27,6 +27,7 @@ function medianSeconds(label: string, args: string[]): number {
 }
 
 const out = fs.mkdtempSync(path.join(os.tmpdir(), "plan-bench-"));
+process.on("exit", () => fs.rmSync(out, { recursive: true, force: true })); // the plans are not kept, whatever happens
 console.log(`node ${process.version}, ${os.cpus().length} CPUs (${os.cpus()[0]?.model ?? "unknown"})`);
 const floor = medianSeconds("load @pulumi/pulumi + @pulumi/aws", ["-e", "require('@pulumi/pulumi'); require('@pulumi/aws')"]);
 const plan = medianSeconds("plan of every stack", ["-r", "sucrase/register/ts", "tools/plan/cli.ts", "--out", out]);

@@ -33,6 +33,8 @@ interface Options {
     debug: boolean;
     /** Fail on a setting still at its shipped example (lib/placeholders.ts) instead of advising. */
     requireRealConfig: boolean;
+    /** Where progress and advisory lines go (console.log; tests pass their own to keep the reporter's output clean). */
+    log: (line: string) => void;
 }
 
 class UsageError extends Error {}
@@ -41,7 +43,7 @@ class UsageError extends Error {}
 class GuardrailError extends Error {}
 
 function parseArgs(argv: string[]): Options {
-    const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out"), debug: false, requireRealConfig: false };
+    const options: Options = { configDir: PROJECT_DIR, stacks: [], diffAgainst: null, outDir: path.join(PROJECT_DIR, "out"), debug: false, requireRealConfig: false, log: console.log };
     for (let i = 0; i < argv.length; i++) {
         const value = () => {
             const next = argv[++i];
@@ -115,8 +117,8 @@ function readPlan(dir: string, stack: string): Plan | null {
     return null;
 }
 
-export async function main(argv: string[]): Promise<number> {
-    const options = parseArgs(argv);
+export async function main(argv: string[], log: (line: string) => void = console.log): Promise<number> {
+    const options = { ...parseArgs(argv), log };
     // The Pulumi SDK records a stack trace for every promise it makes (leak diagnostics), a third of
     // the plan's time. Expected errors print their message alone; --debug keeps traces for the rest.
     const stackTraceLimit = Error.stackTraceLimit;
@@ -184,7 +186,7 @@ async function plan(options: Options): Promise<number> {
         throw new GuardrailError(`${examples.length} setting(s) still at the shipped example (--require-real-config):\n${examples.join("\n")}`);
     }
     const settings = new Map(selected.map((stack) => [stack, settingAdvisories(configOf(stack).project, configOf(stack).values)]));
-    for (const line of [...examples, ...selected.flatMap((stack) => settings.get(stack)!.map((a) => `  - ${stack}: ${a}`))]) console.log(`advisory:${line.slice(3)}`);
+    for (const line of [...examples, ...selected.flatMap((stack) => settings.get(stack)!.map((a) => `  - ${stack}: ${a}`))]) options.log(`advisory:${line.slice(3)}`);
 
     fs.mkdirSync(options.outDir, { recursive: true });
     for (const stack of selected) {
@@ -194,13 +196,13 @@ async function plan(options: Options): Promise<number> {
         const stackPolicies = policies.get(stack)!;
         writeStack(options.outDir, plan, renderSummary({ plan, cost, routingTable: routing, advisories, policies: policiesSection(stackPolicies) }), stackPolicies);
         const pricedAs = cost.pricedAs ? ` (priced as ${cost.pricedAs})` : "";
-        console.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month${pricedAs} → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
+        options.log(`${stack}: ${plan.resources.length} resources, ~$${cost.totalUsd.toFixed(2)}/month${pricedAs} → ${path.relative(process.cwd(), path.join(options.outDir, stack))}/`);
     }
 
     if (options.diffAgainst) {
         const markdown = renderDiff(selected.map((stack) => diffPlans(stack, readPlan(options.diffAgainst!, stack), plans.get(stack)!)));
         fs.writeFileSync(path.join(options.outDir, "diff.md"), markdown);
-        console.log(markdown);
+        options.log(markdown);
     }
     return 0;
 }

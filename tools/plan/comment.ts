@@ -296,7 +296,8 @@ export function renderComment(input: CommentInput): string {
 export function readPlanDir(dir: string, stepOutcome: string, logFile: string | null): PlanSide {
     const log = logFile && fs.existsSync(logFile) ? fs.readFileSync(logFile, "utf8") : "";
     const stacks = fs.existsSync(dir)
-        ? fs.readdirSync(dir).filter((entry) => fs.existsSync(path.join(dir, entry, "plan.json"))).sort()
+        // Not the CLI's hidden staging folders (`.<stack>-XXXXXX`, tools/plan/cli.ts writeStack): a plan left half-moved is not a stack.
+        ? fs.readdirSync(dir).filter((entry) => !entry.startsWith(".") && fs.existsSync(path.join(dir, entry, "plan.json"))).sort()
         : [];
     const plans = stacks.map((stack) => JSON.parse(fs.readFileSync(path.join(dir, stack, "plan.json"), "utf8")) as Plan);
     const summaries = Object.fromEntries(

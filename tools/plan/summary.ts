@@ -1,5 +1,6 @@
 /** summary.md: the picture, the counts, the DNS routing table, the cost, and advisory findings. */
 import { parseArtifactSource } from "../../lib/artifact-sync";
+import { alarmUnit, formatThreshold } from "./alarm-units";
 import { CostEstimate } from "./cost";
 import { Plan, PlanResource } from "./plan-json";
 
@@ -106,10 +107,34 @@ export function mermaidDiagram(plan: Plan): string {
 }
 
 function countsByType(resources: PlanResource[]): string {
-    const counts = new Map<string, number>();
-    for (const r of resources) counts.set(r.type, (counts.get(r.type) ?? 0) + 1);
-    const rows = [...counts].sort(([a], [b]) => a.localeCompare(b)).map(([type, n]) => `| \`${type}\` | ${n} |`);
-    return ["| type | count |", "| --- | ---: |", ...rows, `| **total** | **${resources.length}** |`].join("\n");
+    const counts = new Map<string, { all: number; protectedCount: number }>();
+    for (const r of resources) {
+        const entry = counts.get(r.type) ?? { all: 0, protectedCount: 0 };
+        entry.all += 1;
+        if (r.protect) entry.protectedCount += 1;
+        counts.set(r.type, entry);
+    }
+    const protectedTotal = resources.filter((r) => r.protect).length;
+    const rows = [...counts].sort(([a], [b]) => a.localeCompare(b))
+        .map(([type, n]) => `| \`${type}\` | ${n.all} | ${n.protectedCount || ""} |`);
+    return ["| type | count | protected |", "| --- | ---: | ---: |", ...rows, `| **total** | **${resources.length}** | **${protectedTotal}** |`].join("\n");
+}
+
+/**
+ * The resources plan.json records with `protect: true`. Pulumi refuses any deployment that would
+ * delete one, a replacement included, until it is unprotected (Pulumi docs, "Resource option:
+ * protect"): a reviewer should know which they are without opening plan.json.
+ */
+export function protectedResources(plan: Plan): string {
+    const marked = plan.resources.filter((r) => r.protect);
+    if (marked.length === 0) return "Protected (`protect: true`): none.";
+    return [
+        `Protected (\`protect: true\`; Pulumi refuses to delete or replace them until unprotected): ${marked.length}.`,
+        "",
+        "| protected resource | type |",
+        "| --- | --- |",
+        ...marked.map((r) => `| ${r.name} | \`${r.type}\` |`),
+    ].join("\n");
 }
 
 function costTable(cost: CostEstimate): string {
@@ -147,7 +172,8 @@ export function alarmsTable(plan: Plan): string {
     const actionOf = (action: string) => action.includes(":ec2:recover") ? "EC2 recover" : action.replace(/^\(known after apply: (.+)\.arn\)$/, "topic $1");
     const rows = alarms.map((a) => {
         const i = a.inputs as Record<string, any>;
-        const fires = `${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${i.threshold} (${i.evaluationPeriods} period(s))`;
+        // The threshold in the unit of the metric it is compared with (tools/plan/alarm-units.ts).
+        const fires = `${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${formatThreshold(Number(i.threshold), alarmUnit(plan, i))} for ${i.evaluationPeriods} period(s)`;
         return `| ${i.name ?? a.name} | ${metricOf(i)} | ${fires} | ${providerRegion(a.provider)} | ${((i.alarmActions ?? []) as string[]).map(actionOf).join(", ")} |`;
     });
     return [`${alarms.length} alarms (runbook: docs/operations.md).`, "", "| alarm | metric | fires when | region | actions |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
@@ -196,6 +222,8 @@ export function renderSummary(input: SummaryInput): string {
         "## Resources by type",
         "",
         countsByType(plan.resources),
+        "",
+        protectedResources(plan),
         "",
         "## DNS routing",
         "",
