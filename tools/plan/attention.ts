@@ -9,8 +9,8 @@
  * type and parent path, a changed URN is a delete and a create unless `aliases` names the old one,
  * and aliases set on a component carry to its children (Pulumi docs, Resource option: aliases;
  * Refactoring with aliases); an input marked `ForceNew: true` in a terraform-provider-aws resource
- * schema (or forced by customdiff.ForceNewIf) replaces the resource (tools/plan/replacement-inputs.json
- * records the file and commit read for each type).
+ * schema (or forced by customdiff.ForceNewIf) replaces the resource (tools/plan/replacement-inputs.json,
+ * derived by tools/plan/derive-replacement-inputs.ts from one commit, records the file read for each type).
  */
 import { Finding, formatFinding } from "../../lib/guardrails";
 import { StackDiff } from "./diff";
@@ -40,23 +40,33 @@ export interface ReplacementInputs {
     forceNew: string[] | null;
     /** Inputs that force a new resource only while another input is true (customdiff.ForceNewIf). */
     forceNewIf?: Record<string, string>;
+    /** Inputs that force a new resource under a condition the provider computes against the cloud (ForceNewIf with a computed condition, ForceNewIfChange, diff.ForceNew): recorded, not flagged. */
+    forceNewConditional?: string[];
+    /** Not a terraform-provider-aws resource (e.g. random:*): nothing read, and not counted as unknown. */
+    notProvider?: boolean;
     /** Where they were read: the file in the repository, at that commit; null when not read. */
     file: string | null;
     commit: string | null;
     note?: string;
 }
 
-export const REPLACEMENT_SOURCE: { repository: string; rule: string } = replacementInputs.source;
+export const REPLACEMENT_SOURCE: { repository: string; commit: string; version: string; rule: string } = replacementInputs.source;
 export const REPLACEMENT_INPUTS: Readonly<Record<string, ReplacementInputs>> = replacementInputs.types as Record<string, ReplacementInputs>;
 
 /** Types that are Pulumi's own or this project's components: no provider inputs, nothing to replace. */
 export const isCustomProviderType = (type: string) => !type.startsWith("pulumi:") && !type.startsWith("wso2-apim:");
+
+/** Whether the comment should say a type's replacement-forcing inputs are unknown (a provider resource not read yet). */
+export const isUnrecorded = (type: string) => isCustomProviderType(type) && !REPLACEMENT_INPUTS[type]?.notProvider;
 
 /** The changed keys of a resource that force its replacement (a change of a parent path counts for its children and the reverse). */
 export function forcingKeys(type: string, keys: string[], inputs: Record<string, unknown> = {}): string[] | null {
     const entry = REPLACEMENT_INPUTS[type];
     if (!entry || entry.forceNew === null) return null;
     const conditional = Object.entries(entry.forceNewIf ?? {}).filter(([, when]) => inputs[when] === true).map(([input]) => input);
+    // forceNewConditional is not judged here: its conditions need the cloud (aws_instance instance_type
+    // forces a new instance only when the old and new types share no CPU architecture), and flagging
+    // every instance-type change would bury the real risks.
     const forcing = [...entry.forceNew, ...conditional];
     const hits = (key: string, input: string) => key === input || key.startsWith(`${input}.`) || input.startsWith(`${key}.`);
     return keys.filter((key) => !key.startsWith("(") && forcing.some((input) => hits(key, input)));
@@ -114,7 +124,7 @@ export function attentionItems(input: AttentionInput): Attention {
         for (const c of d.changed) {
             const keys = forcingKeys(c.resource.type, c.keys, c.resource.inputs);
             if (keys === null) {
-                if (isCustomProviderType(c.resource.type)) unknown.set(c.resource.type, (unknown.get(c.resource.type) ?? 0) + 1);
+                if (isUnrecorded(c.resource.type)) unknown.set(c.resource.type, (unknown.get(c.resource.type) ?? 0) + 1);
                 continue;
             }
             if (keys.length === 0) continue;
