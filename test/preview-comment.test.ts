@@ -10,8 +10,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { attentionItems, isCustomProviderType, REPLACEMENT_INPUTS } from "../tools/plan/attention";
 import { CommentInput, COMMENT_BUDGET_BYTES, cutToBudget, GITHUB_COMMENT_LIMIT, PlanSide, readPlanDir, renderComment } from "../tools/plan/comment";
+import { main as composeCli } from "../tools/plan/comment-cli";
 import { diffPlans } from "../tools/plan/diff";
-import { planQuietly, temporaryDirectories, threeDatacenterProject } from "./harness";
+import { PROJECT_DIR, planQuietly, temporaryDirectories, threeDatacenterProject } from "./harness";
+
+/** plan.json files of other shapes, as a pull request's base can hand them over (test/fixtures/old-plans/README.md). */
+const OLD_PLANS = path.join(PROJECT_DIR, "test", "fixtures", "old-plans");
 
 const ARTIFACT = "https://github.com/acme/apim/actions/runs/1/artifacts/2";
 const copy = (side: PlanSide): PlanSide => structuredClone(side);
@@ -254,5 +258,45 @@ describe("pull-request comment of the offline plan", function () {
         const diffs = ["us-east", "us-west"].map((stack) => diffPlans(stack, stackOf(shipped, stack), stackOf(head, stack)));
         const lines = attentionItems({ diffs, broken: new Map(), baseKnown: true }).lines;
         assert.deepEqual(lines.filter((line) => line.includes("not recorded yet")), []);
+    });
+
+    it("compares with a base plan written by an earlier version (no config, outputs, protect): fills the defaults and says so", () => {
+        const base = readPlanDir(path.join(OLD_PLANS, "no-config"), "success", null);
+        assert.equal(base.outcome, "ok");
+        assert.deepEqual(base.filled, ["config", "outputs", "resources[].dependsOn", "resources[].protect", "resources[].provider"]);
+        const comment = renderComment(input(base, shipped));
+        assert.match(comment, /against its base \(1111111/, "compared, not counted");
+        assert.match(comment, /written by an earlier version of the program, without `config`, `outputs`, `resources\[\]\.dependsOn`, `resources\[\]\.protect`, `resources\[\]\.provider`/);
+        // The six resources it has are matched by URN: the database instance is changed, not removed and added.
+        assert.match(comment, /^\| ~ \| dc1-db-oracle \| `aws:rds\/instance:Instance` \| .*`\(protect\)`/m);
+        assert.doesNotMatch(comment, /^\| - \| dc1-db-oracle /m);
+        assertFits(comment);
+    });
+
+    it("refuses a base plan.json that is not a plan, and says clearly that it cannot compare", () => {
+        const base = readPlanDir(path.join(OLD_PLANS, "not-a-plan"), "success", null);
+        assert.equal(base.outcome, "unreadable");
+        assert.deepEqual(base.refused, ['us-east/plan.json has no "resources" list']);
+        const comment = renderComment(input(base, shipped));
+        assert.match(comment, /> The base \(1111111\) has a plan this version cannot compare \(written by an earlier version of the program\?\): us-east\/plan\.json has no "resources" list\. Nothing is compared, resources are counted by type\./);
+        assert.doesNotMatch(comment, /^\| - \|/m, "nothing listed as removed");
+        assertFits(comment);
+    });
+
+    it("when the builder throws, the CLI still writes a comment saying what failed, at which commit and when, and fails", () => {
+        const workspace = tempDir("comment-throws-");
+        const notADirectory = path.join(workspace, "out-base");
+        fs.writeFileSync(notADirectory, "a file where the base's plan folder should be\n");
+        const out = path.join(workspace, "comment.md");
+        assert.throws(
+            () => composeCli(["--head", path.join(OLD_PLANS, "no-config"), "--head-outcome", "success", "--base", notADirectory, "--base-outcome", "success",
+                "--head-commit", "2222222aaaa", "--artifact-url", ARTIFACT, "--out", out]),
+            /ENOTDIR/,
+        );
+        const comment = fs.readFileSync(out, "utf8");
+        assert.match(comment, /^> \*\*Composing the plan comment failed\*\* at 2222222 \(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\): there is no plan comment for this commit, and any earlier one is out of date\.$/m);
+        assert.match(comment, /ENOTDIR/);
+        assert.match(comment, /\[plan artifact\]\(https:\/\/github\.com\/acme\/apim\/actions\/runs\/1\/artifacts\/2\)/);
+        fs.rmSync(workspace, { recursive: true, force: true });
     });
 });

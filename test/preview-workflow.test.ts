@@ -9,9 +9,17 @@ import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import * as YAML from "yaml";
-import { PROJECT_DIR, temporaryDirectories } from "./harness";
+import { PROJECT_DIR, requireTool, shellcheck, temporaryDirectories } from "./harness";
 
-const WORKFLOW = path.join(PROJECT_DIR, ".github", "workflows", "preview.yml");
+const WORKFLOWS = path.join(PROJECT_DIR, ".github", "workflows");
+const WORKFLOW = path.join(WORKFLOWS, "preview.yml");
+const COMMENT_WORKFLOW = path.join(WORKFLOWS, "preview-comment.yml");
+const CACHE_WORKFLOW = path.join(WORKFLOWS, "npm-cache.yml");
+const commentText = fs.readFileSync(COMMENT_WORKFLOW, "utf8");
+const commentWorkflow = YAML.parse(commentText);
+const cacheWorkflow = YAML.parse(fs.readFileSync(CACHE_WORKFLOW, "utf8"));
+/** Every step of every job of the three workflows. */
+const allSteps = (): any[] => [workflow, commentWorkflow, cacheWorkflow].flatMap((w) => Object.values(w.jobs).flatMap((job: any) => job.steps));
 const text = fs.readFileSync(WORKFLOW, "utf8");
 const workflow = YAML.parse(text);
 const steps = (job: string): any[] => workflow.jobs[job].steps;
@@ -32,9 +40,11 @@ function runStep(s: any, cwd: string, env: Record<string, string>) {
 
 describe("pull-request workflow", () => {
     const tempDir = temporaryDirectories();
-    it("passes the GitHub Actions schema (action-validator, offline)", () => {
-        const result = spawnSync(process.execPath, [path.join(PROJECT_DIR, "node_modules", "@action-validator", "cli", "cli.mjs"), WORKFLOW], { encoding: "utf8" });
-        assert.equal(result.status, 0, result.stdout + result.stderr);
+    it("passes the GitHub Actions schema (action-validator, offline): the preview, its comment workflow and the cache seeding", () => {
+        for (const file of [WORKFLOW, COMMENT_WORKFLOW, CACHE_WORKFLOW]) {
+            const result = spawnSync(process.execPath, [path.join(PROJECT_DIR, "node_modules", "@action-validator", "cli", "cli.mjs"), file], { encoding: "utf8" });
+            assert.equal(result.status, 0, `${path.basename(file)}: ${result.stdout}${result.stderr}`);
+        }
     });
 
     it("runs on pull_request, never pull_request_target (which hands secrets and a write token to the pull request's code)", () => {
@@ -81,7 +91,7 @@ describe("pull-request workflow", () => {
     it("forks: the plan goes to the artifact and the job summary; only the comment job is skipped, so no job goes red", () => {
         const artifact = uses("offline-plan", "actions/upload-artifact");
         assert.equal(artifact.if, "${{ !cancelled() }}");
-        assert.deepEqual(artifact.with.path.trim().split("\n"), ["out/", "out-base/", "plan-base.log", "plan-head.log"]);
+        assert.deepEqual(artifact.with.path.trim().split("\n"), ["out/", "out-base/", "npm-ci-head.log", "plan-base.log", "plan-head.log"]);
         const summary = named("offline-plan", "Show the comment in the job summary");
         assert.equal(summary.if, "${{ !cancelled() }}");
         assert.equal(summary.run, 'cat comment.md >> "$GITHUB_STEP_SUMMARY"');
@@ -101,8 +111,9 @@ describe("pull-request workflow", () => {
         assert.equal(compose.env.HEAD_OUTCOME, "${{ steps.head-plan.outcome }}");
         assert.equal(compose.env.BASE_OUTCOME, "${{ steps.base-plan.outcome }}");
         assert.equal(compose.env.ARTIFACT_URL, "${{ steps.artifact.outputs.artifact-url }}");
+        assert.equal(compose["continue-on-error"], true, "the comment is posted before the job fails");
         const last = steps("offline-plan").at(-1);
-        assert.equal(last.if, "${{ steps.head-plan.outcome == 'failure' }}");
+        assert.equal(last.if, "${{ steps.head-install.outcome == 'failure' || steps.head-plan.outcome == 'failure' || steps.compose.outcome == 'failure' }}");
         assert.match(last.run, /exit 1/);
 
         // The step's own command, in a workspace where the plan failed and the base planned nothing.
@@ -162,5 +173,269 @@ describe("pull-request workflow", () => {
             assert.equal(uses(job, "actions/checkout").with?.["persist-credentials"], false, `${job} runs pull-request code: no persisted token`);
         }
         assert.ok(steps("pulumi-preview").indexOf(credentials) < steps("pulumi-preview").indexOf(preview));
+    });
+
+    it("every action is on its current major, each of which runs on Node 24", () => {
+        // Current release and `runs.using` of each action's action.yml (docs/real-world-constraints.md).
+        const CURRENT = {
+            "actions/checkout": "v7",
+            "actions/setup-node": "v7",
+            "actions/upload-artifact": "v7",
+            "actions/download-artifact": "v8",
+            "marocchino/sticky-pull-request-comment": "v3",
+            "aws-actions/configure-aws-credentials": "v6",
+            "pulumi/actions": "v7",
+        } as Record<string, string>;
+        const used = allSteps().filter((s) => s.uses).map((s) => s.uses as string);
+        assert.deepEqual([...new Set(used.map((u) => u.replace(/@.*/, "")))].sort(), Object.keys(CURRENT).sort(), "each action is in the table");
+        for (const u of used) assert.equal(u, `${u.replace(/@.*/, "")}@${CURRENT[u.replace(/@.*/, "")]}`);
+    });
+
+    it("checkouts of this workflow's plan and tests and of the cache seeding leave no credentials behind", () => {
+        const checkouts = [...steps("test"), ...steps("offline-plan"), ...cacheWorkflow.jobs.seed.steps].filter((s) => s.uses?.startsWith("actions/checkout@"));
+        assert.equal(checkouts.length, 3);
+        for (const checkout of checkouts) assert.equal(checkout.with["persist-credentials"], false);
+    });
+
+    it("seeds the npm cache from main, which every pull request's setup-node can restore", () => {
+        assert.deepEqual(cacheWorkflow.on, { push: { branches: ["main"] }, workflow_dispatch: null });
+        assert.deepEqual(cacheWorkflow.permissions, { contents: "read" });
+        const seed = cacheWorkflow.jobs.seed.steps;
+        assert.deepEqual(seed.find((s: any) => s.uses?.startsWith("actions/setup-node@")).with, { "node-version": 22, cache: "npm" });
+        assert.equal(seed.at(-1).run, "npm ci", "setup-node's post step saves ~/.npm when the lockfile's key was not cached yet");
+        for (const job of ["test", "offline-plan", "preview-config", "pulumi-preview"]) {
+            assert.equal(uses(job, "actions/setup-node").with.cache, "npm", job);
+        }
+    });
+
+    it("installs packages once when the base's package-lock.json is the pull request's, and separately when it differs", () => {
+        const install = step("offline-plan", (s) => s.id === "base-install");
+        const order = steps("offline-plan").map((s) => s.id);
+        assert.ok(order.indexOf("head-install") < order.indexOf("base-install") && order.indexOf("base-install") < order.indexOf("base-plan"));
+        assert.equal(step("offline-plan", (s) => s.id === "head-install").run, "npm ci 2>&1 | tee npm-ci-head.log");
+        assert.doesNotMatch(step("offline-plan", (s) => s.id === "base-plan").run, /npm ci/);
+
+        const replay = (baseLock: string, headInstall: string) => {
+            const workspace = tempDir("workflow-install-");
+            fs.mkdirSync(path.join(workspace, "base"));
+            fs.mkdirSync(path.join(workspace, "node_modules"));
+            fs.mkdirSync(path.join(workspace, "bin"));
+            fs.writeFileSync(path.join(workspace, "package-lock.json"), '{"lockfileVersion": 3, "packages": {"node_modules/yaml": {"version": "2.9.1"}}}\n');
+            fs.writeFileSync(path.join(workspace, "base", "package-lock.json"), baseLock);
+            // A fake npm (it only records where it was called with what), so the step's own shell runs as written.
+            fs.writeFileSync(path.join(workspace, "bin", "npm"), '#!/bin/sh\n# fake npm for this test\necho "$PWD $*" >> "$CALLS"\n', { mode: 0o755 });
+            const calls = path.join(workspace, "calls");
+            const result = runStep(install, workspace, { HEAD_INSTALL: headInstall, CALLS: calls, PATH: `${path.join(workspace, "bin")}:${process.env.PATH}` });
+            assert.equal(result.status, 0, result.stderr);
+            const out = {
+                calls: fs.existsSync(calls) ? fs.readFileSync(calls, "utf8") : "",
+                link: fs.lstatSync(path.join(workspace, "base")).isDirectory() && fs.existsSync(path.join(workspace, "base", "node_modules"))
+                    ? fs.lstatSync(path.join(workspace, "base", "node_modules")).isSymbolicLink() && fs.readlinkSync(path.join(workspace, "base", "node_modules"))
+                    : null,
+                log: fs.readFileSync(path.join(workspace, "plan-base.log"), "utf8"),
+            };
+            fs.rmSync(workspace, { recursive: true, force: true });
+            return out;
+        };
+        const same = replay('{"lockfileVersion": 3, "packages": {"node_modules/yaml": {"version": "2.9.1"}}}\n', "success");
+        assert.deepEqual([same.calls, same.link], ["", "../node_modules"]);
+        assert.match(same.log, /package-lock\.json unchanged/);
+        const changed = replay('{"lockfileVersion": 3, "packages": {"node_modules/yaml": {"version": "2.8.0"}}}\n', "success");
+        assert.match(changed.calls, /\/base ci\n$/);
+        assert.equal(changed.link, null);
+        const headFailed = replay('{"lockfileVersion": 3, "packages": {"node_modules/yaml": {"version": "2.9.1"}}}\n', "failure");
+        assert.match(headFailed.calls, /\/base ci\n$/, "a failed head install is not reused");
+    });
+
+    describe("a comment for every failure before composition", () => {
+        const fallback = () => named("offline-plan", "Write a failure comment when none was composed");
+        const script = path.join(PROJECT_DIR, "tools", "plan", "fallback-comment.sh");
+
+        it("the fallback is plain bash that shellcheck passes, and runs after the composer, before the comment is shown and handed on", function () {
+            requireTool(this, "shellcheck");
+            const lint = shellcheck(fs.readFileSync(script, "utf8"));
+            assert.equal(lint.status, 0, lint.output);
+            const names = steps("offline-plan").map((s) => s.name ?? s.uses);
+            const at = (name: string) => names.indexOf(name);
+            assert.ok(at("Compose the comment") < at(fallback().name));
+            assert.ok(at(fallback().name) < at("Show the comment in the job summary"));
+            assert.ok(at(fallback().name) < names.findIndex((n) => n === "Hand the comment to the comment job"));
+            assert.equal(fallback().if, "${{ !cancelled() }}");
+            assert.deepEqual(Object.keys(fallback().env).sort(), ["COMPOSE_OUTCOME", "HEAD_OUTCOME", "HEAD_SHA", "INSTALL_OUTCOME", "RUN_URL"]);
+        });
+
+        const replay = (env: Record<string, string>, files: Record<string, string>) => {
+            const workspace = tempDir("workflow-fallback-");
+            fs.symlinkSync(path.join(PROJECT_DIR, "tools"), path.join(workspace, "tools"));
+            for (const [name, content] of Object.entries(files)) fs.writeFileSync(path.join(workspace, name), content);
+            const result = runStep(fallback(), workspace, { HEAD_SHA: "2222222aaaa", RUN_URL: "https://github.com/acme/apim/actions/runs/7", ...env });
+            assert.equal(result.status, 0, result.stderr);
+            const comment = fs.readFileSync(path.join(workspace, "comment.md"), "utf8");
+            fs.rmSync(workspace, { recursive: true, force: true });
+            return comment;
+        };
+        const WHEN = "\\(\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\dZ\\)";
+
+        it("the pull request's npm ci failed: says so, when, and the end of npm's output", () => {
+            const comment = replay(
+                { INSTALL_OUTCOME: "failure", HEAD_OUTCOME: "failure", COMPOSE_OUTCOME: "failure" },
+                { "npm-ci-head.log": "npm error code EUSAGE\nnpm error `npm ci` can only install packages when your package.json and package-lock.json are in sync.\n" },
+            );
+            assert.match(comment, new RegExp(`^> \\*\\*npm ci failed for this pull request\\*\\* at 2222222 ${WHEN}: there is no plan comment for this commit, and any earlier one is out of date\\.$`, "m"));
+            assert.match(comment, /^npm error `npm ci` can only install packages when your package\.json and package-lock\.json are in sync\.$/m);
+            assert.match(comment, /^Steps: npm ci failure, plan failure, compose failure\.$/m);
+            assert.match(comment, /https:\/\/github\.com\/acme\/apim\/actions\/runs\/7/);
+        });
+
+        it("the composer died before writing (its packages gone): says composing failed", () => {
+            const comment = replay({ INSTALL_OUTCOME: "success", HEAD_OUTCOME: "success", COMPOSE_OUTCOME: "failure" }, {});
+            assert.match(comment, new RegExp(`^> \\*\\*Composing the plan comment failed before it wrote anything\\*\\* at 2222222 ${WHEN}`, "m"));
+        });
+
+        it("the composer wrote its comment (a plan or its own failure notice): the fallback leaves it alone", () => {
+            const written = "## Offline plan\n\n> **Composing the plan comment failed** at 2222222 (2026-12-06T12:00:00Z)\n";
+            assert.equal(replay({ INSTALL_OUTCOME: "success", HEAD_OUTCOME: "success", COMPOSE_OUTCOME: "failure" }, { "comment.md": written }), written);
+        });
+
+        it("the builder throws on an unexpected base plan: the compose step itself writes the failure comment", () => {
+            const compose = named("offline-plan", "Compose the comment");
+            const workspace = tempDir("workflow-compose-throws-");
+            for (const link of ["tools", "lib", "node_modules"]) fs.symlinkSync(path.join(PROJECT_DIR, link), path.join(workspace, link));
+            fs.symlinkSync(path.join(PROJECT_DIR, "test", "fixtures", "old-plans", "no-config"), path.join(workspace, "out"));
+            fs.writeFileSync(path.join(workspace, "out-base"), "not a folder\n");
+            const result = runStep(compose, workspace, { HEAD_OUTCOME: "success", BASE_OUTCOME: "success", HEAD_SHA: "2222222aaaa", BASE_SHA: "1111111bbbb", ARTIFACT_URL: "" });
+            assert.equal(result.status, 1, "the step fails (continue-on-error lets the job post)");
+            assert.match(result.stderr, /comment failed: ENOTDIR/);
+            assert.match(fs.readFileSync(path.join(workspace, "comment.md"), "utf8"), new RegExp(`\\*\\*Composing the plan comment failed\\*\\* at 2222222 ${WHEN}`));
+            fs.rmSync(workspace, { recursive: true, force: true });
+        });
+    });
+
+    describe("the comment workflow (forks, and every pull request's real previews)", () => {
+        const job = commentWorkflow.jobs.comment;
+        const check = () => job.steps.find((s: any) => s.id === "check");
+
+        it("runs on the completed preview workflow, only for pull-request runs that were not superseded", () => {
+            assert.deepEqual(commentWorkflow.on, { workflow_run: { workflows: [workflow.name], types: ["completed"] } });
+            assert.equal(job.if, "${{ github.event.workflow_run.event == 'pull_request' && github.event.workflow_run.conclusion != 'cancelled' }}");
+            assert.deepEqual(commentWorkflow.permissions, {});
+            assert.deepEqual(job.permissions, { actions: "read", "pull-requests": "write" });
+        });
+
+        it("runs no code of the pull request: no checkout, no setup-node, no npm or node, nothing of the artifact executed", () => {
+            const actions = job.steps.filter((s: any) => s.uses).map((s: any) => s.uses.replace(/@.*/, ""));
+            assert.deepEqual([...new Set(actions)].sort(), ["actions/download-artifact", "marocchino/sticky-pull-request-comment"]);
+            const shell = job.steps.filter((s: any) => s.run).map((s: any) => s.run).join("\n");
+            assert.doesNotMatch(shell, /\b(node|npm|npx|source|bash|sh|eval)\b|\.\/|\bchmod\b/);
+            // The event's values reach the shell through env only, never pasted into the script.
+            assert.doesNotMatch(shell, /\$\{\{/);
+            for (const download of job.steps.filter((s: any) => s.uses?.startsWith("actions/download-artifact@"))) {
+                assert.equal(download.with["run-id"], "${{ github.event.workflow_run.id }}");
+                assert.equal(download.with["github-token"], "${{ github.token }}");
+            }
+        });
+
+        it("posts each sticky comment only after the check, to the checked number: the offline plan for forks, the real previews for all", () => {
+            const posts = job.steps.filter((s: any) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
+            assert.deepEqual(posts.map((s: any) => [s.with.header, s.with.path, s.with.number_force, s.if]), [
+                ["offline-plan", "offline-plan/comment.md", "${{ steps.check.outputs.number }}", "${{ steps.check.outputs.ok == 'true' && steps.check.outputs.fork == 'true' }}"],
+                ["pulumi-preview", "previews.md", "${{ steps.check.outputs.number }}", "${{ steps.join.outputs.found == 'true' }}"],
+            ]);
+            assert.ok(job.steps.indexOf(check()) < job.steps.indexOf(posts[0]));
+            // The same header as preview.yml's comment job: one sticky comment whichever path posts it.
+            assert.equal(uses("comment", "marocchino/sticky-pull-request-comment").with.header, "offline-plan");
+            // preview.yml hands the number and head over in the artifact the check reads.
+            assert.deepEqual(named("offline-plan", "Hand the comment to the comment job").with.path.trim().split("\n"), ["comment.md", "pr.json"]);
+            const record = named("offline-plan", "Record which pull request and commit the comment is for");
+            assert.deepEqual(record.env, { PR_NUMBER: "${{ github.event.pull_request.number }}", HEAD_SHA: "${{ github.event.pull_request.head.sha }}" });
+        });
+
+        const SHA = "a".repeat(40);
+        const OTHER = "b".repeat(40);
+        const replayCheck = (prJson: string | null, pullRequest: object | null, run: { sha: string; repository: string }) => {
+            const workspace = tempDir("workflow-check-");
+            fs.mkdirSync(path.join(workspace, "offline-plan"));
+            fs.mkdirSync(path.join(workspace, "bin"));
+            if (prJson !== null) fs.writeFileSync(path.join(workspace, "offline-plan", "pr.json"), prJson);
+            // A fake gh: answers `gh api repos/<repo>/pulls/<n>` from a file, records the call, fails when there is none.
+            fs.writeFileSync(path.join(workspace, "bin", "gh"), '#!/bin/sh\n# fake gh for this test\necho "$*" >> "$WS/gh-calls"\n[ -f "$WS/pull.json" ] || { echo "HTTP 404" >&2; exit 1; }\ncat "$WS/pull.json"\n', { mode: 0o755 });
+            if (pullRequest) fs.writeFileSync(path.join(workspace, "pull.json"), JSON.stringify(pullRequest));
+            const files = { GITHUB_OUTPUT: path.join(workspace, "output"), GITHUB_STEP_SUMMARY: path.join(workspace, "summary") };
+            const result = runStep(check(), workspace, {
+                ...files, WS: workspace, PATH: `${path.join(workspace, "bin")}:${process.env.PATH}`,
+                GH_TOKEN: "fake", REPOSITORY: "acme/apim", RUN_HEAD_SHA: run.sha, RUN_HEAD_REPOSITORY: run.repository,
+            });
+            assert.equal(result.status, 0, result.stderr);
+            const read = (file: string) => (fs.existsSync(file) ? fs.readFileSync(file, "utf8") : "");
+            const out = { output: read(files.GITHUB_OUTPUT), summary: read(files.GITHUB_STEP_SUMMARY), gh: read(path.join(workspace, "gh-calls")) };
+            fs.rmSync(workspace, { recursive: true, force: true });
+            return out;
+        };
+        const pr = (sha: string, repository: string) => ({ number: 42, head: { sha, repo: { full_name: repository } }, base: { repo: { full_name: "acme/apim" } } });
+        const artifact = (number: unknown, headSha: unknown) => JSON.stringify({ number, headSha });
+
+        it("a fork's pull request at the artifact's head: posts to that number", () => {
+            const { output, gh } = replayCheck(artifact(42, SHA), pr(SHA, "someone/apim"), { sha: SHA, repository: "someone/apim" });
+            assert.equal(output, "ok=true\nnumber=42\nfork=true\n");
+            assert.equal(gh, "api repos/acme/apim/pulls/42\n");
+        });
+
+        it("a same-repository pull request: checked the same way, marked not a fork (its offline plan was posted by preview.yml)", () => {
+            assert.equal(replayCheck(artifact(42, SHA), pr(SHA, "acme/apim"), { sha: SHA, repository: "acme/apim" }).output, "ok=true\nnumber=42\nfork=false\n");
+        });
+
+        it("the pull request moved on to a newer head: posts nothing and says why", () => {
+            const { output, summary } = replayCheck(artifact(42, SHA), pr(OTHER, "someone/apim"), { sha: SHA, repository: "someone/apim" });
+            assert.equal(output, "ok=false\n");
+            assert.equal(summary, `No comment posted: pull request #42 is now at ${OTHER}; this run planned ${SHA} (the run of the new head comments)\n`);
+        });
+
+        it("the artifact names a head other than the run's, or another pull request's head repository: posts nothing", () => {
+            const lying = replayCheck(artifact(42, OTHER), pr(OTHER, "someone/apim"), { sha: SHA, repository: "someone/apim" });
+            assert.equal(lying.output, "ok=false\n");
+            assert.match(lying.summary, new RegExp(`the artifact names head ${OTHER}, but the run was for ${SHA}`));
+            assert.equal(lying.gh, "", "refused before asking the API");
+            const otherRepository = replayCheck(artifact(42, SHA), pr(SHA, "someone-else/apim"), { sha: SHA, repository: "someone/apim" });
+            assert.match(otherRepository.summary, /pull request #42 comes from someone-else\/apim, the run from someone\/apim/);
+        });
+
+        it("a pr.json that is missing, not JSON, or carries no number or SHA, or a pull request the API cannot find: posts nothing", () => {
+            const run = { sha: SHA, repository: "someone/apim" };
+            const cases: [string | null, object | null, RegExp][] = [
+                [null, pr(SHA, "someone/apim"), /the run uploaded no pr\.json/],
+                ["{not json", pr(SHA, "someone/apim"), /pr\.json is not JSON/],
+                [artifact("42; rm -rf /", SHA), pr(SHA, "someone/apim"), /pr\.json has no pull-request number/],
+                [artifact(42, "HEAD"), pr(SHA, "someone/apim"), /pr\.json has no 40-hex head SHA/],
+                [artifact(42, SHA), null, /pull request #42 of acme\/apim could not be read/],
+            ];
+            for (const [prJson, pull, reason] of cases) {
+                const { output, summary } = replayCheck(prJson, pull, run);
+                assert.equal(output, "ok=false\n", String(reason));
+                assert.match(summary, reason);
+            }
+        });
+
+        it("joins every stack's real preview into one sticky comment, and posts none when no preview ran", () => {
+            const join = job.steps.find((s: any) => s.id === "join");
+            const replayJoin = (sections: Record<string, string>) => {
+                const workspace = tempDir("workflow-join-");
+                for (const [stack, text] of Object.entries(sections)) {
+                    fs.mkdirSync(path.join(workspace, "previews", `pulumi-preview-${stack}`), { recursive: true });
+                    fs.writeFileSync(path.join(workspace, "previews", `pulumi-preview-${stack}`, "preview.md"), text);
+                }
+                const output = path.join(workspace, "output");
+                const result = runStep(join, workspace, { GITHUB_OUTPUT: output });
+                assert.equal(result.status, 0, result.stderr);
+                const out = { output: fs.readFileSync(output, "utf8"), comment: fs.existsSync(path.join(workspace, "previews.md")) ? fs.readFileSync(path.join(workspace, "previews.md"), "utf8") : null };
+                fs.rmSync(workspace, { recursive: true, force: true });
+                return out;
+            };
+            const both = replayJoin({ "us-east": "### us-east\n\n2 to update\n", "us-west": "### us-west\n\nnot deployed yet: offline plan only\n" });
+            assert.equal(both.output, "found=true\n");
+            assert.equal(both.comment, "## Real pulumi preview\n\n### us-east\n\n2 to update\n\n### us-west\n\nnot deployed yet: offline plan only\n\n");
+            assert.deepEqual(replayJoin({}), { output: "found=false\n", comment: null });
+            const huge = replayJoin({ "us-east": "x".repeat(70_000) });
+            assert.equal(Buffer.byteLength(huge.comment!), 60_000, "under GitHub's 65,536-character limit");
+        });
     });
 });

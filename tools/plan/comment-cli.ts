@@ -7,7 +7,7 @@
  * GitHub's step outcomes of the two `npm run plan` steps (success, failure, cancelled, skipped).
  */
 import * as fs from "fs";
-import { readPlanDir, renderComment } from "./comment";
+import { readPlanDir, renderComment, renderFailureComment } from "./comment";
 
 function parseArgs(argv: string[]): Map<string, string> {
     const options = new Map<string, string>();
@@ -22,18 +22,38 @@ function parseArgs(argv: string[]): Map<string, string> {
     return options;
 }
 
+const short = (sha: string | undefined) => (sha ? sha.slice(0, 7) : "?");
+
 export function main(argv: string[]): void {
     const options = parseArgs(argv);
-    const short = (sha: string | undefined) => (sha ? sha.slice(0, 7) : "?");
-    const comment = renderComment({
+    let comment: string;
+    try {
+        comment = compose(options);
+    } catch (err) {
+        // The composer must not be the only writer of the comment: a builder that throws still
+        // replaces the sticky comment, saying what failed (and the job then fails).
+        comment = renderFailureComment({
+            what: "Composing the plan comment failed",
+            detail: (err as Error).stack ?? String(err),
+            headCommit: short(options.get("head-commit")),
+            at: new Date().toISOString().replace(/\.\d+Z$/, "Z"),
+            artifactUrl: options.get("artifact-url") || null,
+        });
+        fs.writeFileSync(options.get("out")!, comment);
+        throw err;
+    }
+    fs.writeFileSync(options.get("out")!, comment);
+    console.log(`${options.get("out")}: ${comment.length} characters, ${Buffer.byteLength(comment)} bytes`);
+}
+
+function compose(options: Map<string, string>): string {
+    return renderComment({
         head: readPlanDir(options.get("head")!, options.get("head-outcome")!, options.get("head-log") ?? null),
         base: readPlanDir(options.get("base") ?? "", options.get("base-outcome") ?? "skipped", options.get("base-log") ?? null),
         headCommit: short(options.get("head-commit")),
         baseCommit: short(options.get("base-commit")),
         artifactUrl: options.get("artifact-url") || null,
     });
-    fs.writeFileSync(options.get("out")!, comment);
-    console.log(`${options.get("out")}: ${comment.length} characters, ${Buffer.byteLength(comment)} bytes`);
 }
 
 if (require.main === module) {

@@ -14,7 +14,7 @@ import { evaluateStacks, Finding, formatFinding } from "../../lib/guardrails";
 import { Attention, attentionBlock, attentionItems } from "./attention";
 import { estimateCost } from "./cost";
 import { diffPlans, StackDiff } from "./diff";
-import { Plan, PlanResource } from "./plan-json";
+import { normalizePlan, Plan, PlanResource } from "./plan-json";
 
 /**
  * GitHub refuses a comment body over 65,536 characters ("Body is too long (maximum is 65536
@@ -31,7 +31,7 @@ const ROWS_PER_LIST = 30;
 const LOG_LINES = 40;
 
 /** How a plan command ended: GitHub's step outcome, and whether any plan was read. */
-export type PlanOutcome = "ok" | "failed" | "missing";
+export type PlanOutcome = "ok" | "failed" | "missing" | "unreadable";
 
 export interface PlanSide {
     outcome: PlanOutcome;
@@ -41,6 +41,10 @@ export interface PlanSide {
     summaries: Record<string, string>;
     /** What the plan command printed (its error when it failed). */
     log: string;
+    /** Why a plan.json could not be read as a plan (outcome "unreadable"), one line per file. */
+    refused?: string[];
+    /** Fields an earlier version of the program did not write, read with their defaults. */
+    filled?: string[];
 }
 
 export interface CommentInput {
@@ -207,6 +211,13 @@ function fenced(text: string): string {
 }
 
 function failedPlanNotice(input: CommentInput): string {
+    if (input.head.outcome === "unreadable") {
+        return [
+            `> [!CAUTION]`,
+            `> **The plan of this pull request could not be read** at ${input.headCommit}: ${(input.head.refused ?? []).join("; ")}. Any earlier plan of this pull request is out of date.`,
+            "",
+        ].join("\n");
+    }
     const tail = input.head.log.trimEnd().split("\n").slice(-LOG_LINES).join("\n");
     return [
         `> [!CAUTION]`,
@@ -254,9 +265,19 @@ export function renderComment(input: CommentInput): string {
         baseKnown
             ? `This pull request (${input.headCommit}) against its base (${input.baseCommit}, the first parent of GitHub's merge commit), planned offline under mocks.`
             : `This pull request (${input.headCommit}), planned offline under mocks.\n\n> [!WARNING]\n` +
-                  `> The base (${input.baseCommit}) has ${input.base.outcome === "failed" ? "a failed plan" : "no plan"}: nothing is compared, resources are counted by type.`,
+                  (input.base.outcome === "unreadable"
+                      ? `> The base (${input.baseCommit}) has a plan this version cannot compare (written by an earlier version of the program?): ` +
+                        `${(input.base.refused ?? []).join("; ")}. Nothing is compared, resources are counted by type.`
+                      : `> The base (${input.baseCommit}) has ${input.base.outcome === "failed" ? "a failed plan" : "no plan"}: nothing is compared, resources are counted by type.`),
         "",
     );
+    if (baseKnown && input.base.filled?.length) {
+        lead.push(
+            `The base's plan was written by an earlier version of the program, without ${input.base.filled.map(code).join(", ")}: ` +
+                "compared as if those were empty (no config keys, no outputs, unprotected, no dependencies), so differences in them are not real changes.",
+            "",
+        );
+    }
     const diffs = stacks.map((stack) => diffPlans(stack, baseKnown ? planOf(input.base, stack) ?? null : null, planOf(input.head, stack) ?? null));
     const costs = new Map(stacks.map((stack) => [stack, costSection(baseKnown ? planOf(input.base, stack) : undefined, planOf(input.head, stack))]));
     const findings = new Map(stacks.map((stack) => [stack, findingChanges(stack, baseFindings, headFindings)]));
@@ -299,12 +320,55 @@ export function readPlanDir(dir: string, stepOutcome: string, logFile: string | 
         // Not the CLI's hidden staging folders (`.<stack>-XXXXXX`, tools/plan/cli.ts writeStack): a plan left half-moved is not a stack.
         ? fs.readdirSync(dir).filter((entry) => !entry.startsWith(".") && fs.existsSync(path.join(dir, entry, "plan.json"))).sort()
         : [];
-    const plans = stacks.map((stack) => JSON.parse(fs.readFileSync(path.join(dir, stack, "plan.json"), "utf8")) as Plan);
+    const plans: Plan[] = [];
+    const refused: string[] = [];
+    const filled = new Set<string>();
+    for (const stack of stacks) {
+        const file = path.join(dir, stack, "plan.json");
+        let raw: unknown;
+        try {
+            raw = JSON.parse(fs.readFileSync(file, "utf8"));
+        } catch (err) {
+            refused.push(`${stack}/plan.json is not JSON (${(err as Error).message})`);
+            continue;
+        }
+        const read = normalizePlan(raw, `${stack}/plan.json`);
+        if ("refused" in read) {
+            refused.push(read.refused);
+        } else {
+            plans.push(read.plan);
+            read.filled.forEach((field) => filled.add(field));
+        }
+    }
     const summaries = Object.fromEntries(
         stacks.filter((stack) => fs.existsSync(path.join(dir, stack, "summary.md")))
             .map((stack) => [stack, fs.readFileSync(path.join(dir, stack, "summary.md"), "utf8")]),
     );
     // GitHub's step outcomes: success, failure, cancelled or skipped.
-    const outcome: PlanOutcome = stepOutcome === "failure" ? "failed" : stepOutcome === "success" && plans.length > 0 ? "ok" : "missing";
-    return { outcome, plans, summaries, log };
+    // A plan that cannot be read makes the whole side incomparable: comparing the stacks that could
+    // be read would show the others as wholly added or removed.
+    const outcome: PlanOutcome = stepOutcome === "failure" ? "failed"
+        : refused.length ? "unreadable"
+        : stepOutcome === "success" && plans.length > 0 ? "ok" : "missing";
+    return { outcome, plans: refused.length ? [] : plans, summaries, log, refused, filled: [...filled].sort() };
+}
+
+/**
+ * The comment when composing failed (the builder threw): what failed, at which commit and when, so
+ * the sticky comment is replaced and no earlier plan passes for current. When not even Node could
+ * run the composer (the pull request's `npm ci` failed), tools/plan/fallback-comment.sh writes the
+ * same notice without any package.
+ */
+export function renderFailureComment(failure: { what: string; detail: string; headCommit: string; at: string; artifactUrl: string | null }): string {
+    return [
+        "## Offline plan",
+        "",
+        "> [!CAUTION]",
+        `> **${failure.what}** at ${failure.headCommit} (${failure.at}): there is no plan comment for this commit, and any earlier one is out of date.`,
+        "",
+        fenced(failure.detail.trimEnd().split("\n").slice(-LOG_LINES).join("\n").slice(-8_000)),
+        "",
+        `${failure.artifactUrl ? `The plans and logs are in the [plan artifact](${failure.artifactUrl})` : "The plans and logs are in the plan artifact of this run"}.`,
+        "",
+    ].join("\n");
 }
