@@ -11,8 +11,9 @@
  * CLI with pulumi/actions' installer mode (no `command` input: `makeInstallationConfig`) and runs it here.
  *
  * `node -r sucrase/register/ts tools/plan/real-preview.ts run` (env STACK, PULUMI_STACK, PEERS as a
- * JSON array of Pulumi stack names, POLICY_PACK; writes preview.md, appends to $GITHUB_STEP_SUMMARY,
- * exits 1 only when a deployed stack's preview failed).
+ * JSON array of Pulumi stack names, ALL_STACKS as preview-config's `stacks` output, POLICY_PACK;
+ * writes preview.md, appends to $GITHUB_STEP_SUMMARY, exits 1 when a deployed stack's preview failed
+ * or the token cannot see the prefix's organization).
  */
 import { spawnSync } from "child_process";
 import * as fs from "fs";
@@ -49,8 +50,38 @@ export interface PolicyViolation {
 /** What `pulumi stack output --json --stack <name>` says of a stack. */
 export type StackState = "deployed" | "no-outputs" | "missing" | "unreadable";
 
+/**
+ * `pulumi whoami --json` (pulumi/pulumi pkg/cmd/pulumi/whoami/whoami.go, whoAmIJSON): the token's
+ * user (for a team or organization token, the name Pulumi Cloud's /api/user gives it), the
+ * organizations it belongs to, the backend URL, and what kind of token it is.
+ */
+export interface WhoAmI {
+    user: string;
+    organizations?: string[];
+    url: string;
+    tokenInformation?: { name: string; organization?: string; team?: string };
+}
+
+/**
+ * Whether the token can see the prefix's organization: it is among the token's organizations, or
+ * it is the user itself (personal stacks live under the user's name), or the organization an
+ * organization or team token was issued for.
+ */
+export function canSeeOrganization(who: WhoAmI, organization: string): boolean {
+    return who.user === organization || (who.organizations ?? []).includes(organization) || who.tokenInformation?.organization === organization;
+}
+
+/** The token in words for a message: never its value, only who it is. */
+export function describeToken(who: WhoAmI): string {
+    const info = who.tokenInformation;
+    const kind = !info ? `the personal token of ${who.user}` : info.team ? `the team token "${info.name}" of team ${info.team}` : info.organization ? `the organization token "${info.name}" of ${info.organization}` : `the token "${info.name}" of ${who.user}`;
+    const orgs = who.organizations?.length ? who.organizations.join(", ") : "none";
+    return `${kind} at ${who.url} (organizations: ${orgs})`;
+}
+
 export type PreviewResult =
-    | { kind: "not-deployed"; reason: string }
+    | { kind: "not-deployed"; reason: string; noneDeployed?: { prefix: string; stacks: string[] } }
+    | { kind: "wrong-organization"; organization: string; prefix: string; token: string }
     | { kind: "unreadable"; stack: string; detail: string }
     | { kind: "previewed"; exitCode: number; digest: PreviewDigest | null; violations: PolicyViolation[]; stderr: string };
 
@@ -116,7 +147,20 @@ export const NOT_DEPLOYED = "not deployed yet: offline plan only";
 export function previewSection(stack: { stack: string; pulumiStack: string }, result: PreviewResult): { markdown: string; failed: boolean } {
     const title = `### Real preview: ${stack.stack} (\`${stack.pulumiStack}\`)`;
     if (result.kind === "not-deployed") {
-        return { markdown: `${title}\n\n➖ ${NOT_DEPLOYED} (${result.reason}).\n`, failed: false };
+        const none = result.noneDeployed;
+        const warning = none
+            ? `\n⚠️ **No stack of this run exists under \`${none.prefix}\`** (${none.stacks.map((s) => `\`${s}\``).join(", ")}). Right for a repository never deployed; otherwise stackReferencePrefix or the token's access is wrong.\n`
+            : "";
+        return { markdown: `${title}\n\n➖ ${NOT_DEPLOYED} (${result.reason}).\n${warning}`, failed: false };
+    }
+    if (result.kind === "wrong-organization") {
+        // pulumi/pulumi pkg/backend/httpstate/backend.go GetStack turns every 404 into "no stack", and an
+        // organization the token cannot see answers 404: without this check every stack would pass for
+        // "not deployed yet" and the job would stay green.
+        return {
+            markdown: `${title}\n\n❌ **The Pulumi token cannot see organization \`${result.organization}\`** of stackReferencePrefix \`${result.prefix}\`: it is ${result.token}. Every stack would look "not deployed yet"; set stackReferencePrefix to your organization, or give the token (PULUMI_ACCESS_TOKEN, or the team of PULUMI_OIDC_TEAM) access to it.\n`,
+            failed: true,
+        };
     }
     if (result.kind === "unreadable") {
         return { markdown: `${title}\n\n❌ **Could not read stack \`${result.stack}\`** from the Pulumi backend:\n\n\`\`\`text\n${tail(result.detail)}\n\`\`\`\n`, failed: true };
@@ -126,6 +170,9 @@ export function previewSection(stack: { stack: string; pulumiStack: string }, re
     const lines = [title, "", failed ? `❌ **The preview failed** (exit ${exitCode}).` : "✅ The preview succeeded.", ""];
     if (digest?.changeSummary) {
         const count = (op: string) => digest.changeSummary?.[op] ?? 0;
+        // The engine emits its summary event after the walk, also when it stopped on an error
+        // (pulumi/pulumi pkg/engine/deployment.go, run): the counts are then of the steps planned so far.
+        if (failed) lines.push("Counts are **partial: the preview stopped early**; resources after the error are not counted.", "");
         lines.push("| delete | replace | update | create | unchanged |", "| ---: | ---: | ---: | ---: | ---: |",
             `| ${count("delete")} | ${count("replace")} | ${count("update")} | ${count("create")} | ${count("same")} |`, "");
     } else {
@@ -177,14 +224,33 @@ const pulumiCli: Cli = (args) => {
     return { status: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
 };
 
-/** Checks the stack and its peers, then previews it: the steps of the workflow's preview job. */
-export function runPreview(stack: { stack: string; pulumiStack: string; peers: string[] }, policyPack: string, pulumi: Cli = pulumiCli): PreviewResult {
+/**
+ * Checks the token, the stack and its peers, then previews it: the steps of the workflow's preview job.
+ * `allStacks`: every stack of the run (preview-config's matrix), to say when none of them exists.
+ */
+export function runPreview(stack: { stack: string; pulumiStack: string; peers: string[] }, policyPack: string, pulumi: Cli = pulumiCli, allStacks: string[] = [stack.pulumiStack]): PreviewResult {
+    const prefix = stack.pulumiStack.replace(/\/[^/]*$/, "");
+    const organization = prefix.split("/")[0];
+    const whoami = pulumi(["whoami", "--json"]);
+    let who: WhoAmI | undefined;
+    try {
+        who = whoami.status === 0 ? JSON.parse(whoami.stdout) : undefined;
+    } catch {
+        who = undefined;
+    }
+    if (!who || typeof who.user !== "string") return { kind: "unreadable", stack: stack.pulumiStack, detail: `pulumi whoami --json: ${whoami.stderr || whoami.stdout}` };
+    if (!canSeeOrganization(who, organization)) return { kind: "wrong-organization", organization, prefix, token: describeToken(who) };
+
     const stateOf = (name: string) => {
         const r = pulumi(["stack", "output", "--json", "--stack", name]);
         return { state: stackState(r.status, r.stdout, r.stderr), stderr: r.stderr };
     };
     const own = stateOf(stack.pulumiStack);
-    if (own.state === "missing") return { kind: "not-deployed", reason: `no stack ${stack.pulumiStack} in the Pulumi backend yet` };
+    if (own.state === "missing") {
+        const others = allStacks.filter((s) => s !== stack.pulumiStack);
+        const noneDeployed = others.every((s) => stateOf(s).state === "missing") ? { prefix, stacks: allStacks } : undefined;
+        return { kind: "not-deployed", reason: `no stack ${stack.pulumiStack} in the Pulumi backend yet`, noneDeployed };
+    }
     if (own.state === "unreadable") return { kind: "unreadable", stack: stack.pulumiStack, detail: own.stderr };
     for (const peer of stack.peers) {
         const { state, stderr } = stateOf(peer);
@@ -207,7 +273,10 @@ if (require.main === module) {
         process.exit(2);
     }
     const stack = { stack: env.STACK, pulumiStack: env.PULUMI_STACK, peers: JSON.parse(env.PEERS || "[]") as string[] };
-    const { markdown, failed } = previewSection(stack, runPreview(stack, env.POLICY_PACK || "policy"));
+    const allStacks = env.ALL_STACKS ? (JSON.parse(env.ALL_STACKS) as { pulumiStack: string }[]).map((s) => s.pulumiStack) : [stack.pulumiStack];
+    const result = runPreview(stack, env.POLICY_PACK || "policy", pulumiCli, allStacks);
+    const { markdown, failed } = previewSection(stack, result);
+    if (result.kind === "not-deployed" && result.noneDeployed) console.log(`::warning::No stack of this run exists under ${result.noneDeployed.prefix}: right for a repository never deployed; otherwise stackReferencePrefix or the token's access is wrong`);
     fs.writeFileSync(env.PREVIEW_MD || "preview.md", markdown);
     if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, markdown);
     console.log(markdown);
