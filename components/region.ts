@@ -2,7 +2,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { apiReconcilerStatements } from "../lib/api-reconciler";
 import { artifactSourceParameterName, artifactSourceValue, artifactSyncStatements, bootBucketName } from "../lib/artifact-sync";
-import { DeploymentConfig } from "../lib/config";
+import { DeploymentConfig, peeredDatacenters } from "../lib/config";
 import { internalKeySecretName, keystoreKeySecretName, keystorePasswordSecretName, keystoreStatements } from "../lib/keystore";
 import { databaseIdentifier, DATABASE_USERS, privateZoneName, replicationReadyParameter } from "../lib/database-names";
 import { HUB_HOST_METRICS_AREA, metricNamespace, REPLICATION_LAG_METRIC } from "../lib/metrics";
@@ -95,10 +95,10 @@ export class Region extends pulumi.ComponentResource {
             goldengate: { self: hubAddress(dc), peers: peers.map(hubAddress) },
         }, child);
         // The later datacenter of each pair owns the connection: earlier stacks are deployed first.
-        const peerings = peers.filter((peer) => peer.index < dc.index).map((peer) => [peer.id, new VpcPeering(`${name}-peer-${peer.id.toLowerCase()}`, {
+        const peerings = peeredDatacenters(config).map(({ peer, stackName }) => [peer.id, new VpcPeering(`${name}-peer-${peer.id.toLowerCase()}`, {
             self: dc,
             peer,
-            peerStackName: `${config.replication.stackReferencePrefix}/${peer.stack}`,
+            peerStackName: stackName,
             vpcId: network.vpcId,
             privateRouteTableIds: network.privateRouteTableIds,
             privateZoneId: network.privateZoneId,

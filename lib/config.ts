@@ -600,6 +600,19 @@ function parseClientZips(raw: unknown, architecture: "arm64" | "x86_64", fail: (
  * A region's own names: one label under the zone (`gateway-us-east-1.example.com`), so that one
  * wildcard certificate of the zone covers the global and every regional name.
  */
+/**
+ * The earlier datacenters this stack's datacenter peers with, each with the Pulumi stack whose
+ * outputs it reads (`<stackReferencePrefix>/<its stack>`): the later datacenter of each pair owns
+ * the connection, since earlier stacks are deployed first. components/region.ts declares a
+ * VpcPeering per entry; tools/plan/preview-setup.ts names the same stacks as the real preview's
+ * peers, so both read one rule from one config (a datacenter without a stack file included).
+ */
+export function peeredDatacenters(config: DeploymentConfig): { peer: Datacenter; stackName: string }[] {
+    return config.datacenters
+        .filter((other) => other.index < config.self.index)
+        .map((peer) => ({ peer, stackName: `${config.replication.stackReferencePrefix}/${peer.stack}` }));
+}
+
 export function regionalHostnames(zoneName: string, region: string): { gateway: string; portal: string } {
     return { gateway: `gateway-${region}.${zoneName}`, portal: `apim-${region}.${zoneName}` };
 }

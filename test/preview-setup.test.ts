@@ -2,7 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as fs from "fs";
 import * as path from "path";
-import { missingForPreview, previewRoleTrustPolicy, previewStacks, projectName } from "../tools/plan/preview-setup";
+import { missingForPreview, previewRoleTrustPolicy, previewStacks, projectName, pulumiAuth, settingsFromEnv } from "../tools/plan/preview-setup";
 import { ACCOUNT_ID } from "../tools/offline/cloud";
 import { renderPolicies } from "../tools/plan/deployer-policy";
 import { INVOKE_GRANTS } from "../tools/plan/deployer-policy-table";
@@ -21,6 +21,21 @@ describe("real preview set-up", () => {
         ]);
     });
 
+    it("takes each stack's peers from config `datacenters` as the program does: a datacenter without a stack file, or with its own `stack` name, is still a peer", () => {
+        const dir = tempDir("preview-peers-");
+        // Only us-west has a stack file: its preview must still wait for DC1's stack, not run and go red.
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), path.join(dir, "Pulumi.yaml"));
+        fs.copyFileSync(path.join(PROJECT_DIR, "Pulumi.us-west.yaml"), path.join(dir, "Pulumi.us-west.yaml"));
+        assert.deepEqual(previewStacks(dir), [
+            { stack: "us-west", region: "us-west-2", pulumiStack: "organization/wso2-apim-multi-dc/us-west", peers: ["organization/wso2-apim-multi-dc/us-east"] },
+        ]);
+        // DC1 deployed by a stack named east-prod (config `stack`): the peer is that stack, as VpcPeering reads it.
+        const project = fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8").replace("      - id: DC1\n", "      - id: DC1\n        stack: east-prod\n");
+        assert.notEqual(project, fs.readFileSync(path.join(PROJECT_DIR, "Pulumi.yaml"), "utf8"));
+        fs.writeFileSync(path.join(dir, "Pulumi.yaml"), project);
+        assert.deepEqual(previewStacks(dir)[0].peers, ["organization/wso2-apim-multi-dc/east-prod"]);
+    });
+
     it("refuses a stack that sets its own prefix: the stacks of one deployment share it", () => {
         const dir = tempDir("preview-prefix-");
         for (const file of ["Pulumi.yaml", "Pulumi.us-east.yaml"]) fs.copyFileSync(path.join(PROJECT_DIR, file), path.join(dir, file));
@@ -32,10 +47,28 @@ describe("real preview set-up", () => {
         const stacks = [{ stack: "us-east", region: "us-east-1", pulumiStack: "acme/apim/us-east", peers: [] }];
         assert.deepEqual(missingForPreview(configured, stacks), []);
         assert.deepEqual(missingForPreview({ ...configured, awsRoleArn: "", pulumiTokenSet: false }, stacks).map((m) => m.split(" (")[0]), [
-            "repository variable AWS_PREVIEW_ROLE_ARN", "repository secret PULUMI_ACCESS_TOKEN",
+            "repository variable AWS_PREVIEW_ROLE_ARN", "a Pulumi token: repository variable PULUMI_OIDC_ORGANIZATION",
         ]);
         assert.match(missingForPreview(configured, [{ ...stacks[0], pulumiStack: "organization/wso2-apim-multi-dc/us-east" }])[0], /still the shipped example \(organization\/wso2-apim-multi-dc\)/);
         assert.match(missingForPreview({ ...configured, fork: true }, stacks)[0], /fork gets no secrets or variables/);
+    });
+
+    it("accepts a Pulumi token either way: the secret, or an OIDC exchange for the prefix's organization (which then wins)", () => {
+        const stacks = [{ stack: "us-east", region: "us-east-1", pulumiStack: "acme/apim/us-east", peers: [] }];
+        const oidc = { ...configured, pulumiTokenSet: false, oidcOrganization: "acme", oidcTeam: "preview-readers" };
+        assert.equal(pulumiAuth(configured), "secret");
+        assert.equal(pulumiAuth(oidc), "oidc");
+        assert.equal(pulumiAuth({ ...oidc, pulumiTokenSet: true }), "oidc", "the workflow runs the exchange whenever the variable is set");
+        assert.equal(pulumiAuth({ ...configured, pulumiTokenSet: false }), "none");
+        assert.deepEqual(missingForPreview(oidc, stacks), [], "no secret needed");
+        assert.deepEqual(missingForPreview({ ...oidc, oidcTeam: undefined }, stacks), [], "an organization token (Team edition: no team tokens)");
+        // auth-actions asks for a token of one organization: another one's stacks stay unreadable.
+        assert.deepEqual(missingForPreview({ ...oidc, oidcOrganization: "contoso" }, stacks), [
+            "repository variable PULUMI_OIDC_ORGANIZATION (contoso) is not the organization of stackReferencePrefix (acme): the exchanged token could not read the stacks",
+        ]);
+        assert.deepEqual(settingsFromEnv({ FORK: "false", AWS_PREVIEW_ROLE_ARN: "arn", PULUMI_ACCESS_TOKEN_SET: "false", PULUMI_OIDC_ORGANIZATION: "acme", PULUMI_OIDC_TEAM: "" }), {
+            fork: false, awsRoleArn: "arn", pulumiTokenSet: false, oidcOrganization: "acme", oidcTeam: undefined,
+        });
     });
 
     it("refuses a stack prefix whose project is not Pulumi.yaml's name: the CLI would refuse the stack, and peers would be read from another project", () => {

@@ -4,12 +4,14 @@
  * program reads its peers' stacks under), and the job runs only when everything it needs is there.
  *
  * `node -r sucrase/register/ts tools/plan/preview-setup.ts readiness` (in the workflow: reads FORK,
- * AWS_PREVIEW_ROLE_ARN and PULUMI_ACCESS_TOKEN_SET, writes `ready` and `stacks` to $GITHUB_OUTPUT)
+ * AWS_PREVIEW_ROLE_ARN, PULUMI_ACCESS_TOKEN_SET, PULUMI_OIDC_ORGANIZATION and PULUMI_OIDC_TEAM,
+ * writes `ready` and `stacks` to $GITHUB_OUTPUT)
  * `node -r sucrase/register/ts tools/plan/preview-setup.ts trust-policy <account id> <owner/repo>`
  */
 import * as fs from "fs";
 import * as path from "path";
-import { listStacks, loadStackConfig } from "../../lib/stack-config";
+import { ConfigSource, parseConfig, peeredDatacenters } from "../../lib/config";
+import { listStacks, loadStackConfig, toRuntimeConfig } from "../../lib/stack-config";
 
 export interface PreviewStack {
     /** The stack file's name: Pulumi.<stack>.yaml. */
@@ -18,8 +20,10 @@ export interface PreviewStack {
     /** The fully qualified Pulumi stack: <stackReferencePrefix>/<stack>. */
     pulumiStack: string;
     /**
-     * The Pulumi stacks whose outputs this one reads (components/region.ts: a later datacenter peers
-     * with every earlier one through a StackReference): until they have outputs, its preview cannot run.
+     * The Pulumi stacks whose outputs this one reads: every earlier datacenter of config
+     * `datacenters`, under its `stack` name (lib/config.ts peeredDatacenters, the rule
+     * components/region.ts declares its peerings by), whether or not it has a stack file here.
+     * Until they have outputs, its preview cannot run.
      */
     peers: string[];
 }
@@ -28,7 +32,21 @@ export interface PreviewSettings {
     /** The pull request comes from a fork: GitHub passes it no secrets and no variables. */
     fork: boolean;
     awsRoleArn: string;
+    /** Repository secret PULUMI_ACCESS_TOKEN is set. */
     pulumiTokenSet: boolean;
+    /**
+     * Repository variable PULUMI_OIDC_ORGANIZATION: when set, the job exchanges its GitHub OIDC token
+     * for a Pulumi token of this organization (pulumi/auth-actions@v2) instead of using the secret.
+     */
+    oidcOrganization?: string;
+    /** Repository variable PULUMI_OIDC_TEAM: ask for a team token of this team (read-only team); else an organization token. */
+    oidcTeam?: string;
+}
+
+/** How the preview job gets its Pulumi token: exchanged through OIDC when the organization variable is set, else the secret. */
+export function pulumiAuth(settings: PreviewSettings): "oidc" | "secret" | "none" {
+    if (settings.oidcOrganization) return "oidc";
+    return settings.pulumiTokenSet ? "secret" : "none";
 }
 
 /** The organization Pulumi.yaml ships in `stackReferencePrefix` (organization/wso2-apim-multi-dc) until it is set. */
@@ -39,23 +57,19 @@ const EXAMPLE_ORGANIZATION = "organization";
  * Pulumi.yaml only (the loader refuses a stack file that sets it).
  */
 export function previewStacks(projectDir: string): PreviewStack[] {
-    const loaded = listStacks(projectDir).map((stack) => {
+    return listStacks(projectDir).map((stack) => {
         const config = loadStackConfig(projectDir, stack);
-        const prefix = String(config.values[`${config.project}:stackReferencePrefix`] ?? "");
-        return { stack, region: String(config.values["aws:region"] ?? ""), pulumiStack: `${prefix}/${stack}`, index: datacenterIndex(config.values, config.project) };
+        // Parsed as the program parses it (lib/config.ts): the same datacenters, stack names and prefix.
+        const runtime = toRuntimeConfig(config);
+        const namespace = (name: string): ConfigSource => ({ get: (key) => runtime[`${name}:${key}`] });
+        const parsed = parseConfig(namespace(config.project), namespace("aws"), stack);
+        return {
+            stack,
+            region: parsed.self.region,
+            pulumiStack: `${parsed.replication.stackReferencePrefix}/${stack}`,
+            peers: peeredDatacenters(parsed).map((p) => p.stackName),
+        };
     });
-    return loaded.map(({ index, ...stack }) => ({
-        ...stack,
-        peers: loaded.filter((other) => other.index < index).map((other) => other.pulumiStack),
-    }));
-}
-
-/** The index of the stack's own datacenter (`datacenter` among `datacenters`); Infinity when config does not say. */
-function datacenterIndex(values: Record<string, unknown>, project: string): number {
-    const id = values[`${project}:datacenter`];
-    const datacenters = values[`${project}:datacenters`];
-    const dc = Array.isArray(datacenters) ? datacenters.find((d) => d?.id === id) : undefined;
-    return Number.isInteger(dc?.index) ? dc.index : Infinity;
 }
 
 /** Pulumi.yaml's `name`: the project every stack of this program belongs to. */
@@ -72,7 +86,15 @@ export function missingForPreview(settings: PreviewSettings, stacks: PreviewStac
     if (settings.fork) return ["a pull request from a fork gets no secrets or variables: the preview runs for branches of this repository only"];
     const missing: string[] = [];
     if (!settings.awsRoleArn) missing.push("repository variable AWS_PREVIEW_ROLE_ARN (the read-only role the preview assumes through OIDC; docs/preview.md)");
-    if (!settings.pulumiTokenSet) missing.push("repository secret PULUMI_ACCESS_TOKEN (a Pulumi Cloud token that can read the stacks)");
+    if (pulumiAuth(settings) === "none") {
+        missing.push("a Pulumi token: repository variable PULUMI_OIDC_ORGANIZATION (the job exchanges its GitHub OIDC token for one; docs/preview.md), or repository secret PULUMI_ACCESS_TOKEN (a Pulumi Cloud token that can read the stacks)");
+    }
+    // pulumi/auth-actions asks for a token of one organization (its `organization` input, the audience
+    // urn:pulumi:org:<name> of Pulumi Cloud's token exchange): the stacks must be that organization's.
+    const organizations = [...new Set(stacks.map((s) => s.pulumiStack.split("/")[0]))];
+    if (pulumiAuth(settings) === "oidc" && organizations.some((org) => org !== settings.oidcOrganization)) {
+        missing.push(`repository variable PULUMI_OIDC_ORGANIZATION (${settings.oidcOrganization}) is not the organization of stackReferencePrefix (${organizations.join(", ")}): the exchanged token could not read the stacks`);
+    }
     if (stacks.length === 0) missing.push("a stack file Pulumi.<stack>.yaml");
     const example = stacks.find((s) => s.pulumiStack.split("/")[0] === EXAMPLE_ORGANIZATION);
     if (example) missing.push(`stackReferencePrefix in Pulumi.yaml: still the shipped example (${example.pulumiStack.replace(/\/[^/]+$/, "")}); set your <organization>/<project>`);
@@ -113,15 +135,30 @@ export function previewRoleTrustPolicy(accountId: string, repository: string): o
     };
 }
 
+/** The settings as the workflow's check step passes them (variables and whether the secret is set). */
+export function settingsFromEnv(env: NodeJS.ProcessEnv): PreviewSettings {
+    return {
+        fork: env.FORK === "true",
+        awsRoleArn: env.AWS_PREVIEW_ROLE_ARN ?? "",
+        pulumiTokenSet: env.PULUMI_ACCESS_TOKEN_SET === "true",
+        oidcOrganization: env.PULUMI_OIDC_ORGANIZATION || undefined,
+        oidcTeam: env.PULUMI_OIDC_TEAM || undefined,
+    };
+}
+
 function readiness(projectDir: string, env: NodeJS.ProcessEnv): void {
     const stacks = previewStacks(projectDir);
+    const settings = settingsFromEnv(env);
     const missing = missingForPreview(
-        { fork: env.FORK === "true", awsRoleArn: env.AWS_PREVIEW_ROLE_ARN ?? "", pulumiTokenSet: env.PULUMI_ACCESS_TOKEN_SET === "true" },
+        settings,
         stacks,
         projectName(projectDir),
     );
+    const auth = pulumiAuth(settings) === "oidc"
+        ? `a Pulumi ${settings.oidcTeam ? `team token of ${settings.oidcOrganization}/${settings.oidcTeam}` : `organization token of ${settings.oidcOrganization}`} exchanged through OIDC`
+        : "the repository secret PULUMI_ACCESS_TOKEN";
     const report = missing.length === 0
-        ? `pulumi preview runs for ${stacks.map((s) => s.pulumiStack).join(", ")}.`
+        ? `pulumi preview runs for ${stacks.map((s) => s.pulumiStack).join(", ")}, with ${auth}.`
         : `pulumi preview skipped; it needs:\n${missing.map((m) => `- ${m}`).join("\n")}`;
     console.log(report);
     if (env.GITHUB_STEP_SUMMARY) fs.appendFileSync(env.GITHUB_STEP_SUMMARY, `### Real preview\n\n${report}\n`);
