@@ -135,6 +135,8 @@ describe("pull-request workflow", () => {
             FORK: `\${{ github.event.pull_request.head.repo.full_name != github.repository }}`,
             AWS_PREVIEW_ROLE_ARN: "${{ vars.AWS_PREVIEW_ROLE_ARN }}",
             PULUMI_ACCESS_TOKEN_SET: "${{ secrets.PULUMI_ACCESS_TOKEN != '' }}",
+            PULUMI_OIDC_ORGANIZATION: "${{ vars.PULUMI_OIDC_ORGANIZATION }}",
+            PULUMI_OIDC_TEAM: "${{ vars.PULUMI_OIDC_TEAM }}",
         });
         const job = workflow.jobs["pulumi-preview"];
         assert.equal(job.needs, "preview-config");
@@ -147,8 +149,38 @@ describe("pull-request workflow", () => {
         assert.match(fs.readFileSync(files.GITHUB_OUTPUT, "utf8"), /^ready=false$/m);
         const summary = fs.readFileSync(files.GITHUB_STEP_SUMMARY, "utf8");
         assert.match(summary, /repository variable AWS_PREVIEW_ROLE_ARN/);
-        assert.match(summary, /repository secret PULUMI_ACCESS_TOKEN/);
+        assert.match(summary, /a Pulumi token: repository variable PULUMI_OIDC_ORGANIZATION .*, or repository secret PULUMI_ACCESS_TOKEN/);
         assert.match(summary, /stackReferencePrefix in Pulumi\.yaml: still the shipped example/);
+
+        // OIDC instead of the secret: the token is no longer missing, and the organization is checked against the prefix's.
+        fs.rmSync(files.GITHUB_STEP_SUMMARY);
+        const oidc = runStep(check, PROJECT_DIR, { FORK: "false", AWS_PREVIEW_ROLE_ARN: "arn:aws:iam::123456789012:role/p", PULUMI_ACCESS_TOKEN_SET: "false", PULUMI_OIDC_ORGANIZATION: "acme", PULUMI_OIDC_TEAM: "readers", ...files });
+        assert.equal(oidc.status, 0, oidc.stderr);
+        const oidcSummary = fs.readFileSync(files.GITHUB_STEP_SUMMARY, "utf8");
+        assert.doesNotMatch(oidcSummary, /a Pulumi token:/);
+        assert.match(oidcSummary, /repository variable PULUMI_OIDC_ORGANIZATION \(acme\) is not the organization of stackReferencePrefix \(organization\)/);
+    });
+
+    it("gets the Pulumi token from an OIDC exchange when PULUMI_OIDC_ORGANIZATION is set, and from the secret only otherwise", () => {
+        const exchange = uses("pulumi-preview", "pulumi/auth-actions");
+        assert.equal(exchange.id, "pulumi-token");
+        assert.equal(exchange.if, "${{ vars.PULUMI_OIDC_ORGANIZATION != '' }}");
+        // organization and requested-token-type: both required by the action's source (src/main.ts).
+        assert.deepEqual(exchange.with, {
+            organization: "${{ vars.PULUMI_OIDC_ORGANIZATION }}",
+            "requested-token-type": "${{ vars.PULUMI_OIDC_TEAM != '' && 'urn:pulumi:token-type:access_token:team' || 'urn:pulumi:token-type:access_token:organization' }}",
+            scope: "${{ vars.PULUMI_OIDC_TEAM != '' && format('team:{0}', vars.PULUMI_OIDC_TEAM) || '' }}",
+        });
+        const preview = named("pulumi-preview", "Preview the stack");
+        const order = steps("pulumi-preview");
+        assert.ok(order.indexOf(exchange) < order.indexOf(preview));
+        // A step's env beats what auth-actions exported through GITHUB_ENV: a plain secret here would
+        // replace the exchanged token with an empty one. The exchanged token first, the secret only without it.
+        assert.equal(preview.env.PULUMI_ACCESS_TOKEN, "${{ steps.pulumi-token.outputs.pulumi-access-token || secrets.PULUMI_ACCESS_TOKEN }}");
+        assert.deepEqual(workflow.jobs["pulumi-preview"].permissions, { contents: "read", "id-token": "write" });
+        // Nowhere else does the token appear.
+        const mentions = Object.values(workflow.jobs).flatMap((job: any) => job.steps).filter((s: any) => JSON.stringify(s).includes("secrets.PULUMI_ACCESS_TOKEN"));
+        assert.deepEqual(mentions.map((s: any) => s.name ?? s.id), ["Check what the preview needs", "Preview the stack"]);
     });
 
     it("names the Pulumi stacks from stackReferencePrefix and the stack files: one source, no second variable", () => {
@@ -163,8 +195,8 @@ describe("pull-request workflow", () => {
         const preview = named("pulumi-preview", "Preview the stack");
         assert.equal(preview.run, "node -r sucrase/register/ts tools/plan/real-preview.ts run");
         assert.deepEqual(preview.env, {
-            PULUMI_ACCESS_TOKEN: "${{ secrets.PULUMI_ACCESS_TOKEN }}", STACK: "${{ matrix.stack }}", PULUMI_STACK: "${{ matrix.pulumiStack }}",
-            PEERS: "${{ toJSON(matrix.peers) }}", POLICY_PACK: "policy",
+            PULUMI_ACCESS_TOKEN: "${{ steps.pulumi-token.outputs.pulumi-access-token || secrets.PULUMI_ACCESS_TOKEN }}", STACK: "${{ matrix.stack }}", PULUMI_STACK: "${{ matrix.pulumiStack }}",
+            PEERS: "${{ toJSON(matrix.peers) }}", ALL_STACKS: "${{ needs.preview-config.outputs.stacks }}", POLICY_PACK: "policy",
         });
         const artifact = uses("pulumi-preview", "actions/upload-artifact");
         assert.equal(artifact.if, "${{ !cancelled() }}");
@@ -185,6 +217,7 @@ describe("pull-request workflow", () => {
             "marocchino/sticky-pull-request-comment": "v3",
             "aws-actions/configure-aws-credentials": "v6",
             "pulumi/actions": "v7",
+            "pulumi/auth-actions": "v2",
         } as Record<string, string>;
         const used = allSteps().filter((s) => s.uses).map((s) => s.uses as string);
         assert.deepEqual([...new Set(used.map((u) => u.replace(/@.*/, "")))].sort(), Object.keys(CURRENT).sort(), "each action is in the table");
