@@ -106,9 +106,9 @@ describe("offline plan", function () {
             const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
             const dc = stack === "us-east" ? "dc1" : "dc2";
             assert.ok(summary.includes("\n## Alarms\n\n28 alarms (runbook: docs/operations.md).\n"));
-            assert.ok(summary.includes(`| wso2-apim-${dc}-node-1-system-check | AWS/EC2 StatusCheckFailed_System | ≥ 1 (count) for 2 period(s) | ${stack === "us-east" ? "us-east-1" : "us-west-2"} | EC2 recover, topic ${dc}-ops-alarms |`));
+            assert.ok(summary.includes(`| wso2-apim-${dc}-node-1-system-check | AWS/EC2 StatusCheckFailed_System | Maximum over 1 min ≥ 1 (count), 2 of 2 periods, missing = missing | ${stack === "us-east" ? "us-east-1" : "us-west-2"} | EC2 recover, topic ${dc}-ops-alarms |`));
             const healthTopic = stack === "us-east" ? `${dc}-ops-alarms` : `${dc}-ops-us-east-1-alarms`;
-            assert.ok(summary.includes(`| wso2-apim-${dc}-dns-gateway-health | AWS/Route53 HealthCheckStatus | < 1 (1 = healthy) for 2 period(s) | us-east-1 | topic ${healthTopic} |`));
+            assert.ok(summary.includes(`| wso2-apim-${dc}-dns-gateway-health | AWS/Route53 HealthCheckStatus | Minimum over 1 min < 1 (1 = healthy), 2 of 2 periods, missing = breaching | us-east-1 | topic ${healthTopic} |`));
 
             const cost = estimateCost(planOf(stack).resources);
             const alarms = cost.lines.filter((l) => l.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
@@ -230,20 +230,21 @@ describe("offline plan", function () {
             assert.ok(summary.includes("| `aws:rds/instance:Instance` | 1 | 1 |"));
         });
 
-        it(`${stack}: summary.md shows alarm thresholds in the unit of their metric, and every alarm's unit is known`, () => {
+        it(`${stack}: summary.md shows when each alarm fires: statistic over period, threshold in the unit of its metric, M of N periods, missing-data treatment; every alarm's unit is known`, () => {
             const plan = planOf(stack);
             const summary = fs.readFileSync(path.join(outDir, stack, "summary.md"), "utf8");
             const dc = stack === "us-east" ? "dc1" : "dc2";
             for (const [alarm, fires] of [
-                ["database-free-storage", "< 20 GiB for 2 period(s)"], // 21474836480 bytes (AWS/RDS FreeStorageSpace: Bytes)
-                ["database-freeable-memory", "< 256 MiB for 3 period(s)"],
-                ["database-cpu", "> 80% for 3 period(s)"],
-                ["database-storage-runway", "< 24 h for 4 period(s)"], // math, labelled "hours of storage left"
-                ["alb-5xx-rate", "> 5% for 5 period(s)"], // math, labelled "5XX %"
-                ["artifact-sync-lag", "> 600 s (10 min) for 5 period(s)"],
-                ["target-response-p95", "> 2 s for 5 period(s)"],
-                ["node-1-memory", "> 90% for 15 period(s)"],
-                ["wso2-errors", "≥ 50 (count) for 1 period(s)"], // the log metric filter's unit
+                ["database-free-storage", "Minimum over 5 min < 20 GiB, 2 of 2 periods, missing = missing"], // 21474836480 bytes (AWS/RDS FreeStorageSpace: Bytes)
+                ["database-freeable-memory", "Average over 5 min < 256 MiB, 3 of 3 periods, missing = missing"],
+                ["database-cpu", "Average over 5 min > 80%, 3 of 3 periods, missing = missing"],
+                ["database-storage-runway", "math of Average over 15 min < 24 h, 4 of 4 periods, missing = notBreaching"], // math: period and stat of the metric it reads
+                ["alb-5xx-rate", "math of Sum over 1 min > 5%, 5 of 5 periods, missing = notBreaching"], // math, labelled "5XX %"
+                ["artifact-sync-lag", "Maximum over 1 min > 600 s (10 min), 5 of 5 periods, missing = breaching"],
+                ["target-response-p95", "p95 over 1 min > 2 s, 5 of 5 periods, missing = notBreaching"],
+                ["node-1-memory", "Average over 1 min > 90%, 15 of 15 periods, missing = missing"],
+                ["wso2-errors", "Sum over 5 min ≥ 50 (count), 1 of 1 periods, missing = notBreaching"], // the log metric filter's unit
+                ["traffic-manager-unreachable", "Sum over 5 min ≥ 1 (count), 6 of 6 periods, missing = notBreaching"], // datapointsToAlarm = evaluationPeriods
             ]) {
                 assert.match(summary, new RegExp(`^\\| wso2-apim-${dc}-${alarm} \\| [^|]+ \\| ${fires.replace(/[()]/g, "\\$&")} \\|`, "m"), alarm);
             }

@@ -368,12 +368,16 @@ describe("pull-request workflow", () => {
             }
         });
 
-        it("posts each sticky comment only after the check, to the checked number: the offline plan for forks, the real previews for all", () => {
+        it("posts each sticky comment only after the check, to the checked number: the offline plan for forks, the real previews (or their absence) for same-repository pull requests", () => {
             const posts = job.steps.filter((s: any) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
             assert.deepEqual(posts.map((s: any) => [s.with.header, s.with.path, s.with.number_force, s.if]), [
                 ["offline-plan", "offline-plan/comment.md", "${{ steps.check.outputs.number }}", "${{ steps.check.outputs.ok == 'true' && steps.check.outputs.fork == 'true' }}"],
                 ["pulumi-preview", "previews.md", "${{ steps.check.outputs.number }}", "${{ steps.join.outputs.found == 'true' }}"],
+                ["pulumi-preview", "previews.md", "${{ steps.check.outputs.number }}", "${{ steps.join.outputs.found == 'false' }}"],
             ]);
+            // With no preview this run, only an existing real-preview comment is replaced: sticky v3's
+            // only_update returns when none exists (src/main.ts), so no empty comment is added.
+            assert.deepEqual(posts.map((s: any) => s.with.only_update), [undefined, undefined, true]);
             assert.ok(job.steps.indexOf(check()) < job.steps.indexOf(posts[0]));
             // The same header as preview.yml's comment job: one sticky comment whichever path posts it.
             assert.equal(uses("comment", "marocchino/sticky-pull-request-comment").with.header, "offline-plan");
@@ -448,27 +452,85 @@ describe("pull-request workflow", () => {
             }
         });
 
-        it("joins every stack's real preview into one sticky comment, and posts none when no preview ran", () => {
+        it("the comment workflow's own shell passes shellcheck", function () {
+            requireTool(this, "shellcheck");
+            for (const s of job.steps.filter((s: any) => s.run)) {
+                const lint = shellcheck(`#!/bin/bash\n${s.run}`);
+                assert.equal(lint.status, 0, `${s.name}: ${lint.output}`);
+            }
+        });
+
+        it("reads, joins and posts real previews only for same-repository pull requests: a fork's run could upload a fake one", () => {
+            const previewSteps = job.steps.filter((s: any) => s.id === "download" || s.id === "join");
+            assert.equal(previewSteps.length, 2);
+            for (const s of previewSteps) assert.equal(s.if, "${{ steps.check.outputs.ok == 'true' && steps.check.outputs.fork == 'false' }}");
+            const download = previewSteps.find((s: any) => s.id === "download");
+            assert.deepEqual({ pattern: download.with.pattern, path: download.with.path }, { pattern: "pulumi-preview-*", path: "previews" });
+            // The head SHA and run address come from the event through env, never pasted into the script.
+            const join = previewSteps.find((s: any) => s.id === "join");
+            assert.deepEqual(join.env, {
+                HEAD_SHA: "${{ github.event.workflow_run.head_sha }}", RUN_URL: "${{ github.event.workflow_run.html_url }}", DOWNLOAD: "${{ steps.download.outcome }}",
+            });
+        });
+
+        const HEAD = "c0ffee" + "1".repeat(34);
+        const RUN = "https://github.com/acme/apim/actions/runs/9";
+        /**
+         * Replays the join step after a download of `artifacts` (stack → its preview.md). A fake of
+         * actions/download-artifact v8's layout, nothing more: several matching artifacts are unpacked
+         * into previews/<artifact name>/, exactly one straight into previews/ (src/download-artifact.ts).
+         */
+        const replayJoin = (artifacts: Record<string, string>, download = "success") => {
+            const workspace = tempDir("workflow-join-");
+            const names = Object.keys(artifacts);
+            for (const stack of names) {
+                const dir = names.length === 1 ? path.join(workspace, "previews") : path.join(workspace, "previews", `pulumi-preview-${stack}`);
+                fs.mkdirSync(dir, { recursive: true });
+                fs.writeFileSync(path.join(dir, "preview.md"), artifacts[stack]);
+            }
+            const output = path.join(workspace, "output");
             const join = job.steps.find((s: any) => s.id === "join");
-            const replayJoin = (sections: Record<string, string>) => {
-                const workspace = tempDir("workflow-join-");
-                for (const [stack, text] of Object.entries(sections)) {
-                    fs.mkdirSync(path.join(workspace, "previews", `pulumi-preview-${stack}`), { recursive: true });
-                    fs.writeFileSync(path.join(workspace, "previews", `pulumi-preview-${stack}`, "preview.md"), text);
-                }
-                const output = path.join(workspace, "output");
-                const result = runStep(join, workspace, { GITHUB_OUTPUT: output });
-                assert.equal(result.status, 0, result.stderr);
-                const out = { output: fs.readFileSync(output, "utf8"), comment: fs.existsSync(path.join(workspace, "previews.md")) ? fs.readFileSync(path.join(workspace, "previews.md"), "utf8") : null };
-                fs.rmSync(workspace, { recursive: true, force: true });
-                return out;
-            };
+            const result = runStep(join, workspace, { GITHUB_OUTPUT: output, HEAD_SHA: HEAD, RUN_URL: RUN, DOWNLOAD: download });
+            assert.equal(result.status, 0, result.stderr);
+            const previews = path.join(workspace, "previews.md");
+            return { output: fs.readFileSync(output, "utf8"), comment: fs.existsSync(previews) ? fs.readFileSync(previews) : null };
+        };
+        const HEADER = `## Real pulumi preview at c0ffee1\n\nFor commit ${HEAD} ([run](${RUN})).\n\n`;
+
+        it("joins every stack's real preview into one comment naming the commit, whether one artifact or several were downloaded", () => {
             const both = replayJoin({ "us-east": "### us-east\n\n2 to update\n", "us-west": "### us-west\n\nnot deployed yet: offline plan only\n" });
             assert.equal(both.output, "found=true\n");
-            assert.equal(both.comment, "## Real pulumi preview\n\n### us-east\n\n2 to update\n\n### us-west\n\nnot deployed yet: offline plan only\n\n");
-            assert.deepEqual(replayJoin({}), { output: "found=false\n", comment: null });
-            const huge = replayJoin({ "us-east": "x".repeat(70_000) });
-            assert.equal(Buffer.byteLength(huge.comment!), 60_000, "under GitHub's 65,536-character limit");
+            assert.equal(both.comment!.toString(), `${HEADER}### us-east\n\n2 to update\n\n### us-west\n\nnot deployed yet: offline plan only\n\n`);
+            // One stack previewed: download-artifact v8 puts its preview.md at previews/preview.md.
+            const one = replayJoin({ "us-east": "### us-east\n\n1 to replace\n" });
+            assert.equal(one.output, "found=true\n");
+            assert.equal(one.comment!.toString(), `${HEADER}### us-east\n\n1 to replace\n\n`);
+        });
+
+        it("no preview this run: writes a one-line notice naming the commit and why, for the update-only post", () => {
+            const none = replayJoin({});
+            assert.equal(none.output, "found=false\n");
+            assert.equal(none.comment!.toString(), `## Real pulumi preview\n\nNo real preview for ${HEAD}: the run uploaded no pulumi-preview artifact (the preview is not configured, or it did not run: preview-config's job summary says why). [Run](${RUN})\n`);
+            const failed = replayJoin({}, "failure");
+            assert.match(failed.comment!.toString(), new RegExp(`^No real preview for ${HEAD}: the previews could not be downloaded \\(download step: failure\\)\\. `, "m"));
+        });
+
+        it("cuts an oversized comment at a line, in bytes, never inside a UTF-8 character, closing an open code fence and pointing to the run", () => {
+            // An error log in a fence, of multi-byte characters, longer than the limit.
+            const log = Array.from({ length: 2000 }, (_, n) => `error ${n}: ресурс “dc1-db-oracle” → не найден`).join("\n");
+            const { output, comment } = replayJoin({ "us-east": `### us-east\n\n\`\`\`text\n${log}\n\`\`\`\n`, "us-west": "### us-west\n\n1 to create\n" });
+            assert.equal(output, "found=true\n");
+            assert.ok(comment!.length <= 60_000, `${comment!.length} bytes: under GitHub's 65,536-character limit with room for the marker`);
+            const text = new TextDecoder("utf-8", { fatal: true }).decode(comment!); // throws on a split character
+            const lines = text.trimEnd().split("\n");
+            const run = RUN.replace(/[/.]/g, "\\$&");
+            assert.match(lines.at(-1)!, new RegExp(`^\\*\\*Cut here\\*\\* at \\d+ bytes to fit a comment: every stack's full preview is in the job summaries of the \\[run\\]\\(${run}\\)\\.$`));
+            assert.equal(lines.filter((l) => l.startsWith("```")).length, 2, "the fence opened by the log is closed");
+            assert.equal(lines.at(-3), "```");
+            assert.match(lines.at(-4)!, /^error \d+: ресурс “dc1-db-oracle” → не найден$/, "the last kept line is whole");
+            assert.doesNotMatch(text, /### us-west/, "what did not fit is in the run");
+            // Small enough: nothing is cut and no notice is added.
+            assert.doesNotMatch(replayJoin({ "us-east": "```text\nok\n```\n" }).comment!.toString(), /Cut here/);
         });
     });
 });

@@ -160,6 +160,35 @@ const COMPARISONS: Record<string, string> = {
     LessThanOrEqualToThreshold: "≤",
 };
 
+/** A CloudWatch period in seconds as a reviewer reads it: 60 → "1 min", 3600 → "1 h", 90 → "90 s". */
+export function formatPeriod(seconds: number): string {
+    if (seconds % 3600 === 0) return `${seconds / 3600} h`;
+    if (seconds % 60 === 0) return `${seconds / 60} min`;
+    return `${seconds} s`;
+}
+
+/**
+ * The statistic and period an alarm compares: "Sum over 5 min" (p95 for an extended statistic).
+ * A metric-math alarm has neither at its top level: its period and statistics are those of the
+ * metrics its expression reads (PutMetricAlarm, Metrics: each MetricStat has its own Period and Stat).
+ */
+function statisticOf(i: Record<string, any>): string {
+    if (!i.metricQueries) return `${i.extendedStatistic ?? i.statistic} over ${formatPeriod(Number(i.period))}`;
+    const metrics = (i.metricQueries as any[]).filter((q) => q.metric).map((q) => q.metric);
+    const distinct = (values: string[]) => [...new Set(values)].join("/");
+    return `math of ${distinct(metrics.map((m) => String(m.stat)))} over ${distinct(metrics.map((m) => formatPeriod(Number(m.period))))}`;
+}
+
+/**
+ * "M of N periods": DatapointsToAlarm of EvaluationPeriods; without DatapointsToAlarm every period
+ * must breach (PutMetricAlarm: DatapointsToAlarm is set only for an "M out of N" alarm). Missing data
+ * defaults to `missing` when TreatMissingData is omitted (PutMetricAlarm, TreatMissingData).
+ */
+function periodsOf(i: Record<string, any>): string {
+    const n = Number(i.evaluationPeriods);
+    return `${i.datapointsToAlarm ?? n} of ${n} periods`;
+}
+
 /** The stack's CloudWatch alarms: what each watches, when it fires, where it lives and what it does. */
 export function alarmsTable(plan: Plan): string {
     const alarms = of(plan, "aws:cloudwatch/metricAlarm:MetricAlarm");
@@ -173,7 +202,7 @@ export function alarmsTable(plan: Plan): string {
     const rows = alarms.map((a) => {
         const i = a.inputs as Record<string, any>;
         // The threshold in the unit of the metric it is compared with (tools/plan/alarm-units.ts).
-        const fires = `${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${formatThreshold(Number(i.threshold), alarmUnit(plan, i))} for ${i.evaluationPeriods} period(s)`;
+        const fires = `${statisticOf(i)} ${COMPARISONS[i.comparisonOperator] ?? i.comparisonOperator} ${formatThreshold(Number(i.threshold), alarmUnit(plan, i))}, ${periodsOf(i)}, missing = ${i.treatMissingData ?? "missing"}`;
         return `| ${i.name ?? a.name} | ${metricOf(i)} | ${fires} | ${providerRegion(a.provider)} | ${((i.alarmActions ?? []) as string[]).map(actionOf).join(", ")} |`;
     });
     return [`${alarms.length} alarms (runbook: docs/operations.md).`, "", "| alarm | metric | fires when | region | actions |", "| --- | --- | --- | --- | --- |", ...rows].join("\n");
