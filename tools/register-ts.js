@@ -1,7 +1,8 @@
 /**
  * `node -r ./tools/register-ts.js tools/plan/cli.ts`: sucrase's TypeScript hook (the transforms of
  * sucrase/register/ts: "imports", "typescript") with the transpiled text kept on disk, keyed by the
- * file's path and content, sucrase's version and the transforms. Transpiling the ~100 files the plan
+ * file's content, sucrase's version and the transforms (sucrase reads the path only for source maps
+ * and error messages: a base checkout's unchanged files share the entries of the head's). Transpiling the ~100 files the plan
  * loads (~710 KB) was 14% of every `npm run plan` (CPU profile: docs/plan-speed.md); a run whose
  * sources did not change since an earlier one reads them instead.
  *
@@ -45,7 +46,7 @@ function transpile(code, filePath) {
 
 function cached(code, filePath) {
     if (usableDir === null) return transpile(code, filePath);
-    const key = crypto.createHash("sha256").update(JSON.stringify([SUCRASE_VERSION, TRANSFORMS, filePath])).update("\0").update(code).digest("hex");
+    const key = crypto.createHash("sha256").update(JSON.stringify([SUCRASE_VERSION, TRANSFORMS])).update("\0").update(code).digest("hex");
     const file = path.join(usableDir, `${key}.js`);
     try {
         return fs.readFileSync(file, "utf8");
