@@ -111,3 +111,13 @@ export const DIVERGENT_TABLES_METRIC: CustomMetric = {
  * failed): published beside DivergentTables, so that a check that cannot see is not read as "no divergence".
  */
 export const UNCHECKED_TABLES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "UncheckedTables" };
+
+/**
+ * Tables of a datacenter holding one WSO2 natural identity in more than one row (a user name of a
+ * tenant in UM_USER, an application's subscription to an API in AM_SUBSCRIPTION): WSO2 3.1.0
+ * checks these by reading before it inserts, the schema has no unique key on them, so the same
+ * sign-up or subscription made in two DCs within the lag leaves duplicates in every DC, which
+ * DivergentTables cannot see (docs/replication.md § Duplicate natural keys). Published per
+ * `Datacenter`, the trusted source included, by the same run.
+ */
+export const DUPLICATE_NATURAL_KEYS_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "DuplicateNaturalKeyTables" };
