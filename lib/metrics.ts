@@ -121,3 +121,12 @@ export const UNCHECKED_TABLES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRI
  * `Datacenter`, the trusted source included, by the same run.
  */
 export const DUPLICATE_NATURAL_KEYS_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "DuplicateNaturalKeyTables" };
+
+/**
+ * Rows in a datacenter's GoldenGate exceptions tables (OGGADMIN.EX_*), summed: every conflict,
+ * resolved or not, writes one, and the daily purge job deletes those older than
+ * goldengateExceptionsRetentionDays (docs/replication.md § Exceptions tables: purge and volume).
+ * Published per `Datacenter`, the trusted source included, by the divergence run, when the
+ * checker can see the tables; a growth the retention does not hold back shows here.
+ */
+export const EXCEPTION_ROWS_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "ExceptionRows" };

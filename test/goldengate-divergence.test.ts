@@ -19,7 +19,7 @@ import {
     NATURAL_KEYS, NaturalKey, renderComparedTables, renderDivergenceEnv, renderDivergenceUnits, renderNaturalKeys,
 } from "../lib/goldengate/divergence";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
-import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, metricNamespace, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
+import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, metricNamespace, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
 import { writtenContent } from "../lib/render/user-data";
 import { named, ofType, PROJECT_DIR, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
@@ -102,6 +102,9 @@ function databaseScript(tables: FakeTable[]): string {
     return [
         ...owners.map((owner) => `ATTACH ':memory:' AS "${owner}";`),
         "CREATE TABLE all_tab_columns (owner TEXT, table_name TEXT, column_name TEXT, data_type TEXT, column_id INTEGER);",
+        // ALL_TABLES as the checker sees it: the tables it may read (in Oracle, those it has a privilege on).
+        "CREATE TABLE all_tables (owner TEXT, table_name TEXT);",
+        ...tables.map((t) => `INSERT INTO all_tables VALUES ('${t.owner}', '${t.table}');`),
         ...tables.flatMap((t) => [
             `CREATE TABLE "${t.owner}"."${t.table}" (${t.columns.map(([name, type]) => `"${name}" ${affinity(type)}`).join(", ")});`,
             ...t.rows.map((row) => `INSERT INTO "${t.owner}"."${t.table}" VALUES (${row.map(literal).join(", ")});`),
@@ -204,9 +207,12 @@ function statementsIn(sql: string, dc: string): string[] {
 
 const published = (calls: string[]) => calls.filter((c) => c.startsWith("aws cloudwatch put-metric-data"));
 /** The comparison's metrics (DivergentTables, UncheckedTables) of the compared DCs; the trusted source's and the duplicate counts apart (duplicateCalls). */
-const metricCalls = (calls: string[]) => published(calls).filter((c) => !c.endsWith("Datacenter=DC1") && !c.includes(`--metric-name ${DUPLICATE_NATURAL_KEYS_METRIC.metricName} `));
+const metricCalls = (calls: string[]) => published(calls).filter((c) => !c.endsWith("Datacenter=DC1")
+    && [DIVERGENT_TABLES_METRIC, UNCHECKED_TABLES_METRIC].some((m) => c.includes(`--metric-name ${m.metricName} `)));
+/** The exceptions tables' row counts (ExceptionRows) of each DC. */
+const exceptionCalls = (calls: string[]) => published(calls).filter((c) => c.includes(`--metric-name ${EXCEPTION_ROWS_METRIC.metricName} `));
 /** What the natural-key count published: DuplicateNaturalKeyTables of each DC, and the trusted source's UncheckedTables. */
-const duplicateCalls = (calls: string[]) => published(calls).filter((c) => !metricCalls([c]).length);
+const duplicateCalls = (calls: string[]) => published(calls).filter((c) => !metricCalls([c]).length && !exceptionCalls([c]).length);
 const metricCall = (metric: string, value: number, dc: string) =>
     `aws cloudwatch put-metric-data --region us-east-1 --namespace ${NAMESPACE} --metric-name ${metric} --unit Count --value ${value} --dimensions Datacenter=${dc}`;
 
@@ -416,6 +422,41 @@ describe("divergence check (issue 21, item 5)", () => {
             // The count covers the tables it could read (AM_SUBSCRIPTION: none); UM_USER is in UncheckedTables.
             assert.ok(duplicateCalls(result.calls).includes(metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 0, "DC2")), result.log);
             assert.match(result.log, /DC2 WSO2SHARED\.UM_USER: not compared: ORA-00942/);
+        });
+    });
+
+    describe("exceptions tables' volume (ExceptionRows)", () => {
+        /** The GoldenGate administrator's exceptions tables, in the shape 05-goldengate-exceptions.sql gives them (our own fixture). */
+        const exceptions = (application: number, subscription: number): FakeTable[] => [
+            { owner: "OGGADMIN", table: "EX_WSO2AM_AM_APPLICATION", columns: [["APPLICATION_ID", "NUMBER"], ["EXC_AT", "DATE"], ["EXC_OPTYPE", "VARCHAR2"]],
+                rows: range(application).map((i) => [i, "2026-12-01 03:00:00", "INSERT"]) },
+            { owner: "OGGADMIN", table: "EX_WSO2AM_AM_SUBSCRIPTION", columns: [["SUBSCRIPTION_ID", "NUMBER"], ["EXC_AT", "DATE"], ["EXC_OPTYPE", "VARCHAR2"]],
+                rows: range(subscription).map((i) => [i, "2026-12-01 03:00:00", "DELETE"]) },
+        ];
+        const check = (databases: Record<string, FakeTable[]>) => runCheck({ databases, ready: { DC2: "true" } }, LIST.slice(0, 1));
+
+        it("publishes the rows of each DC's exceptions tables, the trusted source's included, summed in one statement", () => {
+            const result = check({ DC1: [...trustedTables(), ...exceptions(2, 1)], DC2: [...trustedTables(), ...exceptions(0, 4)] });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(exceptionCalls(result.calls), [
+                metricCall(EXCEPTION_ROWS_METRIC.metricName, 3, "DC1"),
+                metricCall(EXCEPTION_ROWS_METRIC.metricName, 4, "DC2"),
+            ]);
+            assert.match(result.log, /DC2: 4 row\(s\) in 2 exceptions table\(s\)/);
+            const count = statementsIn(result.sql, "DC2").find((s) => s.includes('"OGGADMIN"."EX_WSO2AM_AM_SUBSCRIPTION"'))!;
+            assert.equal(count, [
+                "SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM (",
+                'SELECT COUNT(*) AS n FROM "OGGADMIN"."EX_WSO2AM_AM_APPLICATION"',
+                'UNION ALL SELECT COUNT(*) AS n FROM "OGGADMIN"."EX_WSO2AM_AM_SUBSCRIPTION"',
+                ")",
+            ].join("\n"));
+        });
+
+        it("publishes nothing for a DC whose checker sees no exceptions table (never a 0 it did not count)", () => {
+            const result = check({ DC1: [...trustedTables(), ...exceptions(1, 1)], DC2: trustedTables() });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(exceptionCalls(result.calls), [metricCall(EXCEPTION_ROWS_METRIC.metricName, 2, "DC1")]);
+            assert.match(result.log, /DC2: no exceptions table of OGGADMIN is visible to WSO2CHECK/);
         });
     });
 

@@ -18,7 +18,7 @@ import { LAG_WARNING_SECONDS } from "../alarms";
 import type { ClientZip } from "../config";
 import { DATABASE_USERS } from "../database-names";
 import { PolicyStatement } from "../iam";
-import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
+import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
 import { shellQuote } from "../render/bootstrap-env";
 
 export const DIVERGENCE_CHECK_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "divergence-check.sh"), "utf8");
@@ -193,6 +193,9 @@ export function renderDivergenceEnv(p: DivergenceCheckParameters): string {
         ["DIVERGENT_METRIC", DIVERGENT_TABLES_METRIC.metricName],
         ["UNCHECKED_METRIC", UNCHECKED_TABLES_METRIC.metricName],
         ["DUPLICATE_METRIC", DUPLICATE_NATURAL_KEYS_METRIC.metricName],
+        ["EXCEPTION_ROWS_METRIC", EXCEPTION_ROWS_METRIC.metricName],
+        // The owner of the exceptions tables (sql/05-goldengate-exceptions.sql grants the checker SELECT on them).
+        ["EXCEPTIONS_OWNER", DATABASE_USERS.goldengate],
         ["METRIC_DIMENSION", DIVERGENT_TABLES_METRIC.dimensions[0]],
         ["CHUNK_ROWS", DIVERGENCE_CHECK.chunkRows],
         ["CHUNK_PAUSE_SECONDS", DIVERGENCE_CHECK.chunkPauseSeconds],

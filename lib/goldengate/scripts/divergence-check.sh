@@ -18,7 +18,8 @@
 # application's subscription to an API) that more than one row holds: the same sign-up made in two
 # DCs within the lag replicates both rows everywhere, which no comparison across DCs can see. It
 # publishes DuplicateNaturalKeyTables per DC, the trusted source's included (its UncheckedTables
-# then counts the natural-key queries that failed there).
+# then counts the natural-key queries that failed there), and ExceptionRows: the rows in each DC's
+# GoldenGate exceptions tables, which the daily purge job bounds.
 #
 # Parameters: check.env, tables.tsv and natural-keys.tsv beside this script (lib/goldengate/divergence.ts; no
 # secrets). The checker's passwords come from Secrets Manager and reach SQL*Plus on stdin only.
@@ -472,6 +473,37 @@ FROM (SELECT 1 FROM \"$owner\".\"$table\" GROUP BY ${list%, } HAVING COUNT(*) > 
     DUPLICATES_COUNTED[$dc]=1
 }
 
+declare -A EXCEPTION_ROWS
+# Rows in DC's exceptions tables (EXCEPTIONS_OWNER.EX_*), summed in one statement; not counted
+# (nothing published) when the checker sees none or the query fails: the log says why.
+count_exceptions() {
+    local dc=$1 table first=1 sql rows
+    local -a tables
+    if ! run_sql "$dc" "$WORK/extables" "SELECT table_name FROM all_tables WHERE owner = '$EXCEPTIONS_OWNER' AND table_name LIKE 'EX\_%' ESCAPE '\' ORDER BY table_name;"; then
+        log "$dc: exceptions tables not counted: $LAST_ERROR"
+        return
+    fi
+    mapfile -t tables < <(grep -E '^EX_[A-Z0-9_$#]+$' "$WORK/extables" || true)
+    if ((${#tables[@]} == 0)); then
+        log "$dc: no exceptions table of $EXCEPTIONS_OWNER is visible to $CHECKER_USER (05-goldengate-exceptions.sql grants SELECT); not counted"
+        return
+    fi
+    sql="SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM ("
+    for table in "${tables[@]}"; do
+        sql+="$NL$( ((first)) || printf 'UNION ALL ')SELECT COUNT(*) AS n FROM \"$EXCEPTIONS_OWNER\".\"$table\""
+        first=0
+    done
+    sql+="$NL);"
+    if ! run_sql "$dc" "$WORK/exrows" "$sql"; then
+        log "$dc: exceptions tables not counted: $LAST_ERROR"
+        return
+    fi
+    rows=$(tr -d '[:space:]' <"$WORK/exrows")
+    [[ $rows =~ ^[0-9]+$ ]] || { log "$dc: unexpected answer to the exceptions count: $rows"; return; }
+    log "$dc: $rows row(s) in ${#tables[@]} exceptions table(s)"
+    EXCEPTION_ROWS[$dc]=$rows
+}
+
 put_metric() {
     aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$METRIC_NAMESPACE" --metric-name "$1" \
         --unit Count --value "$2" --dimensions "$METRIC_DIMENSION=$3"
@@ -499,6 +531,7 @@ publish() {
         put_metric "$UNCHECKED_METRIC" "$unchecked" "$dc"
         # Only where the count ran: a DC that could not be asked is in UncheckedTables instead.
         [[ -z ${DUPLICATES_COUNTED[$dc]:-} ]] || put_metric "$DUPLICATE_METRIC" "$duplicated" "$dc"
+        [[ -z ${EXCEPTION_ROWS[$dc]:-} ]] || put_metric "$EXCEPTION_ROWS_METRIC" "${EXCEPTION_ROWS[$dc]}" "$dc"
     done
 }
 
@@ -544,7 +577,10 @@ main() {
         done
         confirm
     fi
-    for dc in "$TRUSTED" "${ACTIVE[@]}"; do check_duplicates "$dc"; done
+    for dc in "$TRUSTED" "${ACTIVE[@]}"; do
+        check_duplicates "$dc"
+        count_exceptions "$dc"
+    done
     publish
 }
 
