@@ -435,7 +435,7 @@ describe("divergence check (issue 21, item 5)", () => {
         ];
         const check = (databases: Record<string, FakeTable[]>) => runCheck({ databases, ready: { DC2: "true" } }, LIST.slice(0, 1));
 
-        it("publishes the rows of each DC's exceptions tables, the trusted source's included, summed in one statement", () => {
+        it("publishes the rows of each DC's exceptions tables, the trusted source's included, summed (100 tables a statement)", () => {
             const result = check({ DC1: [...trustedTables(), ...exceptions(2, 1)], DC2: [...trustedTables(), ...exceptions(0, 4)] });
             assert.equal(result.status, 0, result.log);
             assert.deepEqual(exceptionCalls(result.calls), [
@@ -443,6 +443,11 @@ describe("divergence check (issue 21, item 5)", () => {
                 metricCall(EXCEPTION_ROWS_METRIC.metricName, 4, "DC2"),
             ]);
             assert.match(result.log, /DC2: 4 row\(s\) in 2 exceptions table\(s\)/);
+            // 250 tables: three statements of at most 100, summed.
+            const many: FakeTable[] = range(250).map((i) => ({ owner: "OGGADMIN", table: `EX_T${i}`, columns: [["ID", "NUMBER"], ["EXC_AT", "DATE"]], rows: [[i, "2026-12-01"]] }));
+            const wide = check({ DC1: [...trustedTables(), ...many], DC2: trustedTables() });
+            assert.ok(exceptionCalls(wide.calls).includes(metricCall(EXCEPTION_ROWS_METRIC.metricName, 250, "DC1")), wide.log);
+            assert.deepEqual(statementsIn(wide.sql, "DC1").filter((s) => s.includes("FROM \"OGGADMIN\".")).map((s) => s.split("\n").length - 2), [100, 100, 50]);
             const count = statementsIn(result.sql, "DC2").find((s) => s.includes('"OGGADMIN"."EX_WSO2AM_AM_SUBSCRIPTION"'))!;
             assert.equal(count, [
                 "SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM (",

@@ -474,10 +474,12 @@ FROM (SELECT 1 FROM \"$owner\".\"$table\" GROUP BY ${list%, } HAVING COUNT(*) > 
 }
 
 declare -A EXCEPTION_ROWS
-# Rows in DC's exceptions tables (EXCEPTIONS_OWNER.EX_*), summed in one statement; not counted
-# (nothing published) when the checker sees none or the query fails: the log says why.
+# Rows in DC's exceptions tables (EXCEPTIONS_OWNER.EX_*), summed; one statement per 100 tables, a
+# line each, so no statement comes near SQL*Plus's limits (SQL*Plus User's Guide and Reference,
+# "SQL*Plus Limits"). Not counted (nothing published) when the checker sees none or a query fails:
+# the log says why.
 count_exceptions() {
-    local dc=$1 table first=1 sql rows
+    local dc=$1 table first sql rows=0 part i
     local -a tables
     if ! run_sql "$dc" "$WORK/extables" "SELECT table_name FROM all_tables WHERE owner = '$EXCEPTIONS_OWNER' AND table_name LIKE 'EX\_%' ESCAPE '\' ORDER BY table_name;"; then
         log "$dc: exceptions tables not counted: $LAST_ERROR"
@@ -488,18 +490,21 @@ count_exceptions() {
         log "$dc: no exceptions table of $EXCEPTIONS_OWNER is visible to $CHECKER_USER (05-goldengate-exceptions.sql grants SELECT); not counted"
         return
     fi
-    sql="SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM ("
-    for table in "${tables[@]}"; do
-        sql+="$NL$( ((first)) || printf 'UNION ALL ')SELECT COUNT(*) AS n FROM \"$EXCEPTIONS_OWNER\".\"$table\""
-        first=0
+    for ((i = 0; i < ${#tables[@]}; i += 100)); do
+        sql="SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM (" first=1
+        for table in "${tables[@]:i:100}"; do
+            sql+="$NL$( ((first)) || printf 'UNION ALL ')SELECT COUNT(*) AS n FROM \"$EXCEPTIONS_OWNER\".\"$table\""
+            first=0
+        done
+        sql+="$NL);"
+        if ! run_sql "$dc" "$WORK/exrows" "$sql"; then
+            log "$dc: exceptions tables not counted: $LAST_ERROR"
+            return
+        fi
+        part=$(tr -d '[:space:]' <"$WORK/exrows")
+        [[ $part =~ ^[0-9]+$ ]] || { log "$dc: unexpected answer to the exceptions count: $part"; return; }
+        rows=$((rows + part))
     done
-    sql+="$NL);"
-    if ! run_sql "$dc" "$WORK/exrows" "$sql"; then
-        log "$dc: exceptions tables not counted: $LAST_ERROR"
-        return
-    fi
-    rows=$(tr -d '[:space:]' <"$WORK/exrows")
-    [[ $rows =~ ^[0-9]+$ ]] || { log "$dc: unexpected answer to the exceptions count: $rows"; return; }
     log "$dc: $rows row(s) in ${#tables[@]} exceptions table(s)"
     EXCEPTION_ROWS[$dc]=$rows
 }
