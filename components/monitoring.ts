@@ -9,7 +9,7 @@ import {
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, DIVERGENT_TABLES_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
+import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
@@ -115,6 +115,11 @@ export interface MonitoringArgs {
          * trusted source's stack with a hub: every other DC; elsewhere none).
          */
         divergenceDcIds: string[];
+        /**
+         * The datacenters whose duplicate natural keys this stack's hub counts (the trusted source's
+         * stack with a hub: itself and every other DC; elsewhere none).
+         */
+        naturalKeyDcIds: string[];
     };
     /** The GoldenGate hub's instance, when this stack runs one: its memory and disk use are alarmed too. */
     goldengateHubInstanceId?: pulumi.Input<string>;
@@ -287,6 +292,34 @@ export class Monitoring extends pulumi.ComponentResource {
                 metricName: UNCHECKED_TABLES_METRIC.metricName,
                 description: `The divergence check could not compare tables of ${target} with the trusted source ${args.dcId}: its log on ${args.dcId}'s hub says why (docs/operations.md#divergence)`,
             });
+        }
+
+        // Duplicate natural keys (docs/replication.md § Duplicate natural keys): counted by the same
+        // run in every DC, the trusted source too (duplicates are in every DC alike).
+        for (const target of args.replication.naturalKeyDcIds) {
+            const duplicates = {
+                namespace: metricNamespace(args.deploymentName, DUPLICATE_NATURAL_KEYS_METRIC.area),
+                dimensions: { [DUPLICATE_NATURAL_KEYS_METRIC.dimensions[0]]: target },
+                statistic: "Maximum",
+                period: DUPLICATE_NATURAL_KEYS_METRIC.periodSeconds,
+                evaluationPeriods: 1,
+                threshold: 1,
+                comparisonOperator: "GreaterThanOrEqualToThreshold",
+                treatMissingData: "missing",
+            } as const;
+            alarm(`duplicate-natural-keys-${target.toLowerCase()}`, {
+                ...duplicates,
+                metricName: DUPLICATE_NATURAL_KEYS_METRIC.metricName,
+                description: `Tables of ${target} hold one WSO2 identity (a tenant's user name, an application's subscription to an API) in more than one row: merge them in the trusted source ${args.dcId} (docs/operations.md#duplicate-natural-keys)`,
+            });
+            // A compared DC's UncheckedTables is alarmed above; the trusted source's counts only its failed natural-key queries.
+            if (target === args.dcId) {
+                alarm(`duplicate-natural-keys-unchecked-${target.toLowerCase()}`, {
+                    ...duplicates,
+                    metricName: UNCHECKED_TABLES_METRIC.metricName,
+                    description: `The divergence check could not count duplicate natural keys in ${target}'s tables: its log on ${args.dcId}'s hub says why (docs/operations.md#duplicate-natural-keys)`,
+                });
+            }
         }
 
         alarm("artifact-sync-lag", {

@@ -318,6 +318,8 @@ export class Region extends pulumi.ComponentResource {
                 hubDeployed: config.replication.hub !== null,
                 // The trusted source's hub measures every other DC's divergence, and publishes it in this region.
                 divergenceDcIds: dc.id === config.trustedSource.id && config.replication.hub !== null ? peers.map((peer) => peer.id) : [],
+                // It counts duplicate natural keys in every DC, its own included.
+                naturalKeyDcIds: dc.id === config.trustedSource.id && config.replication.hub !== null ? [dc.id, ...peers.map((peer) => peer.id)] : [],
             },
             ...(this.goldengateHubInstanceId ? { goldengateHubInstanceId: this.goldengateHubInstanceId } : {}),
         }, child);

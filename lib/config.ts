@@ -33,7 +33,7 @@ export const CONFIG_KEYS = [
     "vpcId", "publicSubnetIds", "privateSubnetIds",
     "databaseKind", "databaseEngine", "databaseInstanceClass", "databaseMultiAz", "databaseStorageGiB", "databaseServiceName",
     "databaseAmiId", "databaseInstanceType",
-    "backupRetentionDays", "trustedSourceBackupRetentionDays", "archiveLogRetentionHours", "sequenceFloor", "oracleClientZips",
+    "backupRetentionDays", "trustedSourceBackupRetentionDays", "archiveLogRetentionHours", "goldengateExceptionsRetentionDays", "sequenceFloor", "oracleClientZips",
     "stackReferencePrefix", "goldengateLicense", "goldengateAmiId", "goldengateInstallerS3Uri", "goldengateInstallerSha256", "goldengateInstanceType",
     "goldengateVolumeGiB", "goldengateKeyColumns", "trustedSourceBackupCopy",
     "alarmEmails",
@@ -159,6 +159,8 @@ export interface DatabaseConfig {
     /** ec2 kind only. */
     ec2: { amiId: string; instanceType: string } | null;
     archiveLogRetentionHours: number;
+    /** Days the GoldenGate exceptions tables keep a row before the daily purge job deletes it (sql/05-goldengate-exceptions.sql). */
+    exceptionsRetentionDays: number;
     /** Re-striped sequences start above this value (see docs/database.md). */
     sequenceFloor: number;
     /** Oracle Instant Client zips (https:// or s3://) with their SHA-256; empty for the pinned default of the nodes' architecture. */
@@ -435,6 +437,8 @@ export function parseConfig(source: ConfigSource, aws: ConfigSource, stack: stri
             }
             : null,
         archiveLogRetentionHours: integer("archiveLogRetentionHours", 24, 1, 168),
+        // Up to ten years; at least a day, so a row outlives the next divergence run that may need it.
+        exceptionsRetentionDays: integer("goldengateExceptionsRetentionDays", 30, 1, 3650),
         // Below 2^31 - 1: WSO2 reads many ids as a Java int (docs/database.md, the sequence floor).
         sequenceFloor: integer("sequenceFloor", 0, 0, 2_147_483_646),
         oracleClientZips,

@@ -111,3 +111,22 @@ export const DIVERGENT_TABLES_METRIC: CustomMetric = {
  * failed): published beside DivergentTables, so that a check that cannot see is not read as "no divergence".
  */
 export const UNCHECKED_TABLES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "UncheckedTables" };
+
+/**
+ * Tables of a datacenter holding one WSO2 natural identity in more than one row (a user name of a
+ * tenant in UM_USER, an application's subscription to an API in AM_SUBSCRIPTION): WSO2 3.1.0
+ * checks these by reading before it inserts, the schema has no unique key on them, so the same
+ * sign-up or subscription made in two DCs within the lag leaves duplicates in every DC, which
+ * DivergentTables cannot see (docs/replication.md § Duplicate natural keys). Published per
+ * `Datacenter`, the trusted source included, by the same run.
+ */
+export const DUPLICATE_NATURAL_KEYS_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "DuplicateNaturalKeyTables" };
+
+/**
+ * Rows in a datacenter's GoldenGate exceptions tables (OGGADMIN.EX_*), summed: every conflict,
+ * resolved or not, writes one, and the daily purge job deletes those older than
+ * goldengateExceptionsRetentionDays (docs/replication.md § Exceptions tables: purge and volume).
+ * Published per `Datacenter`, the trusted source included, by the divergence run, when the
+ * checker can see the tables; a growth the retention does not hold back shows here.
+ */
+export const EXCEPTION_ROWS_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "ExceptionRows" };

@@ -55,6 +55,7 @@ export function bootObjects(config: DeploymentConfig): Record<string, string> {
         sharedDbUser: DATABASE_USERS.sharedDb,
         goldengateUser: DATABASE_USERS.goldengate,
         archiveLogRetentionHours: config.database.archiveLogRetentionHours,
+        exceptionsRetentionDays: config.database.exceptionsRetentionDays,
         sequenceFloor: config.database.sequenceFloor,
         keyColumnTables: config.replication.keyColumns.map(({ owner, table }) => ({ owner, table })),
     });

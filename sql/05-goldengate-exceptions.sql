@@ -127,3 +127,46 @@ BEGIN
   DBMS_OUTPUT.PUT_LINE('exceptions tables: ' || v_created || ' created');
 END;
 /
+
+-- The purge (docs/replication.md § Exceptions tables: purge and volume). Every conflict lands a row
+-- here, resolved or not, including every DELETEROWMISSING of WSO2's own cleanups, so without a
+-- purge the exceptions tables grow for good. A Scheduler job in this user's own schema deletes,
+-- once a day, the rows older than the retention (exceptions_retention_days, from
+-- goldengateExceptionsRetentionDays) by EXC_AT (when the Replicat wrote
+-- them), one table and one commit at a time. The job is re-created at every run, so a changed
+-- retention takes effect at node 1's next boot or hook run. Creating a job in one's own schema
+-- takes CREATE JOB (Oracle Database Administrator's Guide 19c, "Scheduler Privileges"), which
+-- 01-users.sql grants this user for the heartbeat's jobs; DBMS_SCHEDULER.CREATE_JOB with job_type
+-- 'PLSQL_BLOCK' and a calendar repeat_interval (Oracle Database PL/SQL Packages and Types
+-- Reference 19c, DBMS_SCHEDULER, CREATE_JOB Procedure; "Calendaring Syntax").
+-- The divergence check's reader may SELECT from each exceptions table: it publishes their row
+-- count per DC (ExceptionRows), so a growth the retention does not keep down shows.
+DECLARE
+  c_job    CONSTANT VARCHAR2(30) := 'PURGE_EXCEPTIONS';
+  c_action CONSTANT VARCHAR2(4000) := q'[BEGIN
+  FOR t IN (SELECT e.table_name FROM user_tables e JOIN user_tab_columns c ON c.table_name = e.table_name AND c.column_name = 'EXC_AT'
+             WHERE e.table_name LIKE 'EX\_%' ESCAPE '\') LOOP
+    EXECUTE IMMEDIATE 'DELETE FROM ' || DBMS_ASSERT.ENQUOTE_NAME(t.table_name, FALSE) || ' WHERE EXC_AT < SYSDATE - &exceptions_retention_days';
+    COMMIT;
+  END LOOP;
+END;]';
+  v_granted PLS_INTEGER := 0;
+BEGIN
+  FOR j IN (SELECT job_name FROM user_scheduler_jobs WHERE job_name = c_job) LOOP
+    DBMS_SCHEDULER.DROP_JOB(job_name => j.job_name, force => TRUE);
+  END LOOP;
+  DBMS_SCHEDULER.CREATE_JOB(
+    job_name        => c_job,
+    job_type        => 'PLSQL_BLOCK',
+    job_action      => c_action,
+    repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30',
+    enabled         => TRUE,
+    comments        => 'Deletes exceptions rows older than &exceptions_retention_days days (wso2-apim-multi-dc)');
+  FOR t IN (SELECT table_name FROM user_tables WHERE table_name LIKE 'EX\_%' ESCAPE '\') LOOP
+    EXECUTE IMMEDIATE 'GRANT SELECT ON ' || DBMS_ASSERT.ENQUOTE_NAME(t.table_name, FALSE) || ' TO ' || DBMS_ASSERT.ENQUOTE_NAME(UPPER('&checker_user'), FALSE);
+    v_granted := v_granted + 1;
+  END LOOP;
+  DBMS_OUTPUT.PUT_LINE('exceptions purge: job ' || c_job || ' daily, rows older than &exceptions_retention_days days; SELECT on '
+    || v_granted || ' exceptions tables to ' || UPPER('&checker_user'));
+END;
+/

@@ -16,10 +16,10 @@ import * as path from "node:path";
 import * as YAML from "yaml";
 import {
     CHECKER_USER, ComparedTable, DIVERGENCE_CHECK, DIVERGENCE_CHECK_SCRIPT, DIVERGENCE_LAUNCHER_SCRIPT, DivergenceCheckParameters,
-    renderComparedTables, renderDivergenceEnv, renderDivergenceUnits,
+    NATURAL_KEYS, NaturalKey, renderComparedTables, renderDivergenceEnv, renderDivergenceUnits, renderNaturalKeys,
 } from "../lib/goldengate/divergence";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
-import { DIVERGENT_TABLES_METRIC, metricNamespace, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
+import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, metricNamespace, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
 import { writtenContent } from "../lib/render/user-data";
 import { named, ofType, PROJECT_DIR, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
@@ -102,6 +102,9 @@ function databaseScript(tables: FakeTable[]): string {
     return [
         ...owners.map((owner) => `ATTACH ':memory:' AS "${owner}";`),
         "CREATE TABLE all_tab_columns (owner TEXT, table_name TEXT, column_name TEXT, data_type TEXT, column_id INTEGER);",
+        // ALL_TABLES as the checker sees it: the tables it may read (in Oracle, those it has a privilege on).
+        "CREATE TABLE all_tables (owner TEXT, table_name TEXT);",
+        ...tables.map((t) => `INSERT INTO all_tables VALUES ('${t.owner}', '${t.table}');`),
         ...tables.flatMap((t) => [
             `CREATE TABLE "${t.owner}"."${t.table}" (${t.columns.map(([name, type]) => `"${name}" ${affinity(type)}`).join(", ")});`,
             ...t.rows.map((row) => `INSERT INTO "${t.owner}"."${t.table}" VALUES (${row.map(literal).join(", ")});`),
@@ -123,6 +126,8 @@ interface Scenario {
     parameters?: Partial<DivergenceCheckParameters>;
     /** The Instant Client already installed (default), or a directory of zips the fake curl serves. */
     client?: "installed" | { zipDir: string };
+    /** natural-keys.tsv (default: none, so the comparison's tests need no natural-key columns). */
+    naturalKeys?: NaturalKey[];
 }
 
 const FAKE_AWS = `#!/bin/bash
@@ -159,6 +164,7 @@ function runCheck(scenario: Scenario, tables: ComparedTable[] = LIST): CheckRun 
         "state/current/divergence-check.sh": DIVERGENCE_CHECK_SCRIPT,
         "state/current/check.env": checkEnv,
         "state/current/tables.tsv": renderComparedTables(tables),
+        "state/current/natural-keys.tsv": renderNaturalKeys(scenario.naturalKeys ?? []),
     };
     if ((scenario.client ?? "installed") === "installed") files[`state/instantclient-${clientId}/sqlplus`] = FAKE_SQLPLUS;
     for (const [dc, tablesOfDc] of Object.entries(scenario.databases)) {
@@ -199,7 +205,14 @@ function statementsIn(sql: string, dc: string): string[] {
     return sql.split(/^-- /m).filter((part) => part.startsWith(`${HOST(dc)}\n`)).map((part) => part.slice(HOST(dc).length + 1).trim().replace(/;$/, ""));
 }
 
-const metricCalls = (calls: string[]) => calls.filter((c) => c.startsWith("aws cloudwatch put-metric-data"));
+const published = (calls: string[]) => calls.filter((c) => c.startsWith("aws cloudwatch put-metric-data"));
+/** The comparison's metrics (DivergentTables, UncheckedTables) of the compared DCs; the trusted source's and the duplicate counts apart (duplicateCalls). */
+const metricCalls = (calls: string[]) => published(calls).filter((c) => !c.endsWith("Datacenter=DC1")
+    && [DIVERGENT_TABLES_METRIC, UNCHECKED_TABLES_METRIC].some((m) => c.includes(`--metric-name ${m.metricName} `)));
+/** The exceptions tables' row counts (ExceptionRows) of each DC. */
+const exceptionCalls = (calls: string[]) => published(calls).filter((c) => c.includes(`--metric-name ${EXCEPTION_ROWS_METRIC.metricName} `));
+/** What the natural-key count published: DuplicateNaturalKeyTables of each DC, and the trusted source's UncheckedTables. */
+const duplicateCalls = (calls: string[]) => published(calls).filter((c) => !metricCalls([c]).length && !exceptionCalls([c]).length);
 const metricCall = (metric: string, value: number, dc: string) =>
     `aws cloudwatch put-metric-data --region us-east-1 --namespace ${NAMESPACE} --metric-name ${metric} --unit Count --value ${value} --dimensions Datacenter=${dc}`;
 
@@ -226,7 +239,7 @@ describe("divergence check (issue 21, item 5)", () => {
                 metricCall(DIVERGENT_TABLES_METRIC.metricName, 2, "DC2"),
                 metricCall(UNCHECKED_TABLES_METRIC.metricName, 0, "DC2"),
             ]);
-            const summary = /DC2: 2 divergent table\(s\): (.*); 0 table\(s\) not compared/.exec(result.log);
+            const summary = /DC2: 2 divergent table\(s\): (.*); 0 table\(s\) with duplicate natural keys; 0 table\(s\) not compared/.exec(result.log);
             assert.ok(summary, result.log);
             assert.deepEqual(summary[1].trim().split(" ").sort(), ["WSO2AM.AM_API", "WSO2AM.AM_API_URL_MAPPING"]);
         });
@@ -345,6 +358,113 @@ describe("divergence check (issue 21, item 5)", () => {
         assert.match(result.log, /FAILED: cannot read the trusted source's tables: ORA-12541/);
     });
 
+    describe("duplicate natural keys (a sign-up or a subscription made in two DCs within the lag)", () => {
+        // Our own fixture tables in the shape of 3.1.0's: UM_USER keyed on (UM_ID, UM_TENANT_ID) and
+        // unique on UM_USER_ID only; AM_SUBSCRIPTION keyed on SUBSCRIPTION_ID, nothing on (APPLICATION_ID, API_ID).
+        const KEYS = NATURAL_KEYS.filter((k) => ["UM_USER", "AM_SUBSCRIPTION"].includes(k.table));
+        const KEYED_LIST: ComparedTable[] = [
+            { owner: "WSO2SHARED", table: "UM_USER", primaryKey: ["UM_ID", "UM_TENANT_ID"] },
+            { owner: "WSO2AM", table: "AM_SUBSCRIPTION", primaryKey: ["SUBSCRIPTION_ID"] },
+        ];
+        /** alice signed up in DC1 (UM_ID 1) and in DC2 (UM_ID 2) within the lag: both rows replicated, so every DC holds both. */
+        const tables = (subscriptions: Value[][]): FakeTable[] => [
+            { owner: "WSO2SHARED", table: "UM_USER", columns: [["UM_ID", "NUMBER"], ["UM_USER_ID", "VARCHAR2"], ["UM_USER_NAME", "VARCHAR2"], ["UM_TENANT_ID", "NUMBER"]],
+                rows: [[1, "uuid-dc1", "alice", -1234], [2, "uuid-dc2", "alice", -1234], [3, "uuid-3", "alice", 1], [4, "uuid-4", "bob", -1234]] },
+            { owner: "WSO2AM", table: "AM_SUBSCRIPTION", columns: [["SUBSCRIPTION_ID", "NUMBER"], ["APPLICATION_ID", "NUMBER"], ["API_ID", "NUMBER"], ["UUID", "VARCHAR2"]], rows: subscriptions },
+        ];
+        const subscriptions: Value[][] = [[1, 10, 100, "s-1"], [2, 10, 101, "s-2"], [3, 11, 100, "s-3"]];
+        const check = (scenario: Omit<Scenario, "ready" | "naturalKeys">) => runCheck({ ...scenario, ready: { DC2: "true" }, naturalKeys: KEYS }, KEYED_LIST);
+
+        it("lists UM_USER by (UM_USER_NAME, UM_TENANT_ID) and AM_SUBSCRIPTION by (APPLICATION_ID, API_ID), each with its source in the 3.1.0 sources", () => {
+            assert.equal(renderNaturalKeys(NATURAL_KEYS), "WSO2SHARED UM_USER UM_USER_NAME,UM_TENANT_ID\nWSO2AM AM_SUBSCRIPTION APPLICATION_ID,API_ID\n");
+            for (const key of NATURAL_KEYS) assert.match(key.source, /08ea54ec .*multi-dc\/oracle\//);
+            assert.throws(() => renderNaturalKeys([KEYS[0], KEYS[0]]), /natural key of WSO2SHARED\.UM_USER is listed twice/);
+            assert.throws(() => renderNaturalKeys([{ ...KEYS[0], columns: [] }]), /has no column/);
+        });
+
+        it("one duplicate user name, the same in every DC: the cross-DC comparison finds nothing, the count publishes 1 for each DC", () => {
+            const result = check({ databases: { DC1: tables(subscriptions), DC2: tables(subscriptions) } });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(metricCalls(result.calls), [
+                metricCall(DIVERGENT_TABLES_METRIC.metricName, 0, "DC2"),
+                metricCall(UNCHECKED_TABLES_METRIC.metricName, 0, "DC2"),
+            ]);
+            assert.deepEqual(duplicateCalls(result.calls), [
+                metricCall(UNCHECKED_TABLES_METRIC.metricName, 0, "DC1"),
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC1"),
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC2"),
+            ]);
+            // alice of tenant 1 is another identity: one value, not two. The name itself is not logged.
+            assert.match(result.log, /DC1 WSO2SHARED\.UM_USER: 1 value\(s\) of \(UM_USER_NAME,UM_TENANT_ID\) held by more than one row/);
+            assert.doesNotMatch(result.log, /alice/);
+            assert.ok(statementsIn(result.sql, "DC2").includes(
+                `SELECT TO_CHAR(COUNT(*), 'TM9')\nFROM (SELECT 1 FROM "WSO2SHARED"."UM_USER" GROUP BY "UM_USER_NAME", "UM_TENANT_ID" HAVING COUNT(*) > 1)`));
+        });
+
+        it("a duplicate subscription too: two tables for each DC; none when every identity has one row", () => {
+            const twice = [...subscriptions, [4, 11, 100, "s-4"]];
+            const result = check({ databases: { DC1: tables(twice), DC2: tables(twice) } });
+            assert.ok(duplicateCalls(result.calls).includes(metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 2, "DC2")), result.log);
+            const clean = withRows(tables(subscriptions), "UM_USER", (rows) => rows.filter((r) => r[0] !== 2));
+            const none = check({ databases: { DC1: clean, DC2: clean } });
+            assert.deepEqual(duplicateCalls(none.calls).filter((c) => c.includes(DUPLICATE_NATURAL_KEYS_METRIC.metricName)), [
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 0, "DC1"),
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 0, "DC2"),
+            ]);
+        });
+
+        it("a natural-key query that fails counts the table as unchecked (alarmed), never as free of duplicates", () => {
+            // DC2's database has no UM_USER (the fake answers ORA-00942): never read as "no duplicates".
+            const broken = tables(subscriptions).filter((t) => t.table !== "UM_USER");
+            const result = check({ databases: { DC1: tables(subscriptions), DC2: broken } });
+            assert.equal(result.status, 0, result.log);
+            assert.ok(metricCalls(result.calls).includes(metricCall(UNCHECKED_TABLES_METRIC.metricName, 1, "DC2")), result.log);
+            // The count covers the tables it could read (AM_SUBSCRIPTION: none); UM_USER is in UncheckedTables.
+            assert.ok(duplicateCalls(result.calls).includes(metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 0, "DC2")), result.log);
+            assert.match(result.log, /DC2 WSO2SHARED\.UM_USER: not compared: ORA-00942/);
+        });
+    });
+
+    describe("exceptions tables' volume (ExceptionRows)", () => {
+        /** The GoldenGate administrator's exceptions tables, in the shape 05-goldengate-exceptions.sql gives them (our own fixture). */
+        const exceptions = (application: number, subscription: number): FakeTable[] => [
+            { owner: "OGGADMIN", table: "EX_WSO2AM_AM_APPLICATION", columns: [["APPLICATION_ID", "NUMBER"], ["EXC_AT", "DATE"], ["EXC_OPTYPE", "VARCHAR2"]],
+                rows: range(application).map((i) => [i, "2026-12-01 03:00:00", "INSERT"]) },
+            { owner: "OGGADMIN", table: "EX_WSO2AM_AM_SUBSCRIPTION", columns: [["SUBSCRIPTION_ID", "NUMBER"], ["EXC_AT", "DATE"], ["EXC_OPTYPE", "VARCHAR2"]],
+                rows: range(subscription).map((i) => [i, "2026-12-01 03:00:00", "DELETE"]) },
+        ];
+        const check = (databases: Record<string, FakeTable[]>) => runCheck({ databases, ready: { DC2: "true" } }, LIST.slice(0, 1));
+
+        it("publishes the rows of each DC's exceptions tables, the trusted source's included, summed (100 tables a statement)", () => {
+            const result = check({ DC1: [...trustedTables(), ...exceptions(2, 1)], DC2: [...trustedTables(), ...exceptions(0, 4)] });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(exceptionCalls(result.calls), [
+                metricCall(EXCEPTION_ROWS_METRIC.metricName, 3, "DC1"),
+                metricCall(EXCEPTION_ROWS_METRIC.metricName, 4, "DC2"),
+            ]);
+            assert.match(result.log, /DC2: 4 row\(s\) in 2 exceptions table\(s\)/);
+            // 250 tables: three statements of at most 100, summed.
+            const many: FakeTable[] = range(250).map((i) => ({ owner: "OGGADMIN", table: `EX_T${i}`, columns: [["ID", "NUMBER"], ["EXC_AT", "DATE"]], rows: [[i, "2026-12-01"]] }));
+            const wide = check({ DC1: [...trustedTables(), ...many], DC2: trustedTables() });
+            assert.ok(exceptionCalls(wide.calls).includes(metricCall(EXCEPTION_ROWS_METRIC.metricName, 250, "DC1")), wide.log);
+            assert.deepEqual(statementsIn(wide.sql, "DC1").filter((s) => s.includes("FROM \"OGGADMIN\".")).map((s) => s.split("\n").length - 2), [100, 100, 50]);
+            const count = statementsIn(result.sql, "DC2").find((s) => s.includes('"OGGADMIN"."EX_WSO2AM_AM_SUBSCRIPTION"'))!;
+            assert.equal(count, [
+                "SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM (",
+                'SELECT COUNT(*) AS n FROM "OGGADMIN"."EX_WSO2AM_AM_APPLICATION"',
+                'UNION ALL SELECT COUNT(*) AS n FROM "OGGADMIN"."EX_WSO2AM_AM_SUBSCRIPTION"',
+                ")",
+            ].join("\n"));
+        });
+
+        it("publishes nothing for a DC whose checker sees no exceptions table (never a 0 it did not count)", () => {
+            const result = check({ DC1: [...trustedTables(), ...exceptions(1, 1)], DC2: trustedTables() });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(exceptionCalls(result.calls), [metricCall(EXCEPTION_ROWS_METRIC.metricName, 2, "DC1")]);
+            assert.match(result.log, /DC2: no exceptions table of OGGADMIN is visible to WSO2CHECK/);
+        });
+    });
+
     describe("LOB columns (issue 21, item 4: concurrent updates of only a LOB are detected, not left to diverge)", () => {
         /** Our own fixture tables, in the shape of a CLOB table (AM_API_URL_MAPPING) and a BLOB table (REG_CONTENT). */
         const LOB_LIST: ComparedTable[] = [
@@ -460,7 +580,7 @@ describe("divergence check (issue 21, item 5)", () => {
             const bad = install("f".repeat(64));
             assert.equal(bad.status, 1);
             assert.match(bad.log, /FAILED: oracleClientZips: https:\/\/download\.example\/client\.zip does not have the configured SHA-256 f{64}/);
-            assert.deepEqual(metricCalls(bad.calls), [], "nothing is published by a check that could not start");
+            assert.deepEqual(published(bad.calls), [], "nothing is published by a check that could not start");
         } finally {
             fs.rmSync(staging, { recursive: true, force: true });
         }
@@ -545,13 +665,14 @@ describe("divergence check: rendered files", () => {
                 "s3/divergence-check.sh": '#!/bin/bash\necho "check ran from $0"\n',
                 "s3/check.env": "",
                 "s3/tables.tsv": "",
+                "s3/natural-keys.tsv": "",
                 "state/current/stale": "from the last run",
             },
             env: { FAKE_DIR: "<dir>", HUB_ENV: "<dir>/hub.env", STATE_DIRECTORY: "<dir>/state" },
             inspect: (dir) => fs.existsSync(path.join(dir, "state", "current", "stale")),
         });
         assert.equal(result.status, 0, result.stderr);
-        assert.deepEqual(result.calls, ["divergence-check.sh", "check.env", "tables.tsv"].map((name) =>
+        assert.deepEqual(result.calls, ["divergence-check.sh", "check.env", "tables.tsv", "natural-keys.tsv"].map((name) =>
             `aws s3 cp --only-show-errors --region us-east-1 s3://wso2-apim-dc1/divergence/${name} <dir>/state/current/${name}`));
         assert.match(result.stderr, /check ran from .*\/state\/current\/divergence-check\.sh/);
         assert.equal(result.inspected, false, "a file of the last run was left in place");
@@ -603,6 +724,28 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
         assert.match(operations, /^## Divergence$/m);
     });
 
+    it("alarms on duplicate natural keys in every DC, the trusted source included, and on the trusted source's uncounted tables", async () => {
+        const program = await hubRun();
+        const operations = fs.readFileSync(path.join(PROJECT_DIR, "docs", "operations.md"), "utf8");
+        const expected = [
+            ["duplicate-natural-keys-dc1", DUPLICATE_NATURAL_KEYS_METRIC, "DC1"],
+            ["duplicate-natural-keys-dc2", DUPLICATE_NATURAL_KEYS_METRIC, "DC2"],
+            ["duplicate-natural-keys-unchecked-dc1", UNCHECKED_TABLES_METRIC, "DC1"],
+        ] as const;
+        for (const [key, metric, dc] of expected) {
+            const i = named(program, `dc1-ops-${key}`).inputs as any;
+            assert.deepEqual([i.name, i.namespace, i.metricName, i.dimensions, i.statistic, i.period, i.threshold, i.comparisonOperator, i.treatMissingData], [
+                `wso2-apim-dc1-${key}`, NAMESPACE, metric.metricName, { Datacenter: dc }, "Maximum", 21600, 1, "GreaterThanOrEqualToThreshold", "missing",
+            ]);
+            assert.deepEqual(i.alarmActions, ["(known after apply: dc1-ops-alarms.arn)"]);
+            assert.match(i.alarmDescription, /docs\/operations\.md#duplicate-natural-keys/);
+        }
+        assert.equal(ofType(program, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => String(a.inputs.name).includes("duplicate-natural-keys")).length, expected.length);
+        assert.match(operations, /^## Duplicate natural keys$/m);
+        const spoke = await run("us-west", BYOL);
+        assert.deepEqual(ofType(spoke, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => String(a.inputs.name).includes("duplicate")), []);
+    });
+
     it("gives every DC a checker secret by its fixed name, read by the nodes to create the user", async () => {
         const program = await hubRun();
         assert.equal(named(program, "dc1-secrets-divergence-checker").inputs.name, "wso2-apim/dc1/divergence-checker");
@@ -612,10 +755,11 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
         assert.match(env, /^CHECKER_SECRET_ID='\(known after apply: dc1-secrets-divergence-checker\.arn\)'$/m);
     });
 
-    it("uploads the check, its parameters and the table list to the boot bucket, which every hub may read; the hub runs it from a timer", async () => {
+    it("uploads the check, its parameters, the table list and the natural keys to the boot bucket, which every hub may read; the hub runs it from a timer", async () => {
         const program = await hubRun();
         const objects = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").filter((o) => String(o.inputs.key).startsWith("divergence/"));
-        assert.deepEqual(objects.map((o) => o.inputs.key).sort(), ["divergence/check.env", "divergence/divergence-check.sh", "divergence/tables.tsv"]);
+        assert.deepEqual(objects.map((o) => o.inputs.key).sort(), ["divergence/check.env", "divergence/divergence-check.sh", "divergence/natural-keys.tsv", "divergence/tables.tsv"]);
+        assert.equal(objects.find((o) => o.inputs.key === "divergence/natural-keys.tsv")!.inputs.content, renderNaturalKeys(NATURAL_KEYS));
         const env = String(objects.find((o) => o.inputs.key === "divergence/check.env")!.inputs.content);
         assert.match(env, /^TRUSTED_SOURCE='DC1'$/m);
         assert.match(env, /^DATACENTERS='DC1\|us-east-1\|oracle\.dc1\.wso2-apim\.internal:1521\/APIMDB\|wso2-apim\/dc1\/divergence-checker\|\/wso2-apim\/dc1\/replication-ready DC2\|us-west-2\|/m);

@@ -12,6 +12,7 @@ import { LAG_WARNING_SECONDS } from "../lib/alarms";
 import { HUB_BOOT_SCRIPT, HubBootParameters, renderHubEnv } from "../lib/goldengate/hub-user-data";
 import { GOLDENGATE, MAX_DATACENTERS, SPARE_COLLECTOR_PORTS } from "../lib/goldengate/names";
 import { GoldenGateFilesInput, HubDatacenter, renderGoldenGateFiles } from "../lib/goldengate/parameter-files";
+import { DEFAULT_EXCEPTIONS_RETENTION_DAYS, renderSqlParameters, SQL_DIR } from "../lib/render/sql-parameters";
 import { named, ofType, PROJECT_DIR, run, runWithFakes } from "./harness";
 
 const DC1: HubDatacenter = { id: "DC1", index: 1, hubIp: "10.10.128.10" };
@@ -188,5 +189,50 @@ describe("GoldenGate operations: the hub beside the default RDS engine", () => {
         const program = await run("us-east", { goldengateLicense: "byol", goldengateAmiId: "ami-0fedcba9876543210" });
         assert.equal(ofType(program, "aws:rds/instance:Instance")[0].inputs.engine, "oracle-se2");
         assert.ok(named(program, "dc1-goldengate-host"));
+    });
+});
+
+describe("GoldenGate operations: the exceptions tables are purged on a schedule, with a set retention", () => {
+    const EXCEPTIONS_SQL = fs.readFileSync(path.join(SQL_DIR, "05-goldengate-exceptions.sql"), "utf8");
+    /** The purge's PL/SQL block: from its DECLARE to its `/` line. */
+    const purge = EXCEPTIONS_SQL.slice(EXCEPTIONS_SQL.lastIndexOf("\nDECLARE\n"));
+    const parametersOf = async (overrides?: Record<string, unknown>) => {
+        const program = await run("us-east", overrides);
+        const object = ofType(program, "aws:s3/bucketObjectv2:BucketObjectv2").find((o) => o.inputs.key === "sql/parameters.sql")!;
+        return String(object.inputs.content);
+    };
+
+    it("renders the retention into every DC's parameters: 30 days by default, the configured value otherwise", async () => {
+        assert.match(await parametersOf(), /^DEFINE exceptions_retention_days = '30'$/m);
+        assert.match(await parametersOf({ goldengateExceptionsRetentionDays: 7 }), /^DEFINE exceptions_retention_days = '7'$/m);
+        assert.match(renderSqlParameters({ dcId: "DC1", dcIndex: 1, dcCount: 2, amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED", goldengateUser: "OGGADMIN", archiveLogRetentionHours: 24 }),
+            new RegExp(`^DEFINE exceptions_retention_days = '${DEFAULT_EXCEPTIONS_RETENTION_DAYS}'$`, "m"));
+        assert.throws(() => renderSqlParameters({ dcId: "DC1", dcIndex: 1, dcCount: 2, amDbUser: "WSO2AM", sharedDbUser: "WSO2SHARED", goldengateUser: "OGGADMIN", archiveLogRetentionHours: 24, exceptionsRetentionDays: 0 }),
+            /exceptionsRetentionDays must be an integer >= 1, got 0/);
+    });
+
+    it("refuses a retention outside 1..3650 days, naming the key", async () => {
+        await assert.rejects(run("us-east", { goldengateExceptionsRetentionDays: 0 }), /goldengateExceptionsRetentionDays.*must be an integer from 1 to 3650, got "0"/s);
+        await assert.rejects(run("us-east", { goldengateExceptionsRetentionDays: 3651 }), /must be an integer from 1 to 3650/);
+    });
+
+    it("05-goldengate-exceptions.sql (re)creates a daily Scheduler job of the GoldenGate user that deletes, table by table, rows older than the retention", () => {
+        // Re-created at every run, so a new retention takes effect at node 1's next boot or hook run.
+        assert.match(purge, /FOR j IN \(SELECT job_name FROM user_scheduler_jobs WHERE job_name = c_job\) LOOP\n\s+DBMS_SCHEDULER\.DROP_JOB\(job_name => j\.job_name, force => TRUE\);/);
+        assert.match(purge, /DBMS_SCHEDULER\.CREATE_JOB\(\n\s+job_name\s+=> c_job,\n\s+job_type\s+=> 'PLSQL_BLOCK',\n\s+job_action\s+=> c_action,\n\s+repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30',\n\s+enabled\s+=> TRUE,/);
+        assert.match(purge, /c_job\s+CONSTANT VARCHAR2\(30\) := 'PURGE_EXCEPTIONS';/);
+        // Only the exceptions tables that carry EXC_AT (the MAP's @DATENOW ()), by their own date, one commit per table.
+        assert.match(purge, /WHERE e\.table_name LIKE 'EX\\_%' ESCAPE '\\'/);
+        assert.match(purge, /' WHERE EXC_AT < SYSDATE - &exceptions_retention_days';\n\s+COMMIT;/);
+        assert.match(purge, /GRANT SELECT ON ' \|\| DBMS_ASSERT\.ENQUOTE_NAME\(t\.table_name, FALSE\) \|\| ' TO ' \|\| DBMS_ASSERT\.ENQUOTE_NAME\(UPPER\('&checker_user'\), FALSE\)/);
+        assert.match(purge, /\nEND;\n\/\n$/, "a PL/SQL block SQL*Plus runs: it ends with a / line");
+        // Runs as the GoldenGate user, who holds CREATE JOB (01-users.sql).
+        assert.match(fs.readFileSync(path.join(SQL_DIR, "01-users.sql"), "utf8"), /CREATE JOB/);
+    });
+
+    it("the job's action, a q-quoted literal, stays within one VARCHAR2(4000) after SQL*Plus substitutes the longest retention", () => {
+        const action = /c_action CONSTANT VARCHAR2\(4000\) := q'\[([\s\S]*?)\]';/.exec(purge)![1];
+        assert.ok(!action.includes("]'"), "the literal does not close early");
+        assert.ok(action.replaceAll("&exceptions_retention_days", "3650").length < 4000);
     });
 });

@@ -81,6 +81,8 @@ interface Case {
     expect: "converges" | "detected";
     /** For `detected`: the row of docs/replication.md's conflict matrix that lists it with its repair. */
     documentedAs?: string;
+    /** A later change to the winning or the losing row of a secondary-key clash. */
+    afterClash?: boolean;
 }
 
 /** The conflict classes, for the given datacenters (the first is the trusted source). */
@@ -163,6 +165,28 @@ function cases(dcs: string[]): Case[] {
             expect: "detected" as const,
             documentedAs: "unique-key clash, the losing row already has children",
         })),
+        // After a clash, a later change to either row (the review of issue 21's fix, finding 3): the
+        // winner's row updated or given a child (that reaches the losing spoke, which refused the row),
+        // the loser's row updated, deleted or given a child (that reaches DC1, which refused it).
+        ...[[trusted, spokes[0]], ...(spokes.length > 1 ? [[spokes[0], spokes[1]]] : [])].flatMap(([winner, loser]) => {
+            const clash = [
+                tx(winner, [{ op: "insert", table: APPLICATION, key: "201", values: app("201", "Shared", "u-201") }]),
+                tx(loser, [{ op: "insert", table: APPLICATION, key: "202", values: app("202", "Shared", "u-202") }]),
+            ];
+            const later: [string, LocalTransaction][] = [
+                ["the winner's row updated", tx(winner, [{ op: "update", table: APPLICATION, key: "201", values: { DESCRIPTION: "edited by its owner" } }], has(APPLICATION, "201"))],
+                ["the winner's row given a child", tx(winner, [{ op: "insert", table: SUBSCRIPTION, key: "301", values: subscription("301", "201") }], has(APPLICATION, "201"))],
+                ["the loser's row updated", tx(loser, [{ op: "update", table: APPLICATION, key: "202", values: { DESCRIPTION: "edited by its owner" } }], has(APPLICATION, "202"))],
+                ["the loser's row deleted", tx(loser, [{ op: "delete", table: APPLICATION, key: "202" }], has(APPLICATION, "202"))],
+                ["the loser's row given a child", tx(loser, [{ op: "insert", table: SUBSCRIPTION, key: "302", values: subscription("302", "202") }], has(APPLICATION, "202"))],
+            ];
+            return later.map(([what, change]): Case => ({
+                scenario: scenario(`application clash between ${winner} and ${loser}, then ${what}`, [...clash, change]),
+                expect: "detected",
+                documentedAs: "after a secondary-key clash, a later change to either row",
+                afterClash: true,
+            }));
+        }),
         ...pairs.map(([deleter, adder]) => ({
             scenario: scenario(`parent deleted in ${deleter} while ${adder} adds a child`, [
                 tx(deleter, [{ op: "delete", table: APPLICATION, key: "1" }]),
@@ -203,9 +227,14 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
         for (const p of pathsOf(three)) assert.ok(TABLES.every((t) => p.travels(t.name) && p.ruleFor(t.name)?.exceptions), `${p.replicat}: every table travels, with an exceptions MAP`);
     });
 
-    it("converges without an abend for two datacenters", () => assertCases(two, TWO, "converges", [DEFAULT_ASSUMPTIONS]));
+    it("reads a secondary-key clash as CDR's INSERTROWEXISTS by default, and keeps the plain ORA-00001 reading open", () => {
+        assert.deepEqual(DEFAULT_ASSUMPTIONS, { secondaryKeyClashIsCdr: true });
+        assert.deepEqual(ALL_ASSUMPTIONS.map((a) => a.secondaryKeyClashIsCdr).sort(), [false, true]);
+    });
 
-    it("converges without an abend for three datacenters", () => assertCases(three, THREE, "converges", [DEFAULT_ASSUMPTIONS]));
+    it("converges without an abend for two datacenters, under either reading", () => assertCases(two, TWO, "converges", ALL_ASSUMPTIONS));
+
+    it("converges without an abend for three datacenters, under either reading", () => assertCases(three, THREE, "converges", ALL_ASSUMPTIONS));
 
     it("a secondary-key clash (hub and spoke, spoke and spoke) and a spoke's rename onto another DC's new name end without an abend, GoldenGate deletes no row the trusted source holds, and what differs is the table the divergence check reports", () => {
         for (const [hubs, dcs] of [[two, TWO], [three, THREE]] as const) {
@@ -268,10 +297,11 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
         }
     });
 
-    it("either reading of a secondary-key clash (plain ORA-00001, or CDR's INSERTROWEXISTS) ends without an abend; without the spoke's REPERROR (1403, EXCEPTION) the second abends it", () => {
-        const cdrReading = { ...DEFAULT_ASSUMPTIONS, secondaryKeyClashIsCdr: true };
+    it("either reading of a secondary-key clash (CDR's INSERTROWEXISTS, the default, or a plain ORA-00001) ends without an abend; without the spoke's REPERROR (1403, EXCEPTION) the INSERTROWEXISTS reading abends it", () => {
+        const cdrReading: ModelAssumptions = { secondaryKeyClashIsCdr: true };
+        const plainReading: ModelAssumptions = { secondaryKeyClashIsCdr: false };
         const clash = cases(TWO).find((c) => c.documentedAs === "unique-key clash, the losing row already has children")!.scenario;
-        for (const reading of [DEFAULT_ASSUMPTIONS, cdrReading]) {
+        for (const reading of [plainReading, cdrReading]) {
             assert.deepEqual(verdicts(two, clash, RUNS, reading).filter((v) => v.abends.length > 0).slice(0, 1), [], JSON.stringify(reading));
         }
         const replicat = two.find((hub) => hub.dcId === "DC2")!.files.get("dirprm/ratob.prm")!;
@@ -279,7 +309,33 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
         const withoutNet = two.map((hub) => (hub.dcId !== "DC2" ? hub : { ...hub, files: new Map([...hub.files].map(([p, c]) => [p, p === "dirprm/ratob.prm" ? c.replaceAll(", REPERROR (1403, EXCEPTION);", ";") : c])) }));
         const abends = verdicts(withoutNet, clash, RUNS, cdrReading).flatMap((v) => v.abends);
         assert.ok(abends.some((a) => /^RATOB on insert of WSO2AM\.AM_APPLICATION 201: ORA-01403 \(ABEND\)/.test(a)), abends.join("\n"));
-        assert.deepEqual(verdicts(withoutNet, clash, RUNS, DEFAULT_ASSUMPTIONS).filter((v) => v.abends.length > 0).slice(0, 1), [], "the first reading needs no net");
+        assert.deepEqual(verdicts(withoutNet, clash, RUNS, plainReading).filter((v) => v.abends.length > 0).slice(0, 1), [], "the plain ORA-00001 reading needs no net");
+    });
+
+    it("after a clash, a later update, delete or child of the winner's or the loser's row ends without an abend, and the divergence check reports each table that differs", () => {
+        for (const [hubs, dcs] of [[two, TWO], [three, THREE]] as const) {
+            const paths = pathsOf(hubs);
+            const afterClash = cases(dcs).filter((c) => c.afterClash);
+            assert.equal(afterClash.length, dcs.length === 2 ? 5 : 10);
+            for (const { scenario } of afterClash) {
+                for (const assumption of ALL_ASSUMPTIONS) {
+                    let diverged = 0;
+                    for (let seed = 1; seed <= RUNS; seed++) {
+                        const where = `${scenario.name}, ${JSON.stringify(assumption)}, seed ${seed}`;
+                        const outcome = replay(hubs, paths, scenario, seededRandom(seed), assumption);
+                        assert.deepEqual(outcome.abends, [], where);
+                        const diff = differences(outcome, TABLES);
+                        assert.deepEqual(diff.silent, [], where);
+                        const reported = [...divergentTables(outcome, TABLES, dcs[0])].filter(([, list]) => list.length > 0);
+                        // Every table with a differing row is reported for some DC, and only such tables; only the clash's tables.
+                        assert.deepEqual([...new Set(reported.flatMap(([, list]) => list))].sort(), [...new Set(diff.detected.map((d) => d.split(" ")[0]))].sort(), where);
+                        for (const [, list] of reported) assert.ok(list.every((t) => t === APPLICATION || t === SUBSCRIPTION), `${where}: ${list}`);
+                        if (reported.length > 0) diverged++;
+                    }
+                    assert.ok(diverged > 0, `${scenario.name}, ${JSON.stringify(assumption)}: never diverged in ${RUNS} interleavings`);
+                }
+            }
+        }
     });
 
     it("every other case ends without an abend, and whatever differs is what the divergence check reports, under either reading of a secondary-key clash", () => {

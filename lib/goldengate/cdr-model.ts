@@ -74,7 +74,15 @@ export interface ModelAssumptions {
     secondaryKeyClashIsCdr: boolean;
 }
 
-export const DEFAULT_ASSUMPTIONS: ModelAssumptions = { secondaryKeyClashIsCdr: false };
+/**
+ * The model's default reading: CDR takes the secondary-key clash for INSERTROWEXISTS. Oracle's CDR
+ * "provides basic conflict resolution routines that: Resolve a uniqueness conflict for an INSERT"
+ * (Overview of the Oracle GoldenGate CDR Feature, 19c), naming no key, and "if REPERROR and CDR are
+ * configured to handle the same conflict, CDR takes precedence" (Configuring the Oracle GoldenGate
+ * Parameter Files for Error Handling, 19c). Neither page settles it: the other reading (a plain
+ * ORA-00001 for REPERROR) stays open, and the tests run both (ALL_ASSUMPTIONS).
+ */
+export const DEFAULT_ASSUMPTIONS: ModelAssumptions = { secondaryKeyClashIsCdr: true };
 
 /** Both readings of the undocumented behaviour, for tests that must hold under each. */
 export const ALL_ASSUMPTIONS: ModelAssumptions[] = [false, true].map((secondaryKeyClashIsCdr) => ({ secondaryKeyClashIsCdr }));

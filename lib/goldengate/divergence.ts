@@ -18,7 +18,7 @@ import { LAG_WARNING_SECONDS } from "../alarms";
 import type { ClientZip } from "../config";
 import { DATABASE_USERS } from "../database-names";
 import { PolicyStatement } from "../iam";
-import { DIVERGENT_TABLES_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
+import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
 import { shellQuote } from "../render/bootstrap-env";
 
 export const DIVERGENCE_CHECK_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "divergence-check.sh"), "utf8");
@@ -30,7 +30,7 @@ export const DIVERGENCE_CHECK = {
     /** systemd StateDirectory= (/var/lib/goldengate-divergence): the Instant Client and each run's files. */
     stateDirectory: "goldengate-divergence",
     /** Its objects in the boot bucket (under BOOT_KEYS.divergencePrefix), fetched by the launcher at every run. */
-    objects: ["divergence-check.sh", "check.env", "tables.tsv"],
+    objects: ["divergence-check.sh", "check.env", "tables.tsv", "natural-keys.tsv"],
     intervalSeconds: DIVERGENT_TABLES_METRIC.periodSeconds,
     /** A run's bound (TimeoutStartSec): a oneshot has none by default (systemd.service(5)); under the interval. */
     timeoutSeconds: 5 * 3600,
@@ -98,6 +98,58 @@ export function renderComparedTables(tables: readonly ComparedTable[]): string {
     }).join("");
 }
 
+/**
+ * A natural identity WSO2 keeps unique by reading before it inserts, with no unique key in the
+ * 3.1.0 multi-DC scripts to back it. Two DCs that insert the same identity within the replication
+ * lag each pass WSO2's read; both rows replicate (their primary and unique keys differ), so EVERY DC
+ * ends with both, and a comparison across DCs sees equal tables. The check counts, in each DC, the
+ * identities held by more than one row (docs/replication.md § Duplicate natural keys).
+ */
+export interface NaturalKey {
+    owner: string;
+    table: string;
+    /** The columns that identify one WSO2 object; more than one row per value is a duplicate. */
+    columns: readonly string[];
+    /** Where the schema leaves them without a unique key, and where WSO2 checks them itself. */
+    source: string;
+}
+
+/** The 3.1.0 scripts' path (carbon-apimgt 6.6.163, commit 08ea54ec). */
+const MULTI_DC_SCRIPTS = "wso2/carbon-apimgt@08ea54ec features/apimgt/org.wso2.carbon.apimgt.core.feature/src/main/resources/multi-dc/oracle/";
+
+export const NATURAL_KEYS: readonly NaturalKey[] = [
+    {
+        owner: DATABASE_USERS.sharedDb,
+        table: "UM_USER",
+        columns: ["UM_USER_NAME", "UM_TENANT_ID"],
+        source: `${MULTI_DC_SCRIPTS}tables.sql, CREATE TABLE UM_USER: PRIMARY KEY (UM_ID, UM_TENANT_ID), UNIQUE(UM_USER_ID, UM_TENANT_ID), nothing on UM_USER_NAME; `
+            + "wso2/carbon-kernel v4.6.0 AbstractUserStoreManager (user add): reads the name (getUserIDFromUserName, or doCheckExistingUser) and refuses it with 30004 \"Username %s already exists in the system\"",
+    },
+    {
+        owner: DATABASE_USERS.amDb,
+        table: "AM_SUBSCRIPTION",
+        columns: ["APPLICATION_ID", "API_ID"],
+        source: `${MULTI_DC_SCRIPTS}apimgt/tables.sql, CREATE TABLE AM_SUBSCRIPTION: PRIMARY KEY (SUBSCRIPTION_ID), UNIQUE (UUID), only an index IDX_SUB_APP_ID (APPLICATION_ID, SUBSCRIPTION_ID); `
+            + "carbon-apimgt@08ea54ec ApiMgtDAO.addSubscription: CHECK_EXISTING_SUBSCRIPTION_API_SQL (WHERE API_ID = ? AND APPLICATION_ID = ?) then SubscriptionAlreadyExistingException, "
+            + "or deletes an UN_SUBSCRIBE row in the same transaction before its insert: one row per (APPLICATION_ID, API_ID) in one database",
+    },
+];
+
+/** natural-keys.tsv: `OWNER TABLE COLUMN,COLUMN` a line. */
+export function renderNaturalKeys(keys: readonly NaturalKey[]): string {
+    const seen = new Set<string>();
+    return keys.map((k) => {
+        const name = `${k.owner}.${k.table}`;
+        for (const part of [k.owner, k.table, ...k.columns]) {
+            if (!ORACLE_NAME.test(part)) throw new Error(`divergence check: natural key of ${name}: "${part}" is not an unquoted upper-case Oracle name`);
+        }
+        if (k.columns.length === 0) throw new Error(`divergence check: natural key of ${name} has no column`);
+        if (seen.has(name)) throw new Error(`divergence check: natural key of ${name} is listed twice`);
+        seen.add(name);
+        return `${k.owner} ${k.table} ${k.columns.join(",")}\n`;
+    }).join("");
+}
+
 /** A datacenter as the check reaches it. */
 export interface CheckedDatacenter {
     id: string;
@@ -140,6 +192,10 @@ export function renderDivergenceEnv(p: DivergenceCheckParameters): string {
         ["METRIC_NAMESPACE", p.namespace],
         ["DIVERGENT_METRIC", DIVERGENT_TABLES_METRIC.metricName],
         ["UNCHECKED_METRIC", UNCHECKED_TABLES_METRIC.metricName],
+        ["DUPLICATE_METRIC", DUPLICATE_NATURAL_KEYS_METRIC.metricName],
+        ["EXCEPTION_ROWS_METRIC", EXCEPTION_ROWS_METRIC.metricName],
+        // The owner of the exceptions tables (sql/05-goldengate-exceptions.sql grants the checker SELECT on them).
+        ["EXCEPTIONS_OWNER", DATABASE_USERS.goldengate],
         ["METRIC_DIMENSION", DIVERGENT_TABLES_METRIC.dimensions[0]],
         ["CHUNK_ROWS", DIVERGENCE_CHECK.chunkRows],
         ["CHUNK_PAUSE_SECONDS", DIVERGENCE_CHECK.chunkPauseSeconds],
@@ -152,9 +208,9 @@ export function renderDivergenceEnv(p: DivergenceCheckParameters): string {
 }
 
 /** The check's objects of the boot bucket, by name (the launcher fetches each: DIVERGENCE_CHECK.objects). */
-export function divergenceObjects(p: DivergenceCheckParameters, tables: readonly ComparedTable[]): Record<string, string> {
-    const [script, env, list] = DIVERGENCE_CHECK.objects;
-    return { [script]: DIVERGENCE_CHECK_SCRIPT, [env]: renderDivergenceEnv(p), [list]: renderComparedTables(tables) };
+export function divergenceObjects(p: DivergenceCheckParameters, tables: readonly ComparedTable[], naturalKeys: readonly NaturalKey[] = NATURAL_KEYS): Record<string, string> {
+    const [script, env, list, keys] = DIVERGENCE_CHECK.objects;
+    return { [script]: DIVERGENCE_CHECK_SCRIPT, [env]: renderDivergenceEnv(p), [list]: renderComparedTables(tables), [keys]: renderNaturalKeys(naturalKeys) };
 }
 
 /**

@@ -1,7 +1,7 @@
 /**
  * What GoldenGate must know of each table of WSO2's two schemas, derived from the DDL the pack's
  * multi-DC Oracle scripts run (docs/replication.md, "Table knowledge"): the primary key, every other
- * unique key (an insert that clashes on one raises ORA-00001 outside CDR) and the LOB columns (CDR
+ * unique key (an insert that clashes on one is CDR's INSERTROWEXISTS or a plain ORA-00001: docs/replication.md, two readings) and the LOB columns (CDR
  * must not compare them).
  *
  * Which columns CDR may compare: "CDR supports scalar data types such as: NUMERIC, BOOLEAN, DATE,

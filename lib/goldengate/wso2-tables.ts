@@ -1,6 +1,6 @@
 /**
  * What GoldenGate's conflict handling knows about WSO2's tables: their keys (the primary key, and
- * every other unique key, on which an insert can clash with ORA-00001 outside CDR) and their LOB
+ * every other unique key, on which an insert can clash: CDR's INSERTROWEXISTS or a plain ORA-00001, docs/replication.md) and their LOB
  * columns (CDR must not compare them). Not a hand list: `wso2-3.1.0-tables.json` is derived by
  * `npm run gg:tables` from the multi-DC Oracle scripts of API-M 3.1.0 (carbon-apimgt 6.6.163,
  * commit 08ea54ec; its `source` names each script with its SHA-256), and `npm run pack:check`

@@ -21,6 +21,8 @@ export interface SqlParameters {
     checkerUser?: string;
     /** RDS `archivelog retention hours`: how long a replication outage can last without a new initial load. */
     archiveLogRetentionHours: number;
+    /** Days the exceptions tables keep a row (the purge job of 05-goldengate-exceptions.sql). Default 30. */
+    exceptionsRetentionDays?: number;
     /** Default tablespace and unlimited quota of the three users. Default USERS (RDS's). */
     tablespace?: string;
     /**
@@ -78,6 +80,7 @@ function validate(p: SqlParameters): string[] {
         problems.push(`dcIndex must be 1..dcCount (${p.dcCount}), got ${p.dcIndex}`);
     }
     integer("archiveLogRetentionHours", p.archiveLogRetentionHours, 1);
+    integer("exceptionsRetentionDays", exceptionsRetentionDaysOf(p), 1);
     integer("sequenceFloor", p.sequenceFloor ?? 0, 0);
     const users = { amDbUser: p.amDbUser, sharedDbUser: p.sharedDbUser, goldengateUser: p.goldengateUser, checkerUser: checkerOf(p), tablespace: p.tablespace ?? "USERS" };
     for (const [name, value] of Object.entries(users)) {
@@ -95,6 +98,12 @@ function validate(p: SqlParameters): string[] {
         problems.push(`goldengateKeyColumns names too many tables for SQL*Plus: their list (${keycols.length} characters) must fit in ${SUBSTITUTION_VALUE_LIMIT}`);
     }
     return problems;
+}
+
+/** The exceptions tables' retention when the parameters do not set it (Pulumi.yaml goldengateExceptionsRetentionDays). */
+export const DEFAULT_EXCEPTIONS_RETENTION_DAYS = 30;
+function exceptionsRetentionDaysOf(p: SqlParameters): number {
+    return p.exceptionsRetentionDays ?? DEFAULT_EXCEPTIONS_RETENTION_DAYS;
 }
 
 function checkerOf(p: SqlParameters): string {
@@ -125,6 +134,7 @@ export function renderSqlParameters(p: SqlParameters): string {
         ["checker_user", checkerOf(p).toUpperCase()],
         ["schema_tablespace", (p.tablespace ?? "USERS").toUpperCase()],
         ["archivelog_retention_hours", p.archiveLogRetentionHours],
+        ["exceptions_retention_days", exceptionsRetentionDaysOf(p)],
         ["keycols_tables", keycolsTables(p)],
     ];
     return [

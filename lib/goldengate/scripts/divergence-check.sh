@@ -13,8 +13,15 @@
 # two looks.
 # It publishes per compared DC: DivergentTables (tables with a persistent difference) and
 # UncheckedTables (tables it could not compare).
+# Then, in the trusted source and every compared DC, it counts the natural identities WSO2 keeps
+# unique only by reading before it inserts (natural-keys.tsv: a user name of a tenant, an
+# application's subscription to an API) that more than one row holds: the same sign-up made in two
+# DCs within the lag replicates both rows everywhere, which no comparison across DCs can see. It
+# publishes DuplicateNaturalKeyTables per DC, the trusted source's included (its UncheckedTables
+# then counts the natural-key queries that failed there), and ExceptionRows: the rows in each DC's
+# GoldenGate exceptions tables, which the daily purge job bounds.
 #
-# Parameters: check.env and tables.tsv beside this script (lib/goldengate/divergence.ts; no
+# Parameters: check.env, tables.tsv and natural-keys.tsv beside this script (lib/goldengate/divergence.ts; no
 # secrets). The checker's passwords come from Secrets Manager and reach SQL*Plus on stdin only.
 set -Eeuo pipefail
 export LC_ALL=C
@@ -438,21 +445,98 @@ confirm() {
     done
 }
 
+declare -A DUPLICATED DUPLICATES_COUNTED
+# Duplicate natural keys (natural-keys.tsv: OWNER TABLE COLUMN,COLUMN) in DC: per table, how many
+# identities more than one row holds. Rows that are both in one database stay there (replication
+# adds, it never merges), so one look settles it: no second look after the lag. Only counts are
+# logged: a user name is personal data.
+check_duplicates() {
+    local dc=$1 owner table columns groups list
+    local -a names
+    while read -r owner table columns; do
+        [[ -n $owner ]] || continue
+        TABLE=$owner.$table
+        IFS=, read -r -a names <<<"$columns"
+        list=$(printf '"%s", ' "${names[@]}")
+        if ! run_sql "$dc" "$WORK/duplicates" "SELECT TO_CHAR(COUNT(*), 'TM9')
+FROM (SELECT 1 FROM \"$owner\".\"$table\" GROUP BY ${list%, } HAVING COUNT(*) > 1);"; then
+            unchecked "$dc"
+            continue
+        fi
+        groups=$(tr -d '[:space:]' <"$WORK/duplicates")
+        [[ $groups =~ ^[0-9]+$ ]] || { LAST_ERROR="unexpected answer to the duplicate count: $groups"; unchecked "$dc"; continue; }
+        if ((groups > 0)); then
+            log "$dc $TABLE: $groups value(s) of ($columns) held by more than one row (duplicate natural key; docs/operations.md#duplicate-natural-keys)"
+            DUPLICATED["$dc $TABLE"]=$groups
+        fi
+    done <"$HERE/natural-keys.tsv"
+    DUPLICATES_COUNTED[$dc]=1
+}
+
+declare -A EXCEPTION_ROWS
+# Rows in DC's exceptions tables (EXCEPTIONS_OWNER.EX_*), summed; one statement per 100 tables, a
+# line each, so no statement comes near SQL*Plus's limits (SQL*Plus User's Guide and Reference,
+# "SQL*Plus Limits"). Not counted (nothing published) when the checker sees none or a query fails:
+# the log says why.
+count_exceptions() {
+    local dc=$1 table first sql rows=0 part i
+    local -a tables
+    if ! run_sql "$dc" "$WORK/extables" "SELECT table_name FROM all_tables WHERE owner = '$EXCEPTIONS_OWNER' AND table_name LIKE 'EX\_%' ESCAPE '\' ORDER BY table_name;"; then
+        log "$dc: exceptions tables not counted: $LAST_ERROR"
+        return
+    fi
+    mapfile -t tables < <(grep -E '^EX_[A-Z0-9_$#]+$' "$WORK/extables" || true)
+    if ((${#tables[@]} == 0)); then
+        log "$dc: no exceptions table of $EXCEPTIONS_OWNER is visible to $CHECKER_USER (05-goldengate-exceptions.sql grants SELECT); not counted"
+        return
+    fi
+    for ((i = 0; i < ${#tables[@]}; i += 100)); do
+        sql="SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM (" first=1
+        for table in "${tables[@]:i:100}"; do
+            sql+="$NL$( ((first)) || printf 'UNION ALL ')SELECT COUNT(*) AS n FROM \"$EXCEPTIONS_OWNER\".\"$table\""
+            first=0
+        done
+        sql+="$NL);"
+        if ! run_sql "$dc" "$WORK/exrows" "$sql"; then
+            log "$dc: exceptions tables not counted: $LAST_ERROR"
+            return
+        fi
+        part=$(tr -d '[:space:]' <"$WORK/exrows")
+        [[ $part =~ ^[0-9]+$ ]] || { log "$dc: unexpected answer to the exceptions count: $part"; return; }
+        rows=$((rows + part))
+    done
+    log "$dc: $rows row(s) in ${#tables[@]} exceptions table(s)"
+    EXCEPTION_ROWS[$dc]=$rows
+}
+
+put_metric() {
+    aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$METRIC_NAMESPACE" --metric-name "$1" \
+        --unit Count --value "$2" --dimensions "$METRIC_DIMENSION=$3"
+}
+
 publish() {
-    local dc key divergent unchecked names
-    for dc in "${COMPARED[@]}"; do
-        divergent=0 unchecked=0 names=""
+    local dc key divergent unchecked duplicated names
+    for dc in "$TRUSTED" "${COMPARED[@]}"; do
+        divergent=0 unchecked=0 duplicated=0 names=""
         for key in "${!DIVERGENT[@]}"; do
             [[ $key != "$dc "* ]] || { divergent=$((divergent + 1)) names+=" ${key#* }"; }
         done
         for key in "${!UNCHECKED[@]}"; do
             [[ $key != "$dc "* ]] || unchecked=$((unchecked + 1))
         done
-        log "$dc: $divergent divergent table(s)${names:+:$names}; $unchecked table(s) not compared"
-        aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$METRIC_NAMESPACE" --metric-name "$DIVERGENT_METRIC" \
-            --unit Count --value "$divergent" --dimensions "$METRIC_DIMENSION=$dc"
-        aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$METRIC_NAMESPACE" --metric-name "$UNCHECKED_METRIC" \
-            --unit Count --value "$unchecked" --dimensions "$METRIC_DIMENSION=$dc"
+        for key in "${!DUPLICATED[@]}"; do
+            [[ $key != "$dc "* ]] || duplicated=$((duplicated + 1))
+        done
+        if [[ $dc == "$TRUSTED" ]]; then
+            log "$dc (trusted source): $duplicated table(s) with duplicate natural keys; $unchecked table(s) not checked"
+        else
+            log "$dc: $divergent divergent table(s)${names:+:$names}; $duplicated table(s) with duplicate natural keys; $unchecked table(s) not compared"
+            put_metric "$DIVERGENT_METRIC" "$divergent" "$dc"
+        fi
+        put_metric "$UNCHECKED_METRIC" "$unchecked" "$dc"
+        # Only where the count ran: a DC that could not be asked is in UncheckedTables instead.
+        [[ -z ${DUPLICATES_COUNTED[$dc]:-} ]] || put_metric "$DUPLICATE_METRIC" "$duplicated" "$dc"
+        [[ -z ${EXCEPTION_ROWS[$dc]:-} ]] || put_metric "$EXCEPTION_ROWS_METRIC" "${EXCEPTION_ROWS[$dc]}" "$dc"
     done
 }
 
@@ -471,6 +555,9 @@ main() {
         ! run_sql "$TRUSTED" "$WORK/columns" "SELECT owner || '|' || table_name || '|' || column_name || '|' || data_type FROM all_tab_columns WHERE owner IN ($owners) ORDER BY owner, table_name, column_id;"; then
         LAST_ERROR=${UNAVAILABLE[$TRUSTED]:-$LAST_ERROR}
         for TABLE in $all_tables; do unchecked "${COMPARED[@]}"; done
+        while read -r owner table _; do
+            [[ -z $owner ]] || { TABLE=$owner.$table; unchecked "$TRUSTED"; }
+        done <"$HERE/natural-keys.tsv"
         publish
         fail "cannot read the trusted source's tables: $LAST_ERROR"
     fi
@@ -495,6 +582,10 @@ main() {
         done
         confirm
     fi
+    for dc in "$TRUSTED" "${ACTIVE[@]}"; do
+        check_duplicates "$dc"
+        count_exceptions "$dc"
+    done
     publish
 }
 
