@@ -736,6 +736,7 @@ describe("database boot renderers", () => {
             "DEFINE checker_user = 'WSO2CHECK'",
             "DEFINE schema_tablespace = 'USERS'",
             "DEFINE archivelog_retention_hours = '72'",
+            "DEFINE exceptions_retention_days = '30'",
             "DEFINE keycols_tables = ','",
             "",
         ].join("\n"));
