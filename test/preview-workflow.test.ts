@@ -320,6 +320,20 @@ describe("pull-request workflow", () => {
             assert.match(comment, /https:\/\/github\.com\/acme\/apim\/actions\/runs\/7/);
         });
 
+        it("a log holding fence-like lines (~~~~ indented, ````, a longer run of tildes) stays inside one code block, as CommonMark renders it", function () {
+            // CommonMark 0.31.2, 4.5: a closing fence may be indented up to three spaces and be longer than
+            // the opening one, so indenting ~~~~ lines by one space (the earlier escape) closed the block.
+            requireTool(this, "cmark");
+            const log = "npm error x\n ~~~~\n```` not a fence here\n  ~~~~~~~~ a longer one\n# Injected heading\n";
+            const comment = replay({ INSTALL_OUTCOME: "failure" }, { "npm-ci-head.log": log });
+            const html = spawnSync("cmark", [], { input: comment, encoding: "utf8" }).stdout;
+            assert.equal((html.match(/<pre>/g) ?? []).length, 1, html);
+            const block = html.slice(html.indexOf("<pre>"), html.indexOf("</pre>"));
+            assert.ok(block.includes("# Injected heading\n"), html);
+            assert.ok(!html.includes("<h1>"), html);
+            assert.match(comment, /^~{9}text$/m, "one tilde longer than the longest run in the log");
+        });
+
         it("the composer died before writing (its packages gone): says composing failed", () => {
             const comment = replay({ INSTALL_OUTCOME: "success", HEAD_OUTCOME: "success", COMPOSE_OUTCOME: "failure" }, {});
             assert.match(comment, new RegExp(`^> \\*\\*Composing the plan comment failed before it wrote anything\\*\\* at 2222222 ${WHEN}`, "m"));

@@ -39,10 +39,16 @@ fi
         echo
         echo "Last lines of ${log}:"
         echo
-        echo '~~~~text'
-        # A line of tildes in the log could close the fence: indent such lines.
-        tail -n 40 "$log" | tail -c 8000 | sed 's/^~~~~/ ~~~~/'
-        echo '~~~~'
+        tail_text=$(tail -n 40 "$log" | tail -c 8000)
+        # A tilde fence is closed only by a line of at least as many tildes, indented up to three
+        # spaces (CommonMark 0.31.2, 4.5 "Fenced code blocks"; backticks never close it): the fence
+        # is one tilde longer than the longest run of tildes anywhere in the log, as fenced() in
+        # tools/plan/comment.ts does with backticks.
+        longest=$(printf '%s\n' "$tail_text" | { grep -o '~\+' || true; } | awk '{ if (length($0) > n) n = length($0) } END { print n + 0 }')
+        fence=$(printf '%*s' "$(( longest < 3 ? 4 : longest + 1 ))" '' | tr ' ' '~')
+        echo "${fence}text"
+        printf '%s\n' "$tail_text"
+        echo "$fence"
     fi
     echo
     echo "The logs are in the job's output: ${RUN_URL:-this run}."
