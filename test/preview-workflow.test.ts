@@ -385,7 +385,7 @@ describe("pull-request workflow", () => {
         it("posts each sticky comment only after the check, to the checked number: the offline plan for forks, the real previews (or their absence) for same-repository pull requests", () => {
             const posts = job.steps.filter((s: any) => s.uses?.startsWith("marocchino/sticky-pull-request-comment@"));
             assert.deepEqual(posts.map((s: any) => [s.with.header, s.with.path, s.with.number_force, s.if]), [
-                ["offline-plan", "offline-plan/comment.md", "${{ steps.check.outputs.number }}", "${{ steps.check.outputs.ok == 'true' && steps.check.outputs.fork == 'true' }}"],
+                ["offline-plan", "fork-comment.md", "${{ steps.check.outputs.number }}", "${{ steps.check.outputs.ok == 'true' && steps.check.outputs.fork == 'true' }}"],
                 ["pulumi-preview", "previews.md", "${{ steps.check.outputs.number }}", "${{ steps.join.outputs.found == 'true' }}"],
                 ["pulumi-preview", "previews.md", "${{ steps.check.outputs.number }}", "${{ steps.join.outputs.found == 'false' }}"],
             ]);
@@ -464,6 +464,27 @@ describe("pull-request workflow", () => {
                 assert.equal(output, "ok=false\n", String(reason));
                 assert.match(summary, reason);
             }
+        });
+
+        it("a fork's offline plan is posted under a fixed first line from the default branch saying its own code composed it; a same-repository one is not touched here", () => {
+            // A hostile fork's comment.md, claiming all is well.
+            const forged = "## Offline plan\n\n**Nothing needs attention.**\n";
+            const mark = job.steps.find((s: any) => s.name === "Mark the fork's offline plan as composed by its own code");
+            assert.equal(mark.if, "${{ steps.check.outputs.ok == 'true' && steps.check.outputs.fork == 'true' }}");
+            const workspace = tempDir("workflow-fork-mark-");
+            fs.mkdirSync(path.join(workspace, "offline-plan"));
+            fs.writeFileSync(path.join(workspace, "offline-plan", "comment.md"), forged);
+            const result = runStep(mark, workspace, {});
+            assert.equal(result.status, 0, result.stderr);
+            const posted = fs.readFileSync(path.join(workspace, "fork-comment.md"), "utf8");
+            assert.equal(posted,
+                "> [!WARNING]\n> Composed by this pull request's own code (a fork), which could have written anything here: a review aid, not verified. Forks get no real preview.\n\n"
+                + forged);
+            const post = job.steps.find((s: any) => s.name === "Post the offline plan (forks)");
+            assert.equal(post.with.path, "fork-comment.md");
+            assert.ok(job.steps.indexOf(mark) < job.steps.indexOf(post));
+            // Same-repository pull requests: preview.yml's comment job posts comment.md as composed, no mark.
+            assert.equal(uses("comment", "marocchino/sticky-pull-request-comment").with.path, "comment.md");
         });
 
         it("the comment workflow's own shell passes shellcheck", function () {
