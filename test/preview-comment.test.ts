@@ -6,13 +6,14 @@
  * 65,536 characters (REST API: HTTP 422 "Body is too long (maximum is 65536 characters)").
  */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { attentionItems, isCustomProviderType, REPLACEMENT_INPUTS } from "../tools/plan/attention";
 import { CommentInput, COMMENT_BUDGET_BYTES, cutToBudget, GITHUB_COMMENT_LIMIT, PlanSide, readPlanDir, renderComment } from "../tools/plan/comment";
 import { main as composeCli } from "../tools/plan/comment-cli";
 import { diffPlans } from "../tools/plan/diff";
-import { PROJECT_DIR, planQuietly, temporaryDirectories, threeDatacenterProject } from "./harness";
+import { PROJECT_DIR, planQuietly, requireTool, temporaryDirectories, threeDatacenterProject } from "./harness";
 
 /** plan.json files of other shapes, as a pull request's base can hand them over (test/fixtures/old-plans/README.md). */
 const OLD_PLANS = path.join(PROJECT_DIR, "test", "fixtures", "old-plans");
@@ -162,6 +163,32 @@ describe("pull-request comment of the offline plan", function () {
         assert.ok(Buffer.byteLength(cut) <= 400);
         assert.match(cut, /n\d+ --> n\d+\n```\n\n_Cut here to keep the comment under GitHub's size limit: the rest is in the artifact\._\n$/);
         assert.equal(cutToBudget(text, 10_000, "unused"), text);
+    });
+
+    it("cuts inside a 4-backtick fence holding a ``` line, a ~~~ fence or a <details>, and closes each as CommonMark reads it", function () {
+        // The earlier cut counted lines starting with ``` and closed with ```: wrong for a ```` fence holding
+        // a ``` line (left open) and for ~~~ (never closed), and an open <details> swallowed the note.
+        requireTool(this, "cmark");
+        const rows = (tag: string) => Array.from({ length: 80 }, (_, i) => `${tag} row ${i}`);
+        const cases: Array<[string, string[], RegExp]> = [
+            ["````", ["# log", "````text", "```", ...rows("a"), "```", "````", "after"], /a row \d+\n````\n\n_Cut here/],
+            ["~~~", ["# log", "~~~text", ...rows("b"), "~~~", "after"], /b row \d+\n~~~\n\n_Cut here/],
+            ["<details>", ["<details><summary>us-east: full summary</summary>", "", "```text", ...rows("c"), "```", "", "</details>", "after"], /c row \d+\n```\n<\/details>\n\n_Cut here/],
+            ["<details>, no fence", ["<details><summary>s</summary>", "", ...rows("d"), "", "</details>", "after"], /d row \d+\n<\/details>\n\n_Cut here/],
+        ];
+        for (const [name, lines, ending] of cases) {
+            const cut = cutToBudget(lines.join("\n"), 400, "the rest is in the artifact");
+            assert.ok(Buffer.byteLength(cut) <= 400, name);
+            assert.match(cut, ending, `${name}:\n${cut}`);
+            assert.doesNotMatch(cut, /after/, name);
+            // CommonMark's reference parser: the note is a paragraph of its own, outside any code block.
+            const html = spawnSync("cmark", ["--unsafe"], { input: cut, encoding: "utf8" }).stdout;
+            assert.match(html, /<p><em>Cut here to keep the comment under GitHub's size limit: the rest is in the artifact\.<\/em><\/p>\n$/, `${name}:\n${html}`);
+            assert.equal((html.match(/<details>/g) ?? []).length, (html.match(/<\/details>/g) ?? []).length, name);
+        }
+        // A ``` line inside the ```` fence does not close it; a longer closing fence does.
+        const closedLonger = ["~~~", "x", "~~~~~", ...rows("e")].join("\n");
+        assert.match(cutToBudget(closedLonger, 300, "p"), /e row \d+\n\n_Cut here/, "closed by a longer fence: nothing left open");
     });
 
     it("leads with what needs attention when the database component is renamed and every resource changes, and cuts none of it", () => {

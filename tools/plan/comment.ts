@@ -232,20 +232,53 @@ function failedPlanNotice(input: CommentInput): string {
     ].join("\n");
 }
 
-/** Cuts text to at most `budget` bytes at a line end, closing an open code fence, and says where the rest is. */
+/** The Markdown blocks open after a line: a fenced code block (its character and length) and `<details>` elements. */
+interface OpenBlocks {
+    fence: { char: string; length: number } | null;
+    details: number;
+}
+
+/**
+ * A fence opens with three or more backticks or tildes indented up to three spaces (a backtick
+ * fence's info string holds no backtick), and is closed only by a line of the same character, at
+ * least as long, indented up to three spaces, with nothing but spaces after it (CommonMark 0.31.2,
+ * 4.5 "Fenced code blocks"). `<details>` lines count only outside fences.
+ */
+function afterLine(state: OpenBlocks, line: string): OpenBlocks {
+    const fence = /^ {0,3}(`{3,}|~{3,})(.*)$/.exec(line);
+    if (state.fence) {
+        const closes = fence !== null && fence[1][0] === state.fence.char && fence[1].length >= state.fence.length && /^[ \t]*$/.test(fence[2]);
+        return closes ? { ...state, fence: null } : state;
+    }
+    if (fence && !(fence[1][0] === "`" && fence[2].includes("`"))) return { ...state, fence: { char: fence[1][0], length: fence[1].length } };
+    const opened = (line.match(/<details\b/gi) ?? []).length;
+    const closed = (line.match(/<\/details\s*>/gi) ?? []).length;
+    return { ...state, details: Math.max(0, state.details + opened - closed) };
+}
+
+/** What closes the blocks left open, in order: the fence, then each `<details>`. */
+function closing(state: OpenBlocks): string {
+    return (state.fence ? `\n${state.fence.char.repeat(state.fence.length)}` : "") + "\n</details>".repeat(state.details);
+}
+
+/**
+ * Cuts text to at most `budget` bytes at a line end, closing a code fence and any `<details>` the cut
+ * leaves open (after the closing fence: HTML inside a code block is text), and says where the rest is.
+ */
 export function cutToBudget(text: string, budget: number, pointer: string): string {
     if (bytes(text) <= budget) return text;
     const note = `\n\n_Cut here to keep the comment under GitHub's size limit: ${pointer}._\n`;
-    const lines = text.split("\n");
     const kept: string[] = [];
-    let size = bytes(note) + 4; // + a closing fence
-    for (const line of lines) {
-        if (size + bytes(line) + 1 > budget) break;
+    let state: OpenBlocks = { fence: null, details: 0 };
+    let size = bytes(note);
+    for (const line of text.split("\n")) {
+        const next = afterLine(state, line);
+        if (size + bytes(line) + 1 + bytes(closing(next)) > budget) break;
         kept.push(line);
         size += bytes(line) + 1;
+        state = next;
     }
-    const openFence = kept.filter((line) => /^\s*```/.test(line)).length % 2 === 1;
-    return kept.join("\n") + (openFence ? "\n```" : "") + note;
+    return kept.join("\n") + closing(state) + note;
 }
 
 export function renderComment(input: CommentInput): string {
