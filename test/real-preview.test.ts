@@ -65,11 +65,17 @@ function runWorkflowStep(env: Record<string, string>): { status: number; markdow
 }
 
 describe("real preview report", () => {
-    it("tells a missing stack (the CLI's \"no stack named '…' found\") from a stack without outputs and from a backend it cannot read", () => {
+    it("tells a missing stack (the CLI's \"no stack named '…' found\", or exit code 6) from a stack without outputs and from a backend it cannot read", () => {
         assert.equal(stackState(255, "", "error: no stack named 'acme/wso2-apim-multi-dc/us-west' found\n"), "missing");
         assert.equal(stackState(0, "{}\n", ""), "no-outputs");
         assert.equal(stackState(0, '{"vpcId": "vpc-0abc"}', ""), "deployed");
         assert.equal(stackState(255, "", "error: [401] Unauthorized: No credentials provided or are invalid.\n"), "unreadable");
+        // Current CLIs exit 6 (ExitStackNotFound, pkg/cmd/pulumi/cmd/exit_codes.go) for a missing stack,
+        // whatever the message says; 3 (authentication) or 1 is still not "missing".
+        assert.equal(stackState(6, "", "error: stack 'acme/wso2-apim-multi-dc/us-west' could not be found\n"), "missing");
+        assert.equal(stackState(6, "", ""), "missing");
+        assert.equal(stackState(3, "", "error: [401] Unauthorized\n"), "unreadable");
+        assert.equal(stackState(1, "", "error: network unreachable\n"), "unreadable");
     });
 
     it("a successful preview shows its real counts, and every deletion and replacement by name", () => {

@@ -87,11 +87,16 @@ export type PreviewResult =
 
 /**
  * The CLI's error for a stack the backend does not have is `no stack named '<name>' found`
- * (pulumi/pulumi pkg/cmd/pulumi, requireStack and `stack select`); any other failure (login, network)
- * is not "not deployed" and must not pass for it.
+ * (pulumi/pulumi pkg/backend/backenderr/backenderr.go, StackNotFoundError); current CLIs also exit
+ * with 6 for it, "ExitStackNotFound", part of their stable exit-code contract (pulumi/pulumi
+ * pkg/cmd/pulumi/cmd/exit_codes.go, ExitCodeFor: StackNotFoundError, StackStateNotFoundError,
+ * NoStacksError; tests/integration/exit_codes_test.go), while older ones exit 255 with the same text.
+ * Either marks it missing; any other failure (login, network) is not "not deployed" and must not
+ * pass for it.
  */
+export const EXIT_STACK_NOT_FOUND = 6;
 export function stackState(exitCode: number, stdout: string, stderr: string): StackState {
-    if (exitCode !== 0) return /no stack named '[^']*' found/.test(stderr) ? "missing" : "unreadable";
+    if (exitCode !== 0) return exitCode === EXIT_STACK_NOT_FOUND || /no stack named '[^']*' found/.test(stderr) ? "missing" : "unreadable";
     try {
         const outputs = JSON.parse(stdout);
         return outputs && typeof outputs === "object" && Object.keys(outputs).length > 0 ? "deployed" : "no-outputs";
