@@ -1,5 +1,6 @@
 /** tools/plan/preview-setup.ts: the stacks the real preview runs, what it still needs, and its role's trust policy. */
 import * as assert from "node:assert/strict";
+import { spawnSync } from "child_process";
 import * as fs from "fs";
 import * as path from "path";
 import { missingForPreview, previewRoleTrustPolicy, previewStacks, projectName, pulumiAuth, settingsFromEnv } from "../tools/plan/preview-setup";
@@ -78,6 +79,17 @@ describe("real preview set-up", () => {
             "stackReferencePrefix in Pulumi.yaml: its project (apim) is not Pulumi.yaml's name (wso2-apim-multi-dc); set <organization>/wso2-apim-multi-dc",
         ]);
         assert.deepEqual(missingForPreview(configured, [{ ...stacks[0], pulumiStack: "acme/wso2-apim-multi-dc/us-east" }], "wso2-apim-multi-dc"), []);
+    });
+
+    it("docs/preview.md's trust-policy command prints, run as written, exactly the JSON block shown under it", () => {
+        const docs = fs.readFileSync(path.join(PROJECT_DIR, "docs", "preview.md"), "utf8");
+        const shown = /^ {3}```sh\n {3}(node [^\n]* trust-policy [^\n]*)\n {3}```\n\n {3}```json\n([\s\S]*?)\n {3}```$/m.exec(docs);
+        assert.ok(shown, "docs/preview.md shows the trust-policy command and its output");
+        const [node, ...args] = shown[1].split(/\s+/);
+        assert.equal(node, "node");
+        const result = spawnSync(process.execPath, args, { cwd: PROJECT_DIR, encoding: "utf8" });
+        assert.equal(result.status, 0, result.stderr);
+        assert.equal(result.stdout, shown[2].split("\n").map((line) => line.replace(/^ {3}/, "")).join("\n") + "\n");
     });
 
     it("renders a trust policy for GitHub's OIDC provider limited to this repository's pull_request runs", () => {
