@@ -542,6 +542,14 @@ describe("pull-request workflow", () => {
             assert.equal(one.comment!.toString(), `${HEADER}### us-east\n\n1 to replace\n\n`);
         });
 
+        it("the download succeeded but one matrix job uploaded nothing (cancelled or lost): the other stack's preview is posted alone, in download-artifact's one-artifact layout", () => {
+            // us-west's job uploaded no pulumi-preview-us-west: only us-east's artifact matches, and v8 unpacks it into previews/.
+            const alone = replayJoin({ "us-east": "### us-east\n\n2 to update\n" });
+            assert.equal(alone.output, "found=true\n");
+            assert.equal(alone.comment!.toString(), `${HEADER}### us-east\n\n2 to update\n\n`);
+            assert.doesNotMatch(alone.comment!.toString(), /us-west|No real preview/);
+        });
+
         it("no preview this run: writes a one-line notice naming the commit and why, for the update-only post", () => {
             const none = replayJoin({});
             assert.equal(none.output, "found=false\n");
