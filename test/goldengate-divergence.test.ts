@@ -375,11 +375,43 @@ describe("divergence check (issue 21, item 5)", () => {
         const subscriptions: Value[][] = [[1, 10, 100, "s-1"], [2, 10, 101, "s-2"], [3, 11, 100, "s-3"]];
         const check = (scenario: Omit<Scenario, "ready" | "naturalKeys">) => runCheck({ ...scenario, ready: { DC2: "true" }, naturalKeys: KEYS }, KEYED_LIST);
 
-        it("lists UM_USER by (UM_USER_NAME, UM_TENANT_ID) and AM_SUBSCRIPTION by (APPLICATION_ID, API_ID), each with its source in the 3.1.0 sources", () => {
-            assert.equal(renderNaturalKeys(NATURAL_KEYS), "WSO2SHARED UM_USER UM_USER_NAME,UM_TENANT_ID\nWSO2AM AM_SUBSCRIPTION APPLICATION_ID,API_ID\n");
+        it("lists UM_USER by (lower-cased UM_USER_NAME, UM_TENANT_ID), AM_SUBSCRIPTION by (APPLICATION_ID, API_ID), AM_API_RATINGS by (API_ID, SUBSCRIBER_ID), each with its source in the 3.1.0 sources", () => {
+            assert.equal(renderNaturalKeys(NATURAL_KEYS), "WSO2SHARED UM_USER lower:UM_USER_NAME,UM_TENANT_ID\nWSO2AM AM_SUBSCRIPTION APPLICATION_ID,API_ID\n"
+                + "WSO2AM AM_API_RATINGS API_ID,SUBSCRIBER_ID\n");
             for (const key of NATURAL_KEYS) assert.match(key.source, /08ea54ec .*multi-dc\/oracle\//);
+            // The class the deployment runs (user_store type database_unique_id) and the default that makes it case-insensitive.
+            assert.match(NATURAL_KEYS[0].source, /UniqueIDJDBCUserStoreManager\.doCheckExistingUserNameWithIDImpl/);
+            assert.match(NATURAL_KEYS[0].source, /infer\.json .*CaseInsensitiveUsername": true/);
             assert.throws(() => renderNaturalKeys([KEYS[0], KEYS[0]]), /natural key of WSO2SHARED\.UM_USER is listed twice/);
             assert.throws(() => renderNaturalKeys([{ ...KEYS[0], columns: [] }]), /has no column/);
+            assert.throws(() => renderNaturalKeys([{ ...KEYS[0], caseInsensitive: ["UM_USER_ID"] }]), /case-insensitive column UM_USER_ID is not one of its columns/);
+        });
+
+        it("'Alice' signed up in DC1 and 'alice' in DC2 are one WSO2 user held by two rows: grouped by LOWER(UM_USER_NAME), the count publishes 1", () => {
+            const mixed = withRows(tables(subscriptions), "UM_USER", (rows) => rows.map((r) => (r[0] === 1 ? [1, "uuid-dc1", "Alice", -1234] : r)));
+            const result = check({ databases: { DC1: mixed, DC2: mixed } });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(duplicateCalls(result.calls).filter((c) => c.includes(DUPLICATE_NATURAL_KEYS_METRIC.metricName)), [
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC1"),
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC2"),
+            ]);
+            assert.doesNotMatch(result.log, /alice/i);
+            // 'Bob' of another tenant is not the same identity: still one value.
+            const tenants = withRows(mixed, "UM_USER", (rows) => rows.filter((r) => r[0] !== 2).concat([[5, "uuid-5", "BOB", 1]]));
+            const none = check({ databases: { DC1: tenants, DC2: tenants } });
+            assert.ok(duplicateCalls(none.calls).includes(metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 0, "DC2")), none.log);
+        });
+
+        it("two ratings of one subscriber for one API (rated in DC1 and DC2 within the lag) count as a duplicate natural key", () => {
+            const RATINGS = NATURAL_KEYS.filter((k) => k.table === "AM_API_RATINGS");
+            const ratings = (rows: Value[][]): FakeTable[] => [{ owner: "WSO2AM", table: "AM_API_RATINGS",
+                columns: [["RATING_ID", "VARCHAR2"], ["API_ID", "NUMBER"], ["RATING", "NUMBER"], ["SUBSCRIBER_ID", "NUMBER"]], rows }];
+            const twice = ratings([["uuid-dc1", 100, 5, 7], ["uuid-dc2", 100, 1, 7], ["uuid-3", 101, 4, 7]]);
+            const result = runCheck({ databases: { DC1: twice, DC2: twice }, ready: { DC2: "true" }, naturalKeys: RATINGS },
+                [{ owner: "WSO2AM", table: "AM_API_RATINGS", primaryKey: ["RATING_ID"] }]);
+            assert.equal(result.status, 0, result.log);
+            assert.ok(duplicateCalls(result.calls).includes(metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC2")), result.log);
+            assert.match(result.log, /DC2 WSO2AM\.AM_API_RATINGS: 1 value\(s\) of \(API_ID,SUBSCRIBER_ID\) held by more than one row/);
         });
 
         it("one duplicate user name, the same in every DC: the cross-DC comparison finds nothing, the count publishes 1 for each DC", () => {
@@ -398,7 +430,7 @@ describe("divergence check (issue 21, item 5)", () => {
             assert.match(result.log, /DC1 WSO2SHARED\.UM_USER: 1 value\(s\) of \(UM_USER_NAME,UM_TENANT_ID\) held by more than one row/);
             assert.doesNotMatch(result.log, /alice/);
             assert.ok(statementsIn(result.sql, "DC2").includes(
-                `SELECT TO_CHAR(COUNT(*), 'TM9')\nFROM (SELECT 1 FROM "WSO2SHARED"."UM_USER" GROUP BY "UM_USER_NAME", "UM_TENANT_ID" HAVING COUNT(*) > 1)`));
+                `SELECT TO_CHAR(COUNT(*), 'TM9')\nFROM (SELECT 1 FROM "WSO2SHARED"."UM_USER" GROUP BY LOWER("UM_USER_NAME"), "UM_TENANT_ID" HAVING COUNT(*) > 1)`));
         });
 
         it("a duplicate subscription too: two tables for each DC; none when every identity has one row", () => {

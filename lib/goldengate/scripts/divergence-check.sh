@@ -451,13 +451,18 @@ declare -A DUPLICATED DUPLICATES_COUNTED
 # adds, it never merges), so one look settles it: no second look after the lag. Only counts are
 # logged: a user name is personal data.
 check_duplicates() {
-    local dc=$1 owner table columns groups list
+    local dc=$1 owner table columns groups list name
     local -a names
     while read -r owner table columns; do
         [[ -n $owner ]] || continue
         TABLE=$owner.$table
         IFS=, read -r -a names <<<"$columns"
-        list=$(printf '"%s", ' "${names[@]}")
+        # lower:COLUMN: WSO2 compares it without regard to case (UM_USER_NAME: LOWER(UM_USER_NAME)=LOWER(?)).
+        list=""
+        for name in "${names[@]}"; do
+            if [[ $name == lower:* ]]; then list+="LOWER(\"${name#lower:}\"), "; else list+="\"$name\", "; fi
+        done
+        columns=${columns//lower:/}
         if ! run_sql "$dc" "$WORK/duplicates" "SELECT TO_CHAR(COUNT(*), 'TM9')
 FROM (SELECT 1 FROM \"$owner\".\"$table\" GROUP BY ${list%, } HAVING COUNT(*) > 1);"; then
             unchecked "$dc"
