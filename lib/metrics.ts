@@ -130,3 +130,12 @@ export const DUPLICATE_NATURAL_KEYS_METRIC: CustomMetric = { ...DIVERGENT_TABLES
  * checker can see the tables; a growth the retention does not hold back shows here.
  */
 export const EXCEPTION_ROWS_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "ExceptionRows" };
+
+/**
+ * 1 when a datacenter's daily exceptions purge job (sql/05-goldengate-exceptions.sql) failed at its
+ * latest run, has not run for longer than DIVERGENCE_CHECK.purgeMaxAgeHours, or cannot be read by
+ * the checker; 0 otherwise. Published per `Datacenter`, the trusted source included, by the
+ * divergence run, and alarmed (docs/operations.md § Exceptions purge): a failing purge lets the
+ * exceptions tables grow for good.
+ */
+export const EXCEPTIONS_PURGE_FAILURES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "ExceptionsPurgeFailures" };

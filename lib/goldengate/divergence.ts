@@ -18,7 +18,7 @@ import { LAG_WARNING_SECONDS } from "../alarms";
 import type { ClientZip } from "../config";
 import { DATABASE_USERS } from "../database-names";
 import { PolicyStatement } from "../iam";
-import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
+import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, EXCEPTIONS_PURGE_FAILURES_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
 import { shellQuote } from "../render/bootstrap-env";
 
 export const DIVERGENCE_CHECK_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "divergence-check.sh"), "utf8");
@@ -52,6 +52,11 @@ export const DIVERGENCE_CHECK = {
     recheckDelaySeconds: 2 * LAG_WARNING_SECONDS,
     /** Each column's hash is 40 hex digits, and their concatenation must fit VARCHAR2's 4,000 bytes. */
     maxHashedColumns: 100,
+    /**
+     * The exceptions purge job (sql/05-goldengate-exceptions.sql) runs daily at 03:30 UTC: a latest
+     * run older than a day and a half means it stopped running (ExceptionsPurgeFailures = 1).
+     */
+    purgeMaxAgeHours: 36,
 } as const;
 
 /** The read-only user the check logs in as, in every DC's database (sql/01-users.sql). */
@@ -218,6 +223,8 @@ export function renderDivergenceEnv(p: DivergenceCheckParameters): string {
         ["UNCHECKED_METRIC", UNCHECKED_TABLES_METRIC.metricName],
         ["DUPLICATE_METRIC", DUPLICATE_NATURAL_KEYS_METRIC.metricName],
         ["EXCEPTION_ROWS_METRIC", EXCEPTION_ROWS_METRIC.metricName],
+        ["PURGE_FAILURES_METRIC", EXCEPTIONS_PURGE_FAILURES_METRIC.metricName],
+        ["PURGE_MAX_AGE_HOURS", DIVERGENCE_CHECK.purgeMaxAgeHours],
         // The owner of the exceptions tables (sql/05-goldengate-exceptions.sql grants the checker SELECT on them).
         ["EXCEPTIONS_OWNER", DATABASE_USERS.goldengate],
         ["METRIC_DIMENSION", DIVERGENT_TABLES_METRIC.dimensions[0]],
