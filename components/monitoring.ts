@@ -310,7 +310,7 @@ export class Monitoring extends pulumi.ComponentResource {
             alarm(`duplicate-natural-keys-${target.toLowerCase()}`, {
                 ...duplicates,
                 metricName: DUPLICATE_NATURAL_KEYS_METRIC.metricName,
-                description: `Tables of ${target} hold one WSO2 identity (a tenant's user name, an application's subscription to an API) in more than one row: merge them in the trusted source ${args.dcId} (docs/operations.md#duplicate-natural-keys)`,
+                description: `Tables of ${target} hold one WSO2 identity (a tenant's user name, an application's subscription to an API, a subscriber's rating of an API) in more than one row: merge them in the trusted source ${args.dcId} (docs/operations.md#duplicate-natural-keys)`,
             });
             // The exceptions purge job of the DC (sql/05-goldengate-exceptions.sql): its latest run failed or is too old.
             alarm(`exceptions-purge-${target.toLowerCase()}`, {

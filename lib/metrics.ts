@@ -114,7 +114,8 @@ export const UNCHECKED_TABLES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRI
 
 /**
  * Tables of a datacenter holding one WSO2 natural identity in more than one row (a user name of a
- * tenant in UM_USER, an application's subscription to an API in AM_SUBSCRIPTION): WSO2 3.1.0
+ * tenant in UM_USER, case-insensitive; an application's subscription to an API in AM_SUBSCRIPTION; a
+ * subscriber's rating of an API in AM_API_RATINGS): WSO2 3.1.0
  * checks these by reading before it inserts, the schema has no unique key on them, so the same
  * sign-up or subscription made in two DCs within the lag leaves duplicates in every DC, which
  * DivergentTables cannot see (docs/replication.md § Duplicate natural keys). Published per
