@@ -9,7 +9,7 @@ import {
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
+import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTIONS_PURGE_FAILURES_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
@@ -310,7 +310,14 @@ export class Monitoring extends pulumi.ComponentResource {
             alarm(`duplicate-natural-keys-${target.toLowerCase()}`, {
                 ...duplicates,
                 metricName: DUPLICATE_NATURAL_KEYS_METRIC.metricName,
-                description: `Tables of ${target} hold one WSO2 identity (a tenant's user name, an application's subscription to an API) in more than one row: merge them in the trusted source ${args.dcId} (docs/operations.md#duplicate-natural-keys)`,
+                description: `Tables of ${target} hold one WSO2 identity (a tenant's user name, an application's subscription to an API, a subscriber's rating of an API) in more than one row: merge them in the trusted source ${args.dcId} (docs/operations.md#duplicate-natural-keys)`,
+            });
+            // The exceptions purge job of the DC (sql/05-goldengate-exceptions.sql): its latest run failed or is too old.
+            alarm(`exceptions-purge-${target.toLowerCase()}`, {
+                ...duplicates,
+                namespace: metricNamespace(args.deploymentName, EXCEPTIONS_PURGE_FAILURES_METRIC.area),
+                metricName: EXCEPTIONS_PURGE_FAILURES_METRIC.metricName,
+                description: `The daily purge of ${target}'s GoldenGate exceptions tables failed or has not run: its log on ${args.dcId}'s hub says why (docs/operations.md#exceptions-purge)`,
             });
             // A compared DC's UncheckedTables is alarmed above; the trusted source's counts only its failed natural-key queries.
             if (target === args.dcId) {

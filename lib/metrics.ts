@@ -114,7 +114,8 @@ export const UNCHECKED_TABLES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRI
 
 /**
  * Tables of a datacenter holding one WSO2 natural identity in more than one row (a user name of a
- * tenant in UM_USER, an application's subscription to an API in AM_SUBSCRIPTION): WSO2 3.1.0
+ * tenant in UM_USER, case-insensitive; an application's subscription to an API in AM_SUBSCRIPTION; a
+ * subscriber's rating of an API in AM_API_RATINGS): WSO2 3.1.0
  * checks these by reading before it inserts, the schema has no unique key on them, so the same
  * sign-up or subscription made in two DCs within the lag leaves duplicates in every DC, which
  * DivergentTables cannot see (docs/replication.md § Duplicate natural keys). Published per
@@ -130,3 +131,12 @@ export const DUPLICATE_NATURAL_KEYS_METRIC: CustomMetric = { ...DIVERGENT_TABLES
  * checker can see the tables; a growth the retention does not hold back shows here.
  */
 export const EXCEPTION_ROWS_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "ExceptionRows" };
+
+/**
+ * 1 when a datacenter's daily exceptions purge job (sql/05-goldengate-exceptions.sql) failed at its
+ * latest run, has not run for longer than DIVERGENCE_CHECK.purgeMaxAgeHours, or cannot be read by
+ * the checker; 0 otherwise. Published per `Datacenter`, the trusted source included, by the
+ * divergence run, and alarmed (docs/operations.md § Exceptions purge): a failing purge lets the
+ * exceptions tables grow for good.
+ */
+export const EXCEPTIONS_PURGE_FAILURES_METRIC: CustomMetric = { ...DIVERGENT_TABLES_METRIC, metricName: "ExceptionsPurgeFailures" };

@@ -139,19 +139,60 @@ END;
 -- 01-users.sql grants this user for the heartbeat's jobs; DBMS_SCHEDULER.CREATE_JOB with job_type
 -- 'PLSQL_BLOCK' and a calendar repeat_interval (Oracle Database PL/SQL Packages and Types
 -- Reference 19c, DBMS_SCHEDULER, CREATE_JOB Procedure; "Calendaring Syntax").
--- The divergence check's reader may SELECT from each exceptions table: it publishes their row
--- count per DC (ExceptionRows), so a growth the retention does not keep down shows.
+--
+-- One clock, UTC, on both sides. EXC_AT is @DATENOW () on the hub: "The date and time are returned
+-- in local time" (Oracle GoldenGate Reference, @DATENOW), and the hub's unit runs the Manager, which
+-- starts the Replicats, with TZ=UTC (lib/goldengate/hub-user-data.ts). The job compares it with
+-- SYS_EXTRACT_UTC(SYSTIMESTAMP), the database's clock in UTC whatever the database host's time zone
+-- (SQL Language Reference 19c, SYS_EXTRACT_UTC, SYSTIMESTAMP), never SYSDATE (the host's local time).
+-- The calendar takes its time zone from start_date, and from the Scheduler's DEFAULT_TIMEZONE
+-- when start_date is NULL (PL/SQL Packages and Types Reference 19c, DBMS_SCHEDULER, Calendaring
+-- Syntax): start_date is now in UTC, so BYHOUR=3;BYMINUTE=30 is 03:30 UTC.
+--
+-- Each run records its outcome in PURGE_EXCEPTIONS_RUNS (RUN_AT in UTC, SUCCEEDED or FAILED with
+-- SQLERRM; a failed run still fails as a job, RAISE). The divergence run reads the latest row in
+-- every DC and publishes ExceptionsPurgeFailures (1 when it FAILED or is older than the job's
+-- period and a margin; docs/operations.md § Exceptions purge). A table, not a view over
+-- USER_SCHEDULER_JOB_RUN_DETAILS: granting SELECT on a view to another user takes the base
+-- objects' privileges WITH GRANT OPTION (Database Security Guide 19c, View Privileges; ORA-01720),
+-- which PUBLIC's SELECT on the dictionary views does not carry, and a USER_ view answers for the
+-- session's user, not the view's owner. Its name does not start with EX_: neither the purge nor
+-- ExceptionRows counts it.
 DECLARE
   c_job    CONSTANT VARCHAR2(30) := 'PURGE_EXCEPTIONS';
-  c_action CONSTANT VARCHAR2(4000) := q'[BEGIN
+  c_runs   CONSTANT VARCHAR2(30) := 'PURGE_EXCEPTIONS_RUNS';
+  c_action CONSTANT VARCHAR2(4000) := q'[DECLARE
+  v_error VARCHAR2(4000);
+BEGIN
   FOR t IN (SELECT e.table_name FROM user_tables e JOIN user_tab_columns c ON c.table_name = e.table_name AND c.column_name = 'EXC_AT'
              WHERE e.table_name LIKE 'EX\_%' ESCAPE '\') LOOP
-    EXECUTE IMMEDIATE 'DELETE FROM ' || DBMS_ASSERT.ENQUOTE_NAME(t.table_name, FALSE) || ' WHERE EXC_AT < SYSDATE - &exceptions_retention_days';
+    EXECUTE IMMEDIATE 'DELETE FROM ' || DBMS_ASSERT.ENQUOTE_NAME(t.table_name, FALSE) || ' WHERE EXC_AT < CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE) - &exceptions_retention_days';
     COMMIT;
   END LOOP;
+  DELETE FROM PURGE_EXCEPTIONS_RUNS WHERE RUN_AT < CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE) - &exceptions_retention_days;
+  INSERT INTO PURGE_EXCEPTIONS_RUNS (RUN_AT, STATUS) VALUES (CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE), 'SUCCEEDED');
+  COMMIT;
+EXCEPTION
+  WHEN OTHERS THEN
+    ROLLBACK;
+    v_error := SUBSTR(SQLERRM, 1, 4000);
+    INSERT INTO PURGE_EXCEPTIONS_RUNS (RUN_AT, STATUS, ERROR) VALUES (CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE), 'FAILED', v_error);
+    COMMIT;
+    RAISE;
 END;]';
   v_granted PLS_INTEGER := 0;
+  v_count   PLS_INTEGER;
 BEGIN
+  SELECT COUNT(*) INTO v_count FROM user_tables WHERE table_name = c_runs;
+  IF v_count = 0 THEN
+    EXECUTE IMMEDIATE 'CREATE TABLE ' || c_runs || ' (RUN_AT DATE NOT NULL, STATUS VARCHAR2(9) NOT NULL, ERROR VARCHAR2(4000))';
+  END IF;
+  -- A first row, so that a job that never runs shows as one whose last run is too old.
+  EXECUTE IMMEDIATE 'SELECT COUNT(*) FROM ' || c_runs INTO v_count;
+  IF v_count = 0 THEN
+    EXECUTE IMMEDIATE 'INSERT INTO ' || c_runs || ' (RUN_AT, STATUS) VALUES (CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE), ''CREATED'')';
+    COMMIT;
+  END IF;
   FOR j IN (SELECT job_name FROM user_scheduler_jobs WHERE job_name = c_job) LOOP
     DBMS_SCHEDULER.DROP_JOB(job_name => j.job_name, force => TRUE);
   END LOOP;
@@ -159,14 +200,15 @@ BEGIN
     job_name        => c_job,
     job_type        => 'PLSQL_BLOCK',
     job_action      => c_action,
+    start_date      => SYSTIMESTAMP AT TIME ZONE 'UTC',
     repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30',
     enabled         => TRUE,
     comments        => 'Deletes exceptions rows older than &exceptions_retention_days days (wso2-apim-multi-dc)');
-  FOR t IN (SELECT table_name FROM user_tables WHERE table_name LIKE 'EX\_%' ESCAPE '\') LOOP
+  FOR t IN (SELECT table_name FROM user_tables WHERE table_name LIKE 'EX\_%' ESCAPE '\' OR table_name = c_runs) LOOP
     EXECUTE IMMEDIATE 'GRANT SELECT ON ' || DBMS_ASSERT.ENQUOTE_NAME(t.table_name, FALSE) || ' TO ' || DBMS_ASSERT.ENQUOTE_NAME(UPPER('&checker_user'), FALSE);
     v_granted := v_granted + 1;
   END LOOP;
-  DBMS_OUTPUT.PUT_LINE('exceptions purge: job ' || c_job || ' daily, rows older than &exceptions_retention_days days; SELECT on '
-    || v_granted || ' exceptions tables to ' || UPPER('&checker_user'));
+  DBMS_OUTPUT.PUT_LINE('exceptions purge: job ' || c_job || ' daily at 03:30 UTC, rows older than &exceptions_retention_days days; SELECT on '
+    || v_granted || ' tables (exceptions and ' || c_runs || ') to ' || UPPER('&checker_user'));
 END;
 /

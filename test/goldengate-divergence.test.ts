@@ -19,7 +19,7 @@ import {
     NATURAL_KEYS, NaturalKey, renderComparedTables, renderDivergenceEnv, renderDivergenceUnits, renderNaturalKeys,
 } from "../lib/goldengate/divergence";
 import { renderHubUserData } from "../lib/goldengate/hub-user-data";
-import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, metricNamespace, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
+import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, EXCEPTIONS_PURGE_FAILURES_METRIC, metricNamespace, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
 import { writtenContent } from "../lib/render/user-data";
 import { named, ofType, PROJECT_DIR, requireTool, run, runWithFakes, shellcheck } from "./harness";
 
@@ -211,8 +211,10 @@ const metricCalls = (calls: string[]) => published(calls).filter((c) => !c.endsW
     && [DIVERGENT_TABLES_METRIC, UNCHECKED_TABLES_METRIC].some((m) => c.includes(`--metric-name ${m.metricName} `)));
 /** The exceptions tables' row counts (ExceptionRows) of each DC. */
 const exceptionCalls = (calls: string[]) => published(calls).filter((c) => c.includes(`--metric-name ${EXCEPTION_ROWS_METRIC.metricName} `));
+/** The purge job's health (ExceptionsPurgeFailures) of each DC. */
+const purgeCalls = (calls: string[]) => published(calls).filter((c) => c.includes(`--metric-name ${EXCEPTIONS_PURGE_FAILURES_METRIC.metricName} `));
 /** What the natural-key count published: DuplicateNaturalKeyTables of each DC, and the trusted source's UncheckedTables. */
-const duplicateCalls = (calls: string[]) => published(calls).filter((c) => !metricCalls([c]).length && !exceptionCalls([c]).length);
+const duplicateCalls = (calls: string[]) => published(calls).filter((c) => !metricCalls([c]).length && !exceptionCalls([c]).length && !purgeCalls([c]).length);
 const metricCall = (metric: string, value: number, dc: string) =>
     `aws cloudwatch put-metric-data --region us-east-1 --namespace ${NAMESPACE} --metric-name ${metric} --unit Count --value ${value} --dimensions Datacenter=${dc}`;
 
@@ -375,11 +377,43 @@ describe("divergence check (issue 21, item 5)", () => {
         const subscriptions: Value[][] = [[1, 10, 100, "s-1"], [2, 10, 101, "s-2"], [3, 11, 100, "s-3"]];
         const check = (scenario: Omit<Scenario, "ready" | "naturalKeys">) => runCheck({ ...scenario, ready: { DC2: "true" }, naturalKeys: KEYS }, KEYED_LIST);
 
-        it("lists UM_USER by (UM_USER_NAME, UM_TENANT_ID) and AM_SUBSCRIPTION by (APPLICATION_ID, API_ID), each with its source in the 3.1.0 sources", () => {
-            assert.equal(renderNaturalKeys(NATURAL_KEYS), "WSO2SHARED UM_USER UM_USER_NAME,UM_TENANT_ID\nWSO2AM AM_SUBSCRIPTION APPLICATION_ID,API_ID\n");
+        it("lists UM_USER by (lower-cased UM_USER_NAME, UM_TENANT_ID), AM_SUBSCRIPTION by (APPLICATION_ID, API_ID), AM_API_RATINGS by (API_ID, SUBSCRIBER_ID), each with its source in the 3.1.0 sources", () => {
+            assert.equal(renderNaturalKeys(NATURAL_KEYS), "WSO2SHARED UM_USER lower:UM_USER_NAME,UM_TENANT_ID\nWSO2AM AM_SUBSCRIPTION APPLICATION_ID,API_ID\n"
+                + "WSO2AM AM_API_RATINGS API_ID,SUBSCRIBER_ID\n");
             for (const key of NATURAL_KEYS) assert.match(key.source, /08ea54ec .*multi-dc\/oracle\//);
+            // The class the deployment runs (user_store type database_unique_id) and the default that makes it case-insensitive.
+            assert.match(NATURAL_KEYS[0].source, /UniqueIDJDBCUserStoreManager\.doCheckExistingUserNameWithIDImpl/);
+            assert.match(NATURAL_KEYS[0].source, /infer\.json .*CaseInsensitiveUsername": true/);
             assert.throws(() => renderNaturalKeys([KEYS[0], KEYS[0]]), /natural key of WSO2SHARED\.UM_USER is listed twice/);
             assert.throws(() => renderNaturalKeys([{ ...KEYS[0], columns: [] }]), /has no column/);
+            assert.throws(() => renderNaturalKeys([{ ...KEYS[0], caseInsensitive: ["UM_USER_ID"] }]), /case-insensitive column UM_USER_ID is not one of its columns/);
+        });
+
+        it("'Alice' signed up in DC1 and 'alice' in DC2 are one WSO2 user held by two rows: grouped by LOWER(UM_USER_NAME), the count publishes 1", () => {
+            const mixed = withRows(tables(subscriptions), "UM_USER", (rows) => rows.map((r) => (r[0] === 1 ? [1, "uuid-dc1", "Alice", -1234] : r)));
+            const result = check({ databases: { DC1: mixed, DC2: mixed } });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(duplicateCalls(result.calls).filter((c) => c.includes(DUPLICATE_NATURAL_KEYS_METRIC.metricName)), [
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC1"),
+                metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC2"),
+            ]);
+            assert.doesNotMatch(result.log, /alice/i);
+            // 'Bob' of another tenant is not the same identity: still one value.
+            const tenants = withRows(mixed, "UM_USER", (rows) => rows.filter((r) => r[0] !== 2).concat([[5, "uuid-5", "BOB", 1]]));
+            const none = check({ databases: { DC1: tenants, DC2: tenants } });
+            assert.ok(duplicateCalls(none.calls).includes(metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 0, "DC2")), none.log);
+        });
+
+        it("two ratings of one subscriber for one API (rated in DC1 and DC2 within the lag) count as a duplicate natural key", () => {
+            const RATINGS = NATURAL_KEYS.filter((k) => k.table === "AM_API_RATINGS");
+            const ratings = (rows: Value[][]): FakeTable[] => [{ owner: "WSO2AM", table: "AM_API_RATINGS",
+                columns: [["RATING_ID", "VARCHAR2"], ["API_ID", "NUMBER"], ["RATING", "NUMBER"], ["SUBSCRIBER_ID", "NUMBER"]], rows }];
+            const twice = ratings([["uuid-dc1", 100, 5, 7], ["uuid-dc2", 100, 1, 7], ["uuid-3", 101, 4, 7]]);
+            const result = runCheck({ databases: { DC1: twice, DC2: twice }, ready: { DC2: "true" }, naturalKeys: RATINGS },
+                [{ owner: "WSO2AM", table: "AM_API_RATINGS", primaryKey: ["RATING_ID"] }]);
+            assert.equal(result.status, 0, result.log);
+            assert.ok(duplicateCalls(result.calls).includes(metricCall(DUPLICATE_NATURAL_KEYS_METRIC.metricName, 1, "DC2")), result.log);
+            assert.match(result.log, /DC2 WSO2AM\.AM_API_RATINGS: 1 value\(s\) of \(API_ID,SUBSCRIBER_ID\) held by more than one row/);
         });
 
         it("one duplicate user name, the same in every DC: the cross-DC comparison finds nothing, the count publishes 1 for each DC", () => {
@@ -398,7 +432,7 @@ describe("divergence check (issue 21, item 5)", () => {
             assert.match(result.log, /DC1 WSO2SHARED\.UM_USER: 1 value\(s\) of \(UM_USER_NAME,UM_TENANT_ID\) held by more than one row/);
             assert.doesNotMatch(result.log, /alice/);
             assert.ok(statementsIn(result.sql, "DC2").includes(
-                `SELECT TO_CHAR(COUNT(*), 'TM9')\nFROM (SELECT 1 FROM "WSO2SHARED"."UM_USER" GROUP BY "UM_USER_NAME", "UM_TENANT_ID" HAVING COUNT(*) > 1)`));
+                `SELECT TO_CHAR(COUNT(*), 'TM9')\nFROM (SELECT 1 FROM "WSO2SHARED"."UM_USER" GROUP BY LOWER("UM_USER_NAME"), "UM_TENANT_ID" HAVING COUNT(*) > 1)`));
         });
 
         it("a duplicate subscription too: two tables for each DC; none when every identity has one row", () => {
@@ -447,7 +481,7 @@ describe("divergence check (issue 21, item 5)", () => {
             const many: FakeTable[] = range(250).map((i) => ({ owner: "OGGADMIN", table: `EX_T${i}`, columns: [["ID", "NUMBER"], ["EXC_AT", "DATE"]], rows: [[i, "2026-12-01"]] }));
             const wide = check({ DC1: [...trustedTables(), ...many], DC2: trustedTables() });
             assert.ok(exceptionCalls(wide.calls).includes(metricCall(EXCEPTION_ROWS_METRIC.metricName, 250, "DC1")), wide.log);
-            assert.deepEqual(statementsIn(wide.sql, "DC1").filter((s) => s.includes("FROM \"OGGADMIN\".")).map((s) => s.split("\n").length - 2), [100, 100, 50]);
+            assert.deepEqual(statementsIn(wide.sql, "DC1").filter((s) => s.includes("AS n FROM \"OGGADMIN\".")).map((s) => s.split("\n").length - 2), [100, 100, 50]);
             const count = statementsIn(result.sql, "DC2").find((s) => s.includes('"OGGADMIN"."EX_WSO2AM_AM_SUBSCRIPTION"'))!;
             assert.equal(count, [
                 "SELECT TO_CHAR(NVL(SUM(n), 0), 'TM9') FROM (",
@@ -462,6 +496,43 @@ describe("divergence check (issue 21, item 5)", () => {
             assert.equal(result.status, 0, result.log);
             assert.deepEqual(exceptionCalls(result.calls), [metricCall(EXCEPTION_ROWS_METRIC.metricName, 2, "DC1")]);
             assert.match(result.log, /DC2: no exceptions table of OGGADMIN is visible to WSO2CHECK/);
+        });
+    });
+
+    describe("the exceptions purge job's health (ExceptionsPurgeFailures)", () => {
+        /** OGGADMIN.PURGE_EXCEPTIONS_RUNS as the job fills it (our own fixture): RUN_AT in UTC, hours before now. */
+        const utcHoursAgo = (hours: number) => new Date(Date.now() - hours * 3600_000).toISOString().slice(0, 19).replace("T", " ");
+        const runs = (...rows: [number, string][]): FakeTable => ({ owner: "OGGADMIN", table: "PURGE_EXCEPTIONS_RUNS",
+            columns: [["RUN_AT", "DATE"], ["STATUS", "VARCHAR2"], ["ERROR", "VARCHAR2"]],
+            rows: rows.map(([hours, status]) => [utcHoursAgo(hours), status, status === "FAILED" ? "ORA-01031: insufficient privileges" : null]) });
+        const check = (databases: Record<string, FakeTable[]>) => runCheck({ databases, ready: { DC2: "true" } }, LIST.slice(0, 1));
+
+        it("publishes 0 where the latest run succeeded, 1 where it failed, even after an older success", () => {
+            const result = check({ DC1: [...trustedTables(), runs([29, "SUCCEEDED"], [5, "SUCCEEDED"])], DC2: [...trustedTables(), runs([29, "SUCCEEDED"], [5, "FAILED"])] });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(purgeCalls(result.calls), [
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 0, "DC1"),
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC2"),
+            ]);
+            assert.match(result.log, /DC2: the exceptions purge failed at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
+            assert.ok(statementsIn(result.sql, "DC2").includes(`SELECT status || '|' || TO_CHAR(run_at, 'YYYY-MM-DD HH24:MI:SS') FROM "OGGADMIN"."PURGE_EXCEPTIONS_RUNS"
+WHERE run_at = (SELECT MAX(run_at) FROM "OGGADMIN"."PURGE_EXCEPTIONS_RUNS") ORDER BY status`));
+        });
+
+        it("publishes 1 for a job that stopped running (latest run over 36 hours old, a CREATED row included) and for a checker that cannot read the runs", () => {
+            const result = check({ DC1: [...trustedTables(), runs([40, "SUCCEEDED"])], DC2: trustedTables() });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(purgeCalls(result.calls), [
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC1"),
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC2"),
+            ]);
+            assert.match(result.log, /DC1: the exceptions purge last ran 40h ago \(SUCCEEDED at .* UTC\), more than 36h: the job is not running/);
+            assert.match(result.log, /DC2: exceptions purge not verified: ORA-00942/);
+            const fresh = check({ DC1: [...trustedTables(), runs([37, "CREATED"])], DC2: [...trustedTables(), runs([2, "CREATED"])] });
+            assert.deepEqual(purgeCalls(fresh.calls), [
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC1"),
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 0, "DC2"),
+            ]);
         });
     });
 
@@ -724,7 +795,7 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
         assert.match(operations, /^## Divergence$/m);
     });
 
-    it("alarms on duplicate natural keys in every DC, the trusted source included, and on the trusted source's uncounted tables", async () => {
+    it("alarms on duplicate natural keys and on a failing exceptions purge in every DC, the trusted source included, and on the trusted source's uncounted tables", async () => {
         const program = await hubRun();
         const operations = fs.readFileSync(path.join(PROJECT_DIR, "docs", "operations.md"), "utf8");
         const expected = [
@@ -741,9 +812,19 @@ describe("divergence check: the planned resources (us-east, the trusted source, 
             assert.match(i.alarmDescription, /docs\/operations\.md#duplicate-natural-keys/);
         }
         assert.equal(ofType(program, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => String(a.inputs.name).includes("duplicate-natural-keys")).length, expected.length);
+        for (const dc of ["DC1", "DC2"]) {
+            const key = `exceptions-purge-${dc.toLowerCase()}`;
+            const i = named(program, `dc1-ops-${key}`).inputs as any;
+            assert.deepEqual([i.name, i.namespace, i.metricName, i.dimensions, i.statistic, i.period, i.threshold, i.comparisonOperator, i.treatMissingData], [
+                `wso2-apim-dc1-${key}`, NAMESPACE, EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, { Datacenter: dc }, "Maximum", 21600, 1, "GreaterThanOrEqualToThreshold", "missing",
+            ]);
+            assert.deepEqual(i.alarmActions, ["(known after apply: dc1-ops-alarms.arn)"]);
+            assert.match(i.alarmDescription, /docs\/operations\.md#exceptions-purge/);
+        }
+        assert.match(operations, /^### Exceptions purge$/m);
         assert.match(operations, /^## Duplicate natural keys$/m);
         const spoke = await run("us-west", BYOL);
-        assert.deepEqual(ofType(spoke, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => String(a.inputs.name).includes("duplicate")), []);
+        assert.deepEqual(ofType(spoke, "aws:cloudwatch/metricAlarm:MetricAlarm").filter((a) => /duplicate|exceptions-purge/.test(String(a.inputs.name))), []);
     });
 
     it("gives every DC a checker secret by its fixed name, read by the nodes to create the user", async () => {

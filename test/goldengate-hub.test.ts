@@ -134,6 +134,8 @@ describe("GoldenGate hub", () => {
             ]);
             const unit = writtenContent(doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-hub.service"));
             assert.ok(unit.split("\n").includes("ExecStop=/usr/local/sbin/goldengate-hub-boot stop"), unit);
+            // The Manager and its groups run in UTC: @DATENOW () (EXC_AT) is local time, compared with the database's UTC by the purge.
+            assert.ok(unit.split("\n").includes("Environment=TZ=UTC"), unit);
             const timer = writtenContent(doc.write_files.find((f: any) => f.path === "/etc/systemd/system/goldengate-lag.timer"));
             assert.ok(timer.split("\n").includes(`OnUnitActiveSec=${REPLICATION_LAG_METRIC.periodSeconds}`), timer);
             const secrets = ofType(program, "random:index/randomPassword:RandomPassword").map((r) => `(known after apply: ${r.name}.result)`);

@@ -219,15 +219,29 @@ describe("GoldenGate operations: the exceptions tables are purged on a schedule,
     it("05-goldengate-exceptions.sql (re)creates a daily Scheduler job of the GoldenGate user that deletes, table by table, rows older than the retention", () => {
         // Re-created at every run, so a new retention takes effect at node 1's next boot or hook run.
         assert.match(purge, /FOR j IN \(SELECT job_name FROM user_scheduler_jobs WHERE job_name = c_job\) LOOP\n\s+DBMS_SCHEDULER\.DROP_JOB\(job_name => j\.job_name, force => TRUE\);/);
-        assert.match(purge, /DBMS_SCHEDULER\.CREATE_JOB\(\n\s+job_name\s+=> c_job,\n\s+job_type\s+=> 'PLSQL_BLOCK',\n\s+job_action\s+=> c_action,\n\s+repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30',\n\s+enabled\s+=> TRUE,/);
+        // start_date in UTC: the calendar takes its time zone from start_date (DEFAULT_TIMEZONE when NULL), so 03:30 is UTC.
+        assert.match(purge, /DBMS_SCHEDULER\.CREATE_JOB\(\n\s+job_name\s+=> c_job,\n\s+job_type\s+=> 'PLSQL_BLOCK',\n\s+job_action\s+=> c_action,\n\s+start_date\s+=> SYSTIMESTAMP AT TIME ZONE 'UTC',\n\s+repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30',\n\s+enabled\s+=> TRUE,/);
         assert.match(purge, /c_job\s+CONSTANT VARCHAR2\(30\) := 'PURGE_EXCEPTIONS';/);
         // Only the exceptions tables that carry EXC_AT (the MAP's @DATENOW ()), by their own date, one commit per table.
         assert.match(purge, /WHERE e\.table_name LIKE 'EX\\_%' ESCAPE '\\'/);
-        assert.match(purge, /' WHERE EXC_AT < SYSDATE - &exceptions_retention_days';\n\s+COMMIT;/);
+        // One clock: EXC_AT is the hub's @DATENOW () in UTC (TZ=UTC), compared with the database's clock in UTC, never SYSDATE.
+        assert.match(purge, /' WHERE EXC_AT < CAST\(SYS_EXTRACT_UTC\(SYSTIMESTAMP\) AS DATE\) - &exceptions_retention_days';\n\s+COMMIT;/);
+        assert.doesNotMatch(purge.slice(purge.indexOf("c_action")), /SYSDATE/);
         assert.match(purge, /GRANT SELECT ON ' \|\| DBMS_ASSERT\.ENQUOTE_NAME\(t\.table_name, FALSE\) \|\| ' TO ' \|\| DBMS_ASSERT\.ENQUOTE_NAME\(UPPER\('&checker_user'\), FALSE\)/);
         assert.match(purge, /\nEND;\n\/\n$/, "a PL/SQL block SQL*Plus runs: it ends with a / line");
         // Runs as the GoldenGate user, who holds CREATE JOB (01-users.sql).
         assert.match(fs.readFileSync(path.join(SQL_DIR, "01-users.sql"), "utf8"), /CREATE JOB/);
+    });
+
+    it("each purge run records SUCCEEDED or FAILED (with SQLERRM, and still fails as a job) in a table the checker may read", () => {
+        const action = /c_action CONSTANT VARCHAR2\(4000\) := q'\[([\s\S]*?)\]';/.exec(purge)![1];
+        assert.match(action, /INSERT INTO PURGE_EXCEPTIONS_RUNS \(RUN_AT, STATUS\) VALUES \(CAST\(SYS_EXTRACT_UTC\(SYSTIMESTAMP\) AS DATE\), 'SUCCEEDED'\);\n\s+COMMIT;\nEXCEPTION/);
+        assert.match(action, /WHEN OTHERS THEN\n\s+ROLLBACK;\n\s+v_error := SUBSTR\(SQLERRM, 1, 4000\);\n\s+INSERT INTO PURGE_EXCEPTIONS_RUNS \(RUN_AT, STATUS, ERROR\) VALUES \([^)]*\) AS DATE\), 'FAILED', v_error\);\n\s+COMMIT;\n\s+RAISE;\nEND;$/);
+        // Its own rows are kept for the retention too; its name is not EX_*, so neither the purge nor ExceptionRows counts it.
+        assert.match(action, /DELETE FROM PURGE_EXCEPTIONS_RUNS WHERE RUN_AT < CAST\(SYS_EXTRACT_UTC\(SYSTIMESTAMP\) AS DATE\) - &exceptions_retention_days;/);
+        assert.match(purge, /'CREATE TABLE ' \|\| c_runs \|\| ' \(RUN_AT DATE NOT NULL, STATUS VARCHAR2\(9\) NOT NULL, ERROR VARCHAR2\(4000\)\)'/);
+        assert.match(purge, /VALUES \(CAST\(SYS_EXTRACT_UTC\(SYSTIMESTAMP\) AS DATE\), ''CREATED''\)/);
+        assert.match(purge, /WHERE table_name LIKE 'EX\\_%' ESCAPE '\\' OR table_name = c_runs\) LOOP\n\s+EXECUTE IMMEDIATE 'GRANT SELECT ON '/);
     });
 
     it("the job's action, a q-quoted literal, stays within one VARCHAR2(4000) after SQL*Plus substitutes the longest retention", () => {

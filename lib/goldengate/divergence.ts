@@ -18,7 +18,7 @@ import { LAG_WARNING_SECONDS } from "../alarms";
 import type { ClientZip } from "../config";
 import { DATABASE_USERS } from "../database-names";
 import { PolicyStatement } from "../iam";
-import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
+import { DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTION_ROWS_METRIC, EXCEPTIONS_PURGE_FAILURES_METRIC, UNCHECKED_TABLES_METRIC } from "../metrics";
 import { shellQuote } from "../render/bootstrap-env";
 
 export const DIVERGENCE_CHECK_SCRIPT = fs.readFileSync(path.join(__dirname, "scripts", "divergence-check.sh"), "utf8");
@@ -52,6 +52,11 @@ export const DIVERGENCE_CHECK = {
     recheckDelaySeconds: 2 * LAG_WARNING_SECONDS,
     /** Each column's hash is 40 hex digits, and their concatenation must fit VARCHAR2's 4,000 bytes. */
     maxHashedColumns: 100,
+    /**
+     * The exceptions purge job (sql/05-goldengate-exceptions.sql) runs daily at 03:30 UTC: a latest
+     * run older than a day and a half means it stopped running (ExceptionsPurgeFailures = 1).
+     */
+    purgeMaxAgeHours: 36,
 } as const;
 
 /** The read-only user the check logs in as, in every DC's database (sql/01-users.sql). */
@@ -110,6 +115,11 @@ export interface NaturalKey {
     table: string;
     /** The columns that identify one WSO2 object; more than one row per value is a duplicate. */
     columns: readonly string[];
+    /**
+     * Those of `columns` WSO2 compares without regard to case (its look-up is
+     * `LOWER(column) = LOWER(?)`): grouped by LOWER(column), so 'Alice' and 'alice' are one value.
+     */
+    caseInsensitive?: readonly string[];
     /** Where the schema leaves them without a unique key, and where WSO2 checks them itself. */
     source: string;
 }
@@ -122,8 +132,13 @@ export const NATURAL_KEYS: readonly NaturalKey[] = [
         owner: DATABASE_USERS.sharedDb,
         table: "UM_USER",
         columns: ["UM_USER_NAME", "UM_TENANT_ID"],
+        caseInsensitive: ["UM_USER_NAME"],
         source: `${MULTI_DC_SCRIPTS}tables.sql, CREATE TABLE UM_USER: PRIMARY KEY (UM_ID, UM_TENANT_ID), UNIQUE(UM_USER_ID, UM_TENANT_ID), nothing on UM_USER_NAME; `
-            + "wso2/carbon-kernel v4.6.0 AbstractUserStoreManager (user add): reads the name (getUserIDFromUserName, or doCheckExistingUser) and refuses it with 30004 \"Username %s already exists in the system\"",
+            + "the deployment's user store is database_unique_id (lib/render/deployment-toml.ts), i.e. wso2/carbon-kernel v4.6.0 UniqueIDJDBCUserStoreManager; "
+            + "distribution/kernel/carbon-home/repository/resources/conf/infer.json gives database_unique_id \"user_store.properties.CaseInsensitiveUsername\": true, "
+            + "so UniqueIDJDBCUserStoreManager.doCheckExistingUserNameWithIDImpl reads the name with JDBCCaseInsensitiveConstants.GET_IS_USER_NAME_EXISTING_CASE_INSENSITIVE "
+            + "(\"SELECT UM_ID FROM UM_USER WHERE LOWER(UM_USER_NAME)=LOWER(?) AND UM_TENANT_ID=?\") before AbstractUserStoreManager refuses it with 30004 "
+            + "\"Username %s already exists in the system\", and log-in looks the name up the same way (SELECT_USER_NAME_SQL_CASE_INSENSITIVE)",
     },
     {
         owner: DATABASE_USERS.amDb,
@@ -133,9 +148,20 @@ export const NATURAL_KEYS: readonly NaturalKey[] = [
             + "carbon-apimgt@08ea54ec ApiMgtDAO.addSubscription: CHECK_EXISTING_SUBSCRIPTION_API_SQL (WHERE API_ID = ? AND APPLICATION_ID = ?) then SubscriptionAlreadyExistingException, "
             + "or deletes an UN_SUBSCRIBE row in the same transaction before its insert: one row per (APPLICATION_ID, API_ID) in one database",
     },
+    {
+        owner: DATABASE_USERS.amDb,
+        table: "AM_API_RATINGS",
+        columns: ["API_ID", "SUBSCRIBER_ID"],
+        source: `${MULTI_DC_SCRIPTS}apimgt/tables.sql, CREATE TABLE AM_API_RATINGS: PRIMARY KEY (RATING_ID) (a UUID), nothing on (API_ID, SUBSCRIBER_ID); `
+            + "carbon-apimgt@08ea54ec ApiMgtDAO.addRating: GET_API_RATING_SQL (\"SELECT RATING FROM AM_API_RATINGS WHERE API_ID= ? AND SUBSCRIBER_ID=?\"), "
+            + "then ADD_API_RATING_SQL with a new UUID when none, UPDATE_API_RATING_SQL otherwise: one rating per (API_ID, SUBSCRIBER_ID) in one database",
+    },
 ];
 
-/** natural-keys.tsv: `OWNER TABLE COLUMN,COLUMN` a line. */
+/**
+ * natural-keys.tsv: `OWNER TABLE COLUMN,COLUMN` a line; a case-insensitive column is written
+ * `lower:COLUMN`, which the check groups by as LOWER("COLUMN").
+ */
 export function renderNaturalKeys(keys: readonly NaturalKey[]): string {
     const seen = new Set<string>();
     return keys.map((k) => {
@@ -144,9 +170,12 @@ export function renderNaturalKeys(keys: readonly NaturalKey[]): string {
             if (!ORACLE_NAME.test(part)) throw new Error(`divergence check: natural key of ${name}: "${part}" is not an unquoted upper-case Oracle name`);
         }
         if (k.columns.length === 0) throw new Error(`divergence check: natural key of ${name} has no column`);
+        const stray = (k.caseInsensitive ?? []).find((column) => !k.columns.includes(column));
+        if (stray) throw new Error(`divergence check: natural key of ${name}: case-insensitive column ${stray} is not one of its columns`);
         if (seen.has(name)) throw new Error(`divergence check: natural key of ${name} is listed twice`);
         seen.add(name);
-        return `${k.owner} ${k.table} ${k.columns.join(",")}\n`;
+        const columns = k.columns.map((column) => (k.caseInsensitive?.includes(column) ? `lower:${column}` : column));
+        return `${k.owner} ${k.table} ${columns.join(",")}\n`;
     }).join("");
 }
 
@@ -194,6 +223,8 @@ export function renderDivergenceEnv(p: DivergenceCheckParameters): string {
         ["UNCHECKED_METRIC", UNCHECKED_TABLES_METRIC.metricName],
         ["DUPLICATE_METRIC", DUPLICATE_NATURAL_KEYS_METRIC.metricName],
         ["EXCEPTION_ROWS_METRIC", EXCEPTION_ROWS_METRIC.metricName],
+        ["PURGE_FAILURES_METRIC", EXCEPTIONS_PURGE_FAILURES_METRIC.metricName],
+        ["PURGE_MAX_AGE_HOURS", DIVERGENCE_CHECK.purgeMaxAgeHours],
         // The owner of the exceptions tables (sql/05-goldengate-exceptions.sql grants the checker SELECT on them).
         ["EXCEPTIONS_OWNER", DATABASE_USERS.goldengate],
         ["METRIC_DIMENSION", DIVERGENT_TABLES_METRIC.dimensions[0]],

@@ -140,6 +140,9 @@ export function errorPolicy(): [string, string][] {
  * @DATENOW (), OPTYPE, DBERRNUM, DBERRMSG = @GETENV ('LASTERR', …)), plus the Replicat's group
  * and the source commit time (Reference 19c, @GETENV: 'GGENVIRONMENT', 'GROUPNAME' and
  * 'GGHEADER', 'COMMITTIMESTAMP'; https://docs.oracle.com/en/middleware/goldengate/core/19.1/reference/Chunk586246307.html).
+ * EXC_AT is @DATENOW (), which "returns the current date and time … in local time" (Reference,
+ * @DATENOW): the hub's unit runs the Manager and its groups with TZ=UTC (hub-user-data.ts), so it is
+ * UTC, the clock the purge job compares it with (sql/05-goldengate-exceptions.sql).
  */
 export const EXCEPTION_CONTEXT: readonly [string, string][] = [
     ["EXC_AT", "@DATENOW ()"],

@@ -19,7 +19,8 @@
 # DCs within the lag replicates both rows everywhere, which no comparison across DCs can see. It
 # publishes DuplicateNaturalKeyTables per DC, the trusted source's included (its UncheckedTables
 # then counts the natural-key queries that failed there), and ExceptionRows: the rows in each DC's
-# GoldenGate exceptions tables, which the daily purge job bounds.
+# GoldenGate exceptions tables, which the daily purge job bounds, and ExceptionsPurgeFailures: 1
+# when that job's latest run failed or is too old.
 #
 # Parameters: check.env, tables.tsv and natural-keys.tsv beside this script (lib/goldengate/divergence.ts; no
 # secrets). The checker's passwords come from Secrets Manager and reach SQL*Plus on stdin only.
@@ -451,13 +452,18 @@ declare -A DUPLICATED DUPLICATES_COUNTED
 # adds, it never merges), so one look settles it: no second look after the lag. Only counts are
 # logged: a user name is personal data.
 check_duplicates() {
-    local dc=$1 owner table columns groups list
+    local dc=$1 owner table columns groups list name
     local -a names
     while read -r owner table columns; do
         [[ -n $owner ]] || continue
         TABLE=$owner.$table
         IFS=, read -r -a names <<<"$columns"
-        list=$(printf '"%s", ' "${names[@]}")
+        # lower:COLUMN: WSO2 compares it without regard to case (UM_USER_NAME: LOWER(UM_USER_NAME)=LOWER(?)).
+        list=""
+        for name in "${names[@]}"; do
+            if [[ $name == lower:* ]]; then list+="LOWER(\"${name#lower:}\"), "; else list+="\"$name\", "; fi
+        done
+        columns=${columns//lower:/}
         if ! run_sql "$dc" "$WORK/duplicates" "SELECT TO_CHAR(COUNT(*), 'TM9')
 FROM (SELECT 1 FROM \"$owner\".\"$table\" GROUP BY ${list%, } HAVING COUNT(*) > 1);"; then
             unchecked "$dc"
@@ -509,6 +515,40 @@ count_exceptions() {
     EXCEPTION_ROWS[$dc]=$rows
 }
 
+declare -A PURGE_FAILED
+# The daily purge job of DC's exceptions tables (sql/05-goldengate-exceptions.sql): its latest run
+# as the job recorded it in EXCEPTIONS_OWNER.PURGE_EXCEPTIONS_RUNS (RUN_AT in UTC). 1 when that run
+# FAILED, when it is older than PURGE_MAX_AGE_HOURS (the job stopped running: disabled, broken,
+# dropped), or when the checker cannot read it; 0 otherwise. The log says which.
+check_purge() {
+    local dc=$1 answer status at age
+    if ! run_sql "$dc" "$WORK/purge" "SELECT status || '|' || TO_CHAR(run_at, 'YYYY-MM-DD HH24:MI:SS') FROM \"$EXCEPTIONS_OWNER\".\"PURGE_EXCEPTIONS_RUNS\"
+WHERE run_at = (SELECT MAX(run_at) FROM \"$EXCEPTIONS_OWNER\".\"PURGE_EXCEPTIONS_RUNS\") ORDER BY status;"; then
+        log "$dc: exceptions purge not verified: $LAST_ERROR"
+        PURGE_FAILED[$dc]=1
+        return
+    fi
+    # FAILED sorts first: a failure and a success in the same second count as a failure.
+    answer=$(grep -E -m 1 '^[A-Z]+\|[0-9]{4}-[0-9]{2}-[0-9]{2} [0-9]{2}:[0-9]{2}:[0-9]{2}$' "$WORK/purge" || true)
+    if [[ -z $answer ]]; then
+        log "$dc: exceptions purge not verified: no run recorded in $EXCEPTIONS_OWNER.PURGE_EXCEPTIONS_RUNS"
+        PURGE_FAILED[$dc]=1
+        return
+    fi
+    status=${answer%%|*} at=${answer#*|}
+    age=$((($(date -u +%s) - $(date -u -d "$at" +%s)) / 3600))
+    if [[ $status == FAILED ]]; then
+        log "$dc: the exceptions purge failed at $at UTC (its error: $EXCEPTIONS_OWNER.PURGE_EXCEPTIONS_RUNS, USER_SCHEDULER_JOB_RUN_DETAILS)"
+        PURGE_FAILED[$dc]=1
+    elif ((age > PURGE_MAX_AGE_HOURS)); then
+        log "$dc: the exceptions purge last ran ${age}h ago ($status at $at UTC), more than ${PURGE_MAX_AGE_HOURS}h: the job is not running"
+        PURGE_FAILED[$dc]=1
+    else
+        log "$dc: exceptions purge $status at $at UTC"
+        PURGE_FAILED[$dc]=0
+    fi
+}
+
 put_metric() {
     aws cloudwatch put-metric-data --region "$AWS_REGION" --namespace "$METRIC_NAMESPACE" --metric-name "$1" \
         --unit Count --value "$2" --dimensions "$METRIC_DIMENSION=$3"
@@ -537,6 +577,7 @@ publish() {
         # Only where the count ran: a DC that could not be asked is in UncheckedTables instead.
         [[ -z ${DUPLICATES_COUNTED[$dc]:-} ]] || put_metric "$DUPLICATE_METRIC" "$duplicated" "$dc"
         [[ -z ${EXCEPTION_ROWS[$dc]:-} ]] || put_metric "$EXCEPTION_ROWS_METRIC" "${EXCEPTION_ROWS[$dc]}" "$dc"
+        [[ -z ${PURGE_FAILED[$dc]:-} ]] || put_metric "$PURGE_FAILURES_METRIC" "${PURGE_FAILED[$dc]}" "$dc"
     done
 }
 
@@ -585,6 +626,7 @@ main() {
     for dc in "$TRUSTED" "${ACTIVE[@]}"; do
         check_duplicates "$dc"
         count_exceptions "$dc"
+        check_purge "$dc"
     done
     publish
 }
