@@ -254,6 +254,22 @@ describe("offline plan", function () {
         });
     }
 
+    it("knows the unit of every alarm of a stack with a GoldenGate hub (replication lag, divergence, duplicates, exceptions purge, hub host)", async () => {
+        for (const stack of STACKS) {
+            const program = await run(stack, { goldengateLicense: "byol", goldengateAmiId: "ami-0fedcba9876543210" });
+            const plan = buildPlan(program);
+            const alarms = plan.resources.filter((r) => r.type === "aws:cloudwatch/metricAlarm:MetricAlarm");
+            const names = alarms.map((r) => String(r.inputs.metricName ?? ""));
+            if (stack === "us-east") {
+                for (const metric of ["DivergentTables", "DuplicateNaturalKeyTables", "ExceptionsPurgeFailures", "ReplicationLagSeconds"]) {
+                    assert.ok(names.includes(metric), `${stack}: an alarm on ${metric}`);
+                }
+            }
+            const unknown = alarms.filter((r) => alarmUnit(plan, r.inputs) === null);
+            assert.deepEqual(unknown.map((r) => r.name), [], `${stack}: alarms whose metric has no known unit (tools/plan/alarm-units.ts)`);
+        }
+    });
+
     it("writes thresholds in binary byte units, seconds with minutes or hours, and percent", () => {
         assert.equal(formatThreshold(21474836480, "Bytes"), "20 GiB");
         assert.equal(formatThreshold(1536, "Bytes"), "1.5 KiB");
