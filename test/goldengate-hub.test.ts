@@ -194,7 +194,7 @@ describe("GoldenGate hub", () => {
         };
         /** A fake GGSCI: reads its commands, answers INFO CREDENTIALSTORE with the hub's alias. */
         const GGSCI = "#!/bin/bash\ncat >/dev/null\necho 'Alias: ogg_dc1'\n";
-        const startHub = (first: string, current: string, ggsci = GGSCI) => runWithFakes({
+        const startHub = (first: string, current: string, ggsci = GGSCI, env: Record<string, string> = {}) => runWithFakes({
             prefix: "hub-start-",
             // The hub logs to stdout (the journal); here to stderr, which the harness returns.
             script: "#!/bin/bash\nchmod +x \"$FILES_ROOT/../ogg/ggsci\"\nexec bash \"$FILES_ROOT/usr/local/sbin/goldengate-hub-boot\" start >&2\n",
@@ -205,7 +205,7 @@ describe("GoldenGate hub", () => {
                 "ogg/dircrd/cwallet.sso": "",
                 "current-user-data": current,
             },
-            env: { FILES_ROOT: "<dir>/root", FAKE_USER_DATA: "<dir>/current-user-data" },
+            env: { FILES_ROOT: "<dir>/root", FAKE_USER_DATA: "<dir>/current-user-data", ...env },
             inspect: (dir) => require("fs").readFileSync(`${dir}/root${HUB_ENV_FILE}`, "utf8") as string,
         });
 
@@ -249,6 +249,29 @@ describe("GoldenGate hub", () => {
             assert.equal(result.status, 0, result.stderr);
             assert.deepEqual(result.calls.filter((c) => c.startsWith("ggsci ")), ["ggsci ALTER CREDENTIALSTORE REPLACE"]);
             assert.match(result.stderr, /storing alias ogg_dc1 .* \(REPLACE\)/);
+        });
+
+        it("GGSCI runs with TZ=UTC at every call, the START MANAGER one included, though the start inherited another time zone (an older unit's process after an upgrade, a login shell)", () => {
+            // @DATENOW () (EXC_AT) is the local time of the Manager's groups, which keep the Manager's
+            // environment, which is GGSCI's: the fake GGSCI records the TZ it was run with per command.
+            const ggsci = [
+                "#!/bin/bash",
+                "input=$(cat)",
+                "line=${input%%$'\\n'*}",
+                // Up to the password's clause: the fake password stays out of the log.
+                'echo "ggsci ${line%% USER *} TZ=${TZ-unset}" >>"$FAKE_LOG"',
+                "echo 'Alias: ogg_dc1'",
+                "",
+            ].join("\n");
+            const before = userData(PARAMS);
+            // The new script runs in the old one's process (exec "$SELF" start): the old environment.
+            const after = userData(PARAMS, HUB_BOOT_SCRIPT.replace('log "starting the Manager', 'log "v2: starting the Manager'));
+            const result = startHub(before, after, ggsci, { TZ: "America/New_York" });
+            assert.equal(result.status, 0, result.stderr);
+            assert.match(result.stderr, /the script itself changed; running the new one/);
+            const calls = result.calls.filter((c) => c.startsWith("ggsci "));
+            assert.ok(calls.includes("ggsci START MANAGER TZ=UTC"), calls.join("\n"));
+            assert.deepEqual(calls.filter((c) => !c.endsWith(" TZ=UTC")), []);
         });
 
         it("a changed script runs in place of the old one at that start", () => {

@@ -150,8 +150,9 @@ export function renderUnit(): string {
         // The Manager it starts, and the groups the Manager starts, run in UTC: @DATENOW () "returns
         // the current date and time … in local time" (Oracle GoldenGate Reference, @DATENOW), and the
         // exceptions MAPs write it to EXC_AT, which the purge job compares with the database's UTC
-        // (sql/05-goldengate-exceptions.sql). TZ is the time zone of a process (tzset(3)); hub-boot.sh's
-        // `runuser -u` keeps the environment but HOME, SHELL, USER and LOGNAME (su(1)), so GGSCI has it.
+        // (sql/05-goldengate-exceptions.sql). TZ is the time zone of a process (tzset(3)). hub-boot.sh
+        // also runs GGSCI under `env TZ=UTC` itself: a start from an older unit's process (an upgrade)
+        // does not have this line's environment.
         "Environment=TZ=UTC",
         `ExecStart=${SCRIPT} start`,
         // A passing failure (S3, Secrets Manager) is retried; a hung installer or GGSCI is a failure too.

@@ -36,7 +36,14 @@ trap 'fail "line ${LINENO}: ${BASH_COMMAND}"' ERR
 [[ $COMMAND != start ]] || trap 'fail "stopped by systemd before the start completed (TimeoutStartSec): last step ${BASH_COMMAND}"' TERM
 
 # GGSCI reads its commands on stdin, so that no password is ever on a command line.
-ggsci() { (cd "$OGG_HOME" && runuser -u "$OGG_USER" -- ./ggsci); }
+# Always with TZ=UTC, whatever this process inherited: the Manager that START MANAGER starts, and the
+# groups it starts ("Manager is the controller process that instantiates the Oracle GoldenGate
+# processes", Administering Oracle GoldenGate, Overview of the Manager Process), keep the time zone
+# of GGSCI's environment (tzset(3)), and @DATENOW () "returns the current date and time … in local
+# time" (Reference 19c, @DATENOW) into EXC_AT, which the purge compares with the database's UTC
+# (sql/05-goldengate-exceptions.sql). The unit's Environment=TZ=UTC does not reach every start: after
+# an upgrade, the old unit's process runs the new script in its own environment (refresh_files).
+ggsci() { (cd "$OGG_HOME" && runuser -u "$OGG_USER" -- env TZ=UTC ./ggsci); }
 
 # IMDSv2: a session token, then the path.
 imds() {
