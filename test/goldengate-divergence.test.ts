@@ -526,13 +526,23 @@ WHERE run_at = (SELECT MAX(run_at) FROM "OGGADMIN"."PURGE_EXCEPTIONS_RUNS") ORDE
                 metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC1"),
                 metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC2"),
             ]);
-            assert.match(result.log, /DC1: the exceptions purge last ran 40h ago \(SUCCEEDED at .* UTC\), more than 36h: the job is not running/);
+            assert.match(result.log, /DC1: the exceptions purge last ran 40h 0min ago \(SUCCEEDED at .* UTC\), more than 36h: the job is not running/);
             assert.match(result.log, /DC2: exceptions purge not verified: ORA-00942/);
             const fresh = check({ DC1: [...trustedTables(), runs([37, "CREATED"])], DC2: [...trustedTables(), runs([2, "CREATED"])] });
             assert.deepEqual(purgeCalls(fresh.calls), [
                 metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC1"),
                 metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 0, "DC2"),
             ]);
+        });
+
+        it("measures the age to the second: a run 36.5 hours old is over the 36-hour limit, one 35.5 hours old is not", () => {
+            const result = check({ DC1: [...trustedTables(), runs([36.5, "SUCCEEDED"])], DC2: [...trustedTables(), runs([35.5, "SUCCEEDED"])] });
+            assert.equal(result.status, 0, result.log);
+            assert.deepEqual(purgeCalls(result.calls), [
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 1, "DC1"),
+                metricCall(EXCEPTIONS_PURGE_FAILURES_METRIC.metricName, 0, "DC2"),
+            ]);
+            assert.match(result.log, /DC1: the exceptions purge last ran 36h 30min ago \(SUCCEEDED at .* UTC\), more than 36h: the job is not running/);
         });
     });
 

@@ -536,12 +536,13 @@ WHERE run_at = (SELECT MAX(run_at) FROM \"$EXCEPTIONS_OWNER\".\"PURGE_EXCEPTIONS
         return
     fi
     status=${answer%%|*} at=${answer#*|}
-    age=$((($(date -u +%s) - $(date -u -d "$at" +%s)) / 3600))
+    # In seconds: whole hours (rounded down) would let 36 h 59 min pass a 36 h limit.
+    age=$(($(date -u +%s) - $(date -u -d "$at" +%s)))
     if [[ $status == FAILED ]]; then
         log "$dc: the exceptions purge failed at $at UTC (its error: $EXCEPTIONS_OWNER.PURGE_EXCEPTIONS_RUNS, USER_SCHEDULER_JOB_RUN_DETAILS)"
         PURGE_FAILED[$dc]=1
-    elif ((age > PURGE_MAX_AGE_HOURS)); then
-        log "$dc: the exceptions purge last ran ${age}h ago ($status at $at UTC), more than ${PURGE_MAX_AGE_HOURS}h: the job is not running"
+    elif ((age > PURGE_MAX_AGE_HOURS * 3600)); then
+        log "$dc: the exceptions purge last ran $((age / 3600))h $((age % 3600 / 60))min ago ($status at $at UTC), more than ${PURGE_MAX_AGE_HOURS}h: the job is not running"
         PURGE_FAILED[$dc]=1
     else
         log "$dc: exceptions purge $status at $at UTC"
