@@ -133,16 +133,17 @@ END;
 -- purge the exceptions tables grow for good. A Scheduler job in this user's own schema deletes,
 -- once a day, the rows older than the retention (exceptions_retention_days, from
 -- goldengateExceptionsRetentionDays) by EXC_AT (when the Replicat wrote
--- them), one table and one commit at a time. The job is re-created at every run, so a changed
--- retention takes effect at node 1's next boot or hook run. Creating a job in one's own schema
+-- them), one table and one commit at a time. The job is re-created at a run that would create it
+-- differently (below), so a changed retention takes effect at node 1's next boot or hook run. Creating a job in one's own schema
 -- takes CREATE JOB (Oracle Database Administrator's Guide 19c, "Scheduler Privileges"), which
 -- 01-users.sql grants this user for the heartbeat's jobs; DBMS_SCHEDULER.CREATE_JOB with job_type
 -- 'PLSQL_BLOCK' and a calendar repeat_interval (Oracle Database PL/SQL Packages and Types
 -- Reference 19c, DBMS_SCHEDULER, CREATE_JOB Procedure; "Calendaring Syntax").
 --
 -- One clock, UTC, on both sides. EXC_AT is @DATENOW () on the hub: "The date and time are returned
--- in local time" (Oracle GoldenGate Reference, @DATENOW), and the hub's unit runs the Manager, which
--- starts the Replicats, with TZ=UTC (lib/goldengate/hub-user-data.ts). The job compares it with
+-- in local time" (Oracle GoldenGate Reference, @DATENOW), and the hub runs GGSCI, so the Manager it
+-- starts and the Replicats the Manager starts, with TZ=UTC (env TZ=UTC in
+-- lib/goldengate/scripts/hub-boot.sh; the unit's Environment, lib/goldengate/hub-user-data.ts). The job compares it with
 -- SYS_EXTRACT_UTC(SYSTIMESTAMP), the database's clock in UTC whatever the database host's time zone
 -- (SQL Language Reference 19c, SYS_EXTRACT_UTC, SYSTIMESTAMP), never SYSDATE (the host's local time).
 -- The calendar takes its time zone from start_date, and from the Scheduler's DEFAULT_TIMEZONE
@@ -161,6 +162,7 @@ END;
 DECLARE
   c_job    CONSTANT VARCHAR2(30) := 'PURGE_EXCEPTIONS';
   c_runs   CONSTANT VARCHAR2(30) := 'PURGE_EXCEPTIONS_RUNS';
+  c_repeat CONSTANT VARCHAR2(100) := 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30';
   c_action CONSTANT VARCHAR2(4000) := q'[DECLARE
   v_error VARCHAR2(4000);
 BEGIN
@@ -182,6 +184,8 @@ EXCEPTION
 END;]';
   v_granted PLS_INTEGER := 0;
   v_count   PLS_INTEGER;
+  v_same    BOOLEAN := FALSE;
+  v_enabled VARCHAR2(5);
 BEGIN
   SELECT COUNT(*) INTO v_count FROM user_tables WHERE table_name = c_runs;
   IF v_count = 0 THEN
@@ -193,22 +197,44 @@ BEGIN
     EXECUTE IMMEDIATE 'INSERT INTO ' || c_runs || ' (RUN_AT, STATUS) VALUES (CAST(SYS_EXTRACT_UTC(SYSTIMESTAMP) AS DATE), ''CREATED'')';
     COMMIT;
   END IF;
-  FOR j IN (SELECT job_name FROM user_scheduler_jobs WHERE job_name = c_job) LOOP
-    DBMS_SCHEDULER.DROP_JOB(job_name => j.job_name, force => TRUE);
+  -- The job as it stands (USER_SCHEDULER_JOBS: JOB_TYPE, JOB_ACTION VARCHAR2(4000), START_DATE
+  -- TIMESTAMP WITH TIME ZONE, REPEAT_INTERVAL, ENABLED; Oracle Database Reference 19c). Left as it
+  -- is when it is what this run would create: node 1 runs this script at every boot and hook run,
+  -- maybe at 03:30 UTC, and DROP_JOB with force => TRUE stops a running job before dropping it
+  -- (without force, ORA-27478 "job is running"; PL/SQL Packages and Types Reference 19c,
+  -- DBMS_SCHEDULER, DROP_JOB). Dropped and re-created only when it differs: a new retention (in the
+  -- action), a new calendar, or a start_date from before the calendar was UTC.
+  FOR j IN (SELECT job_type, job_action, repeat_interval, TO_CHAR(start_date, 'TZR') AS start_zone, enabled
+              FROM user_scheduler_jobs WHERE job_name = c_job) LOOP
+    -- CASE: a NULL column makes the comparison unknown, which counts as different.
+    v_same := CASE WHEN j.job_type = 'PLSQL_BLOCK' AND j.job_action = c_action AND j.repeat_interval = c_repeat
+                        AND j.start_zone IN ('UTC', '+00:00') THEN TRUE ELSE FALSE END;
+    v_enabled := j.enabled;
+    IF NOT v_same THEN
+      DBMS_SCHEDULER.DROP_JOB(job_name => c_job, force => TRUE);
+    END IF;
   END LOOP;
-  DBMS_SCHEDULER.CREATE_JOB(
-    job_name        => c_job,
-    job_type        => 'PLSQL_BLOCK',
-    job_action      => c_action,
-    start_date      => SYSTIMESTAMP AT TIME ZONE 'UTC',
-    repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30',
-    enabled         => TRUE,
-    comments        => 'Deletes exceptions rows older than &exceptions_retention_days days (wso2-apim-multi-dc)');
+  IF v_same THEN
+    -- Unchanged; a disabled one is enabled again, as a re-created one would be (ENABLE does not stop a run).
+    IF v_enabled = 'FALSE' THEN
+      DBMS_SCHEDULER.ENABLE(c_job);
+    END IF;
+  ELSE
+    DBMS_SCHEDULER.CREATE_JOB(
+      job_name        => c_job,
+      job_type        => 'PLSQL_BLOCK',
+      job_action      => c_action,
+      start_date      => SYSTIMESTAMP AT TIME ZONE 'UTC',
+      repeat_interval => c_repeat,
+      enabled         => TRUE,
+      comments        => 'Deletes exceptions rows older than &exceptions_retention_days days (wso2-apim-multi-dc)');
+  END IF;
   FOR t IN (SELECT table_name FROM user_tables WHERE table_name LIKE 'EX\_%' ESCAPE '\' OR table_name = c_runs) LOOP
     EXECUTE IMMEDIATE 'GRANT SELECT ON ' || DBMS_ASSERT.ENQUOTE_NAME(t.table_name, FALSE) || ' TO ' || DBMS_ASSERT.ENQUOTE_NAME(UPPER('&checker_user'), FALSE);
     v_granted := v_granted + 1;
   END LOOP;
-  DBMS_OUTPUT.PUT_LINE('exceptions purge: job ' || c_job || ' daily at 03:30 UTC, rows older than &exceptions_retention_days days; SELECT on '
+  DBMS_OUTPUT.PUT_LINE('exceptions purge: job ' || c_job || CASE WHEN v_same THEN ' unchanged' ELSE ' (re)created' END
+    || ', daily at 03:30 UTC, rows older than &exceptions_retention_days days; SELECT on '
     || v_granted || ' tables (exceptions and ' || c_runs || ') to ' || UPPER('&checker_user'));
 END;
 /

@@ -217,10 +217,9 @@ describe("GoldenGate operations: the exceptions tables are purged on a schedule,
     });
 
     it("05-goldengate-exceptions.sql (re)creates a daily Scheduler job of the GoldenGate user that deletes, table by table, rows older than the retention", () => {
-        // Re-created at every run, so a new retention takes effect at node 1's next boot or hook run.
-        assert.match(purge, /FOR j IN \(SELECT job_name FROM user_scheduler_jobs WHERE job_name = c_job\) LOOP\n\s+DBMS_SCHEDULER\.DROP_JOB\(job_name => j\.job_name, force => TRUE\);/);
         // start_date in UTC: the calendar takes its time zone from start_date (DEFAULT_TIMEZONE when NULL), so 03:30 is UTC.
-        assert.match(purge, /DBMS_SCHEDULER\.CREATE_JOB\(\n\s+job_name\s+=> c_job,\n\s+job_type\s+=> 'PLSQL_BLOCK',\n\s+job_action\s+=> c_action,\n\s+start_date\s+=> SYSTIMESTAMP AT TIME ZONE 'UTC',\n\s+repeat_interval => 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30',\n\s+enabled\s+=> TRUE,/);
+        assert.match(purge, /DBMS_SCHEDULER\.CREATE_JOB\(\n\s+job_name\s+=> c_job,\n\s+job_type\s+=> 'PLSQL_BLOCK',\n\s+job_action\s+=> c_action,\n\s+start_date\s+=> SYSTIMESTAMP AT TIME ZONE 'UTC',\n\s+repeat_interval => c_repeat,\n\s+enabled\s+=> TRUE,/);
+        assert.match(purge, /c_repeat CONSTANT VARCHAR2\(100\) := 'FREQ=DAILY;BYHOUR=3;BYMINUTE=30';/);
         assert.match(purge, /c_job\s+CONSTANT VARCHAR2\(30\) := 'PURGE_EXCEPTIONS';/);
         // Only the exceptions tables that carry EXC_AT (the MAP's @DATENOW ()), by their own date, one commit per table.
         assert.match(purge, /WHERE e\.table_name LIKE 'EX\\_%' ESCAPE '\\'/);
@@ -231,6 +230,21 @@ describe("GoldenGate operations: the exceptions tables are purged on a schedule,
         assert.match(purge, /\nEND;\n\/\n$/, "a PL/SQL block SQL*Plus runs: it ends with a / line");
         // Runs as the GoldenGate user, who holds CREATE JOB (01-users.sql).
         assert.match(fs.readFileSync(path.join(SQL_DIR, "01-users.sql"), "utf8"), /CREATE JOB/);
+    });
+
+    it("05-goldengate-exceptions.sql leaves a job that is already what it would create (a re-run at 03:30 UTC does not stop a purge in progress) and drops and re-creates one that differs", () => {
+        // The job as it stands, from the dictionary, compared with exactly what CREATE_JOB below gets:
+        // the type, the action (which carries the retention), the calendar, and a UTC start_date.
+        assert.match(purge, /FOR j IN \(SELECT job_type, job_action, repeat_interval, TO_CHAR\(start_date, 'TZR'\) AS start_zone, enabled\n\s+FROM user_scheduler_jobs WHERE job_name = c_job\) LOOP/);
+        assert.match(purge, /v_same := CASE WHEN j\.job_type = 'PLSQL_BLOCK' AND j\.job_action = c_action AND j\.repeat_interval = c_repeat\n\s+AND j\.start_zone IN \('UTC', '\+00:00'\) THEN TRUE ELSE FALSE END;/);
+        // DROP_JOB (force => TRUE stops a running job) only for a job that differs; CREATE_JOB only when none is left.
+        assert.equal(purge.split("DBMS_SCHEDULER.DROP_JOB(").length - 1, 1);
+        assert.match(purge, /IF NOT v_same THEN\n\s+DBMS_SCHEDULER\.DROP_JOB\(job_name => c_job, force => TRUE\);\n\s+END IF;\n\s+END LOOP;\n\s+IF v_same THEN\n(?:\s+--[^\n]*\n)*\s+IF v_enabled = 'FALSE' THEN\n\s+DBMS_SCHEDULER\.ENABLE\(c_job\);\n\s+END IF;\n\s+ELSE\n\s+DBMS_SCHEDULER\.CREATE_JOB\(/);
+        // What CREATE_JOB gets is what the comparison checks: no literal of its own.
+        const create = purge.slice(purge.indexOf("DBMS_SCHEDULER.CREATE_JOB("), purge.indexOf("END IF;", purge.indexOf("DBMS_SCHEDULER.CREATE_JOB(")));
+        assert.match(create, /job_action\s+=> c_action,/);
+        assert.match(create, /repeat_interval => c_repeat,/);
+        assert.match(purge, /' unchanged' ELSE ' \(re\)created' END/);
     });
 
     it("each purge run records SUCCEEDED or FAILED (with SQLERRM, and still fails as a job) in a table the checker may read", () => {
