@@ -9,7 +9,7 @@ import {
     ARTIFACT_SYNC_LAG_SECONDS,
     LAG_WARNING_SECONDS,
 } from "../lib/alarms";
-import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTIONS_PURGE_FAILURES_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
+import { APIS_OUT_OF_STEP_METRIC, ARTIFACT_SYNC_LAG_METRIC, CustomMetric, DIVERGENT_TABLES_METRIC, DUPLICATE_NATURAL_KEYS_METRIC, EXCEPTIONS_PURGE_FAILURES_METRIC, HUB_HOST_METRICS_AREA, metricNamespace, NODE_HOST_METRICS, REPLICATION_LAG_METRIC, UNCHECKED_TABLES_METRIC } from "../lib/metrics";
 import { renderDashboard } from "../lib/render/dashboard";
 import { WSO2_RESTARTS } from "../lib/render/systemd-unit";
 
@@ -269,63 +269,39 @@ export class Monitoring extends pulumi.ComponentResource {
             });
         }
 
-        // Divergence (docs/replication.md § Divergence): published every six hours per DC, only for a
-        // replication-ready DC, so missing data is a DC still being loaded, not a breach.
-        for (const target of args.replication.divergenceDcIds) {
-            const divergence = {
-                namespace: metricNamespace(args.deploymentName, DIVERGENT_TABLES_METRIC.area),
-                dimensions: { [DIVERGENT_TABLES_METRIC.dimensions[0]]: target },
+        // The divergence run's counts (docs/replication.md § Divergence): published every six hours per
+        // DC, only for a replication-ready DC, so missing data is a DC still being loaded, not a breach.
+        const countAlarm = (key: string, metric: CustomMetric, target: string, description: string) =>
+            alarm(`${key}-${target.toLowerCase()}`, {
+                description,
+                namespace: metricNamespace(args.deploymentName, metric.area),
+                metricName: metric.metricName,
+                dimensions: { [metric.dimensions[0]]: target },
                 statistic: "Maximum",
-                period: DIVERGENT_TABLES_METRIC.periodSeconds,
+                period: metric.periodSeconds,
                 evaluationPeriods: 1,
                 threshold: 1,
                 comparisonOperator: "GreaterThanOrEqualToThreshold",
                 treatMissingData: "missing",
-            } as const;
-            alarm(`divergence-${target.toLowerCase()}`, {
-                ...divergence,
-                metricName: DIVERGENT_TABLES_METRIC.metricName,
-                description: `Tables of ${target} differ from the trusted source ${args.dcId} beyond the replication lag: repair them from the trusted source (docs/operations.md#divergence)`,
             });
-            alarm(`divergence-unchecked-${target.toLowerCase()}`, {
-                ...divergence,
-                metricName: UNCHECKED_TABLES_METRIC.metricName,
-                description: `The divergence check could not compare tables of ${target} with the trusted source ${args.dcId}: its log on ${args.dcId}'s hub says why (docs/operations.md#divergence)`,
-            });
+        for (const target of args.replication.divergenceDcIds) {
+            countAlarm("divergence", DIVERGENT_TABLES_METRIC, target,
+                `Tables of ${target} differ from the trusted source ${args.dcId} beyond the replication lag: repair them from the trusted source (docs/operations.md#divergence)`);
+            countAlarm("divergence-unchecked", UNCHECKED_TABLES_METRIC, target,
+                `The divergence check could not compare tables of ${target} with the trusted source ${args.dcId}: its log on ${args.dcId}'s hub says why (docs/operations.md#divergence)`);
         }
-
         // Duplicate natural keys (docs/replication.md § Duplicate natural keys): counted by the same
         // run in every DC, the trusted source too (duplicates are in every DC alike).
         for (const target of args.replication.naturalKeyDcIds) {
-            const duplicates = {
-                namespace: metricNamespace(args.deploymentName, DUPLICATE_NATURAL_KEYS_METRIC.area),
-                dimensions: { [DUPLICATE_NATURAL_KEYS_METRIC.dimensions[0]]: target },
-                statistic: "Maximum",
-                period: DUPLICATE_NATURAL_KEYS_METRIC.periodSeconds,
-                evaluationPeriods: 1,
-                threshold: 1,
-                comparisonOperator: "GreaterThanOrEqualToThreshold",
-                treatMissingData: "missing",
-            } as const;
-            alarm(`duplicate-natural-keys-${target.toLowerCase()}`, {
-                ...duplicates,
-                metricName: DUPLICATE_NATURAL_KEYS_METRIC.metricName,
-                description: `Tables of ${target} hold one WSO2 identity (a tenant's user name, an application's subscription to an API, a subscriber's rating of an API) in more than one row: merge them in the trusted source ${args.dcId} (docs/operations.md#duplicate-natural-keys)`,
-            });
+            countAlarm("duplicate-natural-keys", DUPLICATE_NATURAL_KEYS_METRIC, target,
+                `Tables of ${target} hold one WSO2 identity (a tenant's user name, an application's subscription to an API, a subscriber's rating of an API) in more than one row: merge them in the trusted source ${args.dcId} (docs/operations.md#duplicate-natural-keys)`);
             // The exceptions purge job of the DC (sql/05-goldengate-exceptions.sql): its latest run failed or is too old.
-            alarm(`exceptions-purge-${target.toLowerCase()}`, {
-                ...duplicates,
-                namespace: metricNamespace(args.deploymentName, EXCEPTIONS_PURGE_FAILURES_METRIC.area),
-                metricName: EXCEPTIONS_PURGE_FAILURES_METRIC.metricName,
-                description: `The daily purge of ${target}'s GoldenGate exceptions tables failed or has not run: its log on ${args.dcId}'s hub says why (docs/operations.md#exceptions-purge)`,
-            });
+            countAlarm("exceptions-purge", EXCEPTIONS_PURGE_FAILURES_METRIC, target,
+                `The daily purge of ${target}'s GoldenGate exceptions tables failed or has not run: its log on ${args.dcId}'s hub says why (docs/operations.md#exceptions-purge)`);
             // A compared DC's UncheckedTables is alarmed above; the trusted source's counts only its failed natural-key queries.
             if (target === args.dcId) {
-                alarm(`duplicate-natural-keys-unchecked-${target.toLowerCase()}`, {
-                    ...duplicates,
-                    metricName: UNCHECKED_TABLES_METRIC.metricName,
-                    description: `The divergence check could not count duplicate natural keys in ${target}'s tables: its log on ${args.dcId}'s hub says why (docs/operations.md#duplicate-natural-keys)`,
-                });
+                countAlarm("duplicate-natural-keys-unchecked", UNCHECKED_TABLES_METRIC, target,
+                    `The divergence check could not count duplicate natural keys in ${target}'s tables: its log on ${args.dcId}'s hub says why (docs/operations.md#duplicate-natural-keys)`);
             }
         }
 
