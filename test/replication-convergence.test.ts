@@ -216,6 +216,36 @@ function assertCases(hubs: HubFiles[], dcs: string[], expect: Case["expect"], as
     }
 }
 
+/** One replayed interleaving that ended in divergence the check can see: what it left and what the check reports. */
+interface DetectedRun { outcome: ReturnType<typeof replay>; where: string; reported: [string, string[]][] }
+
+/**
+ * Replays each scenario RUNS times under either reading of a secondary-key clash: never an abend,
+ * nothing differs where the divergence check does not look, the check reports exactly the tables
+ * whose rows differ, and every scenario diverges in some interleaving. `check` sees every run.
+ */
+function replayDetected(hubs: HubFiles[], dcs: string[], scenarios: Scenario[], check: (run: DetectedRun) => void): void {
+    const paths = pathsOf(hubs);
+    for (const scenario of scenarios) {
+        for (const assumption of ALL_ASSUMPTIONS) {
+            let diverged = 0;
+            for (let seed = 1; seed <= RUNS; seed++) {
+                const where = `${scenario.name}, ${JSON.stringify(assumption)}, seed ${seed}`;
+                const outcome = replay(hubs, paths, scenario, seededRandom(seed), assumption);
+                assert.deepEqual(outcome.abends, [], where);
+                const diff = differences(outcome, TABLES);
+                assert.deepEqual(diff.silent, [], where);
+                const reported = [...divergentTables(outcome, TABLES, dcs[0])].filter(([, list]) => list.length > 0);
+                const tables = (names: string[]) => [...new Set(names)].sort();
+                assert.deepEqual(tables(reported.flatMap(([, list]) => list)), tables(diff.detected.map((d) => d.split(" ")[0])), where);
+                check({ outcome, where, reported });
+                if (reported.length > 0) diverged++;
+            }
+            assert.ok(diverged > 0, `${scenario.name}, ${JSON.stringify(assumption)}: never diverged in ${RUNS} interleavings`);
+        }
+    }
+}
+
 describe("Replication convergence (CDR model over the rendered files)", () => {
     const two = hubsOf(2);
     const three = hubsOf(3);
@@ -238,46 +268,30 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
 
     it("a secondary-key clash (hub and spoke, spoke and spoke) and a spoke's rename onto another DC's new name end without an abend, GoldenGate deletes no row the trusted source holds, and what differs is the table the divergence check reports", () => {
         for (const [hubs, dcs] of [[two, TWO], [three, THREE]] as const) {
-            const paths = pathsOf(hubs);
             const [trusted, ...spokes] = dcs;
             for (const c of cases(dcs).filter((x) => x.secondaryKey)) {
                 const { scenario } = c;
                 const involved = new Set(scenario.transactions.map((t) => t.dc));
-                for (const assumption of ALL_ASSUMPTIONS) {
-                    let diverged = 0;
-                    for (let seed = 1; seed <= RUNS; seed++) {
-                        const where = `${scenario.name}, ${JSON.stringify(assumption)}, seed ${seed}`;
-                        const outcome = replay(hubs, paths, scenario, seededRandom(seed), assumption);
-                        assert.deepEqual(outcome.abends, [], where);
-                        const diff = differences(outcome, TABLES);
-                        assert.deepEqual(diff.silent, [], where);
-                        // The check's verdict: AM_APPLICATION, for spokes of the clash only, and exactly the tables of the rows that differ.
-                        const report = divergentTables(outcome, TABLES, trusted);
-                        const reported = [...report].filter(([, list]) => list.length > 0);
-                        for (const [dc, list] of reported) {
-                            assert.deepEqual(list, [APPLICATION], where);
-                            assert.ok(spokes.includes(dc) && involved.has(dc), `${where}: ${dc} reported`);
-                        }
-                        assert.deepEqual([...new Set(reported.flatMap(([, list]) => list))], [...new Set(diff.detected.map((d) => d.split(" ")[0]))], where);
-                        if (reported.length > 0) {
-                            diverged++;
-                            assert.ok(outcome.exceptions.some((e) => e.includes(` ${APPLICATION} `)), `${where}: the losing change is in no exceptions table`);
-                        }
-                        // No row lost: a row a DC held (loaded, or its own) that the trusted source holds at the end, that DC holds too.
-                        const db = (dc: string) => outcome.databases.get(dc)!.get(APPLICATION)!;
-                        for (const dc of dcs) {
-                            const held = scenario.initial.filter((i) => i.table === APPLICATION).map((i) => i.row.APPLICATION_ID)
-                                .concat(scenario.transactions.filter((t) => t.dc === dc).flatMap((t) => t.operations.filter((o) => o.op === "insert").map((o) => o.key)));
-                            for (const key of held) assert.ok(!db(trusted).has(key) || db(dc).has(key), `${where}: ${dc} lost application ${key}`);
-                        }
-                        if (c.secondaryKey!.renamed) for (const dc of dcs) assert.ok(db(dc).has(c.secondaryKey!.renamed), `${where}: ${dc} deleted the renamed application`);
-                        // Two DCs, diverged: DC1 keeps its old name for 3 and holds the new application; DC2 keeps its rename and lacks it.
-                        if (c.secondaryKey!.renamed && dcs.length === 2 && reported.length > 0) {
-                            assert.deepEqual([db("DC1").get("3")!.NAME, db("DC1").get("200")?.NAME, db("DC2").get("3")!.NAME, db("DC2").has("200")], ["Legacy", "Shared", "Shared", false], where);
-                        }
+                replayDetected(hubs, dcs, [scenario], ({ outcome, where, reported }) => {
+                    // The check's verdict: AM_APPLICATION, for spokes of the clash only.
+                    for (const [dc, list] of reported) {
+                        assert.deepEqual(list, [APPLICATION], where);
+                        assert.ok(spokes.includes(dc) && involved.has(dc), `${where}: ${dc} reported`);
                     }
-                    assert.ok(diverged > 0, `${scenario.name}, ${JSON.stringify(assumption)}: never diverged in ${RUNS} interleavings`);
-                }
+                    if (reported.length > 0) assert.ok(outcome.exceptions.some((e) => e.includes(` ${APPLICATION} `)), `${where}: the losing change is in no exceptions table`);
+                    // No row lost: a row a DC held (loaded, or its own) that the trusted source holds at the end, that DC holds too.
+                    const db = (dc: string) => outcome.databases.get(dc)!.get(APPLICATION)!;
+                    for (const dc of dcs) {
+                        const held = scenario.initial.filter((i) => i.table === APPLICATION).map((i) => i.row.APPLICATION_ID)
+                            .concat(scenario.transactions.filter((t) => t.dc === dc).flatMap((t) => t.operations.filter((o) => o.op === "insert").map((o) => o.key)));
+                        for (const key of held) assert.ok(!db(trusted).has(key) || db(dc).has(key), `${where}: ${dc} lost application ${key}`);
+                    }
+                    if (c.secondaryKey!.renamed) for (const dc of dcs) assert.ok(db(dc).has(c.secondaryKey!.renamed), `${where}: ${dc} deleted the renamed application`);
+                    // Two DCs, diverged: DC1 keeps its old name for 3 and holds the new application; DC2 keeps its rename and lacks it.
+                    if (c.secondaryKey!.renamed && dcs.length === 2 && reported.length > 0) {
+                        assert.deepEqual([db("DC1").get("3")!.NAME, db("DC1").get("200")?.NAME, db("DC2").get("3")!.NAME, db("DC2").has("200")], ["Legacy", "Shared", "Shared", false], where);
+                    }
+                });
             }
         }
     });
@@ -314,27 +328,12 @@ describe("Replication convergence (CDR model over the rendered files)", () => {
 
     it("after a clash, a later update, delete or child of the winner's or the loser's row ends without an abend, and the divergence check reports each table that differs", () => {
         for (const [hubs, dcs] of [[two, TWO], [three, THREE]] as const) {
-            const paths = pathsOf(hubs);
             const afterClash = cases(dcs).filter((c) => c.afterClash);
             assert.equal(afterClash.length, dcs.length === 2 ? 5 : 10);
-            for (const { scenario } of afterClash) {
-                for (const assumption of ALL_ASSUMPTIONS) {
-                    let diverged = 0;
-                    for (let seed = 1; seed <= RUNS; seed++) {
-                        const where = `${scenario.name}, ${JSON.stringify(assumption)}, seed ${seed}`;
-                        const outcome = replay(hubs, paths, scenario, seededRandom(seed), assumption);
-                        assert.deepEqual(outcome.abends, [], where);
-                        const diff = differences(outcome, TABLES);
-                        assert.deepEqual(diff.silent, [], where);
-                        const reported = [...divergentTables(outcome, TABLES, dcs[0])].filter(([, list]) => list.length > 0);
-                        // Every table with a differing row is reported for some DC, and only such tables; only the clash's tables.
-                        assert.deepEqual([...new Set(reported.flatMap(([, list]) => list))].sort(), [...new Set(diff.detected.map((d) => d.split(" ")[0]))].sort(), where);
-                        for (const [, list] of reported) assert.ok(list.every((t) => t === APPLICATION || t === SUBSCRIPTION), `${where}: ${list}`);
-                        if (reported.length > 0) diverged++;
-                    }
-                    assert.ok(diverged > 0, `${scenario.name}, ${JSON.stringify(assumption)}: never diverged in ${RUNS} interleavings`);
-                }
-            }
+            replayDetected(hubs, dcs, afterClash.map((c) => c.scenario), ({ where, reported }) => {
+                // Only the clash's tables.
+                for (const [, list] of reported) assert.ok(list.every((t) => t === APPLICATION || t === SUBSCRIPTION), `${where}: ${list}`);
+            });
         }
     });
 
