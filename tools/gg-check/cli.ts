@@ -1,13 +1,14 @@
 /**
  * `npm run gg:check -- <GoldenGate home or directory>... [--tables <file.json>]`
  *
- * Exit 0: no findings. 1: findings. 2: an input cannot be read or parsed, or bad arguments.
+ * Exit 0: no findings. 1: findings. 2: an input cannot be read or parsed, or bad arguments (tools/check-command.ts).
  */
 import * as fs from 'node:fs';
 import { checkHubs, formatFinding, formatSummary, ParameterSyntaxError } from './check';
 import type { TableKnowledge } from './checks';
 import { InputError, readInputs } from './inputs';
 import { DEFAULT_TABLES, parseTables } from './tables';
+import { runCheckCommand, UsageError } from '../check-command';
 
 const USAGE = `usage: npm run gg:check -- <GoldenGate home or directory>... [--tables <file.json>]
 
@@ -22,11 +23,6 @@ A directory holding GLOBALS or dirprm/ is one hub; other directories are searche
 
 Exit status: 0 no findings, 1 findings, 2 unreadable or unparsable input, or bad arguments.`;
 
-const EXIT_CLEAN = 0;
-const EXIT_FINDINGS = 1;
-const EXIT_ERROR = 2;
-
-class UsageError extends Error {}
 
 interface Arguments {
   readonly inputs: string[];
@@ -74,30 +70,17 @@ function readTables(file: string | undefined): readonly TableKnowledge[] {
   }
 }
 
-function main(argv: readonly string[]): number {
-  try {
+process.exitCode = runCheckCommand({
+  name: 'gg:check',
+  usage: USAGE,
+  inputErrors: [InputError, ParameterSyntaxError],
+  check(argv) {
     const { inputs, tablesFile, help } = parseArguments(argv);
-    if (help) {
-      console.log(USAGE);
-      return EXIT_CLEAN;
-    }
+    if (help) return 'help';
     const tables = readTables(tablesFile);
     const hubs = readInputs(inputs);
     const findings = checkHubs(hubs, tables);
-    for (const finding of findings) console.log(formatFinding(finding));
-    console.log(formatSummary(findings.length, hubs.reduce((count, hub) => count + hub.files.length, 0), hubs.length));
-    return findings.length === 0 ? EXIT_CLEAN : EXIT_FINDINGS;
-  } catch (error) {
-    if (error instanceof UsageError) {
-      console.error(`gg:check: ${error.message}\n\n${USAGE}`);
-      return EXIT_ERROR;
-    }
-    if (error instanceof InputError || error instanceof ParameterSyntaxError) {
-      console.error(`gg:check: ${error.message}`);
-      return EXIT_ERROR;
-    }
-    throw error;
-  }
-}
-
-process.exitCode = main(process.argv.slice(2));
+    const files = hubs.reduce((count, hub) => count + hub.files.length, 0);
+    return { findings: findings.map(formatFinding), summary: formatSummary(findings.length, files, hubs.length) };
+  },
+}, process.argv.slice(2));

@@ -1,10 +1,11 @@
 /**
  * `npm run sql:check -- <file or directory>... [--dc <id> --dcs <count> [--dc-index <n>]]`
  *
- * Exit 0: no findings. 1: findings. 2: an input cannot be read or parsed, or bad arguments.
+ * Exit 0: no findings. 1: findings. 2: an input cannot be read or parsed, or bad arguments (tools/check-command.ts).
  */
 import { checkScripts, formatFinding, formatSummary, OptionsError, ScriptSyntaxError, type CheckOptions } from './check';
 import { InputError, readInputs } from './inputs';
+import { runCheckCommand, UsageError } from '../check-command';
 
 const USAGE = `usage: npm run sql:check -- <file or directory>... [--dc <id> [--dcs <count> [--dc-index <n>]]]
 
@@ -17,11 +18,6 @@ Directories are searched recursively for *.sql.
 
 Exit status: 0 no findings, 1 findings, 2 unreadable or unparsable input, or bad arguments.`;
 
-const EXIT_CLEAN = 0;
-const EXIT_FINDINGS = 1;
-const EXIT_ERROR = 2;
-
-class UsageError extends Error {}
 
 interface Arguments {
   readonly inputs: string[];
@@ -72,29 +68,16 @@ function parseArguments(argv: readonly string[]): Arguments {
   return { inputs, options, help };
 }
 
-function main(argv: readonly string[]): number {
-  try {
+process.exitCode = runCheckCommand({
+  name: 'sql:check',
+  usage: USAGE,
+  usageErrors: [OptionsError],
+  inputErrors: [InputError, ScriptSyntaxError],
+  check(argv) {
     const { inputs, options, help } = parseArguments(argv);
-    if (help) {
-      console.log(USAGE);
-      return EXIT_CLEAN;
-    }
+    if (help) return 'help';
     const scripts = readInputs(inputs);
     const findings = checkScripts(scripts, options);
-    for (const finding of findings) console.log(formatFinding(finding));
-    console.log(formatSummary(findings.length, scripts.length));
-    return findings.length === 0 ? EXIT_CLEAN : EXIT_FINDINGS;
-  } catch (error) {
-    if (error instanceof UsageError || error instanceof OptionsError) {
-      console.error(`sql:check: ${error.message}\n\n${USAGE}`);
-      return EXIT_ERROR;
-    }
-    if (error instanceof InputError || error instanceof ScriptSyntaxError) {
-      console.error(`sql:check: ${error.message}`);
-      return EXIT_ERROR;
-    }
-    throw error;
-  }
-}
-
-process.exitCode = main(process.argv.slice(2));
+    return { findings: findings.map(formatFinding), summary: formatSummary(findings.length, scripts.length) };
+  },
+}, process.argv.slice(2));
