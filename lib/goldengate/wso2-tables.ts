@@ -47,4 +47,3 @@ export const WSO2_TABLES: readonly Wso2Table[] = (Object.keys(OWNER_OF) as PackS
 );
 
 export const tablesWithLobs = (): Wso2Table[] => WSO2_TABLES.filter((t) => (t.lobColumns ?? []).length > 0);
-export const tablesWithUniqueKeys = (): Wso2Table[] => WSO2_TABLES.filter((t) => (t.uniqueKeys ?? []).length > 0);
